@@ -1,0 +1,86 @@
+/**
+ * Dtypes and their associated JavaScript types. Add a dtype by adding one row to {@link DTypeMap}
+ * and one to {@link DTYPE_INFO}.
+ */
+
+/** Associated types for each dtype. */
+export interface DTypeMap {
+  bool: { array: Uint8Array; scalar: boolean; kind: "bool" };
+  int8: { array: Int8Array; scalar: number; kind: "int" };
+  int16: { array: Int16Array; scalar: number; kind: "int" };
+  int32: { array: Int32Array; scalar: number; kind: "int" };
+  uint8: { array: Uint8Array; scalar: number; kind: "uint" };
+  uint16: { array: Uint16Array; scalar: number; kind: "uint" };
+  uint32: { array: Uint32Array; scalar: number; kind: "uint" };
+  float32: { array: Float32Array; scalar: number; kind: "float" };
+  float64: { array: Float64Array; scalar: number; kind: "float" };
+}
+
+/** A NumPy dtype name supported by @chunked. */
+export type DType = keyof DTypeMap;
+/** The TypedArray that stores elements of dtype `D`. */
+export type TypedArrayOf<D extends DType> = DTypeMap[D]["array"];
+/** The JavaScript scalar for one element of dtype `D`. */
+export type ScalarOf<D extends DType> = DTypeMap[D]["scalar"];
+/** Any TypedArray used as chunk storage. */
+export type AnyTypedArray = TypedArrayOf<DType>;
+/** NumPy's dtype kinds, as used by type promotion. */
+export type DTypeKind = "bool" | "int" | "uint" | "float";
+
+interface DTypeInfo {
+  readonly kind: DTypeKind;
+  readonly itemsize: number;
+  readonly ctor: { new (length: number): AnyTypedArray; new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): AnyTypedArray };
+  readonly min: number;
+  readonly max: number;
+}
+
+export const DTYPE_INFO: { readonly [D in DType]: DTypeInfo } = {
+  bool: { kind: "bool", itemsize: 1, ctor: Uint8Array, min: 0, max: 1 },
+  int8: { kind: "int", itemsize: 1, ctor: Int8Array, min: -128, max: 127 },
+  int16: { kind: "int", itemsize: 2, ctor: Int16Array, min: -32768, max: 32767 },
+  int32: { kind: "int", itemsize: 4, ctor: Int32Array, min: -2147483648, max: 2147483647 },
+  uint8: { kind: "uint", itemsize: 1, ctor: Uint8Array, min: 0, max: 255 },
+  uint16: { kind: "uint", itemsize: 2, ctor: Uint16Array, min: 0, max: 65535 },
+  uint32: { kind: "uint", itemsize: 4, ctor: Uint32Array, min: 0, max: 4294967295 },
+  float32: { kind: "float", itemsize: 4, ctor: Float32Array, min: -3.4028234663852886e38, max: 3.4028234663852886e38 },
+  float64: { kind: "float", itemsize: 8, ctor: Float64Array, min: -Number.MAX_VALUE, max: Number.MAX_VALUE },
+};
+
+/** All supported dtypes, in promotion order within each kind. */
+export const DTYPES = Object.keys(DTYPE_INFO) as DType[];
+
+export function isDType(value: unknown): value is DType {
+  return typeof value === "string" && Object.hasOwn(DTYPE_INFO, value);
+}
+
+/** Bytes per element. */
+export function itemsize(dtype: DType): number {
+  return DTYPE_INFO[dtype].itemsize;
+}
+
+export function dtypeKind(dtype: DType): DTypeKind {
+  return DTYPE_INFO[dtype].kind;
+}
+
+/** Allocates a zero-filled TypedArray for `length` elements (SharedArrayBuffer-backed when `shared`). */
+export function allocate<D extends DType>(dtype: D, length: number, shared = false): TypedArrayOf<D> {
+  const { ctor, itemsize } = DTYPE_INFO[dtype];
+  if (shared && typeof SharedArrayBuffer !== "undefined") {
+    return new ctor(new SharedArrayBuffer(length * itemsize), 0, length) as TypedArrayOf<D>;
+  }
+  return new ctor(length) as TypedArrayOf<D>;
+}
+
+/** The dtype whose storage is this TypedArray (Uint8Array maps to uint8, never bool). */
+export function dtypeOfTypedArray(data: ArrayBufferView): DType {
+  if (data instanceof Float64Array) return "float64";
+  if (data instanceof Float32Array) return "float32";
+  if (data instanceof Int32Array) return "int32";
+  if (data instanceof Int16Array) return "int16";
+  if (data instanceof Int8Array) return "int8";
+  if (data instanceof Uint32Array) return "uint32";
+  if (data instanceof Uint16Array) return "uint16";
+  if (data instanceof Uint8Array || data instanceof Uint8ClampedArray) return "uint8";
+  throw new TypeError(`Unsupported TypedArray ${data.constructor.name}`);
+}

@@ -1,0 +1,138 @@
+/**
+ * One error hierarchy with stable codes. Message format:
+ * `<NumPy/dask wording>. Got <name>=<value>[, expected <…>].[ <one-line fix>]`
+ */
+
+export type ErrorCode =
+  | "InvalidChunksError"
+  | "InvalidSelectionError"
+  | "BroadcastError"
+  | "DTypeError"
+  | "InvalidArgumentError"
+  | "TaskError"
+  | "AbortError"
+  | "StoreError"
+  | "UnsupportedError"
+  | "UnknownChunksError";
+
+/** Base class of every error thrown by @chunked. Narrow with {@link isChunkedError}. */
+export abstract class ChunkedError extends Error {
+  abstract readonly code: ErrorCode;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** Chunks that do not add up to the shape, or a chunk spec that cannot be read. */
+export class InvalidChunksError extends ChunkedError {
+  readonly code = "InvalidChunksError" as const;
+  override readonly name = "InvalidChunksError";
+}
+
+/** An index or slice that does not fit the array (out of bounds, zero step, too many indices). */
+export class InvalidSelectionError extends ChunkedError {
+  readonly code = "InvalidSelectionError" as const;
+  override readonly name = "InvalidSelectionError";
+}
+
+/** Shapes that cannot be broadcast together. */
+export class BroadcastError extends ChunkedError {
+  readonly code = "BroadcastError" as const;
+  override readonly name = "BroadcastError";
+}
+
+/** A dtype that an operation does not accept. */
+export class DTypeError extends ChunkedError {
+  readonly code = "DTypeError" as const;
+  override readonly name = "DTypeError";
+}
+
+/** Any other argument out of its expected range or shape. */
+export class InvalidArgumentError extends ChunkedError {
+  readonly code = "InvalidArgumentError" as const;
+  override readonly name = "InvalidArgumentError";
+}
+
+/** A task failed while running; `key` names the block, `kernel` the operation, `cause` the original error. */
+export class TaskError extends ChunkedError {
+  readonly code = "TaskError" as const;
+  override readonly name = "TaskError";
+  constructor(
+    readonly key: string,
+    readonly kernel: string,
+    cause: unknown,
+  ) {
+    super(`Task ${key} (kernel ${kernel}) failed: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+  }
+}
+
+/** The computation was cancelled through its AbortSignal. */
+export class AbortError extends ChunkedError {
+  readonly code = "AbortError" as const;
+  override readonly name = "AbortError";
+}
+
+/** Reading from or writing to a store failed. */
+export class StoreError extends ChunkedError {
+  readonly code = "StoreError" as const;
+  override readonly name = "StoreError";
+  constructor(
+    message: string,
+    readonly path?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A feature that is not supported (yet), named in `feature`. */
+export class UnsupportedError extends ChunkedError {
+  readonly code = "UnsupportedError" as const;
+  override readonly name = "UnsupportedError";
+  constructor(
+    readonly feature: string,
+    message?: string,
+  ) {
+    super(message ?? `${feature} is not supported`);
+  }
+}
+
+/** An operation needs chunk sizes that are only known after computing (NaN chunks). */
+export class UnknownChunksError extends ChunkedError {
+  readonly code = "UnknownChunksError" as const;
+  override readonly name = "UnknownChunksError";
+}
+
+type ErrorByCode = {
+  InvalidChunksError: InvalidChunksError;
+  InvalidSelectionError: InvalidSelectionError;
+  BroadcastError: BroadcastError;
+  DTypeError: DTypeError;
+  InvalidArgumentError: InvalidArgumentError;
+  TaskError: TaskError;
+  AbortError: AbortError;
+  StoreError: StoreError;
+  UnsupportedError: UnsupportedError;
+  UnknownChunksError: UnknownChunksError;
+};
+
+/** True when `err` is a @chunked error, optionally one of the given codes. */
+export function isChunkedError<C extends ErrorCode>(err: unknown, ...codes: C[]): err is ErrorByCode[C] {
+  return err instanceof ChunkedError && (codes.length === 0 || (codes as string[]).includes(err.code));
+}
+
+/** Formats a value for an error message: arrays as `[5, 6]`, strings quoted, NaN as `nan`. */
+export function fmt(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(fmt).join(", ")}]`;
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number" && Number.isNaN(value)) return "nan";
+  if (value === null) return "null";
+  if (typeof value === "object") {
+    return `{${Object.entries(value as object)
+      .map(([k, v]) => `${k}: ${fmt(v)}`)
+      .join(", ")}}`;
+  }
+  return String(value);
+}

@@ -1,0 +1,17 @@
+import type { Task } from "../graph/task.js";
+import type { NDArray } from "../ndarray/ndarray.js";
+
+/**
+ * Runs tasks. The scheduler decides what runs when (static order, release on last use, a bound on
+ * work in flight); an executor only runs one task given its inputs. Tasks are data and chunks are
+ * TypedArray-backed, so an executor may run them in-process, on worker threads, in Web Workers or
+ * remotely.
+ */
+export interface Executor {
+  /** How many tasks the scheduler should keep in flight at once. */
+  readonly concurrency: number;
+  /** Runs one task. `inputs` are the chunks named by `task.deps`, in order. */
+  run(task: Task, inputs: readonly NDArray[], options?: { signal?: AbortSignal }): NDArray | Promise<NDArray>;
+  /** Releases resources (threads). */
+  close?(): Promise<void>;
+}
