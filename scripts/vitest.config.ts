@@ -1,3 +1,3 @@
-import { defineConfig } from "vitest/config";
+import { packageConfig } from "../vitest.shared.js";
 
-export default defineConfig({ test: { include: ["**/*.test.ts"], exclude: ["**/node_modules/**"], testTimeout: 120_000 } });
+export default packageConfig({ include: ["**/*.test.ts"], testTimeout: 120_000 });

@@ -164,6 +164,20 @@ export class NDArray<D extends DType = DType> implements NDArrayLike<D> {
     return (this.dtype === "bool" ? v !== 0 : v) as ScalarOf<D>;
   }
 
+  /** A view of a rectangular, strided region: one `[start, stop, step]` per axis (step >= 1). */
+  region(region: readonly (readonly [number, number, number])[]): NDArray<D> {
+    let offset = this.offset;
+    const shape: number[] = [];
+    const strides: number[] = [];
+    for (let i = 0; i < this.ndim; i++) {
+      const [start, stop, step] = region[i];
+      offset += start * this.strides[i];
+      shape.push(Math.max(0, Math.ceil((stop - start) / step)));
+      strides.push(this.strides[i] * step);
+    }
+    return new NDArray(this.dtype, this.data, shape, strides, offset);
+  }
+
   /** A C-contiguous copy, or `this` when already contiguous with offset 0 and exact length. */
   contiguous(): NDArray<D> {
     if (this.isContiguous && this.offset === 0 && this.data.length === this.size) return this;

@@ -1,0 +1,98 @@
+import { type ChunkSpec, chunkOffsets, normalizeChunks } from "../chunks/normalize.js";
+import { type AnyTypedArray, type DType, dtypeOfTypedArray, isDType } from "../dtype/dtypes.js";
+import { DTypeError, fmt, InvalidArgumentError } from "../errors.js";
+import { blockKey, type Task } from "../graph/task.js";
+import { tokenize } from "../graph/tokenize.js";
+import { type ArraySource, type Region, registerLocal } from "../kernels/source.js";
+import { NDArray, type NestedArray } from "../ndarray/ndarray.js";
+import { blockIndices, ChunkedArray } from "./chunked-array.js";
+
+export interface FromArrayOptions {
+  /** Block shape: a number, one entry per axis, `-1` for a whole axis, `"auto"`, or explicit per-axis sizes. Default `"auto"`. */
+  chunks?: ChunkSpec;
+  /** Shape, when the source is a flat TypedArray or JS array. */
+  shape?: readonly number[];
+  /** Dtype, when the source is a JS array (default float64) or a Uint8Array holding booleans (`"bool"`). */
+  dtype?: DType;
+  /** Layer name prefix (default `"array"`). */
+  name?: string;
+}
+
+const identityTokens = new WeakMap<object, string>();
+let nextIdentity = 0;
+
+/** A token for an object: its own `token` when it has one, otherwise a per-object identity. */
+function objectToken(obj: object): string {
+  const own = (obj as { token?: unknown }).token;
+  if (typeof own === "string") return own;
+  let t = identityTokens.get(obj);
+  if (!t) identityTokens.set(obj, (t = `obj${nextIdentity++}-${Math.random().toString(36).slice(2, 10)}`));
+  return t;
+}
+
+function isSource(x: unknown): x is ArraySource {
+  return typeof x === "object" && x !== null && typeof (x as ArraySource).read === "function" && Array.isArray((x as ArraySource).shape);
+}
+
+/** Region of one block. */
+export function blockRegion(offsets: readonly number[][], index: readonly number[]): Region {
+  return index.map((b, ax) => [offsets[ax][b], offsets[ax][b + 1], 1] as const);
+}
+
+/**
+ * A chunked array over in-memory data or anything with `shape`, `dtype` and a region `read`
+ * (HDF5 and Zarr datasets from `@chunked/io`). Nothing is read until compute.
+ *
+ * @example
+ * ```ts
+ * const x = ca.fromArray(new Float32Array(600), { shape: [20, 30], chunks: [5, 10] });
+ * const d = ca.fromArray(await openHdf5("data.h5").then((f) => f.get("/x")), { chunks: [1_000_000] });
+ * ```
+ * @see dask.array.from_array
+ */
+export function fromArray<D extends DType = DType>(
+  source: ArraySource<D> | NDArray<D> | AnyTypedArray | NestedArray,
+  options: FromArrayOptions = {},
+): ChunkedArray<D> {
+  if (options.dtype !== undefined && !isDType(options.dtype)) {
+    throw new DTypeError(`Unknown dtype. Got dtype=${fmt(options.dtype)}, expected one of bool, int8..int32, uint8..uint32, float32, float64.`);
+  }
+  if (source instanceof NDArray) return fromNDArray(source as NDArray<D>, options);
+  if (ArrayBuffer.isView(source)) {
+    return fromNDArray(NDArray.from(source as AnyTypedArray, { shape: options.shape, dtype: options.dtype ?? dtypeOfTypedArray(source) }) as NDArray<D>, options);
+  }
+  if (Array.isArray(source) || typeof source === "number" || typeof source === "boolean") {
+    return fromNDArray(NDArray.from(source as NestedArray, { shape: options.shape, dtype: options.dtype }) as NDArray<D>, options);
+  }
+  if (!isSource(source)) {
+    throw new InvalidArgumentError(
+      `fromArray needs an NDArray, a TypedArray, nested arrays, or an object with shape, dtype and read(region). Got source=${Object.prototype.toString.call(source)}.`,
+    );
+  }
+  if (!isDType(source.dtype)) throw new DTypeError(`Unsupported source dtype. Got dtype=${fmt(source.dtype)}.`);
+  const shape = [...source.shape];
+  const chunks = normalizeChunks(options.chunks ?? "auto", shape, { dtype: source.dtype, previousChunks: source.chunks });
+  const descriptor = source.descriptor ?? registerLocal(source);
+  const name = `${options.name ?? "array"}-${tokenize(objectToken(source), chunks)}`;
+  const offsets = chunks.map(chunkOffsets);
+  const tasks: Task[] = blockIndices(chunks.map((c) => c.length)).map((idx) => ({
+    key: blockKey(name, idx),
+    op: "source.read",
+    deps: [],
+    params: { source: descriptor as any, region: blockRegion(offsets, idx) as any },
+  }));
+  return ChunkedArray.fromLayer({ name, tasks, dependencies: [] }, [], chunks, source.dtype);
+}
+
+function fromNDArray<D extends DType>(a: NDArray<D>, options: FromArrayOptions): ChunkedArray<D> {
+  const chunks = normalizeChunks(options.chunks ?? "auto", a.shape, { dtype: a.dtype });
+  const name = `${options.name ?? "array"}-${tokenize(objectToken(a), a.shape, a.strides, a.offset, chunks)}`;
+  const offsets = chunks.map(chunkOffsets);
+  const tasks: Task[] = blockIndices(chunks.map((c) => c.length)).map((idx) => ({
+    key: blockKey(name, idx),
+    op: "core.literal",
+    deps: [],
+    params: { array: a.region(blockRegion(offsets, idx)) as any },
+  }));
+  return ChunkedArray.fromLayer({ name, tasks, dependencies: [] }, [], chunks, a.dtype);
+}

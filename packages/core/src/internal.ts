@@ -1,0 +1,17 @@
+/**
+ * What sibling packages (executors, io) need from core that is not user-facing API.
+ * @internal
+ * @module
+ */
+import "./kernels/all.js";
+
+export { defineKernel, getKernel, hasKernel, kernelIds } from "./kernels/registry.js";
+export type { Kernel, KernelRef } from "./kernels/registry.js";
+export { NDArray, cStrides, shapeSize, copyInto } from "./ndarray/ndarray.js";
+export type { NDArrayLike } from "./ndarray/ndarray.js";
+export type { Task, Key, Param, Graph } from "./graph/task.js";
+export { blockKey, layerOf } from "./graph/task.js";
+export { tokenize } from "./graph/tokenize.js";
+export type { Executor } from "./schedule/executor.js";
+export * as dtypes from "./dtype/dtypes.js";
+export { StoreError, UnsupportedError } from "./errors.js";

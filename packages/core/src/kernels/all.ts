@@ -1,0 +1,7 @@
+/**
+ * Importing this module registers every built-in kernel. Workers import it so their registry is
+ * identical to the main thread's. Each kernel family adds one import line here.
+ */
+import "./core.js";
+import "./source.js";
+import "./random.js";
