@@ -15,3 +15,4 @@ export { tokenize } from "./graph/tokenize.js";
 export type { Executor } from "./schedule/executor.js";
 export * as dtypes from "./dtype/dtypes.js";
 export { StoreError, UnsupportedError } from "./errors.js";
+export { randomBlock } from "./kernels/random.js";

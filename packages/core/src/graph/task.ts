@@ -8,7 +8,14 @@
 export type Key = string;
 
 /** Literal task parameters: JSON-like values plus NaN, ±Infinity, -0 and TypedArrays (all survive structured clone and msgpack). */
-export type Param = null | boolean | number | string | readonly Param[] | { readonly [k: string]: Param } | ArrayBufferView;
+export type Param =
+  | null
+  | boolean
+  | number
+  | string
+  | readonly Param[]
+  | { readonly [k: string]: Param }
+  | ArrayBufferView;
 
 export interface Task {
   /** Unique, deterministic key of the chunk this task produces. */

@@ -5,3 +5,8 @@
 import "./core.js";
 import "./source.js";
 import "./random.js";
+import "./getitem.js";
+import "./join.js";
+import "./create.js";
+import "./reduce.js";
+import "./elementwise.js";

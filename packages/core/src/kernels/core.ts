@@ -1,5 +1,5 @@
 import { NDArray, type NDArrayLike } from "../ndarray/ndarray.js";
-import { defineKernel } from "./registry.js";
+import { defineKernel, getKernel } from "./registry.js";
 
 /** A chunk embedded in the graph (fromArray over in-memory data, persisted results). */
 export const literal = defineKernel("core.literal", (_inputs, params: { array: NDArrayLike }) =>
@@ -8,3 +8,34 @@ export const literal = defineKernel("core.literal", (_inputs, params: { array: N
 
 /** Returns its single input unchanged (aliases, e.g. rechunk no-ops). */
 export const identity = defineKernel("core.identity", (inputs) => inputs[0]);
+
+interface Step {
+  op: string;
+  params?: unknown;
+  args: readonly number[];
+}
+
+/** Runs a fused chain of kernels back to back (see graph/fuse-linear.ts); async only when a step is. */
+export const subgraph = defineKernel("core.subgraph", (inputs, params: { steps: readonly Step[] }) => {
+  const values: NDArray[] = [...inputs];
+  const steps = params.steps;
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i];
+    const r = getKernel(s.op)(
+      s.args.map((a) => values[a]),
+      s.params,
+    );
+    if (r instanceof Promise) return finishAsync(r, values, steps, i);
+    values.push(r);
+  }
+  return values[values.length - 1];
+});
+
+async function finishAsync(pending: Promise<NDArray>, values: NDArray[], steps: readonly Step[], at: number): Promise<NDArray> {
+  values.push(await pending);
+  for (let i = at + 1; i < steps.length; i++) {
+    const s = steps[i];
+    values.push(await getKernel(s.op)(s.args.map((a) => values[a]), s.params));
+  }
+  return values[values.length - 1];
+}

@@ -1,0 +1,481 @@
+import { type ChunkSpec, normalizeChunks } from "../chunks/normalize.js";
+import type { DType } from "../dtype/dtypes.js";
+import { resultType } from "../dtype/promote.js";
+import { BroadcastError, fmt, InvalidArgumentError, UnknownChunksError } from "../errors.js";
+import { blockKey, type Task } from "../graph/task.js";
+import { tokenize } from "../graph/tokenize.js";
+import type { BroadcastParams, ExpandParams, SqueezeParams, TransposeParams } from "../kernels/join.js";
+import { blockIndices, ChunkedArray } from "./chunked-array.js";
+import { commonBlockdim, rechunk, sameChunks, UNKNOWN_CHUNKS_FIX } from "./rechunk.js";
+import { ravel } from "./reshape.js";
+
+/** NumPy's `normalize_axis_index`: a negative axis counts from the end. */
+function normalizeAxis(axis: number, ndim: number, argName = "axis"): number {
+  if (!Number.isInteger(axis)) {
+    throw new InvalidArgumentError(`${argName} must be an integer. Got ${argName}=${fmt(axis)}.`);
+  }
+  if (axis < -ndim || axis >= ndim) {
+    throw new InvalidArgumentError(
+      `axis ${axis} is out of bounds for array of dimension ${ndim}. Got ${argName}=${axis}, expected ${-ndim} <= ${argName} < ${ndim}.`,
+    );
+  }
+  return axis < 0 ? axis + ndim : axis;
+}
+
+/** NumPy's `normalize_axis_tuple`: normalised, checked for repeats. */
+function normalizeAxes(axes: number | readonly number[], ndim: number, argName = "axis"): number[] {
+  const list = typeof axes === "number" ? [axes] : [...axes];
+  const out = list.map((a) => normalizeAxis(a, ndim, argName));
+  if (new Set(out).size !== out.length) {
+    throw new InvalidArgumentError(`repeated axis. Got ${argName}=${fmt(list)}.`);
+  }
+  return out;
+}
+
+type IsUnion<T, U = T> = T extends unknown ? ([U] extends [T] ? false : true) : never;
+/** Result dtype of a join: the inputs' dtype, or any dtype when they differ (NumPy promotion decides). */
+export type JoinedDType<D extends DType> = true extends IsUnion<D> ? DType : D;
+
+/** The dtype of a join of several arrays: NumPy's `result_type` over their dtypes (blocks of other dtypes are cast). */
+function joinDType(arrays: readonly ChunkedArray[]): DType {
+  return arrays.map((a) => a.dtype as DType).reduce((p, d) => resultType(p, d));
+}
+
+/** Rechunks each array so that the given axes share one chunking (dask's `unify_chunks` for joins). */
+function unifyAxes(arrays: readonly ChunkedArray[], axes: readonly number[]): ChunkedArray[] {
+  const ndim = arrays[0].ndim;
+  const common: (number[] | null)[] = new Array(ndim).fill(null);
+  for (const ax of axes) common[ax] = commonBlockdim(arrays.map((a) => a.chunks[ax]));
+  return arrays.map((a) => {
+    const target = a.chunks.map((c, i) => common[i] ?? c);
+    return sameChunks(target, a.chunks) ? a : rechunk(a, target);
+  });
+}
+
+export interface ConcatenateOptions {
+  /** Axis along which to join; negative counts from the end; `null` flattens the inputs first. Default 0. */
+  axis?: number | null;
+}
+
+/**
+ * Joins arrays along an existing axis. Blocks are relabelled, never copied: each output block is
+ * an alias of one input block (or a cast of it when dtypes differ). Chunks on the other axes are
+ * unified first (rechunking where they differ), as dask does. Mixed dtypes promote by NumPy's
+ * `result_type` (uint8 with int8 gives int16; int32 with float32 gives float64).
+ *
+ * @example
+ * ```ts
+ * const x = ca.ones([4, 4], { chunks: 2 });
+ * ca.concatenate([x, x, x]).shape;              // [12, 4]
+ * ca.concatenate([x, x], { axis: 1 }).chunks;   // [[2, 2], [2, 2, 2, 2]]
+ * ```
+ * @see numpy.concatenate, dask.array.concatenate
+ */
+export function concatenate<D extends DType>(
+  arrays: readonly ChunkedArray<D>[],
+  options: ConcatenateOptions = {},
+): ChunkedArray<JoinedDType<D>> {
+  if (arrays.length === 0)
+    throw new InvalidArgumentError("need at least one array to concatenate. Got arrays=[].");
+  // NumPy: axis=None flattens the inputs first.
+  if (options.axis === null)
+    return concatenate(
+      arrays.map((a) => ravel(a)),
+      { axis: 0 },
+    );
+  const ndim = arrays[0].ndim;
+  if (ndim === 0) {
+    throw new InvalidArgumentError(
+      "zero-dimensional arrays cannot be concatenated. Got shape=[] for the array at index 0.",
+    );
+  }
+  arrays.forEach((a, i) => {
+    if (a.ndim !== ndim) {
+      throw new InvalidArgumentError(
+        `all the input arrays must have same number of dimensions, but the array at index 0 has ${ndim} dimension(s) and the array at index ${i} has ${a.ndim} dimension(s). Got shapes=${fmt(arrays.map((b) => b.shape))}.`,
+      );
+    }
+  });
+  const axis = normalizeAxis(options.axis ?? 0, ndim);
+  const shape0 = arrays[0].shape;
+  for (let i = 1; i < arrays.length; i++) {
+    const s = arrays[i].shape;
+    for (let ax = 0; ax < ndim; ax++) {
+      if (ax === axis || s[ax] === shape0[ax]) continue;
+      if (Number.isNaN(s[ax]) || Number.isNaN(shape0[ax])) {
+        if (sameChunks([arrays[i].chunks[ax]], [arrays[0].chunks[ax]])) continue;
+        throw new UnknownChunksError(
+          `Tried to concatenate arrays with unknown shape. Got shapes=${fmt(arrays.map((b) => b.shape))}. ${UNKNOWN_CHUNKS_FIX}`,
+        );
+      }
+      throw new InvalidArgumentError(
+        `all the input array dimensions except for the concatenation axis must match exactly, but along dimension ${ax}, the array at index 0 has size ${shape0[ax]} and the array at index ${i} has size ${s[ax]}. Got shapes=${fmt(arrays.map((b) => b.shape))}.`,
+      );
+    }
+  }
+  const dtype = joinDType(arrays) as JoinedDType<D>;
+  // Empty inputs add nothing (dask drops them), unless all are empty.
+  let seq: ChunkedArray[] = arrays.filter((a) => a.size !== 0);
+  if (seq.length === 0) seq = [arrays[0]];
+  if (seq.length === 1) return castArray(seq[0], dtype) as ChunkedArray<JoinedDType<D>>;
+  seq = unifyAxes(
+    seq,
+    shape0.map((_, i) => i).filter((i) => i !== axis),
+  );
+  const chunks = seq[0].chunks.map((c, i) => (i === axis ? seq.flatMap((a) => a.chunks[axis]) : [...c]));
+  const name = `concatenate-${tokenize(
+    "concatenate",
+    seq.map((a) => a.name),
+    axis,
+    dtype,
+  )}`;
+  // Which input and which of its blocks each output block index along `axis` comes from.
+  const source: [number, number][] = [];
+  seq.forEach((a, k) => {
+    for (let b = 0; b < a.numblocks[axis]; b++) source.push([k, b]);
+  });
+  const tasks: Task[] = blockIndices(chunks.map((c) => c.length)).map((idx) => {
+    const [k, b] = source[idx[axis]];
+    const inIdx = [...idx];
+    inIdx[axis] = b;
+    const a = seq[k];
+    const key = blockKey(name, idx);
+    return a.dtype === dtype
+      ? { key, op: "core.identity", deps: [a.key(inIdx)] }
+      : { key, op: "join.cast", deps: [a.key(inIdx)], params: { dtype } };
+  });
+  return ChunkedArray.fromLayer(
+    { name, tasks, dependencies: [...new Set(seq.map((a) => a.name))] },
+    seq,
+    chunks,
+    dtype,
+  );
+}
+
+/** The array in `dtype` (itself when it already is). */
+function castArray(x: ChunkedArray, dtype: DType): ChunkedArray {
+  if (x.dtype === dtype) return x;
+  const name = `astype-${tokenize("astype", x.name, dtype)}`;
+  const tasks: Task[] = x.keys().map((k) => ({
+    key: `${name}${k.slice(x.name.length)}`,
+    op: "join.cast",
+    deps: [k],
+    params: { dtype },
+  }));
+  return ChunkedArray.fromLayer({ name, tasks, dependencies: [x.name] }, [x], x.chunks, dtype);
+}
+
+export interface StackOptions {
+  /** Position of the new axis in the result; negative counts from the end. Default 0. */
+  axis?: number;
+}
+
+/**
+ * Joins arrays of the same shape along a new axis. Each output block is an input block with a
+ * length-1 axis inserted (a view, no copy); chunks are unified first where they differ. Mixed
+ * dtypes promote by NumPy's `result_type`.
+ *
+ * @example
+ * ```ts
+ * const days = files.map((f) => ca.fromArray(f.get("/t2m"), { chunks: [500, 500] }));
+ * const x = ca.stack(days, { axis: 0 }); // shape [31, 5760, 11520], chunks [[1, 1, ...], ...]
+ * ```
+ * @see numpy.stack, dask.array.stack
+ */
+export function stack<D extends DType>(
+  arrays: readonly ChunkedArray<D>[],
+  options: StackOptions = {},
+): ChunkedArray<JoinedDType<D>> {
+  if (arrays.length === 0) throw new InvalidArgumentError("need at least one array to stack. Got arrays=[].");
+  const shape0 = arrays[0].shape;
+  arrays.forEach((a, i) => {
+    const s = a.shape;
+    const same = s.length === shape0.length && s.every((v, ax) => v === shape0[ax]);
+    if (same) return;
+    const unknownButAligned =
+      s.length === shape0.length && s.some(Number.isNaN) && sameChunks(a.chunks, arrays[0].chunks);
+    if (unknownButAligned) return;
+    if (s.some(Number.isNaN) || shape0.some(Number.isNaN)) {
+      throw new UnknownChunksError(
+        `Tried to stack arrays with unknown shape. Got shapes=${fmt(arrays.map((b) => b.shape))}. ${UNKNOWN_CHUNKS_FIX}`,
+      );
+    }
+    throw new InvalidArgumentError(
+      `all input arrays must have the same shape. Got shapes=${fmt(arrays.map((b) => b.shape))} (array at index ${i} differs from the one at index 0).`,
+    );
+  });
+  const ndim = shape0.length;
+  const axis = normalizeAxis(options.axis ?? 0, ndim + 1);
+  const dtype = joinDType(arrays) as JoinedDType<D>;
+  const seq = unifyAxes(
+    arrays,
+    shape0.map((_, i) => i),
+  );
+  const inChunks = seq[0].chunks;
+  const chunks = [
+    ...inChunks.slice(0, axis).map((c) => [...c]),
+    new Array(seq.length).fill(1),
+    ...inChunks.slice(axis).map((c) => [...c]),
+  ];
+  const name = `stack-${tokenize(
+    "stack",
+    seq.map((a) => a.name),
+    axis,
+    dtype,
+  )}`;
+  const tasks: Task[] = blockIndices(chunks.map((c) => c.length)).map((idx) => {
+    const a = seq[idx[axis]];
+    const inIdx = [...idx.slice(0, axis), ...idx.slice(axis + 1)];
+    const params: ExpandParams = a.dtype === dtype ? { axis } : { axis, dtype };
+    return { key: blockKey(name, idx), op: "join.expand", deps: [a.key(inIdx)], params: params as any };
+  });
+  return ChunkedArray.fromLayer(
+    { name, tasks, dependencies: [...new Set(seq.map((a) => a.name))] },
+    seq,
+    chunks,
+    dtype,
+  );
+}
+
+export interface TransposeOptions {
+  /** Output axis `i` is input axis `axes[i]` (negatives allowed). Default: reversed axes. */
+  axes?: readonly number[] | null;
+}
+
+/**
+ * Permutes the axes. The chunks are permuted with them; each block is transposed in one task
+ * (materialised C-contiguous, so later kernels read it at full speed).
+ *
+ * @example
+ * ```ts
+ * const x = ca.ones([1000, 500], { chunks: [100, 250] });
+ * ca.transpose(x).chunks; // [[250, 250], [100, ...]]
+ * ca.transpose(ca.ones([2, 3, 4]), { axes: [1, 0, 2] }).shape; // [3, 2, 4]
+ * ```
+ * @see numpy.transpose, dask.array.transpose
+ */
+export function transpose<D extends DType>(
+  x: ChunkedArray<D>,
+  options: TransposeOptions = {},
+): ChunkedArray<D> {
+  const ndim = x.ndim;
+  let axes: number[];
+  if (options.axes == null) axes = x.chunks.map((_, i) => ndim - 1 - i);
+  else {
+    if (options.axes.length !== ndim) {
+      throw new InvalidArgumentError(
+        `axes don't match array. Got axes=${fmt(options.axes)}, expected ${ndim} axes.`,
+      );
+    }
+    axes = options.axes.map((a) => normalizeAxis(a, ndim, "axes"));
+    if (new Set(axes).size !== ndim) {
+      throw new InvalidArgumentError(`repeated axis in transpose. Got axes=${fmt(options.axes)}.`);
+    }
+  }
+  if (axes.every((a, i) => a === i)) return x;
+  const chunks = axes.map((a) => [...x.chunks[a]]);
+  const name = `transpose-${tokenize("transpose", x.name, axes)}`;
+  const params: TransposeParams = { axes };
+  const tasks: Task[] = blockIndices(chunks.map((c) => c.length)).map((idx) => {
+    const inIdx = new Array<number>(ndim);
+    for (let i = 0; i < ndim; i++) inIdx[axes[i]] = idx[i];
+    return { key: blockKey(name, idx), op: "join.transpose", deps: [x.key(inIdx)], params: params as any };
+  });
+  return ChunkedArray.fromLayer({ name, tasks, dependencies: [x.name] }, [x], chunks, x.dtype);
+}
+
+/**
+ * Interchanges two axes.
+ *
+ * @example
+ * ```ts
+ * ca.swapaxes(ca.ones([2, 3, 4]), 0, 2).shape; // [4, 3, 2]
+ * ```
+ * @see numpy.swapaxes
+ */
+export function swapaxes<D extends DType>(x: ChunkedArray<D>, axis1: number, axis2: number): ChunkedArray<D> {
+  const a = normalizeAxis(axis1, x.ndim, "axis1");
+  const b = normalizeAxis(axis2, x.ndim, "axis2");
+  const axes = x.chunks.map((_, i) => i);
+  axes[a] = b;
+  axes[b] = a;
+  return transpose(x, { axes });
+}
+
+/**
+ * Moves axes to new positions; the other axes keep their order.
+ *
+ * @example
+ * ```ts
+ * ca.moveaxis(ca.ones([2, 3, 4]), 0, -1).shape; // [3, 4, 2]
+ * ```
+ * @see numpy.moveaxis
+ */
+export function moveaxis<D extends DType>(
+  x: ChunkedArray<D>,
+  source: number | readonly number[],
+  destination: number | readonly number[],
+): ChunkedArray<D> {
+  const src = normalizeAxes(source, x.ndim, "source");
+  const dst = normalizeAxes(destination, x.ndim, "destination");
+  if (src.length !== dst.length) {
+    throw new InvalidArgumentError(
+      `\`source\` and \`destination\` arguments must have the same number of elements. Got source=${fmt(source)}, destination=${fmt(destination)}.`,
+    );
+  }
+  const order = x.chunks.map((_, i) => i).filter((i) => !src.includes(i));
+  const pairs = dst.map((d, i) => [d, src[i]] as const).sort((p, q) => p[0] - q[0]);
+  for (const [d, s] of pairs) order.splice(d, 0, s);
+  return transpose(x, { axes: order });
+}
+
+export interface SqueezeOptions {
+  /** Length-1 axes to remove. Default: every length-1 axis. */
+  axis?: number | readonly number[] | null;
+}
+
+/**
+ * Removes length-1 axes (a view of each block).
+ *
+ * @example
+ * ```ts
+ * ca.squeeze(ca.ones([1, 3, 1])).shape;              // [3]
+ * ca.squeeze(ca.ones([1, 3, 1]), { axis: 0 }).shape; // [3, 1]
+ * ```
+ * @see numpy.squeeze
+ */
+export function squeeze<D extends DType>(x: ChunkedArray<D>, options: SqueezeOptions = {}): ChunkedArray<D> {
+  const shape = x.shape;
+  let axes: number[];
+  if (options.axis == null) axes = shape.flatMap((s, i) => (s === 1 ? [i] : []));
+  else {
+    axes = normalizeAxes(options.axis, x.ndim);
+    for (const a of axes) {
+      if (shape[a] !== 1) {
+        throw new InvalidArgumentError(
+          `cannot select an axis to squeeze out which has size not equal to one. Got axis=${fmt(options.axis)}, shape=${fmt(shape)} (axis ${a} has size ${shape[a]}).`,
+        );
+      }
+    }
+  }
+  if (axes.length === 0) return x;
+  axes.sort((a, b) => a - b);
+  // A length-1 axis may still hold empty blocks (after slicing): make it one block.
+  const src = axes.some((a) => x.chunks[a].length !== 1)
+    ? rechunk(x, Object.fromEntries(axes.map((a) => [a, [1]])))
+    : x;
+  const chunks = src.chunks.filter((_, i) => !axes.includes(i)).map((c) => [...c]);
+  const name = `squeeze-${tokenize("squeeze", src.name, axes)}`;
+  const params: SqueezeParams = { axis: axes };
+  const tasks: Task[] = blockIndices(chunks.map((c) => c.length)).map((idx) => {
+    const inIdx: number[] = [];
+    for (let i = 0, j = 0; i < src.ndim; i++) inIdx.push(axes.includes(i) ? 0 : idx[j++]);
+    return { key: blockKey(name, idx), op: "join.squeeze", deps: [src.key(inIdx)], params: params as any };
+  });
+  return ChunkedArray.fromLayer({ name, tasks, dependencies: [src.name] }, [src], chunks, x.dtype);
+}
+
+export interface ExpandDimsOptions {
+  /** Position(s) of the new length-1 axes in the result; negatives count from the end. */
+  axis: number | readonly number[];
+}
+
+/**
+ * Inserts length-1 axes (a view of each block).
+ *
+ * @example
+ * ```ts
+ * ca.expandDims(ca.ones([3, 4]), { axis: 0 }).shape;       // [1, 3, 4]
+ * ca.expandDims(ca.ones([3, 4]), { axis: [0, -1] }).shape; // [1, 3, 4, 1]
+ * ```
+ * @see numpy.expand_dims
+ */
+export function expandDims<D extends DType>(x: ChunkedArray<D>, options: ExpandDimsOptions): ChunkedArray<D> {
+  if (options?.axis === undefined) {
+    throw new InvalidArgumentError("expandDims needs the position of the new axis. Got axis=undefined.");
+  }
+  const count = typeof options.axis === "number" ? 1 : options.axis.length;
+  const axes = normalizeAxes(options.axis, x.ndim + count).sort((a, b) => a - b);
+  if (axes.length === 0) return x;
+  const chunks: number[][] = [];
+  for (let i = 0, j = 0; i < x.ndim + axes.length; i++)
+    chunks.push(axes.includes(i) ? [1] : [...x.chunks[j++]]);
+  const name = `expand_dims-${tokenize("expand_dims", x.name, axes)}`;
+  const params: ExpandParams = { axis: axes };
+  const tasks: Task[] = blockIndices(chunks.map((c) => c.length)).map((idx) => ({
+    key: blockKey(name, idx),
+    op: "join.expand",
+    deps: [x.key(idx.filter((_, i) => !axes.includes(i)))],
+    params: params as any,
+  }));
+  return ChunkedArray.fromLayer({ name, tasks, dependencies: [x.name] }, [x], chunks, x.dtype);
+}
+
+export interface BroadcastToOptions {
+  /**
+   * Chunks of the result. Default: one block over each new leading axis and over each broadcast
+   * length-1 axis, the input's chunks elsewhere. Axes that keep their size are rechunked first
+   * when these differ from the input's chunks.
+   */
+  chunks?: ChunkSpec;
+}
+
+/**
+ * Broadcasts an array to a shape by NumPy's rules (new axes on the left, length-1 axes repeated).
+ * Each block is materialised from a stride-0 view of its input block.
+ *
+ * @example
+ * ```ts
+ * const row = ca.arange(4, { chunks: 2 });
+ * ca.broadcastTo(row, [3, 4]).chunks;                   // [[3], [2, 2]]
+ * ca.broadcastTo(row, [3, 4], { chunks: [1, 2] }).chunks; // [[1, 1, 1], [2, 2]]
+ * ```
+ * @see numpy.broadcast_to, dask.array.broadcast_to
+ */
+export function broadcastTo<D extends DType>(
+  x: ChunkedArray<D>,
+  shape: readonly number[] | number,
+  options: BroadcastToOptions = {},
+): ChunkedArray<D> {
+  const target = typeof shape === "number" ? [shape] : [...shape];
+  if (!target.every((s) => Number.isInteger(s) && s >= 0)) {
+    throw new InvalidArgumentError(
+      `all elements of broadcast shape must be non-negative. Got shape=${fmt(target)}.`,
+    );
+  }
+  if (x.chunks.some((c) => c.some(Number.isNaN))) {
+    throw new UnknownChunksError(
+      `Cannot broadcast an array of unknown shape. Got shape=${fmt(x.shape)}. ${UNKNOWN_CHUNKS_FIX}`,
+    );
+  }
+  const xs = x.shape;
+  const lead = target.length - x.ndim;
+  if (lead < 0) {
+    throw new BroadcastError(
+      `input operand has more dimensions than allowed by the axis remapping. Got x.shape=${fmt(xs)}, shape=${fmt(target)}.`,
+    );
+  }
+  if (xs.some((s, j) => s !== 1 && s !== target[j + lead])) {
+    throw new BroadcastError(
+      `operands could not be broadcast together with remapped shapes [original->remapped]: ${fmt(xs)} and requested shape ${fmt(target)}. Got x.shape=${fmt(xs)}, shape=${fmt(target)}.`,
+    );
+  }
+  const broadcastAxis = xs.map((s, j) => s !== target[j + lead]);
+  const chunks: number[][] =
+    options.chunks === undefined
+      ? target.map((s, i) => (i >= lead && !broadcastAxis[i - lead] ? [...x.chunks[i - lead]] : [s]))
+      : normalizeChunks(options.chunks, target, { dtype: x.dtype });
+  // Axes that keep their size must share the result's chunks, and broadcast axes must be one block.
+  const src = rechunk(
+    x,
+    x.chunks.map((c, j) => (broadcastAxis[j] ? [1] : options.chunks === undefined ? c : chunks[j + lead])),
+  );
+  if (lead === 0 && sameChunks(chunks, src.chunks)) return src;
+  const name = `broadcast_to-${tokenize("broadcast_to", src.name, target, chunks)}`;
+  const tasks: Task[] = blockIndices(chunks.map((c) => c.length)).map((idx) => {
+    const inIdx = src.chunks.map((_, j) => (broadcastAxis[j] ? 0 : idx[j + lead]));
+    const params: BroadcastParams = { shape: idx.map((b, i) => chunks[i][b]) };
+    return { key: blockKey(name, idx), op: "join.broadcast", deps: [src.key(inIdx)], params: params as any };
+  });
+  return ChunkedArray.fromLayer({ name, tasks, dependencies: [src.name] }, [src], chunks, x.dtype);
+}

@@ -1,0 +1,548 @@
+/**
+ * Tree reductions (dask's `reduction` → `_tree_reduce` → `partial_reduce`, in
+ * `dask/array/_reductions_generic.py`): a chunk task per block reduces it to a small partial, then
+ * levels of combine tasks each merge at most `splitEvery` neighbouring partials per reduced axis,
+ * and one aggregate task per output block finalises. Memory is bounded by `splitEvery` partials per
+ * task, and the static order lets each level consume partials as soon as they exist.
+ */
+import type { DType } from "../dtype/dtypes.js";
+import { fmt, InvalidArgumentError, UnknownChunksError } from "../errors.js";
+import { blockKey, type Param, type Task } from "../graph/task.js";
+import { tokenize } from "../graph/tokenize.js";
+import {
+  isArgReduction,
+  type MeanDType,
+  REDUCE_KERNELS,
+  type ReduceOp,
+  reduceResultDType,
+  type SumDType,
+} from "../kernels/reduce.js";
+import type { KernelRef } from "../kernels/registry.js";
+import { checkReduction, normalizeAxis } from "../ndarray/ops/reduce.js";
+import { blockIndices, ChunkedArray } from "./chunked-array.js";
+
+/** Default most partials merged by one task along each reduced axis group (dask's `split_every` config). */
+export const DEFAULT_SPLIT_EVERY = 4;
+
+/** How many blocks one combine task merges: a number for all reduced axes together, or one per axis. */
+export type SplitEvery = number | Readonly<Record<number, number>>;
+
+/** Options of the named reductions (`sum`, `mean`, `std`, ...). */
+export interface ReduceOptions {
+  /** Axis or axes to reduce; negative counts from the end. `null` or missing: all axes. */
+  axis?: number | readonly number[] | null;
+  /** Keep the reduced axes as length-1 axes. Default `false`. */
+  keepdims?: boolean;
+  /**
+   * Most blocks merged by one task (dask's `split_every`). A number `n` with `k` reduced axes merges
+   * `max(floor(n ** (1/k)), 2)` blocks per axis; a record gives it per axis (missing axes: 2).
+   * Default {@link DEFAULT_SPLIT_EVERY}.
+   */
+  splitEvery?: SplitEvery;
+  /** var/std only: delta degrees of freedom, the divisor is `count - ddof`. Default 0. */
+  ddof?: number;
+}
+
+/** Options of the arg-reductions: one axis, or `null` for an index into the flattened array. */
+export interface ArgReduceOptions {
+  /** The axis along which to find the index; negative counts from the end. `null`: flat index. */
+  axis?: number | null;
+  /** Keep the reduced axes as length-1 axes. Default `false`. */
+  keepdims?: boolean;
+  /** Most blocks merged by one task; see {@link ReduceOptions.splitEvery}. */
+  splitEvery?: SplitEvery;
+}
+
+/** A kernel reference or a registered kernel id. */
+export type KernelLike = KernelRef | string;
+
+/** Options of the generic {@link reduction} builder. */
+export interface ReductionOptions<D extends DType = DType> {
+  /**
+   * Reduces one block. Called with `[block]` and params `{...params, axis, keepdims: true, fusable: true}`
+   * (plus `blockOffset` and `arrayShape` with `blockInfo`); returns the block's partial, with the
+   * reduced axes kept as length 1 (it may add trailing axes).
+   */
+  chunk: KernelLike;
+  /**
+   * Merges the partials of one group (the task's inputs, all of one shape) into one partial of that
+   * shape. Params `{...params, axis, keepdims: true}`. Default: `aggregate`, as in dask.
+   */
+  combine?: KernelLike;
+  /**
+   * Merges the last group and finalises. Params `{...params, ...aggregateParams, axis, keepdims, dtype}`;
+   * returns the result block, without the reduced axes unless `keepdims`.
+   */
+  aggregate: KernelLike;
+  /** Result dtype (known before compute, as in dask where it is required). */
+  dtype: D;
+  /** Axis or axes to reduce; negative counts from the end. Default: all axes. */
+  axis?: number | readonly number[] | null;
+  /** Keep the reduced axes as length-1 axes. Default `false`. */
+  keepdims?: boolean;
+  /** Most blocks merged by one task; see {@link ReduceOptions.splitEvery}. */
+  splitEvery?: SplitEvery;
+  /** Prefix of the layer names (`<name>-chunk-…`, `<name>-partial-…`, `<name>-agg-…`). Default `"reduction"`. */
+  name?: string;
+  /** Literal parameters given to every stage. */
+  params?: Readonly<Record<string, Param>>;
+  /** Literal parameters given to the aggregate stage only (e.g. `ddof`). */
+  aggregateParams?: Readonly<Record<string, Param>>;
+  /** Give each chunk task its block's global start (`blockOffset`) and the array's shape (`arrayShape`). */
+  blockInfo?: boolean;
+}
+
+function kernelId(k: KernelLike, what: string): string {
+  if (typeof k === "string") return k;
+  if (k && typeof k.id === "string") return k.id;
+  throw new InvalidArgumentError(`reduction needs a kernel reference or id for ${what}. Got ${what}=${fmt(k)}.`);
+}
+
+/** Per reduced axis, how many blocks one task merges (dask's `_tree_reduce` normalisation). */
+export function normalizeSplitEvery(
+  splitEvery: SplitEvery | null | undefined,
+  axes: readonly number[],
+  ndim: number,
+): Map<number, number> {
+  const se = splitEvery ?? DEFAULT_SPLIT_EVERY;
+  const out = new Map<number, number>();
+  const check = (v: unknown, label: string): number => {
+    if (!(typeof v === "number" && Number.isInteger(v) && v >= 2)) {
+      throw new InvalidArgumentError(`splitEvery must be an integer >= 2. Got ${label}=${fmt(v)}.`);
+    }
+    return v;
+  };
+  if (typeof se === "number") {
+    check(se, "splitEvery");
+    const n = Math.max(Math.floor(se ** (1 / (axes.length || 1))), 2);
+    for (const ax of axes) out.set(ax, n);
+  } else if (se !== null && typeof se === "object") {
+    for (const k of Object.keys(se)) {
+      const ax = Number(k);
+      if (!(Number.isInteger(ax) && ax >= -ndim && ax < ndim)) {
+        throw new InvalidArgumentError(
+          `axis ${k} is out of bounds for array of dimension ${ndim}. Got splitEvery=${fmt(se)}.`,
+        );
+      }
+    }
+    for (const ax of axes) {
+      const v = (se as Record<number, number>)[ax] ?? (se as Record<number, number>)[ax - ndim] ?? 2;
+      out.set(ax, check(v, `splitEvery[${ax}]`));
+    }
+  } else {
+    throw new InvalidArgumentError(`splitEvery must be an integer or a record of axis to integer. Got splitEvery=${fmt(se)}.`);
+  }
+  return out;
+}
+
+/** Number of tree levels: the most, over the reduced axes, of ceil(log_n(numblocks)), at least 1. */
+export function treeDepth(numblocks: readonly number[], split: ReadonlyMap<number, number>): number {
+  let depth = 1;
+  for (const [ax, n] of split) {
+    let d = 0;
+    for (let reach = 1; reach < numblocks[ax]; reach *= n) d++;
+    depth = Math.max(depth, d);
+  }
+  return depth;
+}
+
+/**
+ * One tree level (dask's `partial_reduce`): groups runs of `split[ax]` consecutive blocks along each
+ * reduced axis and runs `op` once per group, with the group's blocks as inputs in C order.
+ */
+function partialReduce<D extends DType>(
+  x: ChunkedArray,
+  op: string,
+  split: ReadonlyMap<number, number>,
+  keepdims: boolean,
+  prefix: string,
+  params: Readonly<Record<string, Param>>,
+  dtype: D,
+): ChunkedArray<D> {
+  const splitEntries = [...split.entries()];
+  const name = `${prefix}-${tokenize(op, x.name, splitEntries, keepdims, params, dtype)}`;
+  const groups: number[][][] = x.numblocks.map((nb, ax) => {
+    const size = split.get(ax) ?? 1;
+    const out: number[][] = [];
+    for (let s = 0; s < nb; s += size) out.push(Array.from({ length: Math.min(size, nb - s) }, (_, i) => s + i));
+    return out;
+  });
+  const keptAxes = x.chunks.map((_, ax) => ax).filter((ax) => keepdims || !split.has(ax));
+  const tasks: Task[] = blockIndices(groups.map((g) => g.length)).map((gi) => {
+    const members = blockIndices(gi.map((g, ax) => groups[ax][g].length));
+    const deps = members.map((m) => x.key(m.map((j, ax) => groups[ax][gi[ax]][j])));
+    return { key: blockKey(name, keptAxes.map((ax) => gi[ax])), op, deps, params };
+  });
+  const chunks = keptAxes.map((ax) => (split.has(ax) ? groups[ax].map(() => 1) : [...x.chunks[ax]]));
+  return ChunkedArray.fromLayer({ name, tasks, dependencies: [x.name] }, [x], chunks, dtype);
+}
+
+/**
+ * A tree reduction with your own kernels: `chunk` per block, `combine` per group of at most
+ * `splitEvery` partials, `aggregate` at the root. The named reductions are thin wrappers of it.
+ *
+ * @example
+ * ```ts
+ * // A sum of squares, from registered kernels
+ * const ssq = ca.reduction(x, {
+ *   chunk: sumSquaresChunk, combine: "reduce.sum.combine", aggregate: "reduce.sum.agg",
+ *   dtype: "float64", axis: 0, name: "ssq",
+ * });
+ * ```
+ * @see dask.array.reduction
+ */
+export function reduction<D extends DType>(x: ChunkedArray, options: ReductionOptions<D>): ChunkedArray<D> {
+  const chunkOp = kernelId(options.chunk, "chunk");
+  const aggOp = kernelId(options.aggregate, "aggregate");
+  const combineOp = options.combine === undefined ? aggOp : kernelId(options.combine, "combine");
+  const axes = normalizeAxis(options.axis, x.ndim);
+  const keepdims = options.keepdims ?? false;
+  const split = normalizeSplitEvery(options.splitEvery, axes, x.ndim);
+  const prefix = options.name ?? "reduction";
+  const params = options.params ?? {};
+
+  let offsets: number[][] | undefined;
+  if (options.blockInfo) {
+    for (const ax of axes) {
+      if (x.chunks[ax].some(Number.isNaN)) {
+        throw new UnknownChunksError(
+          `Arg-reductions do not work with arrays that have unknown chunk sizes. Got chunks=${fmt(x.chunks)} (axis ${ax}). Call x.computeChunkSizes() first.`,
+        );
+      }
+    }
+    offsets = x.offsets();
+  }
+  const chunkParams = { ...params, axis: axes, keepdims: true, fusable: true };
+  const chunkName = `${prefix}-chunk-${tokenize(chunkOp, x.name, chunkParams, options.blockInfo ?? false)}`;
+  const arrayShape = x.shape;
+  const tasks: Task[] = blockIndices(x.numblocks).map((idx) => ({
+    key: blockKey(chunkName, idx),
+    op: chunkOp,
+    deps: [x.key(idx)],
+    params: offsets
+      ? { ...chunkParams, blockOffset: idx.map((b, ax) => offsets[ax][b]), arrayShape }
+      : chunkParams,
+  }));
+  const partialChunks = x.chunks.map((c, ax) => (split.has(ax) ? c.map(() => 1) : [...c]));
+  let level: ChunkedArray = ChunkedArray.fromLayer(
+    { name: chunkName, tasks, dependencies: [x.name] },
+    [x],
+    partialChunks,
+    "float64",
+  );
+
+  const depth = treeDepth(level.numblocks, split);
+  const combineParams = { ...params, axis: axes, keepdims: true };
+  for (let d = 0; d < depth - 1; d++) {
+    level = partialReduce(level, combineOp, split, true, `${prefix}-partial`, combineParams, "float64");
+  }
+  const aggParams = { ...params, ...options.aggregateParams, axis: axes, keepdims, dtype: options.dtype };
+  return partialReduce(level, aggOp, split, keepdims, `${prefix}-agg`, aggParams, options.dtype);
+}
+
+const VAR_FAMILY = new Set<ReduceOp>(["var", "std", "nanvar", "nanstd"]);
+
+/** A built-in reduction by name (what the named wrappers call). */
+export function reduceArray(op: ReduceOp, x: ChunkedArray, options: ReduceOptions | ArgReduceOptions = {}): ChunkedArray {
+  const axes = checkReduction(op, x.shape, options.axis);
+  const ddof = (options as ReduceOptions).ddof ?? 0;
+  if (!(typeof ddof === "number" && Number.isFinite(ddof))) {
+    throw new InvalidArgumentError(`ddof must be a finite number. Got ddof=${fmt(ddof)}.`);
+  }
+  const k = REDUCE_KERNELS[op];
+  return reduction(x, {
+    chunk: k.chunk,
+    combine: k.combine,
+    aggregate: k.agg,
+    dtype: reduceResultDType(op, x.dtype),
+    axis: axes,
+    keepdims: options.keepdims,
+    splitEvery: options.splitEvery,
+    name: op,
+    aggregateParams: VAR_FAMILY.has(op) ? { ddof } : undefined,
+    blockInfo: isArgReduction(op),
+  });
+}
+
+/**
+ * Sum over the given axes (pairwise within blocks, float64 accumulation throughout).
+ *
+ * **NumPy divergence:** bool and integer input gives float64 (NumPy: int64/uint64); sums are exact up
+ * to 2^53 and never wrap around.
+ *
+ * @example
+ * ```ts
+ * const x = ca.fromArray(new Float32Array(600), { shape: [20, 30], chunks: [5, 10] });
+ * ca.sum(x, { axis: 0 }); // ChunkedArray<"float32">, shape [30]
+ * ```
+ * @see numpy.sum, dask.array.sum
+ */
+export function sum<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions = {}): ChunkedArray<SumDType<D>> {
+  return reduceArray("sum", x, options) as ChunkedArray<SumDType<D>>;
+}
+
+/**
+ * Product over the given axes.
+ *
+ * **NumPy divergence:** bool and integer input gives float64 (NumPy: int64/uint64, which wraps around).
+ *
+ * @example
+ * ```ts
+ * ca.prod(x, { axis: [0, 1] });
+ * ```
+ * @see numpy.prod, dask.array.prod
+ */
+export function prod<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions = {}): ChunkedArray<SumDType<D>> {
+  return reduceArray("prod", x, options) as ChunkedArray<SumDType<D>>;
+}
+
+/**
+ * Arithmetic mean over the given axes; intermediates are `[count, total]` per block.
+ *
+ * @example
+ * ```ts
+ * const x = ca.fromArray(new Float32Array(600), { shape: [20, 30], chunks: [5, 10] });
+ * ca.mean(x, { axis: 0 }); // ChunkedArray<"float32">, shape [30]
+ * ```
+ * @see numpy.mean, dask.array.mean
+ */
+export function mean<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions = {}): ChunkedArray<MeanDType<D>> {
+  return reduceArray("mean", x, options) as ChunkedArray<MeanDType<D>>;
+}
+
+/**
+ * Variance over the given axes: per-block `[count, mean, M2]` merged with Chan's parallel formula
+ * (the mean carried in double-double, so data on a large offset keep full precision),
+ * divided by `count - ddof` (inf or NaN when that is <= 0, as NumPy).
+ *
+ * @example
+ * ```ts
+ * ca.variance(x, { axis: 0, ddof: 1 }); // exported as ca.var
+ * ```
+ * @see numpy.var, dask.array.var
+ */
+export function variance<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions = {}): ChunkedArray<MeanDType<D>> {
+  return reduceArray("var", x, options) as ChunkedArray<MeanDType<D>>;
+}
+
+/**
+ * Standard deviation over the given axes (the square root of {@link variance}).
+ *
+ * @example
+ * ```ts
+ * ca.std(x, { axis: [0, 2], ddof: 1, keepdims: true });
+ * ```
+ * @see numpy.std, dask.array.std
+ */
+export function std<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions = {}): ChunkedArray<MeanDType<D>> {
+  return reduceArray("std", x, options) as ChunkedArray<MeanDType<D>>;
+}
+
+/**
+ * Minimum over the given axes; NaN propagates. An empty reduction throws when the graph is built.
+ *
+ * @example
+ * ```ts
+ * ca.min(x, { axis: -1 });
+ * ```
+ * @see numpy.min, dask.array.min
+ */
+export function min<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions = {}): ChunkedArray<D> {
+  return reduceArray("min", x, options) as ChunkedArray<D>;
+}
+
+/**
+ * Maximum over the given axes; NaN propagates. An empty reduction throws when the graph is built.
+ *
+ * @example
+ * ```ts
+ * ca.max(x, { axis: -1, keepdims: true });
+ * ```
+ * @see numpy.max, dask.array.max
+ */
+export function max<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions = {}): ChunkedArray<D> {
+  return reduceArray("max", x, options) as ChunkedArray<D>;
+}
+
+/**
+ * True where any element over the given axes is non-zero (NaN counts as true).
+ *
+ * @example
+ * ```ts
+ * ca.any(mask, { axis: 0 }); // ChunkedArray<"bool">
+ * ```
+ * @see numpy.any, dask.array.any
+ */
+export function any(x: ChunkedArray, options: ReduceOptions = {}): ChunkedArray<"bool"> {
+  return reduceArray("any", x, options) as ChunkedArray<"bool">;
+}
+
+/**
+ * True where every element over the given axes is non-zero.
+ *
+ * @example
+ * ```ts
+ * ca.all(mask); // ChunkedArray<"bool">, shape []
+ * ```
+ * @see numpy.all, dask.array.all
+ */
+export function all(x: ChunkedArray, options: ReduceOptions = {}): ChunkedArray<"bool"> {
+  return reduceArray("all", x, options) as ChunkedArray<"bool">;
+}
+
+/**
+ * Index of the minimum along one axis, or into the flattened array with `axis: null` (the first one;
+ * a NaN wins, as in NumPy). Chunk tasks make indices global from their block's offset.
+ *
+ * **NumPy divergence:** indices are float64 (NumPy: int64).
+ *
+ * @example
+ * ```ts
+ * ca.argmin(x, { axis: 1 }); // ChunkedArray<"float64">
+ * ```
+ * @see numpy.argmin, dask.array.argmin
+ */
+export function argmin(x: ChunkedArray, options: ArgReduceOptions = {}): ChunkedArray<"float64"> {
+  return reduceArray("argmin", x, options) as ChunkedArray<"float64">;
+}
+
+/**
+ * Index of the maximum along one axis, or into the flattened array with `axis: null`.
+ *
+ * **NumPy divergence:** indices are float64 (NumPy: int64).
+ *
+ * @example
+ * ```ts
+ * ca.argmax(x); // flat index, shape []
+ * ```
+ * @see numpy.argmax, dask.array.argmax
+ */
+export function argmax(x: ChunkedArray, options: ArgReduceOptions = {}): ChunkedArray<"float64"> {
+  return reduceArray("argmax", x, options) as ChunkedArray<"float64">;
+}
+
+/**
+ * Sum treating NaN as zero.
+ *
+ * **NumPy divergence:** bool and integer input gives float64 (NumPy: int64/uint64).
+ *
+ * @example
+ * ```ts
+ * ca.nansum(x, { axis: 0 });
+ * ```
+ * @see numpy.nansum, dask.array.nansum
+ */
+export function nansum<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions = {}): ChunkedArray<SumDType<D>> {
+  return reduceArray("nansum", x, options) as ChunkedArray<SumDType<D>>;
+}
+
+/**
+ * Product treating NaN as one.
+ *
+ * **NumPy divergence:** bool and integer input gives float64 (NumPy: int64/uint64).
+ *
+ * @example
+ * ```ts
+ * ca.nanprod(x, { axis: 0 });
+ * ```
+ * @see numpy.nanprod, dask.array.nanprod
+ */
+export function nanprod<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions = {}): ChunkedArray<SumDType<D>> {
+  return reduceArray("nanprod", x, options) as ChunkedArray<SumDType<D>>;
+}
+
+/**
+ * Mean ignoring NaN; an all-NaN slice gives NaN.
+ *
+ * @example
+ * ```ts
+ * ca.nanmean(x, { axis: 0 });
+ * ```
+ * @see numpy.nanmean, dask.array.nanmean
+ */
+export function nanmean<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions = {}): ChunkedArray<MeanDType<D>> {
+  return reduceArray("nanmean", x, options) as ChunkedArray<MeanDType<D>>;
+}
+
+/**
+ * Variance ignoring NaN; NaN where `count - ddof <= 0`.
+ *
+ * @example
+ * ```ts
+ * ca.nanvar(x, { axis: 0, ddof: 1 });
+ * ```
+ * @see numpy.nanvar, dask.array.nanvar
+ */
+export function nanvar<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions = {}): ChunkedArray<MeanDType<D>> {
+  return reduceArray("nanvar", x, options) as ChunkedArray<MeanDType<D>>;
+}
+
+/**
+ * Standard deviation ignoring NaN.
+ *
+ * @example
+ * ```ts
+ * ca.nanstd(x, { axis: 0 });
+ * ```
+ * @see numpy.nanstd, dask.array.nanstd
+ */
+export function nanstd<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions = {}): ChunkedArray<MeanDType<D>> {
+  return reduceArray("nanstd", x, options) as ChunkedArray<MeanDType<D>>;
+}
+
+/**
+ * Minimum ignoring NaN; an all-NaN slice gives NaN.
+ *
+ * @example
+ * ```ts
+ * ca.nanmin(x, { axis: 0 });
+ * ```
+ * @see numpy.nanmin, dask.array.nanmin
+ */
+export function nanmin<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions = {}): ChunkedArray<D> {
+  return reduceArray("nanmin", x, options) as ChunkedArray<D>;
+}
+
+/**
+ * Maximum ignoring NaN; an all-NaN slice gives NaN.
+ *
+ * @example
+ * ```ts
+ * ca.nanmax(x, { axis: 0 });
+ * ```
+ * @see numpy.nanmax, dask.array.nanmax
+ */
+export function nanmax<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions = {}): ChunkedArray<D> {
+  return reduceArray("nanmax", x, options) as ChunkedArray<D>;
+}
+
+/**
+ * Index of the minimum ignoring NaN. An all-NaN slice throws "All-NaN slice encountered" at compute
+ * (inside a `TaskError`), since only the values can tell.
+ *
+ * **NumPy divergence:** indices are float64 (NumPy: int64).
+ *
+ * @example
+ * ```ts
+ * ca.nanargmin(x, { axis: 0 });
+ * ```
+ * @see numpy.nanargmin, dask.array.nanargmin
+ */
+export function nanargmin(x: ChunkedArray, options: ArgReduceOptions = {}): ChunkedArray<"float64"> {
+  return reduceArray("nanargmin", x, options) as ChunkedArray<"float64">;
+}
+
+/**
+ * Index of the maximum ignoring NaN; an all-NaN slice throws at compute.
+ *
+ * **NumPy divergence:** indices are float64 (NumPy: int64).
+ *
+ * @example
+ * ```ts
+ * ca.nanargmax(x, { axis: 0 });
+ * ```
+ * @see numpy.nanargmax, dask.array.nanargmax
+ */
+export function nanargmax(x: ChunkedArray, options: ArgReduceOptions = {}): ChunkedArray<"float64"> {
+  return reduceArray("nanargmax", x, options) as ChunkedArray<"float64">;
+}

@@ -1,0 +1,114 @@
+import type { Graph, Key, Param, Task } from "./task.js";
+
+/** One step of a fused task: a kernel applied to earlier values (external inputs first, then step outputs). */
+export interface SubgraphStep {
+  readonly op: string;
+  readonly params?: Param;
+  /** Indices into the value list: `0..deps.length-1` are the task's inputs, then one per earlier step. */
+  readonly args: readonly number[];
+}
+
+export interface SubgraphParams {
+  readonly steps: readonly SubgraphStep[];
+}
+
+function stepsOf(t: Task): SubgraphStep[] {
+  if (t.op === "core.subgraph") return [...(t.params as unknown as SubgraphParams).steps];
+  return [{ op: t.op, params: t.params, args: t.deps.map((_, i) => i) }];
+}
+
+/**
+ * Fuses linear chains (dask's `fuse_linear`): a task whose input is produced by a task with no other
+ * dependent becomes one `core.subgraph` task that runs both kernels back to back. The intermediate
+ * chunk never leaves the thread that made it — on a worker pool, a block read from a file is reduced
+ * where it was read. Outputs keep their keys; `canFuse` can veto a task (e.g. ones pinned to the
+ * main thread).
+ */
+export function fuseLinear(
+  graph: Graph,
+  outputs: readonly Key[],
+  canFuse: (t: Task) => boolean = () => true,
+): Graph {
+  const isOutput = new Set(outputs);
+  const dependents = new Map<Key, number>();
+  for (const t of graph.values()) for (const d of t.deps) dependents.set(d, (dependents.get(d) ?? 0) + 1);
+
+  const out: Graph = new Map(graph);
+  const absorbed = new Set<Key>();
+  // Visit consumers in any order; each absorbs its single-use producers (recursively via their own fusion).
+  const fuse = (key: Key): Task => {
+    const t = out.get(key)!;
+    if (!canFuse(t)) return t;
+    let fusedAny = false;
+    const deps: Key[] = [];
+    const producers: { task: Task; at: number }[] = [];
+    for (const d of t.deps) {
+      const producer = out.get(d);
+      if (
+        producer &&
+        !isOutput.has(d) &&
+        dependents.get(d) === 1 &&
+        !absorbed.has(d) &&
+        canFuse(producer) &&
+        t.deps.indexOf(d) === t.deps.lastIndexOf(d)
+      ) {
+        const p = fuse(d);
+        producers.push({ task: p, at: deps.length });
+        fusedAny = true;
+      } else {
+        deps.push(d);
+      }
+    }
+    if (!fusedAny) return t;
+
+    // Lay out values: the fused task's external deps, then the steps of each producer, then t's steps.
+    const extIndex = new Map<Key, number>();
+    const externals: Key[] = [];
+    const ext = (k: Key) => {
+      let i = extIndex.get(k);
+      if (i === undefined) {
+        extIndex.set(k, (i = externals.length));
+        externals.push(k);
+      }
+      return i;
+    };
+    for (const d of t.deps) {
+      if (!producers.some((p) => p.task.key === d)) ext(d);
+    }
+    for (const p of producers) for (const d of p.task.deps) ext(d);
+    const nExt = externals.length;
+
+    const steps: { op: string; params?: Param; args: number[] }[] = [];
+    const resultIndex = new Map<Key, number>();
+    for (const p of producers) {
+      const pSteps = stepsOf(p.task);
+      const base = nExt + steps.length;
+      const mapArg = (a: number) =>
+        a < p.task.deps.length ? ext(p.task.deps[a]) : base + (a - p.task.deps.length);
+      for (const s of pSteps) steps.push({ op: s.op, params: s.params, args: s.args.map(mapArg) });
+      resultIndex.set(p.task.key, nExt + steps.length - 1);
+      absorbed.add(p.task.key);
+      out.delete(p.task.key);
+    }
+    const own = stepsOf(t);
+    const base = nExt + steps.length;
+    const mapOwn = (a: number) => {
+      if (a < t.deps.length) {
+        const d = t.deps[a];
+        return resultIndex.get(d) ?? ext(d);
+      }
+      return base + (a - t.deps.length);
+    };
+    for (const s of own) steps.push({ op: s.op, params: s.params, args: s.args.map(mapOwn) });
+    const fused: Task = {
+      key: t.key,
+      op: "core.subgraph",
+      deps: externals,
+      params: { steps } as unknown as Param,
+    };
+    out.set(t.key, fused);
+    return fused;
+  };
+  for (const key of graph.keys()) if (out.has(key) && !absorbed.has(key)) fuse(key);
+  return out;
+}

@@ -1,0 +1,818 @@
+/**
+ * Static task priorities that keep memory low, ported from dask's `dask/order.py` (the 2024
+ * "critical path" algorithm, dask PR #10660 and #11466). Lower numbers run first. The result is a
+ * topological order: a sequential scheduler that runs tasks in this order holds few results at a
+ * time, because it finishes what it started (reductions whose inputs are loaded) before loading new
+ * inputs. Everything runs on integer indices and typed arrays; keys are only compared for the final
+ * tie-break.
+ */
+import { InvalidArgumentError } from "../errors.js";
+import type { Graph, Key, Task } from "./task.js";
+
+/** A graph as integer-indexed compressed adjacency lists (CSR). Shared by `order` and the scheduler. */
+export interface IndexedGraph {
+  /** Number of tasks. */
+  readonly n: number;
+  readonly keys: Key[];
+  readonly tasks: Task[];
+  /** Key → index. */
+  readonly index: Map<Key, number>;
+  /** Distinct in-graph dependencies of task `i`: `depIdx[depOff[i] .. depOff[i+1])`. */
+  readonly depOff: Int32Array;
+  readonly depIdx: Int32Array;
+  /** Distinct dependents of task `i`: `dentIdx[dentOff[i] .. dentOff[i+1])`. */
+  readonly dentOff: Int32Array;
+  readonly dentIdx: Int32Array;
+  /** Inputs in `task.deps` order, repeats kept (-1 for a key missing from the graph). */
+  readonly inOff: Int32Array;
+  readonly inIdx: Int32Array;
+  /** Dependency keys that are not in the graph (ignored by `order`; an error for the scheduler). */
+  readonly external: Key[];
+}
+
+/**
+ * Indexes the tasks needed for `outputs` (all tasks when omitted). Throws when an output is missing.
+ */
+export function indexGraph(graph: Graph, outputs?: readonly Key[]): IndexedGraph {
+  const keys: Key[] = [];
+  const tasks: Task[] = [];
+  const index = new Map<Key, number>();
+  // Inputs are resolved once, in the order tasks are visited: `tmp` holds them, `tmpStart` where.
+  const tmp: number[] = [];
+  const tmpStart = new Int32Array(graph.size + 1);
+  const external: Key[] = [];
+  const visit = (i: number): void => {
+    tmpStart[i] = tmp.length;
+    for (const dep of tasks[i].deps) {
+      let j = index.get(dep);
+      if (j === undefined) {
+        const t = outputs === undefined ? undefined : graph.get(dep);
+        if (t === undefined) {
+          external.push(dep);
+          j = -1;
+        } else {
+          j = keys.length;
+          index.set(dep, j);
+          keys.push(dep);
+          tasks.push(t);
+        }
+      }
+      tmp.push(j);
+    }
+  };
+  if (outputs === undefined) {
+    for (const [key, task] of graph) {
+      index.set(key, keys.length);
+      keys.push(key);
+      tasks.push(task);
+    }
+    for (let i = 0; i < keys.length; i++) visit(i);
+  } else {
+    // Walk back from the outputs: an implicit cull. Newly found tasks get the next index, so
+    // visiting indices in increasing order visits each task once.
+    for (const key of outputs) {
+      if (index.has(key)) continue;
+      const task = graph.get(key);
+      if (!task) throw new InvalidArgumentError(`Output key ${JSON.stringify(key)} is not in the graph.`);
+      index.set(key, keys.length);
+      keys.push(key);
+      tasks.push(task);
+    }
+    for (let i = 0; i < keys.length; i++) visit(i);
+  }
+  const n = keys.length;
+  tmpStart[n] = tmp.length;
+  // Visiting in index order means `tmp` is already laid out as the CSR of inputs.
+  const inOff = tmpStart.slice(0, n + 1);
+  const inIdx = Int32Array.from(tmp);
+  const depOff = new Int32Array(n + 1);
+  const depTmp = new Int32Array(inIdx.length);
+  const stamp = new Int32Array(n).fill(-1);
+  const dentCount = new Int32Array(n + 1);
+  let q = 0;
+  for (let i = 0; i < n; i++) {
+    depOff[i] = q;
+    for (let e = inOff[i]; e < inOff[i + 1]; e++) {
+      const j = inIdx[e];
+      if (j >= 0 && stamp[j] !== i) {
+        stamp[j] = i;
+        depTmp[q++] = j;
+        dentCount[j]++;
+      }
+    }
+  }
+  depOff[n] = q;
+  const depIdx = depTmp.slice(0, q);
+  const dentOff = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) dentOff[i + 1] = dentOff[i] + dentCount[i];
+  const fill = dentOff.slice(0, n);
+  const dentIdx = new Int32Array(q);
+  for (let i = 0; i < n; i++) {
+    for (let e = depOff[i]; e < depOff[i + 1]; e++) dentIdx[fill[depIdx[e]]++] = i;
+  }
+  return { n, keys, tasks, index, depOff, depIdx, dentOff, dentIdx, inOff, inIdx, external };
+}
+
+/** Options of {@link order}. */
+export interface OrderOptions {
+  /**
+   * Tasks that are pure data (their memory is held whatever the order), like dask's `DataNode`.
+   * A data root with several dependents is ordered just before its first dependent. Default: op
+   * `"core.literal"`.
+   */
+  isData?: (task: Task) => boolean;
+}
+
+const defaultIsData = (task: Task): boolean => task.op === "core.literal";
+
+/**
+ * Static priorities (lower runs first) that minimise the number of results held by a sequential
+ * run, in the manner of dask's `order`. Only tasks needed for `outputs` are ordered when given.
+ *
+ * @example
+ * ```ts
+ * const prio = order(graph);
+ * const sequence = [...graph.keys()].sort((a, b) => prio.get(a)! - prio.get(b)!);
+ * ```
+ * @see dask.order.order
+ */
+export function order(graph: Graph, outputs?: readonly Key[], options: OrderOptions = {}): Map<Key, number> {
+  const g = indexGraph(graph, outputs);
+  const prio = orderIndexed(g, options);
+  const out = new Map<Key, number>();
+  for (let i = 0; i < g.n; i++) out.set(g.keys[i], prio[i]);
+  return out;
+}
+
+/**
+ * Simulates a sequential run in `priorities` order, releasing each result after its last
+ * dependent, and returns the most results held before any task runs. Same measure as the maximum
+ * of dask's `order.diagnostics` pressure: a task nobody depends on counts as released at once.
+ */
+export function peakHeld(graph: Graph, priorities: ReadonlyMap<Key, number>): number {
+  const g = indexGraph(graph);
+  const seq = Int32Array.from({ length: g.n }, (_, i) => i).sort(
+    (a, b) => priorities.get(g.keys[a])! - priorities.get(g.keys[b])!,
+  );
+  const remaining = new Int32Array(g.n);
+  for (let i = 0; i < g.n; i++) remaining[i] = g.dentOff[i + 1] - g.dentOff[i];
+  let held = 0;
+  let peak = 0;
+  for (const i of seq) {
+    if (held > peak) peak = held;
+    let released = 0;
+    for (let e = g.depOff[i]; e < g.depOff[i + 1]; e++) if (--remaining[g.depIdx[e]] === 0) released++;
+    held += (g.dentOff[i + 1] > g.dentOff[i] ? 1 : 0) - released;
+  }
+  return peak;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Root / leaf connectivity (dask's `_connecting_to_roots`), on integer sets with deduplication.
+
+/**
+ * Sets of node indices, shared by identity between nodes (most nodes share a dependency's set).
+ * `setOf[k] < 0` is the singleton `{-1 - setOf[k]}`; otherwise the set's members are
+ * `pool[start[id] .. start[id] + len[id])`. One pool, no per-set allocation.
+ */
+interface Connectivity {
+  setOf: Int32Array;
+  start: Int32Array;
+  len: Int32Array;
+  pool: Int32Array;
+}
+
+const setSize = (c: Connectivity, id: number): number => (id < 0 ? 1 : c.len[id]);
+
+function mix(x: number): number {
+  x = Math.imul(x ^ (x >>> 16), 0x7feb352d);
+  x = Math.imul(x ^ (x >>> 15), 0x846ca68b);
+  return x ^ (x >>> 16);
+}
+
+/**
+ * For every node, the set of "roots" (nodes without `up` edges) it is connected to, walking `seq`
+ * (a topological order along `up`); dask's `_connecting_to_roots`. Returns null when the unions
+ * grow past `budget` element operations (exact sets can cost O(V·R); callers then estimate).
+ */
+function connectRoots(
+  n: number,
+  seq: Int32Array,
+  upOff: Int32Array,
+  upIdx: Int32Array,
+  budget: number,
+): Connectivity | null {
+  const setOf = new Int32Array(n);
+  // At most one new set per task.
+  const start = new Int32Array(n);
+  const len = new Int32Array(n);
+  const hashOf = new Int32Array(n);
+  let nSets = 0;
+  let pool = new Int32Array(Math.max(1024, 2 * n));
+  let used = 0;
+  let tableSize = 16;
+  while (tableSize < 2 * n) tableSize *= 2;
+  const table = new Int32Array(tableSize); // set id + 1, open addressing
+  const mask = tableSize - 1;
+  const unionStamp = new Int32Array(n);
+  const singleStamp = new Int32Array(n);
+  const elemStamp = new Int32Array(n);
+  let dStamp = 0;
+  let eStamp = 0;
+  const distinct: number[] = [];
+  let work = 0;
+  for (let s = 0; s < seq.length; s++) {
+    const k = seq[s];
+    const a = upOff[k];
+    const b = upOff[k + 1];
+    if (a === b) {
+      setOf[k] = -1 - k;
+      continue;
+    }
+    if (b - a === 1) {
+      setOf[k] = setOf[upIdx[a]];
+      continue;
+    }
+    dStamp++;
+    distinct.length = 0;
+    let base = 0;
+    let baseLen = -1;
+    for (let e = a; e < b; e++) {
+      const id = setOf[upIdx[e]];
+      if (id >= 0) {
+        if (unionStamp[id] === dStamp) continue;
+        unionStamp[id] = dStamp;
+      } else {
+        if (singleStamp[-1 - id] === dStamp) continue;
+        singleStamp[-1 - id] = dStamp;
+      }
+      distinct.push(id);
+      const l = id < 0 ? 1 : len[id];
+      if (l > baseLen) {
+        base = id;
+        baseLen = l;
+      }
+    }
+    if (distinct.length === 1) {
+      setOf[k] = base;
+      continue;
+    }
+    // Mark the largest set, then see whether the others add anything.
+    eStamp++;
+    if (base < 0) elemStamp[-1 - base] = eStamp;
+    else for (let i = start[base], end = i + baseLen; i < end; i++) elemStamp[pool[i]] = eStamp;
+    let extra = 0;
+    for (const id of distinct) {
+      if (id === base) continue;
+      if (id < 0) {
+        if (elemStamp[-1 - id] !== eStamp) extra++;
+        continue;
+      }
+      for (let i = start[id], end = i + len[id]; i < end; i++) if (elemStamp[pool[i]] !== eStamp) extra++;
+      work += len[id];
+    }
+    work += baseLen;
+    if (extra === 0) {
+      setOf[k] = base;
+      continue;
+    }
+    if ((work += baseLen + extra) > budget) return null;
+    if (used + baseLen + extra > pool.length) {
+      const grown = new Int32Array(Math.max(2 * pool.length, used + baseLen + extra));
+      grown.set(pool.subarray(0, used));
+      pool = grown;
+    }
+    let m = used;
+    if (base < 0) pool[m++] = -1 - base;
+    else {
+      pool.copyWithin(m, start[base], start[base] + baseLen);
+      m += baseLen;
+    }
+    for (const id of distinct) {
+      if (id === base) continue;
+      if (id < 0) {
+        const x = -1 - id;
+        if (elemStamp[x] !== eStamp) {
+          elemStamp[x] = eStamp;
+          pool[m++] = x;
+        }
+        continue;
+      }
+      for (let i = start[id], end = i + len[id]; i < end; i++) {
+        const x = pool[i];
+        if (elemStamp[x] !== eStamp) {
+          elemStamp[x] = eStamp;
+          pool[m++] = x;
+        }
+      }
+    }
+    const size = m - used;
+    // Equal sets are stored once (dask#11055: memory), found by an order-free hash.
+    let h = Math.imul(size, 0x9e3779b1);
+    for (let i = used; i < m; i++) h = (h + mix(pool[i])) | 0;
+    let slot = mix(h) & mask;
+    let found = -1;
+    while (table[slot] !== 0) {
+      const id = table[slot] - 1;
+      if (hashOf[id] === h && len[id] === size) {
+        let same = true;
+        for (let i = start[id], end = i + size; i < end && same; i++) same = elemStamp[pool[i]] === eStamp;
+        work += size;
+        if (same) {
+          found = id;
+          break;
+        }
+      }
+      slot = (slot + 1) & mask;
+    }
+    if (found < 0) {
+      found = nSets++;
+      start[found] = used;
+      len[found] = size;
+      hashOf[found] = h;
+      table[slot] = found + 1;
+      used = m;
+    }
+    setOf[k] = found;
+  }
+  return { setOf, start, len, pool };
+}
+
+function findCycle(
+  n: number,
+  remaining: Int32Array,
+  depOff: Int32Array,
+  depIdx: Int32Array,
+  keys: Key[],
+): Key[] {
+  let start = -1;
+  for (let i = 0; i < n && start < 0; i++) if (remaining[i] > 0) start = i;
+  // Every unprocessed node has an unprocessed dependency: following them must revisit a node.
+  const seen = new Int32Array(n).fill(-1);
+  const path: number[] = [];
+  let x = start;
+  while (seen[x] < 0) {
+    seen[x] = path.length;
+    path.push(x);
+    let next = -1;
+    for (let e = depOff[x]; e < depOff[x + 1] && next < 0; e++)
+      if (remaining[depIdx[e]] > 0) next = depIdx[e];
+    x = next;
+  }
+  return path.slice(seen[x]).map((i) => keys[i]);
+}
+
+/** Stand-in for exact sets on pathological graphs: about 64 element operations per task. */
+const UNION_BUDGET_PER_TASK = 64;
+const UNION_BUDGET_MIN = 4_000_000;
+
+/**
+ * Priorities for an indexed graph: `prio[i]` is the rank of task `i` (0 runs first).
+ * Throws InvalidArgumentError on a cycle.
+ */
+export function orderIndexed(g: IndexedGraph, options: OrderOptions = {}): Int32Array {
+  const n = g.n;
+  const prio = new Int32Array(n).fill(-1);
+  if (n === 0) return prio;
+  const isData = options.isData ?? defaultIsData;
+  const keys = g.keys;
+
+  // -- Preprocess: data roots with several dependents leave the graph and are placed just before
+  // their first dependent (dask strips them the same way).
+  let removedCount = 0;
+  const removed = new Uint8Array(n);
+  let requiresData: (number[] | undefined)[] | undefined;
+  for (let i = 0; i < n; i++) {
+    const nDents = g.dentOff[i + 1] - g.dentOff[i];
+    if (g.depOff[i] === g.depOff[i + 1] && nDents > 1 && isData(g.tasks[i])) {
+      removed[i] = 1;
+      removedCount++;
+      requiresData ??= [];
+      for (let e = g.dentOff[i]; e < g.dentOff[i + 1]; e++) (requiresData[g.dentIdx[e]] ??= []).push(i);
+    }
+  }
+  let { depOff, depIdx, dentOff, dentIdx } = g;
+  if (removedCount > 0) {
+    const dOff = new Int32Array(n + 1);
+    const dIdx = new Int32Array(depIdx.length);
+    const tOff = new Int32Array(n + 1);
+    const tIdx = new Int32Array(dentIdx.length);
+    let p = 0;
+    let q = 0;
+    for (let i = 0; i < n; i++) {
+      dOff[i] = p;
+      tOff[i] = q;
+      for (let e = depOff[i]; e < depOff[i + 1]; e++) if (!removed[depIdx[e]]) dIdx[p++] = depIdx[e];
+      if (!removed[i]) for (let e = dentOff[i]; e < dentOff[i + 1]; e++) tIdx[q++] = dentIdx[e];
+    }
+    dOff[n] = p;
+    tOff[n] = q;
+    depOff = dOff;
+    depIdx = dIdx;
+    dentOff = tOff;
+    dentIdx = tIdx;
+  }
+  const nDeps = (i: number): number => depOff[i + 1] - depOff[i];
+  const nDents = (i: number): number => dentOff[i + 1] - dentOff[i];
+
+  // -- Metrics: total dependencies (overcounts shared ancestors, as dask does), topological order.
+  const numNeeded = new Int32Array(n);
+  const totalDeps = new Float64Array(n);
+  const topo = new Int32Array(n - removedCount);
+  const isRoot = new Uint8Array(n);
+  const isLeaf = new Uint8Array(n);
+  let nRoots = 0;
+  let nLeaves = 0;
+  let t = 0;
+  for (let i = 0; i < n; i++) {
+    if (removed[i]) continue;
+    numNeeded[i] = nDeps(i);
+    if (numNeeded[i] === 0) {
+      isRoot[i] = 1;
+      nRoots++;
+      topo[t++] = i;
+    }
+    if (nDents(i) === 0) {
+      isLeaf[i] = 1;
+      nLeaves++;
+    }
+  }
+  for (let s = 0; s < t; s++) {
+    const k = topo[s];
+    let total = 1;
+    for (let e = depOff[k]; e < depOff[k + 1]; e++) total += totalDeps[depIdx[e]];
+    totalDeps[k] = total;
+    for (let e = dentOff[k]; e < dentOff[k + 1]; e++)
+      if (--numNeeded[dentIdx[e]] === 0) topo[t++] = dentIdx[e];
+  }
+  if (t < n - removedCount) {
+    const cycle = findCycle(n, numNeeded, depOff, depIdx, keys);
+    throw new InvalidArgumentError(`Cycle detected between the following keys: ${cycle.join(" -> ")}.`);
+  }
+  for (let i = 0; i < n; i++) if (!removed[i]) numNeeded[i] = nDeps(i);
+
+  // -- Connectivity: roots above each task (for sort keys), leaves below each root (leaf degrees).
+  const budget = Math.max(UNION_BUDGET_MIN, UNION_BUDGET_PER_TASK * n);
+  const rootsCount = new Int32Array(n);
+  const maxDependents = new Int32Array(n);
+  const fwd = connectRoots(n, topo, depOff, depIdx, budget);
+  for (let s = 0; s < topo.length; s++) {
+    const k = topo[s];
+    if (isRoot[k]) {
+      maxDependents[k] = nDents(k);
+      continue;
+    }
+    let m = 0;
+    let est = 0;
+    for (let e = depOff[k]; e < depOff[k + 1]; e++) {
+      const d = depIdx[e];
+      if (maxDependents[d] > m) m = maxDependents[d];
+      est += isRoot[d] ? 1 : rootsCount[d];
+    }
+    maxDependents[k] = m;
+    rootsCount[k] = fwd ? setSize(fwd, fwd.setOf[k]) : Math.min(est, nRoots);
+  }
+  const reverseTopo = topo.slice().reverse();
+  const bwd = fwd ? connectRoots(n, reverseTopo, dentOff, dentIdx, budget) : null;
+
+  // -- Sort key: (total dependencies, #dependencies, #connected roots, -max dependents, key).
+  const cmp = (a: number, b: number): number =>
+    totalDeps[a] - totalDeps[b] ||
+    nDeps(a) - nDeps(b) ||
+    rootsCount[a] - rootsCount[b] ||
+    maxDependents[b] - maxDependents[a] ||
+    (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0);
+  const maxBy = (items: ArrayLike<number>, from: number, to: number): number => {
+    let best = items[from];
+    for (let e = from + 1; e < to; e++) if (cmp(items[e], best) > 0) best = items[e];
+    return best;
+  };
+
+  // -- State of the walk.
+  let i = 0;
+  let resultCount = 0;
+  const expected = n;
+  const inResult = (x: number): boolean => prio[x] >= 0;
+  const runnableHull = new Uint8Array(n);
+  // reachable_hull: flags plus a lazily compacted list, so it can be intersected cheaply.
+  const reachFlag = new Uint8Array(n);
+  let reachCount = 0;
+  let reachList: number[] = [];
+  const reachAdd = (x: number): void => {
+    if (!reachFlag[x]) {
+      reachFlag[x] = 1;
+      reachCount++;
+      reachList.push(x);
+    }
+  };
+  const reachDiscard = (x: number): void => {
+    if (reachFlag[x]) {
+      reachFlag[x] = 0;
+      reachCount--;
+    }
+  };
+  let runnable: number[] = [];
+  const knownPaths = new Map<number, number[][]>();
+
+  // Leaf degree: the number of roots a leaf still needs loaded. Disabled without exact sets.
+  // Buckets of leaves by degree are intrusive doubly linked lists (no allocation per move).
+  const leafDegree = new Int32Array(n).fill(-1);
+  let topDegree = 0;
+  if (bwd)
+    for (let x = 0; x < n; x++)
+      if (isLeaf[x] && !isRoot[x] && rootsCount[x] > topDegree) topDegree = rootsCount[x];
+  const bucketHead = new Int32Array(topDegree + 1).fill(-1);
+  const bucketSize = new Int32Array(topDegree + 1);
+  const nextInBucket = bwd ? new Int32Array(n) : EMPTY;
+  const prevInBucket = bwd ? new Int32Array(n) : EMPTY;
+  const bucketInsert = (x: number, d: number): void => {
+    const h = bucketHead[d];
+    nextInBucket[x] = h;
+    prevInBucket[x] = -1;
+    if (h >= 0) prevInBucket[h] = x;
+    bucketHead[d] = x;
+    bucketSize[d]++;
+    leafDegree[x] = d;
+  };
+  const bucketRemove = (x: number, d: number): void => {
+    const nx = nextInBucket[x];
+    const pv = prevInBucket[x];
+    if (pv >= 0) nextInBucket[pv] = nx;
+    else bucketHead[d] = nx;
+    if (nx >= 0) prevInBucket[nx] = pv;
+    bucketSize[d]--;
+    leafDegree[x] = -1;
+  };
+  let minLeafDegree = n;
+  const maxLeafDegree = n;
+  if (bwd) {
+    for (let x = 0; x < n; x++) {
+      if (!isLeaf[x] || isRoot[x]) continue;
+      const degree = rootsCount[x];
+      if (degree < minLeafDegree) minLeafDegree = degree;
+      bucketInsert(x, degree);
+    }
+  }
+  const advanceMinDegree = (): void => {
+    while (
+      minLeafDegree !== maxLeafDegree &&
+      (minLeafDegree > topDegree || bucketSize[minLeafDegree] === 0)
+    ) {
+      minLeafDegree = minLeafDegree >= topDegree ? maxLeafDegree : minLeafDegree + 1;
+    }
+  };
+  const decrementLeaf = (leaf: number): void => {
+    if (!isLeaf[leaf]) return;
+    const degree = leafDegree[leaf];
+    if (degree < 0) return;
+    bucketRemove(leaf, degree);
+    const nd = degree - 1;
+    if (nd > 0) {
+      if (nd < minLeafDegree) minLeafDegree = nd;
+      bucketInsert(leaf, nd);
+    } else if (bucketSize[degree] === 0) advanceMinDegree();
+  };
+
+  const addStack: number[] = [];
+  const addToResult = (item: number): void => {
+    addStack.push(item);
+    while (addStack.length > 0) {
+      item = addStack.pop()!;
+      runnableHull[item] = 0;
+      reachDiscard(item);
+      const wasLeaf = isLeaf[item];
+      isLeaf[item] = 0;
+      if (prio[item] >= 0) continue;
+      const data = requiresData?.[item];
+      if (data) {
+        for (const d of data) {
+          if (prio[d] < 0) {
+            prio[d] = i++;
+            resultCount++;
+          }
+        }
+        requiresData![item] = undefined;
+      }
+      prio[item] = i++;
+      resultCount++;
+      if (isRoot[item] && bwd && !wasLeaf) {
+        // A root's leaves each need one root fewer.
+        const id = bwd.setOf[item];
+        if (id < 0) decrementLeaf(-1 - id);
+        else for (let e = bwd.start[id], end = e + bwd.len[id]; e < end; e++) decrementLeaf(bwd.pool[e]);
+      }
+      const single = nDents(item) === 1;
+      for (let e = dentOff[item]; e < dentOff[item + 1]; e++) {
+        const dep = dentIdx[e];
+        reachAdd(dep);
+        if (--numNeeded[dep] === 0) {
+          // Linear chains stay contiguous: the only dependent runs at once.
+          if (single) addStack.push(dep);
+          else runnable.push(dep);
+        }
+      }
+    }
+  };
+
+  /**
+   * From each runnable task walk forward along single-dependency paths to the next reducer and
+   * remember the path; run the paths once they make the reducer runnable (or reach a leaf).
+   * Running free tasks too eagerly is breadth-first; too late holds reducer inputs long.
+   */
+  let candidates: number[] = [];
+  const processRunnables = (): void => {
+    while (runnable.length > 0) {
+      const swap = candidates;
+      candidates = runnable;
+      runnable = swap;
+      runnable.length = 0;
+      while (candidates.length > 0) {
+        const key = candidates.pop()!;
+        if (runnableHull[key] || inResult(key)) continue;
+        if (isLeaf[key]) {
+          addToResult(key);
+          continue;
+        }
+        const branches: [number, number[]][] = [[0, [key]]];
+        let head = 0;
+        while (head < branches.length) {
+          let [nsplits, path] = branches[head++];
+          for (;;) {
+            const current = path[path.length - 1];
+            runnableHull[current] = 1;
+            const down = nDents(current);
+            if (down === 0) {
+              if (numNeeded[current] <= 1) for (const k of path) addToResult(k);
+              else runnableHull[current] = 0;
+            } else if (path.length === 1 || nDeps(current) === 1) {
+              if (down > 1) {
+                nsplits++;
+                const ds = Array.from(dentIdx.subarray(dentOff[current], dentOff[current + 1])).sort(cmp);
+                // Only genuine splits: dependents that need nothing else.
+                for (const d of ds) if (nDeps(d) === 1) branches.push([nsplits, [...path, d]]);
+                break;
+              }
+              path.push(dentIdx[dentOff[current]]);
+              continue;
+            } else if (knownPaths.has(current)) {
+              const known = knownPaths.get(current)!;
+              known.push(path);
+              runnableHull[current] = 0;
+              if (known.length >= numNeeded[current]) {
+                knownPaths.delete(current);
+                const pruned: number[][] = [];
+                for (const p of known) if (!inResult(p[p.length - 2])) pruned.push(p);
+                if (pruned.length < numNeeded[current]) {
+                  knownPaths.set(current, pruned);
+                } else {
+                  if (nsplits > 1) {
+                    branches.push([nsplits - 1, pruned.flat()]);
+                    break;
+                  }
+                  let h = 0;
+                  let stalled = 0;
+                  // Guard against paths that can never complete here (left for the main walk).
+                  while (h < pruned.length && stalled <= pruned.length - h) {
+                    const p = pruned[h++];
+                    let blocked = false;
+                    for (const k of p) {
+                      if (numNeeded[k]) {
+                        blocked = true;
+                        break;
+                      }
+                      addToResult(k);
+                    }
+                    if (blocked) {
+                      pruned.push(p);
+                      stalled++;
+                    } else stalled = 0;
+                  }
+                }
+              }
+            } else if (nDeps(current) > 1 && numNeeded[current] <= 1) {
+              for (const k of path) addToResult(k);
+            } else {
+              knownPaths.set(current, [path]);
+              runnableHull[current] = 0;
+            }
+            break;
+          }
+        }
+      }
+    }
+  };
+
+  // -- Strategy: a classic longest critical path unless the graph looks symmetric.
+  const useLongestPath = (): boolean => {
+    if (!bwd || nRoots === 0) return true;
+    let size = 0;
+    if (Math.abs(nRoots - nLeaves) / nRoots < 0.8) {
+      for (let r = 0; r < n; r++) {
+        if (!isRoot[r]) continue;
+        // A root that is also a leaf reaches no other leaf.
+        const len = isLeaf[r] ? 0 : setSize(bwd, bwd.setOf[r]);
+        if (!size) size = len;
+        else if (size !== len) return false;
+      }
+    }
+    return true;
+  };
+  const longestPath = useLongestPath();
+  const leafNodesSorted: number[] = [];
+  for (let x = 0; x < n; x++) if (isLeaf[x]) leafNodesSorted.push(x);
+  leafNodesSorted.sort(longestPath ? cmp : (a, b) => cmp(b, a));
+
+  const getTarget = (): number => {
+    const allLeafsAccessible = minLeafDegree === maxLeafDegree;
+    if (reachCount > 0 && !allLeafsAccessible) {
+      if (minLeafDegree <= topDegree && bucketSize[minLeafDegree] > 0) {
+        let best = -1;
+        if (reachCount <= bucketSize[minLeafDegree]) {
+          // Intersect by walking the hull, compacting its list on the way.
+          const kept: number[] = [];
+          for (const x of reachList) {
+            if (!reachFlag[x] || reachFlag[x] === 2) continue;
+            reachFlag[x] = 2;
+            kept.push(x);
+            if (leafDegree[x] === minLeafDegree && isLeaf[x] && (best < 0 || cmp(x, best) < 0)) best = x;
+          }
+          for (const x of kept) reachFlag[x] = 1;
+          reachList = kept;
+        } else {
+          for (let x = bucketHead[minLeafDegree]; x >= 0; x = nextInBucket[x]) {
+            if (reachFlag[x] && (best < 0 || cmp(x, best) < 0)) best = x;
+          }
+        }
+        if (best < 0) {
+          for (let x = bucketHead[minLeafDegree]; x >= 0; x = nextInBucket[x])
+            if (best < 0 || cmp(x, best) < 0) best = x;
+        }
+        return best;
+      }
+    }
+    while (leafNodesSorted.length > 0) {
+      const x = leafNodesSorted.pop()!;
+      if (!inResult(x)) return x;
+    }
+    // Defensive: any task not ordered yet.
+    for (let x = 0; x < n; x++) if (!removed[x] && !inResult(x)) return x;
+    return 0;
+  };
+
+  // -- Main loop: pick a target, build its critical path backwards, walk it.
+  const path: number[] = [];
+  const scratchA: number[] = [];
+  const scratchB: number[] = [];
+  let guard = 0;
+  while (resultCount < expected) {
+    if (++guard > 4 * n + 16) throw new Error("order(): no progress (internal error)");
+    const target = getTarget();
+    path.push(target);
+    let from = depOff[target];
+    let to = depOff[target + 1];
+    let nextDeps: ArrayLike<number> = depIdx;
+    while (to > from) {
+      const item = maxBy(nextDeps, from, to);
+      path.push(item);
+      // Two scratch arrays alternate: `nextDeps` is read while the other is filled.
+      const pending = nextDeps === scratchA ? scratchB : scratchA;
+      pending.length = 0;
+      for (let e = depOff[item]; e < depOff[item + 1]; e++) if (!inResult(depIdx[e])) pending.push(depIdx[e]);
+      if (pending.length > 1) pending.sort(cmp);
+      for (const d of pending) path.push(d);
+      nextDeps = pending;
+      from = 0;
+      to = pending.length;
+    }
+
+    let walkedBack = false;
+    while (path.length > 0) {
+      const item = path.pop()!;
+      if (inResult(item)) continue;
+      if (numNeeded[item]) {
+        path.push(item);
+        const deps = scratchA;
+        deps.length = 0;
+        for (let e = depOff[item]; e < depOff[item + 1]; e++) if (!inResult(depIdx[e])) deps.push(depIdx[e]);
+        if (deps.length > 1) deps.sort(cmp);
+        let unknown = 0;
+        for (const d of deps) if (!knownPaths.has(d)) unknown++;
+        if (unknown > 1) walkedBack = true;
+        for (const d of deps) if (!knownPaths.has(d)) path.push(d);
+        for (const d of deps) {
+          const known = knownPaths.get(d);
+          if (!known) continue;
+          knownPaths.delete(d);
+          for (const p of known) for (let e = p.length - 1; e >= 0; e--) path.push(p[e]);
+        }
+        continue;
+      }
+      if (walkedBack && runnable.length < path.length) processRunnables();
+      addToResult(item);
+    }
+    processRunnables();
+  }
+  return prio;
+}
+
+const EMPTY = new Int32Array(0);

@@ -1,0 +1,714 @@
+/**
+ * The `elementwise.expr` kernel: evaluates an expression tree over broadcast input blocks in one
+ * pass. The tree is compiled once (per structure, dtypes and memory layout) into a JS function with
+ * `new Function`, so the whole expression runs per element in a tight loop over TypedArrays with no
+ * temporary arrays. Constants are passed at run time, so `x + 1` and `x + 2` share compiled code.
+ *
+ * Numbers follow NumPy: every node's value is exact in its dtype (integers wrap, float32 nodes are
+ * rounded with `Math.fround` at each step, which equals IEEE float32 arithmetic for + - * / and sqrt).
+ */
+import { DTYPE_INFO, type DType } from "../dtype/dtypes.js";
+import { canCastSafely, ELEMENTWISE_OPS, type ElementwiseOp, isElementwiseOp } from "../dtype/promote.js";
+import { BroadcastError, DTypeError, fmt, InvalidArgumentError } from "../errors.js";
+import { cStrides, NDArray } from "../ndarray/ndarray.js";
+import type { ConstExpr, ElementwiseParams, Expr, OpExpr } from "./expr.js";
+import { defineKernel } from "./registry.js";
+
+export type { ConstExpr, ElementwiseParams, Expr, InputExpr, OpExpr } from "./expr.js";
+export { buildOp } from "./expr.js";
+
+// ---------------------------------------------------------------------------------------------
+// Scalar helpers called from generated code (small, so V8 inlines them).
+
+const fround = Math.fround;
+
+/** `copysign(0, y)`. */
+function zeroWithSignOf(y: number): number {
+  return y < 0 || (y === 0 && 1 / y < 0) ? -0 : 0;
+}
+
+/** NumPy's `npy_floor_divide` for float64 (fmod-based, snaps the quotient). */
+function floorDivF64(a: number, b: number): number {
+  if (b === 0) return a / b;
+  const mod = a % b;
+  let div = (a - mod) / b;
+  // C tests `if (mod)`, which is true for NaN: `!== 0` keeps that.
+  if (mod !== 0 && b < 0 !== mod < 0) div -= 1;
+  if (div !== 0) {
+    let fd = Math.floor(div);
+    if (div - fd > 0.5) fd += 1;
+    return fd;
+  }
+  return zeroWithSignOf(a / b);
+}
+
+/** {@link floorDivF64} with every step rounded to float32. */
+function floorDivF32(a: number, b: number): number {
+  if (b === 0) return fround(a / b);
+  const mod = a % b;
+  let div = fround(fround(a - mod) / b);
+  if (mod !== 0 && b < 0 !== mod < 0) div = fround(div - 1);
+  if (div !== 0) {
+    let fd = Math.floor(div);
+    if (fround(div - fd) > 0.5) fd = fround(fd + 1);
+    return fd;
+  }
+  return zeroWithSignOf(a / b);
+}
+
+/** NumPy's `npy_remainder` for float64: the result has the sign of the divisor. */
+function modF64(a: number, b: number): number {
+  if (b === 0) return a % b;
+  const mod = a % b;
+  if (mod === 0) return zeroWithSignOf(b);
+  return b < 0 !== mod < 0 ? mod + b : mod;
+}
+
+/** {@link modF64} in float32. */
+function modF32(a: number, b: number): number {
+  if (b === 0) return a % b;
+  const mod = a % b;
+  if (mod === 0) return zeroWithSignOf(b);
+  return b < 0 !== mod < 0 ? fround(mod + b) : mod;
+}
+
+/** Integer floor division; division by zero gives 0 as in NumPy. The caller wraps to the dtype. */
+function floorDivInt(a: number, b: number): number {
+  return b === 0 ? 0 : Math.floor(a / b);
+}
+
+/** Integer Python-style modulo; modulo by zero gives 0 as in NumPy. */
+function modInt(a: number, b: number): number {
+  if (b === 0) return 0;
+  const r = a % b;
+  return r !== 0 && r < 0 !== b < 0 ? r + b : r + 0; // + 0 turns -0 into 0
+}
+
+function negativePowerError(): InvalidArgumentError {
+  return new InvalidArgumentError("Integers to negative integer powers are not allowed.");
+}
+
+/** Integer power modulo 2^32 (square-and-multiply with Math.imul); the caller wraps to the dtype. */
+function powInt(a: number, b: number): number {
+  if (b < 0) throw negativePowerError();
+  let r = 1;
+  let base = a | 0;
+  let e = b;
+  while (e > 0) {
+    if (e & 1) r = Math.imul(r, base);
+    base = Math.imul(base, base);
+    e >>>= 1;
+  }
+  return r;
+}
+
+/** Integer power where NumPy would use int64 (we use float64, exact to 2^53). */
+function powInt64(a: number, b: number): number {
+  if (b < 0) throw negativePowerError();
+  return a ** b;
+}
+
+/** C's `pow`: unlike `Math.pow`, `pow(1, y)` is 1 and `pow(-1, ±inf)` is 1, even for NaN y. */
+function powFloat(a: number, b: number): number {
+  if (a === 1) return 1;
+  if (a === -1 && (b === Infinity || b === -Infinity)) return 1;
+  return a ** b;
+}
+
+/** Round half to even (C's `rint`), which is what `np.round` does. */
+function rint(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+const HELPERS = {
+  fround,
+  floorDivF64,
+  floorDivF32,
+  modF64,
+  modF32,
+  floorDivInt,
+  modInt,
+  powInt,
+  powInt64,
+  powFloat,
+  rint,
+};
+
+/**
+ * Casts a JS number to `dtype` as C does (NumPy's `astype`): floats to integers truncate toward zero
+ * and wrap; anything to bool is `!= 0` (NaN is true).
+ */
+export function castScalar(value: number, dtype: DType): number {
+  switch (dtype) {
+    case "bool":
+      return value !== 0 ? 1 : 0;
+    case "int8":
+      return (value << 24) >> 24;
+    case "int16":
+      return (value << 16) >> 16;
+    case "int32":
+      return value | 0;
+    case "uint8":
+      return value & 255;
+    case "uint16":
+      return value & 65535;
+    case "uint32":
+      return value >>> 0;
+    case "float32":
+      return fround(value);
+    case "float64":
+      return value;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Code generation.
+
+const isIntKind = (d: DType) => DTYPE_INFO[d].kind === "int" || DTYPE_INFO[d].kind === "uint";
+const isFloatKind = (d: DType) => DTYPE_INFO[d].kind === "float";
+
+/** JS source that wraps an exact integer (or truncates a float) to `dtype`. */
+function wrap(v: string, dtype: DType): string {
+  switch (dtype) {
+    case "bool":
+      return `(${v} !== 0 ? 1 : 0)`;
+    case "int8":
+      return `((${v}) << 24 >> 24)`;
+    case "int16":
+      return `((${v}) << 16 >> 16)`;
+    case "int32":
+      return `((${v}) | 0)`;
+    case "uint8":
+      return `((${v}) & 255)`;
+    case "uint16":
+      return `((${v}) & 65535)`;
+    case "uint32":
+      return `((${v}) >>> 0)`;
+    case "float32":
+      return `fround(${v})`;
+    case "float64":
+      return v;
+  }
+}
+
+/** JS source that casts a value of dtype `from` to `to` (no-op when every value is representable). */
+function castSource(v: string, from: DType, to: DType): string {
+  if (from === to || to === "float64") return v;
+  if (to === "bool") return `(${v} !== 0 ? 1 : 0)`;
+  if (canCastSafely(from, to)) return v;
+  return wrap(v, to);
+}
+
+const MATH_FUNCS: Partial<Record<ElementwiseOp, string>> = {
+  sqrt: "Math.sqrt",
+  exp: "Math.exp",
+  log: "Math.log",
+  log1p: "Math.log1p",
+  expm1: "Math.expm1",
+  sin: "Math.sin",
+  cos: "Math.cos",
+  tan: "Math.tan",
+  arcsin: "Math.asin",
+  arccos: "Math.acos",
+  arctan: "Math.atan",
+  arctan2: "Math.atan2",
+  sinh: "Math.sinh",
+  cosh: "Math.cosh",
+  tanh: "Math.tanh",
+};
+
+const COMPARE_OPS: Partial<Record<ElementwiseOp, string>> = {
+  equal: "===",
+  notEqual: "!==",
+  less: "<",
+  lessEqual: "<=",
+  greater: ">",
+  greaterEqual: ">=",
+};
+
+/** A value in generated code: a variable name, its dtype, and whether it is loop-invariant. */
+interface Val {
+  readonly v: string;
+  readonly dt: DType;
+  readonly inv: boolean;
+}
+
+/** Input access mode: `s` one element (hoisted), `f` flat (same layout as the output), `g` strided, `u` unused. */
+type Mode = "s" | "f" | "g" | "u";
+
+class Codegen {
+  readonly hoisted: string[] = [];
+  readonly body: string[] = [];
+  private readonly memo = new Map<string, Val>();
+  private n = 0;
+
+  constructor(
+    private readonly inDTypes: readonly DType[],
+    private readonly modes: readonly Mode[],
+    private readonly constSlots: ReadonlyMap<ConstExpr, number>,
+  ) {}
+
+  private emit(code: string, dt: DType, inv: boolean, key?: string): Val {
+    const v = `t${this.n++}`;
+    (inv ? this.hoisted : this.body).push(`const ${v} = ${code};`);
+    const val = { v, dt, inv };
+    if (key !== undefined) this.memo.set(key, val);
+    return val;
+  }
+
+  /** A variable holding `a` cast to `to` (emits a temporary when the cast is not a no-op). */
+  cast(a: Val, to: DType): Val {
+    const code = castSource(a.v, a.dt, to);
+    if (code === a.v) return { v: a.v, dt: to, inv: a.inv };
+    const key = `cast:${a.v}:${to}`;
+    return this.memo.get(key) ?? this.emit(code, to, a.inv, key);
+  }
+
+  gen(node: Expr): { val: Val; key: string } {
+    if ("in" in node) {
+      const k = node.in;
+      const key = `i${k}`;
+      const seen = this.memo.get(key);
+      if (seen) return { val: seen, key };
+      const mode = this.modes[k];
+      const val = { v: `x${k}`, dt: this.inDTypes[k], inv: mode === "s" };
+      this.memo.set(key, val);
+      return { val, key };
+    }
+    if ("const" in node) {
+      const slot = this.constSlots.get(node)!;
+      const key = `k${slot}`;
+      const seen = this.memo.get(key);
+      if (seen) return { val: seen, key };
+      const val: Val = { v: `k${slot}`, dt: node.dtype, inv: true };
+      this.hoisted.push(`const k${slot} = C[${slot}];`);
+      this.memo.set(key, val);
+      return { val, key };
+    }
+    const args = node.args.map((a) => this.gen(a));
+    const key = `${node.op}:${node.dtype}(${args.map((a) => a.key).join(",")})`;
+    const seen = this.memo.get(key);
+    if (seen) return { val: seen, key };
+    const vals = args.map((a) => a.val);
+    const inv = vals.every((a) => a.inv);
+    const code = this.opSource(node, vals, inv);
+    return { val: this.emit(code, node.dtype, inv, key), key };
+  }
+
+  /** A temporary for a sub-step of one op (clip). */
+  private temp(code: string, dt: DType, inv: boolean): Val {
+    return this.emit(code, dt, inv);
+  }
+
+  private opSource(node: OpExpr, args: readonly Val[], inv: boolean): string {
+    const { op, dtype: dt } = node;
+    const kind = DTYPE_INFO[dt].kind;
+    const f32 = dt === "float32";
+    const fl = (code: string) => (f32 ? `fround(${code})` : code);
+    const allInt = args.every((a) => !isFloatKind(a.dt));
+    const A = () => this.cast(args[0], dt).v;
+    const B = () => this.cast(args[1], dt).v;
+    const noBool = () => {
+      if (kind === "bool") {
+        throw new DTypeError(
+          `numpy boolean ${ELEMENTWISE_OPS[op].numpyName} is not supported. Got dtype="bool".`,
+        );
+      }
+    };
+
+    const math = MATH_FUNCS[op];
+    if (math) {
+      if (!isFloatKind(dt)) throw new DTypeError(`${op} must produce a float dtype. Got dtype=${fmt(dt)}.`);
+      return fl(`${math}(${args.map((_, i) => this.cast(args[i], dt).v).join(", ")})`);
+    }
+    const cmp = COMPARE_OPS[op];
+    if (cmp) return `(${args[0].v} ${cmp} ${args[1].v} ? 1 : 0)`;
+
+    switch (op) {
+      case "add":
+        if (kind === "bool") return `(${A()} | ${B()})`;
+        return isIntKind(dt) ? wrap(`${A()} + ${B()}`, dt) : fl(`${A()} + ${B()}`);
+      case "sub":
+        noBool();
+        return isIntKind(dt) ? wrap(`${A()} - ${B()}`, dt) : fl(`${A()} - ${B()}`);
+      case "mul":
+        if (kind === "bool") return `(${A()} & ${B()})`;
+        if (dt === "int32" || dt === "uint32") return wrap(`Math.imul(${A()}, ${B()})`, dt);
+        return isIntKind(dt) ? wrap(`${A()} * ${B()}`, dt) : fl(`${A()} * ${B()}`);
+      case "div":
+        if (!isFloatKind(dt)) throw new DTypeError(`div must produce a float dtype. Got dtype=${fmt(dt)}.`);
+        return fl(`${A()} / ${B()}`);
+      case "floorDiv":
+        noBool();
+        if (isIntKind(dt)) return wrap(`floorDivInt(${A()}, ${B()})`, dt);
+        if (dt === "float64" && allInt) return `floorDivInt(${A()}, ${B()})`;
+        return f32 ? `floorDivF32(${A()}, ${B()})` : `floorDivF64(${A()}, ${B()})`;
+      case "mod":
+        noBool();
+        if (isIntKind(dt)) return wrap(`modInt(${A()}, ${B()})`, dt);
+        if (dt === "float64" && allInt) return `modInt(${A()}, ${B()})`;
+        return f32 ? `modF32(${A()}, ${B()})` : `modF64(${A()}, ${B()})`;
+      case "pow":
+        noBool();
+        if (isIntKind(dt)) return wrap(`powInt(${A()}, ${B()})`, dt);
+        if (dt === "float64" && allInt) return `powInt64(${A()}, ${B()})`;
+        return fl(`powFloat(${A()}, ${B()})`);
+      case "neg":
+        noBool();
+        return isIntKind(dt) ? wrap(`-${A()}`, dt) : `(-${A()})`;
+      case "abs":
+        if (kind === "bool" || kind === "uint") return A();
+        return kind === "int" ? wrap(`Math.abs(${A()})`, dt) : `Math.abs(${A()})`;
+      case "square": {
+        noBool();
+        const a = A();
+        if (dt === "int32" || dt === "uint32") return wrap(`Math.imul(${a}, ${a})`, dt);
+        return isIntKind(dt) ? wrap(`${a} * ${a}`, dt) : fl(`${a} * ${a}`);
+      }
+      case "reciprocal":
+        noBool();
+        // Integer reciprocal truncates (C division); 1/0 is inf, which wraps to 0.
+        return isIntKind(dt) ? wrap(`1 / ${A()}`, dt) : fl(`1 / ${A()}`);
+      case "sign": {
+        noBool();
+        const a = A();
+        if (kind === "uint") return `(${a} > 0 ? 1 : 0)`;
+        if (kind === "int") return `(${a} > 0 ? 1 : ${a} < 0 ? -1 : 0)`;
+        return `(${a} > 0 ? 1 : ${a} < 0 ? -1 : ${a} === 0 ? 0 : ${a})`;
+      }
+      case "logicalAnd":
+        return `(${args[0].v} !== 0 && ${args[1].v} !== 0 ? 1 : 0)`;
+      case "logicalOr":
+        return `(${args[0].v} !== 0 || ${args[1].v} !== 0 ? 1 : 0)`;
+      case "logicalXor":
+        return `((${args[0].v} !== 0) !== (${args[1].v} !== 0) ? 1 : 0)`;
+      case "logicalNot":
+        return `(${args[0].v} === 0 ? 1 : 0)`;
+      case "floor":
+      case "ceil":
+      case "round": {
+        const a = A();
+        if (!isFloatKind(dt)) return a;
+        // Integer-valued results of float32 inputs are float32-exact: no fround needed.
+        return op === "round" ? `rint(${a})` : `Math.${op}(${a})`;
+      }
+      case "isnan":
+        return isFloatKind(args[0].dt) ? `(${args[0].v} !== ${args[0].v} ? 1 : 0)` : "0";
+      case "isinf":
+        return isFloatKind(args[0].dt)
+          ? `(${args[0].v} === Infinity || ${args[0].v} === -Infinity ? 1 : 0)`
+          : "0";
+      case "isfinite":
+        return isFloatKind(args[0].dt) ? `(${args[0].v} - ${args[0].v} === 0 ? 1 : 0)` : "1";
+      case "maximum":
+      case "minimum": {
+        const a = A();
+        const b = B();
+        const gt = op === "maximum" ? ">" : "<";
+        if (kind === "bool") return op === "maximum" ? `(${a} | ${b})` : `(${a} & ${b})`;
+        // NumPy propagates NaN from either side; `a > b` keeps NumPy's choice between -0 and 0.
+        return isFloatKind(dt)
+          ? `(${a} ${gt} ${b} || ${a} !== ${a} ? ${a} : ${b})`
+          : `(${a} ${gt} ${b} ? ${a} : ${b})`;
+      }
+      case "clip": {
+        const x = A();
+        const lo = B();
+        const hi = this.cast(args[2], dt).v;
+        if (isFloatKind(dt)) {
+          const t = this.temp(`(${x} > ${lo} || ${x} !== ${x} ? ${x} : ${lo})`, dt, inv).v;
+          return `(${t} < ${hi} || ${t} !== ${t} ? ${t} : ${hi})`;
+        }
+        const t = this.temp(`(${x} > ${lo} ? ${x} : ${lo})`, dt, inv).v;
+        return `(${t} < ${hi} ? ${t} : ${hi})`;
+      }
+      case "where":
+        return `(${args[0].v} !== 0 ? ${B()} : ${this.cast(args[2], dt).v})`;
+      case "astype":
+        return castSource(args[0].v, args[0].dt, dt);
+    }
+    throw new InvalidArgumentError(`Unknown elementwise operation. Got op=${fmt(op)}.`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Preparation (per expression object) and compilation (per structure + layout), both cached.
+
+interface Prepared {
+  readonly expr: Expr;
+  /** Canonical structure: ops, dtypes, input indices, const slots (values excluded). */
+  readonly key: string;
+  /** Const values, cast to their dtypes, by slot. */
+  readonly consts: Float64Array;
+  /** Slot of each const node (equal value and dtype share a slot, so fused copies share code). */
+  readonly slots: Map<ConstExpr, number>;
+  /** Which inputs the expression reads. */
+  readonly used: Set<number>;
+}
+
+const PREPARED = new WeakMap<Expr, Prepared>();
+
+function prepare(expr: Expr): Prepared {
+  const cached = PREPARED.get(expr);
+  if (cached) return cached;
+  const slots = new Map<ConstExpr, number>();
+  const values: number[] = [];
+  const bySlotKey = new Map<string, number>();
+  const used = new Set<number>();
+  const walk = (node: Expr): string => {
+    if (node === null || typeof node !== "object") {
+      throw new InvalidArgumentError(`Malformed elementwise expression node. Got ${fmt(node)}.`);
+    }
+    if ("in" in node) {
+      if (!Number.isInteger(node.in) || node.in < 0) {
+        throw new InvalidArgumentError(
+          `Malformed input node. Got ${fmt(node)}, expected {in: <input index>}.`,
+        );
+      }
+      used.add(node.in);
+      return `i${node.in}`;
+    }
+    if ("const" in node) {
+      if (!DTYPE_INFO[node.dtype]) throw new DTypeError(`Unknown const dtype. Got ${fmt(node)}.`);
+      const value = castScalar(Number(node.const), node.dtype);
+      const id = `${Object.is(value, -0) ? "-0" : String(value)}:${node.dtype}`;
+      let slot = bySlotKey.get(id);
+      if (slot === undefined) {
+        bySlotKey.set(id, (slot = values.length));
+        values.push(value);
+      }
+      slots.set(node, slot);
+      return `k${slot}:${node.dtype}`;
+    }
+    if (!isElementwiseOp(node.op))
+      throw new InvalidArgumentError(`Unknown elementwise operation. Got op=${fmt(node.op)}.`);
+    const arity = ELEMENTWISE_OPS[node.op].arity;
+    if (!Array.isArray(node.args) || node.args.length !== arity) {
+      throw new InvalidArgumentError(
+        `${node.op} takes ${arity} operands. Got ${Array.isArray(node.args) ? node.args.length : fmt(node.args)}.`,
+      );
+    }
+    if (!DTYPE_INFO[node.dtype])
+      throw new DTypeError(`Unknown dtype in expression. Got dtype=${fmt(node.dtype)}.`);
+    return `${node.op}:${node.dtype}(${node.args.map(walk).join(",")})`;
+  };
+  const key = walk(expr);
+  const prepared = { expr, key, consts: Float64Array.from(values), slots, used };
+  PREPARED.set(expr, prepared);
+  return prepared;
+}
+
+type CompiledFn = (...args: unknown[]) => void;
+
+const COMPILED = new Map<string, CompiledFn>();
+/** Most compiled functions kept (least recently used dropped first). */
+const MAX_COMPILED = 512;
+
+function compile(
+  prepared: Prepared,
+  outDType: DType,
+  inDTypes: readonly DType[],
+  modes: readonly Mode[],
+): CompiledFn {
+  const flat = !modes.includes("g");
+  const cacheKey = `${prepared.key}|${outDType}|${inDTypes.join(",")}|${modes.join("")}`;
+  const hit = COMPILED.get(cacheKey);
+  if (hit) {
+    // Refresh LRU position.
+    COMPILED.delete(cacheKey);
+    COMPILED.set(cacheKey, hit);
+    return hit;
+  }
+  const g = new Codegen(inDTypes, modes, prepared.slots);
+  // Scalar inputs are loaded once, before the loop.
+  for (let k = 0; k < modes.length; k++) if (modes[k] === "s") g.hoisted.push(`const x${k} = d${k}[o${k}];`);
+  const loads: string[] = [];
+  for (let k = 0; k < modes.length; k++) {
+    if (modes[k] === "f") loads.push(`const x${k} = d${k}[o${k} + ${flat ? "i" : "o + i"}];`);
+    else if (modes[k] === "g") loads.push(`const x${k} = d${k}[q${k}];`);
+  }
+  const root = g.gen(prepared.expr).val;
+  const result = castSource(root.v, root.dt, outDType);
+  const params = modes.map((m, k) => (m === "g" ? `d${k}, o${k}, st${k}` : `d${k}, o${k}`)).join(", ");
+  const helperNames = Object.keys(HELPERS).join(", ");
+  let src: string;
+  if (flat) {
+    src = `return function elementwiseFlat(out, C, n${params ? `, ${params}` : ""}) {
+  ${g.hoisted.join("\n  ")}
+  for (let i = 0; i < n; i++) {
+    ${loads.join("\n    ")}
+    ${g.body.join("\n    ")}
+    out[i] = ${result};
+  }
+};`;
+  } else {
+    const gs = modes.flatMap((m, k) => (m === "g" ? [k] : []));
+    src = `return function elementwiseStrided(out, C, shape, nd, total${params ? `, ${params}` : ""}) {
+  ${g.hoisted.join("\n  ")}
+  const n = shape[nd - 1];
+  ${gs.map((k) => `const s${k} = st${k}[nd - 1]; let p${k} = o${k};`).join("\n  ")}
+  const idx = new Array(nd).fill(0);
+  for (let o = 0; o < total; ) {
+    for (let i = 0${gs.map((k) => `, q${k} = p${k}`).join("")}; i < n; i++${gs.map((k) => `, q${k} += s${k}`).join("")}) {
+      ${loads.join("\n      ")}
+      ${g.body.join("\n      ")}
+      out[o + i] = ${result};
+    }
+    o += n;
+    for (let ax = nd - 2; ax >= 0; ax--) {
+      ${gs.map((k) => `p${k} += st${k}[ax];`).join(" ")}
+      if (++idx[ax] < shape[ax]) break;
+      ${gs.map((k) => `p${k} -= st${k}[ax] * shape[ax];`).join(" ")}
+      idx[ax] = 0;
+    }
+  }
+};`;
+  }
+  const factory = new Function("H", `"use strict";\nconst { ${helperNames} } = H;\n${src}`);
+  const fn = factory(HELPERS) as CompiledFn;
+  COMPILED.set(cacheKey, fn);
+  if (COMPILED.size > MAX_COMPILED) COMPILED.delete(COMPILED.keys().next().value!);
+  return fn;
+}
+
+/** Number of compiled expression functions currently cached (for tests and diagnostics). */
+export function compiledCount(): number {
+  return COMPILED.size;
+}
+
+/** Formats a shape as NumPy does in broadcast errors: `(3,4)`, `(5,)`. */
+export function shapeText(shape: readonly number[]): string {
+  return `(${shape.join(",")}${shape.length === 1 ? "," : ""})`;
+}
+
+/**
+ * Evaluates an elementwise expression over `inputs` (each broadcast to `params.shape`) into a new
+ * C-contiguous NDArray of `params.dtype`. This is the body of the `elementwise.expr` kernel; reduction
+ * kernels call it (via `getKernel("elementwise.expr")`) to apply a fused `pre` expression.
+ *
+ * @example
+ * ```ts
+ * const x = NDArray.from([1, 2, 3]);
+ * evaluateExpr({ expr: { op: "mul", args: [{ in: 0 }, { const: 2, dtype: "float64" }], dtype: "float64" }, dtype: "float64", shape: [3] }, [x]);
+ * // array([2., 4., 6.])
+ * ```
+ */
+export function evaluateExpr(params: ElementwiseParams, inputs: readonly NDArray[]): NDArray {
+  const { expr, dtype } = params;
+  const shape = params.shape.some(Number.isNaN) ? resolveUnknownShape(params.shape, inputs) : params.shape;
+  if (!DTYPE_INFO[dtype]) throw new DTypeError(`Unknown output dtype. Got dtype=${fmt(dtype)}.`);
+  const out = NDArray.zeros(dtype, shape);
+  const total = out.size;
+  const prepared = prepare(expr);
+  for (const k of prepared.used) {
+    if (k >= inputs.length) {
+      throw new InvalidArgumentError(
+        `Expression reads input ${k}, but the task has ${inputs.length} inputs. Got expr=${fmt(expr)}.`,
+      );
+    }
+  }
+  const nd = shape.length;
+  // Effective strides of every input against the output shape (0 on broadcast axes).
+  const strides: number[][] = [];
+  const modes: Mode[] = [];
+  const outStrides = cStrides(shape);
+  for (let k = 0; k < inputs.length; k++) {
+    const a = inputs[k];
+    const st = new Array<number>(nd).fill(0);
+    if (!prepared.used.has(k)) {
+      // Not read by the expression (e.g. left over by fusion): any shape is fine.
+      strides.push(st);
+      modes.push("u");
+      continue;
+    }
+    const lead = nd - a.ndim;
+    let ok = lead >= 0;
+    for (let j = 0; ok && j < a.ndim; j++) {
+      const s = a.shape[j];
+      if (s === shape[j + lead]) st[j + lead] = s === 1 ? 0 : a.strides[j];
+      else if (s !== 1) ok = false;
+    }
+    if (!ok) {
+      throw new BroadcastError(
+        `operands could not be broadcast together with shapes ${shapeText(a.shape)} ${shapeText(shape)}. Got input ${k} of shape=${fmt(a.shape)}, output shape=${fmt(shape)}.`,
+      );
+    }
+    strides.push(st);
+    if (a.size === 1) modes.push("s");
+    else if (st.every((s, ax) => shape[ax] === 1 || s === outStrides[ax])) modes.push("f");
+    else modes.push("g");
+  }
+  if (total === 0) return out;
+  const fn = compile(
+    prepared,
+    dtype,
+    inputs.map((a) => a.dtype),
+    modes,
+  );
+  const args: unknown[] = [out.data, prepared.consts];
+  if (!modes.includes("g")) {
+    args.push(total);
+    for (const a of inputs) args.push(a.data, a.offset);
+  } else {
+    const [cshape, cstrides] = collapseAxes(shape, strides, modes);
+    args.push(cshape, cshape.length, total);
+    for (let k = 0; k < inputs.length; k++) {
+      args.push(inputs[k].data, inputs[k].offset);
+      if (modes[k] === "g") args.push(cstrides[k]);
+    }
+  }
+  fn(...args);
+  return out;
+}
+
+/** Fills unknown (NaN) block lengths, left by boolean masks, from the inputs' shapes. */
+function resolveUnknownShape(shape: readonly number[], inputs: readonly NDArray[]): number[] {
+  return shape.map((n, ax) => {
+    if (!Number.isNaN(n)) return n;
+    let size = 1;
+    for (const a of inputs) {
+      const j = ax - (shape.length - a.ndim);
+      if (j >= 0 && a.shape[j] !== 1) size = a.shape[j];
+    }
+    return size;
+  });
+}
+
+/**
+ * Drops length-1 axes and merges neighbouring axes that every strided input walks contiguously,
+ * so the inner loop is as long as possible. C order of the output is preserved.
+ */
+function collapseAxes(
+  shape: readonly number[],
+  strides: readonly number[][],
+  modes: readonly Mode[],
+): [number[], number[][]] {
+  const gs = modes.flatMap((m, k) => (m === "g" ? [k] : []));
+  const axes = shape.flatMap((s, ax) => (s === 1 ? [] : [ax]));
+  const cshape: number[] = [];
+  const cstrides: number[][] = strides.map(() => []);
+  for (const ax of axes) {
+    const last = cshape.length - 1;
+    if (last >= 0 && gs.every((k) => cstrides[k][last] === strides[k][ax] * shape[ax])) {
+      cshape[last] *= shape[ax];
+      for (const k of gs) cstrides[k][last] = strides[k][ax];
+    } else {
+      cshape.push(shape[ax]);
+      for (const k of gs) cstrides[k].push(strides[k][ax]);
+    }
+  }
+  if (cshape.length === 0) {
+    cshape.push(1);
+    for (const k of gs) cstrides[k].push(0);
+  }
+  return [cshape, cstrides];
+}
+
+/**
+ * The `elementwise.expr` kernel: params `{ expr, dtype, shape }`, inputs in the order of `{in: k}`.
+ * See {@link evaluateExpr}.
+ */
+export const elementwiseExpr = defineKernel("elementwise.expr", (inputs, params: ElementwiseParams) =>
+  evaluateExpr(params, inputs),
+);

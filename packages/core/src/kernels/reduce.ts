@@ -1,0 +1,970 @@
+/**
+ * Reduction kernels, in dask's three stages (`dask/array/reductions.py`):
+ *
+ * - `reduce.<op>.chunk` reduces one block over `axis` to a float64 *partial*: the block's shape with
+ *   the reduced axes set to 1, plus a trailing field axis (sum: `[total]`, mean: `[count, total]`,
+ *   var/std: `[count, mean, M2, meanLo]`, min/max: `[value, seen]`, argmin/argmax: `[value, index]`).
+ * - `reduce.<op>.combine` merges partials of equal shape (one group of a tree level) into one.
+ * - `reduce.<op>.agg` merges the last group and finalises: the result dtype, `ddof`, `keepdims`.
+ *
+ * All loops read float64: a float64 block is read in place, any other dtype is converted slab by slab
+ * into a scratch Float64Array with `TypedArray.set` (native conversion), so every hot loop is
+ * monomorphic. Sums are pairwise (NumPy's `pairwise_sum`: 8 accumulators, 128-element leaves) in
+ * float64, so float32 sums are at least as accurate as NumPy's.
+ */
+import { type AnyTypedArray, allocate, type DType, isDType } from "../dtype/dtypes.js";
+import { fmt, InvalidArgumentError } from "../errors.js";
+import type { Param } from "../graph/task.js";
+import { cStrides, NDArray, shapeSize } from "../ndarray/ndarray.js";
+import { defineKernel, getKernel, type KernelRef } from "./registry.js";
+
+/** Every built-in reduction; each has `reduce.<op>.chunk`, `.combine` and `.agg` kernels. */
+export const REDUCE_OPS = [
+  "sum",
+  "prod",
+  "mean",
+  "var",
+  "std",
+  "min",
+  "max",
+  "any",
+  "all",
+  "argmin",
+  "argmax",
+  "nansum",
+  "nanprod",
+  "nanmean",
+  "nanvar",
+  "nanstd",
+  "nanmin",
+  "nanmax",
+  "nanargmin",
+  "nanargmax",
+] as const;
+
+/** Name of a built-in reduction. */
+export type ReduceOp = (typeof REDUCE_OPS)[number];
+
+/** NumPy's result dtype of sum/prod/mean/var/std, with int64 replaced by float64: float32 stays float32. */
+export type SumDType<D extends DType> = D extends "float32" ? "float32" : "float64";
+/** NumPy: mean keeps float32, promotes everything else to float64. */
+export type MeanDType<D extends DType> = D extends "float32" ? "float32" : "float64";
+
+/**
+ * The result dtype of a reduction of an array of `dtype`.
+ *
+ * **NumPy divergence:** where NumPy returns int64/uint64 (sum and prod of bool and integers,
+ * argmin/argmax indices) this returns float64, exact up to 2^53.
+ */
+export function reduceResultDType(op: ReduceOp, dtype: DType): DType {
+  switch (op) {
+    case "any":
+    case "all":
+      return "bool";
+    case "min":
+    case "max":
+    case "nanmin":
+    case "nanmax":
+      return dtype;
+    case "argmin":
+    case "argmax":
+    case "nanargmin":
+    case "nanargmax":
+      return "float64";
+    default:
+      return dtype === "float32" ? "float32" : "float64";
+  }
+}
+
+/** True for the reductions that return indices (axis must be one integer or null). */
+export function isArgReduction(op: string): boolean {
+  return op === "argmin" || op === "argmax" || op === "nanargmin" || op === "nanargmax";
+}
+
+/** An elementwise expression fused into a chunk task by the graph optimiser (see elementwise.ts). */
+export interface FusedPre {
+  readonly expr: Param;
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+}
+
+/** Parameters of every `reduce.<op>.chunk` kernel. */
+export interface ReduceChunkParams {
+  /** Axes to reduce: non-negative, sorted, unique. Missing or null means all axes. */
+  readonly axis?: readonly number[] | null;
+  /** Always kept: the partial has the reduced axes as length-1 axes (dask's `keepdims=True`). */
+  readonly keepdims?: boolean;
+  /** Marks the task as fusable: the optimiser may set `pre` and replace the deps by the producer's. */
+  readonly fusable?: boolean;
+  /** An elementwise expression evaluated on the inputs first (set by fusion). */
+  readonly pre?: FusedPre;
+  /** arg-reductions: global start of this block along each axis (default zeros). */
+  readonly blockOffset?: readonly number[];
+  /** arg-reductions: shape of the whole array, to make flat indices global (default the block's shape). */
+  readonly arrayShape?: readonly number[];
+}
+
+/** Parameters of every `reduce.<op>.combine` kernel. */
+export interface ReduceCombineParams {
+  readonly axis?: readonly number[] | null;
+  readonly keepdims?: boolean;
+}
+
+/** Parameters of every `reduce.<op>.agg` kernel. */
+export interface ReduceAggParams {
+  /** The reduced axes, as given to the chunk kernel (dropped from the result unless `keepdims`). */
+  readonly axis?: readonly number[] | null;
+  /** Keep the reduced axes as length-1 axes. */
+  readonly keepdims?: boolean;
+  /** Result dtype (default {@link reduceResultDType} of float64). */
+  readonly dtype?: DType;
+  /** Delta degrees of freedom of var/std (divisor `count - ddof`). Default 0. */
+  readonly ddof?: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Summation primitives (all on Float64Array so every call site stays monomorphic)
+
+/** NumPy's pairwise_sum: exact same split points, 8 partial sums at the 128-element leaves. */
+export function pairwiseSum(a: Float64Array, p: number, n: number): number {
+  if (n < 8) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += a[p + i];
+    return s;
+  }
+  if (n <= 128) {
+    let r0 = a[p];
+    let r1 = a[p + 1];
+    let r2 = a[p + 2];
+    let r3 = a[p + 3];
+    let r4 = a[p + 4];
+    let r5 = a[p + 5];
+    let r6 = a[p + 6];
+    let r7 = a[p + 7];
+    const end = p + n - (n % 8);
+    let i = p + 8;
+    for (; i < end; i += 8) {
+      r0 += a[i];
+      r1 += a[i + 1];
+      r2 += a[i + 2];
+      r3 += a[i + 3];
+      r4 += a[i + 4];
+      r5 += a[i + 5];
+      r6 += a[i + 6];
+      r7 += a[i + 7];
+    }
+    let s = r0 + r1 + (r2 + r3) + (r4 + r5 + (r6 + r7));
+    for (const stop = p + n; i < stop; i++) s += a[i];
+    return s;
+  }
+  let n2 = n >>> 1;
+  n2 -= n2 % 8;
+  return pairwiseSum(a, p, n2) + pairwiseSum(a, p + n2, n - n2);
+}
+
+/** {@link pairwiseSum} skipping NaN (the slow path of the nan-variants, taken only when a NaN is present). */
+function pairwiseNanSum(a: Float64Array, p: number, n: number): number {
+  if (n <= 128) {
+    let s0 = 0;
+    let s1 = 0;
+    let i = 0;
+    for (; i + 1 < n; i += 2) {
+      const u = a[p + i];
+      const v = a[p + i + 1];
+      if (u === u) s0 += u;
+      if (v === v) s1 += v;
+    }
+    if (i < n && a[p + i] === a[p + i]) s0 += a[p + i];
+    return s0 + s1;
+  }
+  let n2 = n >>> 1;
+  n2 -= n2 % 8;
+  return pairwiseNanSum(a, p, n2) + pairwiseNanSum(a, p + n2, n - n2);
+}
+
+function countValid(a: Float64Array, p: number, n: number): number {
+  let c = 0;
+  for (let i = p, end = p + n; i < end; i++) if (a[i] === a[i]) c++;
+  return c;
+}
+
+/** Σ (x - mean) of the last {@link sumSqDev} call (a module variable: no allocation per call). */
+let lastSumDev = 0;
+
+/** Σ (x - mean)², and Σ (x - mean) in {@link lastSumDev}; NaN skipped when `skipNaN`. */
+function sumSqDev(a: Float64Array, p: number, n: number, mean: number, skipNaN: boolean): number {
+  let s0 = 0;
+  let s1 = 0;
+  let t0 = 0;
+  let t1 = 0;
+  if (!skipNaN) {
+    let i = p;
+    const end2 = p + n - (n % 2);
+    for (; i < end2; i += 2) {
+      const d0 = a[i] - mean;
+      const d1 = a[i + 1] - mean;
+      s0 += d0 * d0;
+      s1 += d1 * d1;
+      t0 += d0;
+      t1 += d1;
+    }
+    if (i < p + n) {
+      const d = a[i] - mean;
+      s0 += d * d;
+      t0 += d;
+    }
+  } else {
+    for (let i = p, end = p + n; i < end; i++) {
+      const v = a[i];
+      if (v === v) {
+        const d = v - mean;
+        s0 += d * d;
+        t0 += d;
+      }
+    }
+  }
+  lastSumDev = t0 + t1;
+  return s0 + s1;
+}
+
+/**
+ * Chan et al.'s parallel update of `[count, mean, M2, meanLo]` at `st[q]` with another group's
+ * moments. The mean is kept as an unevaluated sum `mean + meanLo` (double-double), so the difference
+ * of two block means stays exact when the data sit on a large offset (1e8 + noise): with a plain
+ * float64 mean each merge would lose ulp(mean)² relative to tiny variances.
+ */
+function chanMerge(st: Float64Array, q: number, nb: number, mb: number, m2b: number, lob: number): void {
+  if (nb === 0) return;
+  const na = st[q];
+  if (na === 0) {
+    st[q] = nb;
+    st[q + 1] = mb;
+    st[q + 2] = m2b;
+    st[q + 3] = lob;
+    return;
+  }
+  const n = na + nb;
+  const ma = st[q + 1];
+  const d = mb - ma + (lob - st[q + 3]);
+  // New mean = ma + (meanLo_a + d*nb/n), as a TwoSum so the low part keeps what rounding drops.
+  const u = st[q + 3] + d * (nb / n);
+  const s = ma + u;
+  const bb = s - ma;
+  st[q] = n;
+  st[q + 1] = s;
+  st[q + 2] += m2b + d * d * ((na * nb) / n);
+  st[q + 3] = ma - (s - bb) + (u - bb);
+}
+
+/** Merges candidate `(v, i)` into the argmin state `[value, index]` at `st[q]`: first NaN wins, then smallest, then lowest index. */
+function argMerge(st: Float64Array, q: number, v: number, i: number): void {
+  const si = st[q + 1];
+  if (si < 0) {
+    st[q] = v;
+    st[q + 1] = i;
+    return;
+  }
+  const sv = st[q];
+  if (sv !== sv) {
+    if (v !== v && i < si) st[q + 1] = i;
+    return;
+  }
+  if (v !== v || v < sv || (v === sv && i < si)) {
+    st[q] = v;
+    st[q + 1] = i;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reducers: per-op state updates. The driver (foldBlock) calls `run` once per contiguous run of
+// reduced elements and `row` once per row of kept elements; neither allocates.
+
+interface Reducer {
+  /** Length of the trailing field axis of partials. */
+  readonly fields: number;
+  /** 2 when `row` needs two passes over the block (var: means first, then M2). */
+  readonly rowPasses: number;
+  init(st: Float64Array): void;
+  /** Folds `n` reduced elements `a[p..p+n)` into the state at `st[q]`; element k has index `idx + k*step`. */
+  run(a: Float64Array, p: number, n: number, st: Float64Array, q: number, idx: number, step: number): void;
+  /** Folds a row of `m` kept elements into states `st[q + j*fields]`; all have index `idx`. */
+  row(a: Float64Array, p: number, m: number, st: Float64Array, q: number, idx: number, pass: number): void;
+  /** Between the passes of a two-pass `row`. */
+  between?(st: Float64Array): void;
+  /** After the last pass of `row`. */
+  after?(st: Float64Array): void;
+  /** Merges states `src` into `st` elementwise (same length). */
+  merge(st: Float64Array, src: Float64Array): void;
+  /** Writes the final values (one per state) into `out`. */
+  finish(st: Float64Array, out: AnyTypedArray, params: ReduceAggParams): void;
+}
+
+function copyOut(st: Float64Array, out: AnyTypedArray): void {
+  for (let i = 0; i < st.length; i++) out[i] = st[i];
+}
+
+function sumReducer(skipNaN: boolean): Reducer {
+  return {
+    fields: 1,
+    rowPasses: 1,
+    init() {},
+    run(a, p, n, st, q) {
+      let s = pairwiseSum(a, p, n);
+      // A NaN anywhere makes the sum NaN, so the nan-variant only rescans when it sees one.
+      if (skipNaN && s !== s) s = pairwiseNanSum(a, p, n);
+      st[q] += s;
+    },
+    row(a, p, m, st, q) {
+      if (skipNaN) {
+        for (let j = 0; j < m; j++) {
+          const v = a[p + j];
+          if (v === v) st[q + j] += v;
+        }
+      } else for (let j = 0; j < m; j++) st[q + j] += a[p + j];
+    },
+    merge(st, src) {
+      for (let i = 0; i < st.length; i++) st[i] += src[i];
+    },
+    finish: copyOut,
+  };
+}
+
+function prodReducer(skipNaN: boolean): Reducer {
+  return {
+    fields: 1,
+    rowPasses: 1,
+    init(st) {
+      st.fill(1);
+    },
+    run(a, p, n, st, q) {
+      let r = 1;
+      if (skipNaN) {
+        for (let i = p, end = p + n; i < end; i++) {
+          const v = a[i];
+          if (v === v) r *= v;
+        }
+      } else for (let i = p, end = p + n; i < end; i++) r *= a[i];
+      st[q] *= r;
+    },
+    row(a, p, m, st, q) {
+      if (skipNaN) {
+        for (let j = 0; j < m; j++) {
+          const v = a[p + j];
+          if (v === v) st[q + j] *= v;
+        }
+      } else for (let j = 0; j < m; j++) st[q + j] *= a[p + j];
+    },
+    merge(st, src) {
+      for (let i = 0; i < st.length; i++) st[i] *= src[i];
+    },
+    finish: copyOut,
+  };
+}
+
+function meanReducer(skipNaN: boolean): Reducer {
+  return {
+    fields: 2,
+    rowPasses: 1,
+    init() {},
+    run(a, p, n, st, q) {
+      let s = pairwiseSum(a, p, n);
+      let c = n;
+      if (skipNaN && s !== s) {
+        s = pairwiseNanSum(a, p, n);
+        c = countValid(a, p, n);
+      }
+      st[q] += c;
+      st[q + 1] += s;
+    },
+    row(a, p, m, st, q) {
+      for (let j = 0, k = q; j < m; j++, k += 2) {
+        const v = a[p + j];
+        if (skipNaN && v !== v) continue;
+        st[k] += 1;
+        st[k + 1] += v;
+      }
+    },
+    merge(st, src) {
+      for (let i = 0; i < st.length; i++) st[i] += src[i];
+    },
+    finish(st, out) {
+      for (let i = 0, k = 0; k < st.length; i++, k += 2) out[i] = st[k + 1] / st[k];
+    },
+  };
+}
+
+function varReducer(skipNaN: boolean, sqrt: boolean): Reducer {
+  return {
+    fields: 4,
+    rowPasses: 2,
+    init() {},
+    run(a, p, n, st, q) {
+      let s = pairwiseSum(a, p, n);
+      let c = n;
+      let skip = false;
+      if (skipNaN && s !== s) {
+        s = pairwiseNanSum(a, p, n);
+        c = countValid(a, p, n);
+        skip = true;
+      }
+      if (c === 0) return;
+      // Corrected two-pass within the run: Σd²-(Σd)²/c, and Σd/c is the mean's low part.
+      const mean = s / c;
+      const ssd = sumSqDev(a, p, n, mean, skip);
+      const sd = lastSumDev;
+      chanMerge(st, q, c, mean, Math.max(ssd - (sd * sd) / c, 0), sd / c);
+    },
+    row(a, p, m, st, q, _idx, pass) {
+      if (pass === 0) {
+        for (let j = 0, k = q; j < m; j++, k += 4) {
+          const v = a[p + j];
+          if (skipNaN && v !== v) continue;
+          st[k] += 1;
+          st[k + 1] += v;
+        }
+      } else {
+        for (let j = 0, k = q; j < m; j++, k += 4) {
+          const v = a[p + j];
+          if (skipNaN && v !== v) continue;
+          const d = v - st[k + 1];
+          st[k + 2] += d * d;
+          st[k + 3] += d;
+        }
+      }
+    },
+    between(st) {
+      for (let k = 0; k < st.length; k += 4) if (st[k] > 0) st[k + 1] /= st[k];
+    },
+    after(st) {
+      // Field 3 holds Σd: correct M2 and keep Σd/c as the mean's low part.
+      for (let k = 0; k < st.length; k += 4) {
+        const c = st[k];
+        if (c === 0) continue;
+        const sd = st[k + 3];
+        st[k + 2] = Math.max(st[k + 2] - (sd * sd) / c, 0);
+        st[k + 3] = sd / c;
+      }
+    },
+    merge(st, src) {
+      for (let k = 0; k < st.length; k += 4) chanMerge(st, k, src[k], src[k + 1], src[k + 2], src[k + 3]);
+    },
+    finish(st, out, params) {
+      const ddof = params.ddof ?? 0;
+      for (let i = 0, k = 0; k < st.length; i++, k += 4) {
+        const dof = st[k] - ddof;
+        // NumPy: var divides by max(dof, 0) (inf or nan); nanvar gives nan whenever dof <= 0.
+        let v = skipNaN && dof <= 0 ? Number.NaN : st[k + 2] / Math.max(dof, 0);
+        if (sqrt) v = Math.sqrt(v);
+        out[i] = v;
+      }
+    },
+  };
+}
+
+/** Smallest of `a[p..p+n)`, NaN if any is NaN (Math.min is branchless and propagates NaN). */
+function runMin(a: Float64Array, p: number, n: number): number {
+  let m0 = Number.POSITIVE_INFINITY;
+  let m1 = m0;
+  let m2 = m0;
+  let m3 = m0;
+  let i = p;
+  for (const end = p + n - (n % 4); i < end; i += 4) {
+    m0 = Math.min(m0, a[i]);
+    m1 = Math.min(m1, a[i + 1]);
+    m2 = Math.min(m2, a[i + 2]);
+    m3 = Math.min(m3, a[i + 3]);
+  }
+  for (const end = p + n; i < end; i++) m0 = Math.min(m0, a[i]);
+  return Math.min(Math.min(m0, m1), Math.min(m2, m3));
+}
+
+/** Largest of `a[p..p+n)`, NaN if any is NaN. */
+function runMax(a: Float64Array, p: number, n: number): number {
+  let m0 = Number.NEGATIVE_INFINITY;
+  let m1 = m0;
+  let m2 = m0;
+  let m3 = m0;
+  let i = p;
+  for (const end = p + n - (n % 4); i < end; i += 4) {
+    m0 = Math.max(m0, a[i]);
+    m1 = Math.max(m1, a[i + 1]);
+    m2 = Math.max(m2, a[i + 2]);
+    m3 = Math.max(m3, a[i + 3]);
+  }
+  for (const end = p + n; i < end; i++) m0 = Math.max(m0, a[i]);
+  return Math.max(Math.max(m0, m1), Math.max(m2, m3));
+}
+
+/** `sign * ` min of the non-NaN elements (max when sign = -1), +inf when there are none. */
+function runNanMin(a: Float64Array, p: number, n: number, sign: number): number {
+  let m = Number.POSITIVE_INFINITY;
+  for (let i = p, end = p + n; i < end; i++) {
+    const v = sign * a[i];
+    if (v < m) m = v;
+  }
+  return m;
+}
+
+/**
+ * min/max and their nan-variants. State `[value, seen]`: `seen` > 0 once an element (a non-NaN
+ * one for the nan-variants) has been folded, which tells an empty or all-NaN slice from ±inf data.
+ */
+function extremeReducer(isMax: boolean, skipNaN: boolean, name: string): Reducer {
+  const sign = isMax ? -1 : 1;
+  const pick = isMax ? Math.max : Math.min;
+  return {
+    fields: 2,
+    rowPasses: 1,
+    init(st) {
+      const identity = isMax ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+      for (let k = 0; k < st.length; k += 2) st[k] = identity;
+    },
+    run(a, p, n, st, q) {
+      if (n === 0) return;
+      let m = isMax ? runMax(a, p, n) : runMin(a, p, n);
+      let seen = n;
+      if (skipNaN && m !== m) {
+        // Only when a NaN is present: rescan skipping NaN, and count what is left.
+        m = sign * runNanMin(a, p, n, sign);
+        seen = countValid(a, p, n);
+      }
+      st[q] = pick(st[q], m);
+      st[q + 1] += seen;
+    },
+    row(a, p, m, st, q) {
+      // Separate loops so each calls one Math builtin directly (inlined), not through `pick`.
+      if (isMax) {
+        for (let j = 0, k = q; j < m; j++, k += 2) {
+          const v = a[p + j];
+          if (skipNaN && v !== v) continue;
+          st[k] = Math.max(st[k], v);
+          st[k + 1] += 1;
+        }
+      } else {
+        for (let j = 0, k = q; j < m; j++, k += 2) {
+          const v = a[p + j];
+          if (skipNaN && v !== v) continue;
+          st[k] = Math.min(st[k], v);
+          st[k + 1] += 1;
+        }
+      }
+    },
+    merge(st, src) {
+      for (let k = 0; k < st.length; k += 2) {
+        if (src[k + 1] === 0) continue;
+        st[k] = pick(st[k], src[k]);
+        st[k + 1] += src[k + 1];
+      }
+    },
+    finish(st, out) {
+      for (let i = 0, k = 0; k < st.length; i++, k += 2) {
+        if (st[k + 1] === 0) {
+          if (!skipNaN) {
+            throw new InvalidArgumentError(`zero-size array to reduction operation ${name} which has no identity`);
+          }
+          out[i] = Number.NaN;
+        } else out[i] = st[k];
+      }
+    },
+  };
+}
+
+/** argmin/argmax (argmax = argmin of `-x`). State `[sign * value, global index]`, index -1 when empty. */
+function argReducer(sign: 1 | -1, skipNaN: boolean, name: string): Reducer {
+  return {
+    fields: 2,
+    rowPasses: 1,
+    init(st) {
+      for (let k = 1; k < st.length; k += 2) st[k] = -1;
+    },
+    run(a, p, n, st, q, idx, step) {
+      if (n === 0) return;
+      let bk = -1;
+      let bv = Number.POSITIVE_INFINITY;
+      if (skipNaN) {
+        for (let k = 0; k < n; k++) {
+          const v = sign * a[p + k];
+          if (v < bv || (bk < 0 && v === v)) {
+            bv = v;
+            bk = k;
+          }
+        }
+        if (bk < 0) return;
+      } else {
+        bv = sign * a[p];
+        bk = 0;
+        if (bv === bv) {
+          for (let k = 1; k < n; k++) {
+            const v = sign * a[p + k];
+            if (!(v >= bv)) {
+              bv = v;
+              bk = k;
+              if (v !== v) break;
+            }
+          }
+        }
+      }
+      argMerge(st, q, bv, idx + bk * step);
+    },
+    row(a, p, m, st, q, idx) {
+      for (let j = 0, k = q; j < m; j++, k += 2) {
+        const v = sign * a[p + j];
+        if (skipNaN && v !== v) continue;
+        argMerge(st, k, v, idx);
+      }
+    },
+    merge(st, src) {
+      for (let k = 0; k < st.length; k += 2) if (src[k + 1] >= 0) argMerge(st, k, src[k], src[k + 1]);
+    },
+    finish(st, out) {
+      for (let i = 0, k = 0; k < st.length; i++, k += 2) {
+        if (st[k + 1] < 0) {
+          throw new InvalidArgumentError(
+            skipNaN ? "All-NaN slice encountered" : `attempt to get ${name} of an empty sequence`,
+          );
+        }
+        out[i] = st[k + 1];
+      }
+    },
+  };
+}
+
+function anyAllReducer(isAll: boolean): Reducer {
+  // any: state becomes 1 at the first non-zero (NaN counts as true, as in NumPy); all: 0 at the first zero.
+  return {
+    fields: 1,
+    rowPasses: 1,
+    init(st) {
+      if (isAll) st.fill(1);
+    },
+    run(a, p, n, st, q) {
+      if (isAll) {
+        if (st[q] === 0) return;
+        for (let i = p, end = p + n; i < end; i++) {
+          if (a[i] === 0) {
+            st[q] = 0;
+            return;
+          }
+        }
+      } else {
+        if (st[q] !== 0) return;
+        for (let i = p, end = p + n; i < end; i++) {
+          if (a[i] !== 0) {
+            st[q] = 1;
+            return;
+          }
+        }
+      }
+    },
+    row(a, p, m, st, q) {
+      if (isAll) {
+        for (let j = 0; j < m; j++) if (a[p + j] === 0) st[q + j] = 0;
+      } else for (let j = 0; j < m; j++) if (a[p + j] !== 0) st[q + j] = 1;
+    },
+    merge(st, src) {
+      if (isAll) {
+        for (let i = 0; i < st.length; i++) if (src[i] === 0) st[i] = 0;
+      } else for (let i = 0; i < st.length; i++) if (src[i] !== 0) st[i] = 1;
+    },
+    finish: copyOut,
+  };
+}
+
+const REDUCERS: { readonly [K in ReduceOp]: Reducer } = {
+  sum: sumReducer(false),
+  nansum: sumReducer(true),
+  prod: prodReducer(false),
+  nanprod: prodReducer(true),
+  mean: meanReducer(false),
+  nanmean: meanReducer(true),
+  var: varReducer(false, false),
+  nanvar: varReducer(true, false),
+  std: varReducer(false, true),
+  nanstd: varReducer(true, true),
+  min: extremeReducer(false, false, "minimum"),
+  max: extremeReducer(true, false, "maximum"),
+  nanmin: extremeReducer(false, true, "minimum"),
+  nanmax: extremeReducer(true, true, "maximum"),
+  any: anyAllReducer(false),
+  all: anyAllReducer(true),
+  argmin: argReducer(1, false, "argmin"),
+  argmax: argReducer(-1, false, "argmax"),
+  nanargmin: argReducer(1, true, "argmin"),
+  nanargmax: argReducer(-1, true, "argmax"),
+};
+
+// ---------------------------------------------------------------------------------------------
+// The block driver
+
+/** Slab length for dtype conversion: 32 KiB of float64, stays in L1/L2. */
+const SLAB = 4096;
+const scratch = new Float64Array(SLAB);
+
+function fillScratch(data: AnyTypedArray, p: number, len: number, s: number): void {
+  if (s === 1) scratch.set((data as Float64Array).subarray(p, p + len));
+  else for (let i = 0, j = p; i < len; i++, j += s) scratch[i] = data[j];
+}
+
+function feedRun(
+  r: Reducer,
+  data: AnyTypedArray,
+  p: number,
+  n: number,
+  s: number,
+  st: Float64Array,
+  q: number,
+  idx: number,
+  g: number,
+): void {
+  if (s === 1 && data instanceof Float64Array) {
+    r.run(data, p, n, st, q, idx, g);
+    return;
+  }
+  for (let k = 0; k < n; k += SLAB) {
+    const len = Math.min(SLAB, n - k);
+    fillScratch(data, p + k * s, len, s);
+    r.run(scratch, 0, len, st, q, idx + k * g, g);
+  }
+}
+
+function feedRow(
+  r: Reducer,
+  data: AnyTypedArray,
+  p: number,
+  m: number,
+  s: number,
+  st: Float64Array,
+  q: number,
+  idx: number,
+  pass: number,
+): void {
+  if (s === 1 && data instanceof Float64Array) {
+    r.row(data, p, m, st, q, idx, pass);
+    return;
+  }
+  for (let k = 0; k < m; k += SLAB) {
+    const len = Math.min(SLAB, m - k);
+    fillScratch(data, p + k * s, len, s);
+    r.row(scratch, 0, len, st, q + k * r.fields, idx, pass);
+  }
+}
+
+/** Start offsets (by `strides`) of every index of the sub-grid `axes` of `shape`, in C order. */
+function gridOffsets(shape: readonly number[], strides: readonly number[], axes: readonly number[]): Float64Array {
+  let n = 1;
+  for (const ax of axes) n *= shape[ax];
+  const out = new Float64Array(n);
+  if (n === 0) return out;
+  let len = 1;
+  // Expand from the last axis outwards: out[i*size + j] = i*stride + out[j].
+  for (let t = axes.length - 1; t >= 0; t--) {
+    const size = shape[axes[t]];
+    const stride = strides[axes[t]];
+    for (let i = size - 1; i >= 0; i--) {
+      const base = i * stride;
+      for (let j = 0; j < len; j++) out[i * len + j] = base + out[j];
+    }
+    len *= size;
+  }
+  return out;
+}
+
+/**
+ * Folds block `a` over `axes` into a fresh state array (one state of `r.fields` values per kept
+ * element, C order). `indexStrides`/`indexBase` give each element a global index for arg-reductions.
+ */
+function foldBlock(
+  a: NDArray,
+  axes: readonly number[],
+  r: Reducer,
+  indexStrides: readonly number[] | null,
+  indexBase: number,
+): Float64Array {
+  const nd = a.ndim;
+  const reduced = new Array<boolean>(nd).fill(false);
+  for (const ax of axes) reduced[ax] = true;
+  let nk = 1;
+  for (let i = 0; i < nd; i++) if (!reduced[i]) nk *= a.shape[i];
+  const F = r.fields;
+  const st = new Float64Array(nk * F);
+  r.init(st);
+  if (shapeSize(a.shape) === 0) return st;
+
+  // Drop length-1 axes; merge neighbours of the same kind that are contiguous in memory and in index.
+  const S: number[] = [];
+  const T: number[] = [];
+  const G: number[] = [];
+  const R: boolean[] = [];
+  for (let i = 0; i < nd; i++) {
+    const n = a.shape[i];
+    if (n === 1) continue;
+    const g = indexStrides ? indexStrides[i] : 0;
+    const k = S.length - 1;
+    if (k >= 0 && R[k] === reduced[i] && T[k] === a.strides[i] * n && G[k] === g * n) {
+      S[k] *= n;
+      T[k] = a.strides[i];
+      G[k] = g;
+    } else {
+      S.push(n);
+      T.push(a.strides[i]);
+      G.push(g);
+      R.push(reduced[i]);
+    }
+  }
+  if (S.length === 0) {
+    S.push(1);
+    T.push(1);
+    G.push(0);
+    R.push(true);
+  }
+  const last = S.length - 1;
+  const data = a.data;
+  const keptOuter: number[] = [];
+  const reducedOuter: number[] = [];
+  for (let i = 0; i < last; i++) (R[i] ? reducedOuter : keptOuter).push(i);
+
+  if (R[last]) {
+    // Runs: the innermost axis is reduced; each output folds runs along it.
+    const kOff = gridOffsets(S, T, keptOuter);
+    const kIdx = gridOffsets(S, G, keptOuter);
+    const rOff = gridOffsets(S, T, reducedOuter);
+    const rIdx = gridOffsets(S, G, reducedOuter);
+    const n = S[last];
+    const s = T[last];
+    const g = G[last];
+    for (let o = 0; o < kOff.length; o++) {
+      const pk = a.offset + kOff[o];
+      const ik = indexBase + kIdx[o];
+      for (let j = 0; j < rOff.length; j++) feedRun(r, data, pk + rOff[j], n, s, st, o * F, ik + rIdx[j], g);
+    }
+  } else {
+    // Rows: the innermost axis is kept; each reduced index adds a row into m consecutive states.
+    const kOff = gridOffsets(S, T, keptOuter);
+    const rOff = gridOffsets(S, T, reducedOuter);
+    const rIdx = gridOffsets(S, G, reducedOuter);
+    const m = S[last];
+    const s = T[last];
+    for (let pass = 0; pass < r.rowPasses; pass++) {
+      if (pass > 0) r.between?.(st);
+      for (let o = 0; o < kOff.length; o++) {
+        const pk = a.offset + kOff[o];
+        for (let j = 0; j < rOff.length; j++) feedRow(r, data, pk + rOff[j], m, s, st, o * m * F, indexBase + rIdx[j], pass);
+      }
+    }
+    r.after?.(st);
+  }
+  return st;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stage kernels
+
+function normalizedAxes(axis: readonly number[] | null | undefined, ndim: number): readonly number[] {
+  if (axis === null || axis === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  for (const ax of axis) {
+    if (!(Number.isInteger(ax) && ax >= 0 && ax < ndim)) {
+      throw new InvalidArgumentError(
+        `axis ${ax} is out of bounds for array of dimension ${ndim}. Got axis=${fmt(axis)} (kernels take normalised axes).`,
+      );
+    }
+  }
+  return axis;
+}
+
+/** Reduces one block to its float64 partial (`[...block shape with reduced axes = 1, fields]`). */
+export function reduceChunk(op: ReduceOp, a: NDArray, params: ReduceChunkParams = {}): NDArray<"float64"> {
+  const r = REDUCERS[op];
+  const axes = normalizedAxes(params.axis, a.ndim);
+  let indexStrides: number[] | null = null;
+  let indexBase = 0;
+  if (isArgReduction(op)) {
+    const offset = params.blockOffset ?? new Array<number>(a.ndim).fill(0);
+    if (axes.length === a.ndim) {
+      // Flat C-order index into the whole array.
+      indexStrides = cStrides(params.arrayShape ?? a.shape);
+      for (let i = 0; i < a.ndim; i++) indexBase += offset[i] * indexStrides[i];
+    } else if (axes.length === 1) {
+      indexStrides = new Array<number>(a.ndim).fill(0);
+      indexStrides[axes[0]] = 1;
+      indexBase = offset[axes[0]];
+    } else {
+      throw new InvalidArgumentError(`${op} reduces one axis or all of them. Got axis=${fmt(axes)}.`);
+    }
+  }
+  const st = foldBlock(a, axes, r, indexStrides, indexBase);
+  const shape = a.shape.map((n, i) => (axes.includes(i) ? 1 : n));
+  shape.push(r.fields);
+  return new NDArray("float64", st, shape);
+}
+
+/** Merges partials of equal shape into a fresh state array. */
+function mergePartials(op: ReduceOp, inputs: readonly NDArray[]): { st: Float64Array; shape: readonly number[] } {
+  if (inputs.length === 0) throw new InvalidArgumentError(`reduce.${op}: no partials to merge.`);
+  const first = inputs[0].contiguous();
+  if (first.dtype !== "float64") {
+    throw new InvalidArgumentError(`reduce.${op}: partials must be float64. Got dtype=${fmt(first.dtype)}.`);
+  }
+  const st = (first.data as Float64Array).slice(0, first.size);
+  const r = REDUCERS[op];
+  for (let i = 1; i < inputs.length; i++) {
+    const b = inputs[i].contiguous();
+    if (b.size !== st.length || b.shape.some((n, ax) => n !== first.shape[ax])) {
+      throw new InvalidArgumentError(
+        `reduce.${op}: partials to merge must have one shape. Got shapes ${fmt(first.shape)} and ${fmt(b.shape)}.`,
+      );
+    }
+    r.merge(st, b.data.subarray(0, b.size) as Float64Array);
+  }
+  return { st, shape: first.shape };
+}
+
+/** Merges partials into one partial of the same shape. */
+export function reduceCombine(op: ReduceOp, inputs: readonly NDArray[]): NDArray<"float64"> {
+  if (inputs.length === 1) return inputs[0] as NDArray<"float64">;
+  const { st, shape } = mergePartials(op, inputs);
+  return new NDArray("float64", st, [...shape]);
+}
+
+/** Merges partials and finalises them: result dtype, `ddof`, and dropping the reduced axes unless `keepdims`. */
+export function reduceAggregate(op: ReduceOp, inputs: readonly NDArray[], params: ReduceAggParams = {}): NDArray {
+  const { st, shape } = mergePartials(op, inputs);
+  const r = REDUCERS[op];
+  const dtype = params.dtype ?? reduceResultDType(op, "float64");
+  if (!isDType(dtype)) throw new InvalidArgumentError(`reduce.${op}: unknown dtype. Got dtype=${fmt(dtype)}.`);
+  const ndim = shape.length - 1;
+  const axes = normalizedAxes(params.axis, ndim);
+  const outShape = shape.slice(0, ndim).filter((_, i) => params.keepdims || !axes.includes(i));
+  const out = allocate(dtype, st.length / r.fields);
+  r.finish(st, out, params);
+  return new NDArray(dtype, out, outShape);
+}
+
+function evaluatePre(inputs: NDArray[], pre: FusedPre): NDArray | Promise<NDArray> {
+  return getKernel("elementwise.expr")(inputs, pre as unknown as Param);
+}
+
+/** The chunk, combine and aggregate kernel of one reduction. */
+export interface ReduceKernels {
+  readonly chunk: KernelRef<ReduceChunkParams>;
+  readonly combine: KernelRef<ReduceCombineParams>;
+  readonly agg: KernelRef<ReduceAggParams>;
+}
+
+function defineReduction(op: ReduceOp): ReduceKernels {
+  return {
+    chunk: defineKernel<ReduceChunkParams>(`reduce.${op}.chunk`, (inputs, params) => {
+      if (params?.pre) {
+        const a = evaluatePre(inputs, params.pre);
+        return a instanceof Promise ? a.then((b) => reduceChunk(op, b, params)) : reduceChunk(op, a, params);
+      }
+      return reduceChunk(op, inputs[0], params);
+    }),
+    combine: defineKernel<ReduceCombineParams>(`reduce.${op}.combine`, (inputs) => reduceCombine(op, inputs)),
+    agg: defineKernel<ReduceAggParams>(`reduce.${op}.agg`, (inputs, params) => reduceAggregate(op, inputs, params)),
+  };
+}
+
+/** The registered kernels of every built-in reduction, by op. */
+export const REDUCE_KERNELS: { readonly [K in ReduceOp]: ReduceKernels } = Object.fromEntries(
+  REDUCE_OPS.map((op) => [op, defineReduction(op)]),
+) as { [K in ReduceOp]: ReduceKernels };

@@ -1,0 +1,29 @@
+import type { Task } from "../graph/task.js";
+import { getKernel, type Kernel } from "../kernels/registry.js";
+import type { NDArray } from "../ndarray/ndarray.js";
+import type { Executor } from "./executor.js";
+
+/**
+ * Runs each task on the calling thread by calling its kernel directly. Synchronous kernels return
+ * synchronously, which lets the scheduler run whole graphs without a promise per task.
+ */
+export class InProcessExecutor implements Executor {
+  readonly concurrency = 1;
+  // Consecutive tasks usually share an op: skip the registry lookup then.
+  private lastOp = "";
+  private lastKernel: Kernel | undefined;
+
+  /** Runs `task`'s kernel on `inputs`. */
+  run(task: Task, inputs: readonly NDArray[]): NDArray | Promise<NDArray> {
+    let kernel = this.lastKernel;
+    if (task.op !== this.lastOp || kernel === undefined) {
+      kernel = getKernel(task.op);
+      this.lastOp = task.op;
+      this.lastKernel = kernel;
+    }
+    return kernel(inputs as NDArray[], task.params);
+  }
+}
+
+/** The executor used when none is given: in-process, on the calling thread. */
+export const defaultExecutor: Executor = new InProcessExecutor();

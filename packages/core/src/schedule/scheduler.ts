@@ -1,0 +1,333 @@
+/**
+ * The dynamic scheduler, after dask's `local.py:get_async`: a ready set picked by static priority
+ * (graph/order.ts), each intermediate released the moment its last dependent has run, and a bound
+ * on tasks in flight. State lives in integer-indexed typed arrays; a task whose executor returns
+ * synchronously is finished in the same loop, without a promise (shared/design.md §4).
+ */
+import { AbortError, InvalidArgumentError, TaskError } from "../errors.js";
+import { indexGraph, orderIndexed } from "../graph/order.js";
+import type { Graph, Key } from "../graph/task.js";
+import type { NDArray } from "../ndarray/ndarray.js";
+import type { Executor } from "./executor.js";
+import { defaultExecutor } from "./in-process.js";
+
+/** Progress of a run: tasks done of total, bytes of chunks held in memory, tasks running. */
+export interface ProgressEvent {
+  readonly done: number;
+  readonly total: number;
+  readonly bytesHeld: number;
+  readonly running: number;
+}
+
+/** Measurements of one run. */
+export interface ScheduleStats {
+  /** Tasks run (after the implicit cull to the outputs). */
+  readonly tasks: number;
+  /** Most chunk results held in memory at once (outputs included). */
+  readonly peakHeldChunks: number;
+  /** Most bytes of chunk results held at once (a TypedArray shared by several results counts once). */
+  readonly peakHeldBytes: number;
+  /** Wall time of the run, in milliseconds. */
+  readonly durationMs: number;
+}
+
+/** Options of {@link runGraph}. */
+export interface RunGraphOptions {
+  /** Where tasks run (default: in-process). */
+  executor?: Executor;
+  /** Cancels the run: it rejects with AbortError, and the signal is passed on to the executor. */
+  signal?: AbortSignal;
+  /** Called at most every ~50 ms while running, and once at the end. Keep it cheap. */
+  onProgress?: (event: ProgressEvent) => void;
+  /** Called once with the run's measurements when it succeeds. */
+  onStats?: (stats: ScheduleStats) => void;
+  /** Most tasks in flight at once (default: twice the executor's concurrency). */
+  maxInFlight?: number;
+  /**
+   * Soft cap on bytes held plus the expected output of running tasks (the mean output size so
+   * far): above it, no new task starts until a running one finishes. One task may always run, so
+   * progress is guaranteed. Default: no cap.
+   */
+  maxBytesInFlight?: number;
+  /** Longest synchronous stretch before yielding to the event loop, in ms (default 50). */
+  yieldEveryMs?: number;
+}
+
+const PROGRESS_INTERVAL_MS = 50;
+/** How many synchronous tasks run between clock reads. */
+const CHECK_EVERY = 256;
+
+function isThenable(value: unknown): value is PromiseLike<NDArray> {
+  return typeof (value as { then?: unknown } | null)?.then === "function";
+}
+
+function abortError(signal: AbortSignal | undefined): AbortError {
+  return new AbortError("The computation was aborted.", { cause: signal?.reason });
+}
+
+/**
+ * Runs the tasks that `outputs` need and returns the output chunks by key. Tasks start in static
+ * priority order among those ready; intermediates are dropped after their last use.
+ *
+ * @throws TaskError when a kernel fails (no new task starts after that), AbortError on abort.
+ * @see dask.local.get_async
+ */
+export async function runGraph(
+  graph: Graph,
+  outputs: readonly Key[],
+  options: RunGraphOptions = {},
+): Promise<Map<Key, NDArray>> {
+  return (await runGraphWithStats(graph, outputs, options)).results;
+}
+
+/** {@link runGraph}, also returning the run's {@link ScheduleStats} (peak memory held). */
+export function runGraphWithStats(
+  graph: Graph,
+  outputs: readonly Key[],
+  options: RunGraphOptions = {},
+): Promise<{ results: Map<Key, NDArray>; stats: ScheduleStats }> {
+  const started = performance.now();
+  const executor = options.executor ?? defaultExecutor;
+  const signal = options.signal;
+  if (signal?.aborted) return Promise.reject(abortError(signal));
+
+  let g: ReturnType<typeof indexGraph>;
+  let prio: Int32Array;
+  try {
+    g = indexGraph(graph, outputs);
+    if (g.external.length > 0) {
+      const missing = g.external[0];
+      const needer = g.tasks.find((t) => t.deps.includes(missing))!;
+      throw new InvalidArgumentError(
+        `Task ${JSON.stringify(needer.key)} depends on ${JSON.stringify(missing)}, which is not in the graph.`,
+      );
+    }
+    prio = orderIndexed(g);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+
+  const n = g.n;
+  const { tasks, depOff, depIdx, dentOff, dentIdx, inOff, inIdx } = g;
+  const maxInFlight = Math.max(1, options.maxInFlight ?? executor.concurrency * 2);
+  const maxBytes = options.maxBytesInFlight ?? Number.POSITIVE_INFINITY;
+  const yieldEveryMs = options.yieldEveryMs ?? 50;
+  const onProgress = options.onProgress;
+
+  // -- State, by task index.
+  const waiting = new Int32Array(n); // unfinished dependencies
+  const waitingData = new Int32Array(n); // dependents not yet run
+  const isOutput = new Uint8Array(n);
+  const results: (NDArray | undefined)[] = new Array(n).fill(undefined);
+  for (const key of outputs) isOutput[g.index.get(key)!] = 1;
+
+  // Ready tasks: a binary min-heap on static priority.
+  const heap = new Int32Array(n);
+  let heapSize = 0;
+  const heapPush = (x: number): void => {
+    let i = heapSize++;
+    const px = prio[x];
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const y = heap[parent];
+      if (prio[y] <= px) break;
+      heap[i] = y;
+      i = parent;
+    }
+    heap[i] = x;
+  };
+  const heapPop = (): number => {
+    const top = heap[0];
+    const last = heap[--heapSize];
+    const pl = prio[last];
+    let i = 0;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= heapSize) break;
+      if (child + 1 < heapSize && prio[heap[child + 1]] < prio[heap[child]]) child++;
+      if (prio[heap[child]] >= pl) break;
+      heap[i] = heap[child];
+      i = child;
+    }
+    heap[i] = last;
+    return top;
+  };
+  for (let i = 0; i < n; i++) {
+    waiting[i] = depOff[i + 1] - depOff[i];
+    waitingData[i] = dentOff[i + 1] - dentOff[i];
+    if (waiting[i] === 0) heapPush(i);
+  }
+
+  // Memory accounting: bytes per distinct TypedArray (identity kernels return their input's).
+  const refs = new Map<object, number>();
+  let held = 0;
+  let bytesHeld = 0;
+  let peakHeld = 0;
+  let peakBytes = 0;
+  let bytesMade = 0;
+  const hold = (value: NDArray): void => {
+    held++;
+    bytesMade += value.data.byteLength;
+    if (held > peakHeld) peakHeld = held;
+    const data = value.data;
+    const r = refs.get(data);
+    if (r === undefined) {
+      refs.set(data, 1);
+      bytesHeld += data.byteLength;
+      if (bytesHeld > peakBytes) peakBytes = bytesHeld;
+    } else refs.set(data, r + 1);
+  };
+  const release = (i: number): void => {
+    const value = results[i]!;
+    results[i] = undefined;
+    held--;
+    const data = value.data;
+    const r = refs.get(data)!;
+    if (r === 1) {
+      refs.delete(data);
+      bytesHeld -= data.byteLength;
+    } else refs.set(data, r - 1);
+  };
+
+  let done = 0;
+  let running = 0;
+  let settled = false;
+  let lastProgress = started;
+  let lastYield = 0;
+  let sinceCheck = 0;
+  const internal = new AbortController();
+  const runOptions = { signal: internal.signal };
+
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => fail(abortError(signal));
+    signal?.addEventListener("abort", onAbort, { once: true });
+
+    const cleanup = (): void => {
+      settled = true;
+      signal?.removeEventListener("abort", onAbort);
+    };
+    function fail(err: unknown): void {
+      if (settled) return;
+      cleanup();
+      // Cancels whatever is still running on the executor.
+      internal.abort(err);
+      reject(err);
+    }
+    const progress = (): void => {
+      if (onProgress) onProgress({ done, total: n, bytesHeld, running });
+    };
+    const taskError = (i: number, err: unknown): unknown => {
+      if (err instanceof TaskError || err instanceof AbortError) return err;
+      if (signal?.aborted) return abortError(signal);
+      return new TaskError(tasks[i].key, tasks[i].op, err);
+    };
+    const finish = (): void => {
+      cleanup();
+      const out = new Map<Key, NDArray>();
+      for (const key of outputs) out.set(key, results[g.index.get(key)!]!);
+      const stats: ScheduleStats = {
+        tasks: n,
+        peakHeldChunks: peakHeld,
+        peakHeldBytes: peakBytes,
+        durationMs: performance.now() - started,
+      };
+      progress();
+      options.onStats?.(stats);
+      resolve({ results: out, stats });
+    };
+
+    /** Stores a result, releases inputs whose last dependent this was, readies dependents. */
+    const complete = (i: number, value: NDArray): void => {
+      results[i] = value;
+      hold(value);
+      done++;
+      for (let e = depOff[i]; e < depOff[i + 1]; e++) {
+        const d = depIdx[e];
+        if (--waitingData[d] === 0 && !isOutput[d]) release(d);
+      }
+      for (let e = dentOff[i]; e < dentOff[i + 1]; e++) {
+        const j = dentIdx[e];
+        if (--waiting[j] === 0) heapPush(j);
+      }
+      if (waitingData[i] === 0 && !isOutput[i]) release(i);
+    };
+
+    const onAsyncDone = (i: number, value: NDArray): void => {
+      running--;
+      if (settled) return;
+      if (value == null)
+        return fail(new TaskError(tasks[i].key, tasks[i].op, new Error("kernel returned no array")));
+      complete(i, value);
+      const now = performance.now();
+      if (onProgress && now - lastProgress >= PROGRESS_INTERVAL_MS) {
+        lastProgress = now;
+        progress();
+      }
+      pump();
+    };
+
+    function pump(): void {
+      if (settled) return;
+      lastYield = performance.now();
+      while (
+        heapSize > 0 &&
+        running < maxInFlight &&
+        (running === 0 ||
+          maxBytes === Number.POSITIVE_INFINITY ||
+          bytesHeld + running * (bytesMade / done) < maxBytes)
+      ) {
+        const i = heapPop();
+        const a = inOff[i];
+        const b = inOff[i + 1];
+        const inputs = new Array<NDArray>(b - a);
+        for (let e = a; e < b; e++) inputs[e - a] = results[inIdx[e]]!;
+        let value: NDArray | PromiseLike<NDArray>;
+        try {
+          value = executor.run(tasks[i], inputs, runOptions);
+        } catch (err) {
+          fail(taskError(i, err));
+          return;
+        }
+        if (isThenable(value)) {
+          running++;
+          value.then(
+            (v) => onAsyncDone(i, v),
+            (err) => {
+              running--;
+              fail(taskError(i, err));
+            },
+          );
+        } else {
+          if (value == null)
+            return fail(new TaskError(tasks[i].key, tasks[i].op, new Error("kernel returned no array")));
+          complete(i, value);
+        }
+        if (++sinceCheck >= CHECK_EVERY) {
+          sinceCheck = 0;
+          if (signal?.aborted) {
+            fail(abortError(signal));
+            return;
+          }
+          const now = performance.now();
+          if (onProgress && now - lastProgress >= PROGRESS_INTERVAL_MS) {
+            lastProgress = now;
+            progress();
+          }
+          // A long synchronous stretch yields, so abort signals, timers and UI get a turn.
+          if (now - lastYield >= yieldEveryMs) {
+            lastYield = now;
+            setTimeout(pump, 0);
+            return;
+          }
+        }
+      }
+      if (done === n) finish();
+      else if (running === 0 && heapSize === 0) {
+        fail(new Error(`Scheduler stalled with ${n - done} tasks left (internal error)`));
+      }
+    }
+
+    if (onProgress) progress();
+    pump();
+  });
+}

@@ -1,0 +1,79 @@
+/**
+ * Test helpers for @chunked and for code built on it: NumPy goldens, tolerance-aware comparison,
+ * the chunkings every case runs over, and fast-check arbitraries. Browser-safe; Node tests read
+ * golden files with `loadGolden` from `./golden-node.js` (not exported here: it imports `node:fs`).
+ *
+ * @example
+ * ```ts
+ * import { assertGolden, chunkingsFor, decodeGolden } from "@chunked/core/testing";
+ *
+ * const { cases } = decodeGolden(json); // or loadGolden("reductions") in Node
+ * for (const c of cases) {
+ *   for (const chunks of chunkingsFor(c.expected.shape)) {
+ *     // build the lazy expression over `chunks`, compute it, then:
+ *     assertGolden(result, c);
+ *   }
+ * }
+ * ```
+ * @module
+ */
+
+export { AssertionError, assertClose, assertGolden, toleranceFor } from "./assert.js";
+export type { AssertCloseOptions, Tolerance } from "./assert.js";
+
+export { SPLIT_EVERY_VALUES, chunkingsFor } from "./chunkings.js";
+export type { ChunkingsOptions } from "./chunkings.js";
+
+export {
+  GOLDEN_FAMILIES,
+  decodeArray,
+  decodeGolden,
+  decodeInput,
+  decodeKwargs,
+  decodeNumber,
+  divergenceOf,
+  selectionToSyntax,
+} from "./golden.js";
+export type {
+  Divergence,
+  Golden,
+  GoldenArrayJSON,
+  GoldenCase,
+  GoldenCaseJSON,
+  GoldenErrorCase,
+  GoldenErrorJSON,
+  GoldenFamily,
+  GoldenFileJSON,
+  GoldenInput,
+  GoldenInputJSON,
+  GoldenNumberJSON,
+  GoldenScalarJSON,
+  GoldenSelectionItem,
+} from "./golden.js";
+
+export { referenceGetitem, sliceIndices } from "./reference.js";
+
+export {
+  arbAxes,
+  arbAxisChunks,
+  arbAxisOption,
+  arbChunkedCase,
+  arbChunksFor,
+  arbDType,
+  arbFloatData,
+  arbNDArray,
+  arbSelection,
+  arbShape,
+  arbShapeAndChunks,
+} from "./arbitraries.js";
+export type {
+  AxisConstraints,
+  ChunkedCase,
+  ChunkedCaseConstraints,
+  DataConstraints,
+  SelectionSample,
+  ShapeConstraints,
+} from "./arbitraries.js";
+
+export { assertEq } from "./assert-eq.js";
+export type { AssertEqOptions } from "./assert-eq.js";

@@ -1,0 +1,69 @@
+import { describe, expect, test } from "vitest";
+import { fuseLinear } from "../../src/graph/fuse-linear.js";
+import type { Graph, Task } from "../../src/graph/task.js";
+import "../../src/kernels/all.js";
+import { defineKernel, getKernel } from "../../src/kernels/registry.js";
+import { NDArray } from "../../src/ndarray/ndarray.js";
+
+defineKernel("test.fl.const", (_i, p: { v: number }) => NDArray.from([p.v]));
+defineKernel("test.fl.add", (inputs) =>
+  NDArray.from([inputs.reduce((s, a) => s + (a.data[0] as number), 0)]),
+);
+defineKernel("test.fl.double", (inputs) => NDArray.from([(inputs[0].data[0] as number) * 2]));
+defineKernel("test.fl.asyncInc", async (inputs) => NDArray.from([(inputs[0].data[0] as number) + 1]));
+
+function graphOf(tasks: Task[]): Graph {
+  return new Map(tasks.map((t) => [t.key, t]));
+}
+
+/** Runs a graph naively in topological order (reference semantics). */
+async function run(graph: Graph, key: string, memo = new Map<string, NDArray>()): Promise<number> {
+  const eval_ = async (k: string): Promise<NDArray> => {
+    if (memo.has(k)) return memo.get(k)!;
+    const t = graph.get(k)!;
+    const inputs = await Promise.all(t.deps.map(eval_));
+    const r = await getKernel(t.op)(inputs, t.params);
+    memo.set(k, r);
+    return r;
+  };
+  return (await eval_(key)).data[0] as number;
+}
+
+describe("fuseLinear", () => {
+  const chain = graphOf([
+    { key: "a/0", op: "test.fl.const", deps: [], params: { v: 3 } },
+    { key: "b/0", op: "test.fl.double", deps: ["a/0"] },
+    { key: "c/0", op: "test.fl.asyncInc", deps: ["b/0"] },
+    { key: "d/0", op: "test.fl.double", deps: ["c/0"] },
+  ]);
+
+  test("a chain becomes one task with the output's key and the same value", async () => {
+    const fused = fuseLinear(chain, ["d/0"]);
+    expect([...fused.keys()]).toEqual(["d/0"]);
+    expect(fused.get("d/0")!.op).toBe("core.subgraph");
+    expect(await run(fused, "d/0")).toBe(await run(chain, "d/0"));
+    expect(await run(fused, "d/0")).toBe(14);
+  });
+
+  test("shared producers and outputs are never absorbed", async () => {
+    const g = graphOf([
+      { key: "a/0", op: "test.fl.const", deps: [], params: { v: 1 } },
+      { key: "b/0", op: "test.fl.double", deps: ["a/0"] },
+      { key: "c/0", op: "test.fl.double", deps: ["a/0"] },
+      { key: "s/0", op: "test.fl.add", deps: ["b/0", "c/0"] },
+    ]);
+    const fused = fuseLinear(g, ["s/0", "b/0"]);
+    expect(fused.has("a/0")).toBe(true); // two dependents
+    expect(fused.has("b/0")).toBe(true); // an output
+    expect(fused.has("c/0")).toBe(false); // single-use: absorbed into s
+    expect(await run(fused, "s/0")).toBe(4);
+  });
+
+  test("a veto keeps a task separate", () => {
+    const fused = fuseLinear(chain, ["d/0"], (t) => t.op !== "test.fl.asyncInc");
+    // c stays; so does its producer b, which still absorbs its own producer a.
+    expect([...fused.keys()].sort()).toEqual(["b/0", "c/0", "d/0"]);
+    expect(fused.get("b/0")!.op).toBe("core.subgraph");
+    expect(fused.get("c/0")!.op).toBe("test.fl.asyncInc");
+  });
+});

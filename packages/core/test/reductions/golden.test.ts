@@ -1,0 +1,47 @@
+import { describe, expect, test } from "vitest";
+import { fromArray } from "../../src/array/creation.js";
+import type { ReduceOp } from "../../src/kernels/reduce.js";
+import type { NDArray } from "../../src/ndarray/ndarray.js";
+import { assertGolden } from "../../src/testing/assert.js";
+import { chunkingsFor } from "../../src/testing/chunkings.js";
+import { loadGolden } from "../../src/testing/golden-node.js";
+import { EAGER, evaluate, LAZY } from "./helpers.js";
+
+const SPLIT_EVERY = [2, 3, 4, 8];
+const golden = loadGolden("reductions");
+
+describe.each(golden.cases.map((c) => [c.id, c] as const))("%s", (_id, c) => {
+  const input = c.inputs[0] as NDArray;
+  const op = c.op as ReduceOp;
+
+  test("eager", () => {
+    assertGolden(EAGER[op](input, c.kwargs), c);
+  });
+
+  test("lazy over every chunking and splitEvery", async () => {
+    for (const chunks of chunkingsFor(input.shape)) {
+      for (const splitEvery of SPLIT_EVERY) {
+        const x = fromArray(input, { chunks });
+        const y = LAZY[op](x, { ...c.kwargs, splitEvery });
+        expect(y.shape).toEqual(c.expected.shape);
+        assertGolden(await evaluate(y), c, { label: `${c.id} chunks=${JSON.stringify(chunks)} splitEvery=${splitEvery}` });
+      }
+    }
+  });
+});
+
+describe.each(golden.errors.map((e) => [e.id, e] as const))("%s", (_id, e) => {
+  const input = e.inputs[0] as NDArray;
+  const op = e.op as ReduceOp;
+
+  test("eager throws NumPy's message", () => {
+    expect(() => EAGER[op](input, e.kwargs)).toThrow(e.message);
+  });
+
+  test("lazy throws NumPy's message (at build time when metadata suffices)", async () => {
+    for (const chunks of chunkingsFor(input.shape)) {
+      const x = fromArray(input, { chunks });
+      await expect(async () => evaluate(LAZY[op](x, e.kwargs))).rejects.toThrow(e.message);
+    }
+  });
+});

@@ -1,0 +1,177 @@
+/**
+ * NodePool benchmarks (plain script): `npx tsx bench/pool.bench.ts [--quick]`.
+ *
+ * - per-task overhead on tiny tasks: sequential round trip (await each), 10k submitted at once;
+ * - parallel speed-up of a CPU-heavy kernel, in-process vs 1 vs 2 workers;
+ * - a 1e8-element float32 sum (chunks generated and summed in the workers) vs in-process.
+ *
+ * The machine may be shared: the load average and a calibration loop are printed first, and each
+ * measurement is the best of several runs.
+ */
+import { loadavg } from "node:os";
+import { getKernel, NDArray, type Task } from "@chunked/core/internal";
+import { NodePool } from "../src/index.js";
+import "../test/fixtures/kernels.js";
+
+const quick = process.argv.includes("--quick");
+const modules = [new URL("../test/fixtures/kernels.ts", import.meta.url)];
+const REPS = quick ? 2 : 5;
+
+let counter = 0;
+const task = (op: string, params?: Task["params"]): Task => ({
+  key: `${op}/${counter++}`,
+  op,
+  deps: [],
+  params,
+});
+
+async function best(reps: number, f: () => Promise<void> | void): Promise<number> {
+  let min = Number.POSITIVE_INFINITY;
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    await f();
+    min = Math.min(min, performance.now() - t0);
+  }
+  return min;
+}
+
+function calibrate(): number {
+  const t0 = performance.now();
+  let x = 0;
+  for (let i = 0; i < 1e7; i++) x += Math.sqrt(i);
+  if (x < 0) console.log(x);
+  return performance.now() - t0;
+}
+
+const fmt = (x: number, d = 1) => x.toFixed(d);
+const rows: [string, string][] = [];
+const report = (name: string, value: string) => {
+  rows.push([name, value]);
+  console.log(`${name.padEnd(58)} ${value}`);
+};
+
+console.log(
+  `node ${process.version}, load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}, calibration (1e7 sqrt) ${fmt(calibrate())} ms (≈10 ms when the machine is quiet)`,
+);
+
+// --- Per-task overhead ----------------------------------------------------------------------
+{
+  const tiny = NDArray.from([1, 2, 3]);
+  const pool = new NodePool({ workers: 2, modules });
+  // Warm: threads started, kernels compiled, costs learned.
+  await Promise.all(Array.from({ length: 5000 }, (_, i) => pool.run(task("test.scale", { k: i }), [tiny])));
+
+  const seqN = quick ? 500 : 2000;
+  const seq = await best(REPS, async () => {
+    for (let i = 0; i < seqN; i++) await pool.run(task("test.scale", { k: i }), [tiny]);
+  });
+  report("sequential round trip (await each), µs/task", fmt((seq * 1000) / seqN));
+
+  const N = 10_000;
+  const conc = await best(REPS, async () => {
+    await Promise.all(Array.from({ length: N }, (_, i) => pool.run(task("test.scale", { k: i }), [tiny])));
+  });
+  report("10k tiny tasks submitted at once (batched), µs/task", fmt((conc * 1000) / N, 2));
+
+  // The same through core's scheduler, which keeps 2 × pool.concurrency tasks in flight.
+  // Core's scheduler, by path (core does not export it yet); a variable keeps tsc out of core's sources.
+  const schedulerPath = new URL("../../core/src/schedule/scheduler.ts", import.meta.url).href;
+  const scheduler = (await import(schedulerPath).catch(() => undefined)) as
+    | { runGraph: (g: Map<string, Task>, o: string[], opts?: object) => Promise<unknown> }
+    | undefined;
+  if (scheduler) {
+    const graph = new Map<string, Task>();
+    const src: Task = { key: "src/0", op: "core.literal", deps: [], params: { array: tiny as never } };
+    graph.set(src.key, src);
+    const outs: string[] = [];
+    for (let i = 0; i < N; i++) {
+      const t: Task = { key: `scale/${i}`, op: "test.scale", deps: ["src/0"], params: { k: i } };
+      graph.set(t.key, t);
+      outs.push(t.key);
+    }
+    const viaGraph = await best(REPS, async () => {
+      await scheduler.runGraph(graph, outs, { executor: pool });
+    });
+    report(
+      `10k tiny tasks via runGraph (concurrency ${pool.concurrency}), µs/task`,
+      fmt((viaGraph * 1000) / N, 2),
+    );
+    const inProc = await best(REPS, async () => {
+      await scheduler.runGraph(graph, outs);
+    });
+    report("10k tiny tasks via runGraph, in-process executor, µs/task", fmt((inProc * 1000) / N, 2));
+  }
+  const kernel = getKernel("test.scale");
+  const direct = await best(REPS, () => {
+    for (let i = 0; i < N; i++) kernel([tiny], { k: i });
+  });
+  report("10k tiny kernels called directly (no executor), µs/task", fmt((direct * 1000) / N, 2));
+  await pool.close();
+}
+
+// --- Parallel speed-up of a CPU-heavy kernel --------------------------------------------------
+{
+  const n = 1e7;
+  const data = new Float32Array(n);
+  for (let i = 0; i < n; i++) data[i] = (i % 1000) / 1000;
+  const chunk = NDArray.from(data);
+  const tasks = 8;
+  const repeat = quick ? 1 : 3;
+  const sum = getKernel("test.sum");
+  const inProc = await best(REPS, () => {
+    for (let t = 0; t < tasks; t++) sum([chunk], { repeat });
+  });
+  report(`in-process: ${tasks} × sum of a 1e7 float32 chunk (×${repeat}), ms`, fmt(inProc));
+  for (const workers of [1, 2]) {
+    const pool = new NodePool({ workers, modules });
+    await pool.run(task("test.sum"), [chunk]); // warm (and the chunk's one SharedArrayBuffer copy)
+    const ms = await best(REPS, async () => {
+      await Promise.all(Array.from({ length: tasks }, () => pool.run(task("test.sum", { repeat }), [chunk])));
+    });
+    report(`${workers} worker(s): same, ms (speed-up vs in-process)`, `${fmt(ms)} (${fmt(inProc / ms, 2)}×)`);
+    await pool.close();
+  }
+}
+
+// --- 1e8-element float32 sum: chunks made and summed in the workers ---------------------------
+{
+  const chunks = 10;
+  const n = 1e7;
+  const range = getKernel("test.range");
+  const sum = getKernel("test.sum");
+  const inProc = await best(REPS, async () => {
+    let total = 0;
+    for (let c = 0; c < chunks; c++) {
+      const part = await range([], { n });
+      total += (await sum([part], undefined)).item() as number;
+    }
+    if (total <= 0) throw new Error("bad sum");
+  });
+  report("1e8 float32 sum (10 chunks made + summed), in-process, ms", fmt(inProc));
+  for (const shared of [false, true]) {
+    const pool = new NodePool({ workers: 2, modules });
+    await pool.run(task("test.range", { n: 10 }), []);
+    const ms = await best(REPS, async () => {
+      const parts = await Promise.all(
+        Array.from({ length: chunks }, async () => {
+          const part = await pool.run(task("test.range", { n, shared }), []);
+          return pool.run(task("test.sum"), [part]);
+        }),
+      );
+      if (parts.reduce((s, p) => s + (p.item() as number), 0) <= 0) throw new Error("bad sum");
+    });
+    const how = shared ? "kernel allocates in SAB" : "worker copies output to SAB";
+    report(`same on 2 workers (${how}), ms (speed-up)`, `${fmt(ms)} (${fmt(inProc / ms, 2)}×)`);
+    await pool.close();
+  }
+}
+
+const rss = process.resourceUsage().maxRSS / 1024;
+report("peak RSS of this process (all threads), MB", fmt(rss, 0));
+console.log(
+  `load average at the end ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}`,
+);

@@ -1,0 +1,157 @@
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { type Graph, type Key, NDArray, type Task } from "@chunked/core/internal";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NodePool } from "../src/index.js";
+import "./fixtures/kernels.js";
+
+// Core's scheduler is not exported yet (core's index.ts is empty): reach it by path, through a
+// variable so that tsc does not pull core's sources into this package's program.
+type RunGraph = (
+  graph: Graph,
+  outputs: readonly Key[],
+  options?: { executor?: NodePool; signal?: AbortSignal; maxInFlight?: number },
+) => Promise<Map<Key, NDArray>>;
+const schedulerPath = fileURLToPath(new URL("../../core/src/schedule/scheduler.ts", import.meta.url));
+const { runGraph } = (await import(schedulerPath)) as { runGraph: RunGraph };
+
+const modules = [new URL("./fixtures/kernels.ts", import.meta.url)];
+
+/** 16 literal chunks (views into one big array) → scale → pairwise add tree → sum. */
+function treeGraph(chunks = 16, size = 100_000): { graph: Map<string, Task>; out: string } {
+  const big = new Float64Array(chunks * size).map((_, i) => ((i * 7) % 1000) / 8);
+  const graph = new Map<string, Task>();
+  const add = (t: Task) => graph.set(t.key, t);
+  let level: string[] = [];
+  for (let c = 0; c < chunks; c++) {
+    const array = new NDArray("float64", big, [size], [1], c * size);
+    add({ key: `lit/${c}`, op: "core.literal", deps: [], params: { array: array as never } });
+    add({ key: `scale/${c}`, op: "test.scale", deps: [`lit/${c}`], params: { k: 2 } });
+    level.push(`scale/${c}`);
+  }
+  let depth = 0;
+  while (level.length > 1) {
+    const next: string[] = [];
+    for (let i = 0; i < level.length; i += 2) {
+      const key = `add-${depth}/${i / 2}`;
+      add({ key, op: "test.add", deps: [level[i], level[i + 1]] });
+      next.push(key);
+    }
+    level = next;
+    depth++;
+  }
+  add({ key: "sum/0", op: "test.sum", deps: [level[0]] });
+  return { graph, out: "sum/0" };
+}
+
+describe("NodePool under core's scheduler", () => {
+  let pool: NodePool;
+  beforeAll(() => {
+    pool = new NodePool({ workers: 2, modules });
+  });
+  afterAll(() => pool.close());
+
+  it("computes a graph with the same result as the in-process executor", async () => {
+    const { graph, out } = treeGraph();
+    const expected = (await runGraph(graph, [out])).get(out)!;
+    for (let rep = 0; rep < 2; rep++) {
+      const got = (await runGraph(graph, [out], { executor: pool })).get(out)!;
+      expect(got.dtype).toBe(expected.dtype);
+      expect(got.toArray()).toEqual(expected.toArray());
+    }
+    // Intermediates too: the add tree's root chunk.
+    const root = [...graph.keys()].filter((k) => k.startsWith("add-")).pop()!;
+    const inProc = (await runGraph(graph, [root])).get(root)!;
+    const onPool = (await runGraph(graph, [root], { executor: pool })).get(root)!;
+    expect(onPool.toArray()).toEqual(inProc.toArray());
+  });
+
+  it("runs 10k tiny tasks of a graph", async () => {
+    const graph = new Map<string, Task>();
+    graph.set("src/0", {
+      key: "src/0",
+      op: "core.literal",
+      deps: [],
+      params: { array: NDArray.from([1, 2]) as never },
+    });
+    const outs: string[] = [];
+    for (let i = 0; i < 10_000; i++) {
+      graph.set(`s/${i}`, { key: `s/${i}`, op: "test.scale", deps: ["src/0"], params: { k: i } });
+      outs.push(`s/${i}`);
+    }
+    const t0 = performance.now();
+    const res = await runGraph(graph, outs, { executor: pool });
+    console.log(
+      `10k tiny graph tasks on the pool: ${(((performance.now() - t0) * 1000) / 10_000).toFixed(1)} µs/task`,
+    );
+    expect(res.get("s/9999")!.toArray()).toEqual([9999, 19998]);
+  });
+
+  it("rejects the compute with the failing task's key and the worker's error", async () => {
+    const { graph } = treeGraph(4, 10);
+    graph.set("bad/0", {
+      key: "bad/0",
+      op: "test.fail",
+      deps: ["scale/1"],
+      params: { message: "kernel broke" },
+    });
+    const err = await runGraph(graph, ["sum/0", "bad/0"], { executor: pool }).catch((e) => e);
+    expect(err.name).toBe("TaskError");
+    expect(err.message).toContain("bad/0");
+    expect(err.message).toContain("test.fail");
+    let cause = err.cause;
+    while (cause?.cause) cause = cause.cause;
+    expect(cause).toBeInstanceOf(RangeError);
+    expect(cause.message).toBe("kernel broke");
+    // Still usable.
+    const { graph: g2, out } = treeGraph(4, 10);
+    expect((await runGraph(g2, [out], { executor: pool })).get(out)!.item()).toBeGreaterThan(0);
+  });
+
+  it("aborts a running compute", async () => {
+    const graph = new Map<string, Task>();
+    const outs: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      graph.set(`spin/${i}`, { key: `spin/${i}`, op: "test.spin", deps: [], params: { ms: 50 } });
+      outs.push(`spin/${i}`);
+    }
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 100);
+    const t0 = performance.now();
+    const err = await runGraph(graph, outs, { executor: pool, signal: ac.signal }).catch((e) => e);
+    expect(err.name).toBe("AbortError");
+    expect(performance.now() - t0).toBeLessThan(1000); // not the ~1 s the 40 tasks would take
+    const { graph: g2, out } = treeGraph(4, 10);
+    expect((await runGraph(g2, [out], { executor: pool })).get(out)!.item()).toBeGreaterThan(0);
+  });
+});
+
+describe("process exit", () => {
+  it("a process with an open, idle pool exits on its own", async () => {
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+    const script = fileURLToPath(new URL("./fixtures/open-pool.ts", import.meta.url));
+    const child = spawn(process.execPath, ["--import", tsx, script], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => {
+        child.kill("SIGKILL");
+        resolve(null);
+      }, 30_000);
+      child.on("exit", (c) => {
+        clearTimeout(timer);
+        resolve(c);
+      });
+    });
+    const exitedAt = Date.now();
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    const { result, doneAt } = JSON.parse(stdout.trim());
+    expect(result).toEqual([3, 6]);
+    // It exits right after its last task, not after the 60 s idle timeout.
+    expect(exitedAt - doneAt).toBeLessThan(3000);
+  });
+});

@@ -1,0 +1,312 @@
+import { getKernel, NDArray, type Task } from "@chunked/core/internal";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NodePool } from "../src/index.js";
+import "./fixtures/kernels.js";
+
+const modules = [new URL("./fixtures/kernels.ts", import.meta.url)];
+
+let n = 0;
+function task(op: string, params?: Task["params"], deps: string[] = []): Task {
+  return { key: `${op}-t/${n++}`, op, deps, params };
+}
+
+/** The same task run on the calling thread, as the in-process executor does. */
+async function inProcess(t: Task, inputs: NDArray[]): Promise<NDArray> {
+  return await getKernel(t.op)(inputs, t.params);
+}
+
+function expectSame(actual: NDArray, expected: NDArray): void {
+  expect(actual).toBeInstanceOf(NDArray);
+  expect(actual.dtype).toBe(expected.dtype);
+  expect(actual.shape).toEqual(expected.shape);
+  expect(actual.toArray()).toEqual(expected.toArray());
+}
+
+function ramp(nElements: number): NDArray<"float64"> {
+  return NDArray.from(new Float64Array(nElements).map((_, i) => (i % 97) - 40.5));
+}
+
+describe("NodePool", () => {
+  let pool: NodePool;
+  beforeAll(() => {
+    pool = new NodePool({ workers: 2, modules, inline: [] });
+  });
+  afterAll(() => pool.close());
+
+  it("gives the same results as running the kernels in-process", async () => {
+    const base = new Float64Array(60).map((_, i) => i * 1.5 - 7);
+    const chunks: NDArray[] = [
+      NDArray.from([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]),
+      NDArray.from(new Int16Array([3, -2, 7, 9])),
+      NDArray.from(new Float32Array([0.5, -0, Number.NaN, Number.POSITIVE_INFINITY])),
+      new NDArray("float64", base, [3, 4], [20, 2], 5), // strided view
+      new NDArray("float64", base, [4, 3], [1, 4], 0), // transposed view
+      new NDArray("float64", base, [], [], 11), // 0-d view
+      ramp(50_000), // shared (>= 32 KiB)
+    ];
+    const cases: [Task, NDArray[]][] = [];
+    for (const c of chunks) {
+      cases.push([task("test.scale", { k: -2.5 }), [c]]);
+      cases.push([task("test.add"), [c, c]]);
+      cases.push([task("test.sum"), [c]]);
+      cases.push([task("core.identity"), [c]]);
+      cases.push([task("core.literal", { array: c as any }), []]);
+    }
+    cases.push([task("test.range", { n: 5 }), []]);
+    cases.push([task("test.range", { n: 20_000 }), []]);
+    cases.push([task("test.later"), [chunks[0]]]);
+    const results = await Promise.all(cases.map(([t, inputs]) => pool.run(t, inputs)));
+    for (let i = 0; i < cases.length; i++) expectSame(results[i], await inProcess(...cases[i]));
+  });
+
+  it("runs inline kernels on the calling thread with the same results", async () => {
+    const inline = new NodePool({ workers: 1, modules });
+    try {
+      const a = NDArray.from([1, 2, 3]);
+      const same = inline.run(task("core.identity"), [a]);
+      expect(same).toBe(a); // no round trip
+      const lit = await inline.run(task("core.literal", { array: a as any }), []);
+      expectSame(lit, a);
+      expectSame(
+        await inline.run(task("test.scale", { k: 3 }), [a]),
+        await inProcess(task("test.scale", { k: 3 }), [a]),
+      );
+    } finally {
+      await inline.close();
+    }
+  });
+
+  it("lets two tasks on two workers use one input at once, without detaching it", async () => {
+    const a = ramp(1_000_000); // 8 MB, not shared
+    const expected = (await inProcess(task("test.sum"), [a])).item();
+    // Unknown cost at first: each goes alone, so they run on both workers at once.
+    const [s1, s2, scaled, shared] = await Promise.all([
+      pool.run(task("test.sum", { repeat: 3 }), [a]),
+      pool.run(task("test.sum", { repeat: 3 }), [a]),
+      pool.run(task("test.scale", { k: 2 }), [a]),
+      pool.run(task("test.isShared"), [a]),
+    ]);
+    expect(s1.item()).toBe(expected);
+    expect(s2.item()).toBe(expected);
+    expect(scaled.item(999_999)).toBe((a.item(999_999) as number) * 2);
+    expect(shared.item()).toBe(1);
+    expect(a.data.byteLength).toBe(8_000_000);
+    expect(a.item(123)).toBe((123 % 97) - 40.5);
+    // Large results come back in SharedArrayBuffers, so passing them on copies nothing.
+    expect(scaled.data.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const again = await pool.run(task("test.sum"), [scaled]);
+    expect(again.item()).toBe((expected as number) * 2);
+  });
+
+  it("sends only the elements of a small view into a big buffer", async () => {
+    const big = ramp(4_000_000); // 32 MB
+    const view = new NDArray("float64", big.data, [3, 2], [1000, 7], 123_456);
+    const t0 = performance.now();
+    const out = await pool.run(task("test.scale", { k: 1 }), [view]);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expectSame(out, view.copy());
+    expect(out.data.length).toBe(6);
+  });
+
+  it("rejects a failing task with its key, kernel and the worker's error as cause", async () => {
+    const t = task("test.fail", { message: "boom in a kernel" });
+    const err = await Promise.resolve(pool.run(t, [])).catch((e) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(err.name).toBe("TaskError");
+    expect(err.message).toContain(t.key);
+    expect(err.message).toContain("test.fail");
+    expect(err.message).toContain("boom in a kernel");
+    expect(err.key).toBe(t.key);
+    expect(err.kernel).toBe("test.fail");
+    expect(err.cause).toBeInstanceOf(RangeError);
+    expect(err.cause.message).toBe("boom in a kernel");
+    expect(err.cause.stack).toContain("kernels.ts"); // the worker's stack
+  });
+
+  it("fails only the task that threw in a batch, and stays usable", async () => {
+    const a = NDArray.from([1, 2]);
+    const ts = Array.from({ length: 20 }, (_, i) =>
+      i === 7 ? task("test.fail", { message: "seven" }) : task("test.scale", { k: i }),
+    );
+    const settled = await Promise.allSettled(ts.map((t) => pool.run(t, [a])));
+    settled.forEach((s, i) => {
+      if (i === 7) expect(s.status === "rejected" && s.reason.message).toMatch(/seven/);
+      else expect(s.status === "fulfilled" && s.value.toArray()).toEqual([i, 2 * i]);
+    });
+    expect((await pool.run(task("test.scale", { k: 10 }), [a])).toArray()).toEqual([10, 20]);
+  });
+
+  it("names a kernel that no worker knows, and a module that fails to load", async () => {
+    const err = await Promise.resolve(pool.run(task("test.nope"), [])).catch((e) => e);
+    expect(err.message).toMatch(/test\.nope/);
+    expect(err.cause.message).toMatch(/No kernel registered as "test\.nope".*module specifier/);
+    const broken = new NodePool({ workers: 1, modules: ["./does-not-exist.js"], inline: [] });
+    try {
+      const e2 = await Promise.resolve(broken.run(task("core.identity"), [NDArray.from([1])])).catch(
+        (e) => e,
+      );
+      expect(e2.cause.message).toMatch(/Could not import kernel module .*does-not-exist\.js/);
+    } finally {
+      await broken.close();
+    }
+  });
+
+  it("rejects params that cannot be sent to a worker", async () => {
+    const err = await Promise.resolve(
+      pool.run(task("test.scale", { k: (() => 1) as any }), [NDArray.from([1])]),
+    ).catch((e) => e);
+    expect(err.message).toMatch(/params\.k is a function/);
+  });
+
+  it("runs 10k tiny tasks, batched", async () => {
+    const a = NDArray.from([1, 2, 3]);
+    const count = 10_000;
+    // Warm up (kernel costs are measured, workers JIT-compiled).
+    await Promise.all(Array.from({ length: 2000 }, (_, i) => pool.run(task("test.scale", { k: i }), [a])));
+    const t0 = performance.now();
+    const out = await Promise.all(
+      Array.from({ length: count }, (_, i) => pool.run(task("test.scale", { k: i }), [a])),
+    );
+    const usPerTask = ((performance.now() - t0) * 1000) / count;
+    for (let i = 0; i < count; i += 997) expect(out[i].toArray()).toEqual([i, 2 * i, 3 * i]);
+    expect(out[count - 1].item(2)).toBe(3 * (count - 1));
+    console.log(`10k tiny tasks: ${usPerTask.toFixed(1)} µs/task`);
+    expect(usPerTask).toBeLessThan(200); // generous: tests assert correctness, the bench measures
+    // Tiny tasks raise the concurrency the pool asks of the scheduler.
+    expect(pool.concurrency).toBeGreaterThan(pool.workers);
+  });
+
+  it("honours a fixed concurrency", async () => {
+    const fixed = new NodePool({ workers: 1, concurrency: 7 });
+    expect(fixed.concurrency).toBe(7);
+    await fixed.close();
+  });
+});
+
+describe("NodePool abort", () => {
+  let pool: NodePool;
+  beforeAll(() => {
+    pool = new NodePool({ workers: 1, modules, inline: [] });
+  });
+  afterAll(() => pool.close());
+
+  it("rejects at once when the signal is already aborted", async () => {
+    const err = await Promise.resolve(
+      pool.run(task("test.scale", { k: 1 }), [NDArray.from([1])], { signal: AbortSignal.abort("x") }),
+    ).catch((e) => e);
+    expect(err.name).toBe("AbortError");
+    expect(err.cause).toBe("x");
+  });
+
+  it("drops queued tasks and rejects in-flight ones immediately", async () => {
+    const ac = new AbortController();
+    const running = pool.run(task("test.spin", { ms: 400 }), [], { signal: ac.signal });
+    await new Promise((r) => setTimeout(r, 50)); // running on the only worker
+    const queued = Array.from({ length: 5 }, () =>
+      pool.run(task("test.spin", { ms: 400 }), [], { signal: ac.signal }),
+    );
+    const t0 = performance.now();
+    ac.abort(new Error("stop"));
+    const all = await Promise.allSettled([running, ...queued]);
+    expect(performance.now() - t0).toBeLessThan(100);
+    for (const s of all) expect(s.status === "rejected" && s.reason.name).toBe("AbortError");
+    // The worker finishes the running kernel (~350 ms left) and skips the rest.
+    const t1 = performance.now();
+    const after = await pool.run(task("test.scale", { k: 2 }), [NDArray.from([4])]);
+    expect(after.toArray()).toEqual([8]);
+    expect(performance.now() - t1).toBeLessThan(1000);
+  });
+
+  it("aborts only the tasks of the aborted signal", async () => {
+    const ac = new AbortController();
+    const a = NDArray.from([1]);
+    const mine = Array.from({ length: 5 }, () =>
+      pool.run(task("test.spin", { ms: 20 }), [a], { signal: ac.signal }),
+    );
+    const other = Array.from({ length: 5 }, (_, i) => pool.run(task("test.scale", { k: i }), [a]));
+    ac.abort();
+    const s = await Promise.allSettled([...mine, ...other]);
+    expect(s.slice(0, 5).every((x) => x.status === "rejected")).toBe(true);
+    expect(s.slice(5).map((x) => x.status === "fulfilled" && x.value.item(0))).toEqual([0, 1, 2, 3, 4]);
+  });
+});
+
+describe("NodePool worker failures", () => {
+  it("fails the task whose worker exited, retries the others, and replaces the worker", async () => {
+    const pool = new NodePool({ workers: 2, modules, inline: [] });
+    try {
+      const a = NDArray.from([1, 2]);
+      await pool.run(task("test.scale", { k: 1 }), [a]); // warm: workers started
+      const killer = task("test.exit", { code: 3 });
+      const ts = [
+        task("test.scale", { k: 1 }),
+        killer,
+        task("test.scale", { k: 2 }),
+        task("test.scale", { k: 3 }),
+      ];
+      const settled = await Promise.allSettled(ts.map((t) => pool.run(t, [a])));
+      const err = settled[1].status === "rejected" ? settled[1].reason : undefined;
+      expect(err?.message).toContain(killer.key);
+      expect(err?.message).toMatch(/worker thread running it died.*code: 3/);
+      expect(err?.cause.cause.message).toMatch(/exited with code: 3/);
+      for (const i of [0, 2, 3]) expect(settled[i].status).toBe("fulfilled");
+      // Replaced: both workers serve again.
+      const again = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => pool.run(task("test.scale", { k: i }), [a])),
+      );
+      expect(again.map((r) => r.item(1))).toEqual([0, 2, 4, 6, 8, 10, 12, 14]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("fails a task whose worker ran out of memory, with a clear error", async () => {
+    const pool = new NodePool({
+      workers: 1,
+      modules,
+      inline: [],
+      resourceLimits: { maxOldGenerationSizeMb: 64 },
+    });
+    try {
+      const t = task("test.oom");
+      const err = await Promise.resolve(pool.run(t, [])).catch((e) => e);
+      expect(err.message).toContain(t.key);
+      expect(err.message).toMatch(/died.*memory/i);
+      expect((await pool.run(task("test.scale", { k: 5 }), [NDArray.from([1])])).item(0)).toBe(5);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe("NodePool lifecycle", () => {
+  it("close() rejects waiting tasks and later runs", async () => {
+    const pool = new NodePool({ workers: 1, modules, inline: [] });
+    const running = pool.run(task("test.spin", { ms: 200 }), []);
+    const waiting = pool.run(task("test.scale", { k: 1 }), [NDArray.from([1])]);
+    const outcomes = Promise.allSettled([running, waiting]);
+    await new Promise((r) => setTimeout(r, 20));
+    await pool.close();
+    const [r1, r2] = await outcomes;
+    expect(r1.status === "rejected" && r1.reason.message).toMatch(/closed before the task finished/);
+    expect(r2.status === "rejected" && r2.reason.message).toMatch(/closed before the task (ran|finished)/);
+    await expect(Promise.resolve(pool.run(task("test.scale", { k: 1 }), []))).rejects.toThrow(
+      /NodePool is closed/,
+    );
+    await pool.close(); // idempotent
+  });
+
+  it("restarts its threads after an idle timeout", async () => {
+    const pool = new NodePool({ workers: 1, modules, inline: [], idleTimeout: 50 });
+    try {
+      expect((await pool.run(task("test.scale", { k: 2 }), [NDArray.from([1])])).item(0)).toBe(2);
+      await new Promise((r) => setTimeout(r, 200)); // threads gone
+      expect((await pool.run(task("test.scale", { k: 3 }), [NDArray.from([1])])).item(0)).toBe(3);
+    } finally {
+      await pool.close();
+    }
+  });
+});

@@ -1,0 +1,66 @@
+import { StoreError } from "@chunked/core/internal";
+
+/** Why an IO operation failed; one value per failure the user can act on. */
+export type IoErrorReason =
+  /** The file, directory or URL does not exist or cannot be opened. */
+  | "not-found"
+  /** The file exists but has no dataset/array at the given path. */
+  | "no-dataset"
+  /** The dataset's dtype has no @chunked equivalent (strings, compounds, int64 by default, float16). */
+  | "dtype"
+  /** A region or block does not fit the dataset's shape. */
+  | "region"
+  /** The file is not in the expected format, is truncated, or a chunk cannot be decoded. */
+  | "corrupt"
+  /** The target already exists and `overwrite` was not set. */
+  | "exists"
+  /** A write or finish after `finish()`/`abort()`. */
+  | "closed"
+  /** Writing failed (disk full, permissions, encoder error). */
+  | "write";
+
+/**
+ * Every failure of `@chunked/io`: a core `StoreError` (code `"StoreError"`) with a `reason`,
+ * and the `file` (path or URL) and `dataset` (path inside it) involved.
+ *
+ * @example
+ * ```ts
+ * try { await openHdf5Dataset("a.h5", "/missing"); }
+ * catch (err) { if (err instanceof IoError && err.reason === "no-dataset") console.log(err.message); }
+ * ```
+ */
+export class IoError extends StoreError {
+  constructor(
+    readonly reason: IoErrorReason,
+    message: string,
+    readonly file?: string,
+    readonly dataset?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, file, options);
+  }
+}
+
+/** `"file" (dataset "/x")` for messages. */
+export function where(file: string | undefined, dataset?: string): string {
+  const f = file === undefined ? "<memory>" : JSON.stringify(file);
+  return dataset === undefined ? f : `${f}, dataset ${JSON.stringify(dataset)}`;
+}
+
+/** The innermost line of an HDF5 error stack ("truncated file: eof = ..."), else the message itself. */
+export function causeText(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  const lines = text.split("\n").filter((l) => /#\d+:/.test(l));
+  const last = lines.at(-1);
+  if (!last) return text.split("\n")[0];
+  const m = /\(\): (.*)$/.exec(last);
+  return (m ? m[1] : last).trim();
+}
+
+/** Formats a value for a message like core's `fmt`: arrays as `[5, 6]`, strings quoted. */
+export function fmt(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(fmt).join(", ")}]`;
+  if (typeof value === "string") return JSON.stringify(value);
+  if (value === null) return "null";
+  return String(value);
+}

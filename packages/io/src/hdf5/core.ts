@@ -1,0 +1,714 @@
+/**
+ * HDF5 through h5wasm, independent of the runtime: the Node entry (`./index.ts`, h5wasm's
+ * NODERAWFS build) and the browser entry (`./browser.ts`, the web build) pass in their h5wasm
+ * and platform hooks. Nothing here imports h5wasm's values or `node:*`.
+ */
+import { copyInto, dtypes, NDArray, shapeSize } from "@chunked/core/internal";
+import { causeText, fmt, IoError, where } from "../errors.js";
+import { Mutex } from "../lock.js";
+import { checkBlockShape, checkRegion, regionShape } from "../region.js";
+import type { ArraySource, ArrayTarget, DType, Hdf5SourceDescriptor, Region } from "../types.js";
+import { type ByteReader, type DirectLayout, discoverLayout, readDirect } from "./direct.js";
+import { BOOL_ATTR, type DTypeMapping, H5_WRITE_DTYPE, type H5TypeInfo, mapH5Type } from "./dtype.js";
+
+/** The h5wasm namespace object (both builds have the same API). */
+export type H5Wasm = typeof import("h5wasm").default;
+type H5Module = Awaited<H5Wasm["ready"]>;
+type H5File = InstanceType<H5Wasm["File"]>;
+type H5Group = InstanceType<H5Wasm["Group"]>;
+
+/** Largest slab moved through the wasm heap at once (the heap is capped at 2 GiB). */
+const MAX_SLAB_BYTES = 128 * 1024 * 1024;
+
+const READY = new WeakMap<object, Promise<H5Module>>();
+
+/** Waits for h5wasm and turns HDF5 errors into exceptions (else unknown filters return garbage). */
+export function h5ready(h5wasm: H5Wasm): Promise<H5Module> {
+  let ready = READY.get(h5wasm);
+  if (!ready) {
+    ready = h5wasm.ready.then((Module) => {
+      Module.activate_throwing_error_handler();
+      return Module;
+    });
+    READY.set(h5wasm, ready);
+  }
+  return ready;
+}
+
+/** Options of {@link openHdf5}. */
+export interface Hdf5OpenOptions {
+  /** `"r"` (default) reads; `"a"` also lets {@link Hdf5Dataset.write} change datasets in place. */
+  mode?: "r" | "a";
+  /**
+   * How 64-bit integer datasets are read: `"error"` (default; @chunked has no int64) or
+   * `"float64"` (exact up to 2^53). **NumPy divergence:** h5py returns int64.
+   */
+  int64?: "error" | "float64";
+  /**
+   * Read uncompressed data straight from the file when its layout allows (contiguous, or chunks
+   * indexed by a version-1 B-tree). Default `true`; `false` reads everything through h5wasm.
+   */
+  directReads?: boolean;
+  /** Datasets smaller than this many bytes are always read through h5wasm. Default 256 KiB. */
+  directReadMinBytes?: number;
+}
+
+/** What an entry point knows about the file it opened. @internal */
+export interface Hdf5FileInit {
+  readonly h5wasm: H5Wasm;
+  readonly Module: H5Module;
+  /** Path inside h5wasm's (Emscripten) filesystem. */
+  readonly fsPath: string;
+  /** The file as the user named it (path, URL or File name), for messages. */
+  readonly name: string;
+  /** Token prefix naming this file and its version, e.g. `hdf5:/data/a.h5:4096:1700000000000`. */
+  readonly token: string;
+  /** How a worker reopens it (without the dataset), if it can. */
+  readonly descriptor?: Omit<Hdf5SourceDescriptor, "dataset">;
+  /** Random access to the file's bytes for direct reads. */
+  readonly bytes?: () => ByteReader | undefined;
+  readonly options: Hdf5OpenOptions;
+  readonly onClose?: () => void;
+}
+
+function normalizeName(name: string): string {
+  return `/${name.split("/").filter(Boolean).join("/")}`;
+}
+
+/**
+ * An open HDF5 file. Get datasets with {@link Hdf5File.get}; close it when done.
+ *
+ * @example
+ * ```ts
+ * const f = await openHdf5("weather.h5");
+ * f.datasets();                // ["/t2m", "/u10"]
+ * const t2m = f.get("/t2m");   // Hdf5Dataset: shape, dtype, chunks, read(region)
+ * f.close();
+ * ```
+ */
+export class Hdf5File {
+  /** The file as given (path, URL or File name). */
+  readonly name: string;
+  readonly mode: "r" | "a";
+  readonly #init: Hdf5FileInit;
+  readonly #h5: H5File;
+  readonly #datasets = new Map<string, Hdf5Dataset>();
+  #bytes: ByteReader | null | undefined;
+  #closed = false;
+
+  /** @internal Use `openHdf5`. */
+  constructor(init: Hdf5FileInit) {
+    this.#init = init;
+    this.name = init.name;
+    this.mode = init.options.mode ?? "r";
+    try {
+      this.#h5 = new init.h5wasm.File(init.fsPath, this.mode);
+    } catch (err) {
+      throw new IoError(
+        "corrupt",
+        `Cannot open ${where(init.name)} as HDF5: ${causeText(err)}.`,
+        init.name,
+        undefined,
+        { cause: err },
+      );
+    }
+  }
+
+  /** @internal */
+  get fileId(): bigint {
+    return this.#h5.file_id;
+  }
+
+  /** @internal */
+  get init(): Hdf5FileInit {
+    return this.#init;
+  }
+
+  /** @internal Random access to the file's bytes (opened on first use), or null. */
+  byteReader(): ByteReader | null {
+    if (this.#bytes === undefined) this.#bytes = this.#init.bytes?.() ?? null;
+    return this.#bytes;
+  }
+
+  /** Paths of every dataset in the file, e.g. `["/g/x", "/y"]`. */
+  datasets(): string[] {
+    const M = this.#init.Module;
+    return M.get_names(this.fileId, "/", true)
+      .map((n) => normalizeName(n))
+      .filter((n) => this.#typeOf(n) === M.H5G_DATASET);
+  }
+
+  #typeOf(path: string): number {
+    try {
+      return this.#init.Module.get_type(this.fileId, path);
+    } catch {
+      return -1;
+    }
+  }
+
+  /**
+   * The dataset at `path`. Throws an {@link IoError} (`no-dataset`) naming the datasets that do
+   * exist, or (`dtype`) when its type has no @chunked dtype.
+   */
+  get(path: string): Hdf5Dataset {
+    this.#checkOpen();
+    const name = normalizeName(path);
+    let ds = this.#datasets.get(name);
+    if (!ds) {
+      const type = this.#typeOf(name);
+      if (type !== this.#init.Module.H5G_DATASET) {
+        const found = this.datasets();
+        const what = type === this.#init.Module.H5G_GROUP ? "is a group, not a dataset" : "not found";
+        throw new IoError(
+          "no-dataset",
+          `Dataset ${JSON.stringify(name)} ${what} in HDF5 file ${JSON.stringify(this.name)}. Got path=${JSON.stringify(path)}, expected one of ${fmt(found.slice(0, 20))}${found.length > 20 ? " ..." : ""}.`,
+          this.name,
+          name,
+        );
+      }
+      ds = new Hdf5Dataset(this, name);
+      this.#datasets.set(name, ds);
+    }
+    return ds;
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new IoError("closed", `HDF5 file ${JSON.stringify(this.name)} is closed.`, this.name);
+  }
+
+  /** Closes the file (and its direct-read handle). Datasets of a closed file cannot be read. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#bytes?.close();
+    this.#h5.close();
+    this.#init.onClose?.();
+  }
+
+  /** @internal */
+  get closed(): boolean {
+    return this.#closed;
+  }
+}
+
+/**
+ * One HDF5 dataset: an {@link ArraySource} (shape, dtype, storage chunks, region reads) that
+ * `fromArray` accepts. Reads are synchronous and return C-contiguous NDArrays.
+ *
+ * Uncompressed data in a contiguous layout or in chunks indexed by a version-1 B-tree (h5py's
+ * and h5wasm's default) is read straight from the file into the result's buffer; everything else
+ * (compressed, other chunk indexes, big-endian) goes through h5wasm's hyperslab reads.
+ *
+ * @example
+ * ```ts
+ * const x = await openHdf5Dataset("data.h5", "/x"); // shape [1000, 2000], chunks [100, 2000]
+ * const block = x.read([[0, 100, 1], [0, 2000, 10]]); // x[0:100, ::10]
+ * ```
+ */
+export class Hdf5Dataset<D extends DType = DType> implements ArraySource<D>, ArrayTarget<D> {
+  readonly file: Hdf5File;
+  /** Path inside the file, e.g. `"/x"`. */
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly dtype: D;
+  /** Storage chunk shape, or undefined for a contiguous (or compact) dataset. */
+  readonly chunks?: readonly number[];
+  readonly token: string;
+  readonly descriptor?: Hdf5SourceDescriptor;
+  /** HDF5 filters in the pipeline (`[]` when uncompressed), e.g. `[{ id: 1, name: "deflate" }]`. */
+  readonly filters: readonly { readonly id: number; readonly name: string }[];
+  readonly #map: DTypeMapping;
+  #layout: DirectLayout | null | undefined;
+
+  /** @internal Use {@link Hdf5File.get}. */
+  constructor(file: Hdf5File, name: string) {
+    this.file = file;
+    this.name = name;
+    const M = file.init.Module;
+    let meta: H5TypeInfo & { shape: number[] | null; chunks: number[] | null };
+    try {
+      meta = M.get_dataset_metadata(file.fileId, name) as typeof meta;
+    } catch (err) {
+      throw new IoError("corrupt", `Cannot read the metadata of ${where(file.name, name)}: ${causeText(err)}.`, file.name, name, {
+        cause: err,
+      });
+    }
+    const boolAttr = meta.type === 0 && meta.size === 1 && this.#attr(BOOL_ATTR) === "bool";
+    const map = mapH5Type(meta, file.init.options.int64 ?? "error", boolAttr);
+    if (typeof map === "string") {
+      throw new IoError("dtype", `Unsupported dtype in ${where(file.name, name)}. Got ${map}.`, file.name, name);
+    }
+    this.#map = map;
+    this.dtype = map.dtype as D;
+    this.shape = meta.shape ?? [];
+    if (meta.chunks) this.chunks = meta.chunks;
+    this.filters = M.get_dataset_filters(file.fileId, name).map((f) => ({ id: f.id, name: f.name }));
+    this.token = `${file.init.token}:${name}`;
+    if (file.init.descriptor) {
+      this.descriptor = {
+        ...file.init.descriptor,
+        dataset: name,
+        ...(file.init.options.int64 ? { int64: file.init.options.int64 } : {}),
+      };
+    }
+  }
+
+  #attr(key: string): unknown {
+    try {
+      const h5 = new this.file.init.h5wasm.Dataset(this.file.fileId, this.name);
+      return h5.attrs[key]?.json_value;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The dataset's attributes as JSON-compatible values (e.g. `{ units: "K" }`). */
+  attrs(): Record<string, unknown> {
+    const h5 = new this.file.init.h5wasm.Dataset(this.file.fileId, this.name);
+    const out: Record<string, unknown> = {};
+    for (const [k, a] of Object.entries(h5.attrs)) out[k] = a.json_value;
+    return out;
+  }
+
+  /** Number of elements. */
+  get size(): number {
+    return shapeSize(this.shape);
+  }
+
+  /**
+   * How reads reach the bytes: `"contiguous"` or `"btree-v1"` (direct reads from the file), or
+   * `null` (through h5wasm). Probes the layout on first use.
+   */
+  get directLayout(): "contiguous" | "btree-v1" | null {
+    return this.#direct()?.kind ?? null;
+  }
+
+  #direct(): DirectLayout | null {
+    if (this.#layout !== undefined) return this.#layout;
+    const init = this.file.init;
+    const bytes = this.file.mode === "r" && init.options.directReads !== false ? this.file.byteReader() : null;
+    this.#layout =
+      bytes && this.#map.plain && !this.#map.convert && this.filters.length === 0
+        ? discoverLayout({
+            FS: init.Module.FS,
+            fsPath: init.fsPath,
+            bytes,
+            shape: this.shape,
+            chunks: this.chunks ?? null,
+            itemsize: this.#map.fileItemsize,
+            minBytes: init.options.directReadMinBytes,
+            readElement: (index) => this.#elementBytes(index),
+          })
+        : null;
+    return this.#layout;
+  }
+
+  #elementBytes(index: readonly number[]): Uint8Array {
+    const one = NDArray.zeros(this.dtype, index.map(() => 1));
+    this.#readHdf5Into(
+      one,
+      [...index],
+      index.map(() => 1),
+      index.map(() => 1),
+    );
+    return new Uint8Array(one.data.buffer, one.data.byteOffset, one.data.byteLength).slice();
+  }
+
+  /**
+   * Reads `region` (one `[start, stop, step]` per axis) into a new C-contiguous NDArray.
+   * Throws an {@link IoError}: `region` when it does not fit, `corrupt` when HDF5 cannot read.
+   */
+  read(region: Region): NDArray<D> {
+    this.#checkOpen();
+    checkRegion(region, this.shape, this.file.name, this.name);
+    const out = NDArray.zeros(this.dtype, regionShape(region));
+    if (out.size === 0) return out;
+    const layout = this.#direct();
+    const bytes = layout ? this.file.byteReader() : null;
+    try {
+      if (layout && bytes) {
+        readDirect(layout, bytes, region, out, (dst, start, count, step) => this.#readHdf5Into(dst, start, count, step));
+      } else {
+        this.#readHdf5Into(
+          out,
+          region.map((r) => r[0]),
+          [...out.shape],
+          region.map((r) => r[2]),
+        );
+      }
+    } catch (err) {
+      if (err instanceof IoError) throw err;
+      throw new IoError("corrupt", `Cannot read ${where(this.file.name, this.name)}: ${causeText(err)}.`, this.file.name, this.name, {
+        cause: err,
+      });
+    }
+    return out;
+  }
+
+  /** Reads the whole dataset. */
+  readAll(): NDArray<D> {
+    return this.read(this.shape.map((n) => [0, n, 1] as const));
+  }
+
+  #checkOpen(): void {
+    if (this.file.closed) {
+      throw new IoError("closed", `Cannot use ${where(this.file.name, this.name)}: the file is closed.`, this.file.name, this.name);
+    }
+  }
+
+  /** Reads a hyperslab through h5wasm into `dst` (a view of the hyperslab's shape). */
+  #readHdf5Into(dst: NDArray<D>, start: number[], count: number[], step: number[]): void {
+    const M = this.file.init.Module;
+    const s = this.#map.fileItemsize;
+    const rank = count.length;
+    if (shapeSize(count) === 0) return;
+    const rowBytes = shapeSize(count.slice(1)) * s;
+    const rowsPer = rank === 0 ? 1 : Math.max(1, Math.floor(MAX_SLAB_BYTES / rowBytes));
+    const rows = rank === 0 ? 1 : count[0];
+    for (let r0 = 0; r0 < rows; r0 += rowsPer) {
+      const c = rank === 0 ? [] : [Math.min(rowsPer, rows - r0), ...count.slice(1)];
+      const st = rank === 0 ? [] : [start[0] + r0 * step[0], ...start.slice(1)];
+      const n = shapeSize(c);
+      const nbytes = n * s;
+      const ptr = M._malloc(nbytes);
+      if (!ptr) throw new IoError("corrupt", `Out of wasm memory reading ${nbytes} bytes of ${where(this.file.name, this.name)}.`);
+      try {
+        if (rank === 0) M.get_dataset_data(this.file.fileId, this.name, null, null, null, BigInt(ptr));
+        else {
+          M.get_dataset_data(this.file.fileId, this.name, c.map(BigInt), st.map(BigInt), step.map(BigInt), BigInt(ptr));
+        }
+        const heap = M.HEAPU8; // read after H5Dread: the heap may have grown and moved
+        const sub = rank === 0 ? dst : new NDArray(this.dtype, dst.data, c, dst.strides, dst.offset + r0 * dst.strides[0]);
+        if (this.#map.convert) {
+          const raw = heap.slice(ptr, ptr + nbytes);
+          const ints = this.#map.convert === "int64" ? new BigInt64Array(raw.buffer) : new BigUint64Array(raw.buffer);
+          const f = new Float64Array(n);
+          for (let i = 0; i < n; i++) f[i] = Number(ints[i]);
+          copyInto(sub, new NDArray("float64", f, c) as NDArray);
+        } else if (sub.isContiguous) {
+          new Uint8Array(sub.data.buffer, sub.data.byteOffset + sub.offset * s, nbytes).set(heap.subarray(ptr, ptr + nbytes));
+        } else {
+          const Ctor = dtypes.DTYPE_INFO[this.dtype].ctor;
+          const tmp = new NDArray(this.dtype, new Ctor(heap.slice(ptr, ptr + nbytes).buffer) as NDArray<D>["data"], c);
+          copyInto(sub, tmp);
+        }
+      } finally {
+        M._free(ptr);
+      }
+    }
+  }
+
+  /**
+   * Writes `block` into `region` of this dataset, in place (file opened with `mode: "a"`).
+   * Unlike {@link createHdf5Dataset}, there is no temporary file: a failure leaves a partial write.
+   */
+  write(region: Region, block: NDArray): void {
+    this.#checkOpen();
+    if (this.file.mode !== "a") {
+      throw new IoError(
+        "closed",
+        `Cannot write ${where(this.file.name, this.name)}: the file is open read-only. Open it with { mode: "a" }.`,
+        this.file.name,
+        this.name,
+      );
+    }
+    writeRegion(this.file.init.Module, this.file.fileId, this.name, this.file.name, this.shape, this.dtype, region, block);
+  }
+}
+
+/** A C-contiguous copy (or `block` itself) with the target's dtype; bool keeps NumPy's `x != 0`. */
+function asDType(block: NDArray, dtype: DType): NDArray {
+  const c = block.contiguous();
+  if (c.dtype === dtype || (dtypes.itemsize(c.dtype) === 1 && c.dtype !== "int8" && dtype === "uint8")) return c;
+  const out = NDArray.zeros(dtype, c.shape);
+  const src = c.data.subarray(c.offset, c.offset + c.size);
+  if (dtype === "bool") {
+    for (let i = 0; i < src.length; i++) out.data[i] = src[i] !== 0 ? 1 : 0;
+  } else (out.data as Float64Array).set(src);
+  return out;
+}
+
+function writeRegion(
+  M: H5Module,
+  fileId: bigint,
+  name: string,
+  file: string,
+  shape: readonly number[],
+  dtype: DType,
+  region: Region,
+  block: NDArray,
+): void {
+  checkRegion(region, shape, file, name);
+  checkBlockShape(region, block.shape, file, name);
+  const data = asDType(block, dtype);
+  const count = regionShape(region);
+  if (shapeSize(count) === 0) return;
+  const s = dtypes.itemsize(dtype);
+  const rank = count.length;
+  const bytes = new Uint8Array(data.data.buffer, data.data.byteOffset + data.offset * s, data.size * s);
+  const rowBytes = shapeSize(count.slice(1)) * s;
+  const rowsPer = rank === 0 ? 1 : Math.max(1, Math.floor(MAX_SLAB_BYTES / rowBytes));
+  const rows = rank === 0 ? 1 : count[0];
+  for (let r0 = 0; r0 < rows; r0 += rowsPer) {
+    const nrows = Math.min(rowsPer, rows - r0);
+    const part = rank === 0 ? bytes : bytes.subarray(r0 * rowBytes, (r0 + nrows) * rowBytes);
+    const ptr = M._malloc(part.byteLength);
+    if (!ptr) throw new IoError("write", `Out of wasm memory writing ${part.byteLength} bytes to ${where(file, name)}.`, file, name);
+    try {
+      M.HEAPU8.set(part, ptr);
+      if (rank === 0) M.set_dataset_data(fileId, name, null, null, null, BigInt(ptr));
+      else {
+        const c = [nrows, ...count.slice(1)].map(BigInt);
+        const st = [region[0][0] + r0 * region[0][2], ...region.slice(1).map((r) => r[0])].map(BigInt);
+        M.set_dataset_data(fileId, name, c, st, region.map((r) => BigInt(r[2])), BigInt(ptr));
+      }
+    } catch (err) {
+      throw new IoError("write", `Cannot write ${where(file, name)}: ${causeText(err)}.`, file, name, { cause: err });
+    } finally {
+      M._free(ptr);
+    }
+  }
+}
+
+/** Filesystem operations the writer needs (Node). @internal */
+export interface WriterFiles {
+  resolve(path: string): string;
+  exists(path: string): boolean;
+  rename(from: string, to: string): void;
+  remove(path: string): void;
+  copy(from: string, to: string): void;
+}
+
+/** Options of {@link Hdf5Writer.createDataset} and `createHdf5Dataset`. */
+export interface Hdf5DatasetOptions<D extends DType = DType> {
+  shape: readonly number[];
+  dtype: D;
+  /** Storage chunk shape (clipped to the shape). Default: C-order blocks of about 4 MiB. */
+  chunks?: readonly number[];
+  /** `"gzip"` (HDF5's deflate, readable everywhere) or `null`/absent for none. */
+  compression?: "gzip" | null;
+  /** gzip level 0-9 (h5py's `compression_opts`). Default 4. */
+  compressionOpts?: number;
+  /** Attributes to attach, e.g. `{ units: "K" }`. */
+  attrs?: Record<string, string | number>;
+}
+
+/** Options of `createHdf5`. */
+export interface Hdf5WriterOptions {
+  /**
+   * `"a"` (default, like dask's `to_hdf5`): new datasets are added to the existing file, if any.
+   * `"w"`: the finished file replaces any existing one.
+   */
+  mode?: "a" | "w";
+}
+
+const ACTIVE = new Set<string>();
+
+/** Default chunk shape: halve leading axes until a chunk is at most ~4 MiB. */
+export function autoChunks(shape: readonly number[], itemsize: number, target = 4 * 1024 * 1024): number[] {
+  const chunks = shape.map((n) => Math.max(1, n));
+  for (let d = 0; d < chunks.length && shapeSize(chunks) * itemsize > target; d++) {
+    while (chunks[d] > 1 && shapeSize(chunks) * itemsize > target) chunks[d] = Math.ceil(chunks[d] / 2);
+  }
+  return chunks;
+}
+
+/**
+ * Writes one HDF5 file, dataset by dataset and block by block. All writes go through one lock
+ * (HDF5 allows one writer per file), into `<path>.partial`; {@link Hdf5Writer.finish} closes it
+ * and renames it to `path`, so a file at `path` is always complete. A crash or
+ * {@link Hdf5Writer.abort} leaves at most a `.partial` file, never a half-written `path`.
+ *
+ * @example
+ * ```ts
+ * const w = await createHdf5("out.h5");
+ * const x = await w.createDataset("/x", { shape: [100, 100], dtype: "float32", chunks: [10, 100] });
+ * for (let i = 0; i < 100; i += 10) await x.write([[i, i + 10, 1], [0, 100, 1]], block(i));
+ * await w.finish(); // out.h5 appears now
+ * ```
+ */
+export class Hdf5Writer {
+  /** The final path. */
+  readonly path: string;
+  /** Where the file is written until {@link Hdf5Writer.finish}. */
+  readonly partialPath: string;
+  readonly #M: H5Module;
+  readonly #h5: H5File;
+  readonly #files: WriterFiles;
+  readonly #lock = new Mutex();
+  #state: "open" | "finished" | "aborted" = "open";
+
+  /** @internal Use `createHdf5`. */
+  constructor(h5wasm: H5Wasm, M: H5Module, files: WriterFiles, path: string, options: Hdf5WriterOptions = {}) {
+    const abs = files.resolve(path);
+    if (ACTIVE.has(abs)) {
+      throw new IoError("exists", `HDF5 file ${JSON.stringify(path)} is already being written in this thread. Finish that writer first.`, path);
+    }
+    this.path = path;
+    this.partialPath = `${abs}.partial`;
+    this.#M = M;
+    this.#files = files;
+    if (files.exists(this.partialPath)) files.remove(this.partialPath); // left over from a crash
+    try {
+      if ((options.mode ?? "a") === "a" && files.exists(abs)) {
+        files.copy(abs, this.partialPath);
+        this.#h5 = new h5wasm.File(this.partialPath, "a");
+      } else {
+        this.#h5 = new h5wasm.File(this.partialPath, "w");
+      }
+    } catch (err) {
+      if (files.exists(this.partialPath)) files.remove(this.partialPath);
+      throw new IoError("write", `Cannot create HDF5 file ${JSON.stringify(path)}: ${causeText(err)}.`, path, undefined, { cause: err });
+    }
+    ACTIVE.add(abs);
+  }
+
+  #check(dataset?: string): void {
+    if (this.#state !== "open") {
+      throw new IoError("closed", `Cannot write ${where(this.path, dataset)}: the writer is ${this.#state}.`, this.path, dataset);
+    }
+  }
+
+  /**
+   * Creates an empty chunked dataset (filled as blocks arrive) and returns its {@link ArrayTarget}.
+   * Fails (`exists`) when the file already has a dataset there.
+   */
+  createDataset<D extends DType>(name: string, options: Hdf5DatasetOptions<D>): Promise<Hdf5DatasetTarget<D>> {
+    return this.#lock.run(() => {
+      const path = normalizeName(name);
+      this.#check(path);
+      const M = this.#M;
+      const fileId = this.#h5.file_id;
+      if (M.get_type(fileId, path) >= 0) {
+        throw new IoError("exists", `${where(this.path, path)} already exists.`, this.path, path);
+      }
+      const { shape, dtype } = options;
+      if (!(dtype in H5_WRITE_DTYPE)) {
+        throw new IoError("dtype", `Cannot write dtype ${JSON.stringify(dtype)} to ${where(this.path, path)}.`, this.path, path);
+      }
+      const parts = path.split("/").filter(Boolean);
+      let group: H5Group = this.#h5;
+      for (const part of parts.slice(0, -1)) {
+        const next = group.get(part);
+        group = (next ?? group.create_group(part)) as H5Group;
+      }
+      const leaf = parts[parts.length - 1];
+      const Ctor = dtypes.DTYPE_INFO[dtype].ctor;
+      try {
+        if (shape.length === 0) {
+          group.create_dataset({ name: leaf, data: new Ctor(1), shape: [], dtype: H5_WRITE_DTYPE[dtype] });
+        } else {
+          const s = dtypes.itemsize(dtype);
+          const chunks = (options.chunks ?? autoChunks(shape, s)).map((c, d) => Math.max(1, Math.min(c, shape[d] || 1)));
+          const ds = group.create_dataset({
+            name: leaf,
+            data: new Ctor(0),
+            shape: shape.map(() => 0),
+            // An empty extensible dataset, resized below: h5wasm cannot create one without data.
+            maxshape: shape.map((n) => (n === 0 ? null : n)),
+            chunks,
+            dtype: H5_WRITE_DTYPE[dtype],
+            ...(options.compression === "gzip" ? { compression: "gzip" as const, compression_opts: options.compressionOpts ?? 4 } : {}),
+          });
+          ds.resize([...shape]);
+        }
+        const ds = group.get(leaf) as InstanceType<H5Wasm["Dataset"]>;
+        if (dtype === "bool") ds.create_attribute(BOOL_ATTR, "bool");
+        for (const [k, v] of Object.entries(options.attrs ?? {})) ds.create_attribute(k, v);
+      } catch (err) {
+        throw new IoError("write", `Cannot create ${where(this.path, path)}: ${causeText(err)}.`, this.path, path, { cause: err });
+      }
+      const meta = M.get_dataset_metadata(fileId, path);
+      return new Hdf5DatasetTarget<D>(this, path, [...shape], dtype, meta.chunks ?? undefined);
+    });
+  }
+
+  /** @internal Runs one write under the file's lock. */
+  run<T>(dataset: string, fn: (M: H5Module, fileId: bigint) => T): Promise<T> {
+    return this.#lock.run(() => {
+      this.#check(dataset);
+      return fn(this.#M, this.#h5.file_id);
+    });
+  }
+
+  /** Resolves once every write queued so far is done. */
+  flushed(): Promise<void> {
+    return this.#lock.idle();
+  }
+
+  /** Waits for queued writes, closes the file and renames `<path>.partial` to `path`. */
+  finish(): Promise<void> {
+    return this.#lock.run(() => {
+      this.#check();
+      this.#state = "finished";
+      ACTIVE.delete(this.#files.resolve(this.path));
+      try {
+        this.#h5.close();
+        this.#files.rename(this.partialPath, this.#files.resolve(this.path));
+      } catch (err) {
+        if (this.#files.exists(this.partialPath)) this.#files.remove(this.partialPath);
+        throw new IoError("write", `Cannot finish HDF5 file ${JSON.stringify(this.path)}: ${causeText(err)}.`, this.path, undefined, {
+          cause: err,
+        });
+      }
+    });
+  }
+
+  /** Stops writing and deletes `<path>.partial`; `path` keeps its previous content (if any). */
+  abort(): Promise<void> {
+    return this.#lock.run(() => {
+      if (this.#state !== "open") return;
+      this.#state = "aborted";
+      ACTIVE.delete(this.#files.resolve(this.path));
+      try {
+        this.#h5.close();
+      } finally {
+        if (this.#files.exists(this.partialPath)) this.#files.remove(this.partialPath);
+      }
+    });
+  }
+}
+
+/**
+ * A new HDF5 dataset being written: the {@link ArrayTarget} that `store` writes blocks into.
+ * Writes are queued on the file's lock; `finish()` completes the file when the target owns it
+ * (made by `createHdf5Dataset`), else waits for this file's queued writes.
+ */
+export class Hdf5DatasetTarget<D extends DType = DType> implements ArrayTarget<D> {
+  readonly writer: Hdf5Writer;
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly dtype: D;
+  readonly chunks?: readonly number[];
+  /** @internal */
+  ownsWriter = false;
+
+  /** @internal */
+  constructor(writer: Hdf5Writer, name: string, shape: number[], dtype: D, chunks?: number[]) {
+    this.writer = writer;
+    this.name = name;
+    this.shape = shape;
+    this.dtype = dtype;
+    if (chunks) this.chunks = chunks;
+  }
+
+  /** Writes `block` into `region` (queued behind earlier writes to the same file). */
+  async write(region: Region, block: NDArray): Promise<void> {
+    // Validate before queueing, so a bad block fails at once rather than behind other writes.
+    checkRegion(region, this.shape, this.writer.path, this.name);
+    checkBlockShape(region, block.shape, this.writer.path, this.name);
+    return this.writer.run(this.name, (M, fileId) =>
+      writeRegion(M, fileId, this.name, this.writer.path, this.shape, this.dtype, region, block),
+    );
+  }
+
+  /** Completes the file if this target owns its writer, else waits for queued writes. */
+  finish(): Promise<void> {
+    return this.ownsWriter ? this.writer.finish() : this.writer.flushed();
+  }
+
+  /** Abandons the file if this target owns its writer (the `.partial` file is deleted). */
+  abort(): Promise<void> {
+    return this.ownsWriter ? this.writer.abort() : Promise.resolve();
+  }
+}

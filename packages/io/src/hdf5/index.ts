@@ -1,0 +1,203 @@
+/**
+ * HDF5 in Node through h5wasm's NODERAWFS build: files on the real filesystem are read lazily
+ * (opening a 4 GB file reads only its metadata), and uncompressed data is read straight from the
+ * file into each block's buffer. Browsers get `./browser.ts` through the `"browser"` export
+ * condition.
+ *
+ * @example
+ * ```ts
+ * import { openHdf5Dataset, createHdf5Dataset } from "@chunked/io/hdf5";
+ * const x = await openHdf5Dataset("data.h5", "/x");      // ArraySource for fromArray
+ * const block = x.read([[0, 1000, 1], [0, 50, 1]]);
+ * const out = await createHdf5Dataset("out.h5", "/y", { shape: x.shape, dtype: "float32", chunks: [1000, 50] });
+ * await out.write([[0, 1000, 1], [0, 50, 1]], block);
+ * await out.finish();                                      // out.h5 appears only now
+ * ```
+ * @module
+ */
+import fs from "node:fs";
+import nodePath from "node:path";
+import h5wasm from "h5wasm/node";
+import { IoError } from "../errors.js";
+import { registerSourceOpener } from "../open-source.js";
+import type { DType, Hdf5SourceDescriptor } from "../types.js";
+import {
+  type Hdf5Dataset,
+  type Hdf5DatasetOptions,
+  type Hdf5DatasetTarget,
+  Hdf5File,
+  type Hdf5OpenOptions,
+  Hdf5Writer,
+  type Hdf5WriterOptions,
+  h5ready,
+  type WriterFiles,
+} from "./core.js";
+import type { ByteReader } from "./direct.js";
+
+export { autoChunks, Hdf5Dataset, Hdf5DatasetTarget, Hdf5File, Hdf5Writer } from "./core.js";
+export type { Hdf5DatasetOptions, Hdf5OpenOptions, Hdf5WriterOptions } from "./core.js";
+
+function fileReader(path: string): ByteReader {
+  const fd = fs.openSync(path, "r");
+  const size = fs.fstatSync(fd).size;
+  return {
+    size,
+    read(into, position) {
+      let done = 0;
+      while (done < into.byteLength) {
+        const n = fs.readSync(fd, into, done, into.byteLength - done, position + done);
+        if (n === 0) {
+          throw new IoError(
+            "corrupt",
+            `HDF5 file ${JSON.stringify(path)} is truncated: needed ${into.byteLength} bytes at offset ${position}, file size ${size}.`,
+            path,
+          );
+        }
+        done += n;
+      }
+    },
+    close() {
+      fs.closeSync(fd);
+    },
+  };
+}
+
+const files: WriterFiles = {
+  resolve: (p) => nodePath.resolve(p),
+  exists: (p) => fs.existsSync(p),
+  rename: (a, b) => fs.renameSync(a, b),
+  remove: (p) => fs.rmSync(p, { force: true }),
+  copy: (a, b) => fs.copyFileSync(a, b),
+};
+
+/**
+ * Opens an HDF5 file on the local filesystem (lazily: nothing but metadata is read).
+ * Throws an {@link IoError}: `not-found` for a missing file, `corrupt` for one HDF5 cannot open
+ * (not HDF5, truncated).
+ *
+ * @example
+ * ```ts
+ * const f = await openHdf5("weather.h5");
+ * const t2m = f.get("/t2m");
+ * console.log(t2m.shape, t2m.dtype, t2m.chunks);
+ * f.close();
+ * ```
+ * @see h5py.File
+ */
+export async function openHdf5(path: string, options: Hdf5OpenOptions = {}): Promise<Hdf5File> {
+  const Module = await h5ready(h5wasm);
+  const abs = nodePath.resolve(path);
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(abs);
+  } catch (err) {
+    throw new IoError("not-found", `HDF5 file ${JSON.stringify(path)} does not exist.`, path, undefined, { cause: err });
+  }
+  if (!stat.isFile()) throw new IoError("not-found", `HDF5 path ${JSON.stringify(path)} is not a file.`, path);
+  return new Hdf5File({
+    h5wasm,
+    Module,
+    fsPath: abs,
+    name: path,
+    token: `hdf5:${abs}:${stat.size}:${Math.round(stat.mtimeMs)}`,
+    descriptor: { kind: "hdf5", path: abs, version: `${stat.size}:${Math.round(stat.mtimeMs)}` },
+    bytes: () => fileReader(abs),
+    options,
+  });
+}
+
+/**
+ * Opens one dataset of an HDF5 file: the {@link ArraySource} that `fromArray` reads.
+ * Closing the dataset's `file` releases the handle.
+ *
+ * @example
+ * ```ts
+ * const x = await openHdf5Dataset("data.h5", "/x");
+ * x.shape; x.dtype; x.chunks; // [1000, 2000], "float32", [100, 2000]
+ * const top = x.read([[0, 10, 1], [0, 2000, 1]]);
+ * x.file.close();
+ * ```
+ */
+export async function openHdf5Dataset(path: string, dataset: string, options: Hdf5OpenOptions = {}): Promise<Hdf5Dataset> {
+  const file = await openHdf5(path, options);
+  try {
+    return file.get(dataset);
+  } catch (err) {
+    file.close();
+    throw err;
+  }
+}
+
+/**
+ * Starts writing an HDF5 file into `<path>.partial`; `finish()` renames it to `path`.
+ * Several datasets can be created in one file; all writes are serialised.
+ *
+ * @example
+ * ```ts
+ * const w = await createHdf5("out.h5", { mode: "w" });
+ * const x = await w.createDataset("/x", { shape: [1000], dtype: "float64", chunks: [100] });
+ * const y = await w.createDataset("/g/y", { shape: [10, 10], dtype: "int16", compression: "gzip" });
+ * // ... await x.write(region, block) for every block ...
+ * await w.finish();
+ * ```
+ * @see dask.array.to_hdf5
+ */
+export async function createHdf5(path: string, options: Hdf5WriterOptions = {}): Promise<Hdf5Writer> {
+  const Module = await h5ready(h5wasm);
+  return new Hdf5Writer(h5wasm, Module, files, path, options);
+}
+
+/**
+ * Creates one chunked dataset in a new `<path>.partial` file (added to a copy of `path` if it
+ * exists, like `to_hdf5`'s mode "a") and returns the target `store` writes into; its `finish()`
+ * completes the file (rename to `path`), `abort()` deletes the partial file.
+ *
+ * @example
+ * ```ts
+ * const t = await createHdf5Dataset("out.h5", "/x", { shape: [100, 100], dtype: "float32", chunks: [10, 100] });
+ * for (let i = 0; i < 100; i += 10) await t.write([[i, i + 10, 1], [0, 100, 1]], blocks[i / 10]);
+ * await t.finish();
+ * ```
+ * @see dask.array.to_hdf5
+ */
+export async function createHdf5Dataset<D extends DType>(
+  path: string,
+  name: string,
+  options: Hdf5DatasetOptions<D> & Hdf5WriterOptions,
+): Promise<Hdf5DatasetTarget<D>> {
+  const writer = await createHdf5(path, { mode: options.mode ?? "a" });
+  try {
+    const target = await writer.createDataset(name, options);
+    target.ownsWriter = true;
+    return target;
+  } catch (err) {
+    await writer.abort();
+    throw err;
+  }
+}
+
+// Per thread: one open file per (path, version), shared by the datasets opened from it.
+const OPEN_FILES = new Map<string, Promise<Hdf5File>>();
+
+async function openDescriptor(d: Hdf5SourceDescriptor): Promise<Hdf5Dataset> {
+  if (!d.path) {
+    throw new IoError("not-found", "This HDF5 source was opened in a browser (File or URL); reopen it with @chunked/io/hdf5/browser.");
+  }
+  const key = JSON.stringify([d.path, d.int64 ?? "error"]);
+  let file = OPEN_FILES.get(key);
+  if (file) {
+    const f = await file;
+    // A rewritten file gets a new handle (NODERAWFS would keep reading the old inode).
+    if (f.closed || (d.version && !f.get(d.dataset).token.includes(`:${d.version}:`))) file = undefined;
+  }
+  if (!file) {
+    file = openHdf5(d.path, { int64: d.int64 });
+    OPEN_FILES.set(key, file);
+    file.catch(() => OPEN_FILES.delete(key));
+  }
+  return (await file).get(d.dataset);
+}
+
+registerSourceOpener("hdf5", openDescriptor);
+
+export type { ByteReader } from "./direct.js";

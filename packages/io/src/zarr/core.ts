@@ -1,0 +1,576 @@
+/**
+ * Zarr v2 and v3 through zarrita, independent of the runtime. The Node entry adds filesystem
+ * paths (`@zarrita/storage/fs`); both entries take URLs (`FetchStore`), a `Map` (memory), or any
+ * zarrita store.
+ */
+import { cStrides, NDArray, shapeSize } from "@chunked/core/internal";
+import * as zarr from "zarrita";
+import { fmt, IoError, where } from "../errors.js";
+import { KeyedLock } from "../lock.js";
+import { checkBlockShape, checkRegion, chunkPieces, regionShape } from "../region.js";
+import type { ArraySource, ArrayTarget, DType, Region, ZarrSourceDescriptor } from "../types.js";
+
+/** A zarrita store: anything with `get(key)` (and `set(key, bytes)` to write). */
+export type ZarrStore = zarr.Readable & Partial<zarr.AsyncWritable | zarr.SyncWritable>;
+
+/** What `openZarr`/`createZarr` accept: a filesystem path (Node), an `http(s)://` URL, a `Map`, or a store. */
+export type ZarrInput = string | Map<string, Uint8Array> | ZarrStore;
+
+/** Runtime hooks for filesystem paths (Node only). @internal */
+export interface ZarrPlatform {
+  /** A store rooted at a filesystem path, plus what overwrite and tokens need. */
+  pathStore?(path: string): PathStore;
+}
+
+/** @internal */
+export interface PathStore {
+  readonly store: ZarrStore;
+  readonly root: string;
+  /** True when the store's root directory exists. */
+  exists(): boolean;
+  /** Deletes every key under `prefix` (an absolute store path). */
+  removeTree(prefix: string): void;
+  /** Size and mtime of one key, for tokens. */
+  stat(key: string): { size: number; mtimeMs: number } | undefined;
+}
+
+interface ResolvedStore {
+  store: ZarrStore;
+  /** The store as the user named it, for messages. */
+  name?: string;
+  /** Reopenable location (path or URL). */
+  location?: string;
+  fs?: PathStore;
+}
+
+const MEMORY_IDS = new WeakMap<object, number>();
+let memoryCounter = 0;
+
+function resolveStore(input: ZarrInput, platform: ZarrPlatform): ResolvedStore {
+  if (typeof input === "string") {
+    if (/^https?:\/\//.test(input)) return { store: new zarr.FetchStore(input), name: input, location: input };
+    if (!platform.pathStore) {
+      throw new IoError("not-found", `Zarr paths need Node; in a browser pass a URL, a Map or a store. Got ${JSON.stringify(input)}.`, input);
+    }
+    const fs = platform.pathStore(input);
+    return { store: fs.store, name: input, location: fs.root, fs };
+  }
+  return { store: input as ZarrStore };
+}
+
+function normalizePath(path: string | undefined): `/${string}` {
+  return `/${(path ?? "").split("/").filter(Boolean).join("/")}`;
+}
+
+function keyOf(path: string, name: string): `/${string}` {
+  return (path === "/" ? `/${name}` : `${path}/${name}`) as `/${string}`;
+}
+
+function isZarritaError(err: unknown, tag: string): boolean {
+  return typeof err === "object" && err !== null && (err as { _tag?: unknown })._tag === tag;
+}
+
+const SUPPORTED = new Set<string>(["bool", "int8", "int16", "int32", "uint8", "uint16", "uint32", "float32", "float64"]);
+
+/** Registers codecs zarrita lacks for writing: gzip encode, and blosc with the v3 spec's string shuffle. */
+function registerCodecs(): void {
+  if ((zarr.registry as unknown as { _chunkedIo?: boolean })._chunkedIo) return;
+  type Entry = Parameters<typeof zarr.registry.set>[1];
+  // zarrita's own gzip/zlib codecs decode only; numcodecs' encode too.
+  const gzip = (() => import("numcodecs/gzip").then((m) => m.default)) as unknown as Entry;
+  // numcodecs.js expects shuffle 0|1|2 and silently ignores the v3 spelling "shuffle".
+  const blosc = (async () => {
+    const Blosc = (await import("numcodecs/blosc")).default;
+    const SHUFFLE: Record<string, number> = { noshuffle: 0, shuffle: 1, bitshuffle: 2 };
+    return {
+      fromConfig(config: Record<string, unknown>) {
+        const shuffle = typeof config.shuffle === "string" ? SHUFFLE[config.shuffle] : config.shuffle;
+        return Blosc.fromConfig({ ...config, shuffle } as Parameters<typeof Blosc.fromConfig>[0]);
+      },
+    };
+  }) as unknown as Entry;
+  zarr.registry.set("gzip", gzip).set("numcodecs.gzip", gzip).set("blosc", blosc).set("numcodecs.blosc", blosc);
+  (zarr.registry as unknown as { _chunkedIo?: boolean })._chunkedIo = true;
+}
+
+/** Options of `openZarr`. */
+export interface ZarrOpenOptions {
+  /** Path of the array inside the store. Default `"/"` (the store is the array). */
+  path?: string;
+}
+
+/**
+ * A Zarr array (v2 or v3): the {@link ArraySource} that `fromArray` reads. Reads are async.
+ *
+ * @example
+ * ```ts
+ * const z = await openZarr("data.zarr", { path: "/t2m" });
+ * z.shape; z.dtype; z.chunks; // [5760, 11520], "float32", [500, 500]
+ * const block = await z.read([[0, 500, 1], [0, 500, 1]]);
+ * ```
+ */
+export class ZarrArray<D extends DType = DType> implements ArraySource<D> {
+  readonly shape: readonly number[];
+  readonly dtype: D;
+  readonly chunks: readonly number[];
+  readonly token: string;
+  readonly descriptor?: ZarrSourceDescriptor;
+  /** 2 or 3. */
+  readonly zarrFormat: 2 | 3;
+  /** The underlying zarrita array. */
+  readonly array: zarr.Array<zarr.DataType, zarr.Readable>;
+  /** The store as given (path or URL), for messages. */
+  readonly storeName?: string;
+  /** Path of the array inside the store. */
+  readonly path: string;
+
+  /** @internal Use `openZarr`. */
+  constructor(
+    array: zarr.Array<zarr.DataType, zarr.Readable>,
+    zarrFormat: 2 | 3,
+    token: string,
+    storeName?: string,
+    descriptor?: ZarrSourceDescriptor,
+  ) {
+    this.array = array;
+    this.zarrFormat = zarrFormat;
+    this.shape = array.shape;
+    this.dtype = array.dtype as D;
+    this.chunks = array.chunks;
+    this.token = token;
+    this.storeName = storeName;
+    this.path = array.path;
+    if (descriptor) this.descriptor = descriptor;
+  }
+
+  /** The array's attributes (`.zattrs` / `attributes`). */
+  get attrs(): Record<string, unknown> {
+    return this.array.attrs;
+  }
+
+  /** Reads `region` into a new C-contiguous NDArray (a whole chunk is returned without a copy). */
+  async read(region: Region): Promise<NDArray<D>> {
+    checkRegion(region, this.shape, this.storeName, this.path);
+    const shape = regionShape(region);
+    if (shapeSize(shape) === 0) return NDArray.zeros(this.dtype, shape);
+    try {
+      const pieces = chunkPieces(region, this.chunks);
+      if (pieces.length === 1) {
+        // One chunk: decode it and view the region, skipping zarrita's general indexer.
+        const p = pieces[0];
+        const chunk = await this.array.getChunk(p.coords);
+        const data = toTyped(chunk.data, this.dtype);
+        const steps = region.map((r) => r[2]);
+        const offset = p.localFirst.reduce((acc, f, d) => acc + f * chunk.stride[d], 0);
+        const view = new NDArray(
+          this.dtype,
+          data,
+          shape,
+          chunk.stride.map((s, d) => s * steps[d]),
+          offset,
+        );
+        return view.contiguous();
+      }
+      const got = await zarr.get(
+        this.array,
+        region.map(([a, b, s]) => zarr.slice(a, b, s)),
+      );
+      return new NDArray(this.dtype, toTyped(got.data, this.dtype), got.shape, got.stride).contiguous();
+    } catch (err) {
+      throw wrapError(err, "read", this.storeName, this.path);
+    }
+  }
+}
+
+function toTyped<D extends DType>(data: unknown, dtype: D): NDArray<D>["data"] {
+  if (data instanceof zarr.BoolArray) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength) as NDArray<D>["data"];
+  void dtype;
+  return data as NDArray<D>["data"];
+}
+
+function wrapError(err: unknown, doing: "read" | "open" | "write", file?: string, dataset?: string): IoError {
+  if (err instanceof IoError) return err;
+  const text = err instanceof Error ? err.message : String(err);
+  if (isZarritaError(err, "NotFoundError")) {
+    return new IoError("no-dataset", `No Zarr array at ${where(file, dataset)}: ${text}.`, file, dataset, { cause: err });
+  }
+  const reason = doing === "write" ? "write" : "corrupt";
+  return new IoError(reason, `Cannot ${doing} Zarr ${where(file, dataset)}: ${text}.`, file, dataset, { cause: err });
+}
+
+async function hasKey(store: ZarrStore, key: `/${string}`): Promise<boolean> {
+  return (await store.get(key)) !== undefined;
+}
+
+/** @internal */
+export async function openZarrWith(platform: ZarrPlatform, input: ZarrInput, options: ZarrOpenOptions = {}): Promise<ZarrArray> {
+  const r = resolveStore(input, platform);
+  const path = normalizePath(options.path);
+  if (r.fs && !r.fs.exists()) {
+    throw new IoError("not-found", `Zarr store ${JSON.stringify(r.name)} does not exist.`, r.name, path);
+  }
+  let array: zarr.Array<zarr.DataType, zarr.Readable>;
+  let format: 2 | 3;
+  try {
+    const location = zarr.root(r.store).resolve(path);
+    if (await hasKey(r.store, keyOf(path, "zarr.json"))) {
+      array = await zarr.open.v3(location, { kind: "array" });
+      format = 3;
+    } else if (await hasKey(r.store, keyOf(path, ".zarray"))) {
+      array = await zarr.open.v2(location, { kind: "array" });
+      format = 2;
+    } else {
+      throw new IoError(
+        "no-dataset",
+        `No Zarr array at ${where(r.name, path)}: neither ${JSON.stringify(keyOf(path, "zarr.json"))} nor ${JSON.stringify(keyOf(path, ".zarray"))} exists (an unfinished write has no metadata).`,
+        r.name,
+        path,
+      );
+    }
+  } catch (err) {
+    throw wrapError(err, "open", r.name, path);
+  }
+  if (!SUPPORTED.has(array.dtype)) {
+    throw new IoError("dtype", `Unsupported dtype in Zarr ${where(r.name, path)}. Got ${JSON.stringify(array.dtype)}.`, r.name, path);
+  }
+  let version = "";
+  if (r.fs) {
+    const st = r.fs.stat(keyOf(path, format === 3 ? "zarr.json" : ".zarray"));
+    if (st) version = `${st.size}:${Math.round(st.mtimeMs)}`;
+  } else if (!r.location) {
+    let id = MEMORY_IDS.get(r.store);
+    if (id === undefined) MEMORY_IDS.set(r.store, (id = ++memoryCounter));
+    version = `memory-${id}`;
+  }
+  const token = `zarr:${r.location ?? "memory"}:${path}:${version}`;
+  const descriptor: ZarrSourceDescriptor | undefined = r.location
+    ? { kind: "zarr", location: r.location, path, ...(version ? { version } : {}) }
+    : undefined;
+  return new ZarrArray(array, format, token, r.name, descriptor);
+}
+
+/** Compressors `createZarr` writes. */
+export type ZarrCompressor = "zstd" | "gzip" | "blosc" | null;
+
+/** Options of `createZarr`. */
+export interface ZarrCreateOptions<D extends DType = DType> {
+  /** Path of the array inside the store. Default `"/"`. */
+  path?: string;
+  shape: readonly number[];
+  dtype: D;
+  /** Chunk shape (clipped to the shape). Default: the whole array in one chunk. */
+  chunks?: readonly number[];
+  /**
+   * Default `"blosc"` (lz4, level 5, byte shuffle: zarr-python 2's default). `"zstd"` (level 3),
+   * `"gzip"` (level 1, like numcodecs), or `null` for raw chunks.
+   */
+  compressor?: ZarrCompressor;
+  /** Compression level for the chosen compressor. */
+  level?: number;
+  /** Replace an existing array at `path` (like dask's `to_zarr(overwrite=True)`). Default false. */
+  overwrite?: boolean;
+  /** Zarr format version. Default 3. */
+  zarrFormat?: 2 | 3;
+  /** Value of chunks that are never written. Default 0 (false for bool). */
+  fillValue?: number | boolean;
+  /** Attributes stored with the array. */
+  attributes?: Record<string, unknown>;
+}
+
+const V2_DTYPE: Record<DType, string> = {
+  bool: "|b1",
+  int8: "|i1",
+  uint8: "|u1",
+  int16: "<i2",
+  uint16: "<u2",
+  int32: "<i4",
+  uint32: "<u4",
+  float32: "<f4",
+  float64: "<f8",
+};
+
+const ITEMSIZE: Record<DType, number> = { bool: 1, int8: 1, uint8: 1, int16: 2, uint16: 2, int32: 4, uint32: 4, float32: 4, float64: 8 };
+
+function encodeJson(value: unknown): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(value, null, 2));
+}
+
+async function setKey(store: ZarrStore, key: `/${string}`, value: Uint8Array): Promise<void> {
+  if (!store.set) throw new IoError("write", `The Zarr store is read-only (no set()).`);
+  await store.set(key, value);
+}
+
+/**
+ * A new Zarr array being written: the {@link ArrayTarget} `store` writes blocks into.
+ * Chunks are written as blocks arrive (in parallel across distinct chunks; writes touching the same
+ * chunk are serialised by a per-chunk lock, since partial chunks need read-modify-write).
+ * The metadata (`zarr.json`, or `.zarray` + `.zattrs`) is written by {@link ZarrArrayTarget.finish},
+ * last: until then no Zarr reader sees an array at `path`, so an interrupted write never looks complete.
+ */
+export class ZarrArrayTarget<D extends DType = DType> implements ArrayTarget<D> {
+  readonly shape: readonly number[];
+  readonly dtype: D;
+  readonly chunks: readonly number[];
+  readonly zarrFormat: 2 | 3;
+  readonly path: string;
+  readonly storeName?: string;
+  readonly #store: ZarrStore;
+  readonly #array: zarr.Array<zarr.DataType, zarr.Mutable>;
+  readonly #metadata: [`/${string}`, Uint8Array][];
+  readonly #locks = new KeyedLock();
+  readonly #fs?: PathStore;
+  #state: "open" | "finished" | "aborted" = "open";
+  readonly #pending = new Set<Promise<void>>();
+
+  /** @internal Use `createZarr`. */
+  constructor(
+    store: ZarrStore,
+    array: zarr.Array<zarr.DataType, zarr.Mutable>,
+    metadata: [`/${string}`, Uint8Array][],
+    format: 2 | 3,
+    storeName?: string,
+    fs?: PathStore,
+  ) {
+    this.#store = store;
+    this.#array = array;
+    this.#metadata = metadata;
+    this.zarrFormat = format;
+    this.shape = array.shape;
+    this.dtype = array.dtype as D;
+    this.chunks = array.chunks;
+    this.path = array.path;
+    this.storeName = storeName;
+    this.#fs = fs;
+  }
+
+  #check(): void {
+    if (this.#state !== "open") {
+      throw new IoError("closed", `Cannot write Zarr ${where(this.storeName, this.path)}: the target is ${this.#state}.`, this.storeName, this.path);
+    }
+  }
+
+  /** Writes `block` into `region`; chunk-aligned blocks are encoded without reading anything. */
+  async write(region: Region, block: NDArray): Promise<void> {
+    this.#check();
+    checkRegion(region, this.shape, this.storeName, this.path);
+    checkBlockShape(region, block.shape, this.storeName, this.path);
+    const count = regionShape(region);
+    if (shapeSize(count) === 0) return;
+    const keys = chunkPieces(region, this.chunks).map((p) => p.coords.join(","));
+    const task = this.#locks.run(keys, async () => {
+      this.#check();
+      const data = castTo(block, this.dtype);
+      const value = {
+        data: this.dtype === "bool" ? new zarr.BoolArray(data.buffer, data.byteOffset, data.length) : data,
+        shape: count,
+        stride: cStrides(count),
+      };
+      try {
+        if (count.length === 0) await zarr.set(this.#array, [], data[0] as never);
+        else {
+          await zarr.set(
+            this.#array,
+            region.map(([a, b, s]) => zarr.slice(a, b, s)),
+            value as never,
+          );
+        }
+      } catch (err) {
+        throw wrapError(err, "write", this.storeName, this.path);
+      }
+    });
+    this.#pending.add(task);
+    task.then(
+      () => this.#pending.delete(task),
+      () => this.#pending.delete(task),
+    );
+    return task;
+  }
+
+  /** Waits for queued writes, then writes the metadata that makes the array visible. */
+  async finish(): Promise<void> {
+    this.#check();
+    await Promise.all([...this.#pending]);
+    this.#check();
+    this.#state = "finished";
+    try {
+      for (const [key, value] of this.#metadata) await setKey(this.#store, key, value);
+    } catch (err) {
+      throw wrapError(err, "write", this.storeName, this.path);
+    }
+  }
+
+  /** Stops writing and deletes the chunks written so far (filesystem and `Map` stores). */
+  async abort(): Promise<void> {
+    if (this.#state !== "open") return;
+    this.#state = "aborted";
+    await Promise.allSettled([...this.#pending]);
+    removeTree(this.#store, this.path as `/${string}`, this.#fs);
+  }
+}
+
+function castTo(block: NDArray, dtype: DType): NDArray["data"] {
+  const c = block.contiguous();
+  const src = c.data.subarray(c.offset, c.offset + c.size);
+  if (c.dtype === dtype || (dtype === "uint8" && c.dtype === "bool")) {
+    return src;
+  }
+  const out = NDArray.zeros(dtype, c.shape).data;
+  if (dtype === "bool") for (let i = 0; i < src.length; i++) out[i] = src[i] !== 0 ? 1 : 0;
+  else (out as Float64Array).set(src);
+  return out;
+}
+
+/** Deletes every key under `path`, where the store allows listing (filesystem, Map). */
+function removeTree(store: ZarrStore, path: `/${string}`, fs?: PathStore): boolean {
+  if (fs) {
+    fs.removeTree(path);
+    return true;
+  }
+  if (store instanceof Map) {
+    const prefix = path === "/" ? "/" : `${path}/`;
+    for (const key of [...store.keys()]) if (key.startsWith(prefix)) store.delete(key);
+    return true;
+  }
+  return false;
+}
+
+function compressorCodecs(
+  compressor: ZarrCompressor,
+  level: number | undefined,
+  itemsize: number,
+  format: 2 | 3,
+): { v3: zarr.CodecMetadata[]; v2: Record<string, unknown> | null; zarrita: zarr.CodecMetadata[] } {
+  if (compressor === null) return { v3: [], v2: null, zarrita: [] };
+  if (compressor === "zstd") {
+    const l = level ?? 3;
+    return {
+      v3: [{ name: "zstd", configuration: { level: l, checksum: false } }],
+      v2: { id: "zstd", level: l },
+      zarrita: [{ name: format === 3 ? "zstd" : "numcodecs.zstd", configuration: { level: l } }],
+    };
+  }
+  if (compressor === "gzip") {
+    const l = level ?? 1;
+    return {
+      v3: [{ name: "gzip", configuration: { level: l } }],
+      v2: { id: "gzip", level: l },
+      zarrita: [{ name: format === 3 ? "gzip" : "numcodecs.gzip", configuration: { level: l } }],
+    };
+  }
+  if (compressor === "blosc") {
+    const clevel = level ?? 5;
+    return {
+      v3: [{ name: "blosc", configuration: { cname: "lz4", clevel, shuffle: "shuffle", typesize: itemsize, blocksize: 0 } }],
+      v2: { id: "blosc", cname: "lz4", clevel, shuffle: 1, blocksize: 0 },
+      zarrita: [{ name: "blosc", configuration: { cname: "lz4", clevel, shuffle: 1, blocksize: 0 } }],
+    };
+  }
+  throw new IoError("write", `Unknown Zarr compressor ${fmt(compressor)}. Expected "zstd", "gzip", "blosc" or null.`);
+}
+
+/** @internal */
+export async function createZarrWith<D extends DType>(
+  platform: ZarrPlatform,
+  input: ZarrInput,
+  options: ZarrCreateOptions<D>,
+): Promise<ZarrArrayTarget<D>> {
+  registerCodecs();
+  const r = resolveStore(input, platform);
+  const path = normalizePath(options.path);
+  const { shape, dtype } = options;
+  const format = options.zarrFormat ?? 3;
+  if (!SUPPORTED.has(dtype)) {
+    throw new IoError("dtype", `Cannot write dtype ${fmt(dtype)} to Zarr ${where(r.name, path)}.`, r.name, path);
+  }
+  if (!r.store.set) throw new IoError("write", `Zarr store ${where(r.name, path)} is read-only.`, r.name, path);
+  const chunks = (options.chunks ?? shape).map((c, d) => Math.max(1, Math.min(c, shape[d] || 1)));
+  if (chunks.length !== shape.length) {
+    throw new IoError("region", `Chunks do not match the shape. Got chunks=${fmt([...chunks])}, shape=${fmt([...shape])}.`, r.name, path);
+  }
+  const metaKeys = ["zarr.json", ".zarray", ".zgroup"].map((k) => keyOf(path, k));
+  const exists = (await Promise.all(metaKeys.map((k) => hasKey(r.store, k)))).some(Boolean);
+  if (exists && !options.overwrite) {
+    throw new IoError(
+      "exists",
+      `Zarr ${where(r.name, path)} already contains an array or group. Pass { overwrite: true } to replace it.`,
+      r.name,
+      path,
+    );
+  }
+  // Old metadata goes first, so a half-done rewrite never shows the old array's metadata.
+  for (const k of [...metaKeys, keyOf(path, ".zattrs")]) {
+    if (await hasKey(r.store, k)) {
+      const del = (r.store as { delete?: (key: string) => unknown }).delete;
+      if (!del) throw new IoError("write", `Cannot overwrite Zarr ${where(r.name, path)}: the store cannot delete keys.`, r.name, path);
+      await del.call(r.store, k);
+    }
+  }
+  // Chunks of an earlier (finished or unfinished) write would show through unwritten chunks.
+  removeTree(r.store, path, r.fs);
+
+  const itemsize = ITEMSIZE[dtype];
+  const fill = options.fillValue ?? (dtype === "bool" ? false : 0);
+  const codecs = compressorCodecs(options.compressor === undefined ? "blosc" : options.compressor, options.level, itemsize, format);
+  const bytesCodec: zarr.CodecMetadata = itemsize > 1 ? { name: "bytes", configuration: { endian: "little" } } : { name: "bytes", configuration: {} };
+  const attributes = options.attributes ?? {};
+  const metadata: [`/${string}`, Uint8Array][] = [];
+  let chunkKeyEncoding: zarr.ArrayMetadata["chunk_key_encoding"];
+  if (format === 3) {
+    chunkKeyEncoding = { name: "default", configuration: { separator: "/" } };
+    metadata.push([
+      keyOf(path, "zarr.json"),
+      encodeJson({
+        zarr_format: 3,
+        node_type: "array",
+        shape,
+        data_type: dtype,
+        chunk_grid: { name: "regular", configuration: { chunk_shape: chunks } },
+        chunk_key_encoding: chunkKeyEncoding,
+        fill_value: fill,
+        codecs: [bytesCodec, ...codecs.v3],
+        attributes,
+      }),
+    ]);
+  } else {
+    chunkKeyEncoding = { name: "v2", configuration: { separator: "." } };
+    if (Object.keys(attributes).length > 0) metadata.push([keyOf(path, ".zattrs"), encodeJson(attributes)]);
+    metadata.push([
+      keyOf(path, ".zarray"),
+      encodeJson({
+        zarr_format: 2,
+        shape,
+        chunks,
+        dtype: V2_DTYPE[dtype],
+        compressor: codecs.v2,
+        fill_value: fill,
+        order: "C",
+        filters: null,
+        dimension_separator: ".",
+      }),
+    ]);
+  }
+  // Parent groups, so zarr-python can open the hierarchy.
+  const parts = path.split("/").filter(Boolean);
+  for (let i = 0; i < parts.length; i++) {
+    const group = normalizePath(parts.slice(0, i).join("/"));
+    if (format === 3 && !(await hasKey(r.store, keyOf(group, "zarr.json")))) {
+      await setKey(r.store, keyOf(group, "zarr.json"), encodeJson({ zarr_format: 3, node_type: "group", attributes: {} }));
+    }
+    if (format === 2 && !(await hasKey(r.store, keyOf(group, ".zgroup")))) {
+      await setKey(r.store, keyOf(group, ".zgroup"), encodeJson({ zarr_format: 2 }));
+    }
+  }
+  // The array object writes chunks; its metadata reaches the store only in finish().
+  const array = new zarr.Array(r.store as zarr.Mutable, path, {
+    zarr_format: 3,
+    node_type: "array",
+    shape: [...shape],
+    data_type: dtype,
+    chunk_grid: { name: "regular", configuration: { chunk_shape: chunks } },
+    chunk_key_encoding: chunkKeyEncoding,
+    fill_value: fill,
+    codecs: [bytesCodec, ...codecs.zarrita],
+    attributes,
+  } as zarr.ArrayMetadata<zarr.DataType>);
+  return new ZarrArrayTarget<D>(r.store, array, metadata, format, r.name, r.fs);
+}

@@ -1,0 +1,102 @@
+/**
+ * Zarr v2 and v3 in Node through zarrita: filesystem paths (`@zarrita/storage/fs`), `http(s)://`
+ * URLs (`FetchStore`), a `Map` (memory), or any zarrita store. Browsers get `./browser.ts`
+ * (everything but filesystem paths) through the `"browser"` export condition.
+ *
+ * @example
+ * ```ts
+ * import { createZarr, openZarr } from "@chunked/io/zarr";
+ * const t = await createZarr("out.zarr", { shape: [1000], dtype: "float32", chunks: [100], overwrite: true });
+ * for (let i = 0; i < 1000; i += 100) await t.write([[i, i + 100, 1]], block(i));
+ * await t.finish(); // writes zarr.json: the array exists from now on
+ * const z = await openZarr("out.zarr");
+ * ```
+ * @module
+ */
+import fs from "node:fs";
+import nodePath from "node:path";
+import FileSystemStore from "@zarrita/storage/fs";
+import { registerSourceOpener } from "../open-source.js";
+import type { DType, ZarrSourceDescriptor } from "../types.js";
+import {
+  createZarrWith,
+  openZarrWith,
+  type PathStore,
+  type ZarrArray,
+  type ZarrArrayTarget,
+  type ZarrCreateOptions,
+  type ZarrInput,
+  type ZarrOpenOptions,
+  type ZarrPlatform,
+} from "./core.js";
+
+export { ZarrArray, ZarrArrayTarget } from "./core.js";
+export type { ZarrCompressor, ZarrCreateOptions, ZarrInput, ZarrOpenOptions, ZarrStore } from "./core.js";
+
+function stripSlash(key: string): string {
+  return key.replace(/^\/+/, "");
+}
+
+const platform: ZarrPlatform = {
+  pathStore(path: string): PathStore {
+    const root = nodePath.resolve(path);
+    return {
+      store: new FileSystemStore(root),
+      root,
+      exists: () => fs.existsSync(root),
+      removeTree(prefix) {
+        const dir = nodePath.join(root, stripSlash(prefix));
+        if (dir === root) {
+          // Empty the store's directory but keep it (it may be a mount point or have permissions set).
+          if (fs.existsSync(root)) for (const e of fs.readdirSync(root)) fs.rmSync(nodePath.join(root, e), { recursive: true, force: true });
+        } else fs.rmSync(dir, { recursive: true, force: true });
+      },
+      stat(key) {
+        try {
+          const s = fs.statSync(nodePath.join(root, stripSlash(key)));
+          return { size: s.size, mtimeMs: s.mtimeMs };
+        } catch {
+          return undefined;
+        }
+      },
+    };
+  },
+};
+
+/**
+ * Opens a Zarr array (v2 or v3, detected) for reading. Throws an `IoError`: `not-found` for a
+ * missing store directory, `no-dataset` when there is no array at `path` (also while a
+ * `createZarr` is unfinished), `dtype` for int64/float16/string arrays.
+ *
+ * @example
+ * ```ts
+ * const a = await openZarr("data.zarr", { path: "/t2m" });           // filesystem
+ * const b = await openZarr("https://example.org/data.zarr");         // HTTP
+ * const c = await openZarr(mapStore, { path: "/x" });                // in memory
+ * const block = await a.read([[0, 10, 1], [0, 20, 2]]);
+ * ```
+ * @see zarr.open_array, dask.array.from_zarr
+ */
+export function openZarr(input: ZarrInput, options: ZarrOpenOptions = {}): Promise<ZarrArray> {
+  return openZarrWith(platform, input, options);
+}
+
+/**
+ * Creates a Zarr array to be written block by block (the `ArrayTarget` `store` writes to).
+ * Chunks are written as blocks arrive; the metadata is written by `finish()`, so an interrupted
+ * write is never mistaken for a complete array. With `overwrite: true` an existing array at `path`
+ * is deleted first (metadata, then chunks), like dask's `to_zarr(overwrite=True)`.
+ *
+ * @example
+ * ```ts
+ * const t = await createZarr("out.zarr", { path: "/x", shape: [100, 100], dtype: "float64", chunks: [10, 100], compressor: "zstd", zarrFormat: 2 });
+ * await Promise.all(blocks.map((b, i) => t.write([[10 * i, 10 * i + 10, 1], [0, 100, 1]], b)));
+ * await t.finish();
+ * ```
+ * @see dask.array.to_zarr
+ */
+export function createZarr<D extends DType>(input: ZarrInput, options: ZarrCreateOptions<D>): Promise<ZarrArrayTarget<D>> {
+  return createZarrWith(platform, input, options);
+}
+
+registerSourceOpener("zarr", (d: ZarrSourceDescriptor) => openZarr(d.location, { path: d.path }));
