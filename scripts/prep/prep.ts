@@ -11,8 +11,8 @@
  * output made with the same parameters is kept), and is written to `*.partial` and renamed.
  * @module
  */
-import { mkdirSync, statfsSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, mkdirSync, statfsSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 import { NDArray, randomBlock } from "@chunked/core/internal";
 import { silentProgress, type Progress } from "./progress.js";
 import { dailyField, dateRange, fineBand } from "./weather.js";
@@ -28,7 +28,6 @@ import {
   writeGroupJson,
   type ZarrCompression,
 } from "./writers.js";
-import { existsSync } from "node:fs";
 
 /** A failure the CLI reports as one line, with its exit code (2 = bad usage). */
 export class PrepError extends Error {
@@ -104,6 +103,13 @@ export interface PrepReport {
   /** Bytes of array data generated. */
   bytes: number;
   seconds: number;
+  /**
+   * Highest resident set size sampled after each block while writing (bytes). Unlike the
+   * process's maxRSS it leaves out start-up costs such as tsx transforming h5wasm's 4 MB module.
+   */
+  writeRss: number;
+  /** Resident set size after the first block (bytes): `writeRss - firstRss` is what writing grew. */
+  firstRss: number;
 }
 
 /** One dataset to generate, written to one or more outputs. */
@@ -264,9 +270,10 @@ async function runJobs(jobs: Job[], o: CommonOptions, title: string): Promise<Pr
   const log = o.log ?? (() => {});
   const progress = o.progress ?? silentProgress;
   const compression = o.compression ?? "zstd";
-  const rel = (p: string) => relative(process.cwd(), p) || p;
+  // Outputs are named like "datasets/random.hdf5" in the bar and notes.
+  const rel = (p: string) => relative(dirname(o.root), p) || p;
   mkdirSync(o.root, { recursive: true });
-  const report: PrepReport = { written: [], kept: [], bytes: 0, seconds: 0 };
+  const report: PrepReport = { written: [], kept: [], bytes: 0, seconds: 0, writeRss: 0, firstRss: 0 };
 
   const pending: { job: Job; outs: Job["outputs"] }[] = [];
   for (const job of jobs) {
@@ -291,7 +298,7 @@ async function runJobs(jobs: Job[], o: CommonOptions, title: string): Promise<Pr
     const free = freeBytes(o.root);
     if (need > free)
       throw new DiskFullError(
-        `not enough disk space in ${rel(o.root)} for ${title}: free ${gb(need - free)} more (${gb(need)} needed, ${gb(free)} free)`,
+        `not enough disk space in ${o.root} for ${title}: free ${gb(need - free)} more (${gb(need)} needed, ${gb(free)} free)`,
       );
   }
 
@@ -321,6 +328,9 @@ async function runJobs(jobs: Job[], o: CommonOptions, title: string): Promise<Pr
           const bytes = block.data.byteLength;
           report.bytes += bytes;
           progress.advance(bytes, rel(outs[0].path));
+          const rss = process.memoryUsage.rss();
+          report.firstRss ||= rss;
+          report.writeRss = Math.max(report.writeRss, rss);
           // Let timers (the progress bar) and signal handlers run between blocks.
           await new Promise((r) => setImmediate(r));
         }
@@ -334,7 +344,7 @@ async function runJobs(jobs: Job[], o: CommonOptions, title: string): Promise<Pr
         if (isDiskFull(err)) {
           const free = freeBytes(o.root);
           throw new DiskFullError(
-            `disk full while writing ${rel(current)}: free ${gb(Math.max(need - free, 0))} needed ` +
+            `disk full while writing ${current}: free ${gb(Math.max(need - free, 0))} needed ` +
               `(${gb(need)} still to write, ${gb(free)} free now; the partial file was removed)`,
           );
         }
@@ -387,5 +397,7 @@ export async function prepareCourseData(
     kept: [...a.kept, ...b.kept],
     bytes: a.bytes + b.bytes,
     seconds: a.seconds + b.seconds,
+    writeRss: Math.max(a.writeRss, b.writeRss),
+    firstRss: a.firstRss || b.firstRss,
   };
 }

@@ -187,7 +187,44 @@ export function dailyField(date: string, seed: number): Float64Array {
   // +1 around 20 January (northern winter, land lags the sun by about a month), -1 in July.
   const winterN = Math.cos((2 * Math.PI * (t - 19)) / 365.2422);
   const beltCentre = -6 * winterN; // the thermal equator follows the sun
-  const states = blobs.map((b) => blobState(b, t));
+
+  // Weather anomalies first. Waves depend on longitude only; their latitude envelope is applied per row.
+  const waveN = new Float64Array(NLON);
+  const waveS = new Float64Array(NLON);
+  for (const w of waves) {
+    const dst = w.hemisphere > 0 ? waveN : waveS;
+    for (let j = 0; j < NLON; j++) dst[j] += w.amp * Math.cos(w.m * (-179.5 + j - w.speed * t) * DEG + w.phase);
+  }
+  const anomaly = new Float64Array(NLAT * NLON);
+  for (let i = 0; i < NLAT; i++) {
+    const lat = rowLatitude(i);
+    // Storm tracks near 45° in each hemisphere, stronger in that hemisphere's winter.
+    const trackN = Math.exp(-(((lat - 45) / 14) ** 2)) * (1 + 0.4 * winterN);
+    const trackS = Math.exp(-(((lat + 45) / 14) ** 2)) * (1 - 0.4 * winterN);
+    for (let j = 0; j < NLON; j++) anomaly[i * NLON + j] = trackN * waveN[j] + trackS * waveS[j];
+  }
+  // Blobs are splatted within three radii of their centre.
+  for (const b of blobs) {
+    const { lat: blat, lon: blon, amp, radius } = blobState(b, t);
+    const reach = 3 * radius;
+    const coslat = Math.cos(blat * DEG);
+    const halfWidth = Math.min(180, Math.ceil(reach / Math.max(coslat, 0.05)));
+    const i0 = Math.max(0, Math.floor(90 - blat - reach));
+    const i1 = Math.min(NLAT - 1, Math.ceil(90 - blat + reach));
+    const jc = Math.round(blon + 179.5);
+    for (let i = i0; i <= i1; i++) {
+      const dy = rowLatitude(i) - blat;
+      for (let dj = -halfWidth; dj < halfWidth; dj++) {
+        const j = (((jc + dj) % NLON) + NLON) % NLON;
+        let dlon = -179.5 + j - blon;
+        dlon -= 360 * Math.round(dlon / 360);
+        const dx = dlon * coslat;
+        const d2 = dx * dx + dy * dy;
+        if (d2 < reach * reach) anomaly[i * NLON + j] += amp * Math.exp(-d2 / (2 * radius * radius));
+      }
+    }
+  }
+
   const out = new Float64Array(NLAT * NLON);
   for (let i = 0; i < NLAT; i++) {
     const lat = rowLatitude(i);
@@ -196,33 +233,16 @@ export function dailyField(date: string, seed: number): Float64Array {
     // ≈300 K at the thermal equator, ≈270 K at 60°, 240 K at the poles (zonal means of the real climate).
     const zonal = 240 + 60 * Math.max(0, Math.cos((lat - beltCentre) * DEG));
     const polar = Math.sqrt(Math.max(0, (Math.abs(lat) - 60) / 30));
-    // Storm tracks near 45° in each hemisphere, stronger in that hemisphere's winter.
-    const trackN = Math.exp(-(((lat - 45) / 14) ** 2)) * (1 + 0.4 * winterN);
-    const trackS = Math.exp(-(((lat + 45) / 14) ** 2)) * (1 - 0.4 * winterN);
+    const sea = zonal - 4 * sinLat * winterN; // the sea's small seasonal swing
     for (let j = 0; j < NLON; j++) {
       const c = i * NLON + j;
-      const lon = -180 + j + 0.5;
       const L = land[c];
       const cont = continentality[c];
-      let v = zonal - 4 * sinLat * winterN; // the sea's small seasonal swing
       // Land: a larger seasonal swing inland (less on the ice caps, whose snow reflects the summer
       // sun), warmer tropical land, and cold ice caps (Antarctica, Greenland).
       const swing = (6 + 16 * cont) * (1 - 0.7 * polar);
-      v += L * (-swing * sinLat * winterN + 3 * cosLat * cosLat - 22 * polar * (0.3 + 0.7 * cont));
-      let anomaly = 0;
-      for (const w of waves) {
-        const track = w.hemisphere > 0 ? trackN : trackS;
-        anomaly += track * w.amp * Math.cos(w.m * (lon - w.speed * t) * DEG + w.phase);
-      }
-      for (const b of states) {
-        let dlon = lon - b.lon;
-        dlon -= 360 * Math.round(dlon / 360);
-        const dx = dlon * Math.cos(b.lat * DEG);
-        const dy = lat - b.lat;
-        const d2 = dx * dx + dy * dy;
-        if (d2 < 9 * b.radius * b.radius) anomaly += b.amp * Math.exp(-d2 / (2 * b.radius * b.radius));
-      }
-      out[c] = v + anomaly * (0.75 + 0.5 * L); // the sea's inertia damps weather
+      const v = sea + L * (-swing * sinLat * winterN + 3 * cosLat * cosLat - 22 * polar * (0.3 + 0.7 * cont));
+      out[c] = v + anomaly[c] * (0.75 + 0.5 * L); // the sea's inertia damps weather
     }
   }
   return out;
@@ -230,24 +250,44 @@ export function dailyField(date: string, seed: number): Float64Array {
 
 /** Precomputed horizontal interpolation for one growth factor (shared by all rows and days). */
 interface Columns {
+  /** Coarse columns left and right of each fine column, and the weight of the right one. */
   j0: Int32Array;
   j1: Int32Array;
   wx: Float64Array;
+  /** Terrain-noise lattice spacing, cell of each fine column, and its smoothstepped weight. */
+  S: number;
+  Q: number;
+  q: Int32Array;
+  gx: Float64Array;
 }
 
 const columnsCache = new Map<number, Columns>();
+
+const smoothstep = (x: number) => x * x * (3 - 2 * x); // no creases along lattice lines
 
 function columnsFor(growth: number): Columns {
   let c = columnsCache.get(growth);
   if (c) return c;
   const W = NLON * growth;
-  c = { j0: new Int32Array(W), j1: new Int32Array(W), wx: new Float64Array(W) };
+  // Lattice spacing of the terrain noise: a quarter of a coarse cell (at least 2 fine cells).
+  const S = Math.max(2, Math.round(growth / 4));
+  c = {
+    j0: new Int32Array(W),
+    j1: new Int32Array(W),
+    wx: new Float64Array(W),
+    S,
+    Q: Math.ceil(W / S),
+    q: new Int32Array(W),
+    gx: new Float64Array(W),
+  };
   for (let J = 0; J < W; J++) {
     const x = (J + 0.5) / growth - 0.5; // in coarse-column units, cell centres at integers
     const f = Math.floor(x);
     c.j0[J] = (f + NLON) % NLON;
     c.j1[J] = (f + 1 + NLON) % NLON; // periodic in longitude
     c.wx[J] = x - f;
+    c.q[J] = Math.floor(J / S);
+    c.gx[J] = smoothstep((J - c.q[J] * S) / S);
   }
   columnsCache.set(growth, c);
   return c;
@@ -280,47 +320,44 @@ export function fineBand(
     return;
   }
   const { land } = getStatics();
-  const { j0, j1, wx } = columnsFor(growth);
+  const { j0, j1, wx, S, Q, q, gx } = columnsFor(growth);
   const H = NLAT * growth;
-  // Lattice spacing of the terrain noise: a quarter of a coarse cell (at least 2 fine cells).
-  const S = Math.max(2, Math.round(growth / 4));
-  const Q = Math.ceil(W / S);
   const terrainKey = seedKey(seed, 2);
   const dailyKey = seedKey(seed, 3 + dayNumber(date));
-  const lat0 = new Float64Array(Q + 1);
-  const lat1 = new Float64Array(Q + 1);
+  const rowT = new Float64Array(NLON); // the coarse field interpolated to this fine row
+  const rowA = new Float64Array(NLON); // the terrain noise's amplitude, likewise
+  const lattice = new Float64Array(Q + 1); // the terrain lattice interpolated to this fine row
   for (let I = r0; I < r1; I++) {
     const y = Math.min(Math.max((I + 0.5) / growth - 0.5, 0), NLAT - 1); // clamped at the poles
     const i0 = Math.floor(y);
     const i1 = Math.min(i0 + 1, NLAT - 1);
     const wy = y - i0;
-    const row0 = i0 * NLON;
-    const row1 = i1 * NLON;
-    const p = Math.floor(I / S);
-    for (let q = 0; q <= Q; q++) {
-      lat0[q] = noise2(terrainKey, p, q % Q);
-      lat1[q] = noise2(terrainKey, Math.min(p + 1, H), q % Q);
+    for (let j = 0; j < NLON; j++) {
+      const a = i0 * NLON + j;
+      const b = i1 * NLON + j;
+      rowT[j] = coarse[a] + wy * (coarse[b] - coarse[a]);
+      const l = land[a] + wy * (land[b] - land[a]);
+      rowA[j] = TERRAIN_SEA + (TERRAIN_LAND - TERRAIN_SEA) * l;
     }
-    let fy = (I - p * S) / S;
-    fy = fy * fy * (3 - 2 * fy); // smoothstep: no creases along lattice lines
+    const p = Math.floor(I / S);
+    const fy = smoothstep((I - p * S) / S);
+    const p1 = Math.min(p + 1, H);
+    for (let k = 0; k <= Q; k++) {
+      const n0 = noise2(terrainKey, p, k % Q);
+      lattice[k] = n0 + fy * (noise2(terrainKey, p1, k % Q) - n0);
+    }
+    const rowKey = hash32(dailyKey ^ I);
     const o = (I - r0) * W;
     for (let J = 0; J < W; J++) {
       const a = j0[J];
       const b = j1[J];
       const fx = wx[J];
-      const top = coarse[row0 + a] + fx * (coarse[row0 + b] - coarse[row0 + a]);
-      const bottom = coarse[row1 + a] + fx * (coarse[row1 + b] - coarse[row1 + a]);
-      const value = top + wy * (bottom - top);
-      const ltop = land[row0 + a] + fx * (land[row0 + b] - land[row0 + a]);
-      const lbottom = land[row1 + a] + fx * (land[row1 + b] - land[row1 + a]);
-      const l = ltop + wy * (lbottom - ltop);
-      const q = Math.floor(J / S);
-      let gx = (J - q * S) / S;
-      gx = gx * gx * (3 - 2 * gx);
-      const n0 = lat0[q] + gx * (lat0[q + 1] - lat0[q]);
-      const n1 = lat1[q] + gx * (lat1[q + 1] - lat1[q]);
-      const terrain = (n0 + fy * (n1 - n0)) * (TERRAIN_SEA + (TERRAIN_LAND - TERRAIN_SEA) * l);
-      out[o + J] = value + terrain + DAILY_NOISE * noise2(dailyKey, I, J);
+      const value = rowT[a] + fx * (rowT[b] - rowT[a]);
+      const amp = rowA[a] + fx * (rowA[b] - rowA[a]);
+      const k = q[J];
+      const terrain = (lattice[k] + gx[J] * (lattice[k + 1] - lattice[k])) * amp;
+      const white = hash32(rowKey + Math.imul(J, 0x27d4eb2d)) / 2147483648 - 1;
+      out[o + J] = value + terrain + DAILY_NOISE * white;
     }
   }
 }

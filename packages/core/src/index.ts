@@ -1,1 +1,193 @@
-export {};
+/**
+ * `@chunked/core`: lazy, chunked N-d arrays built from blocked algorithms — dask.array for TypeScript.
+ *
+ * @example
+ * ```ts
+ * import * as ca from "@chunked/core";
+ *
+ * const x = ca.random.normal(10, 0.1, [20000, 20000], { chunks: [1000, 1000], seed: 42 });
+ * const y = x.mean({ axis: 0 }).at`::100`;   // lazy
+ * console.log(String(y));                    // shape, dtype, chunks, tasks, bytes
+ * const out = await y.compute();             // an NDArray
+ * ```
+ * @module
+ */
+import "./kernels/all.js";
+import "./array/methods.js";
+
+// Arrays
+export { ChunkedArray } from "./array/chunked-array.js";
+export type { Layer, LayerGraph } from "./array/chunked-array.js";
+export { NDArray } from "./ndarray/ndarray.js";
+export type { NDArrayLike, NestedArray } from "./ndarray/ndarray.js";
+export * as nd from "./ndarray/ops/index.js";
+
+// dtypes and chunks
+export { DTYPES, isDType, itemsize } from "./dtype/dtypes.js";
+export type { DType, DTypeMap, ScalarOf, TypedArrayOf } from "./dtype/dtypes.js";
+export { resultType } from "./dtype/promote.js";
+export { DEFAULT_CHUNK_BYTES, normalizeChunks } from "./chunks/normalize.js";
+export type { AxisChunkSpec, ChunkSpec, NormalizeChunksOptions } from "./chunks/normalize.js";
+
+// Creation
+export { fromArray } from "./array/creation.js";
+export type { FromArrayOptions } from "./array/creation.js";
+export {
+  arange,
+  empty,
+  eye,
+  full,
+  fullLike,
+  linspace,
+  ones,
+  onesLike,
+  zeros,
+  zerosLike,
+} from "./array/creation-fill.js";
+export type { EyeOptions, FillLikeOptions, FillOptions, LinspaceOptions, RangeOptions } from "./array/creation-fill.js";
+export * as random from "./array/random.js";
+export type { RandomOptions } from "./array/random.js";
+
+// Elementwise
+export {
+  abs,
+  add,
+  arccos,
+  arcsin,
+  arctan,
+  arctan2,
+  astype,
+  ceil,
+  clip,
+  cos,
+  cosh,
+  divide,
+  divide as div,
+  equal,
+  exp,
+  expm1,
+  floor,
+  floorDivide,
+  floorDivide as floorDiv,
+  greater,
+  greaterEqual,
+  isfinite,
+  isinf,
+  isnan,
+  less,
+  lessEqual,
+  log,
+  log1p,
+  logicalAnd,
+  logicalNot,
+  logicalOr,
+  logicalXor,
+  maximum,
+  minimum,
+  mod,
+  multiply,
+  multiply as mul,
+  negative,
+  negative as neg,
+  notEqual,
+  power,
+  power as pow,
+  reciprocal,
+  round,
+  sign,
+  sin,
+  sinh,
+  sqrt,
+  square,
+  subtract,
+  subtract as sub,
+  tan,
+  tanh,
+  where,
+} from "./array/elementwise.js";
+export type { LazyOperand } from "./array/elementwise.js";
+
+// Reductions
+export {
+  all,
+  any,
+  argmax,
+  argmin,
+  DEFAULT_SPLIT_EVERY,
+  max,
+  mean,
+  min,
+  nanargmax,
+  nanargmin,
+  nanmax,
+  nanmean,
+  nanmin,
+  nanprod,
+  nanstd,
+  nansum,
+  nanvar,
+  prod,
+  reduction,
+  std,
+  sum,
+  variance,
+  variance as var,
+} from "./array/reductions.js";
+export type { ArgReduceOptions, ReduceOptions, ReductionOptions, SplitEvery } from "./array/reductions.js";
+
+// Indexing
+export { newaxis, Slice, slice } from "./index/slice.js";
+export type { Ellipsis, IndexValue, Newaxis, Selection, SelectionItem } from "./index/slice.js";
+export { parseIndex } from "./index/parse.js";
+export { getitem } from "./array/slicing.js";
+
+// Joining and reshaping
+export {
+  broadcastTo,
+  concatenate,
+  expandDims,
+  moveaxis,
+  squeeze,
+  stack,
+  swapaxes,
+  transpose,
+} from "./array/joining.js";
+export type {
+  BroadcastToOptions,
+  ConcatenateOptions,
+  ExpandDimsOptions,
+  SqueezeOptions,
+  StackOptions,
+  TransposeOptions,
+} from "./array/joining.js";
+export { ravel, reshape } from "./array/reshape.js";
+export { commonBlockdim, rechunk, unifyChunks } from "./array/rechunk.js";
+
+// Computing
+export { compute, computeBlocks, persist } from "./array/compute.js";
+export type { ComputeOptions } from "./array/compute.js";
+export type { Executor } from "./schedule/executor.js";
+export { InProcessExecutor } from "./schedule/in-process.js";
+export type { ProgressEvent, ScheduleStats } from "./schedule/scheduler.js";
+export { toDot } from "./graph/visualize.js";
+export type { ToDotOptions } from "./graph/visualize.js";
+
+// Sources and targets
+export type { ArraySource, ArrayTarget, Region, SourceDescriptor } from "./kernels/source.js";
+
+// Errors
+export {
+  AbortError,
+  BroadcastError,
+  ChunkedError,
+  DTypeError,
+  InvalidArgumentError,
+  InvalidChunksError,
+  InvalidSelectionError,
+  isChunkedError,
+  StoreError,
+  TaskError,
+  UnknownChunksError,
+  UnsupportedError,
+} from "./errors.js";
+export type { ErrorCode } from "./errors.js";

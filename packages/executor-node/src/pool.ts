@@ -87,6 +87,8 @@ interface Entry {
   settled: boolean;
   batch: Batch | undefined;
   retries: number;
+  /** Sent in a batch of its own (after its batch failed to post). */
+  solo: boolean;
 }
 
 function isThenable<T>(v: unknown): v is PromiseLike<T> {
@@ -238,6 +240,7 @@ export class NodePool implements Executor {
         settled: false,
         batch: undefined,
         retries: 0,
+        solo: false,
       };
       if (signal) this.#watch(signal, entry);
       this.#queue.push(entry);
@@ -389,9 +392,15 @@ export class NodePool implements Executor {
         entries.length < MAX_BATCH &&
         cost < BATCH_TARGET_MS
       ) {
-        const e = this.#queue[this.#head++];
-        if (e.settled) continue;
+        const e = this.#queue[this.#head];
+        if (e.settled) {
+          this.#head++;
+          continue;
+        }
+        if (e.solo && entries.length > 0) break;
+        this.#head++;
         entries.push(e);
+        if (e.solo) break;
         // A kernel never measured counts as a full batch: it goes alone until we know better.
         cost += this.#cost.get(e.task.op) ?? BATCH_TARGET_MS;
       }
@@ -522,6 +531,14 @@ export class NodePool implements Executor {
             new Error("The NodePool was closed before the task finished.", { cause }),
           ),
         );
+      } else if (cause.name === "DataCloneError") {
+        // The batch could not be posted (params that passed packParams but not structured clone):
+        // send each task alone, so that only the culprit fails.
+        if (batch.entries.length === 1) this.#reject(e, taskError(e.task.key, e.task.op, cause));
+        else {
+          e.solo = true;
+          retry.push(e);
+        }
       } else if (i === running || e.retries >= MAX_RETRIES) {
         const died = new Error(
           `The worker thread running it died (${cause.message}). The pool replaces the thread; other tasks of its batch are retried.`,

@@ -22,7 +22,14 @@ export function registerSourceOpener<K extends SourceDescriptor["kind"]>(
 function cacheKey(d: SourceDescriptor): string {
   if (d.kind === "hdf5" && d.file) {
     const f = d.file as Blob & { name?: string; lastModified?: number };
-    return JSON.stringify(["hdf5-blob", f.name ?? "", f.size, f.lastModified ?? 0, d.dataset, d.int64 ?? "error"]);
+    return JSON.stringify([
+      "hdf5-blob",
+      f.name ?? "",
+      f.size,
+      f.lastModified ?? 0,
+      d.dataset,
+      d.int64 ?? "error",
+    ]);
   }
   return JSON.stringify(d);
 }
@@ -54,7 +61,10 @@ export function openSource(descriptor: SourceDescriptor): Promise<ArraySource> {
         opener = OPENERS.get(descriptor.kind);
       }
       if (!opener) {
-        throw new IoError("not-found", `No opener for source kind ${JSON.stringify((descriptor as { kind: unknown }).kind)}.`);
+        throw new IoError(
+          "not-found",
+          `No opener for source kind ${JSON.stringify((descriptor as { kind: unknown }).kind)}.`,
+        );
       }
       return opener(descriptor);
     })();

@@ -31,7 +31,8 @@ export function checkRegion(region: Region, shape: readonly number[], file?: str
   }
   for (let i = 0; i < shape.length; i++) {
     const r = region[i];
-    if (!Array.isArray(r) || r.length !== 3 || !r.every(Number.isInteger)) bad(`axis ${i} is not [start, stop, step]`);
+    if (!Array.isArray(r) || r.length !== 3 || !r.every(Number.isInteger))
+      bad(`axis ${i} is not [start, stop, step]`);
     const [a, b, s] = r;
     if (s < 1) bad(`step must be >= 1 on axis ${i}`);
     if (a < 0 || b > shape[i] || a > b) bad(`axis ${i} is out of bounds for size ${shape[i]}`);
@@ -39,7 +40,12 @@ export function checkRegion(region: Region, shape: readonly number[], file?: str
 }
 
 /** Throws a `region` IoError unless `blockShape` is the shape of `region`. */
-export function checkBlockShape(region: Region, blockShape: readonly number[], file?: string, dataset?: string): void {
+export function checkBlockShape(
+  region: Region,
+  blockShape: readonly number[],
+  file?: string,
+  dataset?: string,
+): void {
   const expected = regionShape(region);
   if (expected.length !== blockShape.length || expected.some((n, i) => n !== blockShape[i])) {
     throw new IoError(
@@ -65,24 +71,27 @@ export interface ChunkPiece {
 
 /** Splits a region over a regular chunk grid (chunks of `chunkShape` tiling `shape`), in C order. */
 export function chunkPieces(region: Region, chunkShape: readonly number[]): ChunkPiece[] {
-  const perAxis: { c: number; local: number; n: number; out: number }[][] = region.map(([start, stop, step], d) => {
-    const n = sliceLength(start, stop, step);
-    const out: { c: number; local: number; n: number; out: number }[] = [];
-    if (n === 0) return out;
-    const size = chunkShape[d];
-    const last = start + (n - 1) * step;
-    for (let c = Math.floor(start / size); c <= Math.floor(last / size); c++) {
-      const lo = c * size;
-      const hi = lo + size - 1;
-      const kFirst = Math.max(0, Math.ceil((lo - start) / step));
-      const kLast = Math.min(n - 1, Math.floor((hi - start) / step));
-      if (kLast < kFirst) continue; // a step wider than the chunk skips it
-      out.push({ c, local: start + kFirst * step - lo, n: kLast - kFirst + 1, out: kFirst });
-    }
-    return out;
-  });
+  const perAxis: { c: number; local: number; n: number; out: number }[][] = region.map(
+    ([start, stop, step], d) => {
+      const n = sliceLength(start, stop, step);
+      const out: { c: number; local: number; n: number; out: number }[] = [];
+      if (n === 0) return out;
+      const size = chunkShape[d];
+      const last = start + (n - 1) * step;
+      for (let c = Math.floor(start / size); c <= Math.floor(last / size); c++) {
+        const lo = c * size;
+        const hi = lo + size - 1;
+        const kFirst = Math.max(0, Math.ceil((lo - start) / step));
+        const kLast = Math.min(n - 1, Math.floor((hi - start) / step));
+        if (kLast < kFirst) continue; // a step wider than the chunk skips it
+        out.push({ c, local: start + kFirst * step - lo, n: kLast - kFirst + 1, out: kFirst });
+      }
+      return out;
+    },
+  );
   const pieces: ChunkPiece[] = [];
-  if (perAxis.some((a) => a.length === 0)) return region.length === 0 ? [{ coords: [], localFirst: [], count: [], outFirst: [] }] : pieces;
+  if (perAxis.some((a) => a.length === 0))
+    return region.length === 0 ? [{ coords: [], localFirst: [], count: [], outFirst: [] }] : pieces;
   const idx = new Array<number>(region.length).fill(0);
   for (;;) {
     const parts = idx.map((k, d) => perAxis[d][k]);

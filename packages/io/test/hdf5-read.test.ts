@@ -24,7 +24,11 @@ function regionsOf(shape: readonly number[]): Region[] {
 describe("HDF5 files written by h5py", () => {
   describe.each([true, false])("directReads=%s", (directReads) => {
     test.each(readable.map((c) => [`${c.file}:${c.dataset}`, c] as const))("%s", async (_, c) => {
-      const x = await openHdf5Dataset(fixture(c.file), c.dataset, { directReads, directReadMinBytes: 0, ...c.open });
+      const x = await openHdf5Dataset(fixture(c.file), c.dataset, {
+        directReads,
+        directReadMinBytes: 0,
+        ...c.open,
+      });
       try {
         expect(x.shape).toEqual(c.shape);
         expect(x.dtype).toBe(c.dtype);
@@ -32,7 +36,8 @@ describe("HDF5 files written by h5py", () => {
         expect(x.directLayout).toBe(directReads ? (c.direct ?? null) : null);
         const want = decode(c.data_b64!, c.dtype!, c.shape!);
         expectSame(x.readAll(), want, "full read");
-        for (const region of regionsOf(c.shape!)) expectSame(x.read(region), select(want, region), JSON.stringify(region));
+        for (const region of regionsOf(c.shape!))
+          expectSame(x.read(region), select(want, region), JSON.stringify(region));
       } finally {
         x.file.close();
       }
@@ -43,7 +48,9 @@ describe("HDF5 files written by h5py", () => {
     const f = await openHdf5(fixture("h5py_basic.h5"));
     const x = f.get("/contig_f32");
     const stat = fs.statSync(fixture("h5py_basic.h5"));
-    expect(x.token).toBe(`hdf5:${fixture("h5py_basic.h5")}:${stat.size}:${Math.round(stat.mtimeMs)}:/contig_f32`);
+    expect(x.token).toBe(
+      `hdf5:${fixture("h5py_basic.h5")}:${stat.size}:${Math.round(stat.mtimeMs)}:/contig_f32`,
+    );
     expect(x.descriptor).toEqual({
       kind: "hdf5",
       path: fixture("h5py_basic.h5"),
@@ -61,36 +68,43 @@ describe("HDF5 files written by h5py", () => {
     const x = await openHdf5Dataset(fixture(c.file), c.dataset, { directReadMinBytes: 0 });
     const want = decode(c.data_b64!, c.dtype!, c.shape!);
     const regions: Region[] = [];
-    for (let i = 0; i < 20; i += 3) regions.push([[i, Math.min(20, i + 5), 1], [i % 4, 13, 1 + (i % 3)]]);
+    for (let i = 0; i < 20; i += 3)
+      regions.push([
+        [i, Math.min(20, i + 5), 1],
+        [i % 4, 13, 1 + (i % 3)],
+      ]);
     const got = await Promise.all(regions.map(async (r) => x.read(r)));
-    got.forEach((g, i) => expectSame(g, select(want, regions[i])));
+    for (const [i, g] of got.entries()) expectSame(g, select(want, regions[i]));
     x.file.close();
   });
 });
 
 describe("HDF5 errors name the file and the dataset", () => {
   const errorCases = manifest.hdf5.filter((c) => c.error);
-  test.each(errorCases.map((c) => [`${c.file}:${c.dataset} -> ${c.error}`, c] as const))("%s", async (_, c) => {
-    const attempt = async () => {
-      const x = await openHdf5Dataset(fixture(c.file), c.dataset);
-      try {
-        if (c.read) x.readAll();
-      } finally {
-        x.file.close();
-      }
-    };
-    const err = await attempt().then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(err).toBeInstanceOf(IoError);
-    expect(err).toBeInstanceOf(StoreError);
-    expect((err as StoreError).code).toBe("StoreError");
-    const e = err as IoError;
-    expect(e.reason).toBe(c.error);
-    expect(e.file).toBe(fixture(c.file));
-    expect(e.message).toContain(c.dataset);
-  });
+  test.each(errorCases.map((c) => [`${c.file}:${c.dataset} -> ${c.error}`, c] as const))(
+    "%s",
+    async (_, c) => {
+      const attempt = async () => {
+        const x = await openHdf5Dataset(fixture(c.file), c.dataset);
+        try {
+          if (c.read) x.readAll();
+        } finally {
+          x.file.close();
+        }
+      };
+      const err = await attempt().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(IoError);
+      expect(err).toBeInstanceOf(StoreError);
+      expect((err as StoreError).code).toBe("StoreError");
+      const e = err as IoError;
+      expect(e.reason).toBe(c.error);
+      expect(e.file).toBe(fixture(c.file));
+      expect(e.message).toContain(c.dataset);
+    },
+  );
 
   test("missing file", async () => {
     const err = await openHdf5(fixture("nope.h5")).catch((e) => e);
@@ -117,8 +131,28 @@ describe("HDF5 errors name the file and the dataset", () => {
 
   test("regions that do not fit", async () => {
     const x = await openHdf5Dataset(fixture("h5py_basic.h5"), "/chunked_i16"); // shape [20, 13]
-    for (const bad of [[[0, 21, 1], [0, 13, 1]], [[0, 20, 1]], [[0, 20, 0], [0, 13, 1]], [[5, 4, 1], [0, 13, 1]], [[-1, 3, 1], [0, 1, 1]]]) {
-      expect(() => x.read(bad as unknown as Region)).toThrow(expect.objectContaining({ reason: "region", dataset: "/chunked_i16" }));
+    for (const bad of [
+      [
+        [0, 21, 1],
+        [0, 13, 1],
+      ],
+      [[0, 20, 1]],
+      [
+        [0, 20, 0],
+        [0, 13, 1],
+      ],
+      [
+        [5, 4, 1],
+        [0, 13, 1],
+      ],
+      [
+        [-1, 3, 1],
+        [0, 1, 1],
+      ],
+    ]) {
+      expect(() => x.read(bad as unknown as Region)).toThrow(
+        expect.objectContaining({ reason: "region", dataset: "/chunked_i16" }),
+      );
     }
     x.file.close();
   });

@@ -21,7 +21,16 @@ describe("HDF5 round trips, block by block", () => {
     const x = await openHdf5Dataset(file(`rt-${dtype}.h5`), "/x", { directReadMinBytes: 0 });
     expect([x.dtype, x.shape, x.chunks, x.directLayout]).toEqual([dtype, shape, [5, 6], "btree-v1"]);
     expectSame(x.readAll(), data);
-    expectSame(x.read([[1, 23, 4], [16, 17, 1]]), select(data, [[1, 23, 4], [16, 17, 1]]));
+    expectSame(
+      x.read([
+        [1, 23, 4],
+        [16, 17, 1],
+      ]),
+      select(data, [
+        [1, 23, 4],
+        [16, 17, 1],
+      ]),
+    );
     x.file.close();
   });
 
@@ -35,7 +44,12 @@ describe("HDF5 round trips, block by block", () => {
       compression: "gzip",
       compressionOpts: 1,
     });
-    await Promise.all(blockRegions(shape, shape.map(() => 3)).map((r) => t.write(r, select(data, r))));
+    await Promise.all(
+      blockRegions(
+        shape,
+        shape.map(() => 3),
+      ).map((r) => t.write(r, select(data, r))),
+    );
     await t.finish();
     const x = await openHdf5Dataset(file(`gz${rank}.h5`), "/g/deep/x");
     expect(x.filters.map((f) => f.name)).toEqual(["deflate"]);
@@ -46,13 +60,24 @@ describe("HDF5 round trips, block by block", () => {
 
   test("strided writes, casts, 0-d and empty datasets, attributes", async () => {
     const w = await createHdf5(file("misc.h5"), { mode: "w" });
-    const a = await w.createDataset("/a", { shape: [10], dtype: "int32", chunks: [4], attrs: { units: "m", scale: 2 } });
+    const a = await w.createDataset("/a", {
+      shape: [10],
+      dtype: "int32",
+      chunks: [4],
+      attrs: { units: "m", scale: 2 },
+    });
     await a.write([[0, 10, 2]], NDArray.from([1, 2, 3, 4, 5], { dtype: "int32" }));
     await a.write([[1, 10, 2]], NDArray.from([-1.7, -2, -3, -4, 1e3], { dtype: "float64" })); // cast like NumPy
     const b = await w.createDataset("/b", { shape: [], dtype: "float64" });
     await b.write([], NDArray.from([2.5], { shape: [] }));
     const c = await w.createDataset("/c", { shape: [0, 3], dtype: "bool" });
-    await c.write([[0, 0, 1], [0, 3, 1]], NDArray.zeros("bool", [0, 3]));
+    await c.write(
+      [
+        [0, 0, 1],
+        [0, 3, 1],
+      ],
+      NDArray.zeros("bool", [0, 3]),
+    );
     const d = await w.createDataset("/d", { shape: [4], dtype: "bool" });
     await d.write([[0, 4, 1]], NDArray.from([0, 2.5, Number.NaN, -1], { dtype: "float64" }));
     await w.finish();
@@ -90,7 +115,10 @@ describe("HDF5 round trips, block by block", () => {
     const g = await openHdf5(p);
     expect(g.datasets().sort()).toEqual(["/x", "/y"]);
     g.close();
-    await expect(createHdf5Dataset(p, "/x", { shape: [5], dtype: "int16" })).rejects.toMatchObject({ reason: "exists", dataset: "/x" });
+    await expect(createHdf5Dataset(p, "/x", { shape: [5], dtype: "int16" })).rejects.toMatchObject({
+      reason: "exists",
+      dataset: "/x",
+    });
     expect(fs.existsSync(`${p}.partial`)).toBe(false);
   });
 
@@ -101,7 +129,8 @@ describe("HDF5 round trips, block by block", () => {
     const x = await w.createDataset("/x", { shape: [1000], dtype: "int32", chunks: [100] });
     // Overlapping writes: the last one queued wins, as if run one after another.
     const writes = [];
-    for (let k = 0; k < 10; k++) writes.push(x.write([[0, 1000, 1]], NDArray.from(new Int32Array(1000).fill(k))));
+    for (let k = 0; k < 10; k++)
+      writes.push(x.write([[0, 1000, 1]], NDArray.from(new Int32Array(1000).fill(k))));
     await Promise.all(writes);
     await w.finish();
     const y = await openHdf5Dataset(p, "/x");
@@ -111,11 +140,27 @@ describe("HDF5 round trips, block by block", () => {
 
   test("blocks that do not fit the region fail before anything is written", async () => {
     const t = await createHdf5Dataset(file("bad.h5"), "/x", { shape: [4, 4], dtype: "float32" });
-    await expect(t.write([[0, 2, 1], [0, 4, 1]], NDArray.zeros("float32", [2, 3]))).rejects.toMatchObject({
+    await expect(
+      t.write(
+        [
+          [0, 2, 1],
+          [0, 4, 1],
+        ],
+        NDArray.zeros("float32", [2, 3]),
+      ),
+    ).rejects.toMatchObject({
       reason: "region",
       dataset: "/x",
     });
-    await expect(t.write([[0, 5, 1], [0, 4, 1]], NDArray.zeros("float32", [5, 4]))).rejects.toThrow(/out of bounds/);
+    await expect(
+      t.write(
+        [
+          [0, 5, 1],
+          [0, 4, 1],
+        ],
+        NDArray.zeros("float32", [5, 4]),
+      ),
+    ).rejects.toThrow(/out of bounds/);
     await t.abort();
     expect(fs.existsSync(file("bad.h5"))).toBe(false);
   });

@@ -68,7 +68,8 @@ export function select(a: NDArray, region: Region): NDArray {
 export function expectSame(got: NDArray, want: NDArray, what = ""): void {
   const prefix = what ? `${what}: ` : "";
   if (got.dtype !== want.dtype) throw new Error(`${prefix}dtype ${got.dtype} != ${want.dtype}`);
-  if (got.shape.join(",") !== want.shape.join(",")) throw new Error(`${prefix}shape [${got.shape}] != [${want.shape}]`);
+  if (got.shape.join(",") !== want.shape.join(","))
+    throw new Error(`${prefix}shape [${got.shape}] != [${want.shape}]`);
   const g = got.contiguous();
   const w = want.contiguous();
   for (let i = 0; i < g.size; i++) {
@@ -101,7 +102,17 @@ export function sample(dtype: DType, shape: readonly number[], seed = 1): NDArra
   return out;
 }
 
-export const ALL_DTYPES: DType[] = ["bool", "int8", "uint8", "int16", "uint16", "int32", "uint32", "float32", "float64"];
+export const ALL_DTYPES: DType[] = [
+  "bool",
+  "int8",
+  "uint8",
+  "int16",
+  "uint16",
+  "int32",
+  "uint32",
+  "float32",
+  "float64",
+];
 
 /** Blocks of a regular grid over `shape` (the regions `store` would write). */
 export function blockRegions(shape: readonly number[], block: readonly number[]): Region[] {

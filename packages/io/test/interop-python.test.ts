@@ -14,12 +14,14 @@ import { ALL_DTYPES, blockRegions, expectSame, FIXTURES, sample, select, tempDir
 
 const PYTHON = "/usr/bin/python3";
 const hasPython =
-  fs.existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import h5py, zarr, numcodecs, numpy"], { encoding: "utf8" }).status === 0;
+  fs.existsSync(PYTHON) &&
+  spawnSync(PYTHON, ["-c", "import h5py, zarr, numcodecs, numpy"], { encoding: "utf8" }).status === 0;
 
 const tmp = tempDir();
 afterAll(tmp.cleanup);
 
-const b64 = (a: { data: ArrayBufferView }) => Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength).toString("base64");
+const b64 = (a: { data: ArrayBufferView }) =>
+  Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength).toString("base64");
 
 test(`files we write open in h5py and zarr-python${hasPython ? "" : " (python3 with h5py/zarr not found: round trip only)"}`, async () => {
   const cases: Record<string, unknown>[] = [];
@@ -32,9 +34,25 @@ test(`files we write open in h5py and zarr-python${hasPython ? "" : " (python3 w
   for (const dtype of ALL_DTYPES) {
     const data = sample(dtype, shape, 3);
     const compression = dtype === "float64" ? ("gzip" as const) : null;
-    const t = await w.createDataset(`/g/${dtype}`, { shape, dtype, chunks, compression, attrs: { units: "K" } });
+    const t = await w.createDataset(`/g/${dtype}`, {
+      shape,
+      dtype,
+      chunks,
+      compression,
+      attrs: { units: "K" },
+    });
     for (const r of blockRegions(shape, chunks)) await t.write(r, select(data, r));
-    cases.push({ format: "hdf5", file: h5, dataset: `/g/${dtype}`, shape, dtype, chunks, compression, data_b64: b64(data), attrs: { units: "K" } });
+    cases.push({
+      format: "hdf5",
+      file: h5,
+      dataset: `/g/${dtype}`,
+      shape,
+      dtype,
+      chunks,
+      compression,
+      data_b64: b64(data),
+      attrs: { units: "K" },
+    });
   }
   await w.finish();
   for (const c of cases) {
@@ -43,8 +61,16 @@ test(`files we write open in h5py and zarr-python${hasPython ? "" : " (python3 w
     x.file.close();
   }
   // An unfinished HDF5 write is not visible under the final name.
-  const unfinished = await createHdf5Dataset(path.join(tmp.dir, "unfinished.h5"), "/x", { shape: [4], dtype: "int8" });
-  cases.push({ format: "hdf5", file: path.join(tmp.dir, "unfinished.h5"), dataset: "/x", expect_missing: true });
+  const unfinished = await createHdf5Dataset(path.join(tmp.dir, "unfinished.h5"), "/x", {
+    shape: [4],
+    dtype: "int8",
+  });
+  cases.push({
+    format: "hdf5",
+    file: path.join(tmp.dir, "unfinished.h5"),
+    dataset: "/x",
+    expect_missing: true,
+  });
 
   // Zarr: v2 and v3, each compressor, a nested path.
   const compressors: ZarrCompressor[] = ["blosc", "zstd", "gzip", null];
@@ -54,16 +80,44 @@ test(`files we write open in h5py and zarr-python${hasPython ? "" : " (python3 w
       const compressor = compressors[k++ % compressors.length];
       const store = path.join(tmp.dir, `v${zarrFormat}.zarr`);
       const data = sample(dtype, shape, 9);
-      const t = await createZarr(store, { path: `grp/${dtype}`, shape, dtype, chunks, compressor, zarrFormat, attributes: { units: "K" } });
+      const t = await createZarr(store, {
+        path: `grp/${dtype}`,
+        shape,
+        dtype,
+        chunks,
+        compressor,
+        zarrFormat,
+        attributes: { units: "K" },
+      });
       await Promise.all(blockRegions(shape, chunks).map((r) => t.write(r, select(data, r))));
       await t.finish();
-      expectSame(await (await openZarr(store, { path: `grp/${dtype}` })).read(shape.map((n) => [0, n, 1] as const)), data);
-      cases.push({ format: "zarr", store, path: `/grp/${dtype}`, zarr_format: zarrFormat, shape, dtype, chunks, compressor, data_b64: b64(data), attrs: { units: "K" } });
+      expectSame(
+        await (await openZarr(store, { path: `grp/${dtype}` })).read(shape.map((n) => [0, n, 1] as const)),
+        data,
+      );
+      cases.push({
+        format: "zarr",
+        store,
+        path: `/grp/${dtype}`,
+        zarr_format: zarrFormat,
+        shape,
+        dtype,
+        chunks,
+        compressor,
+        data_b64: b64(data),
+        attrs: { units: "K" },
+      });
     }
     const store = path.join(tmp.dir, `v${zarrFormat}.zarr`);
     const t = await createZarr(store, { path: "grp/unfinished", shape: [4], dtype: "int8", zarrFormat });
     await t.write([[0, 4, 1]], sample("int8", [4]));
-    cases.push({ format: "zarr", store, path: "/grp/unfinished", zarr_format: zarrFormat, expect_missing: true });
+    cases.push({
+      format: "zarr",
+      store,
+      path: "/grp/unfinished",
+      zarr_format: zarrFormat,
+      expect_missing: true,
+    });
   }
 
   if (!hasPython) return;

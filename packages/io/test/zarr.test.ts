@@ -4,7 +4,17 @@ import { NDArray } from "@chunked/core/internal";
 import { afterAll, describe, expect, test } from "vitest";
 import type { Region } from "../src/types.js";
 import { createZarr, openZarr } from "../src/zarr/index.js";
-import { ALL_DTYPES, blockRegions, decode, expectSame, FIXTURES, manifest, sample, select, tempDir } from "./helpers.js";
+import {
+  ALL_DTYPES,
+  blockRegions,
+  decode,
+  expectSame,
+  FIXTURES,
+  manifest,
+  sample,
+  select,
+  tempDir,
+} from "./helpers.js";
 
 const tmp = tempDir();
 afterAll(tmp.cleanup);
@@ -26,20 +36,28 @@ describe("Zarr stores written by zarr-python (v2) and by the v3 spec", () => {
     for (const r of regions) expectSame(await z.read(r), select(want, r), JSON.stringify(r));
   });
 
-  test.each(manifest.zarr.filter((c) => c.error).map((c) => [`${c.store}:${c.path} -> ${c.error}`, c] as const))(
-    "%s",
-    async (_, c) => {
-      const err = await openZarr(path.join(FIXTURES, c.store), { path: c.path }).catch((e) => e);
-      expect(err).toMatchObject({ code: "StoreError", reason: c.error });
-      expect(err.message).toContain(c.store);
-    },
-  );
+  test.each(
+    manifest.zarr.filter((c) => c.error).map((c) => [`${c.store}:${c.path} -> ${c.error}`, c] as const),
+  )("%s", async (_, c) => {
+    const err = await openZarr(path.join(FIXTURES, c.store), { path: c.path }).catch((e) => e);
+    expect(err).toMatchObject({ code: "StoreError", reason: c.error });
+    expect(err.message).toContain(c.store);
+  });
 
   test("token, descriptor, region errors", async () => {
     const z = await openZarr(path.join(FIXTURES, "zarr_v2.zarr"), { path: "g/f64_nested" });
     expect(z.token).toMatch(/^zarr:.*zarr_v2\.zarr:\/g\/f64_nested:\d+:\d+$/);
-    expect(z.descriptor).toMatchObject({ kind: "zarr", location: path.join(FIXTURES, "zarr_v2.zarr"), path: "/g/f64_nested" });
-    await expect(z.read([[0, 8, 1], [0, 11, 1]])).rejects.toMatchObject({ reason: "region", dataset: "/g/f64_nested" });
+    expect(z.descriptor).toMatchObject({
+      kind: "zarr",
+      location: path.join(FIXTURES, "zarr_v2.zarr"),
+      path: "/g/f64_nested",
+    });
+    await expect(
+      z.read([
+        [0, 8, 1],
+        [0, 11, 1],
+      ]),
+    ).rejects.toMatchObject({ reason: "region", dataset: "/g/f64_nested" });
   });
 
   test("a corrupt chunk is reported with the array's name", async () => {
@@ -47,39 +65,64 @@ describe("Zarr stores written by zarr-python (v2) and by the v3 spec", () => {
     fs.cpSync(path.join(FIXTURES, "zarr_v2.zarr/i16_zstd"), dir, { recursive: true });
     fs.writeFileSync(path.join(dir, "0.0"), "garbage");
     const z = await openZarr(dir);
-    await expect(z.read([[0, 5, 1], [0, 9, 1]])).rejects.toMatchObject({ reason: "corrupt" });
+    await expect(
+      z.read([
+        [0, 5, 1],
+        [0, 9, 1],
+      ]),
+    ).rejects.toMatchObject({ reason: "corrupt" });
   });
 });
 
 describe("Zarr round trips", () => {
   const formats = [2, 3] as const;
   const compressors = ["blosc", "zstd", "gzip", null] as const;
-  test.each(formats.flatMap((f) => ALL_DTYPES.map((d) => [f, d] as const)))("v%i %s", async (zarrFormat, dtype) => {
-    const shape = [13, 9];
-    const data = sample(dtype, shape, 3);
-    const dir = path.join(tmp.dir, `rt-${zarrFormat}-${dtype}.zarr`);
-    const t = await createZarr(dir, { shape, dtype, chunks: [4, 5], zarrFormat });
-    await Promise.all(blockRegions(shape, [4, 5]).map((r) => t.write(r, select(data, r))));
-    await t.finish();
-    const z = await openZarr(dir);
-    expect([z.dtype, z.shape, z.chunks, z.zarrFormat]).toEqual([dtype, shape, [4, 5], zarrFormat]);
-    expectSame(await z.read(shape.map((n) => [0, n, 1] as const)), data);
-  });
+  test.each(formats.flatMap((f) => ALL_DTYPES.map((d) => [f, d] as const)))(
+    "v%i %s",
+    async (zarrFormat, dtype) => {
+      const shape = [13, 9];
+      const data = sample(dtype, shape, 3);
+      const dir = path.join(tmp.dir, `rt-${zarrFormat}-${dtype}.zarr`);
+      const t = await createZarr(dir, { shape, dtype, chunks: [4, 5], zarrFormat });
+      await Promise.all(blockRegions(shape, [4, 5]).map((r) => t.write(r, select(data, r))));
+      await t.finish();
+      const z = await openZarr(dir);
+      expect([z.dtype, z.shape, z.chunks, z.zarrFormat]).toEqual([dtype, shape, [4, 5], zarrFormat]);
+      expectSame(await z.read(shape.map((n) => [0, n, 1] as const)), data);
+    },
+  );
 
-  test.each(formats.flatMap((f) => compressors.map((c) => [f, c] as const)))("v%i compressor %s", async (zarrFormat, compressor) => {
-    const data = sample("float32", [50, 20], 11);
-    const store = new Map<string, Uint8Array>();
-    const t = await createZarr(store, { path: "/a/b", shape: [50, 20], dtype: "float32", chunks: [10, 20], compressor, zarrFormat });
-    await Promise.all(blockRegions([50, 20], [10, 20]).map((r) => t.write(r, select(data, r))));
-    await t.finish();
-    const z = await openZarr(store, { path: "a/b" });
-    expect(z.token).toMatch(/^zarr:memory:\/a\/b:memory-\d+$/);
-    expect(z.descriptor).toBeUndefined();
-    expectSame(await z.read([[0, 50, 1], [0, 20, 1]]), data);
-    const meta = new TextDecoder().decode(store.get(zarrFormat === 3 ? "/a/b/zarr.json" : "/a/b/.zarray"));
-    if (compressor === "blosc") expect(meta).toContain(zarrFormat === 3 ? '"shuffle": "shuffle"' : '"shuffle": 1');
-    expect(store.has(zarrFormat === 3 ? "/a/zarr.json" : "/a/.zgroup")).toBe(true);
-  });
+  test.each(formats.flatMap((f) => compressors.map((c) => [f, c] as const)))(
+    "v%i compressor %s",
+    async (zarrFormat, compressor) => {
+      const data = sample("float32", [50, 20], 11);
+      const store = new Map<string, Uint8Array>();
+      const t = await createZarr(store, {
+        path: "/a/b",
+        shape: [50, 20],
+        dtype: "float32",
+        chunks: [10, 20],
+        compressor,
+        zarrFormat,
+      });
+      await Promise.all(blockRegions([50, 20], [10, 20]).map((r) => t.write(r, select(data, r))));
+      await t.finish();
+      const z = await openZarr(store, { path: "a/b" });
+      expect(z.token).toMatch(/^zarr:memory:\/a\/b:memory-\d+$/);
+      expect(z.descriptor).toBeUndefined();
+      expectSame(
+        await z.read([
+          [0, 50, 1],
+          [0, 20, 1],
+        ]),
+        data,
+      );
+      const meta = new TextDecoder().decode(store.get(zarrFormat === 3 ? "/a/b/zarr.json" : "/a/b/.zarray"));
+      if (compressor === "blosc")
+        expect(meta).toContain(zarrFormat === 3 ? '"shuffle": "shuffle"' : '"shuffle": 1');
+      expect(store.has(zarrFormat === 3 ? "/a/zarr.json" : "/a/.zgroup")).toBe(true);
+    },
+  );
 
   test("metadata is written last: an unfinished array is not visible", async () => {
     const dir = path.join(tmp.dir, "unfinished.zarr");
@@ -100,12 +143,20 @@ describe("Zarr round trips", () => {
     await a.finish();
     await expect(createZarr(dir, { shape: [4], dtype: "int16" })).rejects.toMatchObject({ reason: "exists" });
     // Overwrite deletes the old metadata and chunks up front: unwritten chunks read as fill, never as old data.
-    const b = await createZarr(dir, { shape: [10], dtype: "int16", chunks: [2], overwrite: true, zarrFormat: 2 });
+    const b = await createZarr(dir, {
+      shape: [10],
+      dtype: "int16",
+      chunks: [2],
+      overwrite: true,
+      zarrFormat: 2,
+    });
     expect(fs.existsSync(path.join(dir, ".zarray"))).toBe(false);
     expect(fs.existsSync(path.join(dir, "0"))).toBe(false);
     await b.write([[0, 2, 1]], NDArray.from(new Int16Array(2).fill(1)));
     await b.finish();
-    expect(Array.from((await (await openZarr(dir)).read([[0, 10, 1]])).data)).toEqual([1, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(Array.from((await (await openZarr(dir)).read([[0, 10, 1]])).data)).toEqual([
+      1, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+    ]);
     // And across formats: a v3 array replaces the v2 one.
     const c = await createZarr(dir, { shape: [3], dtype: "float64", overwrite: true });
     await c.write([[0, 3, 1]], NDArray.from([1, 2, 3]));
@@ -132,7 +183,13 @@ describe("Zarr round trips", () => {
     // 3x7 blocks straddle chunk edges: each chunk is read-modified-written by several blocks at once.
     await Promise.all(blockRegions(shape, [3, 7]).map((r) => t.write(r, select(data, r))));
     await t.finish();
-    expectSame(await (await openZarr(store)).read([[0, 40, 1], [0, 30, 1]]), data);
+    expectSame(
+      await (await openZarr(store)).read([
+        [0, 40, 1],
+        [0, 30, 1],
+      ]),
+      data,
+    );
   });
 
   test("strided writes, 0-d arrays, block shape errors", async () => {
@@ -141,7 +198,9 @@ describe("Zarr round trips", () => {
     await t.write([[0, 10, 3]], NDArray.from([1, 2, 3, 4]));
     await expect(t.write([[0, 10, 3]], NDArray.from([1, 2, 3]))).rejects.toMatchObject({ reason: "region" });
     await t.finish();
-    expect(Array.from((await (await openZarr(store, { path: "s" })).read([[0, 10, 1]])).data)).toEqual([1, 0, 0, 2, 0, 0, 3, 0, 0, 4]);
+    expect(Array.from((await (await openZarr(store, { path: "s" })).read([[0, 10, 1]])).data)).toEqual([
+      1, 0, 0, 2, 0, 0, 3, 0, 0, 4,
+    ]);
     const s = await createZarr(store, { path: "scalar", shape: [], dtype: "int16", zarrFormat: 2 });
     await s.write([], NDArray.from([7], { dtype: "int16", shape: [] }));
     await s.finish();

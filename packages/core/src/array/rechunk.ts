@@ -6,10 +6,10 @@ import { tokenize } from "../graph/tokenize.js";
 import type { RechunkAssembleParams, RechunkPiece } from "../kernels/join.js";
 import { blockIndices, ChunkedArray } from "./chunked-array.js";
 
-/** The remedy for operations that need chunk sizes a boolean mask left unknown. */
+/** The remedy for operations that need chunk sizes a boolean mask left unknown. @internal */
 export const UNKNOWN_CHUNKS_FIX = "Call x.computeChunkSizes() first.";
 
-/** True when two chunk tuples are equal (NaN equals NaN). */
+/** True when two chunk tuples are equal (NaN equals NaN). @internal */
 export function sameChunks(a: readonly (readonly number[])[], b: readonly (readonly number[])[]): boolean {
   return a.length === b.length && a.every((c, i) => sameAxisChunks(c, b[i]));
 }
@@ -250,7 +250,8 @@ export function unifyChunks(...arrays: readonly ChunkedArray[]): UnifiedChunks {
   }
   const out = arrays.map((a) => {
     const lead = ndim - a.ndim;
-    const target = a.chunks.map((c, j) => (a.shape[j] === 1 ? c : chunks[j + lead]));
+    // Length-1 axes broadcast; make them one block (slicing can leave an extra empty one).
+    const target = a.chunks.map((_, j) => (a.shape[j] === 1 ? [1] : chunks[j + lead]));
     return sameChunks(target, a.chunks) ? a : rechunk(a, target);
   });
   return { chunks, arrays: out };

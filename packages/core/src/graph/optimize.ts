@@ -131,10 +131,11 @@ function inline(
  * Low-level fusion. An `"elementwise.expr"` task whose dependency is another elementwise task with
  * exactly one dependent (and not an output) absorbs it into its expression. A reduction's chunk
  * step (op ending in `.chunk` with `params.fusable === true` and a single input) absorbs such a
- * producer as `params.pre` and reads the producer's inputs instead. Output keys are kept.
+ * producer as `params.pre` and reads the producer's inputs instead. Output keys are kept. Tasks
+ * that `outputs` do not need are dropped (a cull comes for free with the indexing).
  */
 export function fuseElementwise(graph: Graph, outputs: readonly Key[]): Graph {
-  const g = indexGraph(graph);
+  const g = indexGraph(graph, outputs);
   const n = g.n;
   const current = g.tasks.slice();
   const removed = new Uint8Array(n);
@@ -240,6 +241,6 @@ export interface OptimizeOptions {
  * @see dask.array.optimization.optimize
  */
 export function optimize(graph: Graph, outputs: readonly Key[], options: OptimizeOptions = {}): Graph {
-  const culled = cull(graph, outputs);
-  return options.fuse === false ? culled : fuseElementwise(culled, outputs);
+  // fuseElementwise culls as it indexes: one pass over the graph instead of two.
+  return options.fuse === false ? cull(graph, outputs) : fuseElementwise(graph, outputs);
 }

@@ -219,7 +219,10 @@ function connectRoots(
   const elemStamp = new Int32Array(n);
   let dStamp = 0;
   let eStamp = 0;
-  const distinct: number[] = [];
+  let maxUp = 0;
+  for (let i = 0; i < n; i++) if (upOff[i + 1] - upOff[i] > maxUp) maxUp = upOff[i + 1] - upOff[i];
+  const distinct = new Int32Array(maxUp);
+  let nDistinct = 0;
   let work = 0;
   for (let s = 0; s < seq.length; s++) {
     const k = seq[s];
@@ -234,7 +237,7 @@ function connectRoots(
       continue;
     }
     dStamp++;
-    distinct.length = 0;
+    nDistinct = 0;
     let base = 0;
     let baseLen = -1;
     for (let e = a; e < b; e++) {
@@ -246,14 +249,14 @@ function connectRoots(
         if (singleStamp[-1 - id] === dStamp) continue;
         singleStamp[-1 - id] = dStamp;
       }
-      distinct.push(id);
+      distinct[nDistinct++] = id;
       const l = id < 0 ? 1 : len[id];
       if (l > baseLen) {
         base = id;
         baseLen = l;
       }
     }
-    if (distinct.length === 1) {
+    if (nDistinct === 1) {
       setOf[k] = base;
       continue;
     }
@@ -262,7 +265,8 @@ function connectRoots(
     if (base < 0) elemStamp[-1 - base] = eStamp;
     else for (let i = start[base], end = i + baseLen; i < end; i++) elemStamp[pool[i]] = eStamp;
     let extra = 0;
-    for (const id of distinct) {
+    for (let q = 0; q < nDistinct; q++) {
+      const id = distinct[q];
       if (id === base) continue;
       if (id < 0) {
         if (elemStamp[-1 - id] !== eStamp) extra++;
@@ -288,7 +292,8 @@ function connectRoots(
       pool.copyWithin(m, start[base], start[base] + baseLen);
       m += baseLen;
     }
-    for (const id of distinct) {
+    for (let q = 0; q < nDistinct; q++) {
+      const id = distinct[q];
       if (id === base) continue;
       if (id < 0) {
         const x = -1 - id;
@@ -366,59 +371,78 @@ function findCycle(
 const UNION_BUDGET_PER_TASK = 64;
 const UNION_BUDGET_MIN = 4_000_000;
 
-/**
- * Priorities for an indexed graph: `prio[i]` is the rank of task `i` (0 runs first).
- * Throws InvalidArgumentError on a cycle.
- */
-export function orderIndexed(g: IndexedGraph, options: OrderOptions = {}): Int32Array {
-  const n = g.n;
-  const prio = new Int32Array(n).fill(-1);
-  if (n === 0) return prio;
-  const isData = options.isData ?? defaultIsData;
-  const keys = g.keys;
+/** The graph as `order` walks it, with its metrics. */
+interface Prepared {
+  n: number;
+  keys: Key[];
+  /** Data roots taken out of the graph, and the data roots each task needs placed before it. */
+  removed: Uint8Array;
+  requiresData: (number[] | undefined)[] | undefined;
+  depOff: Int32Array;
+  depIdx: Int32Array;
+  dentOff: Int32Array;
+  dentIdx: Int32Array;
+  topo: Int32Array;
+  totalDeps: Float64Array;
+  isRoot: Uint8Array;
+  isLeaf: Uint8Array;
+  nRoots: number;
+  nLeaves: number;
+  rootsCount: Int32Array;
+  maxDependents: Int32Array;
+  /** Leaves below each root (null on graphs too connected for exact sets). */
+  bwd: Connectivity | null;
+}
 
-  // -- Preprocess: data roots with several dependents leave the graph and are placed just before
-  // their first dependent (dask strips them the same way).
+// Each phase is its own function: V8 optimizes (and on-stack replaces) small functions sooner,
+// and a phase's optimized code is not thrown away when the next phase starts.
+
+/** Data roots with several dependents leave the graph, to be placed just before their first dependent. */
+function stripDataRoots(g: IndexedGraph, isData: (task: Task) => boolean): Pick<
+  Prepared,
+  "removed" | "requiresData" | "depOff" | "depIdx" | "dentOff" | "dentIdx"
+> & { removedCount: number } {
+  const n = g.n;
   let removedCount = 0;
   const removed = new Uint8Array(n);
   let requiresData: (number[] | undefined)[] | undefined;
   for (let i = 0; i < n; i++) {
-    const nDents = g.dentOff[i + 1] - g.dentOff[i];
-    if (g.depOff[i] === g.depOff[i + 1] && nDents > 1 && isData(g.tasks[i])) {
+    if (g.depOff[i] === g.depOff[i + 1] && g.dentOff[i + 1] - g.dentOff[i] > 1 && isData(g.tasks[i])) {
       removed[i] = 1;
       removedCount++;
       requiresData ??= [];
       for (let e = g.dentOff[i]; e < g.dentOff[i + 1]; e++) (requiresData[g.dentIdx[e]] ??= []).push(i);
     }
   }
-  let { depOff, depIdx, dentOff, dentIdx } = g;
-  if (removedCount > 0) {
-    const dOff = new Int32Array(n + 1);
-    const dIdx = new Int32Array(depIdx.length);
-    const tOff = new Int32Array(n + 1);
-    const tIdx = new Int32Array(dentIdx.length);
-    let p = 0;
-    let q = 0;
-    for (let i = 0; i < n; i++) {
-      dOff[i] = p;
-      tOff[i] = q;
-      for (let e = depOff[i]; e < depOff[i + 1]; e++) if (!removed[depIdx[e]]) dIdx[p++] = depIdx[e];
-      if (!removed[i]) for (let e = dentOff[i]; e < dentOff[i + 1]; e++) tIdx[q++] = dentIdx[e];
-    }
-    dOff[n] = p;
-    tOff[n] = q;
-    depOff = dOff;
-    depIdx = dIdx;
-    dentOff = tOff;
-    dentIdx = tIdx;
+  const { depOff, depIdx, dentOff, dentIdx } = g;
+  if (removedCount === 0) return { removed, removedCount, requiresData, depOff, depIdx, dentOff, dentIdx };
+  const dOff = new Int32Array(n + 1);
+  const dIdx = new Int32Array(depIdx.length);
+  const tOff = new Int32Array(n + 1);
+  const tIdx = new Int32Array(dentIdx.length);
+  let p = 0;
+  let q = 0;
+  for (let i = 0; i < n; i++) {
+    dOff[i] = p;
+    tOff[i] = q;
+    for (let e = depOff[i]; e < depOff[i + 1]; e++) if (!removed[depIdx[e]]) dIdx[p++] = depIdx[e];
+    if (!removed[i]) for (let e = dentOff[i]; e < dentOff[i + 1]; e++) tIdx[q++] = dentIdx[e];
   }
-  const nDeps = (i: number): number => depOff[i + 1] - depOff[i];
-  const nDents = (i: number): number => dentOff[i + 1] - dentOff[i];
+  dOff[n] = p;
+  tOff[n] = q;
+  return { removed, removedCount, requiresData, depOff: dOff, depIdx: dIdx, dentOff: tOff, dentIdx: tIdx };
+}
 
-  // -- Metrics: total dependencies (overcounts shared ancestors, as dask does), topological order.
-  const numNeeded = new Int32Array(n);
+/** Topological order, roots, leaves and total dependencies (which overcount shared ancestors, as dask's do). */
+function topoMetrics(
+  n: number,
+  keys: Key[],
+  s: ReturnType<typeof stripDataRoots>,
+): Pick<Prepared, "topo" | "totalDeps" | "isRoot" | "isLeaf" | "nRoots" | "nLeaves"> {
+  const { removed, depOff, depIdx, dentOff, dentIdx } = s;
+  const needed = new Int32Array(n);
   const totalDeps = new Float64Array(n);
-  const topo = new Int32Array(n - removedCount);
+  const topo = new Int32Array(n - s.removedCount);
   const isRoot = new Uint8Array(n);
   const isLeaf = new Uint8Array(n);
   let nRoots = 0;
@@ -426,40 +450,44 @@ export function orderIndexed(g: IndexedGraph, options: OrderOptions = {}): Int32
   let t = 0;
   for (let i = 0; i < n; i++) {
     if (removed[i]) continue;
-    numNeeded[i] = nDeps(i);
-    if (numNeeded[i] === 0) {
+    needed[i] = depOff[i + 1] - depOff[i];
+    if (needed[i] === 0) {
       isRoot[i] = 1;
       nRoots++;
       topo[t++] = i;
     }
-    if (nDents(i) === 0) {
+    if (dentOff[i + 1] === dentOff[i]) {
       isLeaf[i] = 1;
       nLeaves++;
     }
   }
-  for (let s = 0; s < t; s++) {
-    const k = topo[s];
+  for (let q = 0; q < t; q++) {
+    const k = topo[q];
     let total = 1;
     for (let e = depOff[k]; e < depOff[k + 1]; e++) total += totalDeps[depIdx[e]];
     totalDeps[k] = total;
-    for (let e = dentOff[k]; e < dentOff[k + 1]; e++)
-      if (--numNeeded[dentIdx[e]] === 0) topo[t++] = dentIdx[e];
+    for (let e = dentOff[k]; e < dentOff[k + 1]; e++) if (--needed[dentIdx[e]] === 0) topo[t++] = dentIdx[e];
   }
-  if (t < n - removedCount) {
-    const cycle = findCycle(n, numNeeded, depOff, depIdx, keys);
+  if (t < topo.length) {
+    const cycle = findCycle(n, needed, depOff, depIdx, keys);
     throw new InvalidArgumentError(`Cycle detected between the following keys: ${cycle.join(" -> ")}.`);
   }
-  for (let i = 0; i < n; i++) if (!removed[i]) numNeeded[i] = nDeps(i);
+  return { topo, totalDeps, isRoot, isLeaf, nRoots, nLeaves };
+}
 
-  // -- Connectivity: roots above each task (for sort keys), leaves below each root (leaf degrees).
-  const budget = Math.max(UNION_BUDGET_MIN, UNION_BUDGET_PER_TASK * n);
+/** Number of roots above each task (exact, or estimated without `fwd`) and dask's `max_dependents`. */
+function rootMetrics(
+  n: number,
+  p: Pick<Prepared, "topo" | "isRoot" | "depOff" | "depIdx" | "dentOff" | "nRoots">,
+  fwd: Connectivity | null,
+): Pick<Prepared, "rootsCount" | "maxDependents"> {
+  const { topo, isRoot, depOff, depIdx, dentOff } = p;
   const rootsCount = new Int32Array(n);
   const maxDependents = new Int32Array(n);
-  const fwd = connectRoots(n, topo, depOff, depIdx, budget);
   for (let s = 0; s < topo.length; s++) {
     const k = topo[s];
     if (isRoot[k]) {
-      maxDependents[k] = nDents(k);
+      maxDependents[k] = dentOff[k + 1] - dentOff[k];
       continue;
     }
     let m = 0;
@@ -470,10 +498,62 @@ export function orderIndexed(g: IndexedGraph, options: OrderOptions = {}): Int32
       est += isRoot[d] ? 1 : rootsCount[d];
     }
     maxDependents[k] = m;
-    rootsCount[k] = fwd ? setSize(fwd, fwd.setOf[k]) : Math.min(est, nRoots);
+    rootsCount[k] = fwd ? setSize(fwd, fwd.setOf[k]) : Math.min(est, p.nRoots);
   }
-  const reverseTopo = topo.slice().reverse();
-  const bwd = fwd ? connectRoots(n, reverseTopo, dentOff, dentIdx, budget) : null;
+  return { rootsCount, maxDependents };
+}
+
+/**
+ * Priorities for an indexed graph: `prio[i]` is the rank of task `i` (0 runs first).
+ * Throws InvalidArgumentError on a cycle.
+ */
+export function orderIndexed(g: IndexedGraph, options: OrderOptions = {}): Int32Array {
+  const n = g.n;
+  if (n === 0) return new Int32Array(0);
+  const stripped = stripDataRoots(g, options.isData ?? defaultIsData);
+  const metrics = topoMetrics(n, g.keys, stripped);
+  const base = { n, keys: g.keys, ...stripped, ...metrics };
+  // Roots above each task (for sort keys), leaves below each root (leaf degrees).
+  const budget = Math.max(UNION_BUDGET_MIN, UNION_BUDGET_PER_TASK * n);
+  const fwd = connectRoots(n, metrics.topo, stripped.depOff, stripped.depIdx, budget);
+  const counts = rootMetrics(n, base, fwd);
+  const bwd = fwd ? connectRoots(n, metrics.topo.slice().reverse(), stripped.dentOff, stripped.dentIdx, budget) : null;
+  return walk({ ...base, ...counts, bwd });
+}
+
+/** Leaves sorted so that `pop()` gives the next target: dask's `leaf_nodes_sorted`. */
+function sortedLeaves(p: Prepared, cmp: (a: number, b: number) => number, longestPath: boolean): number[] {
+  const leaves: number[] = [];
+  for (let x = 0; x < p.n; x++) if (p.isLeaf[x]) leaves.push(x);
+  return leaves.sort(longestPath ? cmp : (a, b) => cmp(b, a));
+}
+
+/** A classic longest critical path, unless the graph looks symmetric (every root reaches as many leaves). */
+function useLongestPath(p: Prepared): boolean {
+  const { bwd, nRoots, isRoot, isLeaf } = p;
+  if (!bwd || nRoots === 0) return true;
+  let size = 0;
+  if (Math.abs(nRoots - p.nLeaves) / nRoots < 0.8) {
+    for (let r = 0; r < p.n; r++) {
+      if (!isRoot[r]) continue;
+      // A root that is also a leaf reaches no other leaf.
+      const len = isLeaf[r] ? 0 : setSize(bwd, bwd.setOf[r]);
+      if (!size) size = len;
+      else if (size !== len) return false;
+    }
+  }
+  return true;
+}
+
+/** Dask's main loop: pick a target, build its critical path backwards, walk it. */
+function walk(p: Prepared): Int32Array {
+  const { n, keys, removed, requiresData, depOff, depIdx, dentOff, dentIdx, totalDeps, isRoot, isLeaf } = p;
+  const { rootsCount, maxDependents, bwd } = p;
+  const prio = new Int32Array(n).fill(-1);
+  const nDeps = (i: number): number => depOff[i + 1] - depOff[i];
+  const nDents = (i: number): number => dentOff[i + 1] - dentOff[i];
+  const numNeeded = new Int32Array(n);
+  for (let i = 0; i < n; i++) numNeeded[i] = nDeps(i);
 
   // -- Sort key: (total dependencies, #dependencies, #connected roots, -max dependents, key).
   const cmp = (a: number, b: number): number =>
@@ -497,12 +577,14 @@ export function orderIndexed(g: IndexedGraph, options: OrderOptions = {}): Int32
   // reachable_hull: flags plus a lazily compacted list, so it can be intersected cheaply.
   const reachFlag = new Uint8Array(n);
   let reachCount = 0;
-  let reachList: number[] = [];
+  // Each task enters the hull at most once (its dependencies are all done when it leaves).
+  const reachList = new Int32Array(n);
+  let reachLen = 0;
   const reachAdd = (x: number): void => {
     if (!reachFlag[x]) {
       reachFlag[x] = 1;
       reachCount++;
-      reachList.push(x);
+      reachList[reachLen++] = x;
     }
   };
   const reachDiscard = (x: number): void => {
@@ -702,25 +784,7 @@ export function orderIndexed(g: IndexedGraph, options: OrderOptions = {}): Int32
     }
   };
 
-  // -- Strategy: a classic longest critical path unless the graph looks symmetric.
-  const useLongestPath = (): boolean => {
-    if (!bwd || nRoots === 0) return true;
-    let size = 0;
-    if (Math.abs(nRoots - nLeaves) / nRoots < 0.8) {
-      for (let r = 0; r < n; r++) {
-        if (!isRoot[r]) continue;
-        // A root that is also a leaf reaches no other leaf.
-        const len = isLeaf[r] ? 0 : setSize(bwd, bwd.setOf[r]);
-        if (!size) size = len;
-        else if (size !== len) return false;
-      }
-    }
-    return true;
-  };
-  const longestPath = useLongestPath();
-  const leafNodesSorted: number[] = [];
-  for (let x = 0; x < n; x++) if (isLeaf[x]) leafNodesSorted.push(x);
-  leafNodesSorted.sort(longestPath ? cmp : (a, b) => cmp(b, a));
+  const leafNodesSorted = sortedLeaves(p, cmp, useLongestPath(p));
 
   const getTarget = (): number => {
     const allLeafsAccessible = minLeafDegree === maxLeafDegree;
@@ -729,15 +793,14 @@ export function orderIndexed(g: IndexedGraph, options: OrderOptions = {}): Int32
         let best = -1;
         if (reachCount <= bucketSize[minLeafDegree]) {
           // Intersect by walking the hull, compacting its list on the way.
-          const kept: number[] = [];
-          for (const x of reachList) {
-            if (!reachFlag[x] || reachFlag[x] === 2) continue;
-            reachFlag[x] = 2;
-            kept.push(x);
+          let kept = 0;
+          for (let q = 0; q < reachLen; q++) {
+            const x = reachList[q];
+            if (!reachFlag[x]) continue;
+            reachList[kept++] = x;
             if (leafDegree[x] === minLeafDegree && isLeaf[x] && (best < 0 || cmp(x, best) < 0)) best = x;
           }
-          for (const x of kept) reachFlag[x] = 1;
-          reachList = kept;
+          reachLen = kept;
         } else {
           for (let x = bucketHead[minLeafDegree]; x >= 0; x = nextInBucket[x]) {
             if (reachFlag[x] && (best < 0 || cmp(x, best) < 0)) best = x;
@@ -761,28 +824,29 @@ export function orderIndexed(g: IndexedGraph, options: OrderOptions = {}): Int32
 
   // -- Main loop: pick a target, build its critical path backwards, walk it.
   const path: number[] = [];
-  const scratchA: number[] = [];
-  const scratchB: number[] = [];
+  let maxDeps = 0;
+  for (let x = 0; x < n; x++) if (nDeps(x) > maxDeps) maxDeps = nDeps(x);
+  let pending = new Int32Array(maxDeps);
+  let nPending = 0;
+  let spare = new Int32Array(maxDeps);
+  const deps = new Int32Array(maxDeps);
   let guard = 0;
   while (resultCount < expected) {
     if (++guard > 4 * n + 16) throw new Error("order(): no progress (internal error)");
     const target = getTarget();
     path.push(target);
-    let from = depOff[target];
-    let to = depOff[target + 1];
-    let nextDeps: ArrayLike<number> = depIdx;
-    while (to > from) {
-      const item = maxBy(nextDeps, from, to);
+    let item = depOff[target] < depOff[target + 1] ? maxBy(depIdx, depOff[target], depOff[target + 1]) : -1;
+    while (item >= 0) {
       path.push(item);
-      // Two scratch arrays alternate: `nextDeps` is read while the other is filled.
-      const pending = nextDeps === scratchA ? scratchB : scratchA;
-      pending.length = 0;
-      for (let e = depOff[item]; e < depOff[item + 1]; e++) if (!inResult(depIdx[e])) pending.push(depIdx[e]);
-      if (pending.length > 1) pending.sort(cmp);
-      for (const d of pending) path.push(d);
-      nextDeps = pending;
-      from = 0;
-      to = pending.length;
+      // `pending` holds the unfinished dependencies of `item`; the next item is their maximum.
+      const swap = spare;
+      spare = pending;
+      pending = swap;
+      nPending = 0;
+      for (let e = depOff[item]; e < depOff[item + 1]; e++) if (!inResult(depIdx[e])) pending[nPending++] = depIdx[e];
+      sortPrefix(pending, nPending, cmp);
+      for (let q = 0; q < nPending; q++) path.push(pending[q]);
+      item = nPending > 0 ? pending[nPending - 1] : -1;
     }
 
     let walkedBack = false;
@@ -791,18 +855,22 @@ export function orderIndexed(g: IndexedGraph, options: OrderOptions = {}): Int32
       if (inResult(item)) continue;
       if (numNeeded[item]) {
         path.push(item);
-        const deps = scratchA;
-        deps.length = 0;
-        for (let e = depOff[item]; e < depOff[item + 1]; e++) if (!inResult(depIdx[e])) deps.push(depIdx[e]);
-        if (deps.length > 1) deps.sort(cmp);
+        let nd = 0;
+        for (let e = depOff[item]; e < depOff[item + 1]; e++) if (!inResult(depIdx[e])) deps[nd++] = depIdx[e];
+        sortPrefix(deps, nd, cmp);
+        if (knownPaths.size === 0) {
+          if (nd > 1) walkedBack = true;
+          for (let q = 0; q < nd; q++) path.push(deps[q]);
+          continue;
+        }
         let unknown = 0;
-        for (const d of deps) if (!knownPaths.has(d)) unknown++;
+        for (let q = 0; q < nd; q++) if (!knownPaths.has(deps[q])) unknown++;
         if (unknown > 1) walkedBack = true;
-        for (const d of deps) if (!knownPaths.has(d)) path.push(d);
-        for (const d of deps) {
-          const known = knownPaths.get(d);
+        for (let q = 0; q < nd; q++) if (!knownPaths.has(deps[q])) path.push(deps[q]);
+        for (let q = 0; q < nd; q++) {
+          const known = knownPaths.get(deps[q]);
           if (!known) continue;
-          knownPaths.delete(d);
+          knownPaths.delete(deps[q]);
           for (const p of known) for (let e = p.length - 1; e >= 0; e--) path.push(p[e]);
         }
         continue;
@@ -816,3 +884,20 @@ export function orderIndexed(g: IndexedGraph, options: OrderOptions = {}): Int32
 }
 
 const EMPTY = new Int32Array(0);
+
+/** Sorts `buf[0 .. len)` in place: insertion sort for the short lists of dependencies met here. */
+function sortPrefix(buf: Int32Array, len: number, cmp: (a: number, b: number) => number): void {
+  if (len > 24) {
+    buf.subarray(0, len).sort(cmp);
+    return;
+  }
+  for (let i = 1; i < len; i++) {
+    const x = buf[i];
+    let j = i - 1;
+    while (j >= 0 && cmp(buf[j], x) > 0) {
+      buf[j + 1] = buf[j];
+      j--;
+    }
+    buf[j + 1] = x;
+  }
+}

@@ -11,7 +11,7 @@ import { DTYPE_INFO, type DType } from "../dtype/dtypes.js";
 import { canCastSafely, ELEMENTWISE_OPS, type ElementwiseOp, isElementwiseOp } from "../dtype/promote.js";
 import { BroadcastError, DTypeError, fmt, InvalidArgumentError } from "../errors.js";
 import { cStrides, NDArray } from "../ndarray/ndarray.js";
-import type { ConstExpr, ElementwiseParams, Expr, OpExpr } from "./expr.js";
+import type { ElementwiseParams, Expr } from "./expr.js";
 import { defineKernel } from "./registry.js";
 
 export type { ConstExpr, ElementwiseParams, Expr, InputExpr, OpExpr } from "./expr.js";
@@ -240,60 +240,46 @@ type Mode = "s" | "f" | "g" | "u";
 class Codegen {
   readonly hoisted: string[] = [];
   readonly body: string[] = [];
-  private readonly memo = new Map<string, Val>();
+  private readonly casts = new Map<string, Val>();
   private n = 0;
 
   constructor(
     private readonly inDTypes: readonly DType[],
     private readonly modes: readonly Mode[],
-    private readonly constSlots: ReadonlyMap<ConstExpr, number>,
   ) {}
 
-  private emit(code: string, dt: DType, inv: boolean, key?: string): Val {
+  private emit(code: string, dt: DType, inv: boolean): Val {
     const v = `t${this.n++}`;
     (inv ? this.hoisted : this.body).push(`const ${v} = ${code};`);
-    const val = { v, dt, inv };
-    if (key !== undefined) this.memo.set(key, val);
-    return val;
+    return { v, dt, inv };
   }
 
   /** A variable holding `a` cast to `to` (emits a temporary when the cast is not a no-op). */
   cast(a: Val, to: DType): Val {
     const code = castSource(a.v, a.dt, to);
     if (code === a.v) return { v: a.v, dt: to, inv: a.inv };
-    const key = `cast:${a.v}:${to}`;
-    return this.memo.get(key) ?? this.emit(code, to, a.inv, key);
+    const key = `${a.v}:${to}`;
+    let val = this.casts.get(key);
+    if (!val) this.casts.set(key, (val = this.emit(code, to, a.inv)));
+    return val;
   }
 
-  gen(node: Expr): { val: Val; key: string } {
-    if ("in" in node) {
-      const k = node.in;
-      const key = `i${k}`;
-      const seen = this.memo.get(key);
-      if (seen) return { val: seen, key };
-      const mode = this.modes[k];
-      const val = { v: `x${k}`, dt: this.inDTypes[k], inv: mode === "s" };
-      this.memo.set(key, val);
-      return { val, key };
+  /** Emits every node in order (arguments come first); returns the value of node `root`. */
+  genAll(nodes: readonly Node[], root: number): Val {
+    const vals: Val[] = [];
+    for (const node of nodes) {
+      if (node.kind === "in") {
+        vals.push({ v: `x${node.k}`, dt: this.inDTypes[node.k], inv: this.modes[node.k] === "s" });
+      } else if (node.kind === "const") {
+        this.hoisted.push(`const k${node.slot} = C[${node.slot}];`);
+        vals.push({ v: `k${node.slot}`, dt: node.dtype, inv: true });
+      } else {
+        const args = node.args.map((a) => vals[a]);
+        const inv = args.every((a) => a.inv);
+        vals.push(this.emit(this.opSource(node, args, inv), node.dtype, inv));
+      }
     }
-    if ("const" in node) {
-      const slot = this.constSlots.get(node)!;
-      const key = `k${slot}`;
-      const seen = this.memo.get(key);
-      if (seen) return { val: seen, key };
-      const val: Val = { v: `k${slot}`, dt: node.dtype, inv: true };
-      this.hoisted.push(`const k${slot} = C[${slot}];`);
-      this.memo.set(key, val);
-      return { val, key };
-    }
-    const args = node.args.map((a) => this.gen(a));
-    const key = `${node.op}:${node.dtype}(${args.map((a) => a.key).join(",")})`;
-    const seen = this.memo.get(key);
-    if (seen) return { val: seen, key };
-    const vals = args.map((a) => a.val);
-    const inv = vals.every((a) => a.inv);
-    const code = this.opSource(node, vals, inv);
-    return { val: this.emit(code, node.dtype, inv, key), key };
+    return vals[root];
   }
 
   /** A temporary for a sub-step of one op (clip). */
@@ -301,7 +287,7 @@ class Codegen {
     return this.emit(code, dt, inv);
   }
 
-  private opSource(node: OpExpr, args: readonly Val[], inv: boolean): string {
+  private opSource(node: OpNode, args: readonly Val[], inv: boolean): string {
     const { op, dtype: dt } = node;
     const kind = DTYPE_INFO[dt].kind;
     const f32 = dt === "float32";
@@ -435,31 +421,64 @@ class Codegen {
 // ---------------------------------------------------------------------------------------------
 // Preparation (per expression object) and compilation (per structure + layout), both cached.
 
+/** One distinct node of a prepared expression; `args` index earlier nodes. */
+type Node =
+  | { readonly kind: "in"; readonly k: number }
+  | { readonly kind: "const"; readonly slot: number; readonly dtype: DType }
+  | OpNode;
+
+interface OpNode {
+  readonly kind: "op";
+  readonly op: ElementwiseOp;
+  readonly dtype: DType;
+  readonly args: readonly number[];
+}
+
 interface Prepared {
-  readonly expr: Expr;
+  /** Distinct nodes in dependency order (hash-consed: equal subtrees appear once). */
+  readonly nodes: readonly Node[];
+  /** Index of the root node. */
+  readonly root: number;
   /** Canonical structure: ops, dtypes, input indices, const slots (values excluded). */
   readonly key: string;
-  /** Const values, cast to their dtypes, by slot. */
+  /** Const values, cast to their dtypes, by slot (equal values share a slot). */
   readonly consts: Float64Array;
-  /** Slot of each const node (equal value and dtype share a slot, so fused copies share code). */
-  readonly slots: Map<ConstExpr, number>;
   /** Which inputs the expression reads. */
   readonly used: Set<number>;
 }
 
 const PREPARED = new WeakMap<Expr, Prepared>();
 
+/**
+ * Validates an expression and flattens it into distinct nodes. Linear in the number of distinct
+ * sub-expressions, even when fusion hands over a DAG that shares sub-objects.
+ */
 function prepare(expr: Expr): Prepared {
   const cached = PREPARED.get(expr);
   if (cached) return cached;
-  const slots = new Map<ConstExpr, number>();
+  const nodes: Node[] = [];
+  const defs: string[] = [];
+  const byDef = new Map<string, number>();
+  const byObject = new Map<Expr, number>();
   const values: number[] = [];
-  const bySlotKey = new Map<string, number>();
+  const bySlot = new Map<string, number>();
   const used = new Set<number>();
-  const walk = (node: Expr): string => {
+  const intern = (def: string, node: Node): number => {
+    let id = byDef.get(def);
+    if (id === undefined) {
+      byDef.set(def, (id = nodes.length));
+      nodes.push(node);
+      defs.push(def);
+    }
+    return id;
+  };
+  const walk = (node: Expr): number => {
     if (node === null || typeof node !== "object") {
       throw new InvalidArgumentError(`Malformed elementwise expression node. Got ${fmt(node)}.`);
     }
+    const seen = byObject.get(node);
+    if (seen !== undefined) return seen;
+    let id: number;
     if ("in" in node) {
       if (!Number.isInteger(node.in) || node.in < 0) {
         throw new InvalidArgumentError(
@@ -467,34 +486,43 @@ function prepare(expr: Expr): Prepared {
         );
       }
       used.add(node.in);
-      return `i${node.in}`;
-    }
-    if ("const" in node) {
+      id = intern(`i${node.in}`, { kind: "in", k: node.in });
+    } else if ("const" in node) {
       if (!DTYPE_INFO[node.dtype]) throw new DTypeError(`Unknown const dtype. Got ${fmt(node)}.`);
       const value = castScalar(Number(node.const), node.dtype);
-      const id = `${Object.is(value, -0) ? "-0" : String(value)}:${node.dtype}`;
-      let slot = bySlotKey.get(id);
+      const valueKey = `${Object.is(value, -0) ? "-0" : String(value)}:${node.dtype}`;
+      let slot = bySlot.get(valueKey);
       if (slot === undefined) {
-        bySlotKey.set(id, (slot = values.length));
+        bySlot.set(valueKey, (slot = values.length));
         values.push(value);
       }
-      slots.set(node, slot);
-      return `k${slot}:${node.dtype}`;
+      id = intern(`k${slot}:${node.dtype}`, { kind: "const", slot, dtype: node.dtype });
+    } else {
+      if (!isElementwiseOp(node.op)) {
+        throw new InvalidArgumentError(`Unknown elementwise operation. Got op=${fmt(node.op)}.`);
+      }
+      const arity = ELEMENTWISE_OPS[node.op].arity;
+      if (!Array.isArray(node.args) || node.args.length !== arity) {
+        throw new InvalidArgumentError(
+          `${node.op} takes ${arity} operands. Got ${Array.isArray(node.args) ? node.args.length : fmt(node.args)}.`,
+        );
+      }
+      if (!DTYPE_INFO[node.dtype]) {
+        throw new DTypeError(`Unknown dtype in expression. Got dtype=${fmt(node.dtype)}.`);
+      }
+      const args = node.args.map(walk);
+      id = intern(`${node.op}:${node.dtype}(${args.join(",")})`, {
+        kind: "op",
+        op: node.op,
+        dtype: node.dtype,
+        args,
+      });
     }
-    if (!isElementwiseOp(node.op))
-      throw new InvalidArgumentError(`Unknown elementwise operation. Got op=${fmt(node.op)}.`);
-    const arity = ELEMENTWISE_OPS[node.op].arity;
-    if (!Array.isArray(node.args) || node.args.length !== arity) {
-      throw new InvalidArgumentError(
-        `${node.op} takes ${arity} operands. Got ${Array.isArray(node.args) ? node.args.length : fmt(node.args)}.`,
-      );
-    }
-    if (!DTYPE_INFO[node.dtype])
-      throw new DTypeError(`Unknown dtype in expression. Got dtype=${fmt(node.dtype)}.`);
-    return `${node.op}:${node.dtype}(${node.args.map(walk).join(",")})`;
+    byObject.set(node, id);
+    return id;
   };
-  const key = walk(expr);
-  const prepared = { expr, key, consts: Float64Array.from(values), slots, used };
+  const root = walk(expr);
+  const prepared = { nodes, root, key: defs.join(";"), consts: Float64Array.from(values), used };
   PREPARED.set(expr, prepared);
   return prepared;
 }
@@ -512,7 +540,7 @@ function compile(
   modes: readonly Mode[],
 ): CompiledFn {
   const flat = !modes.includes("g");
-  const cacheKey = `${prepared.key}|${outDType}|${inDTypes.join(",")}|${modes.join("")}`;
+  const cacheKey = `${prepared.key}|${prepared.root}|${outDType}|${inDTypes.join(",")}|${modes.join("")}`;
   const hit = COMPILED.get(cacheKey);
   if (hit) {
     // Refresh LRU position.
@@ -520,7 +548,7 @@ function compile(
     COMPILED.set(cacheKey, hit);
     return hit;
   }
-  const g = new Codegen(inDTypes, modes, prepared.slots);
+  const g = new Codegen(inDTypes, modes);
   // Scalar inputs are loaded once, before the loop.
   for (let k = 0; k < modes.length; k++) if (modes[k] === "s") g.hoisted.push(`const x${k} = d${k}[o${k}];`);
   const loads: string[] = [];
@@ -528,7 +556,7 @@ function compile(
     if (modes[k] === "f") loads.push(`const x${k} = d${k}[o${k} + ${flat ? "i" : "o + i"}];`);
     else if (modes[k] === "g") loads.push(`const x${k} = d${k}[q${k}];`);
   }
-  const root = g.gen(prepared.expr).val;
+  const root = g.genAll(prepared.nodes, prepared.root);
   const result = castSource(root.v, root.dt, outDType);
   const params = modes.map((m, k) => (m === "g" ? `d${k}, o${k}, st${k}` : `d${k}, o${k}`)).join(", ");
   const helperNames = Object.keys(HELPERS).join(", ");

@@ -256,8 +256,12 @@ function chanMerge(st: Float64Array, q: number, nb: number, mb: number, m2b: num
   st[q + 3] = ma - (s - bb) + (u - bb);
 }
 
-/** Merges candidate `(v, i)` into the argmin state `[value, index]` at `st[q]`: first NaN wins, then smallest, then lowest index. */
-function argMerge(st: Float64Array, q: number, v: number, i: number): void {
+/**
+ * Merges candidate `(v, i)` into the arg state `[value, index]` at `st[q]`: a NaN beats any number,
+ * then the smallest `sign * value` (argmax: sign = -1), then the lowest index. Ties broken by index
+ * make the result independent of the order partials arrive in.
+ */
+function argMerge(st: Float64Array, q: number, v: number, i: number, sign: number): void {
   const si = st[q + 1];
   if (si < 0) {
     st[q] = v;
@@ -269,7 +273,7 @@ function argMerge(st: Float64Array, q: number, v: number, i: number): void {
     if (v !== v && i < si) st[q + 1] = i;
     return;
   }
-  if (v !== v || v < sv || (v === sv && i < si)) {
+  if (v !== v || sign * v < sign * sv || (v === sv && i < si)) {
     st[q] = v;
     st[q + 1] = i;
   }
@@ -569,7 +573,7 @@ function extremeReducer(isMax: boolean, skipNaN: boolean, name: string): Reducer
   };
 }
 
-/** argmin/argmax (argmax = argmin of `-x`). State `[sign * value, global index]`, index -1 when empty. */
+/** argmin/argmax (the run loop finds argmax as argmin of `-x`). State `[value, global index]`, index -1 when empty. */
 function argReducer(sign: 1 | -1, skipNaN: boolean, name: string): Reducer {
   return {
     fields: 2,
@@ -604,17 +608,17 @@ function argReducer(sign: 1 | -1, skipNaN: boolean, name: string): Reducer {
           }
         }
       }
-      argMerge(st, q, bv, idx + bk * step);
+      argMerge(st, q, sign * bv, idx + bk * step, sign);
     },
     row(a, p, m, st, q, idx) {
       for (let j = 0, k = q; j < m; j++, k += 2) {
-        const v = sign * a[p + j];
+        const v = a[p + j];
         if (skipNaN && v !== v) continue;
-        argMerge(st, k, v, idx);
+        argMerge(st, k, v, idx, sign);
       }
     },
     merge(st, src) {
-      for (let k = 0; k < st.length; k += 2) if (src[k + 1] >= 0) argMerge(st, k, src[k], src[k + 1]);
+      for (let k = 0; k < st.length; k += 2) if (src[k + 1] >= 0) argMerge(st, k, src[k], src[k + 1], sign);
     },
     finish(st, out) {
       for (let i = 0, k = 0; k < st.length; i++, k += 2) {
@@ -749,14 +753,21 @@ function feedRow(
   }
 }
 
-/** Start offsets (by `strides`) of every index of the sub-grid `axes` of `shape`, in C order. */
-function gridOffsets(shape: readonly number[], strides: readonly number[], axes: readonly number[]): Float64Array {
-  let n = 1;
-  for (const ax of axes) n *= shape[ax];
-  const out = new Float64Array(n);
-  if (n === 0) return out;
+/**
+ * Start offsets (by `strides`) of every index of the sub-grid `axes` of `shape`, in C order, into
+ * `out` (an Int32Array for memory offsets, so positions stay small integers in the hot loops; a
+ * Float64Array for global indices, which may pass 2^31).
+ */
+function gridOffsets<T extends Int32Array | Float64Array>(
+  out: T,
+  shape: readonly number[],
+  strides: readonly number[],
+  axes: readonly number[],
+): T {
+  if (out.length === 0) return out;
+  out[0] = 0;
   let len = 1;
-  // Expand from the last axis outwards: out[i*size + j] = i*stride + out[j].
+  // Expand from the last axis outwards: out[i*len + j] = i*stride + out[j].
   for (let t = axes.length - 1; t >= 0; t--) {
     const size = shape[axes[t]];
     const stride = strides[axes[t]];
@@ -767,6 +778,12 @@ function gridOffsets(shape: readonly number[], strides: readonly number[], axes:
     len *= size;
   }
   return out;
+}
+
+function gridSize(shape: readonly number[], axes: readonly number[]): number {
+  let n = 1;
+  for (const ax of axes) n *= shape[ax];
+  return n;
 }
 
 /**
@@ -825,10 +842,12 @@ function foldBlock(
 
   if (R[last]) {
     // Runs: the innermost axis is reduced; each output folds runs along it.
-    const kOff = gridOffsets(S, T, keptOuter);
-    const kIdx = gridOffsets(S, G, keptOuter);
-    const rOff = gridOffsets(S, T, reducedOuter);
-    const rIdx = gridOffsets(S, G, reducedOuter);
+    const nko = gridSize(S, keptOuter);
+    const nro = gridSize(S, reducedOuter);
+    const kOff = gridOffsets(new Int32Array(nko), S, T, keptOuter);
+    const kIdx = gridOffsets(new Float64Array(nko), S, G, keptOuter);
+    const rOff = gridOffsets(new Int32Array(nro), S, T, reducedOuter);
+    const rIdx = gridOffsets(new Float64Array(nro), S, G, reducedOuter);
     const n = S[last];
     const s = T[last];
     const g = G[last];
@@ -839,9 +858,10 @@ function foldBlock(
     }
   } else {
     // Rows: the innermost axis is kept; each reduced index adds a row into m consecutive states.
-    const kOff = gridOffsets(S, T, keptOuter);
-    const rOff = gridOffsets(S, T, reducedOuter);
-    const rIdx = gridOffsets(S, G, reducedOuter);
+    const nro = gridSize(S, reducedOuter);
+    const kOff = gridOffsets(new Int32Array(gridSize(S, keptOuter)), S, T, keptOuter);
+    const rOff = gridOffsets(new Int32Array(nro), S, T, reducedOuter);
+    const rIdx = gridOffsets(new Float64Array(nro), S, G, reducedOuter);
     const m = S[last];
     const s = T[last];
     for (let pass = 0; pass < r.rowPasses; pass++) {

@@ -221,6 +221,8 @@ export function runGraphWithStats(
       if (signal?.aborted) return abortError(signal);
       return new TaskError(tasks[i].key, tasks[i].op, err);
     };
+    const noArray = (i: number): TaskError =>
+      new TaskError(tasks[i].key, tasks[i].op, new TypeError("the kernel returned no NDArray"));
     const finish = (): void => {
       cleanup();
       const out = new Map<Key, NDArray>();
@@ -255,8 +257,10 @@ export function runGraphWithStats(
     const onAsyncDone = (i: number, value: NDArray): void => {
       running--;
       if (settled) return;
-      if (value == null)
-        return fail(new TaskError(tasks[i].key, tasks[i].op, new Error("kernel returned no array")));
+      if (value == null) {
+        fail(noArray(i));
+        return;
+      }
       complete(i, value);
       const now = performance.now();
       if (onProgress && now - lastProgress >= PROGRESS_INTERVAL_MS) {
@@ -298,8 +302,10 @@ export function runGraphWithStats(
             },
           );
         } else {
-          if (value == null)
-            return fail(new TaskError(tasks[i].key, tasks[i].op, new Error("kernel returned no array")));
+          if (value == null) {
+            fail(noArray(i));
+            return;
+          }
           complete(i, value);
         }
         if (++sinceCheck >= CHECK_EVERY) {

@@ -19,7 +19,7 @@ function runEager(c: GoldenCase): NDArray {
   if (op === "clip") return eager.clip(a, c.kwargs.min ?? null, c.kwargs.max ?? null);
   if (op === "astype") return eager.astype(a, c.kwargs.dtype);
   if (op === "where") return eager.where(a, b, d);
-  return eager.applyElementwise(op, c.inputs);
+  return eager.elementwiseOp(op, c.inputs);
 }
 
 /** Lazy: array inputs chunked with chunking #k of their own shape. */

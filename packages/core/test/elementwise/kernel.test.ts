@@ -333,6 +333,14 @@ describe("compilation", () => {
     same(values(r), [1, 7, 21]);
   });
 
+  it("handles a deeply shared DAG (as fusion can produce) in linear time", () => {
+    // y = y + y, 60 times over the same sub-object: 2^60 tree nodes, 61 distinct ones.
+    let y: Expr = { in: 0 };
+    for (let i = 0; i < 60; i++) y = { op: "add", args: [y, y], dtype: "float64" };
+    const r = evaluateExpr({ expr: y, dtype: "float64", shape: [2] }, [f64([1, -0.5])]);
+    same(values(r), [2 ** 60, -(2 ** 59)]);
+  });
+
   it("hoists loop-invariant subtrees of 0-d inputs", () => {
     const expr: Expr = {
       op: "add",

@@ -132,6 +132,19 @@ describe("lazy graph building", () => {
     expect(L.astype(x, "float64")).toBe(x);
   });
 
+  it("a chain of lazy ops fuses into one elementwise.expr task per block", async () => {
+    const { optimize } = await import("../../src/graph/optimize.js");
+    const x = fromArray(iota([8]), { chunks: 2 });
+    const y = L.sqrt(L.abs(L.subtract(L.multiply(x, 1.5), 2)));
+    const fused = optimize(y.graph(), y.keys());
+    const tasks = [...fused.values()].filter((t) => t.op === "elementwise.expr");
+    expect(tasks).toHaveLength(4);
+    for (const t of tasks) expect(t.deps).toHaveLength(1);
+    expect(tasks.every((t) => t.deps[0].startsWith(x.name))).toBe(true);
+    const expected = E.sqrt(E.abs(E.subtract(E.multiply(iota([8]), 1.5), 2)));
+    assertClose(await evaluate(y), expected, { rtol: 0, atol: 0 });
+  });
+
   it("throws at build time: dtypes, overflowing scalars, broadcasting, negative int exponents", () => {
     const b = fromArray(arr([1, 0], "bool"), { chunks: 1 });
     const u = fromArray(arr([1, 2], "uint8"), { chunks: 1 });
@@ -225,7 +238,7 @@ function attempt<T>(fn: () => T): { value?: T; error?: unknown } {
 describe("chunk invariance (property)", () => {
   test.prop([arbCase], { numRuns: 150 })("lazy over any chunking equals eager", async (c) => {
     const yOperand = c.yKind === "scalar" ? c.scalar : c.y;
-    const eager = attempt(() => E.applyElementwise(c.op, [c.x, yOperand]));
+    const eager = attempt(() => E.elementwiseOp(c.op, [c.x, yOperand]));
     const x = fromArray(c.x, { chunks: c.xChunks });
     const yLazy =
       c.yKind === "chunked" ? fromArray(c.y, { chunks: chunksFromSeed(c.y.shape, c.yChunkSeed) }) : yOperand;

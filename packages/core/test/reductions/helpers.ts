@@ -1,6 +1,7 @@
-import { chunkOffsets } from "../../src/chunks/normalize.js";
 import { blockIndices, type ChunkedArray } from "../../src/array/chunked-array.js";
+import { compute } from "../../src/array/compute.js";
 import { blockRegion } from "../../src/array/creation.js";
+import { chunkOffsets } from "../../src/chunks/normalize.js";
 import * as lazy from "../../src/array/reductions.js";
 import type { Key, Task } from "../../src/graph/task.js";
 import "../../src/kernels/all.js";
@@ -39,6 +40,12 @@ export async function evaluate(x: ChunkedArray): Promise<NDArray> {
     }
     copyInto(region, block);
   }
+  return out;
+}
+
+/** Computes one array with the real scheduler and optimiser (cull + fusion). */
+export async function computeOne(x: ChunkedArray): Promise<NDArray> {
+  const [out] = await compute([x]);
   return out;
 }
 

@@ -38,7 +38,12 @@ interface EmscriptenFS {
   unlink(path: string): void;
   rmdir(path: string): void;
   createLazyFile(parent: string, name: string, url: string, canRead: boolean, canWrite: boolean): unknown;
-  filesystems: { WORKERFS: { createNode(parent: unknown, name: string, mode: number, dev: number, contents: Blob): unknown; FILE_MODE: number } };
+  filesystems: {
+    WORKERFS: {
+      createNode(parent: unknown, name: string, mode: number, dev: number, contents: Blob): unknown;
+      FILE_MODE: number;
+    };
+  };
 }
 
 function bufferReader(bytes: Uint8Array, name: string): ByteReader {
@@ -46,7 +51,11 @@ function bufferReader(bytes: Uint8Array, name: string): ByteReader {
     size: bytes.byteLength,
     read(into, position) {
       if (position + into.byteLength > bytes.byteLength) {
-        throw new IoError("corrupt", `HDF5 data ${JSON.stringify(name)} is truncated at offset ${position}.`, name);
+        throw new IoError(
+          "corrupt",
+          `HDF5 data ${JSON.stringify(name)} is truncated at offset ${position}.`,
+          name,
+        );
       }
       into.set(bytes.subarray(position, position + into.byteLength));
     },
@@ -55,7 +64,8 @@ function bufferReader(bytes: Uint8Array, name: string): ByteReader {
 }
 
 function blobReader(blob: Blob, name: string): ByteReader | undefined {
-  const FRS = (globalThis as { FileReaderSync?: new () => { readAsArrayBuffer(b: Blob): ArrayBuffer } }).FileReaderSync;
+  const FRS = (globalThis as { FileReaderSync?: new () => { readAsArrayBuffer(b: Blob): ArrayBuffer } })
+    .FileReaderSync;
   if (!FRS) return undefined; // main thread or Node: no synchronous Blob reads, use h5wasm only
   const reader = new FRS();
   return {
@@ -63,7 +73,11 @@ function blobReader(blob: Blob, name: string): ByteReader | undefined {
     read(into, position) {
       const got = new Uint8Array(reader.readAsArrayBuffer(blob.slice(position, position + into.byteLength)));
       if (got.byteLength !== into.byteLength) {
-        throw new IoError("corrupt", `HDF5 file ${JSON.stringify(name)} is truncated at offset ${position}.`, name);
+        throw new IoError(
+          "corrupt",
+          `HDF5 file ${JSON.stringify(name)} is truncated at offset ${position}.`,
+          name,
+        );
       }
       into.set(got);
     },
@@ -83,7 +97,8 @@ function blobReader(blob: Blob, name: string): ByteReader | undefined {
  * ```
  */
 export async function openHdf5(input: Hdf5Input, options: Hdf5OpenOptions = {}): Promise<Hdf5File> {
-  if ((options.mode ?? "r") !== "r") throw new IoError("closed", "The browser build of @chunked/io/hdf5 opens files read-only.");
+  if ((options.mode ?? "r") !== "r")
+    throw new IoError("closed", "The browser build of @chunked/io/hdf5 opens files read-only.");
   const Module = await h5ready(h5wasm);
   const FS = Module.FS as unknown as EmscriptenFS;
   const dir = `/chunked-${++counter}`;
@@ -148,7 +163,11 @@ export async function openHdf5(input: Hdf5Input, options: Hdf5OpenOptions = {}):
  * const first = x.read([[0, 100, 1]]);
  * ```
  */
-export async function openHdf5Dataset(input: Hdf5Input, dataset: string, options: Hdf5OpenOptions = {}): Promise<Hdf5Dataset> {
+export async function openHdf5Dataset(
+  input: Hdf5Input,
+  dataset: string,
+  options: Hdf5OpenOptions = {},
+): Promise<Hdf5Dataset> {
   const file = await openHdf5(input, options);
   try {
     return file.get(dataset);
@@ -161,7 +180,10 @@ export async function openHdf5Dataset(input: Hdf5Input, dataset: string, options
 registerSourceOpener("hdf5", async (d: Hdf5SourceDescriptor) => {
   const input = d.file ?? d.url;
   if (!input) {
-    throw new IoError("not-found", `HDF5 path ${JSON.stringify(d.path)} is on a Node filesystem; use @chunked/io/hdf5 in Node.`);
+    throw new IoError(
+      "not-found",
+      `HDF5 path ${JSON.stringify(d.path)} is on a Node filesystem; use @chunked/io/hdf5 in Node.`,
+    );
   }
   return openHdf5Dataset(input, d.dataset, { int64: d.int64 });
 });

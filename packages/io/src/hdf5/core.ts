@@ -173,7 +173,8 @@ export class Hdf5File {
   }
 
   #checkOpen(): void {
-    if (this.#closed) throw new IoError("closed", `HDF5 file ${JSON.stringify(this.name)} is closed.`, this.name);
+    if (this.#closed)
+      throw new IoError("closed", `HDF5 file ${JSON.stringify(this.name)} is closed.`, this.name);
   }
 
   /** Closes the file (and its direct-read handle). Datasets of a closed file cannot be read. */
@@ -229,14 +230,25 @@ export class Hdf5Dataset<D extends DType = DType> implements ArraySource<D>, Arr
     try {
       meta = M.get_dataset_metadata(file.fileId, name) as typeof meta;
     } catch (err) {
-      throw new IoError("corrupt", `Cannot read the metadata of ${where(file.name, name)}: ${causeText(err)}.`, file.name, name, {
-        cause: err,
-      });
+      throw new IoError(
+        "corrupt",
+        `Cannot read the metadata of ${where(file.name, name)}: ${causeText(err)}.`,
+        file.name,
+        name,
+        {
+          cause: err,
+        },
+      );
     }
     const boolAttr = meta.type === 0 && meta.size === 1 && this.#attr(BOOL_ATTR) === "bool";
     const map = mapH5Type(meta, file.init.options.int64 ?? "error", boolAttr);
     if (typeof map === "string") {
-      throw new IoError("dtype", `Unsupported dtype in ${where(file.name, name)}. Got ${map}.`, file.name, name);
+      throw new IoError(
+        "dtype",
+        `Unsupported dtype in ${where(file.name, name)}. Got ${map}.`,
+        file.name,
+        name,
+      );
     }
     this.#map = map;
     this.dtype = map.dtype as D;
@@ -286,7 +298,8 @@ export class Hdf5Dataset<D extends DType = DType> implements ArraySource<D>, Arr
   #direct(): DirectLayout | null {
     if (this.#layout !== undefined) return this.#layout;
     const init = this.file.init;
-    const bytes = this.file.mode === "r" && init.options.directReads !== false ? this.file.byteReader() : null;
+    const bytes =
+      this.file.mode === "r" && init.options.directReads !== false ? this.file.byteReader() : null;
     this.#layout =
       bytes && this.#map.plain && !this.#map.convert && this.filters.length === 0
         ? discoverLayout({
@@ -304,7 +317,10 @@ export class Hdf5Dataset<D extends DType = DType> implements ArraySource<D>, Arr
   }
 
   #elementBytes(index: readonly number[]): Uint8Array {
-    const one = NDArray.zeros(this.dtype, index.map(() => 1));
+    const one = NDArray.zeros(
+      this.dtype,
+      index.map(() => 1),
+    );
     this.#readHdf5Into(
       one,
       [...index],
@@ -327,7 +343,9 @@ export class Hdf5Dataset<D extends DType = DType> implements ArraySource<D>, Arr
     const bytes = layout ? this.file.byteReader() : null;
     try {
       if (layout && bytes) {
-        readDirect(layout, bytes, region, out, (dst, start, count, step) => this.#readHdf5Into(dst, start, count, step));
+        readDirect(layout, bytes, region, out, (dst, start, count, step) =>
+          this.#readHdf5Into(dst, start, count, step),
+        );
       } else {
         this.#readHdf5Into(
           out,
@@ -338,9 +356,15 @@ export class Hdf5Dataset<D extends DType = DType> implements ArraySource<D>, Arr
       }
     } catch (err) {
       if (err instanceof IoError) throw err;
-      throw new IoError("corrupt", `Cannot read ${where(this.file.name, this.name)}: ${causeText(err)}.`, this.file.name, this.name, {
-        cause: err,
-      });
+      throw new IoError(
+        "corrupt",
+        `Cannot read ${where(this.file.name, this.name)}: ${causeText(err)}.`,
+        this.file.name,
+        this.name,
+        {
+          cause: err,
+        },
+      );
     }
     return out;
   }
@@ -352,7 +376,12 @@ export class Hdf5Dataset<D extends DType = DType> implements ArraySource<D>, Arr
 
   #checkOpen(): void {
     if (this.file.closed) {
-      throw new IoError("closed", `Cannot use ${where(this.file.name, this.name)}: the file is closed.`, this.file.name, this.name);
+      throw new IoError(
+        "closed",
+        `Cannot use ${where(this.file.name, this.name)}: the file is closed.`,
+        this.file.name,
+        this.name,
+      );
     }
   }
 
@@ -371,25 +400,46 @@ export class Hdf5Dataset<D extends DType = DType> implements ArraySource<D>, Arr
       const n = shapeSize(c);
       const nbytes = n * s;
       const ptr = M._malloc(nbytes);
-      if (!ptr) throw new IoError("corrupt", `Out of wasm memory reading ${nbytes} bytes of ${where(this.file.name, this.name)}.`);
+      if (!ptr)
+        throw new IoError(
+          "corrupt",
+          `Out of wasm memory reading ${nbytes} bytes of ${where(this.file.name, this.name)}.`,
+        );
       try {
         if (rank === 0) M.get_dataset_data(this.file.fileId, this.name, null, null, null, BigInt(ptr));
         else {
-          M.get_dataset_data(this.file.fileId, this.name, c.map(BigInt), st.map(BigInt), step.map(BigInt), BigInt(ptr));
+          M.get_dataset_data(
+            this.file.fileId,
+            this.name,
+            c.map(BigInt),
+            st.map(BigInt),
+            step.map(BigInt),
+            BigInt(ptr),
+          );
         }
         const heap = M.HEAPU8; // read after H5Dread: the heap may have grown and moved
-        const sub = rank === 0 ? dst : new NDArray(this.dtype, dst.data, c, dst.strides, dst.offset + r0 * dst.strides[0]);
+        const sub =
+          rank === 0
+            ? dst
+            : new NDArray(this.dtype, dst.data, c, dst.strides, dst.offset + r0 * dst.strides[0]);
         if (this.#map.convert) {
           const raw = heap.slice(ptr, ptr + nbytes);
-          const ints = this.#map.convert === "int64" ? new BigInt64Array(raw.buffer) : new BigUint64Array(raw.buffer);
+          const ints =
+            this.#map.convert === "int64" ? new BigInt64Array(raw.buffer) : new BigUint64Array(raw.buffer);
           const f = new Float64Array(n);
           for (let i = 0; i < n; i++) f[i] = Number(ints[i]);
           copyInto(sub, new NDArray("float64", f, c) as NDArray);
         } else if (sub.isContiguous) {
-          new Uint8Array(sub.data.buffer, sub.data.byteOffset + sub.offset * s, nbytes).set(heap.subarray(ptr, ptr + nbytes));
+          new Uint8Array(sub.data.buffer, sub.data.byteOffset + sub.offset * s, nbytes).set(
+            heap.subarray(ptr, ptr + nbytes),
+          );
         } else {
           const Ctor = dtypes.DTYPE_INFO[this.dtype].ctor;
-          const tmp = new NDArray(this.dtype, new Ctor(heap.slice(ptr, ptr + nbytes).buffer) as NDArray<D>["data"], c);
+          const tmp = new NDArray(
+            this.dtype,
+            new Ctor(heap.slice(ptr, ptr + nbytes).buffer) as NDArray<D>["data"],
+            c,
+          );
           copyInto(sub, tmp);
         }
       } finally {
@@ -412,14 +462,24 @@ export class Hdf5Dataset<D extends DType = DType> implements ArraySource<D>, Arr
         this.name,
       );
     }
-    writeRegion(this.file.init.Module, this.file.fileId, this.name, this.file.name, this.shape, this.dtype, region, block);
+    writeRegion(
+      this.file.init.Module,
+      this.file.fileId,
+      this.name,
+      this.file.name,
+      this.shape,
+      this.dtype,
+      region,
+      block,
+    );
   }
 }
 
 /** A C-contiguous copy (or `block` itself) with the target's dtype; bool keeps NumPy's `x != 0`. */
 function asDType(block: NDArray, dtype: DType): NDArray {
   const c = block.contiguous();
-  if (c.dtype === dtype || (dtypes.itemsize(c.dtype) === 1 && c.dtype !== "int8" && dtype === "uint8")) return c;
+  if (c.dtype === dtype || (dtypes.itemsize(c.dtype) === 1 && c.dtype !== "int8" && dtype === "uint8"))
+    return c;
   const out = NDArray.zeros(dtype, c.shape);
   const src = c.data.subarray(c.offset, c.offset + c.size);
   if (dtype === "bool") {
@@ -453,17 +513,32 @@ function writeRegion(
     const nrows = Math.min(rowsPer, rows - r0);
     const part = rank === 0 ? bytes : bytes.subarray(r0 * rowBytes, (r0 + nrows) * rowBytes);
     const ptr = M._malloc(part.byteLength);
-    if (!ptr) throw new IoError("write", `Out of wasm memory writing ${part.byteLength} bytes to ${where(file, name)}.`, file, name);
+    if (!ptr)
+      throw new IoError(
+        "write",
+        `Out of wasm memory writing ${part.byteLength} bytes to ${where(file, name)}.`,
+        file,
+        name,
+      );
     try {
       M.HEAPU8.set(part, ptr);
       if (rank === 0) M.set_dataset_data(fileId, name, null, null, null, BigInt(ptr));
       else {
         const c = [nrows, ...count.slice(1)].map(BigInt);
         const st = [region[0][0] + r0 * region[0][2], ...region.slice(1).map((r) => r[0])].map(BigInt);
-        M.set_dataset_data(fileId, name, c, st, region.map((r) => BigInt(r[2])), BigInt(ptr));
+        M.set_dataset_data(
+          fileId,
+          name,
+          c,
+          st,
+          region.map((r) => BigInt(r[2])),
+          BigInt(ptr),
+        );
       }
     } catch (err) {
-      throw new IoError("write", `Cannot write ${where(file, name)}: ${causeText(err)}.`, file, name, { cause: err });
+      throw new IoError("write", `Cannot write ${where(file, name)}: ${causeText(err)}.`, file, name, {
+        cause: err,
+      });
     } finally {
       M._free(ptr);
     }
@@ -539,10 +614,20 @@ export class Hdf5Writer {
   #state: "open" | "finished" | "aborted" = "open";
 
   /** @internal Use `createHdf5`. */
-  constructor(h5wasm: H5Wasm, M: H5Module, files: WriterFiles, path: string, options: Hdf5WriterOptions = {}) {
+  constructor(
+    h5wasm: H5Wasm,
+    M: H5Module,
+    files: WriterFiles,
+    path: string,
+    options: Hdf5WriterOptions = {},
+  ) {
     const abs = files.resolve(path);
     if (ACTIVE.has(abs)) {
-      throw new IoError("exists", `HDF5 file ${JSON.stringify(path)} is already being written in this thread. Finish that writer first.`, path);
+      throw new IoError(
+        "exists",
+        `HDF5 file ${JSON.stringify(path)} is already being written in this thread. Finish that writer first.`,
+        path,
+      );
     }
     this.path = path;
     this.partialPath = `${abs}.partial`;
@@ -558,14 +643,25 @@ export class Hdf5Writer {
       }
     } catch (err) {
       if (files.exists(this.partialPath)) files.remove(this.partialPath);
-      throw new IoError("write", `Cannot create HDF5 file ${JSON.stringify(path)}: ${causeText(err)}.`, path, undefined, { cause: err });
+      throw new IoError(
+        "write",
+        `Cannot create HDF5 file ${JSON.stringify(path)}: ${causeText(err)}.`,
+        path,
+        undefined,
+        { cause: err },
+      );
     }
     ACTIVE.add(abs);
   }
 
   #check(dataset?: string): void {
     if (this.#state !== "open") {
-      throw new IoError("closed", `Cannot write ${where(this.path, dataset)}: the writer is ${this.#state}.`, this.path, dataset);
+      throw new IoError(
+        "closed",
+        `Cannot write ${where(this.path, dataset)}: the writer is ${this.#state}.`,
+        this.path,
+        dataset,
+      );
     }
   }
 
@@ -573,7 +669,10 @@ export class Hdf5Writer {
    * Creates an empty chunked dataset (filled as blocks arrive) and returns its {@link ArrayTarget}.
    * Fails (`exists`) when the file already has a dataset there.
    */
-  createDataset<D extends DType>(name: string, options: Hdf5DatasetOptions<D>): Promise<Hdf5DatasetTarget<D>> {
+  createDataset<D extends DType>(
+    name: string,
+    options: Hdf5DatasetOptions<D>,
+  ): Promise<Hdf5DatasetTarget<D>> {
     return this.#lock.run(() => {
       const path = normalizeName(name);
       this.#check(path);
@@ -584,7 +683,12 @@ export class Hdf5Writer {
       }
       const { shape, dtype } = options;
       if (!(dtype in H5_WRITE_DTYPE)) {
-        throw new IoError("dtype", `Cannot write dtype ${JSON.stringify(dtype)} to ${where(this.path, path)}.`, this.path, path);
+        throw new IoError(
+          "dtype",
+          `Cannot write dtype ${JSON.stringify(dtype)} to ${where(this.path, path)}.`,
+          this.path,
+          path,
+        );
       }
       const parts = path.split("/").filter(Boolean);
       let group: H5Group = this.#h5;
@@ -599,7 +703,9 @@ export class Hdf5Writer {
           group.create_dataset({ name: leaf, data: new Ctor(1), shape: [], dtype: H5_WRITE_DTYPE[dtype] });
         } else {
           const s = dtypes.itemsize(dtype);
-          const chunks = (options.chunks ?? autoChunks(shape, s)).map((c, d) => Math.max(1, Math.min(c, shape[d] || 1)));
+          const chunks = (options.chunks ?? autoChunks(shape, s)).map((c, d) =>
+            Math.max(1, Math.min(c, shape[d] || 1)),
+          );
           const ds = group.create_dataset({
             name: leaf,
             data: new Ctor(0),
@@ -608,7 +714,9 @@ export class Hdf5Writer {
             maxshape: shape.map((n) => (n === 0 ? null : n)),
             chunks,
             dtype: H5_WRITE_DTYPE[dtype],
-            ...(options.compression === "gzip" ? { compression: "gzip" as const, compression_opts: options.compressionOpts ?? 4 } : {}),
+            ...(options.compression === "gzip"
+              ? { compression: "gzip" as const, compression_opts: options.compressionOpts ?? 4 }
+              : {}),
           });
           ds.resize([...shape]);
         }
@@ -616,7 +724,13 @@ export class Hdf5Writer {
         if (dtype === "bool") ds.create_attribute(BOOL_ATTR, "bool");
         for (const [k, v] of Object.entries(options.attrs ?? {})) ds.create_attribute(k, v);
       } catch (err) {
-        throw new IoError("write", `Cannot create ${where(this.path, path)}: ${causeText(err)}.`, this.path, path, { cause: err });
+        throw new IoError(
+          "write",
+          `Cannot create ${where(this.path, path)}: ${causeText(err)}.`,
+          this.path,
+          path,
+          { cause: err },
+        );
       }
       const meta = M.get_dataset_metadata(fileId, path);
       return new Hdf5DatasetTarget<D>(this, path, [...shape], dtype, meta.chunks ?? undefined);
@@ -647,9 +761,15 @@ export class Hdf5Writer {
         this.#files.rename(this.partialPath, this.#files.resolve(this.path));
       } catch (err) {
         if (this.#files.exists(this.partialPath)) this.#files.remove(this.partialPath);
-        throw new IoError("write", `Cannot finish HDF5 file ${JSON.stringify(this.path)}: ${causeText(err)}.`, this.path, undefined, {
-          cause: err,
-        });
+        throw new IoError(
+          "write",
+          `Cannot finish HDF5 file ${JSON.stringify(this.path)}: ${causeText(err)}.`,
+          this.path,
+          undefined,
+          {
+            cause: err,
+          },
+        );
       }
     });
   }

@@ -62,7 +62,13 @@ interface TracedRead {
   length: number;
 }
 
-type FSRead = (stream: { path?: string }, buffer: unknown, offset: number, length: number, position?: number) => number;
+type FSRead = (
+  stream: { path?: string },
+  buffer: unknown,
+  offset: number,
+  length: number,
+  position?: number,
+) => number;
 
 function traceReads(FS: unknown, fsPath: string, fn: () => void): TracedRead[] {
   const fs = FS as { read: FSRead };
@@ -98,12 +104,13 @@ function bytesAt(bytes: ByteReader, position: number, length: number): Uint8Arra
 
 function sameBytes(bytes: ByteReader, position: number, expected: Uint8Array): boolean {
   const got = bytesAt(bytes, position, expected.length);
-  return got !== undefined && got.every((b, i) => b === expected[i]);
+  return got?.every((b, i) => b === expected[i]) ?? false;
 }
 
 /** Finds where a dataset's bytes are, or returns null when they cannot be read directly. */
 export function discoverLayout(ctx: ProbeContext): DirectLayout | null {
-  if (ctx.shape.length === 0 || shapeSize(ctx.shape) * ctx.itemsize < (ctx.minBytes ?? MIN_DIRECT_BYTES)) return null;
+  if (ctx.shape.length === 0 || shapeSize(ctx.shape) * ctx.itemsize < (ctx.minBytes ?? MIN_DIRECT_BYTES))
+    return null;
   try {
     return ctx.chunks ? discoverBTree(ctx, ctx.chunks) : discoverContiguous(ctx);
   } catch {
@@ -173,9 +180,8 @@ function readTreeNode(bytes: ByteReader, position: number, sb: Superblock, rank:
   const o = sb.offsetSize;
   const head = bytesAt(bytes, position, 8 + 2 * o);
   // "TREE", node type 1 = raw data chunks.
-  if (!head || head[0] !== 0x54 || head[1] !== 0x52 || head[2] !== 0x45 || head[3] !== 0x45 || head[4] !== 1) {
-    return null;
-  }
+  const TREE = [0x54, 0x52, 0x45, 0x45, 1];
+  if (!head || !TREE.every((b, k) => head[k] === b)) return null;
   const hv = new DataView(head.buffer);
   const level = head[5];
   const entries = hv.getUint16(6, true);
@@ -319,7 +325,10 @@ export function readDirect<D extends DType>(
       last += (p.localFirst[d] + (p.count[d] - 1) * step[d]) * cStr[d];
     }
     const n = last - first + 1;
-    if (isContiguousRun(p.localFirst, p.count, step, cShape) && isContiguousRun(p.outFirst, p.count, ones, outShape)) {
+    if (
+      isContiguousRun(p.localFirst, p.count, step, cShape) &&
+      isContiguousRun(p.outFirst, p.count, ones, outShape)
+    ) {
       // The common case (aligned blocks): straight from the file into the output buffer.
       bytes.read(outBytes.subarray(outOffset * s, (outOffset + n) * s), address + first * s);
       continue;

@@ -24,7 +24,14 @@ const H5T_INTEGER = 0;
 const H5T_FLOAT = 1;
 const H5T_ENUM = 8;
 
-const INTS: Record<string, DType> = { "1s": "int8", "1u": "uint8", "2s": "int16", "2u": "uint16", "4s": "int32", "4u": "uint32" };
+const INTS: Record<string, DType> = {
+  "1s": "int8",
+  "1u": "uint8",
+  "2s": "int16",
+  "2u": "uint16",
+  "4s": "int32",
+  "4u": "uint32",
+};
 
 /** h5py stores bool as an int8 enum {FALSE: 0, TRUE: 1}. */
 function isBoolEnum(t: H5TypeInfo): boolean {
@@ -38,11 +45,17 @@ function isBoolEnum(t: H5TypeInfo): boolean {
  * Maps HDF5 type metadata to a dtype, or returns a reason string when there is none.
  * `boolAttr` is true when the dataset carries our `_chunked_dtype = "bool"` attribute.
  */
-export function mapH5Type(t: H5TypeInfo, int64: "error" | "float64", boolAttr: boolean): DTypeMapping | string {
-  if (t.type === H5T_ENUM && isBoolEnum(t) && t.size === 1) return { dtype: "bool", fileItemsize: 1, plain: true };
+export function mapH5Type(
+  t: H5TypeInfo,
+  int64: "error" | "float64",
+  boolAttr: boolean,
+): DTypeMapping | string {
+  if (t.type === H5T_ENUM && isBoolEnum(t) && t.size === 1)
+    return { dtype: "bool", fileItemsize: 1, plain: true };
   if (t.type === H5T_INTEGER) {
     if (t.size === 8) {
-      if (int64 === "float64") return { dtype: "float64", fileItemsize: 8, plain: false, convert: t.signed ? "int64" : "uint64" };
+      if (int64 === "float64")
+        return { dtype: "float64", fileItemsize: 8, plain: false, convert: t.signed ? "int64" : "uint64" };
       return `${t.signed ? "int64" : "uint64"} (no 64-bit integers in @chunked; open with { int64: "float64" } to read them as float64)`;
     }
     const dtype = INTS[`${t.size}${t.signed ? "s" : "u"}`];
@@ -55,7 +68,17 @@ export function mapH5Type(t: H5TypeInfo, int64: "error" | "float64", boolAttr: b
     if (t.size === 8) return { dtype: "float64", fileItemsize: 8, plain: t.littleEndian };
     return `float of ${t.size} bytes${t.size === 2 ? " (float16)" : ""}`;
   }
-  const names: Record<number, string> = { 2: "time", 3: "string", 4: "bitfield", 5: "opaque", 6: "compound", 7: "reference", 8: "enum", 9: "vlen", 10: "array" };
+  const names: Record<number, string> = {
+    2: "time",
+    3: "string",
+    4: "bitfield",
+    5: "opaque",
+    6: "compound",
+    7: "reference",
+    8: "enum",
+    9: "vlen",
+    10: "array",
+  };
   return `${names[t.type] ?? `class ${t.type}`} type`;
 }
 

@@ -91,9 +91,12 @@ export async function openHdf5(path: string, options: Hdf5OpenOptions = {}): Pro
   try {
     stat = fs.statSync(abs);
   } catch (err) {
-    throw new IoError("not-found", `HDF5 file ${JSON.stringify(path)} does not exist.`, path, undefined, { cause: err });
+    throw new IoError("not-found", `HDF5 file ${JSON.stringify(path)} does not exist.`, path, undefined, {
+      cause: err,
+    });
   }
-  if (!stat.isFile()) throw new IoError("not-found", `HDF5 path ${JSON.stringify(path)} is not a file.`, path);
+  if (!stat.isFile())
+    throw new IoError("not-found", `HDF5 path ${JSON.stringify(path)} is not a file.`, path);
   return new Hdf5File({
     h5wasm,
     Module,
@@ -118,7 +121,11 @@ export async function openHdf5(path: string, options: Hdf5OpenOptions = {}): Pro
  * x.file.close();
  * ```
  */
-export async function openHdf5Dataset(path: string, dataset: string, options: Hdf5OpenOptions = {}): Promise<Hdf5Dataset> {
+export async function openHdf5Dataset(
+  path: string,
+  dataset: string,
+  options: Hdf5OpenOptions = {},
+): Promise<Hdf5Dataset> {
   const file = await openHdf5(path, options);
   try {
     return file.get(dataset);
@@ -181,7 +188,10 @@ const OPEN_FILES = new Map<string, Promise<Hdf5File>>();
 
 async function openDescriptor(d: Hdf5SourceDescriptor): Promise<Hdf5Dataset> {
   if (!d.path) {
-    throw new IoError("not-found", "This HDF5 source was opened in a browser (File or URL); reopen it with @chunked/io/hdf5/browser.");
+    throw new IoError(
+      "not-found",
+      "This HDF5 source was opened in a browser (File or URL); reopen it with @chunked/io/hdf5/browser.",
+    );
   }
   const key = JSON.stringify([d.path, d.int64 ?? "error"]);
   let file = OPEN_FILES.get(key);

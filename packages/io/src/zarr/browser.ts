@@ -46,7 +46,10 @@ export function openZarr(input: ZarrInput, options: ZarrOpenOptions = {}): Promi
  * const t = await createZarr(store, { shape: [10], dtype: "int16", chunks: [5] });
  * ```
  */
-export function createZarr<D extends DType>(input: ZarrInput, options: ZarrCreateOptions<D>): Promise<ZarrArrayTarget<D>> {
+export function createZarr<D extends DType>(
+  input: ZarrInput,
+  options: ZarrCreateOptions<D>,
+): Promise<ZarrArrayTarget<D>> {
   return createZarrWith({}, input, options);
 }
 

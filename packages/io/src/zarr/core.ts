@@ -48,9 +48,14 @@ let memoryCounter = 0;
 
 function resolveStore(input: ZarrInput, platform: ZarrPlatform): ResolvedStore {
   if (typeof input === "string") {
-    if (/^https?:\/\//.test(input)) return { store: new zarr.FetchStore(input), name: input, location: input };
+    if (/^https?:\/\//.test(input))
+      return { store: new zarr.FetchStore(input), name: input, location: input };
     if (!platform.pathStore) {
-      throw new IoError("not-found", `Zarr paths need Node; in a browser pass a URL, a Map or a store. Got ${JSON.stringify(input)}.`, input);
+      throw new IoError(
+        "not-found",
+        `Zarr paths need Node; in a browser pass a URL, a Map or a store. Got ${JSON.stringify(input)}.`,
+        input,
+      );
     }
     const fs = platform.pathStore(input);
     return { store: fs.store, name: input, location: fs.root, fs };
@@ -70,7 +75,17 @@ function isZarritaError(err: unknown, tag: string): boolean {
   return typeof err === "object" && err !== null && (err as { _tag?: unknown })._tag === tag;
 }
 
-const SUPPORTED = new Set<string>(["bool", "int8", "int16", "int32", "uint8", "uint16", "uint32", "float32", "float64"]);
+const SUPPORTED = new Set<string>([
+  "bool",
+  "int8",
+  "int16",
+  "int32",
+  "uint8",
+  "uint16",
+  "uint32",
+  "float32",
+  "float64",
+]);
 
 /** Registers codecs zarrita lacks for writing: gzip encode, and blosc with the v3 spec's string shuffle. */
 function registerCodecs(): void {
@@ -89,7 +104,11 @@ function registerCodecs(): void {
       },
     };
   }) as unknown as Entry;
-  zarr.registry.set("gzip", gzip).set("numcodecs.gzip", gzip).set("blosc", blosc).set("numcodecs.blosc", blosc);
+  zarr.registry
+    .set("gzip", gzip)
+    .set("numcodecs.gzip", gzip)
+    .set("blosc", blosc)
+    .set("numcodecs.blosc", blosc);
   (zarr.registry as unknown as { _chunkedIo?: boolean })._chunkedIo = true;
 }
 
@@ -183,7 +202,8 @@ export class ZarrArray<D extends DType = DType> implements ArraySource<D> {
 }
 
 function toTyped<D extends DType>(data: unknown, dtype: D): NDArray<D>["data"] {
-  if (data instanceof zarr.BoolArray) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength) as NDArray<D>["data"];
+  if (data instanceof zarr.BoolArray)
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength) as NDArray<D>["data"];
   void dtype;
   return data as NDArray<D>["data"];
 }
@@ -192,10 +212,14 @@ function wrapError(err: unknown, doing: "read" | "open" | "write", file?: string
   if (err instanceof IoError) return err;
   const text = err instanceof Error ? err.message : String(err);
   if (isZarritaError(err, "NotFoundError")) {
-    return new IoError("no-dataset", `No Zarr array at ${where(file, dataset)}: ${text}.`, file, dataset, { cause: err });
+    return new IoError("no-dataset", `No Zarr array at ${where(file, dataset)}: ${text}.`, file, dataset, {
+      cause: err,
+    });
   }
   const reason = doing === "write" ? "write" : "corrupt";
-  return new IoError(reason, `Cannot ${doing} Zarr ${where(file, dataset)}: ${text}.`, file, dataset, { cause: err });
+  return new IoError(reason, `Cannot ${doing} Zarr ${where(file, dataset)}: ${text}.`, file, dataset, {
+    cause: err,
+  });
 }
 
 async function hasKey(store: ZarrStore, key: `/${string}`): Promise<boolean> {
@@ -203,7 +227,11 @@ async function hasKey(store: ZarrStore, key: `/${string}`): Promise<boolean> {
 }
 
 /** @internal */
-export async function openZarrWith(platform: ZarrPlatform, input: ZarrInput, options: ZarrOpenOptions = {}): Promise<ZarrArray> {
+export async function openZarrWith(
+  platform: ZarrPlatform,
+  input: ZarrInput,
+  options: ZarrOpenOptions = {},
+): Promise<ZarrArray> {
   const r = resolveStore(input, platform);
   const path = normalizePath(options.path);
   if (r.fs && !r.fs.exists()) {
@@ -231,7 +259,12 @@ export async function openZarrWith(platform: ZarrPlatform, input: ZarrInput, opt
     throw wrapError(err, "open", r.name, path);
   }
   if (!SUPPORTED.has(array.dtype)) {
-    throw new IoError("dtype", `Unsupported dtype in Zarr ${where(r.name, path)}. Got ${JSON.stringify(array.dtype)}.`, r.name, path);
+    throw new IoError(
+      "dtype",
+      `Unsupported dtype in Zarr ${where(r.name, path)}. Got ${JSON.stringify(array.dtype)}.`,
+      r.name,
+      path,
+    );
   }
   let version = "";
   if (r.fs) {
@@ -289,7 +322,17 @@ const V2_DTYPE: Record<DType, string> = {
   float64: "<f8",
 };
 
-const ITEMSIZE: Record<DType, number> = { bool: 1, int8: 1, uint8: 1, int16: 2, uint16: 2, int32: 4, uint32: 4, float32: 4, float64: 8 };
+const ITEMSIZE: Record<DType, number> = {
+  bool: 1,
+  int8: 1,
+  uint8: 1,
+  int16: 2,
+  uint16: 2,
+  int32: 4,
+  uint32: 4,
+  float32: 4,
+  float64: 8,
+};
 
 function encodeJson(value: unknown): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(value, null, 2));
@@ -345,7 +388,12 @@ export class ZarrArrayTarget<D extends DType = DType> implements ArrayTarget<D> 
 
   #check(): void {
     if (this.#state !== "open") {
-      throw new IoError("closed", `Cannot write Zarr ${where(this.storeName, this.path)}: the target is ${this.#state}.`, this.storeName, this.path);
+      throw new IoError(
+        "closed",
+        `Cannot write Zarr ${where(this.storeName, this.path)}: the target is ${this.#state}.`,
+        this.storeName,
+        this.path,
+      );
     }
   }
 
@@ -460,12 +508,20 @@ function compressorCodecs(
   if (compressor === "blosc") {
     const clevel = level ?? 5;
     return {
-      v3: [{ name: "blosc", configuration: { cname: "lz4", clevel, shuffle: "shuffle", typesize: itemsize, blocksize: 0 } }],
+      v3: [
+        {
+          name: "blosc",
+          configuration: { cname: "lz4", clevel, shuffle: "shuffle", typesize: itemsize, blocksize: 0 },
+        },
+      ],
       v2: { id: "blosc", cname: "lz4", clevel, shuffle: 1, blocksize: 0 },
       zarrita: [{ name: "blosc", configuration: { cname: "lz4", clevel, shuffle: 1, blocksize: 0 } }],
     };
   }
-  throw new IoError("write", `Unknown Zarr compressor ${fmt(compressor)}. Expected "zstd", "gzip", "blosc" or null.`);
+  throw new IoError(
+    "write",
+    `Unknown Zarr compressor ${fmt(compressor)}. Expected "zstd", "gzip", "blosc" or null.`,
+  );
 }
 
 /** @internal */
@@ -480,12 +536,23 @@ export async function createZarrWith<D extends DType>(
   const { shape, dtype } = options;
   const format = options.zarrFormat ?? 3;
   if (!SUPPORTED.has(dtype)) {
-    throw new IoError("dtype", `Cannot write dtype ${fmt(dtype)} to Zarr ${where(r.name, path)}.`, r.name, path);
+    throw new IoError(
+      "dtype",
+      `Cannot write dtype ${fmt(dtype)} to Zarr ${where(r.name, path)}.`,
+      r.name,
+      path,
+    );
   }
-  if (!r.store.set) throw new IoError("write", `Zarr store ${where(r.name, path)} is read-only.`, r.name, path);
+  if (!r.store.set)
+    throw new IoError("write", `Zarr store ${where(r.name, path)} is read-only.`, r.name, path);
   const chunks = (options.chunks ?? shape).map((c, d) => Math.max(1, Math.min(c, shape[d] || 1)));
   if (chunks.length !== shape.length) {
-    throw new IoError("region", `Chunks do not match the shape. Got chunks=${fmt([...chunks])}, shape=${fmt([...shape])}.`, r.name, path);
+    throw new IoError(
+      "region",
+      `Chunks do not match the shape. Got chunks=${fmt([...chunks])}, shape=${fmt([...shape])}.`,
+      r.name,
+      path,
+    );
   }
   const metaKeys = ["zarr.json", ".zarray", ".zgroup"].map((k) => keyOf(path, k));
   const exists = (await Promise.all(metaKeys.map((k) => hasKey(r.store, k)))).some(Boolean);
@@ -501,7 +568,13 @@ export async function createZarrWith<D extends DType>(
   for (const k of [...metaKeys, keyOf(path, ".zattrs")]) {
     if (await hasKey(r.store, k)) {
       const del = (r.store as { delete?: (key: string) => unknown }).delete;
-      if (!del) throw new IoError("write", `Cannot overwrite Zarr ${where(r.name, path)}: the store cannot delete keys.`, r.name, path);
+      if (!del)
+        throw new IoError(
+          "write",
+          `Cannot overwrite Zarr ${where(r.name, path)}: the store cannot delete keys.`,
+          r.name,
+          path,
+        );
       await del.call(r.store, k);
     }
   }
@@ -510,8 +583,16 @@ export async function createZarrWith<D extends DType>(
 
   const itemsize = ITEMSIZE[dtype];
   const fill = options.fillValue ?? (dtype === "bool" ? false : 0);
-  const codecs = compressorCodecs(options.compressor === undefined ? "blosc" : options.compressor, options.level, itemsize, format);
-  const bytesCodec: zarr.CodecMetadata = itemsize > 1 ? { name: "bytes", configuration: { endian: "little" } } : { name: "bytes", configuration: {} };
+  const codecs = compressorCodecs(
+    options.compressor === undefined ? "blosc" : options.compressor,
+    options.level,
+    itemsize,
+    format,
+  );
+  const bytesCodec: zarr.CodecMetadata =
+    itemsize > 1
+      ? { name: "bytes", configuration: { endian: "little" } }
+      : { name: "bytes", configuration: {} };
   const attributes = options.attributes ?? {};
   const metadata: [`/${string}`, Uint8Array][] = [];
   let chunkKeyEncoding: zarr.ArrayMetadata["chunk_key_encoding"];
@@ -554,7 +635,11 @@ export async function createZarrWith<D extends DType>(
   for (let i = 0; i < parts.length; i++) {
     const group = normalizePath(parts.slice(0, i).join("/"));
     if (format === 3 && !(await hasKey(r.store, keyOf(group, "zarr.json")))) {
-      await setKey(r.store, keyOf(group, "zarr.json"), encodeJson({ zarr_format: 3, node_type: "group", attributes: {} }));
+      await setKey(
+        r.store,
+        keyOf(group, "zarr.json"),
+        encodeJson({ zarr_format: 3, node_type: "group", attributes: {} }),
+      );
     }
     if (format === 2 && !(await hasKey(r.store, keyOf(group, ".zgroup")))) {
       await setKey(r.store, keyOf(group, ".zgroup"), encodeJson({ zarr_format: 2 }));

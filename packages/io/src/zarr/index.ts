@@ -48,7 +48,9 @@ const platform: ZarrPlatform = {
         const dir = nodePath.join(root, stripSlash(prefix));
         if (dir === root) {
           // Empty the store's directory but keep it (it may be a mount point or have permissions set).
-          if (fs.existsSync(root)) for (const e of fs.readdirSync(root)) fs.rmSync(nodePath.join(root, e), { recursive: true, force: true });
+          if (fs.existsSync(root))
+            for (const e of fs.readdirSync(root))
+              fs.rmSync(nodePath.join(root, e), { recursive: true, force: true });
         } else fs.rmSync(dir, { recursive: true, force: true });
       },
       stat(key) {
@@ -95,7 +97,10 @@ export function openZarr(input: ZarrInput, options: ZarrOpenOptions = {}): Promi
  * ```
  * @see dask.array.to_zarr
  */
-export function createZarr<D extends DType>(input: ZarrInput, options: ZarrCreateOptions<D>): Promise<ZarrArrayTarget<D>> {
+export function createZarr<D extends DType>(
+  input: ZarrInput,
+  options: ZarrCreateOptions<D>,
+): Promise<ZarrArrayTarget<D>> {
   return createZarrWith(platform, input, options);
 }
 

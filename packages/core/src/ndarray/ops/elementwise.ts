@@ -117,16 +117,25 @@ export function astype<D extends DType>(x: Operand, dtype: D): NDArray<D> {
   return apply("astype", [x], { dtype, names: ["x"] }) as NDArray<D>;
 }
 
-/** @internal Builds and evaluates one node; for sibling modules that need an op by name. */
-export function applyElementwise(
+/**
+ * Applies any elementwise op by its expression name (`"add"`, `"floorDiv"`, ...), for code that picks
+ * the op at run time. `clip` takes `[x, min, max]` with `null` bounds allowed; `astype` needs
+ * `options.dtype`.
+ *
+ * @example
+ * ```ts
+ * elementwiseOp("floorDiv", [NDArray.from([7, -7]), 2]).toArray(); // [3, -4]
+ * ```
+ */
+export function elementwiseOp(
   op: ElementwiseOp,
-  operands: readonly Operand[],
-  options: BuildOpOptions = {},
+  operands: readonly (Operand | null)[],
+  options: { dtype?: DType } = {},
 ): NDArray {
-  if (op === "clip") {
-    throw new InvalidArgumentError(`Use clip() for op=${fmt(op)}.`);
-  }
-  return apply(op, operands, options);
+  if (op === "clip") return clip(operands[0] as Operand, operands[1] ?? null, operands[2] ?? null);
+  if (operands.includes(null))
+    throw new InvalidArgumentError(`Only clip accepts null operands. Got op=${fmt(op)}.`);
+  return apply(op, operands as Operand[], options);
 }
 
 /**
