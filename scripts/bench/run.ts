@@ -25,7 +25,9 @@ const { values: args } = parseArgs({
   },
 });
 if (args.help) {
-  console.log(`pnpm bench [--scale tiny|small|tutorial] [--only W1,W2] [--repeats N] [--budget MB] [--json FILE]`);
+  console.log(
+    `pnpm bench [--scale tiny|small|tutorial] [--only W1,W2] [--repeats N] [--budget MB] [--json FILE]`,
+  );
   process.exit(0);
 }
 const scale = args.scale as Scale;
@@ -53,7 +55,11 @@ function agrees(a: number | readonly number[], b: number | readonly number[], rt
   const xs = typeof a === "number" ? [a] : a;
   const ys = typeof b === "number" ? [b] : b;
   if (xs.length !== ys.length) return false;
-  return xs.every((x, i) => Math.abs(x - ys[i]) <= rtol * Math.max(Math.abs(x), Math.abs(ys[i]), 1e-300) || (Number.isNaN(x) && Number.isNaN(ys[i])));
+  return xs.every(
+    (x, i) =>
+      Math.abs(x - ys[i]) <= rtol * Math.max(Math.abs(x), Math.abs(ys[i]), 1e-300) ||
+      (Number.isNaN(x) && Number.isNaN(ys[i])),
+  );
 }
 
 interface Row {
@@ -102,7 +108,9 @@ for (const w of WORKLOADS) {
       extra: last!.extra,
     });
     const row = rows[rows.length - 1];
-    console.error(`${row.workload} / ${row.variant}: ${row.medianMs.toFixed(0)} ms, ${row.maxRssMB.toFixed(0)} MB${ok ? "" : "  DISAGREES WITH BASELINE"}`);
+    console.error(
+      `${row.workload} / ${row.variant}: ${row.medianMs.toFixed(0)} ms, ${row.maxRssMB.toFixed(0)} MB${ok ? "" : "  DISAGREES WITH BASELINE"}`,
+    );
   }
 }
 
@@ -111,19 +119,29 @@ const machine = {
   cpu: cpus()[0]?.model,
   memGB: Math.round(totalmem() / 2 ** 30),
   node: process.version,
-  load: loadavg().map((x) => x.toFixed(2)).join(" "),
+  load: loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" "),
   date: new Date().toISOString(),
   scale,
 };
 const pad = (s: string, n: number) => (s.length >= n ? s : s + " ".repeat(n - s.length));
 const lpad = (s: string, n: number) => (s.length >= n ? s : " ".repeat(n - s.length) + s);
-console.log(`\n@chunked bench — scale ${scale}, ${machine.cores} cores, ${machine.cpu}, Node ${machine.node}, load ${machine.load}\n`);
+console.log(
+  `\n@chunked bench — scale ${scale}, ${machine.cores} cores, ${machine.cpu}, Node ${machine.node}, load ${machine.load}\n`,
+);
 console.log(
   `${pad("workload", 34)} ${pad("variant", 26)} ${lpad("median", 10)} ${lpad("± spread", 9)} ${lpad("speed-up", 9)} ${lpad("CPU", 9)} ${lpad("peak RSS", 9)} ${lpad("GB/s", 6)}  check  extra`,
 );
 for (const r of rows) {
   console.log(
-    `${pad(r.workload, 34)} ${pad(r.variant, 26)} ${lpad(`${r.medianMs.toFixed(0)} ms`, 10)} ${lpad(r.spreadMs.toFixed(0), 9)} ${lpad(`${r.ratio.toFixed(2)}×`, 9)} ${lpad(`${(r.cpuMs / 1000).toFixed(1)} s`, 9)} ${lpad(`${r.maxRssMB.toFixed(0)} MB`, 9)} ${lpad(r.gbps ? r.gbps.toFixed(2) : "", 6)}  ${r.agrees ? "ok   " : "WRONG"}  ${r.extra ? Object.entries(r.extra).map(([k, v]) => `${k}=${v}`).join(" ") : ""}`,
+    `${pad(r.workload, 34)} ${pad(r.variant, 26)} ${lpad(`${r.medianMs.toFixed(0)} ms`, 10)} ${lpad(r.spreadMs.toFixed(0), 9)} ${lpad(`${r.ratio.toFixed(2)}×`, 9)} ${lpad(`${(r.cpuMs / 1000).toFixed(1)} s`, 9)} ${lpad(`${r.maxRssMB.toFixed(0)} MB`, 9)} ${lpad(r.gbps ? r.gbps.toFixed(2) : "", 6)}  ${r.agrees ? "ok   " : "WRONG"}  ${
+      r.extra
+        ? Object.entries(r.extra)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(" ")
+        : ""
+    }`,
   );
 }
 mkdirSync(dirname(args.json!), { recursive: true });

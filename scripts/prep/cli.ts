@@ -76,7 +76,9 @@ function parseInteger(flag: string, text: string, min: number): number {
   const clean = text.replaceAll("_", "");
   const v = /^\d+(\.\d+)?(e\d+)?$/i.test(clean) ? Number(clean) : Number.NaN;
   if (!Number.isSafeInteger(v) || v < min)
-    throw new UsageError(`--${flag} must be an integer >= ${min} (like 1000000 or 1e6), got ${JSON.stringify(text)}`);
+    throw new UsageError(
+      `--${flag} must be an integer >= ${min} (like 1000000 or 1e6), got ${JSON.stringify(text)}`,
+    );
   return v;
 }
 
@@ -119,7 +121,7 @@ export function parseCommand(argv: readonly string[]): Command {
     if (positionals.length < 1 || positionals.length > 2)
       throw new UsageError("--preview takes an input file and an optional output PNG");
     const input = resolve(userCwd(), positionals[0]);
-    const output = resolve(userCwd(), positionals[1] ?? positionals[0].replace(/\.(hdf5|h5)$/i, "") + ".png");
+    const output = resolve(userCwd(), positionals[1] ?? `${positionals[0].replace(/\.(hdf5|h5)$/i, "")}.png`);
     return { kind: "preview", input, output };
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
@@ -215,7 +217,8 @@ function summary(name: string, r: PrepReport): string {
       `wrote ${r.written.length === 1 ? show(r.written[0]) : `${r.written.length} outputs`} ` +
         `(${(r.bytes / 1e9).toFixed(2)} GB of data) in ${r.seconds.toFixed(1)} s`,
     );
-  if (r.kept.length > 0) parts.push(`kept ${r.kept.length === 1 ? show(r.kept[0]) : `${r.kept.length} complete outputs`}`);
+  if (r.kept.length > 0)
+    parts.push(`kept ${r.kept.length === 1 ? show(r.kept[0]) : `${r.kept.length} complete outputs`}`);
   return `${name}: ${parts.join("; ") || "nothing to do"}`;
 }
 
@@ -267,7 +270,9 @@ export async function run(argv: readonly string[]): Promise<number> {
     const mb = (bytes: number) => (bytes / 1e6).toFixed(0);
     console.log(
       `done in ${((performance.now() - t0) / 1000).toFixed(1)} s, peak RSS ${mb(process.resourceUsage().maxRSS * 1024)} MB` +
-        (writeRss > 0 ? ` (RSS while writing: ${mb(firstRss)} MB after the first block, at most ${mb(writeRss)} MB)` : ""),
+        (writeRss > 0
+          ? ` (RSS while writing: ${mb(firstRss)} MB after the first block, at most ${mb(writeRss)} MB)`
+          : ""),
     );
     return 0;
   } catch (err) {
@@ -284,7 +289,9 @@ function onSignal(signal: NodeJS.Signals, code: number): void {
   process.on(signal, () => {
     const partials = activePartials();
     for (const p of partials) rmSync(p, { recursive: true, force: true });
-    console.error(`\nprep: interrupted${partials.length > 0 ? `; removed ${partials.map(show).join(", ")}` : ""}`);
+    console.error(
+      `\nprep: interrupted${partials.length > 0 ? `; removed ${partials.map(show).join(", ")}` : ""}`,
+    );
     process.exit(code);
   });
 }

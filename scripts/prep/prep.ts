@@ -134,7 +134,8 @@ export function activePartials(): string[] {
 }
 
 function checkInt(name: string, v: number, min: number): number {
-  if (!Number.isSafeInteger(v) || v < min) throw new PrepError(`${name} must be an integer >= ${min}, got ${v}`, 2);
+  if (!Number.isSafeInteger(v) || v < min)
+    throw new PrepError(`${name} must be an integer >= ${min}, got ${v}`, 2);
   return v;
 }
 
@@ -183,7 +184,8 @@ function outputs(o: CommonOptions, h5: string, zarrDir: string): Job["outputs"] 
 let lastField: { date: string; seed: number; field: Float64Array } | undefined;
 
 function fieldOf(date: string, seed: number): Float64Array {
-  if (lastField?.date !== date || lastField.seed !== seed) lastField = { date, seed, field: dailyField(date, seed) };
+  if (lastField?.date !== date || lastField.seed !== seed)
+    lastField = { date, seed, field: dailyField(date, seed) };
   return lastField.field;
 }
 
@@ -221,12 +223,18 @@ function weatherJobs(o: WeatherOptions): Job[] {
       jobs.push({
         spec,
         outputs: outputs(o, join(o.root, name, `${date}.hdf5`), join(zroot, date)),
-        parents: [{ dir: zroot, attrs: { description: `synthetic daily 2-m temperature, one group per date (${name})` } }],
+        parents: [
+          {
+            dir: zroot,
+            attrs: { description: `synthetic daily 2-m temperature, one group per date (${name})` },
+          },
+        ],
         *blocks() {
           const coarse = fieldOf(date, seed);
           for (let r0 = 0; r0 < H; r0 += ch[0]) {
             const r1 = Math.min(H, r0 + ch[0]);
-            const data = dtype === "float32" ? new Float32Array((r1 - r0) * W) : new Float64Array((r1 - r0) * W);
+            const data =
+              dtype === "float32" ? new Float32Array((r1 - r0) * W) : new Float64Array((r1 - r0) * W);
             fineBand(coarse, g, r0, r1, date, seed, data);
             yield {
               region: [
@@ -245,7 +253,10 @@ function weatherJobs(o: WeatherOptions): Job[] {
 
 /** Bytes an output takes on disk at most: whole chunks, uncompressed. */
 function diskBytes(spec: DatasetSpec): number {
-  return spec.shape.reduce((n, s, i) => n * Math.ceil(s / spec.chunks[i]) * spec.chunks[i], ITEMSIZE[spec.dtype]);
+  return spec.shape.reduce(
+    (n, s, i) => n * Math.ceil(s / spec.chunks[i]) * spec.chunks[i],
+    ITEMSIZE[spec.dtype],
+  );
 }
 
 function arrayBytes(spec: DatasetSpec): number {
@@ -311,7 +322,8 @@ async function runJobs(jobs: Job[], o: CommonOptions, title: string): Promise<Pr
   try {
     for (const { job, outs } of pending) {
       for (const p of job.parents ?? [])
-        if (!existsSync(join(p.dir, "zarr.json")) && outs.some((x) => x.format === "zarr")) writeGroupJson(p.dir, p.attrs);
+        if (!existsSync(join(p.dir, "zarr.json")) && outs.some((x) => x.format === "zarr"))
+          writeGroupJson(p.dir, p.attrs);
       const targets: PrepTarget[] = [];
       let current = outs[0].path;
       try {

@@ -66,7 +66,8 @@ export function encodePng(rgb: Uint8Array, width: number, height: number): Buffe
   ihdr.writeUInt32BE(height, 4);
   ihdr.set([8, 2, 0, 0, 0], 8); // 8 bits, truecolour, deflate, no filter method, no interlace
   const raw = new Uint8Array(height * (1 + 3 * width));
-  for (let y = 0; y < height; y++) raw.set(rgb.subarray(y * 3 * width, (y + 1) * 3 * width), y * (1 + 3 * width) + 1);
+  for (let y = 0; y < height; y++)
+    raw.set(rgb.subarray(y * 3 * width, (y + 1) * 3 * width), y * (1 + 3 * width) + 1);
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk("IHDR", ihdr),
@@ -113,7 +114,8 @@ export async function previewHdf5(
   const f = new h5.File(input, "r");
   try {
     const d = f.get(dataset);
-    if (!(d instanceof h5.Dataset) || d.shape?.length !== 2) throw new Error(`${input} has no 2-D dataset ${dataset}`);
+    if (!(d instanceof h5.Dataset) || d.shape?.length !== 2)
+      throw new Error(`${input} has no 2-D dataset ${dataset}`);
     const [H, W] = d.shape;
     const step = Math.max(1, Math.ceil(W / 1440));
     const values = d.slice([

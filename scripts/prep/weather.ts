@@ -151,7 +151,8 @@ function systems(seed: number): Systems {
     }
   }
   const blobs: Blob[] = [];
-  for (let k = 0; k < 32; k++) blobs.push({ life: 6 + 8 * next(), offset: 20 * next(), key: seedKey(seed, 100 + k) });
+  for (let k = 0; k < 32; k++)
+    blobs.push({ life: 6 + 8 * next(), offset: 20 * next(), key: seedKey(seed, 100 + k) });
   s = { waves, blobs };
   systemsCache.set(seed, s);
   return s;
@@ -193,7 +194,8 @@ export function dailyField(date: string, seed: number): Float64Array {
   const waveS = new Float64Array(NLON);
   for (const w of waves) {
     const dst = w.hemisphere > 0 ? waveN : waveS;
-    for (let j = 0; j < NLON; j++) dst[j] += w.amp * Math.cos(w.m * (-179.5 + j - w.speed * t) * DEG + w.phase);
+    for (let j = 0; j < NLON; j++)
+      dst[j] += w.amp * Math.cos(w.m * (-179.5 + j - w.speed * t) * DEG + w.phase);
   }
   const anomaly = new Float64Array(NLAT * NLON);
   for (let i = 0; i < NLAT; i++) {

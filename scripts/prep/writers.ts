@@ -13,10 +13,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { NDArray } from "@chunked/core/internal";
-import FileSystemStore from "@zarrita/storage/fs";
 import type { File as H5File } from "h5wasm/node";
-import h5wasm from "h5wasm/node";
-import * as zarr from "zarrita";
 
 /** The dtypes the prep script writes. */
 export type PrepDType = "float32" | "float64";
@@ -57,13 +54,19 @@ export type Format = "hdf5" | "zarr";
 
 const H5_DTYPE: Record<PrepDType, string> = { float32: "<f", float64: "<d" };
 
-let h5ready: Promise<unknown> | undefined;
+type H5wasm = typeof import("h5wasm/node").default;
+let h5ready: Promise<H5wasm> | undefined;
 
-/** Loads h5wasm once; HDF5 errors throw instead of printing and returning garbage. */
-export async function loadH5wasm(): Promise<typeof h5wasm> {
-  h5ready ??= h5wasm.ready.then((m) => m.activate_throwing_error_handler());
-  await h5ready;
-  return h5wasm;
+/**
+ * Loads h5wasm once, on first use (so `--help` and flag errors answer at once); HDF5 errors
+ * throw instead of printing and returning garbage.
+ */
+export function loadH5wasm(): Promise<H5wasm> {
+  h5ready ??= import("h5wasm/node").then(async ({ default: h5 }) => {
+    (await h5.ready).activate_throwing_error_handler();
+    return h5;
+  });
+  return h5ready;
 }
 
 /** The path written while a target is incomplete. */
@@ -136,9 +139,12 @@ export async function createZarrTarget(
   const tmp = partialPath(dir);
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
+  const zarr = await import("zarrita");
+  const { default: FileSystemStore } = await import("@zarrita/storage/fs");
   const store = new FileSystemStore(tmp);
   const codecs = [{ name: "bytes", configuration: { endian: "little" } }];
-  if (compression === "zstd") codecs.push({ name: "zstd", configuration: { level: 1, checksum: false } } as never);
+  if (compression === "zstd")
+    codecs.push({ name: "zstd", configuration: { level: 1, checksum: false } } as never);
   const arr = await zarr.create(zarr.root(store).resolve(spec.name.replace(/^\//, "")), {
     shape: [...spec.shape],
     chunkShape: [...spec.chunks],
@@ -224,7 +230,8 @@ async function checkHdf5(path: string, spec: DatasetSpec): Promise<Existing> {
     const d = f.get(spec.name);
     if (!(d instanceof h5.Dataset)) return { state: "stale", why: `no dataset ${spec.name}` };
     const m = d.metadata;
-    const dtype = m.type === 1 && m.littleEndian ? ({ 4: "float32", 8: "float64" } as const)[m.size] : undefined;
+    const dtype =
+      m.type === 1 && m.littleEndian ? ({ 4: "float32", 8: "float64" } as const)[m.size] : undefined;
     if (!same(m.shape, spec.shape)) return { state: "stale", why: `shape ${JSON.stringify(m.shape)}` };
     if (dtype !== spec.dtype) return { state: "stale", why: `dtype is not ${spec.dtype}` };
     if (!same(m.chunks, spec.chunks)) return { state: "stale", why: `chunks ${JSON.stringify(m.chunks)}` };

@@ -62,9 +62,12 @@ export class TaskError extends ChunkedError {
     readonly kernel: string,
     cause: unknown,
   ) {
-    super(`Task ${key} (kernel ${kernel}) failed: ${cause instanceof Error ? cause.message : String(cause)}`, {
-      cause,
-    });
+    super(
+      `Task ${key} (kernel ${kernel}) failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+      {
+        cause,
+      },
+    );
   }
 }
 

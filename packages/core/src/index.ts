@@ -44,7 +44,13 @@ export {
   zeros,
   zerosLike,
 } from "./array/creation-fill.js";
-export type { EyeOptions, FillLikeOptions, FillOptions, LinspaceOptions, RangeOptions } from "./array/creation-fill.js";
+export type {
+  EyeOptions,
+  FillLikeOptions,
+  FillOptions,
+  LinspaceOptions,
+  RangeOptions,
+} from "./array/creation-fill.js";
 export * as random from "./array/random.js";
 export type { RandomOptions } from "./array/random.js";
 

@@ -3,12 +3,14 @@
  *
  * - per-task overhead on tiny tasks: sequential round trip (await each), 10k submitted at once;
  * - parallel speed-up of a CPU-heavy kernel, in-process vs 1 vs 2 workers;
- * - a 1e8-element float32 sum (chunks generated and summed in the workers) vs in-process.
+ * - a 1e8-element float32 sum (chunks generated and summed in the workers) vs in-process;
+ * - core graphs: the tutorial's random-normal mean and a 1e8-element float32 random sum.
  *
  * The machine may be shared: the load average and a calibration loop are printed first, and each
  * measurement is the best of several runs.
  */
 import { loadavg } from "node:os";
+import * as ca from "@chunked/core";
 import { getKernel, NDArray, type Task } from "@chunked/core/internal";
 import { NodePool } from "../src/index.js";
 import "../test/fixtures/kernels.js";
@@ -166,6 +168,41 @@ console.log(
     report(`same on 2 workers (${how}), ms (speed-up)`, `${fmt(ms)} (${fmt(inProc / ms, 2)}×)`);
     await pool.close();
   }
+}
+
+// --- Core graphs (the issue's goals): random-normal mean, 1e8-element float32 sum --------------
+{
+  const heavy = quick ? 1 : 2;
+  const cases: [string, () => ca.ChunkedArray][] = [
+    [
+      "tutorial mean: random.normal 10000×10000 float64, chunks 1000×1000",
+      () => ca.random.normal(10, 0.1, [10_000, 10_000], { chunks: [1000, 1000], seed: 42 }).mean(),
+    ],
+    [
+      "sum of random.random 1e8 float32, chunks 1e7",
+      () => ca.random.random([1e8], { dtype: "float32", chunks: [1e7], seed: 1 }).sum(),
+    ],
+  ];
+  const pool = new NodePool({ workers: 2 });
+  await pool.run(task("core.identity"), [NDArray.from([1])]); // inline: the threads start meanwhile
+  for (const [name, make] of cases) {
+    let a = 0;
+    let b = 0;
+    const inProc = await best(heavy, async () => {
+      const [r] = await ca.compute([make()]);
+      a = r.item() as number;
+    });
+    const onPool = await best(heavy, async () => {
+      const [r] = await ca.compute([make()], { executor: pool });
+      b = r.item() as number;
+    });
+    report(`${name}: in-process, ms`, fmt(inProc));
+    report(
+      `  same on 2 workers, ms (speed-up; |Δ| vs in-process)`,
+      `${fmt(onPool)} (${fmt(inProc / onPool, 2)}×; ${Math.abs(a - b).toExponential(1)})`,
+    );
+  }
+  await pool.close();
 }
 
 const rss = process.resourceUsage().maxRSS / 1024;

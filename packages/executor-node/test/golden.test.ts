@@ -3,23 +3,27 @@
  * the results must match NumPy and be identical to each other (same kernels, same order of
  * floating-point operations, whichever thread runs them).
  */
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
+import * as ca from "@chunked/core";
 import { NDArray } from "@chunked/core/internal";
-import { assertClose, assertGolden, chunkingsFor } from "@chunked/core/testing";
+import {
+  assertClose,
+  assertGolden,
+  chunkingsFor,
+  decodeGolden,
+  type GoldenFamily,
+} from "@chunked/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NodePool } from "../src/index.js";
 
-// Core's array API is not exported yet (core's index.ts is empty): reach the modules by path,
-// through variables so that tsc does not pull core's sources into this package's program.
-const core = (path: string): Promise<any> =>
-  import(fileURLToPath(new URL(`../../core/src/${path}`, import.meta.url)));
-const { fromArray } = await core("array/creation.ts");
-const { compute } = await core("array/compute.ts");
-const reductions = await core("array/reductions.ts");
-const elementwise = await core("array/elementwise.ts");
-const { loadGolden } = await core("testing/golden-node.ts");
+const api = ca as unknown as Record<string, (...args: any[]) => ca.ChunkedArray>;
 
-const REDUCTIONS: Record<string, string> = { var: "variance" };
+function loadGolden(family: GoldenFamily) {
+  const json = JSON.parse(
+    readFileSync(new URL(`../../../fixtures/golden/${family}.json`, import.meta.url), "utf8"),
+  );
+  return decodeGolden(json, family);
+}
 
 function same(actual: NDArray, expected: NDArray, label: string): void {
   expect(actual.dtype, label).toBe(expected.dtype);
@@ -40,12 +44,12 @@ describe("core goldens on the pool", () => {
     let lastBits = 0;
     for (const c of golden.cases) {
       const input = c.inputs[0] as NDArray;
-      const lazy = reductions[REDUCTIONS[c.op] ?? c.op];
+      const lazy = api[c.op];
       for (const chunks of chunkingsFor(input.shape).slice(0, 3)) {
-        const y = lazy(fromArray(input, { chunks }), { ...c.kwargs, splitEvery: 2 });
+        const y = lazy(ca.fromArray(input, { chunks }), { ...c.kwargs, splitEvery: 2 });
         const label = `${c.id} chunks=${JSON.stringify(chunks)}`;
-        const [onPool] = await compute([y], { executor: pool });
-        const [inProcess] = await compute([y]);
+        const [onPool] = await ca.compute([y], { executor: pool });
+        const [inProcess] = await ca.compute([y]);
         assertGolden(onPool, c, { label });
         // Core's reduce kernels sum a strided view and its contiguous copy in different orders, and
         // the pool sends gap-views compacted: results may differ from in-process in the last bits.
@@ -62,24 +66,34 @@ describe("core goldens on the pool", () => {
     console.log(`reductions: ${computed} computes, ${lastBits} differ from in-process in the last bits only`);
   });
 
+  it("the tutorial's random-normal mean and a float32 random sum: same as in-process", async () => {
+    const x = ca.random.normal(10, 0.1, [2000, 1000], { chunks: [250, 500], seed: 42 });
+    const f32 = ca.random.random([1_000_000], { dtype: "float32", chunks: [100_000], seed: 1 });
+    for (const y of [x.mean(), x.mean({ axis: 0 }), x.std({ axis: 1 }), f32.sum(), ca.add(x, 1).max()]) {
+      const [onPool] = await ca.compute([y], { executor: pool });
+      const [inProcess] = await ca.compute([y]);
+      same(onPool, inProcess, y.name);
+    }
+  });
+
   it("elementwise: match NumPy and the in-process executor", async () => {
     const golden = loadGolden("elementwise");
     for (const c of golden.cases) {
       for (let k = 0; k < 2; k++) {
-        const xs = c.inputs.map((input: unknown) => {
+        const xs: any[] = c.inputs.map((input: unknown) => {
           if (!(input instanceof NDArray)) return input;
           const options = chunkingsFor(input.shape);
-          return fromArray(input, { chunks: options[Math.min(k, options.length - 1)] });
+          return ca.fromArray(input, { chunks: options[Math.min(k, options.length - 1)] });
         });
         const y =
           c.op === "clip"
-            ? elementwise.clip(xs[0], c.kwargs.min ?? null, c.kwargs.max ?? null)
+            ? ca.clip(xs[0], c.kwargs.min ?? null, c.kwargs.max ?? null)
             : c.op === "astype"
-              ? elementwise.astype(xs[0], c.kwargs.dtype)
-              : elementwise.elementwiseOp(c.op, xs);
+              ? ca.astype(xs[0], c.kwargs.dtype)
+              : api[c.op](...xs);
         const label = `${c.id} chunking #${k}`;
-        const [onPool] = await compute([y], { executor: pool });
-        const [inProcess] = await compute([y]);
+        const [onPool] = await ca.compute([y], { executor: pool });
+        const [inProcess] = await ca.compute([y]);
         assertGolden(onPool, c, { label });
         same(onPool, inProcess, label);
       }

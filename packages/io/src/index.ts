@@ -23,6 +23,7 @@ export type { ChunkPiece } from "./region.js";
 export type {
   ArraySource,
   ArrayTarget,
+  CompletableTarget,
   DType,
   Hdf5SourceDescriptor,
   Region,

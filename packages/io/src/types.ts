@@ -78,3 +78,13 @@ export interface ArrayTarget<D extends DType = DType> {
   /** Writes `block` (shape = the region's shape; cast to `dtype` if needed) into `region`. */
   write(region: Region, block: NDArray): void | Promise<void>;
 }
+
+/**
+ * A target that is completed or abandoned as a whole: `finish()` after the last write makes the
+ * result visible (HDF5: rename of `<path>.partial`; Zarr: metadata written last); `abort()` after a
+ * failure removes what was written. Both HDF5 and Zarr targets of this package implement it.
+ */
+export interface CompletableTarget<D extends DType = DType> extends ArrayTarget<D> {
+  finish(): Promise<void>;
+  abort(): Promise<void>;
+}

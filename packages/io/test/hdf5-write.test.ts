@@ -165,6 +165,23 @@ describe("HDF5 round trips, block by block", () => {
     expect(fs.existsSync(file("bad.h5"))).toBe(false);
   });
 
+  test("a failed block write blocks finish(); abort removes the partial file", async () => {
+    const p = file("failed.h5");
+    const t = await createHdf5Dataset(p, "/x", { shape: [4], dtype: "float32" });
+    const broken = {
+      dtype: "float32",
+      shape: [4],
+      contiguous() {
+        throw new Error("kernel exploded");
+      },
+    } as unknown as NDArray;
+    await expect(t.write([[0, 4, 1]], broken)).rejects.toThrow(/kernel exploded/);
+    await expect(t.finish()).rejects.toMatchObject({ reason: "write" });
+    expect(fs.existsSync(p)).toBe(false);
+    await t.abort();
+    expect(fs.existsSync(`${p}.partial`)).toBe(false);
+  });
+
   test("in-place writes with mode 'a'", async () => {
     const p = file("inplace.h5");
     const t = await createHdf5Dataset(p, "/x", { shape: [6], dtype: "uint16" });

@@ -166,6 +166,41 @@ describe("Zarr round trips", () => {
     expect(fs.existsSync(path.join(dir, ".zarray"))).toBe(false);
   });
 
+  test.each([2, 3] as const)("v%i NaN fill value survives JSON", async (zarrFormat) => {
+    const store = new Map<string, Uint8Array>();
+    const t = await createZarr(store, {
+      shape: [4],
+      dtype: "float32",
+      chunks: [2],
+      fillValue: Number.NaN,
+      zarrFormat,
+    });
+    await t.write([[0, 2, 1]], NDArray.from([1, 2], { dtype: "float32" }));
+    await t.finish();
+    expect(Array.from((await (await openZarr(store)).read([[0, 4, 1]])).data)).toEqual([
+      1,
+      2,
+      Number.NaN,
+      Number.NaN,
+    ]);
+  });
+
+  test("a failed block write blocks finish()", async () => {
+    class Flaky extends Map<string, Uint8Array> {
+      override set(key: string, value: Uint8Array) {
+        if (key === "/c/1") throw new Error("disk full");
+        return super.set(key, value);
+      }
+    }
+    const store = new Flaky();
+    const t = await createZarr(store, { shape: [4], dtype: "int8", chunks: [2] });
+    await t.write([[0, 2, 1]], sample("int8", [2]));
+    await expect(t.write([[2, 4, 1]], sample("int8", [2]))).rejects.toMatchObject({ reason: "write" });
+    await expect(t.finish()).rejects.toThrow(/disk full.*abort/);
+    await t.abort();
+    expect([...store.keys()]).toEqual([]);
+  });
+
   test("abort deletes what was written", async () => {
     const store = new Map<string, Uint8Array>();
     const t = await createZarr(store, { path: "x", shape: [10], dtype: "uint8", chunks: [3] });

@@ -41,7 +41,8 @@ export async function computeBlocks(
   options: ComputeOptions = {},
 ): Promise<Map<Key, NDArray>> {
   const graph = new Map<Key, Task>();
-  for (const a of arrays) for (const layer of a.layers.values()) for (const t of layer.tasks) graph.set(t.key, t);
+  for (const a of arrays)
+    for (const layer of a.layers.values()) for (const t of layer.tasks) graph.set(t.key, t);
   const outputs = [...new Set(arrays.flatMap((a) => a.keys()))];
   const optimized = options.optimize === false ? graph : optimize(graph, outputs);
   return runGraph(optimized, outputs, {
@@ -86,7 +87,10 @@ export async function compute<const A extends readonly ChunkedArray[]>(
  * Computes the blocks and keeps them in memory as a new array whose graph is just those blocks.
  * @see dask.array.Array.persist
  */
-export async function persist<D extends DType>(a: ChunkedArray<D>, options: ComputeOptions = {}): Promise<ChunkedArray<D>> {
+export async function persist<D extends DType>(
+  a: ChunkedArray<D>,
+  options: ComputeOptions = {},
+): Promise<ChunkedArray<D>> {
   const blocks = await computeBlocks([a], options);
   const name = `persist-${a.name}`;
   const tasks = a.keys().map((key) => ({

@@ -31,7 +31,12 @@ function objectToken(obj: object): string {
 }
 
 function isSource(x: unknown): x is ArraySource {
-  return typeof x === "object" && x !== null && typeof (x as ArraySource).read === "function" && Array.isArray((x as ArraySource).shape);
+  return (
+    typeof x === "object" &&
+    x !== null &&
+    typeof (x as ArraySource).read === "function" &&
+    Array.isArray((x as ArraySource).shape)
+  );
 }
 
 /** Region of one block. */
@@ -55,23 +60,38 @@ export function fromArray<D extends DType = DType>(
   options: FromArrayOptions = {},
 ): ChunkedArray<D> {
   if (options.dtype !== undefined && !isDType(options.dtype)) {
-    throw new DTypeError(`Unknown dtype. Got dtype=${fmt(options.dtype)}, expected one of bool, int8..int32, uint8..uint32, float32, float64.`);
+    throw new DTypeError(
+      `Unknown dtype. Got dtype=${fmt(options.dtype)}, expected one of bool, int8..int32, uint8..uint32, float32, float64.`,
+    );
   }
   if (source instanceof NDArray) return fromNDArray(source as NDArray<D>, options);
   if (ArrayBuffer.isView(source)) {
-    return fromNDArray(NDArray.from(source as AnyTypedArray, { shape: options.shape, dtype: options.dtype ?? dtypeOfTypedArray(source) }) as NDArray<D>, options);
+    return fromNDArray(
+      NDArray.from(source as AnyTypedArray, {
+        shape: options.shape,
+        dtype: options.dtype ?? dtypeOfTypedArray(source),
+      }) as NDArray<D>,
+      options,
+    );
   }
   if (Array.isArray(source) || typeof source === "number" || typeof source === "boolean") {
-    return fromNDArray(NDArray.from(source as NestedArray, { shape: options.shape, dtype: options.dtype }) as NDArray<D>, options);
+    return fromNDArray(
+      NDArray.from(source as NestedArray, { shape: options.shape, dtype: options.dtype }) as NDArray<D>,
+      options,
+    );
   }
   if (!isSource(source)) {
     throw new InvalidArgumentError(
       `fromArray needs an NDArray, a TypedArray, nested arrays, or an object with shape, dtype and read(region). Got source=${Object.prototype.toString.call(source)}.`,
     );
   }
-  if (!isDType(source.dtype)) throw new DTypeError(`Unsupported source dtype. Got dtype=${fmt(source.dtype)}.`);
+  if (!isDType(source.dtype))
+    throw new DTypeError(`Unsupported source dtype. Got dtype=${fmt(source.dtype)}.`);
   const shape = [...source.shape];
-  const chunks = normalizeChunks(options.chunks ?? "auto", shape, { dtype: source.dtype, previousChunks: source.chunks });
+  const chunks = normalizeChunks(options.chunks ?? "auto", shape, {
+    dtype: source.dtype,
+    previousChunks: source.chunks,
+  });
   const descriptor = source.descriptor ?? registerLocal(source);
   const name = `${options.name ?? "array"}-${tokenize(objectToken(source), chunks)}`;
   const offsets = chunks.map(chunkOffsets);

@@ -63,7 +63,9 @@ function randomArray<D extends DType>(
 
 function floatOnly(dtype: DType | undefined, fn: string): void {
   if (dtype !== undefined && dtype !== "float64" && dtype !== "float32") {
-    throw new DTypeError(`random.${fn} produces floats. Got dtype=${fmt(dtype)}, expected "float64" or "float32".`);
+    throw new DTypeError(
+      `random.${fn} produces floats. Got dtype=${fmt(dtype)}, expected "float64" or "float32".`,
+    );
   }
 }
 
@@ -83,7 +85,8 @@ export function normal<D extends "float64" | "float32" = "float64">(
   options: RandomOptions<D> = {},
 ): ChunkedArray<D> {
   floatOnly(options.dtype, "normal");
-  if (!(scale >= 0)) throw new InvalidArgumentError(`random.normal: scale must be >= 0. Got scale=${fmt(scale)}.`);
+  if (!(scale >= 0))
+    throw new InvalidArgumentError(`random.normal: scale must be >= 0. Got scale=${fmt(scale)}.`);
   return randomArray("normal", { kind: "normal", loc, scale }, shape, options, "float64");
 }
 
@@ -122,7 +125,8 @@ export function exponential<D extends "float64" | "float32" = "float64">(
   options: RandomOptions<D> = {},
 ): ChunkedArray<D> {
   floatOnly(options.dtype, "exponential");
-  if (!(scale >= 0)) throw new InvalidArgumentError(`random.exponential: scale must be >= 0. Got scale=${fmt(scale)}.`);
+  if (!(scale >= 0))
+    throw new InvalidArgumentError(`random.exponential: scale must be >= 0. Got scale=${fmt(scale)}.`);
   return randomArray("exponential", { kind: "exponential", scale }, shape, options, "float64");
 }
 
@@ -139,7 +143,9 @@ export function integers<D extends DType = "int32">(
   options: RandomOptions<D> = {},
 ): ChunkedArray<D> {
   if (!(Number.isInteger(low) && Number.isInteger(high) && high > low)) {
-    throw new InvalidArgumentError(`random.integers needs integers low < high. Got low=${fmt(low)}, high=${fmt(high)}.`);
+    throw new InvalidArgumentError(
+      `random.integers needs integers low < high. Got low=${fmt(low)}, high=${fmt(high)}.`,
+    );
   }
   return randomArray("integers", { kind: "integers", low, high }, shape, options, "int32");
 }
@@ -154,22 +160,47 @@ export class Generator {
     return (this.seed + 0x9e3779b97f4a7 * ++this.counter) % 2 ** 53;
   }
 
-  normal<D extends "float64" | "float32" = "float64">(loc: number, scale: number, shape: readonly number[] | number, options: Omit<RandomOptions<D>, "seed"> = {}) {
+  normal<D extends "float64" | "float32" = "float64">(
+    loc: number,
+    scale: number,
+    shape: readonly number[] | number,
+    options: Omit<RandomOptions<D>, "seed"> = {},
+  ) {
     return normal(loc, scale, shape, { ...options, seed: this.next() });
   }
-  standardNormal<D extends "float64" | "float32" = "float64">(shape: readonly number[] | number, options: Omit<RandomOptions<D>, "seed"> = {}) {
+  standardNormal<D extends "float64" | "float32" = "float64">(
+    shape: readonly number[] | number,
+    options: Omit<RandomOptions<D>, "seed"> = {},
+  ) {
     return standardNormal(shape, { ...options, seed: this.next() });
   }
-  uniform<D extends "float64" | "float32" = "float64">(low: number, high: number, shape: readonly number[] | number, options: Omit<RandomOptions<D>, "seed"> = {}) {
+  uniform<D extends "float64" | "float32" = "float64">(
+    low: number,
+    high: number,
+    shape: readonly number[] | number,
+    options: Omit<RandomOptions<D>, "seed"> = {},
+  ) {
     return uniform(low, high, shape, { ...options, seed: this.next() });
   }
-  random<D extends "float64" | "float32" = "float64">(shape: readonly number[] | number, options: Omit<RandomOptions<D>, "seed"> = {}) {
+  random<D extends "float64" | "float32" = "float64">(
+    shape: readonly number[] | number,
+    options: Omit<RandomOptions<D>, "seed"> = {},
+  ) {
     return random(shape, { ...options, seed: this.next() });
   }
-  exponential<D extends "float64" | "float32" = "float64">(scale: number, shape: readonly number[] | number, options: Omit<RandomOptions<D>, "seed"> = {}) {
+  exponential<D extends "float64" | "float32" = "float64">(
+    scale: number,
+    shape: readonly number[] | number,
+    options: Omit<RandomOptions<D>, "seed"> = {},
+  ) {
     return exponential(scale, shape, { ...options, seed: this.next() });
   }
-  integers<D extends DType = "int32">(low: number, high: number, shape: readonly number[] | number, options: Omit<RandomOptions<D>, "seed"> = {}) {
+  integers<D extends DType = "int32">(
+    low: number,
+    high: number,
+    shape: readonly number[] | number,
+    options: Omit<RandomOptions<D>, "seed"> = {},
+  ) {
     return integers(low, high, shape, { ...options, seed: this.next() });
   }
 }

@@ -95,7 +95,9 @@ export interface ReductionOptions<D extends DType = DType> {
 function kernelId(k: KernelLike, what: string): string {
   if (typeof k === "string") return k;
   if (k && typeof k.id === "string") return k.id;
-  throw new InvalidArgumentError(`reduction needs a kernel reference or id for ${what}. Got ${what}=${fmt(k)}.`);
+  throw new InvalidArgumentError(
+    `reduction needs a kernel reference or id for ${what}. Got ${what}=${fmt(k)}.`,
+  );
 }
 
 /** Per reduced axis, how many blocks one task merges (dask's `_tree_reduce` normalisation). */
@@ -130,7 +132,9 @@ export function normalizeSplitEvery(
       out.set(ax, check(v, `splitEvery[${ax}]`));
     }
   } else {
-    throw new InvalidArgumentError(`splitEvery must be an integer or a record of axis to integer. Got splitEvery=${fmt(se)}.`);
+    throw new InvalidArgumentError(
+      `splitEvery must be an integer or a record of axis to integer. Got splitEvery=${fmt(se)}.`,
+    );
   }
   return out;
 }
@@ -164,14 +168,23 @@ function partialReduce<D extends DType>(
   const groups: number[][][] = x.numblocks.map((nb, ax) => {
     const size = split.get(ax) ?? 1;
     const out: number[][] = [];
-    for (let s = 0; s < nb; s += size) out.push(Array.from({ length: Math.min(size, nb - s) }, (_, i) => s + i));
+    for (let s = 0; s < nb; s += size)
+      out.push(Array.from({ length: Math.min(size, nb - s) }, (_, i) => s + i));
     return out;
   });
   const keptAxes = x.chunks.map((_, ax) => ax).filter((ax) => keepdims || !split.has(ax));
   const tasks: Task[] = blockIndices(groups.map((g) => g.length)).map((gi) => {
     const members = blockIndices(gi.map((g, ax) => groups[ax][g].length));
     const deps = members.map((m) => x.key(m.map((j, ax) => groups[ax][gi[ax]][j])));
-    return { key: blockKey(name, keptAxes.map((ax) => gi[ax])), op, deps, params };
+    return {
+      key: blockKey(
+        name,
+        keptAxes.map((ax) => gi[ax]),
+      ),
+      op,
+      deps,
+      params,
+    };
   });
   const chunks = keptAxes.map((ax) => (split.has(ax) ? groups[ax].map(() => 1) : [...x.chunks[ax]]));
   return ChunkedArray.fromLayer({ name, tasks, dependencies: [x.name] }, [x], chunks, dtype);
@@ -243,7 +256,11 @@ export function reduction<D extends DType>(x: ChunkedArray, options: ReductionOp
 const VAR_FAMILY = new Set<ReduceOp>(["var", "std", "nanvar", "nanstd"]);
 
 /** A built-in reduction by name (what the named wrappers call). */
-export function reduceArray(op: ReduceOp, x: ChunkedArray, options: ReduceOptions | ArgReduceOptions = {}): ChunkedArray {
+export function reduceArray(
+  op: ReduceOp,
+  x: ChunkedArray,
+  options: ReduceOptions | ArgReduceOptions = {},
+): ChunkedArray {
   const axes = checkReduction(op, x.shape, options.axis);
   const ddof = (options as ReduceOptions).ddof ?? 0;
   if (!(typeof ddof === "number" && Number.isFinite(ddof))) {
@@ -277,7 +294,10 @@ export function reduceArray(op: ReduceOp, x: ChunkedArray, options: ReduceOption
  * ```
  * @see numpy.sum, dask.array.sum
  */
-export function sum<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions = {}): ChunkedArray<SumDType<D>> {
+export function sum<D extends DType>(
+  x: ChunkedArray<D>,
+  options: ReduceOptions = {},
+): ChunkedArray<SumDType<D>> {
   return reduceArray("sum", x, options) as ChunkedArray<SumDType<D>>;
 }
 
@@ -292,7 +312,10 @@ export function sum<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions 
  * ```
  * @see numpy.prod, dask.array.prod
  */
-export function prod<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions = {}): ChunkedArray<SumDType<D>> {
+export function prod<D extends DType>(
+  x: ChunkedArray<D>,
+  options: ReduceOptions = {},
+): ChunkedArray<SumDType<D>> {
   return reduceArray("prod", x, options) as ChunkedArray<SumDType<D>>;
 }
 
@@ -306,7 +329,10 @@ export function prod<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions
  * ```
  * @see numpy.mean, dask.array.mean
  */
-export function mean<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions = {}): ChunkedArray<MeanDType<D>> {
+export function mean<D extends DType>(
+  x: ChunkedArray<D>,
+  options: ReduceOptions = {},
+): ChunkedArray<MeanDType<D>> {
   return reduceArray("mean", x, options) as ChunkedArray<MeanDType<D>>;
 }
 
@@ -321,7 +347,10 @@ export function mean<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions
  * ```
  * @see numpy.var, dask.array.var
  */
-export function variance<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions = {}): ChunkedArray<MeanDType<D>> {
+export function variance<D extends DType>(
+  x: ChunkedArray<D>,
+  options: ReduceOptions = {},
+): ChunkedArray<MeanDType<D>> {
   return reduceArray("var", x, options) as ChunkedArray<MeanDType<D>>;
 }
 
@@ -334,7 +363,10 @@ export function variance<D extends DType>(x: ChunkedArray<D>, options: ReduceOpt
  * ```
  * @see numpy.std, dask.array.std
  */
-export function std<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions = {}): ChunkedArray<MeanDType<D>> {
+export function std<D extends DType>(
+  x: ChunkedArray<D>,
+  options: ReduceOptions = {},
+): ChunkedArray<MeanDType<D>> {
   return reduceArray("std", x, options) as ChunkedArray<MeanDType<D>>;
 }
 
@@ -432,7 +464,10 @@ export function argmax(x: ChunkedArray, options: ArgReduceOptions = {}): Chunked
  * ```
  * @see numpy.nansum, dask.array.nansum
  */
-export function nansum<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions = {}): ChunkedArray<SumDType<D>> {
+export function nansum<D extends DType>(
+  x: ChunkedArray<D>,
+  options: ReduceOptions = {},
+): ChunkedArray<SumDType<D>> {
   return reduceArray("nansum", x, options) as ChunkedArray<SumDType<D>>;
 }
 
@@ -447,7 +482,10 @@ export function nansum<D extends DType>(x: ChunkedArray<D>, options: ReduceOptio
  * ```
  * @see numpy.nanprod, dask.array.nanprod
  */
-export function nanprod<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions = {}): ChunkedArray<SumDType<D>> {
+export function nanprod<D extends DType>(
+  x: ChunkedArray<D>,
+  options: ReduceOptions = {},
+): ChunkedArray<SumDType<D>> {
   return reduceArray("nanprod", x, options) as ChunkedArray<SumDType<D>>;
 }
 
@@ -460,7 +498,10 @@ export function nanprod<D extends DType>(x: ChunkedArray<D>, options: ReduceOpti
  * ```
  * @see numpy.nanmean, dask.array.nanmean
  */
-export function nanmean<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions = {}): ChunkedArray<MeanDType<D>> {
+export function nanmean<D extends DType>(
+  x: ChunkedArray<D>,
+  options: ReduceOptions = {},
+): ChunkedArray<MeanDType<D>> {
   return reduceArray("nanmean", x, options) as ChunkedArray<MeanDType<D>>;
 }
 
@@ -473,7 +514,10 @@ export function nanmean<D extends DType>(x: ChunkedArray<D>, options: ReduceOpti
  * ```
  * @see numpy.nanvar, dask.array.nanvar
  */
-export function nanvar<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions = {}): ChunkedArray<MeanDType<D>> {
+export function nanvar<D extends DType>(
+  x: ChunkedArray<D>,
+  options: ReduceOptions = {},
+): ChunkedArray<MeanDType<D>> {
   return reduceArray("nanvar", x, options) as ChunkedArray<MeanDType<D>>;
 }
 
@@ -486,7 +530,10 @@ export function nanvar<D extends DType>(x: ChunkedArray<D>, options: ReduceOptio
  * ```
  * @see numpy.nanstd, dask.array.nanstd
  */
-export function nanstd<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions = {}): ChunkedArray<MeanDType<D>> {
+export function nanstd<D extends DType>(
+  x: ChunkedArray<D>,
+  options: ReduceOptions = {},
+): ChunkedArray<MeanDType<D>> {
   return reduceArray("nanstd", x, options) as ChunkedArray<MeanDType<D>>;
 }
 

@@ -52,7 +52,8 @@ export function normalizeChunks(
     perAxis = new Array(ndim).fill(null);
     for (const [k, v] of Object.entries(spec)) {
       const axis = Number(k) < 0 ? Number(k) + ndim : Number(k);
-      if (!(axis >= 0 && axis < ndim)) throw new InvalidChunksError(`Chunk spec names axis ${k}, but the array has ${ndim} axes.`);
+      if (!(axis >= 0 && axis < ndim))
+        throw new InvalidChunksError(`Chunk spec names axis ${k}, but the array has ${ndim} axes.`);
       perAxis[axis] = v as AxisChunkSpec;
     }
   } else throw new InvalidChunksError(`Unrecognised chunk spec. Got chunks=${fmt(spec)}.`);
@@ -68,7 +69,9 @@ export function normalizeChunks(
   const chunks = perAxis.map((c, i) => {
     if (typeof c === "number") {
       if (!(Number.isInteger(c) && c > 0) && !(c === 0 && shape[i] === 0)) {
-        throw new InvalidChunksError(`Chunk sizes must be positive integers. Got chunks=${fmt(spec)} (axis ${i}: ${fmt(c)}).`);
+        throw new InvalidChunksError(
+          `Chunk sizes must be positive integers. Got chunks=${fmt(spec)} (axis ${i}: ${fmt(c)}).`,
+        );
       }
       return blocksOf(shape[i], Math.max(c, 1));
     }
@@ -77,7 +80,9 @@ export function normalizeChunks(
   for (let i = 0; i < ndim; i++) {
     const sum = chunks[i].reduce((a, b) => a + b, 0);
     if (!Number.isNaN(sum) && sum !== shape[i]) {
-      throw new InvalidChunksError(`Chunks do not add up to shape. Got chunks=${fmt(chunks)}, shape=${fmt(shape)}`);
+      throw new InvalidChunksError(
+        `Chunks do not add up to shape. Got chunks=${fmt(chunks)}, shape=${fmt(shape)}`,
+      );
     }
     if (chunks[i].some((c) => c < 0 || (!Number.isNaN(c) && !Number.isInteger(c)))) {
       throw new InvalidChunksError(`Chunk sizes must be non-negative integers. Got chunks=${fmt(chunks)}.`);
@@ -87,7 +92,11 @@ export function normalizeChunks(
 }
 
 /** dask's `auto_chunks`: square-ish blocks under the byte limit, aligned to previous chunks when given. */
-function autoChunks(perAxis: AxisChunkSpec[], shape: readonly number[], options: NormalizeChunksOptions): AxisChunkSpec[] {
+function autoChunks(
+  perAxis: AxisChunkSpec[],
+  shape: readonly number[],
+  options: NormalizeChunksOptions,
+): AxisChunkSpec[] {
   if (!options.dtype) throw new InvalidChunksError(`"auto" chunks need a dtype. Got dtype=undefined.`);
   const limit = (options.limit ?? DEFAULT_CHUNK_BYTES) / itemsize(options.dtype);
   const out = [...perAxis];

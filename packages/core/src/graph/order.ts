@@ -1,6 +1,6 @@
 /**
- * Static task priorities that keep memory low, ported from dask's `dask/order.py` (the 2024
- * "critical path" algorithm, dask PR #10660 and #11466). Lower numbers run first. The result is a
+ * Static task priorities that keep memory low, ported from dask's `dask/order.py` (its "critical
+ * path" algorithm, dask PR #10660, as of dask 817e5ffc1). Lower numbers run first. The result is a
  * topological order: a sequential scheduler that runs tasks in this order holds few results at a
  * time, because it finishes what it started (reductions whose inputs are loaded) before loading new
  * inputs. Everything runs on integer indices and typed arrays; keys are only compared for the final
@@ -151,9 +151,13 @@ export function order(graph: Graph, outputs?: readonly Key[], options: OrderOpti
  */
 export function peakHeld(graph: Graph, priorities: ReadonlyMap<Key, number>): number {
   const g = indexGraph(graph);
-  const seq = Int32Array.from({ length: g.n }, (_, i) => i).sort(
-    (a, b) => priorities.get(g.keys[a])! - priorities.get(g.keys[b])!,
-  );
+  const rank = new Float64Array(g.n);
+  for (let i = 0; i < g.n; i++) {
+    const p = priorities.get(g.keys[i]);
+    if (p === undefined) throw new InvalidArgumentError(`No priority for task ${JSON.stringify(g.keys[i])}.`);
+    rank[i] = p;
+  }
+  const seq = Int32Array.from({ length: g.n }, (_, i) => i).sort((a, b) => rank[a] - rank[b]);
   const remaining = new Int32Array(g.n);
   for (let i = 0; i < g.n; i++) remaining[i] = g.dentOff[i + 1] - g.dentOff[i];
   let held = 0;
@@ -367,9 +371,12 @@ function findCycle(
   return path.slice(seen[x]).map((i) => keys[i]);
 }
 
-/** Stand-in for exact sets on pathological graphs: about 64 element operations per task. */
-const UNION_BUDGET_PER_TASK = 64;
-const UNION_BUDGET_MIN = 4_000_000;
+/**
+ * Exact root sets cost O(V·R) on dense graphs (all-to-all rechunks, cumulative scans). Past this
+ * many element operations per task we fall back to estimates, keeping `order` near-linear.
+ */
+const UNION_BUDGET_PER_TASK = 32;
+const UNION_BUDGET_MIN = 1_000_000;
 
 /** The graph as `order` walks it, with its metrics. */
 interface Prepared {
@@ -398,10 +405,12 @@ interface Prepared {
 // and a phase's optimized code is not thrown away when the next phase starts.
 
 /** Data roots with several dependents leave the graph, to be placed just before their first dependent. */
-function stripDataRoots(g: IndexedGraph, isData: (task: Task) => boolean): Pick<
-  Prepared,
-  "removed" | "requiresData" | "depOff" | "depIdx" | "dentOff" | "dentIdx"
-> & { removedCount: number } {
+function stripDataRoots(
+  g: IndexedGraph,
+  isData: (task: Task) => boolean,
+): Pick<Prepared, "removed" | "requiresData" | "depOff" | "depIdx" | "dentOff" | "dentIdx"> & {
+  removedCount: number;
+} {
   const n = g.n;
   let removedCount = 0;
   const removed = new Uint8Array(n);
@@ -517,7 +526,9 @@ export function orderIndexed(g: IndexedGraph, options: OrderOptions = {}): Int32
   const budget = Math.max(UNION_BUDGET_MIN, UNION_BUDGET_PER_TASK * n);
   const fwd = connectRoots(n, metrics.topo, stripped.depOff, stripped.depIdx, budget);
   const counts = rootMetrics(n, base, fwd);
-  const bwd = fwd ? connectRoots(n, metrics.topo.slice().reverse(), stripped.dentOff, stripped.dentIdx, budget) : null;
+  const bwd = fwd
+    ? connectRoots(n, metrics.topo.slice().reverse(), stripped.dentOff, stripped.dentIdx, budget)
+    : null;
   return walk({ ...base, ...counts, bwd });
 }
 
@@ -843,7 +854,8 @@ function walk(p: Prepared): Int32Array {
       spare = pending;
       pending = swap;
       nPending = 0;
-      for (let e = depOff[item]; e < depOff[item + 1]; e++) if (!inResult(depIdx[e])) pending[nPending++] = depIdx[e];
+      for (let e = depOff[item]; e < depOff[item + 1]; e++)
+        if (!inResult(depIdx[e])) pending[nPending++] = depIdx[e];
       sortPrefix(pending, nPending, cmp);
       for (let q = 0; q < nPending; q++) path.push(pending[q]);
       item = nPending > 0 ? pending[nPending - 1] : -1;
@@ -856,7 +868,8 @@ function walk(p: Prepared): Int32Array {
       if (numNeeded[item]) {
         path.push(item);
         let nd = 0;
-        for (let e = depOff[item]; e < depOff[item + 1]; e++) if (!inResult(depIdx[e])) deps[nd++] = depIdx[e];
+        for (let e = depOff[item]; e < depOff[item + 1]; e++)
+          if (!inResult(depIdx[e])) deps[nd++] = depIdx[e];
         sortPrefix(deps, nd, cmp);
         if (knownPaths.size === 0) {
           if (nd > 1) walkedBack = true;

@@ -31,11 +31,21 @@ export const subgraph = defineKernel("core.subgraph", (inputs, params: { steps: 
   return values[values.length - 1];
 });
 
-async function finishAsync(pending: Promise<NDArray>, values: NDArray[], steps: readonly Step[], at: number): Promise<NDArray> {
+async function finishAsync(
+  pending: Promise<NDArray>,
+  values: NDArray[],
+  steps: readonly Step[],
+  at: number,
+): Promise<NDArray> {
   values.push(await pending);
   for (let i = at + 1; i < steps.length; i++) {
     const s = steps[i];
-    values.push(await getKernel(s.op)(s.args.map((a) => values[a]), s.params));
+    values.push(
+      await getKernel(s.op)(
+        s.args.map((a) => values[a]),
+        s.params,
+      ),
+    );
   }
   return values[values.length - 1];
 }

@@ -132,7 +132,15 @@ function rotl(x: number, k: number): number {
 }
 
 /** Normal draws with xoshiro's state in locals: the fast path of the ziggurat needs no call. */
-function normalGroup(stream: Stream, loc: number, scale: number, dst: Out, at: number, skip: number, count: number): void {
+function normalGroup(
+  stream: Stream,
+  loc: number,
+  scale: number,
+  dst: Out,
+  at: number,
+  skip: number,
+  count: number,
+): void {
   const st = stream.state;
   let s0 = st[0];
   let s1 = st[1];
@@ -172,7 +180,14 @@ function normalGroup(stream: Stream, loc: number, scale: number, dst: Out, at: n
 type Out = { [i: number]: number };
 
 /** Draws the first `count` values of the stream's group and writes those from `skip` on to `dst[at..]`. */
-function fillGroup(stream: Stream, dist: Distribution, dst: Out, at: number, skip: number, count: number): void {
+function fillGroup(
+  stream: Stream,
+  dist: Distribution,
+  dst: Out,
+  at: number,
+  skip: number,
+  count: number,
+): void {
   if (dist.kind === "normal") {
     normalGroup(stream, dist.loc, dist.scale, dst, at, skip, count);
     return;

@@ -171,10 +171,10 @@ function pairwiseNanSum(a: Float64Array, p: number, n: number): number {
     for (; i + 1 < n; i += 2) {
       const u = a[p + i];
       const v = a[p + i + 1];
-      if (u === u) s0 += u;
-      if (v === v) s1 += v;
+      if (!Number.isNaN(u)) s0 += u;
+      if (!Number.isNaN(v)) s1 += v;
     }
-    if (i < n && a[p + i] === a[p + i]) s0 += a[p + i];
+    if (i < n && !Number.isNaN(a[p + i])) s0 += a[p + i];
     return s0 + s1;
   }
   let n2 = n >>> 1;
@@ -184,7 +184,7 @@ function pairwiseNanSum(a: Float64Array, p: number, n: number): number {
 
 function countValid(a: Float64Array, p: number, n: number): number {
   let c = 0;
-  for (let i = p, end = p + n; i < end; i++) if (a[i] === a[i]) c++;
+  for (let i = p, end = p + n; i < end; i++) if (!Number.isNaN(a[i])) c++;
   return c;
 }
 
@@ -216,7 +216,7 @@ function sumSqDev(a: Float64Array, p: number, n: number, mean: number, skipNaN: 
   } else {
     for (let i = p, end = p + n; i < end; i++) {
       const v = a[i];
-      if (v === v) {
+      if (!Number.isNaN(v)) {
         const d = v - mean;
         s0 += d * d;
         t0 += d;
@@ -257,25 +257,25 @@ function chanMerge(st: Float64Array, q: number, nb: number, mb: number, m2b: num
 }
 
 /**
- * Merges candidate `(v, i)` into the arg state `[value, index]` at `st[q]`: a NaN beats any number,
+ * Merges candidate `(v, i)` into the arg state (value at `st[qv]`, index at `st[qi]`): a NaN beats any number,
  * then the smallest `sign * value` (argmax: sign = -1), then the lowest index. Ties broken by index
  * make the result independent of the order partials arrive in.
  */
-function argMerge(st: Float64Array, q: number, v: number, i: number, sign: number): void {
-  const si = st[q + 1];
+function argMerge(st: Float64Array, qv: number, qi: number, v: number, i: number, sign: number): void {
+  const si = st[qi];
   if (si < 0) {
-    st[q] = v;
-    st[q + 1] = i;
+    st[qv] = v;
+    st[qi] = i;
     return;
   }
-  const sv = st[q];
-  if (sv !== sv) {
-    if (v !== v && i < si) st[q + 1] = i;
+  const sv = st[qv];
+  if (Number.isNaN(sv)) {
+    if (Number.isNaN(v) && i < si) st[qi] = i;
     return;
   }
-  if (v !== v || sign * v < sign * sv || (v === sv && i < si)) {
-    st[q] = v;
-    st[q + 1] = i;
+  if (Number.isNaN(v) || sign * v < sign * sv || (v === sv && i < si)) {
+    st[qv] = v;
+    st[qi] = i;
   }
 }
 
@@ -291,12 +291,15 @@ interface Reducer {
   init(st: Float64Array): void;
   /** Folds `n` reduced elements `a[p..p+n)` into the state at `st[q]`; element k has index `idx + k*step`. */
   run(a: Float64Array, p: number, n: number, st: Float64Array, q: number, idx: number, step: number): void;
-  /** Folds a row of `m` kept elements into states `st[q + j*fields]`; all have index `idx`. */
-  row(a: Float64Array, p: number, m: number, st: Float64Array, q: number, idx: number, pass: number): void;
-  /** Between the passes of a two-pass `row`. */
-  between?(st: Float64Array): void;
-  /** After the last pass of `row`. */
-  after?(st: Float64Array): void;
+  /**
+   * Folds a row of `m` kept elements into the states of outputs `q..q+m)`, all with index `idx`.
+   * Rows work on field planes: field f of output o is `pl[f*nk + o]`, so the loops are contiguous.
+   */
+  row(a: Float64Array, p: number, m: number, pl: Float64Array, q: number, nk: number, idx: number, pass: number): void;
+  /** Between the passes of a two-pass `row`; `rows` rows were folded into every output. */
+  between?(pl: Float64Array, nk: number, rows: number): void;
+  /** After the last pass of `row` (planes). */
+  after?(pl: Float64Array, nk: number, rows: number): void;
   /** Merges states `src` into `st` elementwise (same length). */
   merge(st: Float64Array, src: Float64Array): void;
   /** Writes the final values (one per state) into `out`. */
@@ -315,16 +318,16 @@ function sumReducer(skipNaN: boolean): Reducer {
     run(a, p, n, st, q) {
       let s = pairwiseSum(a, p, n);
       // A NaN anywhere makes the sum NaN, so the nan-variant only rescans when it sees one.
-      if (skipNaN && s !== s) s = pairwiseNanSum(a, p, n);
+      if (skipNaN && Number.isNaN(s)) s = pairwiseNanSum(a, p, n);
       st[q] += s;
     },
-    row(a, p, m, st, q) {
+    row(a, p, m, pl, q) {
       if (skipNaN) {
         for (let j = 0; j < m; j++) {
           const v = a[p + j];
-          if (v === v) st[q + j] += v;
+          if (!Number.isNaN(v)) pl[q + j] += v;
         }
-      } else for (let j = 0; j < m; j++) st[q + j] += a[p + j];
+      } else for (let j = 0; j < m; j++) pl[q + j] += a[p + j];
     },
     merge(st, src) {
       for (let i = 0; i < st.length; i++) st[i] += src[i];
@@ -345,18 +348,18 @@ function prodReducer(skipNaN: boolean): Reducer {
       if (skipNaN) {
         for (let i = p, end = p + n; i < end; i++) {
           const v = a[i];
-          if (v === v) r *= v;
+          if (!Number.isNaN(v)) r *= v;
         }
       } else for (let i = p, end = p + n; i < end; i++) r *= a[i];
       st[q] *= r;
     },
-    row(a, p, m, st, q) {
+    row(a, p, m, pl, q) {
       if (skipNaN) {
         for (let j = 0; j < m; j++) {
           const v = a[p + j];
-          if (v === v) st[q + j] *= v;
+          if (!Number.isNaN(v)) pl[q + j] *= v;
         }
-      } else for (let j = 0; j < m; j++) st[q + j] *= a[p + j];
+      } else for (let j = 0; j < m; j++) pl[q + j] *= a[p + j];
     },
     merge(st, src) {
       for (let i = 0; i < st.length; i++) st[i] *= src[i];
@@ -373,20 +376,26 @@ function meanReducer(skipNaN: boolean): Reducer {
     run(a, p, n, st, q) {
       let s = pairwiseSum(a, p, n);
       let c = n;
-      if (skipNaN && s !== s) {
+      if (skipNaN && Number.isNaN(s)) {
         s = pairwiseNanSum(a, p, n);
         c = countValid(a, p, n);
       }
       st[q] += c;
       st[q + 1] += s;
     },
-    row(a, p, m, st, q) {
-      for (let j = 0, k = q; j < m; j++, k += 2) {
-        const v = a[p + j];
-        if (skipNaN && v !== v) continue;
-        st[k] += 1;
-        st[k + 1] += v;
-      }
+    row(a, p, m, pl, q, nk) {
+      const t = nk + q;
+      if (skipNaN) {
+        for (let j = 0; j < m; j++) {
+          const v = a[p + j];
+          if (Number.isNaN(v)) continue;
+          pl[q + j] += 1;
+          pl[t + j] += v;
+        }
+      } else for (let j = 0; j < m; j++) pl[t + j] += a[p + j];
+    },
+    after(pl, nk, rows) {
+      if (!skipNaN) for (let o = 0; o < nk; o++) pl[o] += rows;
     },
     merge(st, src) {
       for (let i = 0; i < st.length; i++) st[i] += src[i];
@@ -406,7 +415,7 @@ function varReducer(skipNaN: boolean, sqrt: boolean): Reducer {
       let s = pairwiseSum(a, p, n);
       let c = n;
       let skip = false;
-      if (skipNaN && s !== s) {
+      if (skipNaN && Number.isNaN(s)) {
         s = pairwiseNanSum(a, p, n);
         c = countValid(a, p, n);
         skip = true;
@@ -418,35 +427,45 @@ function varReducer(skipNaN: boolean, sqrt: boolean): Reducer {
       const sd = lastSumDev;
       chanMerge(st, q, c, mean, Math.max(ssd - (sd * sd) / c, 0), sd / c);
     },
-    row(a, p, m, st, q, _idx, pass) {
+    row(a, p, m, pl, q, nk, _idx, pass) {
+      // Planes: count, mean (pass 0: total), M2 (Σd² until `after`), meanLo (Σd until `after`).
+      const c = q;
+      const mu = nk + q;
       if (pass === 0) {
-        for (let j = 0, k = q; j < m; j++, k += 4) {
-          const v = a[p + j];
-          if (skipNaN && v !== v) continue;
-          st[k] += 1;
-          st[k + 1] += v;
-        }
+        if (skipNaN) {
+          for (let j = 0; j < m; j++) {
+            const v = a[p + j];
+            if (Number.isNaN(v)) continue;
+            pl[c + j] += 1;
+            pl[mu + j] += v;
+          }
+        } else for (let j = 0; j < m; j++) pl[mu + j] += a[p + j];
       } else {
-        for (let j = 0, k = q; j < m; j++, k += 4) {
+        const m2 = 2 * nk + q;
+        const lo = 3 * nk + q;
+        for (let j = 0; j < m; j++) {
           const v = a[p + j];
-          if (skipNaN && v !== v) continue;
-          const d = v - st[k + 1];
-          st[k + 2] += d * d;
-          st[k + 3] += d;
+          if (skipNaN && Number.isNaN(v)) continue;
+          const d = v - pl[mu + j];
+          pl[m2 + j] += d * d;
+          pl[lo + j] += d;
         }
       }
     },
-    between(st) {
-      for (let k = 0; k < st.length; k += 4) if (st[k] > 0) st[k + 1] /= st[k];
+    between(pl, nk, rows) {
+      for (let o = 0; o < nk; o++) {
+        if (!skipNaN) pl[o] = rows;
+        if (pl[o] > 0) pl[nk + o] /= pl[o];
+      }
     },
-    after(st) {
-      // Field 3 holds Σd: correct M2 and keep Σd/c as the mean's low part.
-      for (let k = 0; k < st.length; k += 4) {
-        const c = st[k];
+    after(pl, nk) {
+      // Corrected two-pass: M2 = Σd² - (Σd)²/c, and Σd/c is the mean's low part.
+      for (let o = 0; o < nk; o++) {
+        const c = pl[o];
         if (c === 0) continue;
-        const sd = st[k + 3];
-        st[k + 2] = Math.max(st[k + 2] - (sd * sd) / c, 0);
-        st[k + 3] = sd / c;
+        const sd = pl[3 * nk + o];
+        pl[2 * nk + o] = Math.max(pl[2 * nk + o] - (sd * sd) / c, 0);
+        pl[3 * nk + o] = sd / c;
       }
     },
     merge(st, src) {
@@ -527,7 +546,7 @@ function extremeReducer(isMax: boolean, skipNaN: boolean, name: string): Reducer
       if (n === 0) return;
       let m = isMax ? runMax(a, p, n) : runMin(a, p, n);
       let seen = n;
-      if (skipNaN && m !== m) {
+      if (skipNaN && Number.isNaN(m)) {
         // Only when a NaN is present: rescan skipping NaN, and count what is left.
         m = sign * runNanMin(a, p, n, sign);
         seen = countValid(a, p, n);
@@ -535,23 +554,24 @@ function extremeReducer(isMax: boolean, skipNaN: boolean, name: string): Reducer
       st[q] = pick(st[q], m);
       st[q + 1] += seen;
     },
-    row(a, p, m, st, q) {
+    row(a, p, m, pl, q, nk) {
       // Separate loops so each calls one Math builtin directly (inlined), not through `pick`.
-      if (isMax) {
-        for (let j = 0, k = q; j < m; j++, k += 2) {
+      const seen = nk + q;
+      if (skipNaN) {
+        for (let j = 0; j < m; j++) {
           const v = a[p + j];
-          if (skipNaN && v !== v) continue;
-          st[k] = Math.max(st[k], v);
-          st[k + 1] += 1;
+          if (Number.isNaN(v)) continue;
+          pl[q + j] = isMax ? Math.max(pl[q + j], v) : Math.min(pl[q + j], v);
+          pl[seen + j] += 1;
         }
+      } else if (isMax) {
+        for (let j = 0; j < m; j++) pl[q + j] = Math.max(pl[q + j], a[p + j]);
       } else {
-        for (let j = 0, k = q; j < m; j++, k += 2) {
-          const v = a[p + j];
-          if (skipNaN && v !== v) continue;
-          st[k] = Math.min(st[k], v);
-          st[k + 1] += 1;
-        }
+        for (let j = 0; j < m; j++) pl[q + j] = Math.min(pl[q + j], a[p + j]);
       }
+    },
+    after(pl, nk, rows) {
+      if (!skipNaN) for (let o = nk; o < 2 * nk; o++) pl[o] += rows;
     },
     merge(st, src) {
       for (let k = 0; k < st.length; k += 2) {
@@ -564,7 +584,9 @@ function extremeReducer(isMax: boolean, skipNaN: boolean, name: string): Reducer
       for (let i = 0, k = 0; k < st.length; i++, k += 2) {
         if (st[k + 1] === 0) {
           if (!skipNaN) {
-            throw new InvalidArgumentError(`zero-size array to reduction operation ${name} which has no identity`);
+            throw new InvalidArgumentError(
+              `zero-size array to reduction operation ${name} which has no identity`,
+            );
           }
           out[i] = Number.NaN;
         } else out[i] = st[k];
@@ -573,7 +595,7 @@ function extremeReducer(isMax: boolean, skipNaN: boolean, name: string): Reducer
   };
 }
 
-/** argmin/argmax (the run loop finds argmax as argmin of `-x`). State `[value, global index]`, index -1 when empty. */
+/** argmin/argmax and their nan-variants. State `[value, global index]`, index -1 when empty. */
 function argReducer(sign: 1 | -1, skipNaN: boolean, name: string): Reducer {
   return {
     fields: 2,
@@ -583,42 +605,47 @@ function argReducer(sign: 1 | -1, skipNaN: boolean, name: string): Reducer {
     },
     run(a, p, n, st, q, idx, step) {
       if (n === 0) return;
+      // Branchless extreme first, then the first index holding it (or the first NaN): two fast
+      // passes beat one loop with a data-dependent branch.
+      let bv = sign === 1 ? runMin(a, p, n) : runMax(a, p, n);
       let bk = -1;
-      let bv = Number.POSITIVE_INFINITY;
-      if (skipNaN) {
+      if (!Number.isNaN(bv)) {
+        for (let k = 0; k < n; k++) {
+          if (a[p + k] === bv) {
+            bk = k;
+            break;
+          }
+        }
+      } else if (!skipNaN) {
+        for (let k = 0; k < n; k++) {
+          if (Number.isNaN(a[p + k])) {
+            bk = k;
+            break;
+          }
+        }
+      } else {
+        bv = Number.POSITIVE_INFINITY;
         for (let k = 0; k < n; k++) {
           const v = sign * a[p + k];
-          if (v < bv || (bk < 0 && v === v)) {
+          if (v < bv || (bk < 0 && !Number.isNaN(v))) {
             bv = v;
             bk = k;
           }
         }
         if (bk < 0) return;
-      } else {
-        bv = sign * a[p];
-        bk = 0;
-        if (bv === bv) {
-          for (let k = 1; k < n; k++) {
-            const v = sign * a[p + k];
-            if (!(v >= bv)) {
-              bv = v;
-              bk = k;
-              if (v !== v) break;
-            }
-          }
-        }
+        bv *= sign;
       }
-      argMerge(st, q, sign * bv, idx + bk * step, sign);
+      argMerge(st, q, q + 1, bv, idx + bk * step, sign);
     },
-    row(a, p, m, st, q, idx) {
-      for (let j = 0, k = q; j < m; j++, k += 2) {
+    row(a, p, m, pl, q, nk, idx) {
+      for (let j = 0; j < m; j++) {
         const v = a[p + j];
-        if (skipNaN && v !== v) continue;
-        argMerge(st, k, v, idx, sign);
+        if (skipNaN && Number.isNaN(v)) continue;
+        argMerge(pl, q + j, nk + q + j, v, idx, sign);
       }
     },
     merge(st, src) {
-      for (let k = 0; k < st.length; k += 2) if (src[k + 1] >= 0) argMerge(st, k, src[k], src[k + 1], sign);
+      for (let k = 0; k < st.length; k += 2) if (src[k + 1] >= 0) argMerge(st, k, k + 1, src[k], src[k + 1], sign);
     },
     finish(st, out) {
       for (let i = 0, k = 0; k < st.length; i++, k += 2) {
@@ -660,10 +687,10 @@ function anyAllReducer(isAll: boolean): Reducer {
         }
       }
     },
-    row(a, p, m, st, q) {
+    row(a, p, m, pl, q) {
       if (isAll) {
-        for (let j = 0; j < m; j++) if (a[p + j] === 0) st[q + j] = 0;
-      } else for (let j = 0; j < m; j++) if (a[p + j] !== 0) st[q + j] = 1;
+        for (let j = 0; j < m; j++) if (a[p + j] === 0) pl[q + j] = 0;
+      } else for (let j = 0; j < m; j++) if (a[p + j] !== 0) pl[q + j] = 1;
     },
     merge(st, src) {
       if (isAll) {
@@ -737,20 +764,34 @@ function feedRow(
   p: number,
   m: number,
   s: number,
-  st: Float64Array,
+  pl: Float64Array,
   q: number,
+  nk: number,
   idx: number,
   pass: number,
 ): void {
   if (s === 1 && data instanceof Float64Array) {
-    r.row(data, p, m, st, q, idx, pass);
+    r.row(data, p, m, pl, q, nk, idx, pass);
     return;
   }
   for (let k = 0; k < m; k += SLAB) {
     const len = Math.min(SLAB, m - k);
     fillScratch(data, p + k * s, len, s);
-    r.row(scratch, 0, len, st, q + k * r.fields, idx, pass);
+    r.row(scratch, 0, len, pl, q + k, nk, idx, pass);
   }
+}
+
+/** Field planes of interleaved states (`[nk, F]` → `[F, nk]`), or back with `back`. */
+function transposeStates(src: Float64Array, nk: number, F: number, back: boolean): Float64Array {
+  if (F === 1) return src;
+  const out = new Float64Array(src.length);
+  for (let o = 0; o < nk; o++) {
+    for (let f = 0; f < F; f++) {
+      if (back) out[o * F + f] = src[f * nk + o];
+      else out[f * nk + o] = src[o * F + f];
+    }
+  }
+  return out;
 }
 
 /**
@@ -864,14 +905,17 @@ function foldBlock(
     const rIdx = gridOffsets(new Float64Array(nro), S, G, reducedOuter);
     const m = S[last];
     const s = T[last];
+    const pl = transposeStates(st, nk, F, false);
+    const rows = rOff.length;
     for (let pass = 0; pass < r.rowPasses; pass++) {
-      if (pass > 0) r.between?.(st);
+      if (pass > 0) r.between?.(pl, nk, rows);
       for (let o = 0; o < kOff.length; o++) {
         const pk = a.offset + kOff[o];
-        for (let j = 0; j < rOff.length; j++) feedRow(r, data, pk + rOff[j], m, s, st, o * m * F, indexBase + rIdx[j], pass);
+        for (let j = 0; j < rows; j++) feedRow(r, data, pk + rOff[j], m, s, pl, o * m, nk, indexBase + rIdx[j], pass);
       }
     }
-    r.after?.(st);
+    r.after?.(pl, nk, rows);
+    return transposeStates(pl, nk, F, true);
   }
   return st;
 }
@@ -918,7 +962,10 @@ export function reduceChunk(op: ReduceOp, a: NDArray, params: ReduceChunkParams 
 }
 
 /** Merges partials of equal shape into a fresh state array. */
-function mergePartials(op: ReduceOp, inputs: readonly NDArray[]): { st: Float64Array; shape: readonly number[] } {
+function mergePartials(
+  op: ReduceOp,
+  inputs: readonly NDArray[],
+): { st: Float64Array; shape: readonly number[] } {
   if (inputs.length === 0) throw new InvalidArgumentError(`reduce.${op}: no partials to merge.`);
   const first = inputs[0].contiguous();
   if (first.dtype !== "float64") {
@@ -946,11 +993,16 @@ export function reduceCombine(op: ReduceOp, inputs: readonly NDArray[]): NDArray
 }
 
 /** Merges partials and finalises them: result dtype, `ddof`, and dropping the reduced axes unless `keepdims`. */
-export function reduceAggregate(op: ReduceOp, inputs: readonly NDArray[], params: ReduceAggParams = {}): NDArray {
+export function reduceAggregate(
+  op: ReduceOp,
+  inputs: readonly NDArray[],
+  params: ReduceAggParams = {},
+): NDArray {
   const { st, shape } = mergePartials(op, inputs);
   const r = REDUCERS[op];
   const dtype = params.dtype ?? reduceResultDType(op, "float64");
-  if (!isDType(dtype)) throw new InvalidArgumentError(`reduce.${op}: unknown dtype. Got dtype=${fmt(dtype)}.`);
+  if (!isDType(dtype))
+    throw new InvalidArgumentError(`reduce.${op}: unknown dtype. Got dtype=${fmt(dtype)}.`);
   const ndim = shape.length - 1;
   const axes = normalizedAxes(params.axis, ndim);
   const outShape = shape.slice(0, ndim).filter((_, i) => params.keepdims || !axes.includes(i));
@@ -980,7 +1032,9 @@ function defineReduction(op: ReduceOp): ReduceKernels {
       return reduceChunk(op, inputs[0], params);
     }),
     combine: defineKernel<ReduceCombineParams>(`reduce.${op}.combine`, (inputs) => reduceCombine(op, inputs)),
-    agg: defineKernel<ReduceAggParams>(`reduce.${op}.agg`, (inputs, params) => reduceAggregate(op, inputs, params)),
+    agg: defineKernel<ReduceAggParams>(`reduce.${op}.agg`, (inputs, params) =>
+      reduceAggregate(op, inputs, params),
+    ),
   };
 }
 

@@ -38,7 +38,9 @@ export interface ArrayTarget {
   readonly descriptor?: SourceDescriptor;
 }
 
-type Opener = (descriptor: SourceDescriptor) => ArraySource | ArrayTarget | Promise<ArraySource | ArrayTarget>;
+type Opener = (
+  descriptor: SourceDescriptor,
+) => ArraySource | ArrayTarget | Promise<ArraySource | ArrayTarget>;
 
 const LOCAL = new Map<string, ArraySource | ArrayTarget>();
 const OPENERS = new Map<string, Opener>();

@@ -1,4 +1,11 @@
-import { type AnyTypedArray, allocate, type DType, dtypeOfTypedArray, type ScalarOf, type TypedArrayOf } from "../dtype/dtypes.js";
+import {
+  type AnyTypedArray,
+  allocate,
+  type DType,
+  dtypeOfTypedArray,
+  type ScalarOf,
+  type TypedArrayOf,
+} from "../dtype/dtypes.js";
 import { fmt, InvalidArgumentError } from "../errors.js";
 
 /** C-order (row-major) strides, in elements, for a shape. */
@@ -69,7 +76,9 @@ export class NDArray<D extends DType = DType> implements NDArrayLike<D> {
 
   /** Rebuilds an NDArray from its plain form (after a structured clone or postMessage). */
   static revive<D extends DType>(like: NDArrayLike<D>): NDArray<D> {
-    return like instanceof NDArray ? like : new NDArray(like.dtype, like.data, like.shape, like.strides, like.offset);
+    return like instanceof NDArray
+      ? like
+      : new NDArray(like.dtype, like.data, like.shape, like.strides, like.offset);
   }
 
   /**
@@ -106,7 +115,8 @@ export class NDArray<D extends DType = DType> implements NDArrayLike<D> {
     let k = 0;
     const fill = (node: NestedArray, depth: number): void => {
       if (depth === shape.length) {
-        if (Array.isArray(node)) throw new InvalidArgumentError(`Ragged nested array: too deep at depth ${depth}.`);
+        if (Array.isArray(node))
+          throw new InvalidArgumentError(`Ragged nested array: too deep at depth ${depth}.`);
         out[k++] = typeof node === "boolean" ? Number(node) : dtype === "bool" ? Number(node !== 0) : node;
         return;
       }
@@ -154,7 +164,8 @@ export class NDArray<D extends DType = DType> implements NDArrayLike<D> {
     for (let i = 0; i < index.length; i++) {
       const n = this.shape[i];
       const j = index[i] < 0 ? index[i] + n : index[i];
-      if (j < 0 || j >= n) throw new InvalidArgumentError(`Index ${index[i]} is out of bounds for axis ${i} with size ${n}.`);
+      if (j < 0 || j >= n)
+        throw new InvalidArgumentError(`Index ${index[i]} is out of bounds for axis ${i} with size ${n}.`);
       p += j * this.strides[i];
     }
     return this.cast(this.data[p]);
@@ -243,7 +254,8 @@ export class NDArray<D extends DType = DType> implements NDArrayLike<D> {
       const n = this.shape[axis];
       const items: string[] = [];
       const idx = summarize && n > 6 ? [0, 1, 2, -1, n - 3, n - 2, n - 1] : [...Array(n).keys()];
-      for (const i of idx) items.push(i < 0 ? "..." : walk(axis + 1, p + i * this.strides[axis], `${indent} `));
+      for (const i of idx)
+        items.push(i < 0 ? "..." : walk(axis + 1, p + i * this.strides[axis], `${indent} `));
       const sep = axis === this.ndim - 1 ? ", " : `,\n${indent} `;
       return `[${items.join(sep)}]`;
     };
@@ -257,7 +269,9 @@ export class NDArray<D extends DType = DType> implements NDArrayLike<D> {
 export function copyInto(dst: NDArray, src: NDArray): void {
   const nd = dst.ndim;
   if (src.ndim !== nd || src.shape.some((s, i) => s !== dst.shape[i])) {
-    throw new InvalidArgumentError(`copyInto: shape mismatch. Got src=${fmt(src.shape)}, dst=${fmt(dst.shape)}.`);
+    throw new InvalidArgumentError(
+      `copyInto: shape mismatch. Got src=${fmt(src.shape)}, dst=${fmt(dst.shape)}.`,
+    );
   }
   const d = dst.data as any;
   const s = src.data as any;

@@ -26,12 +26,17 @@ export async function assertEq(
   }
   const [actual] = await compute([lazy]);
   if (actual.dtype !== lazy.dtype) {
-    throw new AssertionError(`${label ?? ""}: computed dtype ${fmt(actual.dtype)} differs from the array's ${fmt(lazy.dtype)}`);
+    throw new AssertionError(
+      `${label ?? ""}: computed dtype ${fmt(actual.dtype)} differs from the array's ${fmt(lazy.dtype)}`,
+    );
   }
   if (actual.shape.length !== lazy.ndim || actual.shape.some((s, i) => s !== lazy.shape[i])) {
-    throw new AssertionError(`${label ?? ""}: computed shape ${fmt(actual.shape)} differs from the array's ${fmt(lazy.shape)}`);
+    throw new AssertionError(
+      `${label ?? ""}: computed shape ${fmt(actual.shape)} differs from the array's ${fmt(lazy.shape)}`,
+    );
   }
-  const want = expected instanceof ChunkedArray ? (await compute([expected], { optimize: false }))[0] : expected;
+  const want =
+    expected instanceof ChunkedArray ? (await compute([expected], { optimize: false }))[0] : expected;
   assertClose(actual, want, options);
   if (options.checkUnoptimized !== false) {
     const [plain] = await compute([lazy], { optimize: false });

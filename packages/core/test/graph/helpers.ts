@@ -16,7 +16,8 @@ export function assertTopological(graph: Graph, o: ReadonlyMap<Key, number>): vo
     }
     seen.add(p);
     for (const dep of task.deps) {
-      if (graph.has(dep) && !(o.get(dep)! < p)) problems.push(`${dep} (${o.get(dep)}) not before ${key} (${p})`);
+      if (graph.has(dep) && !(o.get(dep)! < p))
+        problems.push(`${dep} (${o.get(dep)}) not before ${key} (${p})`);
     }
   }
   expect(problems).toEqual([]);

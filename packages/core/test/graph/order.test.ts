@@ -763,6 +763,27 @@ describe("order, fixed graphs", () => {
     expect(peakHeld(graph, o)).toBeLessThanOrEqual(16);
   });
 
+  test("dense graphs fall back to estimated root sets and stay topological", () => {
+    // All-to-all-ish mixing (exact leaf sets would cost O(V·R)) and a cumulative scan (O(n²) root sets).
+    const mixing = new G();
+    const R = 400;
+    for (let i = 0; i < R; i++) mixing.t(k("r", i));
+    for (let j = 0; j < R; j++)
+      mixing.t(k("m", j), ...Array.from({ length: 50 }, (_, q) => k("r", (j * 7 + q * 13) % R)));
+    for (let j = 0; j < R; j++) mixing.t(k("o", j), k("m", j), k("m", (j + 1) % R));
+    for (let j = 0; j < R; j++) mixing.t(k("p", j), k("o", j), k("o", (j + 5) % R), k("o", (j + 77) % R));
+    ordered(mixing);
+    const scan = new G();
+    for (let i = 0; i < 2000; i++) {
+      scan.t(k("x", i));
+      if (i === 0) scan.t(k("s", 0), k("x", 0));
+      else scan.t(k("s", i), k("s", i - 1), k("x", i));
+    }
+    const { graph, o } = ordered(scan);
+    // A scan needs its running value and the next input only.
+    expect(peakHeld(graph, o)).toBeLessThanOrEqual(3);
+  });
+
   test("terminal node backtrack (dask#6745)", () => {
     /*
                            s
@@ -1032,7 +1053,11 @@ describe("order speed", () => {
     const { graph } = treeReduction(50_000, 4);
     const elementwise = new G();
     for (let i = 0; i < 25_000; i++) {
-      elementwise.t(k("x", i)).t(k("y", i), k("x", i)).t(k("z", i), k("y", i)).t(k("w", i), k("z", i), k("x", i));
+      elementwise
+        .t(k("x", i))
+        .t(k("y", i), k("x", i))
+        .t(k("z", i), k("y", i))
+        .t(k("w", i), k("z", i), k("x", i));
     }
     for (const [name, g] of [
       ["tree reduction", graph],

@@ -33,7 +33,8 @@ export async function evaluate(x: ChunkedArray): Promise<NDArray> {
   const offsets = x.chunks.map(chunkOffsets);
   for (const idx of indices) {
     const block = await run(x.key(idx));
-    if (block.dtype !== x.dtype) throw new Error(`block ${x.key(idx)} has dtype ${block.dtype}, expected ${x.dtype}`);
+    if (block.dtype !== x.dtype)
+      throw new Error(`block ${x.key(idx)} has dtype ${block.dtype}, expected ${x.dtype}`);
     const region = out.region(blockRegion(offsets, idx));
     if (block.shape.length !== region.shape.length || block.shape.some((n, i) => n !== region.shape[i])) {
       throw new Error(`block ${x.key(idx)} has shape ${block.shape}, expected ${region.shape}`);

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import type { ChunkedArray } from "../../src/array/chunked-array.js";
 import { fromArray } from "../../src/array/creation.js";
 import * as lazy from "../../src/array/reductions.js";
 import { DTYPES } from "../../src/dtype/dtypes.js";
@@ -65,7 +66,11 @@ describe("accuracy", () => {
     };
     const expected = NDArray.from(Array.from({ length: 10 }, (_, j) => colVar(j)));
     assertClose(eager.variance(m, { axis: 0 }), expected, { rtol: 1e-12 });
-    for (const chunks of [[1, 10], [3, 4], [100, 10]]) {
+    for (const chunks of [
+      [1, 10],
+      [3, 4],
+      [100, 10],
+    ]) {
       const a = fromArray(m, { chunks });
       assertClose(await computeOne(lazy.variance(a, { axis: 0, splitEvery: 2 })), expected, { rtol: 1e-12 });
       assertClose(await computeOne(lazy.nanvar(a, { axis: 0 })), expected, { rtol: 1e-12 });
@@ -127,19 +132,35 @@ describe("kernels", () => {
   test("every op has chunk, combine and agg kernels registered by id", () => {
     for (const op of REDUCE_OPS) {
       const k = REDUCE_KERNELS[op];
-      expect([k.chunk.id, k.combine.id, k.agg.id]).toEqual([`reduce.${op}.chunk`, `reduce.${op}.combine`, `reduce.${op}.agg`]);
+      expect([k.chunk.id, k.combine.id, k.agg.id]).toEqual([
+        `reduce.${op}.chunk`,
+        `reduce.${op}.combine`,
+        `reduce.${op}.agg`,
+      ]);
     }
   });
 
   test("partials are float64 with the reduced axes kept and a trailing field axis", () => {
-    const a = NDArray.from([[1, 2, 3], [4, 5, 6]], { dtype: "int16" });
+    const a = NDArray.from(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      { dtype: "int16" },
+    );
     const fields = { sum: 1, mean: 2, var: 4, min: 2, argmin: 2, any: 1 } as const;
     for (const [op, f] of Object.entries(fields)) {
       const p = reduceChunk(op as keyof typeof fields, a, { axis: [1] });
       expect(p.dtype).toBe("float64");
       expect(p.shape).toEqual([2, 1, f]);
     }
-    expect(reduceChunk("mean", a, { axis: [0] }).toArray()).toEqual([[[2, 5], [2, 7], [2, 9]]]);
+    expect(reduceChunk("mean", a, { axis: [0] }).toArray()).toEqual([
+      [
+        [2, 5],
+        [2, 7],
+        [2, 9],
+      ],
+    ]);
   });
 
   test("combine merges partials of one shape; mismatched shapes are rejected", () => {
@@ -152,12 +173,20 @@ describe("kernels", () => {
   });
 
   test("arg chunk kernels make indices global from blockOffset and arrayShape", () => {
-    const block = NDArray.from([[5, 1], [0, 7]]);
+    const block = NDArray.from([
+      [5, 1],
+      [0, 7],
+    ]);
     // The block sits at rows 2..3, columns 4..5 of a 4×6 array: element (1, 0) is flat index 3*6 + 4.
     const flat = reduceChunk("argmin", block, { blockOffset: [2, 4], arrayShape: [4, 6] });
     expect(flat.toArray()).toEqual([[[0, 22]]]);
     const along0 = reduceChunk("argmax", block, { axis: [0], blockOffset: [2, 4], arrayShape: [4, 6] });
-    expect(along0.toArray()).toEqual([[[5, 2], [7, 3]]]);
+    expect(along0.toArray()).toEqual([
+      [
+        [5, 2],
+        [7, 3],
+      ],
+    ]);
     expect(() => reduceChunk("argmin", NDArray.zeros("float64", [2, 2, 2]), { axis: [0, 1] })).toThrow(
       "argmin reduces one axis or all of them",
     );
@@ -175,12 +204,20 @@ describe("kernels", () => {
   });
 
   test("strided and reversed views", () => {
-    const base = NDArray.from(new Float64Array(60).map((_, i) => (i * 37) % 23), { shape: [6, 10] });
-    const view = base.region([[1, 6, 2], [0, 10, 3]]); // rows 1,3,5; columns 0,3,6,9
+    const base = NDArray.from(
+      new Float64Array(60).map((_, i) => (i * 37) % 23),
+      { shape: [6, 10] },
+    );
+    const view = base.region([
+      [1, 6, 2],
+      [0, 10, 3],
+    ]); // rows 1,3,5; columns 0,3,6,9
     const dense = view.copy();
     for (const op of ["sum", "var", "min", "argmax", "nanmean"] as const) {
       for (const axis of [null, 0, 1]) {
-        assertClose(eager.reduce(op, view, { axis }), eager.reduce(op, dense, { axis }), { label: `${op} ${axis}` });
+        assertClose(eager.reduce(op, view, { axis }), eager.reduce(op, dense, { axis }), {
+          label: `${op} ${axis}`,
+        });
       }
     }
     const data = new Float64Array([3, 1, 4, 1, 5]);
@@ -196,18 +233,30 @@ describe("semantics", () => {
     const table: Record<string, string[]> = {};
     for (const op of REDUCE_OPS) table[op] = DTYPES.map((d) => reduceResultDType(op, d));
     const floaty = DTYPES.map((d) => (d === "float32" ? "float32" : "float64"));
-    for (const op of ["sum", "prod", "mean", "var", "std", "nansum", "nanprod", "nanmean", "nanvar", "nanstd"]) {
+    for (const op of [
+      "sum",
+      "prod",
+      "mean",
+      "var",
+      "std",
+      "nansum",
+      "nanprod",
+      "nanmean",
+      "nanvar",
+      "nanstd",
+    ]) {
       expect(table[op]).toEqual(floaty);
     }
     for (const op of ["min", "max", "nanmin", "nanmax"]) expect(table[op]).toEqual([...DTYPES]);
     for (const op of ["any", "all"]) expect(new Set(table[op])).toEqual(new Set(["bool"]));
-    for (const op of ["argmin", "argmax", "nanargmin", "nanargmax"]) expect(new Set(table[op])).toEqual(new Set(["float64"]));
+    for (const op of ["argmin", "argmax", "nanargmin", "nanargmax"])
+      expect(new Set(table[op])).toEqual(new Set(["float64"]));
   });
 
   test("NaN: min/max/arg* propagate (first NaN wins), nan-variants skip, across blocks", async () => {
     const data = new Float64Array([3, Number.NaN, 1, Number.NaN, -2, 5]);
     const x = fromArray(data, { chunks: 1 });
-    const val = async (y: ReturnType<typeof lazy.sum>) => (await computeOne(y)).item() as number;
+    const val = async (y: ChunkedArray) => (await computeOne(y)).item() as number;
     expect(await val(lazy.argmin(x, { splitEvery: 2 }))).toBe(1);
     expect(await val(lazy.argmax(x, { splitEvery: 3 }))).toBe(1);
     expect(await val(lazy.min(x))).toBeNaN();
@@ -230,7 +279,9 @@ describe("semantics", () => {
     const a = NDArray.from([Number.POSITIVE_INFINITY, 2, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY]);
     expect(eager.argmin(a).item()).toBe(2);
     expect(eager.nanargmax(NDArray.from([Number.NaN, Number.POSITIVE_INFINITY])).item()).toBe(1);
-    expect(eager.nanmin(NDArray.from([Number.NaN, Number.POSITIVE_INFINITY])).item()).toBe(Number.POSITIVE_INFINITY);
+    expect(eager.nanmin(NDArray.from([Number.NaN, Number.POSITIVE_INFINITY])).item()).toBe(
+      Number.POSITIVE_INFINITY,
+    );
     expect(eager.max(NDArray.from([1, 7, 7, 2])).item()).toBe(7);
     expect(eager.argmax(NDArray.from([1, 7, 7, 2])).item()).toBe(1);
     expect(eager.variance(NDArray.from([Number.POSITIVE_INFINITY, 1])).item()).toBeNaN();
@@ -247,7 +298,10 @@ describe("semantics", () => {
   });
 
   test("keepdims, negative axes, axis lists, 0-d and axis []", () => {
-    const a = NDArray.from(new Float64Array(24).map((_, i) => i), { shape: [2, 3, 4] });
+    const a = NDArray.from(
+      new Float64Array(24).map((_, i) => i),
+      { shape: [2, 3, 4] },
+    );
     expect(eager.sum(a, { axis: [0, -1], keepdims: true }).shape).toEqual([1, 3, 1]);
     expect(eager.sum(a, { axis: [0, -1] }).toArray()).toEqual([60, 92, 124]);
     expect(eager.mean(a, { axis: -2 }).toArray()).toEqual([

@@ -185,7 +185,9 @@ describe("errors at build time", () => {
 
   test("empty reductions of ops without identity", () => {
     const e = fromArray(new Float64Array(0), { shape: [0, 3], chunks: 2 });
-    expect(() => min(e, { axis: 0 })).toThrow("zero-size array to reduction operation minimum which has no identity");
+    expect(() => min(e, { axis: 0 })).toThrow(
+      "zero-size array to reduction operation minimum which has no identity",
+    );
     expect(() => argmin(e, { axis: 0 })).toThrow("attempt to get argmin of an empty sequence");
     expect(min(e, { axis: 1 }).shape).toEqual([0]);
     expect(sum(e, { axis: 0 }).shape).toEqual([3]);
@@ -199,7 +201,9 @@ describe("errors at build time", () => {
   });
 
   test("nanargmin of an all-NaN slice fails at compute, naming the block", async () => {
-    const a = fromArray(NDArray.from([Number.NaN, 1, Number.NaN, Number.NaN], { shape: [2, 2] }), { chunks: 1 });
+    const a = fromArray(NDArray.from([Number.NaN, 1, Number.NaN, Number.NaN], { shape: [2, 2] }), {
+      chunks: 1,
+    });
     const y = (await import("../../src/array/reductions.js")).nanargmin(a, { axis: 1 });
     const err = await computeOne(y).catch((e: unknown) => e as Error);
     expect(isChunkedError(err, "TaskError")).toBe(true);
@@ -220,7 +224,12 @@ describe("generic reduction()", () => {
     expect(y.name).toMatch(/^mymax-agg-/);
     expect((await evaluate(y)).item()).toBe(19);
     // Built-in agg kernels finalise, so they cannot serve as combine; only the wiring is checked here.
-    const z = reduction(x, { chunk: "reduce.max.chunk", aggregate: "reduce.max.agg", dtype: "float64", splitEvery: 2 });
+    const z = reduction(x, {
+      chunk: "reduce.max.chunk",
+      aggregate: "reduce.max.agg",
+      dtype: "float64",
+      splitEvery: 2,
+    });
     expect(levelSizes(z)).toEqual([7, 4, 2, 1]);
     expect([...z.layers.values()].find((l) => l.name.startsWith("reduction-partial-"))!.tasks[0].op).toBe(
       "reduce.max.agg",
@@ -250,7 +259,11 @@ describe("generic reduction()", () => {
 
   test("the unoptimised graph and compute() agree", async () => {
     const x = fromArray(NDArray.from(range(60), { shape: [6, 10] }), { chunks: [4, 3] });
-    for (const y of [std(x, { axis: 0, ddof: 1 }), argmax(x, { axis: 1 }), mean(x, { axis: [0, 1], keepdims: true })]) {
+    for (const y of [
+      std(x, { axis: 0, ddof: 1 }),
+      argmax(x, { axis: 1 }),
+      mean(x, { axis: [0, 1], keepdims: true }),
+    ]) {
       assertClose(await computeOne(y), await evaluate(y));
     }
   });

@@ -1,3 +1,4 @@
+import { fc, test as fcTest } from "@fast-check/vitest";
 import { describe, expect, test } from "vitest";
 import { AbortError, InvalidArgumentError, isChunkedError, TaskError } from "../../src/errors.js";
 import { order } from "../../src/graph/order.js";
@@ -250,5 +251,50 @@ describe("runGraph", () => {
       `100k-task tree reduction: ${stats.tasks} tasks in ${stats.durationMs.toFixed(0)} ms ` +
         `(${((stats.durationMs * 1000) / stats.tasks).toFixed(2)} µs/task, peak held ${stats.peakHeldChunks})`,
     );
+  });
+
+  fcTest.prop(
+    [
+      fc.integer({ min: 1, max: 40 }).chain((n) =>
+        fc.tuple(
+          fc.constant(n),
+          fc.array(fc.tuple(fc.nat(n - 1), fc.nat(n - 1)), { maxLength: 3 * n }),
+          fc.boolean(),
+          fc.integer({ min: 1, max: 6 }),
+          fc.subarray(
+            Array.from({ length: n }, (_, i) => i),
+            { minLength: 1 },
+          ),
+        ),
+      ),
+    ],
+    { numRuns: 60 },
+  )("matches direct evaluation on random DAGs", async ([n, edges, async, inFlight, outs]) => {
+    // test.f: 1 + the sum of the inputs (repeats count twice).
+    const deps: Key[][] = Array.from({ length: n }, () => []);
+    for (const [u, v] of edges) if (u < v) deps[v].push(`t${u}`);
+    const g = new G();
+    deps.forEach((d, i) => {
+      g.t(`t${i}`, ...d);
+    });
+    const memo = new Map<Key, number>();
+    const value = (key: Key): number => {
+      let v = memo.get(key);
+      if (v === undefined) {
+        v = 1 + g.graph.get(key)!.deps.reduce((s, d) => s + value(d), 0);
+        memo.set(key, v);
+      }
+      return v;
+    };
+    const outputs = outs.map((i) => `t${i}`);
+    const rec = recording({ async, concurrency: 3 });
+    const { results, stats } = await runGraphWithStats(g.graph, outputs, {
+      executor: rec.executor,
+      maxInFlight: inFlight,
+    });
+    for (const key of outputs) expect(results.get(key)!.data[0]).toBe(value(key));
+    expect(rec.maxRunning()).toBeLessThanOrEqual(inFlight);
+    expect(new Set(rec.ran).size).toBe(rec.ran.length);
+    expect(stats.tasks).toBe(rec.ran.length);
   });
 });

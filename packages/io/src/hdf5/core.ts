@@ -7,7 +7,14 @@ import { copyInto, dtypes, NDArray, shapeSize } from "@chunked/core/internal";
 import { causeText, fmt, IoError, where } from "../errors.js";
 import { Mutex } from "../lock.js";
 import { checkBlockShape, checkRegion, regionShape } from "../region.js";
-import type { ArraySource, ArrayTarget, DType, Hdf5SourceDescriptor, Region } from "../types.js";
+import type {
+  ArraySource,
+  ArrayTarget,
+  CompletableTarget,
+  DType,
+  Hdf5SourceDescriptor,
+  Region,
+} from "../types.js";
 import { type ByteReader, type DirectLayout, discoverLayout, readDirect } from "./direct.js";
 import { BOOL_ATTR, type DTypeMapping, H5_WRITE_DTYPE, type H5TypeInfo, mapH5Type } from "./dtype.js";
 
@@ -612,6 +619,7 @@ export class Hdf5Writer {
   readonly #files: WriterFiles;
   readonly #lock = new Mutex();
   #state: "open" | "finished" | "aborted" = "open";
+  #failed: unknown;
 
   /** @internal Use `createHdf5`. */
   constructor(
@@ -741,7 +749,12 @@ export class Hdf5Writer {
   run<T>(dataset: string, fn: (M: H5Module, fileId: bigint) => T): Promise<T> {
     return this.#lock.run(() => {
       this.#check(dataset);
-      return fn(this.#M, this.#h5.file_id);
+      try {
+        return fn(this.#M, this.#h5.file_id);
+      } catch (err) {
+        this.#failed ??= err;
+        throw err;
+      }
     });
   }
 
@@ -750,10 +763,22 @@ export class Hdf5Writer {
     return this.#lock.idle();
   }
 
-  /** Waits for queued writes, closes the file and renames `<path>.partial` to `path`. */
+  /**
+   * Waits for queued writes, closes the file and renames `<path>.partial` to `path`. Fails
+   * (`write`) if any write failed: then call {@link Hdf5Writer.abort}.
+   */
   finish(): Promise<void> {
     return this.#lock.run(() => {
       this.#check();
+      if (this.#failed !== undefined) {
+        throw new IoError(
+          "write",
+          `Cannot finish HDF5 file ${JSON.stringify(this.path)}: a block failed to write (${causeText(this.#failed)}). Call abort().`,
+          this.path,
+          undefined,
+          { cause: this.#failed },
+        );
+      }
       this.#state = "finished";
       ACTIVE.delete(this.#files.resolve(this.path));
       try {
@@ -794,7 +819,7 @@ export class Hdf5Writer {
  * Writes are queued on the file's lock; `finish()` completes the file when the target owns it
  * (made by `createHdf5Dataset`), else waits for this file's queued writes.
  */
-export class Hdf5DatasetTarget<D extends DType = DType> implements ArrayTarget<D> {
+export class Hdf5DatasetTarget<D extends DType = DType> implements CompletableTarget<D> {
   readonly writer: Hdf5Writer;
   readonly name: string;
   readonly shape: readonly number[];

@@ -8,7 +8,7 @@ import * as zarr from "zarrita";
 import { fmt, IoError, where } from "../errors.js";
 import { KeyedLock } from "../lock.js";
 import { checkBlockShape, checkRegion, chunkPieces, regionShape } from "../region.js";
-import type { ArraySource, ArrayTarget, DType, Region, ZarrSourceDescriptor } from "../types.js";
+import type { ArraySource, CompletableTarget, DType, Region, ZarrSourceDescriptor } from "../types.js";
 
 /** A zarrita store: anything with `get(key)` (and `set(key, bytes)` to write). */
 export type ZarrStore = zarr.Readable & Partial<zarr.AsyncWritable | zarr.SyncWritable>;
@@ -344,13 +344,13 @@ async function setKey(store: ZarrStore, key: `/${string}`, value: Uint8Array): P
 }
 
 /**
- * A new Zarr array being written: the {@link ArrayTarget} `store` writes blocks into.
+ * A new Zarr array being written: the `ArrayTarget` that `store` writes blocks into.
  * Chunks are written as blocks arrive (in parallel across distinct chunks; writes touching the same
  * chunk are serialised by a per-chunk lock, since partial chunks need read-modify-write).
  * The metadata (`zarr.json`, or `.zarray` + `.zattrs`) is written by {@link ZarrArrayTarget.finish},
  * last: until then no Zarr reader sees an array at `path`, so an interrupted write never looks complete.
  */
-export class ZarrArrayTarget<D extends DType = DType> implements ArrayTarget<D> {
+export class ZarrArrayTarget<D extends DType = DType> implements CompletableTarget<D> {
   readonly shape: readonly number[];
   readonly dtype: D;
   readonly chunks: readonly number[];
@@ -364,6 +364,7 @@ export class ZarrArrayTarget<D extends DType = DType> implements ArrayTarget<D> 
   readonly #fs?: PathStore;
   #state: "open" | "finished" | "aborted" = "open";
   readonly #pending = new Set<Promise<void>>();
+  #failed: unknown;
 
   /** @internal Use `createZarr`. */
   constructor(
@@ -429,16 +430,31 @@ export class ZarrArrayTarget<D extends DType = DType> implements ArrayTarget<D> 
     this.#pending.add(task);
     task.then(
       () => this.#pending.delete(task),
-      () => this.#pending.delete(task),
+      (err) => {
+        this.#pending.delete(task);
+        this.#failed ??= err;
+      },
     );
     return task;
   }
 
-  /** Waits for queued writes, then writes the metadata that makes the array visible. */
+  /**
+   * Waits for queued writes, then writes the metadata that makes the array visible. Fails
+   * (`write`) if any write failed: then call {@link ZarrArrayTarget.abort}.
+   */
   async finish(): Promise<void> {
     this.#check();
-    await Promise.all([...this.#pending]);
+    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
     this.#check();
+    if (this.#failed !== undefined) {
+      throw new IoError(
+        "write",
+        `Cannot finish Zarr ${where(this.storeName, this.path)}: a block failed to write (${this.#failed instanceof Error ? this.#failed.message : String(this.#failed)}). Call abort().`,
+        this.storeName,
+        this.path,
+        { cause: this.#failed },
+      );
+    }
     this.#state = "finished";
     try {
       for (const [key, value] of this.#metadata) await setKey(this.#store, key, value);
@@ -583,6 +599,15 @@ export async function createZarrWith<D extends DType>(
 
   const itemsize = ITEMSIZE[dtype];
   const fill = options.fillValue ?? (dtype === "bool" ? false : 0);
+  // JSON has no NaN/Infinity: both Zarr formats spell them as strings.
+  const fillJson =
+    typeof fill === "number" && !Number.isFinite(fill)
+      ? Number.isNaN(fill)
+        ? "NaN"
+        : fill > 0
+          ? "Infinity"
+          : "-Infinity"
+      : fill;
   const codecs = compressorCodecs(
     options.compressor === undefined ? "blosc" : options.compressor,
     options.level,
@@ -607,7 +632,7 @@ export async function createZarrWith<D extends DType>(
         data_type: dtype,
         chunk_grid: { name: "regular", configuration: { chunk_shape: chunks } },
         chunk_key_encoding: chunkKeyEncoding,
-        fill_value: fill,
+        fill_value: fillJson,
         codecs: [bytesCodec, ...codecs.v3],
         attributes,
       }),
@@ -623,7 +648,7 @@ export async function createZarrWith<D extends DType>(
         chunks,
         dtype: V2_DTYPE[dtype],
         compressor: codecs.v2,
-        fill_value: fill,
+        fill_value: fillJson,
         order: "C",
         filters: null,
         dimension_separator: ".",

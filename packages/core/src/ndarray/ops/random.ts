@@ -8,7 +8,12 @@ export interface EagerRandomOptions<D extends DType> {
   dtype?: D;
 }
 
-function eager<D extends DType>(dist: Distribution, shape: readonly number[] | number, o: EagerRandomOptions<D>, dflt: DType) {
+function eager<D extends DType>(
+  dist: Distribution,
+  shape: readonly number[] | number,
+  o: EagerRandomOptions<D>,
+  dflt: DType,
+) {
   const s = typeof shape === "number" ? [shape] : [...shape];
   return randomBlock({
     dist,

@@ -48,12 +48,16 @@ export function normalizeAxis(axis: number | readonly number[] | null | undefine
   if (axis === null || axis === undefined) return Array.from({ length: ndim }, (_, i) => i);
   const list = typeof axis === "number" ? [axis] : axis;
   if (!Array.isArray(list)) {
-    throw new InvalidArgumentError(`axis must be an integer, a list of integers or null. Got axis=${fmt(axis)}.`);
+    throw new InvalidArgumentError(
+      `axis must be an integer, a list of integers or null. Got axis=${fmt(axis)}.`,
+    );
   }
   const out: number[] = [];
   for (const ax of list) {
     if (!Number.isInteger(ax)) {
-      throw new InvalidArgumentError(`axis must be an integer, a list of integers or null. Got axis=${fmt(axis)}.`);
+      throw new InvalidArgumentError(
+        `axis must be an integer, a list of integers or null. Got axis=${fmt(axis)}.`,
+      );
     }
     if (ax < -ndim || ax >= ndim) {
       throw new InvalidArgumentError(
@@ -88,7 +92,8 @@ export function checkReduction(
   // NumPy raises whenever the reduced axes are empty, whatever the size of the output.
   if (reducedSize === 0) {
     const name = IDENTITYLESS[op];
-    if (name) throw new InvalidArgumentError(`zero-size array to reduction operation ${name} which has no identity`);
+    if (name)
+      throw new InvalidArgumentError(`zero-size array to reduction operation ${name} which has no identity`);
     if (op === "argmin" || op === "argmax") {
       throw new InvalidArgumentError(`attempt to get ${op} of an empty sequence`);
     }
@@ -171,7 +176,10 @@ export function mean<D extends DType>(a: NDArray<D>, options: NDReduceOptions = 
  * ```
  * @see numpy.var
  */
-export function variance<D extends DType>(a: NDArray<D>, options: NDReduceOptions = {}): NDArray<MeanDType<D>> {
+export function variance<D extends DType>(
+  a: NDArray<D>,
+  options: NDReduceOptions = {},
+): NDArray<MeanDType<D>> {
   return reduce("var", a, options) as NDArray<MeanDType<D>>;
 }
 
@@ -310,7 +318,10 @@ export function nanprod<D extends DType>(a: NDArray<D>, options: NDReduceOptions
  * ```
  * @see numpy.nanmean
  */
-export function nanmean<D extends DType>(a: NDArray<D>, options: NDReduceOptions = {}): NDArray<MeanDType<D>> {
+export function nanmean<D extends DType>(
+  a: NDArray<D>,
+  options: NDReduceOptions = {},
+): NDArray<MeanDType<D>> {
   return reduce("nanmean", a, options) as NDArray<MeanDType<D>>;
 }
 

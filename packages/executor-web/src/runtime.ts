@@ -1,0 +1,258 @@
+/**
+ * The worker side of the pool: imports core's kernel registry (every built-in kernel) and the
+ * user's kernel modules, then runs batches of tasks. One message carries many tasks because a
+ * postMessage round trip costs far more than a tiny kernel.
+ *
+ * `serve(scope)` is separate from the worker entry (worker.ts) so that tests can run it on a fake
+ * scope, and so that a custom worker entry can import it next to its own kernels.
+ * @internal
+ * @module
+ */
+import { getKernel, NDArray, type NDArrayLike } from "@chunked/core/internal";
+import {
+  BIG_BYTES,
+  type BatchRequest,
+  type BatchResponse,
+  byteSize,
+  CANCELLED,
+  ChunkTableBuilder,
+  compactCopy,
+  type ExitMessage,
+  FAILED,
+  type FromWorker,
+  isShared,
+  OK,
+  ownsWholeBuffer,
+  readChunkTable,
+  type ToWorker,
+  type Transport,
+  toWireError,
+  type WireError,
+} from "./protocol.js";
+
+/** The part of `DedicatedWorkerGlobalScope` the runtime uses. */
+export interface WorkerScope {
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+  addEventListener(type: string, listener: (event: any) => void): void;
+  close(): void;
+}
+
+/** Longest stretch of kernels run without looking at incoming messages (cancellations), in ms. */
+const YIELD_MS = 10;
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return v !== null && typeof v === "object" && typeof (v as { then?: unknown }).then === "function";
+}
+
+function checkResult(out: unknown, op: string): NDArrayLike {
+  if (out instanceof NDArray) return out;
+  if (out !== null && typeof out === "object" && ArrayBuffer.isView((out as NDArrayLike).data))
+    return out as NDArrayLike;
+  throw new TypeError(`Kernel ${JSON.stringify(op)} returned ${String(out)}, expected an NDArray.`);
+}
+
+/** A macrotask hop (not clamped like nested timers), so queued messages are handled in between. */
+function makeYield(): () => Promise<void> {
+  const waiting: (() => void)[] = [];
+  let channel: MessageChannel | undefined;
+  return () =>
+    new Promise<void>((resolve) => {
+      if (!channel) {
+        channel = new MessageChannel();
+        channel.port1.onmessage = () => waiting.shift()?.();
+        // Node's ports (fake-worker tests) would otherwise keep the process alive.
+        (channel.port1 as { unref?: () => void }).unref?.();
+      }
+      waiting.push(resolve);
+      channel.port2.postMessage(null);
+    });
+}
+
+/**
+ * Serves the pool's protocol on a worker scope (`self` in a Web Worker). Idempotent per scope.
+ *
+ * @example
+ * ```ts
+ * // my-worker.ts: a custom worker entry that also registers your kernels (see the README)
+ * import "@chunked/executor-web/worker";
+ * import "./my-kernels.js";
+ * ```
+ */
+export function serve(scope: WorkerScope): void {
+  const marked = scope as WorkerScope & { __chunkedServed?: boolean };
+  if (marked.__chunkedServed) return;
+  marked.__chunkedServed = true;
+
+  let modules: readonly string[] = [];
+  let transport: Transport = "transfer";
+  let loaded: Promise<Error | undefined> | undefined;
+  const queue: BatchRequest[] = [];
+  const cancelled = new Set<number>();
+  let draining = false;
+  let dead = false;
+  /** The task being run, for blame if the worker goes away. */
+  let runningBatch = -1;
+  let runningIndex = -1;
+  const yieldNow = makeYield();
+
+  const post = (message: FromWorker, transfer: Transferable[] = []): void => {
+    if (!dead) scope.postMessage(message, transfer);
+  };
+  const exit = (reason: ExitMessage["reason"], error?: unknown): void => {
+    if (dead) return;
+    post({
+      type: "exit",
+      reason,
+      batch: runningBatch,
+      index: runningIndex,
+      ...(error !== undefined ? { error: toWireError(error) } : {}),
+    });
+    dead = true;
+  };
+
+  // A kernel that calls self.close() ends the worker without any event reaching the page: say so first.
+  const nativeClose = scope.close.bind(scope);
+  scope.close = () => {
+    exit("close");
+    nativeClose();
+  };
+  // An error escaping a kernel (a throwing timer, an unhandled rejection) leaves the worker in an
+  // unknown state, maybe with a batch that never finishes: report it; the pool replaces the worker.
+  scope.addEventListener("error", (event: ErrorEvent) => {
+    exit("error", event.error ?? { name: "Error", message: event.message });
+    event.preventDefault?.();
+  });
+  scope.addEventListener("unhandledrejection", (event: PromiseRejectionEvent) => {
+    exit("error", event.reason);
+    event.preventDefault?.();
+  });
+  scope.addEventListener("messageerror", () => {
+    exit("error", new Error("A message from the page could not be deserialized in the worker."));
+  });
+
+  async function loadModules(): Promise<Error | undefined> {
+    for (const specifier of modules) {
+      try {
+        await import(/* @vite-ignore */ specifier);
+      } catch (e) {
+        return new Error(
+          `Could not import kernel module ${JSON.stringify(specifier)} in a Web Worker: ${e instanceof Error ? e.message : String(e)}`,
+          { cause: e },
+        );
+      }
+    }
+    return undefined;
+  }
+
+  /** Adds one output to the response table; big non-shared ones go in `transfer`. */
+  function addOutput(out: NDArrayLike, table: ChunkTableBuilder, transfer: Set<ArrayBuffer>): void {
+    if (byteSize(out) < BIG_BYTES) {
+      table.addSmall(out);
+    } else if (isShared(out.data)) {
+      table.addBig(out); // shared memory: nothing to copy, whatever view it is
+    } else if (transport === "shared") {
+      // Copied into shared memory here, in parallel, rather than on the page later when the chunk
+      // is passed on to the next task.
+      table.addBig(compactCopy(out, true));
+    } else if (ownsWholeBuffer(out)) {
+      // A buffer only this batch knows (made by the kernel, or an input copy): hand it over as is.
+      table.addBig(out);
+      transfer.add(out.data.buffer as ArrayBuffer);
+    } else {
+      const c = compactCopy(out, false);
+      table.addBig(c);
+      transfer.add(c.data.buffer as ArrayBuffer);
+    }
+  }
+
+  async function runBatch(req: BatchRequest): Promise<void> {
+    const { id, ops, op, params, inStart, inputs } = req;
+    const n = op.length;
+    runningBatch = id;
+    runningIndex = -1;
+    const loadError = await (loaded ??= loadModules());
+    const chunks = readChunkTable(req.chunks, false);
+    const status = new Int8Array(n);
+    const ms = new Float64Array(n);
+    const table = new ChunkTableBuilder();
+    const transfer = new Set<ArrayBuffer>();
+    const errors: WireError[] = [];
+    let lastYield = performance.now();
+    for (let i = 0; i < n; i++) {
+      if (dead) return;
+      if (cancelled.has(id)) {
+        status[i] = CANCELLED;
+        continue;
+      }
+      runningBatch = id;
+      runningIndex = i;
+      const t0 = performance.now();
+      const kernelId = ops[op[i]];
+      try {
+        if (loadError) throw loadError;
+        const args: NDArray[] = [];
+        for (let j = inStart[i]; j < inStart[i + 1]; j++) args.push(chunks[inputs[j]]);
+        let out: unknown = getKernel(kernelId)(args, params[i]);
+        if (isThenable(out)) out = await out;
+        addOutput(checkResult(out, kernelId), table, transfer);
+        status[i] = OK;
+      } catch (e) {
+        errors.push(toWireError(e));
+        status[i] = FAILED;
+      }
+      const t1 = performance.now();
+      ms[i] = t1 - t0;
+      // Let a cancel message for this batch in.
+      if (t1 - lastYield > YIELD_MS && i + 1 < n) {
+        await yieldNow();
+        lastYield = performance.now();
+      }
+    }
+    runningBatch = -1;
+    runningIndex = -1;
+    cancelled.delete(id);
+    const chunksOut = table.finish();
+    transfer.add(chunksOut.arena);
+    const response: BatchResponse = { type: "done", id, status, ms, chunks: chunksOut, errors };
+    post(response, [...transfer]);
+  }
+
+  async function drain(): Promise<void> {
+    draining = true;
+    try {
+      while (queue.length > 0 && !dead) {
+        // Handle messages that arrived meanwhile (a cancel of the next batch) before starting it.
+        await yieldNow();
+        const req = queue.shift()!;
+        try {
+          await runBatch(req);
+        } catch (e) {
+          // Not a kernel error (those are per task): the batch cannot be answered, so give up the worker.
+          exit("error", e);
+        }
+      }
+    } finally {
+      draining = false;
+    }
+  }
+
+  scope.addEventListener("message", (event: MessageEvent<ToWorker>) => {
+    const msg = event.data;
+    if (dead) return;
+    switch (msg.type) {
+      case "init":
+        modules = msg.modules;
+        transport = msg.transport;
+        post({ type: "ready" });
+        break;
+      case "run":
+        queue.push(msg);
+        if (!draining) void drain();
+        break;
+      case "cancel":
+        // Only for batches still to come or running (a late cancel must not pile up).
+        if (msg.id === runningBatch || queue.some((b) => b.id === msg.id)) cancelled.add(msg.id);
+        break;
+    }
+  });
+}
