@@ -1,3 +1,56 @@
+import { playwright } from "@vitest/browser-playwright";
+import { defineConfig } from "vitest/config";
 import { packageConfig } from "../../vitest.shared.js";
 
-export default packageConfig();
+/**
+ * Three projects, one `vitest run`, one report (`reports/vitest.json` under CI, from the shared
+ * settings): `node` covers the pool's logic on fake workers; `chromium-isolated` and
+ * `chromium-transfer` run the browser suites in headless Debian Chromium, with and without the
+ * COOP/COEP headers that make the page cross-origin isolated (SharedArrayBuffer transport vs
+ * transferred copies).
+ */
+const shared = packageConfig().test!;
+
+const chromium = () => ({
+  enabled: true,
+  headless: true,
+  screenshotFailures: false,
+  instances: [{ browser: "chromium" as const }],
+  provider: playwright({
+    launchOptions: {
+      // Debian's chromium (`apt-get install chromium`); playwright downloads no browser here.
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  }),
+});
+
+const browserTests = ["test/browser/**/*.test.ts"];
+
+export default defineConfig({
+  test: {
+    reporters: shared.reporters,
+    outputFile: shared.outputFile,
+    projects: [
+      { test: { name: "node", include: ["test/node/**/*.test.ts"], testTimeout: 60_000 } },
+      {
+        server: {
+          headers: {
+            "Cross-Origin-Opener-Policy": "same-origin",
+            "Cross-Origin-Embedder-Policy": "require-corp",
+          },
+        },
+        test: { name: "chromium-isolated", include: browserTests, testTimeout: 120_000, browser: chromium() },
+      },
+      {
+        test: { name: "chromium-transfer", include: browserTests, testTimeout: 120_000, browser: chromium() },
+      },
+    ],
+  },
+});

@@ -5,22 +5,41 @@ import { defineConfig } from "vitest/config";
 
 const fixtures = fileURLToPath(new URL("../../fixtures/io", import.meta.url));
 
-/** The browser builds in headless Chromium (Debian's /usr/bin/chromium): WORKERFS, lazy HTTP, FetchStore. */
+/**
+ * The browser builds in headless Chromium (Debian's /usr/bin/chromium): WORKERFS, lazy HTTP,
+ * FetchStore. A project of vitest.config.ts; alone: `npx vitest run --config vitest.browser.config.ts`.
+ */
 export default defineConfig({
   plugins: [
     {
-      // Like a static file server: a missing fixture is a 404 (Vite would answer with index.html),
-      // which is how Zarr stores over HTTP report a missing key.
-      name: "fixtures-404",
+      // A plain static file server for the fixtures (Vite would serve unknown extensions as JS
+      // modules and missing files as index.html): 404s, and HTTP ranges for lazy HDF5 reads.
+      name: "fixtures-static",
       configureServer(server) {
         server.middlewares.use((req, res, next) => {
-          const url = decodeURIComponent((req.url ?? "").split("?")[0]);
-          if (url.startsWith(`/@fs${fixtures}/`) && !fs.existsSync(url.slice(4))) {
+          // Module requests (`?import`, e.g. manifest.json) stay with Vite.
+          if (!req.url || req.url.includes("?")) return next();
+          const url = decodeURIComponent(req.url);
+          if (!url.startsWith(`/@fs${fixtures}/`)) return next();
+          const file = url.slice(4);
+          if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
             res.statusCode = 404;
             res.end();
             return;
           }
-          next();
+          const size = fs.statSync(file).size;
+          const range = /^bytes=(\d+)-(\d*)$/.exec(String(req.headers.range ?? ""));
+          const start = range ? Number(range[1]) : 0;
+          const end = range?.[2] ? Math.min(size - 1, Number(range[2])) : size - 1;
+          res.setHeader("Accept-Ranges", "bytes");
+          res.setHeader("Content-Type", "application/octet-stream");
+          res.setHeader("Content-Length", String(end - start + 1));
+          if (range) {
+            res.statusCode = 206;
+            res.setHeader("Content-Range", `bytes ${start}-${end}/${size}`);
+          }
+          if (req.method === "HEAD") return res.end();
+          res.end(fs.readFileSync(file).subarray(start, end + 1));
         });
       },
     },
@@ -31,8 +50,6 @@ export default defineConfig({
   test: {
     include: ["test-browser/**/*.test.ts"],
     testTimeout: 60_000,
-    reporters: process.env.CI ? ["default", "json"] : ["default"],
-    outputFile: { json: "reports/vitest-browser.json" },
     browser: {
       enabled: true,
       headless: true,
@@ -41,7 +58,13 @@ export default defineConfig({
       provider: playwright({
         launchOptions: {
           executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-          args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+          args: [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+          ],
         },
       }),
     },

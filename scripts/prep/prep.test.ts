@@ -13,7 +13,14 @@ import { afterAll, describe, expect, it } from "vitest";
 import { landMask, rowLatitude } from "./landmask.js";
 import { DiskFullError, prepareCourseData, prepareRandom, prepareWeather } from "./prep.js";
 import { dailyField, fineBand } from "./weather.js";
-import { loadH5wasm, MARKER_ATTR } from "./writers.js";
+import { MARKER_ATTR } from "./writers.js";
+
+/** h5wasm itself, to check the files independently of the writers (and to make odd ones). */
+async function loadH5wasm() {
+  const { default: h5 } = await import("h5wasm/node");
+  (await h5.ready).activate_throwing_error_handler();
+  return h5;
+}
 
 const dirs: string[] = [];
 function tmp(): string {

@@ -271,9 +271,14 @@ function freeBytes(dir: string): number {
   return Number(s.bavail) * Number(s.bsize);
 }
 
+/** ENOSPC from Node's fs (Zarr) or HDF5's text (h5wasm), possibly wrapped in io's errors' causes. */
 function isDiskFull(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
-  return e?.code === "ENOSPC" || /ENOSPC|No space left on device/i.test(String(e?.message ?? err));
+  let e = err as { code?: string; message?: string; cause?: unknown } | undefined;
+  for (let depth = 0; e && depth < 8; depth++) {
+    if (e.code === "ENOSPC" || /ENOSPC|No space left on device/i.test(String(e.message ?? e))) return true;
+    e = e.cause as typeof e;
+  }
+  return false;
 }
 
 async function runJobs(jobs: Job[], o: CommonOptions, title: string): Promise<PrepReport> {

@@ -7,7 +7,6 @@
  */
 import { writeFileSync } from "node:fs";
 import { deflateSync } from "node:zlib";
-import { loadH5wasm } from "./writers.js";
 
 /** ColorBrewer RdBu (matplotlib's `RdBu`), reversed: low values blue, high values red. */
 const RDBU_R = [
@@ -110,20 +109,19 @@ export async function previewHdf5(
   output: string,
   dataset = "/t2m",
 ): Promise<{ shape: [number, number]; min: number; max: number }> {
-  const h5 = await loadH5wasm();
-  const f = new h5.File(input, "r");
+  const { openHdf5Dataset } = await import("@chunked/io/hdf5");
+  const d = await openHdf5Dataset(input, dataset);
   try {
-    const d = f.get(dataset);
-    if (!(d instanceof h5.Dataset) || d.shape?.length !== 2)
-      throw new Error(`${input} has no 2-D dataset ${dataset}`);
+    if (d.shape.length !== 2)
+      throw new Error(`${input}: ${dataset} is not 2-D (shape ${JSON.stringify(d.shape)})`);
     const [H, W] = d.shape;
     const step = Math.max(1, Math.ceil(W / 1440));
-    const values = d.slice([
+    const block = await d.read([
       [0, H, step],
       [0, W, step],
-    ]) as Float32Array | Float64Array;
-    const h = Math.ceil(H / step);
-    const w = Math.ceil(W / step);
+    ]);
+    const [h, w] = block.shape;
+    const values = block.data;
     const scale = Math.max(1, Math.floor(720 / w));
     writeFileSync(output, renderField(values, h, w, { scale }));
     let min = Infinity;
@@ -134,6 +132,6 @@ export async function previewHdf5(
     }
     return { shape: [h, w], min, max };
   } finally {
-    f.close();
+    d.file.close();
   }
 }

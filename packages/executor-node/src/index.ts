@@ -5,9 +5,11 @@
  *
  * @example
  * ```ts
+ * import * as ca from "@chunked/core";
  * import { NodePool } from "@chunked/executor-node";
  *
- * const pool = new NodePool(); // one worker per core
+ * const pool = new NodePool(); // one worker thread per core
+ * const x = ca.random.normal(10, 0.1, [20000, 20000], { chunks: [1000, 1000], seed: 42 });
  * const mean = await x.mean().compute({ executor: pool });
  * await pool.close();
  * ```

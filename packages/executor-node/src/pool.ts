@@ -101,11 +101,19 @@ function moduleUrl(m: string | URL): string {
   return m;
 }
 
-/** The worker module: the built `worker.js` beside this file, else `worker.ts` run through tsx. */
+/**
+ * The worker module: the built `worker.js` beside this file, else `worker.ts`. `ts` is true when the
+ * worker will load TypeScript: its own source, or core's (in the workspace core's exports point at
+ * `src/*.ts` even for a built copy of this package).
+ */
 function workerFile(): { url: URL; ts: boolean } {
   const js = new URL("./worker.js", import.meta.url);
-  if (existsSync(fileURLToPath(js))) return { url: js, ts: false };
-  return { url: new URL("./worker.ts", import.meta.url), ts: true };
+  if (!existsSync(fileURLToPath(js))) return { url: new URL("./worker.ts", import.meta.url), ts: true };
+  let coreIsTs = false;
+  try {
+    coreIsTs = /\.[cm]?ts$/.test(createRequire(import.meta.url).resolve("@chunked/core/internal"));
+  } catch {}
+  return { url: js, ts: coreIsTs };
 }
 
 /**
@@ -140,10 +148,15 @@ function tsxExecArgv(): string[] {
  *
  * @example
  * ```ts
+ * // my-kernels.ts, imported by the main thread and (through `modules`) by every worker:
+ * //   export const double = defineKernel("my.double", ([a]) => ca.nd.multiply(a, 2));
+ * import * as ca from "@chunked/core";
  * import { NodePool } from "@chunked/executor-node";
+ * import "./my-kernels.js";
  *
- * const pool = new NodePool({ modules: [new URL("./my-kernels.js", import.meta.url)] });
+ * const pool = new NodePool({ workers: 4, modules: [new URL("./my-kernels.js", import.meta.url)] });
  * try {
+ *   const x = ca.random.random([1e8], { dtype: "float32", chunks: [1e7], seed: 1 });
  *   const total = await x.sum().compute({ executor: pool });
  * } finally {
  *   await pool.close();

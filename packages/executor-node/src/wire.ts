@@ -11,10 +11,10 @@ const { DTYPES, DTYPE_INFO } = dtypes;
 type DType = dtypes.DType;
 
 /**
- * Chunks of at least this many bytes travel in SharedArrayBuffers; smaller ones are cloned. Measured
- * (bench/pool.bench.ts, 2 vCPU): cloning a 16 KiB buffer through a port costs about as much as
- * sharing it (~6-9 µs); at 64 KiB cloning costs ~36 µs vs ~3 µs to share, and a SharedArrayBuffer
- * is copied once but may be sent to several tasks.
+ * Chunks of at least this many bytes travel in SharedArrayBuffers; smaller ones are copied. Measured
+ * with a MessagePort microbenchmark (2 vCPU): cloning a 16 KiB buffer costs about as much as sharing
+ * one (~6-9 µs); at 64 KiB cloning costs ~36 µs vs ~3 µs to share. A SharedArrayBuffer copy is made
+ * once and then sent to any number of tasks.
  */
 export const SHARE_MIN_BYTES = 32 * 1024;
 

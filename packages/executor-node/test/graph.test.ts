@@ -101,10 +101,10 @@ describe("NodePool under core's scheduler", () => {
     expect(err.name).toBe("TaskError");
     expect(err.message).toContain("bad/0");
     expect(err.message).toContain("test.fail");
-    let cause = err.cause;
-    while (cause?.cause) cause = cause.cause;
-    expect(cause).toBeInstanceOf(RangeError);
-    expect(cause.message).toBe("kernel broke");
+    // The pool's TaskError passes through the scheduler unwrapped: one level, then the worker's error.
+    expect(err.message).toBe("Task bad/0 (kernel test.fail) failed: kernel broke");
+    expect(err.cause).toBeInstanceOf(RangeError);
+    expect(err.cause.message).toBe("kernel broke");
     // Still usable.
     const { graph: g2, out } = treeGraph(4, 10);
     expect((await runGraph(g2, [out], { executor: pool })).get(out)!.item()).toBeGreaterThan(0);

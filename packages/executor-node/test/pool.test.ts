@@ -1,3 +1,4 @@
+import { isChunkedError } from "@chunked/core";
 import { getKernel, NDArray, type Task } from "@chunked/core/internal";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NodePool } from "../src/index.js";
@@ -115,7 +116,7 @@ describe("NodePool", () => {
     const t = task("test.fail", { message: "boom in a kernel" });
     const err = await Promise.resolve(pool.run(t, [])).catch((e) => e);
     expect(err).toBeInstanceOf(Error);
-    expect(err.name).toBe("TaskError");
+    expect(isChunkedError(err, "TaskError")).toBe(true);
     expect(err.message).toContain(t.key);
     expect(err.message).toContain("test.fail");
     expect(err.message).toContain("boom in a kernel");
@@ -209,7 +210,7 @@ describe("NodePool abort", () => {
     const err = await Promise.resolve(
       pool.run(task("test.scale", { k: 1 }), [NDArray.from([1])], { signal: AbortSignal.abort("x") }),
     ).catch((e) => e);
-    expect(err.name).toBe("AbortError");
+    expect(isChunkedError(err, "AbortError")).toBe(true);
     expect(err.cause).toBe("x");
   });
 

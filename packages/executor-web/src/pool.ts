@@ -155,7 +155,7 @@ function packageWorker(): WorkerLike {
  *
  * - Chunks move without element-wise serialisation. On a cross-origin isolated page (COOP/COEP
  *   headers, see the README) large chunks travel in SharedArrayBuffers: a page chunk is copied into
- *   one once and reused by every task and worker that needs it. Otherwise each message carries a
+ *   one once per compute and reused by every task and worker that needs it. Otherwise each message carries a
  *   fresh compact copy whose buffer is transferred. The caller's chunks are never detached, and a
  *   small view never drags its large buffer along. Results come back shared or transferred.
  * - `run()` calls made in the same tick are sent as batches, one message per worker, sized from
@@ -205,16 +205,22 @@ export class WebPool implements Executor {
   /** Moving average of run time (ms, measured in the worker) per kernel id, and over all tasks. */
   readonly #cost = new Map<string, number>();
   #meanMs: number | undefined;
-  /** SharedArrayBuffer copies of page chunks, so a chunk used by many tasks is copied once. */
-  readonly #sharedCopies = new WeakMap<object, NDArrayLike>();
+  /**
+   * SharedArrayBuffer copies of page chunks, so a chunk used by many tasks is copied once. Kept per
+   * compute (the scheduler's signal): a page array given to `fromArray` may change between computes.
+   */
+  readonly #sharedCopies = new WeakMap<AbortSignal, WeakMap<object, NDArrayLike>>();
   /** Tasks waiting on each signal: one abort listener per signal, not per task. */
   readonly #bySignal = new WeakMap<AbortSignal, Set<Entry>>();
   #stats = { tasks: 0, batches: 0, workersStarted: 0, workersLost: 0 };
+  #readyWaiters: { resolve: () => void; reject: (err: Error) => void }[] = [];
 
   constructor(options: WebPoolOptions = {}) {
     const workers = options.workers ?? defaultWorkerCount(options.maxWorkers ?? DEFAULT_MAX_WORKERS);
     if (!Number.isInteger(workers) || workers < 1) {
-      throw new RangeError(`WebPool needs at least one worker. Got workers=${workers}, expected a positive integer.`);
+      throw new RangeError(
+        `WebPool needs at least one worker. Got workers=${workers}, expected a positive integer.`,
+      );
     }
     const canShare = typeof SharedArrayBuffer === "function";
     const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
@@ -242,6 +248,23 @@ export class WebPool implements Executor {
     return this.workers * Math.max(1, Math.min(MAX_TASKS_PER_WORKER, perWorker));
   }
 
+  /**
+   * Resolves once every worker has loaded its script and kernel modules (a compute does not need
+   * to wait for it: tasks queue meanwhile). Rejects if the pool is terminated or its workers cannot start.
+   *
+   * @example
+   * ```ts
+   * const pool = new WebPool({ modules: [kernelsUrl] });
+   * await pool.ready(); // e.g. before timing, or to show "workers loaded"
+   * ```
+   */
+  ready(): Promise<void> {
+    if (this.#broken) return Promise.reject(this.#broken);
+    if (this.#closed) return Promise.reject(new Error("WebPool is terminated."));
+    if (this.#slots.every((s) => s.ready)) return Promise.resolve();
+    return new Promise((resolve, reject) => this.#readyWaiters.push({ resolve, reject }));
+  }
+
   /** Counters: tasks and messages sent, workers started and lost. */
   get stats(): WebPoolStats {
     return { ...this.#stats };
@@ -252,9 +275,15 @@ export class WebPool implements Executor {
    * modified or detached. Rejects with a `TaskError` (key, kernel, cause) when the kernel throws or
    * its worker dies, and with an `AbortError` when `signal` aborts first.
    */
-  run(task: Task, inputs: readonly NDArray[], options: { signal?: AbortSignal } = {}): NDArray | Promise<NDArray> {
+  run(
+    task: Task,
+    inputs: readonly NDArray[],
+    options: { signal?: AbortSignal } = {},
+  ): NDArray | Promise<NDArray> {
     if (this.#closed) {
-      return Promise.reject(new Error(`WebPool is terminated: cannot run task ${task.key}. Create a new pool.`));
+      return Promise.reject(
+        new Error(`WebPool is terminated: cannot run task ${task.key}. Create a new pool.`),
+      );
     }
     if (this.#broken) return Promise.reject(taskError(task.key, task.op, this.#broken));
     const { signal } = options;
@@ -295,6 +324,7 @@ export class WebPool implements Executor {
       slot.batches.clear();
       slot.worker.terminate();
     }
+    for (const w of this.#readyWaiters.splice(0)) w.reject(new Error("WebPool is terminated."));
     const closed = new WorkerExitError("The WebPool was terminated before the task finished.");
     for (const e of pending) this.#reject(e, taskError(e.task.key, e.task.op, closed));
   }
@@ -321,17 +351,27 @@ export class WebPool implements Executor {
     const worker = this.#createWorker();
     const slot: Slot = { index, worker, batches: new Map(), ready: false, dead: false };
     this.#stats.workersStarted++;
-    worker.addEventListener("message", (event: MessageEvent<FromWorker>) => this.#onMessage(slot, event.data));
+    worker.addEventListener("message", (event: MessageEvent<FromWorker>) =>
+      this.#onMessage(slot, event.data),
+    );
     worker.addEventListener("error", (event: Event) => {
       const e = event as ErrorEvent;
       const message =
         typeof e.message === "string" && e.message
           ? e.message
           : "the worker script failed to load or evaluate (see the browser console for the network or syntax error)";
-      this.#onDeath(slot, new WorkerExitError(`The Web Worker failed: ${message}.`, { cause: e.error }), undefined);
+      this.#onDeath(
+        slot,
+        new WorkerExitError(`The Web Worker failed: ${message}.`, { cause: e.error }),
+        undefined,
+      );
     });
     worker.addEventListener("messageerror", () => {
-      this.#onDeath(slot, new WorkerExitError("A message from the Web Worker could not be deserialized."), undefined);
+      this.#onDeath(
+        slot,
+        new WorkerExitError("A message from the Web Worker could not be deserialized."),
+        undefined,
+      );
     });
     const init: ToWorker = { type: "init", modules: this.#modules, transport: this.transport };
     worker.postMessage(init, []);
@@ -344,6 +384,7 @@ export class WebPool implements Executor {
       case "ready":
         slot.ready = true;
         this.#startFailures = 0;
+        if (this.#slots.every((s) => s.ready)) for (const w of this.#readyWaiters.splice(0)) w.resolve();
         break;
       case "done":
         this.#done(slot, msg);
@@ -384,7 +425,8 @@ export class WebPool implements Executor {
         e.batch = undefined;
         if (e.settled) continue;
         const blamed = running === undefined || (running.batch === batch.id && running.index === i);
-        if (startup || blamed || e.retries >= MAX_RETRIES) this.#reject(e, taskError(e.task.key, e.task.op, err));
+        if (startup || blamed || e.retries >= MAX_RETRIES)
+          this.#reject(e, taskError(e.task.key, e.task.op, err));
         else {
           e.retries++;
           retry.push(e);
@@ -420,6 +462,7 @@ export class WebPool implements Executor {
       slot.worker.terminate();
     }
     for (const e of pending) this.#reject(e, taskError(e.task.key, e.task.op, err));
+    for (const w of this.#readyWaiters.splice(0)) w.reject(err);
   }
 
   // -- Abort
@@ -531,19 +574,25 @@ export class WebPool implements Executor {
   }
 
   /** Packs a chunk for a message: small ones into the arena, big ones shared or as a transferred copy. */
-  #addChunk(a: NDArrayLike, table: ChunkTableBuilder, transfer: ArrayBuffer[]): number {
+  #addChunk(
+    a: NDArrayLike,
+    signal: AbortSignal | undefined,
+    table: ChunkTableBuilder,
+    transfer: ArrayBuffer[],
+  ): number {
     if (byteSize(a) < BIG_BYTES) return table.addSmall(a);
-    return table.addBig(this.#bigChunk(a, transfer));
+    return table.addBig(this.#bigChunk(a, signal, transfer));
   }
 
-  #bigChunk(a: NDArrayLike, transfer: ArrayBuffer[]): NDArrayLike {
+  #bigChunk(a: NDArrayLike, signal: AbortSignal | undefined, transfer: ArrayBuffer[]): NDArrayLike {
     if (isShared(a.data)) return a; // shared memory already: nothing is copied, whatever the view
     if (this.transport === "shared") {
-      let shared = this.#sharedCopies.get(a);
-      if (!shared) {
-        shared = compactCopy(a, true);
-        this.#sharedCopies.set(a, shared);
-      }
+      // Without a signal (a direct run() call) there is no compute to scope a cache to.
+      if (!signal) return compactCopy(a, true);
+      let copies = this.#sharedCopies.get(signal);
+      if (!copies) this.#sharedCopies.set(signal, (copies = new WeakMap()));
+      let shared = copies.get(a);
+      if (!shared) copies.set(a, (shared = compactCopy(a, true)));
       return shared;
     }
     // Never transfer the caller's buffer (the scheduler may still need it): transfer a copy.
@@ -553,8 +602,8 @@ export class WebPool implements Executor {
   }
 
   /** A chunk inside task params (core.literal): compacted, shared or transferred like an input. */
-  #paramChunk(a: NDArrayLike, transfer: ArrayBuffer[]): NDArrayLike {
-    if (byteSize(a) >= BIG_BYTES) return this.#bigChunk(a, transfer);
+  #paramChunk(a: NDArrayLike, signal: AbortSignal | undefined, transfer: ArrayBuffer[]): NDArrayLike {
+    if (byteSize(a) >= BIG_BYTES) return this.#bigChunk(a, signal, transfer);
     return ownsWholeBuffer(a) || isShared(a.data) ? a : compactCopy(a, false);
   }
 
@@ -574,7 +623,7 @@ export class WebPool implements Executor {
       const { key, op: id, params: p } = e.task;
       let packed: unknown;
       try {
-        packed = packParams(p, (a) => this.#paramChunk(a, transfer));
+        packed = packParams(p, (a) => this.#paramChunk(a, e.signal, transfer));
       } catch (err) {
         this.#reject(e, taskError(key, id, err));
         continue;
@@ -585,7 +634,7 @@ export class WebPool implements Executor {
       params.push(packed);
       for (const a of e.inputs) {
         let c = chunkIndex.get(a);
-        if (c === undefined) chunkIndex.set(a, (c = this.#addChunk(a, table, transfer)));
+        if (c === undefined) chunkIndex.set(a, (c = this.#addChunk(a, e.signal, table, transfer)));
         inputs.push(c);
       }
       inStart.push(inputs.length);

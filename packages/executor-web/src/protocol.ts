@@ -88,7 +88,7 @@ export interface BatchResponse {
   readonly errors: WireError[];
 }
 
-/** The worker script evaluated and listens (sent once, on init). */
+/** The worker script evaluated and its kernel modules were imported (sent once, after init). */
 export interface ReadyMessage {
   readonly type: "ready";
 }
@@ -136,7 +136,11 @@ function plain(a: NDArrayLike): NDArrayLike {
 }
 
 function alloc(like: AnyTypedArray, length: number, shared: boolean): AnyTypedArray {
-  const Ctor = like.constructor as new (buffer: ArrayBufferLike, byteOffset: number, length: number) => AnyTypedArray;
+  const Ctor = like.constructor as new (
+    buffer: ArrayBufferLike,
+    byteOffset: number,
+    length: number,
+  ) => AnyTypedArray;
   const bytes = length * like.BYTES_PER_ELEMENT;
   return new Ctor(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes), 0, length);
 }
@@ -174,7 +178,14 @@ export function ownsWholeBuffer(a: NDArrayLike): boolean {
 export function compactCopy(a: NDArrayLike, shared: boolean): NDArrayLike {
   const data = a.data as AnyTypedArray;
   const { lo, hi, size } = touched(a);
-  if (size === 0) return { dtype: a.dtype, shape: a.shape, strides: a.shape.map(() => 0), offset: 0, data: alloc(data, 0, shared) };
+  if (size === 0)
+    return {
+      dtype: a.dtype,
+      shape: a.shape,
+      strides: a.shape.map(() => 0),
+      offset: 0,
+      data: alloc(data, 0, shared),
+    };
   const footprint = hi - lo + 1;
   if (footprint <= size) {
     const out = alloc(data, footprint, shared);
@@ -205,8 +216,8 @@ export class ChunkTableBuilder {
     let { strides, offset } = a;
     let data = a.data as AnyTypedArray;
     const { lo, hi, size } = touched(a);
-    let from = lo;
-    let to = size === 0 ? lo : hi + 1;
+    let from = size === 0 ? 0 : lo;
+    let to = size === 0 ? 0 : hi + 1;
     if (size > 0 && hi - lo + 1 > size) {
       // Gaps: copy densely first (small, so cheap).
       const dense = NDArray.revive(a).copy();
@@ -330,7 +341,11 @@ function packView(v: ArrayBufferView): ArrayBufferView {
  * and functions/symbols are rejected with a fix. Returns `params` itself when nothing changes (the
  * common case: small literal data).
  */
-export function packParams(params: unknown, chunk: (a: NDArrayLike) => NDArrayLike, path = "params"): unknown {
+export function packParams(
+  params: unknown,
+  chunk: (a: NDArrayLike) => NDArrayLike,
+  path = "params",
+): unknown {
   if (params === null || params === undefined) return params;
   const t = typeof params;
   if (t === "function" || t === "symbol") {

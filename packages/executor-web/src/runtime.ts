@@ -243,7 +243,10 @@ export function serve(scope: WorkerScope): void {
       case "init":
         modules = msg.modules;
         transport = msg.transport;
-        post({ type: "ready" });
+        // Import the kernel modules now, not with the first batch; "ready" once they are in (a
+        // module that fails is reported by every task, naming it).
+        loaded ??= loadModules();
+        void loaded.then(() => post({ type: "ready" }));
         break;
       case "run":
         queue.push(msg);

@@ -99,7 +99,10 @@ export class FakeWorker implements WorkerLike {
 }
 
 /** A `createWorker` that records the fakes it makes. */
-export function fakeWorkers(options: FakeWorkerOptions = {}): { createWorker: () => FakeWorker; made: FakeWorker[] } {
+export function fakeWorkers(options: FakeWorkerOptions = {}): {
+  createWorker: () => FakeWorker;
+  made: FakeWorker[];
+} {
   const made: FakeWorker[] = [];
   return {
     made,

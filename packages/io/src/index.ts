@@ -18,7 +18,7 @@
 export { IoError } from "./errors.js";
 export type { IoErrorReason } from "./errors.js";
 export { clearSourceCache, openSource, registerSourceOpener } from "./open-source.js";
-export { checkRegion, chunkPieces, fullRegion, regionShape } from "./region.js";
+export { alignedChunks, checkRegion, chunkPieces, fullRegion, regionShape } from "./region.js";
 export type { ChunkPiece } from "./region.js";
 export type {
   ArraySource,

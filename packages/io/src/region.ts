@@ -1,5 +1,6 @@
+import { NDArray } from "@chunked/core/internal";
 import { fmt, IoError, where } from "./errors.js";
-import type { Region } from "./types.js";
+import type { DType, Region } from "./types.js";
 
 /** Length of `start:stop:step`. */
 export function sliceLength(start: number, stop: number, step: number): number {
@@ -125,4 +126,60 @@ export function isContiguousRun(
     if (first[d] !== 0 || count[d] !== dims[d] || step[d] !== 1) return false;
   }
   return true;
+}
+
+/**
+ * A block shape for reading `shape` that is a whole multiple of the storage chunks (so no storage
+ * chunk is read by two tasks) and about `targetBytes` large (dask's `array.chunk-size`, 128 MiB).
+ * Trailing axes grow first, so blocks are long C-order runs.
+ *
+ * @example
+ * ```ts
+ * alignedChunks([5760, 11520], 4, [500, 500]); // [2500, 11520]: 5 rows of storage chunks, ~115 MB
+ * ```
+ */
+export function alignedChunks(
+  shape: readonly number[],
+  itemsize: number,
+  storageChunks?: readonly number[],
+  targetBytes = 128 * 1024 * 1024,
+): number[] {
+  const block = shape.map((n, d) => Math.max(1, Math.min(n, storageChunks?.[d] ?? 1)));
+  const bytes = () => block.reduce((a, b) => a * b, itemsize);
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const unit = block[d];
+    const fit = Math.floor(targetBytes / (bytes() / unit) / unit); // whole storage chunks that fit
+    block[d] = Math.max(unit, Math.min(shape[d], Math.max(1, fit) * unit));
+    if (block[d] < shape[d]) break;
+  }
+  return block;
+}
+
+/**
+ * The array a read fills: `out` after checking it (C-contiguous, the region's shape and `dtype`),
+ * else a new zero-filled one.
+ */
+export function outputFor<D extends DType>(
+  region: Region,
+  dtype: D,
+  out: NDArray<D> | undefined,
+  file?: string,
+  dataset?: string,
+): NDArray<D> {
+  const shape = regionShape(region);
+  if (!out) return NDArray.zeros(dtype, shape);
+  if (
+    out.dtype !== dtype ||
+    !out.isContiguous ||
+    out.shape.length !== shape.length ||
+    out.shape.some((n, i) => n !== shape[i])
+  ) {
+    throw new IoError(
+      "region",
+      `The output array does not fit the read of ${where(file, dataset)}. Got out dtype=${fmt(out.dtype)}, shape=${fmt([...out.shape])}, expected a C-contiguous ${fmt(dtype)} array of shape ${fmt(shape)}.`,
+      file,
+      dataset,
+    );
+  }
+  return out;
 }

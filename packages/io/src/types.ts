@@ -63,8 +63,12 @@ export interface ArraySource<D extends DType = DType> {
   readonly chunks?: readonly number[];
   /** Deterministic identity (location + dataset + size/mtime), used to name graph layers. */
   readonly token?: string;
-  /** Reads a region as a new C-contiguous NDArray of the region's shape. */
-  read(region: Region): NDArray<D> | Promise<NDArray<D>>;
+  /**
+   * Reads a region as a new C-contiguous NDArray of the region's shape. Optional `out` (a
+   * C-contiguous NDArray of that shape and dtype) is filled and returned instead, so a caller can
+   * recycle block buffers: allocating a fresh buffer costs about as much as reading into it.
+   */
+  read(region: Region, out?: NDArray<D>): NDArray<D> | Promise<NDArray<D>>;
   /** How a worker reopens this source with {@link openSource}; absent when it cannot (memory stores). */
   readonly descriptor?: SourceDescriptor;
 }

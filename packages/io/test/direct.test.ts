@@ -5,7 +5,7 @@ import h5wasm from "h5wasm/node";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createHdf5, openHdf5 } from "../src/hdf5/index.js";
 import type { Hdf5File } from "../src/hdf5/core.js";
-import { chunkPieces, isContiguousRun } from "../src/region.js";
+import { alignedChunks, chunkPieces, isContiguousRun } from "../src/region.js";
 import type { Region } from "../src/types.js";
 import { blockRegions, expectSame, sample, select, tempDir } from "./helpers.js";
 
@@ -93,6 +93,26 @@ describe.each(Object.keys(DATA))("%s", (name) => {
   });
 });
 
+test("reading into a caller's buffer (recycled blocks), at an offset", async () => {
+  const { NDArray } = await import("@chunked/core/internal");
+  const data = DATA["/chunked3d"];
+  const region = [
+    [2, 9, 1],
+    [0, 21, 1],
+    [0, 9, 1],
+  ] as const;
+  for (const f of [direct, plain]) {
+    const backing = new Int16Array(10 + 7 * 21 * 9).fill(-7);
+    const out = new NDArray("int16", backing, [7, 21, 9], undefined, 10);
+    expect(f.get("/chunked3d").read(region as unknown as Region, out as never)).toBe(out);
+    expectSame(out, select(data, region as unknown as Region));
+    expect(Array.from(backing.subarray(0, 10))).toEqual(new Array(10).fill(-7));
+    expect(() =>
+      f.get("/chunked3d").read(region as unknown as Region, NDArray.zeros("int16", [7, 21]) as never),
+    ).toThrow(expect.objectContaining({ reason: "region" }));
+  }
+});
+
 describe("region helpers", () => {
   test("chunkPieces covers each selected element once", () => {
     fc.assert(
@@ -120,6 +140,14 @@ describe("region helpers", () => {
       ),
       { numRuns: 200, seed: 7 },
     );
+  });
+
+  test("alignedChunks: multiples of the storage chunks, about the target size", () => {
+    expect(alignedChunks([5760, 11520], 4, [500, 500])).toEqual([2500, 11520]);
+    expect(alignedChunks([1e9], 4, [1e6])).toEqual([33e6]);
+    expect(alignedChunks([10, 10], 8, [3, 3])).toEqual([10, 10]);
+    expect(alignedChunks([100, 100], 8, undefined, 800)).toEqual([1, 100]);
+    expect(alignedChunks([100, 7], 8, [1, 7], 1)).toEqual([1, 7]); // never below one storage chunk
   });
 
   test("isContiguousRun", () => {

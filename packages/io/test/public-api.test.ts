@@ -13,6 +13,7 @@ test("public API of each entry point", async () => {
     {
       ".": [
         "IoError",
+        "alignedChunks",
         "checkRegion",
         "chunkPieces",
         "clearSourceCache",

@@ -44,6 +44,36 @@ describe("Zarr stores written by zarr-python (v2) and by the v3 spec", () => {
     expect(err.message).toContain(c.store);
   });
 
+  test("reading into a caller's buffer", async () => {
+    const z = await openZarr(path.join(FIXTURES, "zarr_v2.zarr"), { path: "i16_zstd" });
+    const out = NDArray.zeros("int16", [5, 9]);
+    expect(
+      await z.read(
+        [
+          [0, 5, 1],
+          [0, 9, 1],
+        ],
+        out as never,
+      ),
+    ).toBe(out);
+    expectSame(
+      out,
+      await z.read([
+        [0, 5, 1],
+        [0, 9, 1],
+      ]),
+    );
+    await expect(
+      z.read(
+        [
+          [0, 5, 1],
+          [0, 9, 1],
+        ],
+        NDArray.zeros("int32", [5, 9]) as never,
+      ),
+    ).rejects.toMatchObject({ reason: "region" });
+  });
+
   test("token, descriptor, region errors", async () => {
     const z = await openZarr(path.join(FIXTURES, "zarr_v2.zarr"), { path: "g/f64_nested" });
     expect(z.token).toMatch(/^zarr:.*zarr_v2\.zarr:\/g\/f64_nested:\d+:\d+$/);

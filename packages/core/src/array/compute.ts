@@ -24,12 +24,18 @@ export interface ComputeOptions {
   maxInFlight?: number;
 }
 
-/** Tasks whose source or target lives on this thread run here, whatever the executor. */
+/** Must run on this thread: its source or target lives here, or it only hands over embedded data. */
+function runsHere(task: Task): boolean {
+  return task.op === "core.literal" || isLocalTask(task.params);
+}
+
+/** Tasks that {@link runsHere} run here, whatever the executor. */
 function withLocalTasks(executor: Executor): Executor {
+  if (executor === defaultExecutor) return executor;
   return {
     concurrency: executor.concurrency,
     run(task: Task, inputs, options) {
-      if (isLocalTask(task.params)) return getKernel(task.op)(inputs as NDArray[], task.params);
+      if (runsHere(task)) return getKernel(task.op)(inputs as NDArray[], task.params);
       return executor.run(task, inputs, options);
     },
   };
@@ -44,7 +50,8 @@ export async function computeBlocks(
   for (const a of arrays)
     for (const layer of a.layers.values()) for (const t of layer.tasks) graph.set(t.key, t);
   const outputs = [...new Set(arrays.flatMap((a) => a.keys()))];
-  const optimized = options.optimize === false ? graph : optimize(graph, outputs);
+  const optimized =
+    options.optimize === false ? graph : optimize(graph, outputs, { keepSeparate: (t) => isLocalTask(t.params) });
   return runGraph(optimized, outputs, {
     executor: withLocalTasks(options.executor ?? defaultExecutor),
     signal: options.signal,

@@ -5,8 +5,8 @@
  * and one aggregate task per output block finalises. Memory is bounded by `splitEvery` partials per
  * task, and the static order lets each level consume partials as soon as they exist.
  */
-import type { DType } from "../dtype/dtypes.js";
-import { fmt, InvalidArgumentError, UnknownChunksError } from "../errors.js";
+import { type DType, isDType } from "../dtype/dtypes.js";
+import { DTypeError, fmt, InvalidArgumentError, UnknownChunksError } from "../errors.js";
 import { blockKey, type Param, type Task } from "../graph/task.js";
 import { tokenize } from "../graph/tokenize.js";
 import {
@@ -208,6 +208,9 @@ export function reduction<D extends DType>(x: ChunkedArray, options: ReductionOp
   const chunkOp = kernelId(options.chunk, "chunk");
   const aggOp = kernelId(options.aggregate, "aggregate");
   const combineOp = options.combine === undefined ? aggOp : kernelId(options.combine, "combine");
+  if (!isDType(options.dtype)) {
+    throw new DTypeError(`reduction needs the result dtype. Got dtype=${fmt(options.dtype)}.`);
+  }
   const axes = normalizeAxis(options.axis, x.ndim);
   const keepdims = options.keepdims ?? false;
   const split = normalizeSplitEvery(options.splitEvery, axes, x.ndim);

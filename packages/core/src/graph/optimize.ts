@@ -4,6 +4,8 @@
  * like dask's blockwise fusion plus `fuse_linear`. Output keys never change and are never fused
  * away.
  */
+import { fuseLinear } from "./fuse-linear.js";
+import { pushdownSlices } from "./pushdown.js";
 import { InvalidArgumentError } from "../errors.js";
 import { indexGraph } from "./order.js";
 import type { Graph, Key, Param, Task } from "./task.js";
@@ -227,12 +229,20 @@ function isFusableChunk(params: Param | undefined): boolean {
 
 /** Options of {@link optimize}. */
 export interface OptimizeOptions {
-  /** Fuse elementwise chains (default `true`). */
+  /** Fuse elementwise chains and linear chains of tasks (default `true`). */
   fuse?: boolean;
+  /** Push slices down into source reads (default `true`). */
+  pushdown?: boolean;
+  /** Tasks that must stay separate tasks (e.g. ones that only the calling thread can run). */
+  keepSeparate?: (task: Task) => boolean;
 }
 
 /**
- * Culls the graph to what `outputs` need, then fuses elementwise chains. Output keys are kept.
+ * Prepares a graph to run (dask's array optimisation): cull to what `outputs` need; push slices into
+ * the reads of their sources (`x[::100]` of a file reads only those rows); fuse elementwise chains
+ * into one loop per block, and into the chunk step of a reduction; then fuse what remains of linear
+ * chains into single tasks, so an intermediate block never leaves the thread that made it.
+ * Output keys are kept.
  *
  * @example
  * ```ts
@@ -241,6 +251,10 @@ export interface OptimizeOptions {
  * @see dask.array.optimization.optimize
  */
 export function optimize(graph: Graph, outputs: readonly Key[], options: OptimizeOptions = {}): Graph {
-  // fuseElementwise culls as it indexes: one pass over the graph instead of two.
-  return options.fuse === false ? cull(graph, outputs) : fuseElementwise(graph, outputs);
+  let g = cull(graph, outputs);
+  if (options.pushdown !== false) g = pushdownSlices(g, outputs);
+  if (options.fuse === false) return g;
+  g = fuseElementwise(g, outputs);
+  const keep = options.keepSeparate;
+  return fuseLinear(g, outputs, (t) => t.op !== "core.literal" && !(keep?.(t) ?? false));
 }

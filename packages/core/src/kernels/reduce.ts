@@ -55,6 +55,14 @@ export type MeanDType<D extends DType> = D extends "float32" ? "float32" : "floa
  *
  * **NumPy divergence:** where NumPy returns int64/uint64 (sum and prod of bool and integers,
  * argmin/argmax indices) this returns float64, exact up to 2^53.
+ *
+ * @example
+ * ```ts
+ * reduceResultDType("sum", "int32");   // "float64" (NumPy: int64)
+ * reduceResultDType("mean", "float32"); // "float32"
+ * reduceResultDType("max", "uint8");    // "uint8"
+ * ```
+ * @see numpy.result_type
  */
 export function reduceResultDType(op: ReduceOp, dtype: DType): DType {
   switch (op) {
@@ -125,7 +133,16 @@ export interface ReduceAggParams {
 // ---------------------------------------------------------------------------------------------
 // Summation primitives (all on Float64Array so every call site stays monomorphic)
 
-/** NumPy's pairwise_sum: exact same split points, 8 partial sums at the 128-element leaves. */
+/**
+ * Sum of `a[p..p+n)` by NumPy's `pairwise_sum`: the same split points, 8 partial sums at the
+ * 128-element leaves, so the rounding error grows as O(log n) instead of O(n).
+ *
+ * @example
+ * ```ts
+ * pairwiseSum(new Float64Array([1, 2, 3, 4]), 1, 2); // 5
+ * ```
+ * @see numpy/_core/src/umath/loops_utils.h.src (pairwise_sum)
+ */
 export function pairwiseSum(a: Float64Array, p: number, n: number): number {
   if (n < 8) {
     let s = 0;
@@ -295,7 +312,16 @@ interface Reducer {
    * Folds a row of `m` kept elements into the states of outputs `q..q+m)`, all with index `idx`.
    * Rows work on field planes: field f of output o is `pl[f*nk + o]`, so the loops are contiguous.
    */
-  row(a: Float64Array, p: number, m: number, pl: Float64Array, q: number, nk: number, idx: number, pass: number): void;
+  row(
+    a: Float64Array,
+    p: number,
+    m: number,
+    pl: Float64Array,
+    q: number,
+    nk: number,
+    idx: number,
+    pass: number,
+  ): void;
   /** Between the passes of a two-pass `row`; `rows` rows were folded into every output. */
   between?(pl: Float64Array, nk: number, rows: number): void;
   /** After the last pass of `row` (planes). */
@@ -601,7 +627,10 @@ function argReducer(sign: 1 | -1, skipNaN: boolean, name: string): Reducer {
     fields: 2,
     rowPasses: 1,
     init(st) {
-      for (let k = 1; k < st.length; k += 2) st[k] = -1;
+      for (let k = 0; k < st.length; k += 2) {
+        st[k] = Number.NaN;
+        st[k + 1] = -1;
+      }
     },
     run(a, p, n, st, q, idx, step) {
       if (n === 0) return;
@@ -638,14 +667,22 @@ function argReducer(sign: 1 | -1, skipNaN: boolean, name: string): Reducer {
       argMerge(st, q, q + 1, bv, idx + bk * step, sign);
     },
     row(a, p, m, pl, q, nk, idx) {
+      // Rows arrive in increasing index (one reduced axis), so a tie keeps the current winner and
+      // one compare settles the common case; an empty state holds NaN, so it enters the branch too.
+      const qi = nk + q;
       for (let j = 0; j < m; j++) {
         const v = a[p + j];
         if (skipNaN && Number.isNaN(v)) continue;
-        argMerge(pl, q + j, nk + q + j, v, idx, sign);
+        const sv = pl[q + j];
+        if (!(sign * v >= sign * sv) && (pl[qi + j] < 0 || !Number.isNaN(sv))) {
+          pl[q + j] = v;
+          pl[qi + j] = idx;
+        }
       }
     },
     merge(st, src) {
-      for (let k = 0; k < st.length; k += 2) if (src[k + 1] >= 0) argMerge(st, k, k + 1, src[k], src[k + 1], sign);
+      for (let k = 0; k < st.length; k += 2)
+        if (src[k + 1] >= 0) argMerge(st, k, k + 1, src[k], src[k + 1], sign);
     },
     finish(st, out) {
       for (let i = 0, k = 0; k < st.length; i++, k += 2) {
@@ -911,7 +948,8 @@ function foldBlock(
       if (pass > 0) r.between?.(pl, nk, rows);
       for (let o = 0; o < kOff.length; o++) {
         const pk = a.offset + kOff[o];
-        for (let j = 0; j < rows; j++) feedRow(r, data, pk + rOff[j], m, s, pl, o * m, nk, indexBase + rIdx[j], pass);
+        for (let j = 0; j < rows; j++)
+          feedRow(r, data, pk + rOff[j], m, s, pl, o * m, nk, indexBase + rIdx[j], pass);
       }
     }
     r.after?.(pl, nk, rows);
@@ -935,7 +973,15 @@ function normalizedAxes(axis: readonly number[] | null | undefined, ndim: number
   return axis;
 }
 
-/** Reduces one block to its float64 partial (`[...block shape with reduced axes = 1, fields]`). */
+/**
+ * Reduces one block to its float64 partial: the block's shape with the reduced axes set to 1, plus
+ * the trailing field axis. What `reduce.<op>.chunk` runs (after evaluating a fused `pre`).
+ *
+ * @example
+ * ```ts
+ * reduceChunk("mean", NDArray.from([[1, 2], [3, 4]]), { axis: [0] }).toArray(); // [[[2, 4], [2, 6]]]
+ * ```
+ */
 export function reduceChunk(op: ReduceOp, a: NDArray, params: ReduceChunkParams = {}): NDArray<"float64"> {
   const r = REDUCERS[op];
   const axes = normalizedAxes(params.axis, a.ndim);
@@ -985,14 +1031,31 @@ function mergePartials(
   return { st, shape: first.shape };
 }
 
-/** Merges partials into one partial of the same shape. */
+/**
+ * Merges partials of one shape into one partial of that shape (`reduce.<op>.combine`).
+ *
+ * @example
+ * ```ts
+ * const p = [NDArray.from([1, 2]), NDArray.from([3])].map((b) => reduceChunk("sum", b));
+ * reduceCombine("sum", p).toArray(); // [[6]] (the reduced axis, then the field axis)
+ * ```
+ */
 export function reduceCombine(op: ReduceOp, inputs: readonly NDArray[]): NDArray<"float64"> {
   if (inputs.length === 1) return inputs[0] as NDArray<"float64">;
   const { st, shape } = mergePartials(op, inputs);
   return new NDArray("float64", st, [...shape]);
 }
 
-/** Merges partials and finalises them: result dtype, `ddof`, and dropping the reduced axes unless `keepdims`. */
+/**
+ * Merges partials and finalises them (`reduce.<op>.agg`): the result dtype, `ddof`, and dropping
+ * the reduced axes unless `keepdims`. Throws for an empty min/max/argmin and an all-NaN nanargmin.
+ *
+ * @example
+ * ```ts
+ * const p = reduceChunk("var", NDArray.from([1, 2, 3, 4]), { axis: [0] });
+ * reduceAggregate("var", [p], { axis: [0], dtype: "float64", ddof: 1 }).item(); // 1.6666666666666667
+ * ```
+ */
 export function reduceAggregate(
   op: ReduceOp,
   inputs: readonly NDArray[],

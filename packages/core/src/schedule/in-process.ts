@@ -1,4 +1,6 @@
 import type { Task } from "../graph/task.js";
+// The optimiser emits core kernels (fused subgraphs) whatever the graph used.
+import "../kernels/core.js";
 import { getKernel, type Kernel } from "../kernels/registry.js";
 import type { NDArray } from "../ndarray/ndarray.js";
 import type { Executor } from "./executor.js";

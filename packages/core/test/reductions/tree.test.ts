@@ -14,7 +14,7 @@ import {
   variance,
 } from "../../src/array/reductions.js";
 import { isChunkedError } from "../../src/errors.js";
-import { optimize } from "../../src/graph/optimize.js";
+import { fuseElementwise } from "../../src/graph/optimize.js";
 import { NDArray } from "../../src/ndarray/ndarray.js";
 import { assertClose } from "../../src/testing/assert.js";
 import { computeOne, evaluate, levelSizes } from "./helpers.js";
@@ -98,7 +98,7 @@ describe("tree shape", () => {
     const y = mean(ew.add(ew.multiply(x, 2), 1));
     const chunk = [...y.layers.values()].find((l) => l.name.startsWith("mean-chunk-"))!;
     expect(chunk.tasks.every((t) => (t.params as { fusable?: boolean }).fusable === true)).toBe(true);
-    const g = optimize(y.graph(), y.keys());
+    const g = fuseElementwise(y.graph(), y.keys());
     const fused = [...g.values()].filter((t) => t.op === "reduce.mean.chunk");
     expect(fused).toHaveLength(3);
     expect(fused.every((t) => (t.params as { pre?: unknown }).pre !== undefined)).toBe(true);

@@ -6,7 +6,7 @@
 import { copyInto, dtypes, NDArray, shapeSize } from "@chunked/core/internal";
 import { causeText, fmt, IoError, where } from "../errors.js";
 import { Mutex } from "../lock.js";
-import { checkBlockShape, checkRegion, regionShape } from "../region.js";
+import { checkBlockShape, checkRegion, outputFor, regionShape } from "../region.js";
 import type {
   ArraySource,
   ArrayTarget,
@@ -338,13 +338,13 @@ export class Hdf5Dataset<D extends DType = DType> implements ArraySource<D>, Arr
   }
 
   /**
-   * Reads `region` (one `[start, stop, step]` per axis) into a new C-contiguous NDArray.
-   * Throws an {@link IoError}: `region` when it does not fit, `corrupt` when HDF5 cannot read.
+   * Reads `region` (one `[start, stop, step]` per axis) into a new C-contiguous NDArray (or into
+   * `into`, which is returned). Throws an {@link IoError}: `region` when it does not fit, `corrupt` when HDF5 cannot read.
    */
-  read(region: Region): NDArray<D> {
+  read(region: Region, into?: NDArray<D>): NDArray<D> {
     this.#checkOpen();
     checkRegion(region, this.shape, this.file.name, this.name);
-    const out = NDArray.zeros(this.dtype, regionShape(region));
+    const out = outputFor(region, this.dtype, into, this.file.name, this.name);
     if (out.size === 0) return out;
     const layout = this.#direct();
     const bytes = layout ? this.file.byteReader() : null;

@@ -306,7 +306,7 @@ export function readDirect<D extends DType>(
   const outBytes = new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength);
   const Ctor = dtypes.DTYPE_INFO[dtype].ctor;
   for (const p of chunkPieces(region, cShape)) {
-    const outOffset = p.outFirst.reduce((acc, f, d) => acc + f * outStrides[d], 0);
+    const outOffset = p.outFirst.reduce((acc, f, d) => acc + f * outStrides[d], out.offset);
     const address = layout.address ?? layout.chunkAddresses?.get(p.coords.join(","));
     if (address === undefined) {
       const dst = new NDArray(dtype, out.data, p.count, outStrides, outOffset);

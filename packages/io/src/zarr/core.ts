@@ -3,11 +3,11 @@
  * paths (`@zarrita/storage/fs`); both entries take URLs (`FetchStore`), a `Map` (memory), or any
  * zarrita store.
  */
-import { cStrides, NDArray, shapeSize } from "@chunked/core/internal";
+import { copyInto, cStrides, NDArray, shapeSize } from "@chunked/core/internal";
 import * as zarr from "zarrita";
 import { fmt, IoError, where } from "../errors.js";
 import { KeyedLock } from "../lock.js";
-import { checkBlockShape, checkRegion, chunkPieces, regionShape } from "../region.js";
+import { checkBlockShape, checkRegion, chunkPieces, outputFor, regionShape } from "../region.js";
 import type { ArraySource, CompletableTarget, DType, Region, ZarrSourceDescriptor } from "../types.js";
 
 /** A zarrita store: anything with `get(key)` (and `set(key, bytes)` to write). */
@@ -167,9 +167,17 @@ export class ZarrArray<D extends DType = DType> implements ArraySource<D> {
     return this.array.attrs;
   }
 
-  /** Reads `region` into a new C-contiguous NDArray (a whole chunk is returned without a copy). */
-  async read(region: Region): Promise<NDArray<D>> {
+  /**
+   * Reads `region` into a new C-contiguous NDArray (a whole chunk is returned without a copy), or
+   * into `out`, which is returned.
+   */
+  async read(region: Region, out?: NDArray<D>): Promise<NDArray<D>> {
     checkRegion(region, this.shape, this.storeName, this.path);
+    if (out) {
+      const dst = outputFor(region, this.dtype, out, this.storeName, this.path);
+      if (dst.size > 0) copyInto(dst, await this.read(region));
+      return dst;
+    }
     const shape = regionShape(region);
     if (shapeSize(shape) === 0) return NDArray.zeros(this.dtype, shape);
     try {

@@ -1,0 +1,106 @@
+/**
+ * Benchmark of the Web Worker pool in headless Chromium (Debian's /usr/bin/chromium, driven by
+ * playwright-core): the speed-up over the page's main thread for the tutorial's random-normal
+ * mean at a browser-sized scale, and the per-task overhead on thousands of tiny tasks. Runs twice:
+ * cross-origin isolated (SharedArrayBuffer transport) and not (transferred copies).
+ *
+ *   pnpm --filter @chunked/executor-web bench          # 4000×4000, chunks 500, 5000 tiny tasks
+ *   SHAPE=2000 CHUNK=250 TINY=2000 REPEATS=5 pnpm --filter @chunked/executor-web bench
+ *
+ * The page (bench/index.html + bench/page.ts) is served by Vite (vitest's own copy), which
+ * compiles the TypeScript and bundles the worker as an app would.
+ */
+import { cpus, loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { createViteServer } from "vitest/node";
+import type { BenchOptions, BenchResult } from "./page.js";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const size = Number(process.env.SHAPE ?? 4000);
+const chunk = Number(process.env.CHUNK ?? 500);
+const options: BenchOptions = {
+  shape: [size, size],
+  chunks: [chunk, chunk],
+  repeats: Number(process.env.REPEATS ?? 3),
+  tinyTasks: Number(process.env.TINY ?? 5000),
+  ...(process.env.WORKERS ? { workers: Number(process.env.WORKERS) } : {}),
+};
+
+const ISOLATION = {
+  "Cross-Origin-Opener-Policy": "same-origin",
+  "Cross-Origin-Embedder-Policy": "require-corp",
+};
+
+async function runOnce(isolated: boolean): Promise<BenchResult> {
+  const server = await createViteServer({
+    root,
+    configFile: false,
+    logLevel: "warn",
+    server: { port: 0, strictPort: false, headers: isolated ? ISOLATION : {} },
+  });
+  await server.listen();
+  const url = server.resolvedUrls?.local[0];
+  if (!url) throw new Error("Vite did not report a URL");
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  try {
+    const page = await browser.newPage();
+    page.on("pageerror", (e) => console.error("page error:", e));
+    await page.goto(`${url}bench/index.html`);
+    await page.waitForFunction(
+      () => typeof (globalThis as { runBench?: unknown }).runBench === "function",
+      null,
+      {
+        timeout: 60_000,
+      },
+    );
+    return await page.evaluate(
+      (o) => (globalThis as unknown as { runBench: (o: BenchOptions) => Promise<BenchResult> }).runBench(o),
+      options,
+    );
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+const fmt = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(", ");
+
+console.log(
+  `machine: ${cpus().length} CPUs (${cpus()[0]?.model.trim()}), load average ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ")}`,
+);
+console.log(
+  `tutorial mean: random.normal(10, 0.1, [${options.shape}], chunks [${options.chunks}]).mean({ axis: 0 }), ${options.repeats} repeats; ${options.tinyTasks} tiny tasks`,
+);
+for (const isolated of [true, false]) {
+  const r = await runOnce(isolated);
+  console.log(
+    `\n== ${isolated ? "cross-origin isolated" : "not isolated"}: transport ${r.transport}, ${r.workers} workers ` +
+      `(hardwareConcurrency ${r.hardwareConcurrency}), crossOriginIsolated=${r.crossOriginIsolated}, workers ready in ${r.workerStartMs.toFixed(0)} ms`,
+  );
+  console.log(
+    `mean (${r.mean.tasks} blocks): main thread ${fmt(r.mean.mainMs)} ms | pool ${fmt(r.mean.poolMs)} ms | ` +
+      `speed-up ${r.mean.speedup.toFixed(2)}x (medians) | bit-identical: ${r.mean.identical}`,
+  );
+  console.log(
+    `${r.tiny.tasks} tiny tasks: main thread ${r.tiny.mainUsPerTask.toFixed(1)} µs/task | pool cold ${r.tiny.poolColdUsPerTask.toFixed(1)} µs/task, ` +
+      `warm ${r.tiny.poolWarmUsPerTask.toFixed(1)} µs/task in ${r.tiny.messages} messages | overhead over main thread ${r.tiny.overheadUsPerTask.toFixed(1)} µs/task`,
+  );
+  console.log(`one task at a time (message round trip): ${r.roundTripUs.toFixed(0)} µs`);
+}
+console.log(
+  `\nload average after: ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ")}`,
+);
