@@ -25,6 +25,7 @@ import {
   type PrepTarget,
   partialPath,
   type Region,
+  removePartial,
   writeGroupJson,
   type ZarrCompression,
 } from "./writers.js";
@@ -357,7 +358,10 @@ async function runJobs(jobs: Job[], o: CommonOptions, title: string): Promise<Pr
           report.written.push(t.path);
         }
       } catch (err) {
-        for (const t of targets) await t.abort();
+        // Closing a file whose write failed can fail again (HDF5 flushes on close): keep the first
+        // error; the partial output is removed either way.
+        for (const t of targets) await t.abort().catch(() => {});
+        for (const out of outs) removePartial(out.path);
         if (isDiskFull(err)) {
           const free = freeBytes(o.root);
           throw new DiskFullError(

@@ -12,7 +12,7 @@
  * @module
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { NDArray } from "@chunked/core/internal";
 
 /** The dtypes the prep script writes. */
@@ -67,6 +67,7 @@ function markerJson(spec: DatasetSpec): string {
  */
 export async function createHdf5Target(file: string, spec: DatasetSpec): Promise<PrepTarget> {
   const { createHdf5Dataset } = await import("@chunked/io/hdf5");
+  mkdirSync(dirname(file), { recursive: true });
   const t = await createHdf5Dataset(file, spec.name, {
     shape: spec.shape,
     dtype: spec.dtype,
@@ -204,8 +205,7 @@ function checkZarr(dir: string, spec: DatasetSpec, compression: ZarrCompression)
   return { state: "complete" };
 }
 
-/** Removes an output (file or directory) and its partial copy. */
-export function removeOutput(path: string): void {
-  rmSync(path, { recursive: true, force: true });
+/** Removes the partial copy of an output (file or directory), if any. */
+export function removePartial(path: string): void {
   rmSync(partialPath(path), { recursive: true, force: true });
 }

@@ -179,6 +179,8 @@ export { toDot } from "./graph/visualize.js";
 export type { ToDotOptions } from "./graph/visualize.js";
 
 // Sources and targets
+export { store } from "./array/store.js";
+export type { StoreOptions, StoreResult } from "./array/store.js";
 export type { ArraySource, ArrayTarget, Region, SourceDescriptor } from "./kernels/source.js";
 
 // Errors

@@ -8,7 +8,7 @@
  * @internal
  * @module
  */
-import { getKernel, NDArray, type NDArrayLike } from "@chunked/core/internal";
+import { getKernel, kernelIds, NDArray, type NDArrayLike } from "@chunked/core/internal";
 import {
   BIG_BYTES,
   type BatchRequest,
@@ -140,6 +140,13 @@ export function serve(scope: WorkerScope): void {
           { cause: e },
         );
       }
+    }
+    if (kernelIds().length === 0) {
+      // Every kernel registers as a side effect of importing core; a bundler that believes those
+      // modules are side-effect free drops them all.
+      return new Error(
+        "This Web Worker has no kernels registered: the bundle dropped @chunked/core's kernel modules. Make sure @chunked/core's package.json lists its kernel modules under sideEffects (or that your bundler keeps them).",
+      );
     }
     return undefined;
   }

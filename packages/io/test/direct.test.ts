@@ -2,9 +2,10 @@
 import path from "node:path";
 import fc from "fast-check";
 import h5wasm from "h5wasm/node";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from "vitest";
 import { createHdf5, openHdf5 } from "../src/hdf5/index.js";
 import type { Hdf5File } from "../src/hdf5/core.js";
+import { setMaxScratchBytes } from "../src/hdf5/direct.js";
 import { alignedChunks, chunkPieces, isContiguousRun } from "../src/region.js";
 import type { Region } from "../src/types.js";
 import { blockRegions, expectSame, sample, select, tempDir } from "./helpers.js";
@@ -78,7 +79,14 @@ describe.each(Object.keys(DATA))("%s", (name) => {
     expect(plain.get(name).directLayout).toBe(null);
   });
 
-  test("random regions equal h5wasm's reads and the data", () => {
+  test.each([
+    ["default", 0],
+    ["64 B, so strided pieces split", 64],
+  ])("random regions equal h5wasm's reads and the data (scratch limit %s)", (_, limit) => {
+    const previous = limit ? setMaxScratchBytes(limit) : undefined;
+    onTestFinished(() => {
+      if (previous !== undefined) setMaxScratchBytes(previous);
+    });
     const a = direct.get(name);
     const b = plain.get(name);
     const data = DATA[name as keyof typeof DATA];

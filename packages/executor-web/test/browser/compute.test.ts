@@ -139,6 +139,16 @@ describe("computations on the Web Worker pool", () => {
     sameArray(mx, mx0, "max");
   });
 
+  it("recomputes a page array that changed since the last compute (no stale shared copies)", async () => {
+    const data = NDArray.from(new Float64Array(300 * 300).fill(1), { shape: [300, 300] });
+    const x = ca.fromArray(data, { chunks: 150 }); // 180 KB blocks: shared or transferred, not packed
+    const [a] = await ca.compute([ca.sum(x, { axis: 0 })], { executor: pool });
+    data.data.fill(2);
+    const [b] = await ca.compute([ca.sum(x, { axis: 0 })], { executor: pool });
+    expect(a.item(0)).toBe(300);
+    expect(b.item(0)).toBe(600);
+  });
+
   it("reports progress, throttled", async () => {
     const x = ca.random.normal(0, 1, [1000, 1000], { chunks: 100, seed: 2 });
     const seen: number[] = [];

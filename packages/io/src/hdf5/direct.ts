@@ -277,6 +277,16 @@ function discoverBTree(ctx: ProbeContext, chunkShape: readonly number[]): Direct
   return { kind: "btree-v1", chunkShape, chunkAddresses: addresses };
 }
 
+/** Largest span of a chunk buffered at once for a strided or partial read. */
+let MAX_SCRATCH_BYTES = 64 * 1024 * 1024;
+
+/** @internal For tests: a small limit exercises the splitting of large strided pieces. */
+export function setMaxScratchBytes(n: number): number {
+  const previous = MAX_SCRATCH_BYTES;
+  MAX_SCRATCH_BYTES = n;
+  return previous;
+}
+
 let scratch = new ArrayBuffer(0);
 
 function scratchBytes(n: number): ArrayBuffer {
@@ -318,30 +328,55 @@ export function readDirect<D extends DType>(
       );
       continue;
     }
+    readPiece(p.localFirst, p.count, outOffset, address);
+  }
+
+  // Reads one piece: straight into `out` when both sides are one run, else through a scratch
+  // buffer holding the span from its first to its last element (split while that span is large,
+  // so a strided read of a huge contiguous dataset never buffers the whole of it).
+  function readPiece(localFirst: number[], count: number[], outOffset: number, address: number): void {
     let first = 0;
     let last = 0;
     for (let d = 0; d < cShape.length; d++) {
-      first += p.localFirst[d] * cStr[d];
-      last += (p.localFirst[d] + (p.count[d] - 1) * step[d]) * cStr[d];
+      first += localFirst[d] * cStr[d];
+      last += (localFirst[d] + (count[d] - 1) * step[d]) * cStr[d];
     }
     const n = last - first + 1;
+    const outFirst = unravelOffset(outOffset - out.offset);
     if (
-      isContiguousRun(p.localFirst, p.count, step, cShape) &&
-      isContiguousRun(p.outFirst, p.count, ones, outShape)
+      isContiguousRun(localFirst, count, step, cShape) &&
+      isContiguousRun(outFirst, count, ones, outShape)
     ) {
       // The common case (aligned blocks): straight from the file into the output buffer.
       bytes.read(outBytes.subarray(outOffset * s, (outOffset + n) * s), address + first * s);
-      continue;
+      return;
+    }
+    if (n * s > MAX_SCRATCH_BYTES) {
+      const k = count.findIndex((c) => c > 1);
+      const half = Math.ceil(count[k] / 2);
+      const a = [...count];
+      const b = [...count];
+      a[k] = half;
+      b[k] = count[k] - half;
+      const lf = [...localFirst];
+      lf[k] += half * step[k];
+      readPiece(localFirst, a, outOffset, address);
+      readPiece(lf, b, outOffset + half * outStrides[k], address);
+      return;
     }
     const buf = scratchBytes(n * s);
     bytes.read(new Uint8Array(buf, 0, n * s), address + first * s);
     const src = new NDArray(
       dtype,
       new Ctor(buf, 0, n) as NDArray<D>["data"],
-      p.count,
+      count,
       cStr.map((c, d) => c * step[d]),
       0,
     );
-    copyInto(new NDArray(dtype, out.data, p.count, outStrides, outOffset), src);
+    copyInto(new NDArray(dtype, out.data, count, outStrides, outOffset), src);
+  }
+
+  function unravelOffset(offset: number): number[] {
+    return outStrides.map((st, d) => Math.floor(offset / st) % outShape[d]);
   }
 }

@@ -1,0 +1,161 @@
+import { chunkOffsets } from "../chunks/normalize.js";
+import { fmt, InvalidArgumentError, isChunkedError, StoreError } from "../errors.js";
+import { blockKey, type Task } from "../graph/task.js";
+import { tokenize } from "../graph/tokenize.js";
+import { type ArrayTarget, type Region, registerLocal, releaseLocal, type SourceDescriptor } from "../kernels/source.js";
+import type { NDArray } from "../ndarray/ndarray.js";
+import { blockIndices, ChunkedArray } from "./chunked-array.js";
+import { type ComputeOptions, computeBlocks } from "./compute.js";
+import { astype } from "./elementwise.js";
+
+export interface StoreOptions extends ComputeOptions {
+  /**
+   * Where each array goes inside its target: one `[start, stop]` (or `[start, stop, step]`) per axis.
+   * Default: the whole target, whose shape must then equal the array's.
+   */
+  regions?: readonly (readonly (readonly [number, number] | readonly [number, number, number])[] | undefined)[];
+  /**
+   * Serialise the writes into each target (dask's `lock=True`, needed for HDF5). Default `true`.
+   * Zarr targets with chunk-aligned blocks can take `false`.
+   */
+  lock?: boolean;
+}
+
+/** What {@link store} wrote. */
+export interface StoreResult {
+  /** Blocks written, over all targets. */
+  readonly blocks: number;
+  /** Bytes written, over all targets. */
+  readonly bytes: number;
+}
+
+/** Serialises writes into one target: each write starts when the previous one has finished. */
+function locked(target: ArrayTarget): ArrayTarget {
+  let tail: Promise<void> = Promise.resolve();
+  return {
+    shape: target.shape,
+    dtype: target.dtype,
+    chunks: target.chunks,
+    write(region, block) {
+      const next = tail.then(() => target.write(region, block));
+      tail = next.then(
+        () => undefined,
+        () => undefined,
+      );
+      return next;
+    },
+  };
+}
+
+/**
+ * Writes arrays into targets (anything with `shape`, `dtype` and a region `write`), block by block as
+ * blocks are computed: the whole result is never held in memory. Blocks are cast to the target's
+ * dtype. On failure the error says how many blocks had been written.
+ *
+ * @example
+ * ```ts
+ * const target = await createHdf5Dataset("out.h5", "/x", { shape: x.shape, dtype: x.dtype, chunks: x.chunksize });
+ * await ca.store(x, target);
+ * ```
+ * @see dask.array.store
+ */
+export async function store(
+  arrays: ChunkedArray | readonly ChunkedArray[],
+  targets: ArrayTarget | readonly ArrayTarget[],
+  options: StoreOptions = {},
+): Promise<StoreResult> {
+  const sources = arrays instanceof ChunkedArray ? [arrays] : [...arrays];
+  const outs = Array.isArray(targets) ? [...(targets as readonly ArrayTarget[])] : [targets as ArrayTarget];
+  if (sources.length !== outs.length) {
+    throw new InvalidArgumentError(
+      `store needs one target per array. Got ${sources.length} arrays and ${outs.length} targets.`,
+    );
+  }
+  const useLock = options.lock ?? true;
+  const descriptors: SourceDescriptor[] = [];
+  const tasks: Task[] = [];
+  const layers: ChunkedArray[] = [];
+  let bytesWritten = 0;
+  let blocksWritten = 0;
+  try {
+    sources.forEach((source, i) => {
+      const target = outs[i];
+      if (typeof target?.write !== "function" || !Array.isArray(target.shape)) {
+        throw new InvalidArgumentError(`store target ${i} needs shape, dtype and write(region, block). Got ${fmt(typeof target)}.`);
+      }
+      const region = (options.regions?.[i] ?? target.shape.map((n) => [0, n] as const)).map(
+        (r) => [r[0], r[1], r[2] ?? 1] as const,
+      );
+      const regionShape = region.map(([a, b, s]) => Math.max(0, Math.ceil((b - a) / s)));
+      if (region.length !== target.shape.length || region.some(([a, b], ax) => a < 0 || b > target.shape[ax])) {
+        throw new InvalidArgumentError(
+          `store region ${i} does not fit its target. Got region=${fmt(region)}, target shape=${fmt(target.shape)}.`,
+        );
+      }
+      if (regionShape.length !== source.ndim || regionShape.some((n, ax) => n !== source.shape[ax])) {
+        throw new InvalidArgumentError(
+          `store: array ${i} and its target region differ in shape. Got array shape=${fmt(source.shape)}, region shape=${fmt(regionShape)}.`,
+        );
+      }
+      const x = source.dtype === target.dtype ? source : astype(source, target.dtype);
+      // Counting here (not after compute) lets a failure report what already reached the target.
+      const counted: ArrayTarget = {
+        shape: target.shape,
+        dtype: target.dtype,
+        async write(r: Region, block: NDArray) {
+          await target.write(r, block);
+          blocksWritten++;
+          bytesWritten += block.nbytes;
+        },
+      };
+      const descriptor = registerLocal(useLock ? locked(counted) : counted);
+      descriptors.push(descriptor);
+      const name = `store-${tokenize(x.name, descriptor, region)}`;
+      const offsets = x.chunks.map(chunkOffsets);
+      for (const idx of blockIndices(x.numblocks)) {
+        const blockRegion: Region = idx.map((b, ax) => {
+          const [start, , step] = region[ax];
+          return [start + offsets[ax][b] * step, start + offsets[ax][b + 1] * step - (step - 1), step] as const;
+        });
+        tasks.push({
+          key: blockKey(name, idx),
+          op: "store.write",
+          deps: [x.key(idx)],
+          params: { target: descriptor as any, region: blockRegion as any },
+        });
+      }
+      layers.push(x);
+    });
+    const sink = ChunkedArray.fromLayer(
+      { name: `store-${tokenize(tasks.map((t) => t.key))}`, tasks, dependencies: layers.map((l) => l.name) },
+      layers,
+      [[tasks.length]],
+      "float64",
+    );
+    // The sink's "blocks" are the store tasks themselves: compute exactly those keys.
+    await computeBlocks([new StoreSink(sink, tasks)], options);
+    return { blocks: blocksWritten, bytes: bytesWritten };
+  } catch (err) {
+    if (isChunkedError(err, "InvalidArgumentError", "DTypeError", "BroadcastError")) throw err;
+    throw new StoreError(
+      `store failed after writing ${blocksWritten} of ${tasks.length} blocks (${bytesWritten} bytes); the targets are incomplete: ${err instanceof Error ? err.message : String(err)}`,
+      undefined,
+      { cause: err },
+    );
+  } finally {
+    for (const d of descriptors) releaseLocal(d);
+  }
+}
+
+/** A view of the store layer whose keys are the store tasks (not a block grid). */
+class StoreSink extends ChunkedArray {
+  constructor(
+    inner: ChunkedArray,
+    private readonly storeTasks: readonly Task[],
+  ) {
+    super(inner.name, inner.chunks, inner.dtype, inner.layers);
+  }
+  override keys(): string[] {
+    return this.storeTasks.map((t) => t.key);
+  }
+}
