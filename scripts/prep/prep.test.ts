@@ -342,7 +342,7 @@ describe("disk full", () => {
       );
       expect(err).toBeInstanceOf(DiskFullError);
       expect((err as Error).message).toMatch(
-        /^disk full while writing .*random\.(hdf5|zarr): free [\d.]+ GB needed/,
+        /^disk full while writing .*random\.(hdf5|zarr): free [\d.]+ [GM]B needed/,
       );
       expect(readdirSync(small)).toEqual([]);
     }

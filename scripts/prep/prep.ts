@@ -264,8 +264,9 @@ function arrayBytes(spec: DatasetSpec): number {
   return spec.shape.reduce((n, s) => n * s, ITEMSIZE[spec.dtype]);
 }
 
-const GB = 1e9;
-const gb = (bytes: number) => `${(bytes / GB).toFixed(bytes < 10 * GB ? 2 : 1)} GB`;
+/** "16.5 GB", "4.00 GB", "3.1 MB". */
+const gb = (bytes: number) =>
+  bytes >= 1e9 ? `${(bytes / 1e9).toFixed(bytes < 1e10 ? 2 : 1)} GB` : `${(bytes / 1e6).toFixed(1)} MB`;
 
 function freeBytes(dir: string): number {
   const s = statfsSync(dir);

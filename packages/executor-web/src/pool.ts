@@ -647,6 +647,7 @@ export class WebPool implements Executor {
     const request: BatchRequest = {
       type: "run",
       id,
+      sentAt: Date.now(),
       ops,
       op: new Int32Array(op),
       params,

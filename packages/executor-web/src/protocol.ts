@@ -47,6 +47,8 @@ export interface ChunkTable {
 export interface BatchRequest {
   readonly type: "run";
   readonly id: number;
+  /** `Date.now()` when posted (clocks of page and worker agree; used to tell a batch that waited). */
+  readonly sentAt: number;
   /** Distinct kernel ids of the batch; `op[i]` indexes it. */
   readonly ops: string[];
   readonly op: Int32Array;

@@ -6,6 +6,8 @@ import type { ChunkSpec } from "../chunks/normalize.js";
 import type { DType } from "../dtype/dtypes.js";
 import type { IndexValue, Selection, SelectionItem } from "../index/slice.js";
 import type { NDArray } from "../ndarray/ndarray.js";
+import { optimize } from "../graph/optimize.js";
+import { type ToDotOptions, toDot } from "../graph/visualize.js";
 import { ChunkedArray } from "./chunked-array.js";
 import { type ComputeOptions, compute, persist } from "./compute.js";
 import * as ew from "./elementwise.js";
@@ -25,6 +27,11 @@ declare module "./chunked-array.js" {
     compute(options?: ComputeOptions): Promise<NDArray<D>>;
     /** Computes the blocks and keeps them in memory (see {@link persist}). */
     persist(options?: ComputeOptions): Promise<ChunkedArray<D>>;
+    /**
+     * The task graph as Graphviz DOT, tasks coloured by execution order (dask's `visualize(color="order")`).
+     * Render it with `dot -Tsvg` or @hpcc-js/wasm-graphviz.
+     */
+    visualize(options?: ToDotOptions & { optimize?: boolean }): string;
     /** The value of a one-element array. */
     item(options?: ComputeOptions): Promise<number | boolean>;
 
@@ -80,6 +87,10 @@ P.compute = async function (options) {
 };
 P.persist = function (options) {
   return persist(this, options);
+};
+P.visualize = function (options = {}) {
+  const g = options.optimize ? optimize(this.graph(), this.keys()) : this.graph();
+  return toDot(g, { outputs: this.keys(), ...options });
 };
 P.item = async function (options) {
   const [a] = await compute([this], options);

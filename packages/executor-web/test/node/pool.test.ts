@@ -286,6 +286,23 @@ describe("faults", () => {
     expect(e2.cause.message).toMatch(/params.k is a function.*WebPool\(\{ modules \}\)/);
   });
 
+  it("a parameter structured clone refuses fails only its own task", async () => {
+    const { pool } = makePool({ workers: 1 });
+    const x = NDArray.from([1]);
+    class Holder {
+      f = () => 1; // a function in an own property: packParams passes class instances through
+    }
+    const results = await Promise.allSettled([
+      pool.run(task("ok/0", "test.scale", { k: 2 }, ["x"]), [x]),
+      pool.run(task("bad/0", "test.scale", { k: 2, h: new Holder() }, ["x"]), [x]),
+      pool.run(task("ok/1", "test.scale", { k: 3 }, ["x"]), [x]),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    const err = (results[1] as PromiseRejectedResult).reason;
+    expect(err.key).toBe("bad/0");
+    expect(err.cause.name).toBe("DataCloneError");
+  });
+
   it("a kernel module that fails to import fails every task, naming it", async () => {
     const { pool } = makePool({ modules: [new URL("../fixtures/missing.ts", import.meta.url)] });
     const err = await Promise.resolve(pool.run(task("s/0", "test.range", { n: 1 }), [])).catch((e) => e);

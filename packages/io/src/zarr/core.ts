@@ -186,7 +186,7 @@ export class ZarrArray<D extends DType = DType> implements ArraySource<D> {
         // One chunk: decode it and view the region, skipping zarrita's general indexer.
         const p = pieces[0];
         const chunk = await this.array.getChunk(p.coords);
-        const data = toTyped(chunk.data, this.dtype);
+        const data = toTyped<D>(chunk.data);
         const steps = region.map((r) => r[2]);
         const offset = p.localFirst.reduce((acc, f, d) => acc + f * chunk.stride[d], 0);
         const view = new NDArray(
@@ -202,17 +202,18 @@ export class ZarrArray<D extends DType = DType> implements ArraySource<D> {
         this.array,
         region.map(([a, b, s]) => zarr.slice(a, b, s)),
       );
-      return new NDArray(this.dtype, toTyped(got.data, this.dtype), got.shape, got.stride).contiguous();
+      return new NDArray(this.dtype, toTyped<D>(got.data), got.shape, got.stride).contiguous();
     } catch (err) {
       throw wrapError(err, "read", this.storeName, this.path);
     }
   }
 }
 
-function toTyped<D extends DType>(data: unknown, dtype: D): NDArray<D>["data"] {
-  if (data instanceof zarr.BoolArray)
+/** zarrita's chunk data as our storage: its BoolArray wraps the Uint8Array we use for bool. */
+function toTyped<D extends DType>(data: unknown): NDArray<D>["data"] {
+  if (data instanceof zarr.BoolArray) {
     return new Uint8Array(data.buffer, data.byteOffset, data.byteLength) as NDArray<D>["data"];
-  void dtype;
+  }
   return data as NDArray<D>["data"];
 }
 
