@@ -19,11 +19,6 @@ export function rowLatitude(i: number, nlat = NLAT): number {
   return 90 - ((i + 0.5) * 180) / nlat;
 }
 
-/** Longitude of the centre of column `j` of an `nlon`-column global grid (from 180°W). */
-export function colLongitude(j: number, nlon = NLON): number {
-  return -180 + ((j + 0.5) * 360) / nlon;
-}
-
 type Ring = readonly (readonly number[])[];
 
 /** The land polygons' rings (outer and holes alike: even-odd filling handles both). */

@@ -14,15 +14,16 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { NDArray } from "@chunked/core/internal";
+import type { Region } from "@chunked/io";
 
 /** The dtypes the prep script writes. */
 export type PrepDType = "float32" | "float64";
 
-/** `[start, stop, step]` per axis, as `@chunked/io`'s `Region` (step is always 1 here). */
-export type Region = readonly (readonly [number, number, number])[];
 
 /** Name of the attribute that marks a dataset (HDF5) or group (Zarr) as completely written. */
 export const MARKER_ATTR = "chunked_prep";
+
+export type { Region };
 
 /** What one output dataset looks like. */
 export interface DatasetSpec {

@@ -27,12 +27,22 @@ const task = (op: string, params?: Task["params"]): Task => ({
   params,
 });
 
+/** CPU time (ms, all threads of the process) of the fastest run of the last {@link best} call. */
+let lastCpu = 0;
+
+/** Wall time (ms) of the fastest of `reps` runs; its CPU time is left in `lastCpu`. */
 async function best(reps: number, f: () => Promise<void> | void): Promise<number> {
   let min = Number.POSITIVE_INFINITY;
   for (let r = 0; r < reps; r++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     await f();
-    min = Math.min(min, performance.now() - t0);
+    const wall = performance.now() - t0;
+    if (wall < min) {
+      min = wall;
+      const c = process.cpuUsage(c0);
+      lastCpu = (c.user + c.system) / 1000;
+    }
   }
   return min;
 }
@@ -69,13 +79,19 @@ console.log(
   const seq = await best(REPS, async () => {
     for (let i = 0; i < seqN; i++) await pool.run(task("test.scale", { k: i }), [tiny]);
   });
-  report("sequential round trip (await each), µs/task", fmt((seq * 1000) / seqN));
+  report(
+    "sequential round trip (await each), µs/task (CPU µs/task)",
+    `${fmt((seq * 1000) / seqN)} (${fmt((lastCpu * 1000) / seqN)})`,
+  );
 
   const N = 10_000;
   const conc = await best(REPS, async () => {
     await Promise.all(Array.from({ length: N }, (_, i) => pool.run(task("test.scale", { k: i }), [tiny])));
   });
-  report("10k tiny tasks submitted at once (batched), µs/task", fmt((conc * 1000) / N, 2));
+  report(
+    "10k tiny tasks submitted at once (batched), µs/task (CPU)",
+    `${fmt((conc * 1000) / N, 2)} (${fmt((lastCpu * 1000) / N, 2)})`,
+  );
 
   // The same through core's scheduler, which keeps 2 × pool.concurrency tasks in flight.
   // Core's scheduler, by path (core does not export it yet); a variable keeps tsc out of core's sources.
@@ -103,7 +119,10 @@ console.log(
     const inProc = await best(REPS, async () => {
       await scheduler.runGraph(graph, outs);
     });
-    report("10k tiny tasks via runGraph, in-process executor, µs/task", fmt((inProc * 1000) / N, 2));
+    report(
+      "10k tiny tasks via runGraph, in-process executor, µs/task (CPU)",
+      `${fmt((inProc * 1000) / N, 2)} (${fmt((lastCpu * 1000) / N, 2)})`,
+    );
   }
   const kernel = getKernel("test.scale");
   const direct = await best(REPS, () => {
@@ -112,6 +131,31 @@ console.log(
   report("10k tiny kernels called directly (no executor), µs/task", fmt((direct * 1000) / N, 2));
   await pool.close();
 }
+
+/**
+ * Runs the variants alternately, `reps` rounds, so that a changing machine load hits them alike;
+ * returns each one's best wall time and the CPU time (ms, all threads) of that run.
+ */
+async function alternate(
+  reps: number,
+  variants: (() => Promise<void>)[],
+): Promise<{ wall: number; cpu: number }[]> {
+  const out = variants.map(() => ({ wall: Number.POSITIVE_INFINITY, cpu: 0 }));
+  for (let r = 0; r < reps; r++) {
+    for (let v = 0; v < variants.length; v++) {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      await variants[v]();
+      const wall = performance.now() - t0;
+      const c = process.cpuUsage(c0);
+      if (wall < out[v].wall) out[v] = { wall, cpu: (c.user + c.system) / 1000 };
+    }
+  }
+  return out;
+}
+
+const speed = (base: { wall: number }, x: { wall: number; cpu: number }) =>
+  `${fmt(x.wall)} ms (${fmt(base.wall / x.wall, 2)}×; CPU ${fmt(x.cpu)} ms)`;
 
 // --- Parallel speed-up of a CPU-heavy kernel --------------------------------------------------
 {
@@ -122,19 +166,23 @@ console.log(
   const tasks = 8;
   const repeat = quick ? 1 : 3;
   const sum = getKernel("test.sum");
-  const inProc = await best(REPS, () => {
-    for (let t = 0; t < tasks; t++) sum([chunk], { repeat });
-  });
-  report(`in-process: ${tasks} × sum of a 1e7 float32 chunk (×${repeat}), ms`, fmt(inProc));
-  for (const workers of [1, 2]) {
-    const pool = new NodePool({ workers, modules });
-    await pool.run(task("test.sum"), [chunk]); // warm (and the chunk's one SharedArrayBuffer copy)
-    const ms = await best(REPS, async () => {
-      await Promise.all(Array.from({ length: tasks }, () => pool.run(task("test.sum", { repeat }), [chunk])));
-    });
-    report(`${workers} worker(s): same, ms (speed-up vs in-process)`, `${fmt(ms)} (${fmt(inProc / ms, 2)}×)`);
-    await pool.close();
-  }
+  const pools = [new NodePool({ workers: 1, modules }), new NodePool({ workers: 2, modules })];
+  // Warm: threads up, and the chunk's one SharedArrayBuffer copy made.
+  for (const pool of pools) await pool.run(task("test.sum"), [chunk]);
+  const onPool = (pool: NodePool) => async () => {
+    await Promise.all(Array.from({ length: tasks }, () => pool.run(task("test.sum", { repeat }), [chunk])));
+  };
+  const [inProc, one, two] = await alternate(REPS, [
+    async () => {
+      for (let t = 0; t < tasks; t++) sum([chunk], { repeat });
+    },
+    onPool(pools[0]),
+    onPool(pools[1]),
+  ]);
+  report(`${tasks} × sum of one 1e7 float32 chunk (×${repeat}): in-process`, speed(inProc, inProc));
+  report("  1 worker (speed-up vs in-process)", speed(inProc, one));
+  report("  2 workers", speed(inProc, two));
+  for (const pool of pools) await pool.close();
 }
 
 // --- 1e8-element float32 sum: chunks made and summed in the workers ---------------------------
@@ -143,36 +191,36 @@ console.log(
   const n = 1e7;
   const range = getKernel("test.range");
   const sum = getKernel("test.sum");
-  const inProc = await best(REPS, async () => {
-    let total = 0;
-    for (let c = 0; c < chunks; c++) {
-      const part = await range([], { n });
-      total += (await sum([part], undefined)).item() as number;
-    }
-    if (total <= 0) throw new Error("bad sum");
-  });
-  report("1e8 float32 sum (10 chunks made + summed), in-process, ms", fmt(inProc));
-  for (const shared of [false, true]) {
-    const pool = new NodePool({ workers: 2, modules });
-    await pool.run(task("test.range", { n: 10 }), []);
-    const ms = await best(REPS, async () => {
-      const parts = await Promise.all(
-        Array.from({ length: chunks }, async () => {
-          const part = await pool.run(task("test.range", { n, shared }), []);
-          return pool.run(task("test.sum"), [part]);
-        }),
-      );
-      if (parts.reduce((s, p) => s + (p.item() as number), 0) <= 0) throw new Error("bad sum");
-    });
-    const how = shared ? "kernel allocates in SAB" : "worker copies output to SAB";
-    report(`same on 2 workers (${how}), ms (speed-up)`, `${fmt(ms)} (${fmt(inProc / ms, 2)}×)`);
-    await pool.close();
-  }
+  const pool = new NodePool({ workers: 2, modules });
+  await pool.run(task("test.range", { n: 10 }), []);
+  const onPool = (shared: boolean) => async () => {
+    const parts = await Promise.all(
+      Array.from({ length: chunks }, async () => {
+        const part = await pool.run(task("test.range", { n, shared }), []);
+        return pool.run(task("test.sum"), [part]);
+      }),
+    );
+    if (parts.reduce((s, p) => s + (p.item() as number), 0) <= 0) throw new Error("bad sum");
+  };
+  const [inProc, copied, shared] = await alternate(REPS, [
+    async () => {
+      let total = 0;
+      for (let c = 0; c < chunks; c++)
+        total += (await sum([await range([], { n })], undefined)).item() as number;
+      if (total <= 0) throw new Error("bad sum");
+    },
+    onPool(false),
+    onPool(true),
+  ]);
+  report("1e8 float32 made + summed in 10 chunks: in-process", speed(inProc, inProc));
+  report("  2 workers, worker copies each output to a SAB", speed(inProc, copied));
+  report("  2 workers, kernel allocates its output in a SAB", speed(inProc, shared));
+  await pool.close();
 }
 
 // --- Core graphs (the issue's goals): random-normal mean, 1e8-element float32 sum --------------
 {
-  const heavy = quick ? 1 : 2;
+  const heavy = quick ? 1 : 3;
   const cases: [string, () => ca.ChunkedArray][] = [
     [
       "tutorial mean: random.normal 10000×10000 float64, chunks 1000×1000",
@@ -188,19 +236,18 @@ console.log(
   for (const [name, make] of cases) {
     let a = 0;
     let b = 0;
-    const inProc = await best(heavy, async () => {
-      const [r] = await ca.compute([make()]);
-      a = r.item() as number;
-    });
-    const onPool = await best(heavy, async () => {
-      const [r] = await ca.compute([make()], { executor: pool });
-      b = r.item() as number;
-    });
-    report(`${name}: in-process, ms`, fmt(inProc));
-    report(
-      `  same on 2 workers, ms (speed-up; |Δ| vs in-process)`,
-      `${fmt(onPool)} (${fmt(inProc / onPool, 2)}×; ${Math.abs(a - b).toExponential(1)})`,
-    );
+    const [inProc, onPool] = await alternate(heavy, [
+      async () => {
+        const [r] = await ca.compute([make()]);
+        a = r.item() as number;
+      },
+      async () => {
+        const [r] = await ca.compute([make()], { executor: pool });
+        b = r.item() as number;
+      },
+    ]);
+    report(`${name}: in-process`, speed(inProc, inProc));
+    report(`  2 workers (|result - in-process| = ${Math.abs(a - b)})`, speed(inProc, onPool));
   }
   await pool.close();
 }

@@ -91,7 +91,8 @@ for (const isolated of [true, false]) {
   );
   console.log(
     `mean (${r.mean.tasks} blocks): main thread ${fmt(r.mean.mainMs)} ms | pool ${fmt(r.mean.poolMs)} ms | ` +
-      `speed-up ${r.mean.speedup.toFixed(2)}x (medians) | bit-identical: ${r.mean.identical}`,
+      `speed-up ${r.mean.speedup.toFixed(2)}x (medians) | bit-identical: ${r.mean.identical} | ` +
+      `kernel time summed over workers ${fmt(r.mean.kernelMs)} ms`,
   );
   console.log(
     `${r.tiny.tasks} tiny tasks: main thread ${r.tiny.mainUsPerTask.toFixed(1)} µs/task | pool cold ${r.tiny.poolColdUsPerTask.toFixed(1)} µs/task, ` +

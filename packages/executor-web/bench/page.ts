@@ -21,7 +21,15 @@ export interface BenchResult {
   workers: number;
   transport: string;
   workerStartMs: number;
-  mean: { mainMs: number[]; poolMs: number[]; speedup: number; identical: boolean; tasks: number };
+  mean: {
+    mainMs: number[];
+    poolMs: number[];
+    speedup: number;
+    identical: boolean;
+    tasks: number;
+    /** Kernel time summed over the workers, per pool run. */
+    kernelMs: number[];
+  };
   tiny: {
     tasks: number;
     mainUsPerTask: number;
@@ -52,11 +60,14 @@ async function runBench(options: BenchOptions): Promise<BenchResult> {
     const y = x.mean({ axis: 0 });
     const mainMs: number[] = [];
     const poolMs: number[] = [];
+    const kernelMs: number[] = [];
     let ref: ca.NDArray | undefined;
     let same = true;
     for (let r = 0; r < options.repeats; r++) {
       const [tm, [a]] = await time(() => ca.compute([y]));
+      const k0 = pool.stats.kernelMs;
       const [tp, [b]] = await time(() => ca.compute([y], { executor: pool }));
+      kernelMs.push(pool.stats.kernelMs - k0);
       mainMs.push(tm);
       poolMs.push(tp);
       ref ??= a;
@@ -104,6 +115,7 @@ async function runBench(options: BenchOptions): Promise<BenchResult> {
         speedup: median(mainMs) / median(poolMs),
         identical: same,
         tasks: x.nblocks,
+        kernelMs,
       },
       tiny: {
         tasks: n,

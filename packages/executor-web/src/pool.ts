@@ -94,6 +94,8 @@ export interface WebPoolStats {
   readonly workersStarted: number;
   /** Workers that died and were replaced. */
   readonly workersLost: number;
+  /** Total run time of kernels in the workers, in ms (as measured there). */
+  readonly kernelMs: number;
 }
 
 interface Slot {
@@ -212,7 +214,7 @@ export class WebPool implements Executor {
   readonly #sharedCopies = new WeakMap<AbortSignal, WeakMap<object, NDArrayLike>>();
   /** Tasks waiting on each signal: one abort listener per signal, not per task. */
   readonly #bySignal = new WeakMap<AbortSignal, Set<Entry>>();
-  #stats = { tasks: 0, batches: 0, workersStarted: 0, workersLost: 0 };
+  #stats = { tasks: 0, batches: 0, workersStarted: 0, workersLost: 0, kernelMs: 0 };
   #readyWaiters: { resolve: () => void; reject: (err: Error) => void }[] = [];
 
   constructor(options: WebPoolOptions = {}) {
@@ -677,6 +679,7 @@ export class WebPool implements Executor {
   }
 
   #learn(op: string, ms: number): void {
+    this.#stats.kernelMs += ms;
     const prev = this.#cost.get(op);
     this.#cost.set(op, prev === undefined ? ms : prev + EWMA * (ms - prev));
     this.#meanMs = this.#meanMs === undefined ? ms : this.#meanMs + EWMA * (ms - this.#meanMs);

@@ -1,3 +1,4 @@
+import { registerOpener } from "@chunked/core/internal";
 import { IoError } from "./errors.js";
 import type { ArraySource, SourceDescriptor } from "./types.js";
 
@@ -79,3 +80,7 @@ export function openSource(descriptor: SourceDescriptor): Promise<ArraySource> {
 export function clearSourceCache(): void {
   CACHE.clear();
 }
+
+// Core's `source.read` kernel reopens descriptors through its own registry: route our kinds here.
+registerOpener("hdf5", (d) => openSource(d as unknown as SourceDescriptor));
+registerOpener("zarr", (d) => openSource(d as unknown as SourceDescriptor));

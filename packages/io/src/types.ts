@@ -19,6 +19,8 @@ export type Region = readonly (readonly [number, number, number])[];
 /** Where an HDF5 dataset lives, in a form that survives `postMessage` (see {@link openSource}). */
 export interface Hdf5SourceDescriptor {
   readonly kind: "hdf5";
+  /** Module that registers the opener of this kind in a worker (core imports it on demand). */
+  readonly module?: string;
   /** Path of the file on the real filesystem (Node). */
   readonly path?: string;
   /** URL read lazily with HTTP range requests (browser worker). */
@@ -36,6 +38,8 @@ export interface Hdf5SourceDescriptor {
 /** Where a Zarr array lives, in a form that survives `postMessage` (see {@link openSource}). */
 export interface ZarrSourceDescriptor {
   readonly kind: "zarr";
+  /** Module that registers the opener of this kind in a worker (core imports it on demand). */
+  readonly module?: string;
   /** A filesystem path (Node) or an `http(s)://` URL of the store's root. */
   readonly location: string;
   /** Path of the array inside the store, e.g. `"/"` or `"/temperature"`. */

@@ -30,8 +30,10 @@ test("public API of each entry point", async () => {
         "autoChunks",
         "createHdf5",
         "createHdf5Dataset",
+        "fromHdf5",
         "openHdf5",
         "openHdf5Dataset",
+        "toHdf5",
       ],
       "./hdf5/browser": [
         "Hdf5Dataset",
@@ -43,7 +45,9 @@ test("public API of each entry point", async () => {
         "ZarrArray",
         "ZarrArrayTarget",
         "createZarr",
+        "fromZarr",
         "openZarr",
+        "toZarr",
       ],
       "./zarr/browser": [
         "ZarrArray",

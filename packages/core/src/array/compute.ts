@@ -51,7 +51,9 @@ export async function computeBlocks(
     for (const layer of a.layers.values()) for (const t of layer.tasks) graph.set(t.key, t);
   const outputs = [...new Set(arrays.flatMap((a) => a.keys()))];
   const optimized =
-    options.optimize === false ? graph : optimize(graph, outputs, { keepSeparate: (t) => isLocalTask(t.params) });
+    options.optimize === false
+      ? graph
+      : optimize(graph, outputs, { keepSeparate: (t) => isLocalTask(t.params) });
   return runGraph(optimized, outputs, {
     executor: withLocalTasks(options.executor ?? defaultExecutor),
     signal: options.signal,

@@ -3,7 +3,7 @@ import { type AnyTypedArray, type DType, dtypeOfTypedArray, isDType } from "../d
 import { DTypeError, fmt, InvalidArgumentError } from "../errors.js";
 import { blockKey, type Task } from "../graph/task.js";
 import { tokenize } from "../graph/tokenize.js";
-import { type ArraySource, type Region, registerLocal } from "../kernels/source.js";
+import { type ArraySource, type Region, registerLocal, rememberOpen } from "../kernels/source.js";
 import { NDArray, type NestedArray } from "../ndarray/ndarray.js";
 import { blockIndices, ChunkedArray } from "./chunked-array.js";
 
@@ -92,6 +92,7 @@ export function fromArray<D extends DType = DType>(
     dtype: source.dtype,
     previousChunks: source.chunks,
   });
+  if (source.descriptor) rememberOpen(source);
   const descriptor = source.descriptor ?? registerLocal(source);
   const name = `${options.name ?? "array"}-${tokenize(objectToken(source), chunks)}`;
   const offsets = chunks.map(chunkOffsets);

@@ -2,7 +2,13 @@ import { chunkOffsets } from "../chunks/normalize.js";
 import { fmt, InvalidArgumentError, isChunkedError, StoreError } from "../errors.js";
 import { blockKey, type Task } from "../graph/task.js";
 import { tokenize } from "../graph/tokenize.js";
-import { type ArrayTarget, type Region, registerLocal, releaseLocal, type SourceDescriptor } from "../kernels/source.js";
+import {
+  type ArrayTarget,
+  type Region,
+  registerLocal,
+  releaseLocal,
+  type SourceDescriptor,
+} from "../kernels/source.js";
 import type { NDArray } from "../ndarray/ndarray.js";
 import { blockIndices, ChunkedArray } from "./chunked-array.js";
 import { type ComputeOptions, computeBlocks } from "./compute.js";
@@ -13,7 +19,10 @@ export interface StoreOptions extends ComputeOptions {
    * Where each array goes inside its target: one `[start, stop]` (or `[start, stop, step]`) per axis.
    * Default: the whole target, whose shape must then equal the array's.
    */
-  regions?: readonly (readonly (readonly [number, number] | readonly [number, number, number])[] | undefined)[];
+  regions?: readonly (
+    | readonly (readonly [number, number] | readonly [number, number, number])[]
+    | undefined
+  )[];
   /**
    * Serialise the writes into each target (dask's `lock=True`, needed for HDF5). Default `true`.
    * Zarr targets with chunk-aligned blocks can take `false`.
@@ -81,13 +90,18 @@ export async function store(
     sources.forEach((source, i) => {
       const target = outs[i];
       if (typeof target?.write !== "function" || !Array.isArray(target.shape)) {
-        throw new InvalidArgumentError(`store target ${i} needs shape, dtype and write(region, block). Got ${fmt(typeof target)}.`);
+        throw new InvalidArgumentError(
+          `store target ${i} needs shape, dtype and write(region, block). Got ${fmt(typeof target)}.`,
+        );
       }
       const region = (options.regions?.[i] ?? target.shape.map((n) => [0, n] as const)).map(
         (r) => [r[0], r[1], r[2] ?? 1] as const,
       );
       const regionShape = region.map(([a, b, s]) => Math.max(0, Math.ceil((b - a) / s)));
-      if (region.length !== target.shape.length || region.some(([a, b], ax) => a < 0 || b > target.shape[ax])) {
+      if (
+        region.length !== target.shape.length ||
+        region.some(([a, b], ax) => a < 0 || b > target.shape[ax])
+      ) {
         throw new InvalidArgumentError(
           `store region ${i} does not fit its target. Got region=${fmt(region)}, target shape=${fmt(target.shape)}.`,
         );
@@ -115,7 +129,11 @@ export async function store(
       for (const idx of blockIndices(x.numblocks)) {
         const blockRegion: Region = idx.map((b, ax) => {
           const [start, , step] = region[ax];
-          return [start + offsets[ax][b] * step, start + offsets[ax][b + 1] * step - (step - 1), step] as const;
+          return [
+            start + offsets[ax][b] * step,
+            start + offsets[ax][b + 1] * step - (step - 1),
+            step,
+          ] as const;
         });
         tasks.push({
           key: blockKey(name, idx),

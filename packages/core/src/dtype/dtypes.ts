@@ -30,7 +30,10 @@ export type DTypeKind = "bool" | "int" | "uint" | "float";
 interface DTypeInfo {
   readonly kind: DTypeKind;
   readonly itemsize: number;
-  readonly ctor: { new (length: number): AnyTypedArray; new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): AnyTypedArray };
+  readonly ctor: {
+    new (length: number): AnyTypedArray;
+    new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): AnyTypedArray;
+  };
   readonly min: number;
   readonly max: number;
 }
@@ -43,7 +46,13 @@ export const DTYPE_INFO: { readonly [D in DType]: DTypeInfo } = {
   uint8: { kind: "uint", itemsize: 1, ctor: Uint8Array, min: 0, max: 255 },
   uint16: { kind: "uint", itemsize: 2, ctor: Uint16Array, min: 0, max: 65535 },
   uint32: { kind: "uint", itemsize: 4, ctor: Uint32Array, min: 0, max: 4294967295 },
-  float32: { kind: "float", itemsize: 4, ctor: Float32Array, min: -3.4028234663852886e38, max: 3.4028234663852886e38 },
+  float32: {
+    kind: "float",
+    itemsize: 4,
+    ctor: Float32Array,
+    min: -3.4028234663852886e38,
+    max: 3.4028234663852886e38,
+  },
   float64: { kind: "float", itemsize: 8, ctor: Float64Array, min: -Number.MAX_VALUE, max: Number.MAX_VALUE },
 };
 

@@ -215,21 +215,34 @@ function sumSqDev(a: Float64Array, p: number, n: number, mean: number, skipNaN: 
   let t0 = 0;
   let t1 = 0;
   if (!skipNaN) {
+    let s2 = 0;
+    let s3 = 0;
+    let t2 = 0;
+    let t3 = 0;
     let i = p;
-    const end2 = p + n - (n % 2);
-    for (; i < end2; i += 2) {
+    for (const end4 = p + n - (n % 4); i < end4; i += 4) {
       const d0 = a[i] - mean;
       const d1 = a[i + 1] - mean;
+      const d2 = a[i + 2] - mean;
+      const d3 = a[i + 3] - mean;
       s0 += d0 * d0;
       s1 += d1 * d1;
+      s2 += d2 * d2;
+      s3 += d3 * d3;
       t0 += d0;
       t1 += d1;
+      t2 += d2;
+      t3 += d3;
     }
-    if (i < p + n) {
+    for (const end = p + n; i < end; i++) {
       const d = a[i] - mean;
       s0 += d * d;
       t0 += d;
     }
+    s0 += s2;
+    s1 += s3;
+    t0 += t2;
+    t1 += t3;
   } else {
     for (let i = p, end = p + n; i < end; i++) {
       const v = a[i];

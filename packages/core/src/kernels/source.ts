@@ -9,7 +9,13 @@ export type Region = readonly (readonly [number, number, number])[];
 /** A structured-clonable description from which any thread can reopen a source or target. */
 export interface SourceDescriptor {
   readonly kind: string;
-  readonly [field: string]: unknown;
+  /** A module whose import registers the opener of `kind` (imported on demand, e.g. in a worker). */
+  readonly module?: string;
+}
+
+interface LocalDescriptor extends SourceDescriptor {
+  readonly kind: "local";
+  readonly id: string;
 }
 
 /**
@@ -45,18 +51,20 @@ type Opener = (
 const LOCAL = new Map<string, ArraySource | ArrayTarget>();
 const OPENERS = new Map<string, Opener>();
 const OPENED = new Map<string, Promise<ArraySource | ArrayTarget>>();
+// Opened and resolved: lets reads of an open source stay synchronous.
+const READY = new Map<string, ArraySource | ArrayTarget>();
 let nextLocal = 0;
 
 /** Keeps a source/target object on this thread and returns the descriptor tasks refer to it by. */
 export function registerLocal(obj: ArraySource | ArrayTarget): SourceDescriptor {
   const id = `local-${nextLocal++}`;
   LOCAL.set(id, obj);
-  return { kind: "local", id };
+  return { kind: "local", id } as LocalDescriptor;
 }
 
 /** Forgets a local source/target once no graph needs it. */
 export function releaseLocal(descriptor: SourceDescriptor): void {
-  if (descriptor.kind === "local") LOCAL.delete(descriptor.id as string);
+  if (descriptor.kind === "local") LOCAL.delete((descriptor as LocalDescriptor).id);
 }
 
 /** Registers how to reopen descriptors of one kind (io registers "hdf5" and "zarr" in every thread). */
@@ -66,13 +74,16 @@ export function registerOpener(kind: string, opener: Opener): void {
 
 async function open(descriptor: SourceDescriptor): Promise<ArraySource | ArrayTarget> {
   if (descriptor.kind === "local") {
-    const obj = LOCAL.get(descriptor.id as string);
-    if (!obj) throw new InvalidArgumentError(`Local source ${String(descriptor.id)} is not on this thread.`);
+    const { id } = descriptor as LocalDescriptor;
+    const obj = LOCAL.get(id);
+    if (!obj) throw new InvalidArgumentError(`Local source ${id} is not on this thread.`);
     return obj;
   }
   const cacheKey = JSON.stringify(descriptor);
   let p = OPENED.get(cacheKey);
   if (!p) {
+    if (!OPENERS.has(descriptor.kind) && descriptor.module)
+      await import(/* @vite-ignore */ descriptor.module);
     const opener = OPENERS.get(descriptor.kind);
     if (!opener) {
       throw new InvalidArgumentError(
@@ -81,13 +92,28 @@ async function open(descriptor: SourceDescriptor): Promise<ArraySource | ArrayTa
     }
     p = Promise.resolve(opener(descriptor));
     OPENED.set(cacheKey, p);
+    p.then(
+      (obj) => READY.set(cacheKey, obj),
+      () => OPENED.delete(cacheKey),
+    );
   }
   return p;
 }
 
-/** Opens a descriptor synchronously when it is local (the fast path of in-process runs). */
+/** Opens a descriptor synchronously when it is local or already open on this thread. */
 function openLocal(descriptor: SourceDescriptor): ArraySource | ArrayTarget | undefined {
-  return descriptor.kind === "local" ? LOCAL.get(descriptor.id as string) : undefined;
+  if (descriptor.kind === "local") return LOCAL.get((descriptor as LocalDescriptor).id);
+  return READY.size ? READY.get(JSON.stringify(descriptor)) : undefined;
+}
+
+/** Records an object already open on this thread under its descriptor, so tasks here reuse it. */
+export function rememberOpen(obj: ArraySource | ArrayTarget): void {
+  if (!obj.descriptor) return;
+  const key = JSON.stringify(obj.descriptor);
+  if (!READY.has(key)) {
+    READY.set(key, obj);
+    OPENED.set(key, Promise.resolve(obj));
+  }
 }
 
 export interface SourceReadParams {

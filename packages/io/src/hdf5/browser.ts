@@ -128,7 +128,7 @@ export async function openHdf5(input: Hdf5Input, options: Hdf5OpenOptions = {}):
       fsPath: `${dir}/f.h5`,
       name: input,
       token: `hdf5:${input}`,
-      descriptor: { kind: "hdf5", url: input },
+      descriptor: { kind: "hdf5", module: "@chunked/io", url: input },
       options,
       onClose: () => {
         FS.unlink(`${dir}/f.h5`);
@@ -147,7 +147,7 @@ export async function openHdf5(input: Hdf5Input, options: Hdf5OpenOptions = {}):
     fsPath: `${dir}/f.h5`,
     name,
     token: `hdf5:blob:${name}:${file.size}:${file.lastModified ?? 0}`,
-    descriptor: { kind: "hdf5", file },
+    descriptor: { kind: "hdf5", module: "@chunked/io", file },
     bytes: () => blobReader(file, name),
     options,
     onClose: () => FS.unmount(dir),

@@ -33,6 +33,8 @@ import {
   type WriterFiles,
 } from "./core.js";
 import type { ByteReader } from "./direct.js";
+import type { ChunkedArray, ChunkSpec } from "@chunked/core";
+import { chunkedFrom, regularized, type WriteOptions } from "../chunked.js";
 
 export { autoChunks, Hdf5Dataset, Hdf5DatasetTarget, Hdf5File, Hdf5Writer } from "./core.js";
 export type { Hdf5DatasetOptions, Hdf5OpenOptions, Hdf5WriterOptions } from "./core.js";
@@ -103,7 +105,12 @@ export async function openHdf5(path: string, options: Hdf5OpenOptions = {}): Pro
     fsPath: abs,
     name: path,
     token: `hdf5:${abs}:${stat.size}:${Math.round(stat.mtimeMs)}`,
-    descriptor: { kind: "hdf5", path: abs, version: `${stat.size}:${Math.round(stat.mtimeMs)}` },
+    descriptor: {
+      kind: "hdf5",
+      module: "@chunked/io",
+      path: abs,
+      version: `${stat.size}:${Math.round(stat.mtimeMs)}`,
+    },
     bytes: () => fileReader(abs),
     options,
   });
@@ -209,5 +216,64 @@ async function openDescriptor(d: Hdf5SourceDescriptor): Promise<Hdf5Dataset> {
 }
 
 registerSourceOpener("hdf5", openDescriptor);
+
+/**
+ * A chunked array over one dataset of an HDF5 file (dask's `from_array(h5py_dataset)`): chunks
+ * default to the dataset's storage chunks, grown to about 128 MiB. Nothing is read until compute.
+ *
+ * @example
+ * ```ts
+ * const x = await fromHdf5("datasets/random.hdf5", "/x", { chunks: [1_000_000] });
+ * const total = await x.sum().compute();
+ * ```
+ * @see dask.array.from_array
+ */
+export async function fromHdf5(
+  path: string,
+  dataset: string,
+  options: Hdf5OpenOptions & { chunks?: ChunkSpec } = {},
+): Promise<ChunkedArray> {
+  return chunkedFrom(await openHdf5Dataset(path, dataset, options), options.chunks);
+}
+
+/**
+ * Computes arrays and writes them as datasets of one HDF5 file, block by block (dask's `to_hdf5`).
+ * The file appears under `path` only when every block is written (until then it is
+ * `<path>.partial`); a failure removes the partial file.
+ *
+ * @example
+ * ```ts
+ * await toHdf5("out.h5", { "/mean": x.mean({ axis: 0 }), "/half": x.at`::2` }, { compression: "gzip" });
+ * ```
+ * @see dask.array.to_hdf5
+ */
+export async function toHdf5(
+  path: string,
+  datasets: Readonly<Record<string, ChunkedArray>>,
+  options: WriteOptions & Hdf5WriterOptions & { compression?: Hdf5DatasetOptions["compression"] } = {},
+): Promise<void> {
+  const writer = await createHdf5(path, { mode: options.mode ?? "a" });
+  try {
+    const arrays = Object.values(datasets).map(regularized);
+    const targets = [];
+    for (const [i, name] of Object.keys(datasets).entries()) {
+      const x = arrays[i];
+      targets.push(
+        await writer.createDataset(name, {
+          shape: x.shape,
+          dtype: x.dtype,
+          chunks: x.chunksize.map((c) => Math.max(1, c)),
+          compression: options.compression,
+        }),
+      );
+    }
+    const { store } = await import("@chunked/core");
+    await store(arrays, targets, { ...options, lock: true });
+    await writer.finish();
+  } catch (err) {
+    await writer.abort();
+    throw err;
+  }
+}
 
 export type { ByteReader } from "./direct.js";

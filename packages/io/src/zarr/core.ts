@@ -286,7 +286,7 @@ export async function openZarrWith(
   }
   const token = `zarr:${r.location ?? "memory"}:${path}:${version}`;
   const descriptor: ZarrSourceDescriptor | undefined = r.location
-    ? { kind: "zarr", location: r.location, path, ...(version ? { version } : {}) }
+    ? { kind: "zarr", module: "@chunked/io", location: r.location, path, ...(version ? { version } : {}) }
     : undefined;
   return new ZarrArray(array, format, token, r.name, descriptor);
 }

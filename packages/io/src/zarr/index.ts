@@ -29,6 +29,8 @@ import {
   type ZarrOpenOptions,
   type ZarrPlatform,
 } from "./core.js";
+import type { ChunkedArray, ChunkSpec } from "@chunked/core";
+import { chunkedFrom, regularized, storeAndFinish, type WriteOptions } from "../chunked.js";
 
 export { ZarrArray, ZarrArrayTarget } from "./core.js";
 export type { ZarrCompressor, ZarrCreateOptions, ZarrInput, ZarrOpenOptions, ZarrStore } from "./core.js";
@@ -105,3 +107,48 @@ export function createZarr<D extends DType>(
 }
 
 registerSourceOpener("zarr", (d: ZarrSourceDescriptor) => openZarr(d.location, { path: d.path }));
+
+/**
+ * A chunked array over a Zarr array (dask's `from_zarr`); chunks default to the Zarr chunks, grown to
+ * about 128 MiB.
+ *
+ * @example
+ * ```ts
+ * const x = await fromZarr("datasets/weather.zarr", { path: "/t2m" });
+ * ```
+ * @see dask.array.from_zarr
+ */
+export async function fromZarr(
+  input: ZarrInput,
+  options: ZarrOpenOptions & { chunks?: ChunkSpec } = {},
+): Promise<ChunkedArray> {
+  return chunkedFrom(await openZarr(input, options), options.chunks);
+}
+
+/**
+ * Computes an array and writes it as a Zarr array whose chunks are the array's blocks, each block
+ * written as soon as it is computed, in parallel (dask's `to_zarr`). Irregular chunks are first
+ * rechunked to regular ones. The metadata is written last, so an interrupted write is never
+ * mistaken for a complete array.
+ *
+ * @example
+ * ```ts
+ * await toZarr(x.at`:, ::2, ::2`, "datasets/myfile.zarr", { overwrite: true });
+ * ```
+ * @see dask.array.to_zarr
+ */
+export async function toZarr(
+  x: ChunkedArray,
+  input: ZarrInput,
+  options: WriteOptions & Omit<ZarrCreateOptions, "shape" | "dtype" | "chunks"> = {},
+): Promise<void> {
+  const y = regularized(x);
+  const target = await createZarr(input, {
+    ...options,
+    shape: y.shape,
+    dtype: y.dtype,
+    chunks: y.chunksize.map((c) => Math.max(1, c)),
+  });
+  // Blocks are chunk-aligned: no lock needed, writes run in parallel.
+  await storeAndFinish([y], [target], { ...options, lock: false });
+}
