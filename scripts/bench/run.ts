@@ -1,33 +1,48 @@
 /**
  * `pnpm bench`: the tutorial's experiments, measured. Each variant runs in its own process (so peak
- * RSS means something), several times; the table shows the median wall time, its spread, the ratio
- * to the workload's baseline measured in the same run, CPU time and peak RSS, and checks that every
- * variant's answer agrees with the baseline's.
+ * RSS means something): setup, a warm-up run, then `--repeats` timed runs. The table shows the
+ * median wall time, its spread, the ratio to the workload's baseline measured in the same run, CPU
+ * time (all threads), peak RSS and GB/s, and checks that every variant's answer agrees with the
+ * baseline's. A variant that fails is a row marked FAILED (and the exit code is 1), never skipped.
  */
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import type { Measurement, Scale } from "./types.js";
+import type { BenchContext, Measurement, Scale } from "./types.js";
+import { contextFromEnv, ENV } from "./workloads/common.js";
 import { WORKLOADS } from "./workloads/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
+const USAGE = `pnpm bench [options]
+  --scale tiny|small|tutorial  sizes (default small; tutorial = the seed's sizes)
+  --only W1,W3,...             workloads (W3 also selects W3-zarr, W5 selects W5-10k and W5-100k)
+  --repeats N                  timed runs per variant, after the warm-up (default 3)
+  --warmup yes|no              an untimed run first (default yes, no at --scale tutorial)
+  --budget MB                  W6's memory budget (default 512)
+  --workers N                  pool size (default: all cores)
+  --local-reads                pool variants read HDF5 on the main thread (workers cannot reopen files)
+  --data DIR                   where data sets are made (default datasets/)
+  --json FILE                  results (default bench-results/latest.json, plus a dated copy)`;
+
 const { values: args } = parseArgs({
   options: {
     scale: { type: "string", default: "small" },
     only: { type: "string" },
     repeats: { type: "string", default: "3" },
+    warmup: { type: "string" },
     budget: { type: "string", default: "512" },
-    json: { type: "string", default: join(here, "..", "..", "bench-results", "latest.json") },
+    workers: { type: "string" },
+    "local-reads": { type: "boolean", default: false },
+    data: { type: "string" },
+    json: { type: "string" },
     help: { type: "boolean", short: "h" },
   },
 });
 if (args.help) {
-  console.log(
-    `pnpm bench [--scale tiny|small|tutorial] [--only W1,W2] [--repeats N] [--budget MB] [--json FILE]`,
-  );
+  console.log(USAGE);
   process.exit(0);
 }
 const scale = args.scale as Scale;
@@ -35,21 +50,46 @@ if (!["tiny", "small", "tutorial"].includes(scale)) {
   console.error(`--scale must be tiny, small or tutorial. Got ${args.scale}.`);
   process.exit(2);
 }
-const repeats = Math.max(1, Number(args.repeats));
-const only = args.only?.split(",");
-process.env.BENCH_BUDGET_MB = args.budget;
-
-function measure(id: string, variant: string, warmup: boolean): Measurement {
-  const out = execFileSync(
-    process.execPath,
-    ["--import", "tsx", join(here, "child.ts"), id, variant, scale, warmup ? "warmup" : "cold"],
-    { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 26 },
-  );
-  const lines = out.trim().split("\n");
-  return JSON.parse(lines[lines.length - 1]);
+const repeats = Math.max(1, Number(args.repeats) || 1);
+const warmup = args.warmup ? args.warmup === "yes" : scale !== "tutorial";
+const only = args.only?.split(",").map((s) => s.trim());
+const selected = WORKLOADS.filter((w) => !only || only.some((o) => w.id === o || w.id.startsWith(`${o}-`)));
+if (selected.length === 0) {
+  console.error(`--only ${args.only} matches no workload (${WORKLOADS.map((w) => w.id).join(", ")}).`);
+  process.exit(2);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+// Options reach measured processes through the environment.
+process.env[ENV.budget] = args.budget;
+if (args.workers) process.env[ENV.workers] = args.workers;
+if (args.data) process.env[ENV.data] = args.data;
+process.env[ENV.localReads] = args["local-reads"] ? "1" : "0";
+const context: BenchContext = contextFromEnv();
+
+function measure(id: string, variant: string): Measurement {
+  const r = spawnSync(
+    process.execPath,
+    [
+      "--expose-gc",
+      join(here, "child-entry.mjs"),
+      id,
+      variant,
+      scale,
+      warmup ? "warmup" : "cold",
+      String(repeats),
+    ],
+    { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 26 },
+  );
+  const lines = (r.stdout ?? "").trim().split("\n");
+  try {
+    return JSON.parse(lines[lines.length - 1]);
+  } catch {
+    const why = r.signal ? `killed by ${r.signal}` : `exit code ${r.status}`;
+    return { runs: [], value: [], error: `the process died (${why}) without a result` };
+  }
+}
+
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function agrees(a: number | readonly number[], b: number | readonly number[], rtol: number): boolean {
   const xs = typeof a === "number" ? [a] : a;
@@ -62,56 +102,120 @@ function agrees(a: number | readonly number[], b: number | readonly number[], rt
   );
 }
 
-interface Row {
+export interface Row {
   workload: string;
+  title: string;
   variant: string;
+  /** 1-minute load average when the variant started (other sessions share the machine). */
+  load1: number;
+  runsMs: number[];
   medianMs: number;
   spreadMs: number;
+  /** Baseline median / this median: > 1 is faster than the baseline. */
   ratio: number;
   cpuMs: number;
-  maxRssMB: number;
+  peakRssMB: number;
+  startRssMB: number;
   gbps?: number;
   agrees: boolean;
+  value: number | readonly number[];
   extra?: Record<string, number | string>;
+  error?: string;
 }
 
 const rows: Row[] = [];
-let wrong = 0;
-for (const w of WORKLOADS) {
-  if (only && !only.includes(w.id)) continue;
-  for (const v of w.variants) await v.prepare?.(scale);
+let bad = 0;
+const started = new Date();
+console.error(
+  `bench: scale ${scale}, ${repeats} run(s) per variant${warmup ? " after a warm-up" : ""}, load ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ")}`,
+);
+for (const w of selected) {
+  const t0 = performance.now();
+  try {
+    await w.prepare?.(scale, context);
+    for (const v of w.variants) await v.prepare?.(scale, context);
+  } catch (err) {
+    console.error(`${w.id}: preparing the data failed:`, err);
+    for (const v of w.variants) {
+      rows.push(failedRow(w.id, w.title, v.name, `prepare failed: ${String(err)}`));
+      bad++;
+    }
+    continue;
+  }
+  if (performance.now() - t0 > 1000)
+    console.error(`${w.id}: data ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   let baseline: { ms: number; value: number | readonly number[] } | undefined;
   for (const v of w.variants) {
-    const ms: number[] = [];
-    let last: Measurement | undefined;
-    let rss = 0;
-    for (let r = 0; r < repeats; r++) {
-      last = measure(w.id, v.name, scale !== "tutorial");
-      ms.push(last.wallMs);
-      rss = Math.max(rss, last.maxRssMB);
+    const load1 = loadavg()[0];
+    const m = measure(w.id, v.name);
+    if (m.error || m.runs.length === 0) {
+      const row = failedRow(w.id, w.title, v.name, m.error ?? "no runs", load1);
+      rows.push(row);
+      bad++;
+      console.error(`${w.id} / ${v.name}: FAILED: ${row.error}`);
+      continue;
     }
+    const ms = m.runs.map((r) => r.wallMs);
     const med = median(ms);
-    baseline ??= { ms: med, value: last!.value };
-    const ok = agrees(last!.value, baseline.value, last!.rtol ?? 1e-6);
-    if (!ok) wrong++;
-    const bytes = w.inputBytes?.(scale);
-    rows.push({
-      workload: `${w.id} ${w.title}`,
+    const isBaseline = v === w.variants[0];
+    if (isBaseline) baseline = { ms: med, value: m.value };
+    const ok = baseline !== undefined && agrees(m.value, baseline.value, m.rtol ?? 1e-6);
+    if (!ok) bad++;
+    const bytes = w.inputBytes?.(scale, context);
+    const peak = Math.max(...m.runs.map((r) => r.peakRssMB));
+    const extra = { ...m.extra };
+    if (w.budgeted) extra.underBudget = peak <= context.budgetMB ? "yes" : "no";
+    const row: Row = {
+      workload: w.id,
+      title: w.title,
       variant: v.name,
+      load1,
+      runsMs: ms,
       medianMs: med,
       spreadMs: Math.max(...ms) - Math.min(...ms),
-      ratio: baseline.ms / med,
-      cpuMs: last!.cpuMs,
-      maxRssMB: rss,
+      ratio: baseline ? baseline.ms / med : Number.NaN,
+      cpuMs: median(m.runs.map((r) => r.cpuMs)),
+      peakRssMB: peak,
+      startRssMB: median(m.runs.map((r) => r.startRssMB)),
       gbps: bytes ? bytes / 1e9 / (med / 1000) : undefined,
       agrees: ok,
-      extra: last!.extra,
-    });
-    const row = rows[rows.length - 1];
+      value: m.value,
+      extra: Object.keys(extra).length ? extra : undefined,
+    };
+    rows.push(row);
     console.error(
-      `${row.workload} / ${row.variant}: ${row.medianMs.toFixed(0)} ms, ${row.maxRssMB.toFixed(0)} MB${ok ? "" : "  DISAGREES WITH BASELINE"}`,
+      `${w.id} / ${v.name}: ${med.toFixed(0)} ms, peak ${peak.toFixed(0)} MB, load ${load1.toFixed(1)}${
+        ok ? "" : baseline ? "  DISAGREES WITH BASELINE" : "  (no baseline to compare with)"
+      }${w.budgeted ? `  under the ${context.budgetMB} MB budget: ${extra.underBudget}` : ""}`,
     );
   }
+}
+
+function failedRow(
+  workload: string,
+  title: string,
+  variant: string,
+  error: string,
+  load1 = loadavg()[0],
+): Row {
+  return {
+    workload,
+    title,
+    variant,
+    load1,
+    runsMs: [],
+    medianMs: Number.NaN,
+    spreadMs: Number.NaN,
+    ratio: Number.NaN,
+    cpuMs: Number.NaN,
+    peakRssMB: Number.NaN,
+    startRssMB: Number.NaN,
+    agrees: false,
+    value: [],
+    error,
+  };
 }
 
 const machine = {
@@ -122,32 +226,67 @@ const machine = {
   load: loadavg()
     .map((x) => x.toFixed(2))
     .join(" "),
-  date: new Date().toISOString(),
+  started: started.toISOString(),
+  finished: new Date().toISOString(),
   scale,
+  repeats,
+  warmup,
+  workers: context.workers,
+  budgetMB: context.budgetMB,
+  localReads: context.localReads,
+  command: `pnpm bench ${process.argv.slice(2).join(" ")}`.trim(),
 };
+
 const pad = (s: string, n: number) => (s.length >= n ? s : s + " ".repeat(n - s.length));
 const lpad = (s: string, n: number) => (s.length >= n ? s : " ".repeat(n - s.length) + s);
+const fmtExtra = (e?: Record<string, number | string>) =>
+  e
+    ? Object.entries(e)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(" ")
+    : "";
 console.log(
-  `\n@chunked bench — scale ${scale}, ${machine.cores} cores, ${machine.cpu}, Node ${machine.node}, load ${machine.load}\n`,
+  `\n@chunked bench — scale ${scale}, ${machine.cores} cores, ${machine.cpu}, ${machine.memGB} GB, Node ${machine.node}, ` +
+    `load at the end ${machine.load}${context.localReads ? ", --local-reads" : ""}\n`,
 );
 console.log(
-  `${pad("workload", 34)} ${pad("variant", 26)} ${lpad("median", 10)} ${lpad("± spread", 9)} ${lpad("speed-up", 9)} ${lpad("CPU", 9)} ${lpad("peak RSS", 9)} ${lpad("GB/s", 6)}  check  extra`,
+  `${pad("workload", 42)} ${pad("variant", 30)} ${lpad("median", 10)} ${lpad("spread", 8)} ${lpad("speed-up", 8)} ${lpad("CPU", 8)} ${lpad("peak RSS", 9)} ${lpad("GB/s", 6)} ${lpad("load", 5)}  check  extra`,
 );
 for (const r of rows) {
+  const name = pad(`${r.workload} ${r.title}`, 42);
+  if (r.error) {
+    console.log(
+      `${name} ${pad(r.variant, 30)} ${lpad("FAILED", 10)}  ${r.error.split("\n")[0].slice(0, 200)}`,
+    );
+    continue;
+  }
   console.log(
-    `${pad(r.workload, 34)} ${pad(r.variant, 26)} ${lpad(`${r.medianMs.toFixed(0)} ms`, 10)} ${lpad(r.spreadMs.toFixed(0), 9)} ${lpad(`${r.ratio.toFixed(2)}×`, 9)} ${lpad(`${(r.cpuMs / 1000).toFixed(1)} s`, 9)} ${lpad(`${r.maxRssMB.toFixed(0)} MB`, 9)} ${lpad(r.gbps ? r.gbps.toFixed(2) : "", 6)}  ${r.agrees ? "ok   " : "WRONG"}  ${
-      r.extra
-        ? Object.entries(r.extra)
-            .map(([k, v]) => `${k}=${v}`)
-            .join(" ")
-        : ""
-    }`,
+    `${name} ${pad(r.variant, 30)} ${lpad(`${r.medianMs.toFixed(0)} ms`, 10)} ${lpad(r.spreadMs.toFixed(0), 8)} ${lpad(
+      Number.isFinite(r.ratio) ? `${r.ratio.toFixed(2)}×` : "-",
+      8,
+    )} ${lpad(`${(r.cpuMs / 1000).toFixed(1)} s`, 8)} ${lpad(`${r.peakRssMB.toFixed(0)} MB`, 9)} ${lpad(
+      r.gbps ? r.gbps.toFixed(2) : "",
+      6,
+    )} ${lpad(r.load1.toFixed(1), 5)}  ${r.agrees ? "ok   " : "WRONG"}  ${fmtExtra(r.extra)}`,
   );
 }
-mkdirSync(dirname(args.json!), { recursive: true });
-writeFileSync(args.json!, `${JSON.stringify({ machine, rows }, null, 2)}\n`);
-console.log(`\nwritten ${args.json}`);
-if (wrong) {
-  console.error(`${wrong} variant(s) disagree with their baseline`);
+for (const w of selected.filter((x) => x.budgeted)) {
+  for (const r of rows.filter((x) => x.workload === w.id && !x.error))
+    console.log(
+      `${w.id} ${r.variant}: peak RSS ${r.peakRssMB.toFixed(0)} MB, budget ${context.budgetMB} MB → under budget: ${r.extra?.underBudget}`,
+    );
+}
+
+const json = args.json ?? join(here, "..", "..", "bench-results", "latest.json");
+mkdirSync(dirname(json), { recursive: true });
+const text = `${JSON.stringify({ machine, rows }, null, 2)}\n`;
+writeFileSync(json, text);
+if (!args.json) {
+  const stamp = started.toISOString().replace(/[:.]/g, "-").slice(0, 19);
+  writeFileSync(join(dirname(json), `${stamp}-${scale}.json`), text);
+}
+console.log(`\nwritten ${json}`);
+if (bad) {
+  console.error(`${bad} variant(s) failed or disagree with their baseline`);
   process.exit(1);
 }

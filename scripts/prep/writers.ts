@@ -19,7 +19,6 @@ import type { Region } from "@chunked/io";
 /** The dtypes the prep script writes. */
 export type PrepDType = "float32" | "float64";
 
-
 /** Name of the attribute that marks a dataset (HDF5) or group (Zarr) as completely written. */
 export const MARKER_ATTR = "chunked_prep";
 

@@ -6,7 +6,7 @@
 import "./kernels/all.js";
 
 export { defineKernel, getKernel, hasKernel, kernelIds } from "./kernels/registry.js";
-export { registerOpener, rememberOpen } from "./kernels/source.js";
+export { importModule, registerOpener, rememberOpen, setModuleImporter } from "./kernels/source.js";
 export type { ArraySource, ArrayTarget, Region, SourceDescriptor } from "./kernels/source.js";
 export type { Kernel, KernelRef } from "./kernels/registry.js";
 export { NDArray, cStrides, shapeSize, copyInto } from "./ndarray/ndarray.js";

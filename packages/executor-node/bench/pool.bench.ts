@@ -1,5 +1,5 @@
 /**
- * NodePool benchmarks (plain script): `npx tsx bench/pool.bench.ts [--quick]`.
+ * NodePool benchmarks (plain script): `npx tsx bench/pool.bench.ts [--quick] [--only=overhead,speedup,make-sum,core]`.
  *
  * - per-task overhead on tiny tasks: sequential round trip (await each), 10k submitted at once;
  * - parallel speed-up of a CPU-heavy kernel, in-process vs 1 vs 2 workers;
@@ -16,6 +16,12 @@ import { NodePool } from "../src/index.js";
 import "../test/fixtures/kernels.js";
 
 const quick = process.argv.includes("--quick");
+/** `--only=overhead,speedup,make-sum,core` runs just those sections. */
+const only = process.argv
+  .find((a) => a.startsWith("--only="))
+  ?.slice(7)
+  .split(",");
+const run = (section: string) => !only || only.includes(section);
 const modules = [new URL("../test/fixtures/kernels.ts", import.meta.url)];
 const REPS = quick ? 2 : 5;
 
@@ -69,7 +75,7 @@ console.log(
 );
 
 // --- Per-task overhead ----------------------------------------------------------------------
-{
+if (run("overhead")) {
   const tiny = NDArray.from([1, 2, 3]);
   const pool = new NodePool({ workers: 2, modules });
   // Warm: threads started, kernels compiled, costs learned.
@@ -158,7 +164,7 @@ const speed = (base: { wall: number }, x: { wall: number; cpu: number }) =>
   `${fmt(x.wall)} ms (${fmt(base.wall / x.wall, 2)}×; CPU ${fmt(x.cpu)} ms)`;
 
 // --- Parallel speed-up of a CPU-heavy kernel --------------------------------------------------
-{
+if (run("speedup")) {
   const n = 1e7;
   const data = new Float32Array(n);
   for (let i = 0; i < n; i++) data[i] = (i % 1000) / 1000;
@@ -186,7 +192,7 @@ const speed = (base: { wall: number }, x: { wall: number; cpu: number }) =>
 }
 
 // --- 1e8-element float32 sum: chunks made and summed in the workers ---------------------------
-{
+if (run("make-sum")) {
   const chunks = 10;
   const n = 1e7;
   const range = getKernel("test.range");
@@ -219,8 +225,22 @@ const speed = (base: { wall: number }, x: { wall: number; cpu: number }) =>
 }
 
 // --- Core graphs (the issue's goals): random-normal mean, 1e8-element float32 sum --------------
-{
+// Core's optimize() currently fuses a whole reduction tree into one `core.subgraph` task (fuseLinear
+// absorbs fan-in), which leaves nothing to run in parallel. So each graph is also run with fusion
+// limited to chains (combine/agg kept separate), through core's scheduler directly.
+if (run("core")) {
   const heavy = quick ? 1 : 3;
+  const corePath = (p: string) => new URL(`../../core/src/${p}`, import.meta.url).href;
+  const { optimize } = (await import(corePath("graph/optimize.ts"))) as {
+    optimize: (
+      g: Map<string, Task>,
+      o: readonly string[],
+      opts?: { keepSeparate?: (t: Task) => boolean },
+    ) => Map<string, Task>;
+  };
+  const { runGraph } = (await import(corePath("schedule/scheduler.ts"))) as {
+    runGraph: (g: Map<string, Task>, o: readonly string[], opts?: object) => Promise<Map<string, NDArray>>;
+  };
   const cases: [string, () => ca.ChunkedArray][] = [
     [
       "tutorial mean: random.normal 10000×10000 float64, chunks 1000×1000",
@@ -234,20 +254,33 @@ const speed = (base: { wall: number }, x: { wall: number; cpu: number }) =>
   const pool = new NodePool({ workers: 2 });
   await pool.run(task("core.identity"), [NDArray.from([1])]); // inline: the threads start meanwhile
   for (const [name, make] of cases) {
-    let a = 0;
-    let b = 0;
-    const [inProc, onPool] = await alternate(heavy, [
+    const y = make();
+    const out = y.keys()[0];
+    const chains = optimize(y.graph(), y.keys(), { keepSeparate: (t) => /\.(combine|agg)$/.test(t.op) });
+    const results: number[] = [];
+    const [inProc, onPool, chainsInProc, chainsOnPool] = await alternate(heavy, [
       async () => {
-        const [r] = await ca.compute([make()]);
-        a = r.item() as number;
+        results[0] = (await ca.compute([make()]))[0].item() as number;
       },
       async () => {
-        const [r] = await ca.compute([make()], { executor: pool });
-        b = r.item() as number;
+        results[1] = (await ca.compute([make()], { executor: pool }))[0].item() as number;
+      },
+      async () => {
+        results[2] = (await runGraph(chains, [out])).get(out)!.item() as number;
+      },
+      async () => {
+        results[3] = (await runGraph(chains, [out], { executor: pool })).get(out)!.item() as number;
       },
     ]);
-    report(`${name}: in-process`, speed(inProc, inProc));
-    report(`  2 workers (|result - in-process| = ${Math.abs(a - b)})`, speed(inProc, onPool));
+    const spread = Math.max(...results) - Math.min(...results);
+    report(`${name}: compute, in-process`, speed(inProc, inProc));
+    report(`  compute on 2 workers (optimize() fuses it into 1 task)`, speed(inProc, onPool));
+    report(`  fused by chains (${chains.size} tasks), in-process`, speed(inProc, chainsInProc));
+    report(
+      `  fused by chains on 2 workers (vs chains in-process: ${fmt(chainsInProc.wall / chainsOnPool.wall, 2)}×)`,
+      speed(inProc, chainsOnPool),
+    );
+    report(`  spread of the 4 results`, String(spread));
   }
   await pool.close();
 }

@@ -7,7 +7,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { workerData } from "node:worker_threads";
-import { getKernel, NDArray, type NDArrayLike } from "@chunked/core/internal";
+import { getKernel, NDArray, type NDArrayLike, setModuleImporter } from "@chunked/core/internal";
 import { move, transferableSymbol, valueSymbol } from "piscina";
 import {
   type BatchRequest,
@@ -41,6 +41,9 @@ async function importModule(specifier: string): Promise<unknown> {
   }
   return import(specifier);
 }
+
+// Sources reopened from descriptors (e.g. @chunked/io's) import their module the same way.
+setModuleImporter(importModule);
 
 async function loadModules(): Promise<Error | undefined> {
   for (const specifier of modules) {

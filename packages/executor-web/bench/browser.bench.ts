@@ -12,6 +12,7 @@
  */
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import { chromium } from "playwright-core";
 import { createViteServer } from "vitest/node";
 import type { BenchOptions, BenchResult } from "./page.js";
@@ -75,10 +76,46 @@ async function runOnce(isolated: boolean): Promise<BenchResult> {
 
 const fmt = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(", ");
 
+/**
+ * How many cores this machine gives right now: the same busy loop on 1 thread, then on one per
+ * CPU at once. Another process's load shows up as a ratio well under the CPU count, and then no
+ * pool can show its speed-up (record it next to the numbers).
+ */
+async function parallelCapacity(): Promise<{ threads: number; ratio: number }> {
+  const code = `const { parentPort } = require("node:worker_threads");
+    const t0 = Date.now(); let x = 0; for (let i = 0; i < 3e8; i++) x = (x + i * 7) % 1000003;
+    parentPort.postMessage([Date.now() - t0, x]);`;
+  const run = (n: number) =>
+    Promise.all(
+      Array.from(
+        { length: n },
+        () =>
+          new Promise<number>((resolve, reject) => {
+            const w = new Worker(code, { eval: true });
+            w.once("message", ([ms]: [number]) => {
+              void w.terminate();
+              resolve(ms);
+            });
+            w.once("error", reject);
+          }),
+      ),
+    );
+  const [one] = await run(1);
+  const threads = cpus().length;
+  const t0 = Date.now();
+  await run(threads);
+  const all = Date.now() - t0;
+  return { threads, ratio: (threads * one) / all };
+}
+
 console.log(
   `machine: ${cpus().length} CPUs (${cpus()[0]?.model.trim()}), load average ${loadavg()
     .map((x) => x.toFixed(2))
     .join(" ")}`,
+);
+const capacity = await parallelCapacity();
+console.log(
+  `parallel capacity now: ${capacity.ratio.toFixed(2)} of ${capacity.threads} cores (1.0: other processes take the rest)`,
 );
 console.log(
   `tutorial mean: random.normal(10, 0.1, [${options.shape}], chunks [${options.chunks}]).mean({ axis: 0 }), ${options.repeats} repeats; ${options.tinyTasks} tiny tasks`,
@@ -100,8 +137,10 @@ for (const isolated of [true, false]) {
   );
   console.log(`one task at a time (message round trip): ${r.roundTripUs.toFixed(0)} µs`);
 }
+const after = await parallelCapacity();
+console.log(`\nparallel capacity after: ${after.ratio.toFixed(2)} of ${after.threads} cores`);
 console.log(
-  `\nload average after: ${loadavg()
+  `load average after: ${loadavg()
     .map((x) => x.toFixed(2))
     .join(" ")}`,
 );

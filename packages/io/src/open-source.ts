@@ -1,8 +1,14 @@
-import { registerOpener } from "@chunked/core/internal";
+import { importModule, registerOpener } from "@chunked/core/internal";
 import { IoError } from "./errors.js";
 import type { ArraySource, SourceDescriptor } from "./types.js";
 
 type Opener = (descriptor: SourceDescriptor) => Promise<ArraySource>;
+
+/**
+ * The module a worker imports to reopen our descriptors (its import registers the openers). A URL,
+ * not a bare name: the worker resolves it from core, which does not depend on this package.
+ */
+export const IO_MODULE = new URL(import.meta.url.endsWith(".ts") ? "./index.ts" : "./index.js", import.meta.url).href;
 
 const OPENERS = new Map<SourceDescriptor["kind"], Opener>();
 // Per thread (each worker has its own module instance): one open source per descriptor.
@@ -57,7 +63,10 @@ export function openSource(descriptor: SourceDescriptor): Promise<ArraySource> {
       let opener = OPENERS.get(descriptor.kind);
       if (!opener) {
         // Self-references resolve through the package's conditional exports (node or browser build).
-        if (descriptor.kind === "hdf5") await import("@chunked/io/hdf5");
+        if (import.meta.url.endsWith(".ts")) {
+          // Running from sources (maybe in a worker whose TypeScript hook only covers require).
+          await importModule(new URL(`./${descriptor.kind}/index.ts`, import.meta.url).href);
+        } else if (descriptor.kind === "hdf5") await import("@chunked/io/hdf5");
         else if (descriptor.kind === "zarr") await import("@chunked/io/zarr");
         opener = OPENERS.get(descriptor.kind);
       }

@@ -18,8 +18,9 @@ function stepsOf(t: Task): SubgraphStep[] {
 }
 
 /**
- * Fuses linear chains (dask's `fuse_linear`): a task whose input is produced by a task with no other
- * dependent becomes one `core.subgraph` task that runs both kernels back to back. The intermediate
+ * Fuses linear chains (dask's `fuse_linear`, plus `fuse_roots`): a task with a single input produced
+ * by a task with no other dependent, or a task fed by root tasks (no inputs) used by it alone,
+ * becomes one `core.subgraph` task that runs the kernels back to back. The intermediate
  * chunk never leaves the thread that made it — on a worker pool, a block read from a file is reduced
  * where it was read. Outputs keep their keys; `canFuse` can veto a task (e.g. ones pinned to the
  * main thread).
@@ -42,10 +43,14 @@ export function fuseLinear(
     let fusedAny = false;
     const deps: Key[] = [];
     const producers: { task: Task; at: number }[] = [];
+    // A chain link (t has one input), or a root feeding only t (dask's fuse_roots). Never more:
+    // absorbing every single-use producer would fold a whole reduction tree into one task.
+    const linear = new Set(t.deps).size === 1;
     for (const d of t.deps) {
       const producer = out.get(d);
       if (
         producer &&
+        (linear || graph.get(d)!.deps.length === 0) &&
         !isOutput.has(d) &&
         dependents.get(d) === 1 &&
         !absorbed.has(d) &&

@@ -4,6 +4,11 @@
  * elements; each group has its own xoshiro128** stream seeded by (seed, group) through splitmix32,
  * and draws its values sequentially (rejection sampling included). A block generates the groups
  * its rows overlap and keeps the part it covers.
+ *
+ * Speed: the generators run over *spans* of consecutive global indices (a block's rows, merged when
+ * they touch), keep xoshiro's state in locals, and always write a Float64Array (other dtypes go
+ * through a scratch and one native `TypedArray.set`, which converts exactly like an element store),
+ * so every hot loop is monomorphic.
  */
 import { allocate, type DType, type TypedArrayOf } from "../dtype/dtypes.js";
 import { NDArray, shapeSize } from "../ndarray/ndarray.js";
@@ -52,16 +57,26 @@ function splitmix32(x: number): number {
   return (x ^ (x >>> 16)) | 0;
 }
 
-/** xoshiro128** with its state in one Int32Array (no allocation per draw). */
+/** The part of every group's seeding that depends on the seed alone (computed once per block). */
+function seedKey(seed: number): number {
+  const seedLo = seed >>> 0;
+  const seedHi = Math.floor(seed / 4294967296) >>> 0;
+  return splitmix32(seedLo ^ splitmix32(seedHi ^ 0x5bd1e995));
+}
+
+/** The value a group's four state words are drawn from (by splitmix32 of it plus 0, 1, 2, 3). */
+function groupSeed(key: number, group: number): number {
+  const x = splitmix32(key ^ (group >>> 0));
+  return splitmix32(x ^ Math.imul(Math.floor(group / 4294967296), 0x27d4eb2d));
+}
+
+/** xoshiro128** with its state in one Int32Array: the slow paths (ziggurat tail, rejection) use it. */
 class Stream {
   readonly state = new Int32Array(4);
 
-  reset(seedLo: number, seedHi: number, group: number): void {
-    const groupLo = group >>> 0;
-    const groupHi = Math.floor(group / 4294967296);
-    let x = splitmix32(seedLo ^ splitmix32(seedHi ^ 0x5bd1e995));
-    x = splitmix32(x ^ groupLo);
-    x = splitmix32(x ^ Math.imul(groupHi, 0x27d4eb2d));
+  /** Seeds the stream of `group` (a non-negative integer below 2^53) from a {@link seedKey}. */
+  reset(key: number, group: number): void {
+    let x = groupSeed(key, group);
     const s = this.state;
     for (let i = 0; i < 4; i++) s[i] = x = splitmix32(x + i);
     if ((s[0] | s[1] | s[2] | s[3]) === 0) s[0] = 1;
@@ -82,36 +97,11 @@ class Stream {
     return r;
   }
 
-  /** Uniform in (0, 1) with 32 bits: never 0, so logs are finite. */
-  uni32(): number {
-    return ((this.next() >>> 0) + 0.5) * 2.3283064365386963e-10;
-  }
-
   /** Uniform in [0, 1) with 53 bits, as NumPy's `random()`. */
   double(): number {
     const a = this.next() >>> 5;
     const b = this.next() >>> 6;
     return (a * 67108864 + b) * 1.1102230246251565e-16;
-  }
-
-  /** The ziggurat's slow path, entered with a draw `hz` that missed the fast test. */
-  normalTail(hz: number, iz: number): number {
-    for (;;) {
-      if (iz === 0) {
-        let x: number;
-        let y: number;
-        do {
-          x = -Math.log(this.uni32()) / ZIG_R;
-          y = -Math.log(this.uni32());
-        } while (y + y < x * x);
-        return hz > 0 ? ZIG_R + x : -ZIG_R - x;
-      }
-      const x = hz * WN[iz];
-      if (FN[iz] + this.uni32() * (FN[iz - 1] - FN[iz]) < Math.exp(-0.5 * x * x)) return x;
-      hz = this.next();
-      iz = hz & 127;
-      if (Math.abs(hz) < KN[iz]) return hz * WN[iz];
-    }
   }
 
   /** Uniform integer in [0, range) without modulo bias (range <= 2^32). */
@@ -131,84 +121,228 @@ function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
 
-/** Normal draws with xoshiro's state in locals: the fast path of the ziggurat needs no call. */
-function normalGroup(
-  stream: Stream,
-  loc: number,
-  scale: number,
-  dst: Out,
-  at: number,
-  skip: number,
-  count: number,
-): void {
-  const st = stream.state;
-  let s0 = st[0];
-  let s1 = st[1];
-  let s2 = st[2];
-  let s3 = st[3];
-  for (let i = 0; i < count; i++) {
-    const hz = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
-    const t = s1 << 9;
-    s2 ^= s0;
-    s3 ^= s1;
-    s1 ^= s2;
-    s0 ^= s3;
-    s2 ^= t;
-    s3 = (s3 << 11) | (s3 >>> 21);
-    const iz = hz & 127;
-    if (Math.abs(hz) < KN[iz]) {
-      if (i >= skip) dst[at++] = loc + scale * hz * WN[iz];
-      continue;
+// --- span generators -------------------------------------------------------------------------
+// Each writes the values of global indices [start, end) to dst[at..]: group by group, it seeds the
+// group's stream, draws from the group's first element (draws before `start` are discarded) and
+// stops after `end`. The fast paths keep xoshiro's state in locals; the group loop is inside, so
+// a span costs one call.
+
+/**
+ * Normal values `loc + scale * z` by the ziggurat. The slow path (about 3% of draws: wedges and
+ * the base strip) is inlined too, so xoshiro's state never leaves locals; every `r = …` line plus
+ * the six that follow is one xoshiro128** step (kept inline: a helper cannot return the state).
+ */
+function normalSpan(key: number, start: number, end: number, dst: Float64Array, at: number, loc: number, scale: number): void {
+  let g = Math.floor(start / GROUP);
+  for (let gs = g * GROUP; gs < end; g++, gs += GROUP) {
+    let x = groupSeed(key, g);
+    let s0 = (x = splitmix32(x));
+    let s1 = (x = splitmix32(x + 1));
+    let s2 = (x = splitmix32(x + 2));
+    let s3 = splitmix32(x + 3);
+    if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
+    const from = start > gs ? start - gs : 0;
+    const upto = end - gs < GROUP ? end - gs : GROUP;
+    for (let i = 0; i < upto; i++) {
+      let hz = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+      let t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      let iz = hz & 127;
+      if (Math.abs(hz) < KN[iz]) {
+        if (i >= from) dst[at++] = loc + scale * hz * WN[iz];
+        continue;
+      }
+      let z = 0;
+      for (;;) {
+        if (iz === 0) {
+          // Base strip: the tail beyond ZIG_R by Marsaglia's exponential rejection.
+          let xt: number;
+          let yt: number;
+          do {
+            let r = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+            t = s1 << 9;
+            s2 ^= s0;
+            s3 ^= s1;
+            s1 ^= s2;
+            s0 ^= s3;
+            s2 ^= t;
+            s3 = (s3 << 11) | (s3 >>> 21);
+            xt = -Math.log(((r >>> 0) + 0.5) * 2.3283064365386963e-10) / ZIG_R;
+            r = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+            t = s1 << 9;
+            s2 ^= s0;
+            s3 ^= s1;
+            s1 ^= s2;
+            s0 ^= s3;
+            s2 ^= t;
+            s3 = (s3 << 11) | (s3 >>> 21);
+            yt = -Math.log(((r >>> 0) + 0.5) * 2.3283064365386963e-10);
+          } while (yt + yt < xt * xt);
+          z = hz > 0 ? ZIG_R + xt : -ZIG_R - xt;
+          break;
+        }
+        // Wedge: accept under the density, else draw again.
+        const xw = hz * WN[iz];
+        const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+        t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 11) | (s3 >>> 21);
+        const u = ((r >>> 0) + 0.5) * 2.3283064365386963e-10;
+        if (FN[iz] + u * (FN[iz - 1] - FN[iz]) < Math.exp(-0.5 * xw * xw)) {
+          z = xw;
+          break;
+        }
+        hz = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+        t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 11) | (s3 >>> 21);
+        iz = hz & 127;
+        if (Math.abs(hz) < KN[iz]) {
+          z = hz * WN[iz];
+          break;
+        }
+      }
+      if (i >= from) dst[at++] = loc + scale * z;
     }
-    st[0] = s0;
-    st[1] = s1;
-    st[2] = s2;
-    st[3] = s3;
-    const v = loc + scale * stream.normalTail(hz, iz);
-    if (i >= skip) dst[at++] = v;
-    s0 = st[0];
-    s1 = st[1];
-    s2 = st[2];
-    s3 = st[3];
   }
-  st[0] = s0;
-  st[1] = s1;
-  st[2] = s2;
-  st[3] = s3;
 }
 
-type Out = { [i: number]: number };
-
-/** Draws the first `count` values of the stream's group and writes those from `skip` on to `dst[at..]`. */
-function fillGroup(
-  stream: Stream,
-  dist: Distribution,
-  dst: Out,
+/** `low + width * u` with u uniform in [0, 1), 53 bits from two draws (`random` is low 0, width 1). */
+function uniformSpan(
+  key: number,
+  start: number,
+  end: number,
+  dst: Float64Array,
   at: number,
-  skip: number,
-  count: number,
+  low: number,
+  width: number,
 ): void {
-  if (dist.kind === "normal") {
-    normalGroup(stream, dist.loc, dist.scale, dst, at, skip, count);
-    return;
-  }
-  for (let i = 0; i < count; i++) {
-    let v: number;
-    switch (dist.kind) {
-      case "random":
-        v = stream.double();
-        break;
-      case "uniform":
-        v = dist.low + (dist.high - dist.low) * stream.double();
-        break;
-      case "exponential":
-        v = -dist.scale * Math.log(stream.uni32());
-        break;
-      case "integers":
-        v = dist.low + stream.below(dist.high - dist.low);
-        break;
+  let g = Math.floor(start / GROUP);
+  for (let gs = g * GROUP; gs < end; g++, gs += GROUP) {
+    let x = groupSeed(key, g);
+    let s0 = (x = splitmix32(x));
+    let s1 = (x = splitmix32(x + 1));
+    let s2 = (x = splitmix32(x + 2));
+    let s3 = splitmix32(x + 3);
+    if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
+    const from = start > gs ? start - gs : 0;
+    const upto = end - gs < GROUP ? end - gs : GROUP;
+    for (let i = 0; i < upto; i++) {
+      const ra = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+      let t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      const rb = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+      t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      if (i >= from) dst[at++] = low + width * (((ra >>> 5) * 67108864 + (rb >>> 6)) * 1.1102230246251565e-16);
     }
-    if (i >= skip) dst[at++] = v;
+  }
+}
+
+/** `-scale * log(u)` with u uniform in (0, 1), 32 bits. */
+function exponentialSpan(
+  key: number,
+  start: number,
+  end: number,
+  dst: Float64Array,
+  at: number,
+  scale: number,
+  const st = stream.state;
+  let g = Math.floor(start / GROUP);
+  for (let gs = g * GROUP; gs < end; g++, gs += GROUP) {
+    let x = groupSeed(key, g);
+    let s0 = (x = splitmix32(x));
+    let s1 = (x = splitmix32(x + 1));
+    let s2 = (x = splitmix32(x + 2));
+    let s3 = splitmix32(x + 3);
+    if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
+    const from = start > gs ? start - gs : 0;
+    const upto = end - gs < GROUP ? end - gs : GROUP;
+    for (let i = 0; i < upto; i++) {
+      const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      if (i >= from) dst[at++] = -scale * Math.log(((r >>> 0) + 0.5) * 2.3283064365386963e-10);
+    }
+  }
+}
+
+/** `low + k` with k uniform in [0, high - low), by rejection (through `stream`: rarely hot). */
+function integersSpan(
+  stream: Stream,
+  key: number,
+  start: number,
+  end: number,
+  dst: Float64Array,
+  at: number,
+  low: number,
+  high: number,
+): void {
+  let g = Math.floor(start / GROUP);
+  for (let gs = g * GROUP; gs < end; g++, gs += GROUP) {
+    stream.reset(key, g);
+    const from = start > gs ? start - gs : 0;
+    const upto = end - gs < GROUP ? end - gs : GROUP;
+    for (let i = 0; i < upto; i++) {
+      const v = low + stream.below(high - low);
+      if (i >= from) dst[at++] = v;
+    }
+  }
+}
+
+function fillSpan(
+  dist: Distribution,
+  stream: Stream,
+  key: number,
+  start: number,
+  end: number,
+  dst: Float64Array,
+  at: number,
+): void {
+  switch (dist.kind) {
+    case "normal":
+      normalSpan(key, start, end, dst, at, dist.loc, dist.scale);
+      return;
+    case "random":
+      uniformSpan(key, start, end, dst, at, 0, 1);
+      return;
+    case "uniform":
+      uniformSpan(key, start, end, dst, at, dist.low, dist.high - dist.low);
+      return;
+    case "exponential":
+      exponentialSpan(key, start, end, dst, at, dist.scale);
+      return;
+    case "integers":
+      integersSpan(stream, key, start, end, dst, at, dist.low, dist.high);
+      return;
   }
 }
 
@@ -225,6 +359,10 @@ export interface RandomFillParams {
   shape: readonly number[];
 }
 
+/** Elements per conversion for dtypes other than float64 (256 KiB of float64). */
+const SCRATCH = 32768;
+let scratch = new Float64Array(0);
+
 /** Generates one block (also the eager path: a block equal to the whole array). */
 export function randomBlock<D extends DType>(p: RandomFillParams & { dtype: D }): NDArray<D> {
   const { arrayShape, offset, shape, dist } = p;
@@ -232,40 +370,50 @@ export function randomBlock<D extends DType>(p: RandomFillParams & { dtype: D })
   const nd = shape.length;
   const size = out.length;
   if (size === 0) return new NDArray(p.dtype, out, [...shape]);
-  const seedLo = p.seed >>> 0;
-  const seedHi = Math.floor(p.seed / 4294967296) >>> 0;
+  const key = seedKey(p.seed);
   const gStrides = new Array<number>(nd);
   let s = 1;
   for (let i = nd - 1; i >= 0; i--) {
     gStrides[i] = s;
     s *= arrayShape[i];
   }
+  const direct = out instanceof Float64Array ? out : null;
+  if (!direct && scratch.length < Math.min(size, SCRATCH)) scratch = new Float64Array(Math.min(size, SCRATCH));
+  const stream = new Stream();
+  // One span per run of rows that are consecutive in the global index (the whole block when it
+  // spans the trailing axes, e.g. the eager path).
+  const emit = (start: number, end: number, k: number): void => {
+    if (direct) {
+      fillSpan(dist, stream, key, start, end, direct, k);
+      return;
+    }
+    for (let pos = start; pos < end; pos += SCRATCH) {
+      const n = Math.min(SCRATCH, end - pos);
+      fillSpan(dist, stream, key, pos, pos + n, scratch, 0);
+      out.set(n === scratch.length ? scratch : scratch.subarray(0, n), k + (pos - start));
+    }
+  };
   const rowLen = nd === 0 ? 1 : shape[nd - 1];
   const rows = size / rowLen;
   const idx = new Array<number>(nd).fill(0);
-  const stream = new Stream();
-  let k = 0;
-  for (let r = 0; r < rows; r++) {
+  let spanStart = -1;
+  let spanEnd = -1;
+  let spanAt = 0;
+  for (let r = 0, k = 0; r < rows; r++, k += rowLen) {
     let start = 0;
     for (let ax = 0; ax < nd; ax++) start += (offset[ax] + idx[ax]) * gStrides[ax];
-    const end = start + rowLen;
-    let g = Math.floor(start / GROUP);
-    let pos = start;
-    while (pos < end) {
-      const groupStart = g * GROUP;
-      const upto = Math.min(end - groupStart, GROUP);
-      stream.reset(seedLo, seedHi, g);
-      const from = pos - groupStart;
-      fillGroup(stream, dist, out as unknown as Out, k, from, upto);
-      k += upto - from;
-      pos = groupStart + upto;
-      g++;
+    if (start !== spanEnd) {
+      if (spanStart >= 0) emit(spanStart, spanEnd, spanAt);
+      spanStart = start;
+      spanAt = k;
     }
+    spanEnd = start + rowLen;
     for (let ax = nd - 2; ax >= 0; ax--) {
       if (++idx[ax] < shape[ax]) break;
       idx[ax] = 0;
     }
   }
+  emit(spanStart, spanEnd, spanAt);
   return new NDArray(p.dtype, out, [...shape]);
 }
 

@@ -44,6 +44,22 @@ export interface ArrayTarget {
   readonly descriptor?: SourceDescriptor;
 }
 
+let importer: (specifier: string) => Promise<unknown> = (specifier) => import(/* @vite-ignore */ specifier);
+
+/**
+ * Sets how this thread imports the module named by a descriptor. A worker that runs TypeScript
+ * sources through a CommonJS hook (Node 20 applies no ESM loader hooks to worker threads) passes
+ * its `require`-based importer here.
+ */
+export function setModuleImporter(fn: (specifier: string) => Promise<unknown>): void {
+  importer = fn;
+}
+
+/** Imports a module the way this thread can (see {@link setModuleImporter}). */
+export function importModule(specifier: string): Promise<unknown> {
+  return importer(specifier);
+}
+
 type Opener = (
   descriptor: SourceDescriptor,
 ) => ArraySource | ArrayTarget | Promise<ArraySource | ArrayTarget>;
@@ -82,8 +98,7 @@ async function open(descriptor: SourceDescriptor): Promise<ArraySource | ArrayTa
   const cacheKey = JSON.stringify(descriptor);
   let p = OPENED.get(cacheKey);
   if (!p) {
-    if (!OPENERS.has(descriptor.kind) && descriptor.module)
-      await import(/* @vite-ignore */ descriptor.module);
+    if (!OPENERS.has(descriptor.kind) && descriptor.module) await importModule(descriptor.module);
     const opener = OPENERS.get(descriptor.kind);
     if (!opener) {
       throw new InvalidArgumentError(

@@ -55,7 +55,7 @@ describe("fuseLinear", () => {
     const fused = fuseLinear(g, ["s/0", "b/0"]);
     expect(fused.has("a/0")).toBe(true); // two dependents
     expect(fused.has("b/0")).toBe(true); // an output
-    expect(fused.has("c/0")).toBe(false); // single-use: absorbed into s
+    expect(fused.has("c/0")).toBe(true); // single-use, but s has two inputs: not a chain
     expect(await run(fused, "s/0")).toBe(4);
   });
 
@@ -65,5 +65,23 @@ describe("fuseLinear", () => {
     expect([...fused.keys()].sort()).toEqual(["b/0", "c/0", "d/0"]);
     expect(fused.get("b/0")!.op).toBe("core.subgraph");
     expect(fused.get("c/0")!.op).toBe("test.fl.asyncInc");
+  });
+});
+
+describe("fuseLinear keeps trees parallel", () => {
+  test("a reduction tree keeps one task per chunk; roots fold into their consumers", () => {
+    const tasks: Task[] = [];
+    for (let i = 0; i < 8; i++) {
+      tasks.push({ key: `read/${i}`, op: "test.fl.const", deps: [], params: { v: i } });
+      tasks.push({ key: `chunk/${i}`, op: "test.fl.double", deps: [`read/${i}`] });
+    }
+    tasks.push({ key: "part/0", op: "test.fl.add", deps: ["chunk/0", "chunk/1", "chunk/2", "chunk/3"] });
+    tasks.push({ key: "part/1", op: "test.fl.add", deps: ["chunk/4", "chunk/5", "chunk/6", "chunk/7"] });
+    tasks.push({ key: "agg/0", op: "test.fl.add", deps: ["part/0", "part/1"] });
+    const fused = fuseLinear(graphOf(tasks), ["agg/0"]);
+    // read+chunk fuse (a chain); chunk tasks stay separate from the partials, which stay separate from agg.
+    expect([...fused.keys()].filter((k) => k.startsWith("chunk/"))).toHaveLength(8);
+    expect([...fused.keys()].filter((k) => k.startsWith("read/"))).toHaveLength(0);
+    expect(fused.has("part/0") && fused.has("part/1") && fused.has("agg/0")).toBe(true);
   });
 });

@@ -15,6 +15,7 @@
  * ```
  * @module
  */
+import { IO_MODULE } from "../open-source.js";
 import h5wasm from "h5wasm";
 import { IoError } from "../errors.js";
 import { registerSourceOpener } from "../open-source.js";
@@ -128,7 +129,7 @@ export async function openHdf5(input: Hdf5Input, options: Hdf5OpenOptions = {}):
       fsPath: `${dir}/f.h5`,
       name: input,
       token: `hdf5:${input}`,
-      descriptor: { kind: "hdf5", module: "@chunked/io", url: input },
+      descriptor: { kind: "hdf5", module: IO_MODULE, url: input },
       options,
       onClose: () => {
         FS.unlink(`${dir}/f.h5`);
@@ -147,7 +148,7 @@ export async function openHdf5(input: Hdf5Input, options: Hdf5OpenOptions = {}):
     fsPath: `${dir}/f.h5`,
     name,
     token: `hdf5:blob:${name}:${file.size}:${file.lastModified ?? 0}`,
-    descriptor: { kind: "hdf5", module: "@chunked/io", file },
+    descriptor: { kind: "hdf5", module: IO_MODULE, file },
     bytes: () => blobReader(file, name),
     options,
     onClose: () => FS.unmount(dir),

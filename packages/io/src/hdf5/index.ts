@@ -19,7 +19,7 @@ import fs from "node:fs";
 import nodePath from "node:path";
 import h5wasm from "h5wasm/node";
 import { IoError } from "../errors.js";
-import { registerSourceOpener } from "../open-source.js";
+import { IO_MODULE, registerSourceOpener } from "../open-source.js";
 import type { DType, Hdf5SourceDescriptor } from "../types.js";
 import {
   type Hdf5Dataset,
@@ -107,7 +107,7 @@ export async function openHdf5(path: string, options: Hdf5OpenOptions = {}): Pro
     token: `hdf5:${abs}:${stat.size}:${Math.round(stat.mtimeMs)}`,
     descriptor: {
       kind: "hdf5",
-      module: "@chunked/io",
+      module: IO_MODULE,
       path: abs,
       version: `${stat.size}:${Math.round(stat.mtimeMs)}`,
     },
