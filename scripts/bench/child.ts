@@ -1,19 +1,29 @@
 /**
- * Runs one variant of one workload in this process: `setup`, an optional warm-up run, then
- * `repeats` timed runs, each after a GC and a reset of the RSS high-water mark. Prints a
- * Measurement as JSON (last line of stdout). Started by run.ts through child-entry.mjs.
+ * Runs variants of one workload in this process (started by run.ts through child-entry.mjs). Per
+ * variant: `setup`, an optional warm-up run, then `repeats` timed runs, each after a GC and a reset
+ * of the RSS high-water mark, then the untimed check and `teardown`. Prints one Measurement per
+ * variant as a JSON line starting with {@link RESULT_MARK}.
+ *
+ * argv: workload id, variant indices ("0,2"), scale, "warmup" | "cold", repeats.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import type { Measurement, Result, RunMeasurement, Scale } from "./types.js";
+import {
+  type Measurement,
+  RESULT_MARK,
+  type Result,
+  type RunMeasurement,
+  type Scale,
+  type Variant,
+} from "./types.js";
 import { contextFromEnv } from "./workloads/common.js";
 import { WORKLOADS } from "./workloads/index.js";
 
-const [id, variantName, scaleArg, warmupArg, repeatsArg] = process.argv.slice(2);
+const [id, indices, scaleArg, warmupArg, repeatsArg] = process.argv.slice(2);
 const scale = scaleArg as Scale;
 const workload = WORKLOADS.find((w) => w.id === id);
-const variant = workload?.variants.find((v) => v.name === variantName);
-if (!workload || !variant) {
-  console.error(`unknown workload/variant: ${id}/${variantName}`);
+const variants = (indices ?? "").split(",").map((i) => workload?.variants[Number(i)]);
+if (!workload || variants.some((v) => !v)) {
+  console.error(`unknown workload/variants: ${id}/${indices}`);
   process.exit(2);
 }
 
@@ -35,50 +45,45 @@ function resetPeak(): void {
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const context = contextFromEnv();
-const runs: RunMeasurement[] = [];
+const repeats = Math.max(1, Number(repeatsArg ?? 1));
 
-function fail(err: unknown, what: string): never {
-  console.error(err);
-  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-  const m: Measurement = { runs, value: [], error: `${what}: ${message}` };
-  console.log(JSON.stringify(m));
-  process.exit(1);
-}
-
-let last: Result | undefined;
-let value: number | readonly number[] = [];
-try {
-  await variant.setup?.(scale, context);
-} catch (err) {
-  fail(err, "setup failed");
-}
-try {
-  if (warmupArg === "warmup") await variant.run(scale, context);
-  for (let r = 0; r < Math.max(1, Number(repeatsArg ?? 1)); r++) {
-    last = undefined;
-    gc();
-    resetPeak();
-    const startRssMB = process.memoryUsage.rss() / 2 ** 20;
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    last = await variant.run(scale, context);
-    const wallMs = performance.now() - t0;
-    const cpu = process.cpuUsage(cpu0);
-    runs.push({ wallMs, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMB: peakRssMB(), startRssMB });
+async function measure(variant: Variant): Promise<Measurement> {
+  const runs: RunMeasurement[] = [];
+  let stage = "setup";
+  try {
+    await variant.setup?.(scale, context);
+    stage = "run";
+    if (warmupArg === "warmup") await variant.run(scale, context);
+    let last: Result | undefined;
+    for (let r = 0; r < repeats; r++) {
+      last = undefined;
+      gc();
+      resetPeak();
+      const startRssMB = process.memoryUsage.rss() / 2 ** 20;
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      last = await variant.run(scale, context);
+      const wallMs = performance.now() - t0;
+      const cpu = process.cpuUsage(cpu0);
+      runs.push({ wallMs, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMB: peakRssMB(), startRssMB });
+    }
+    stage = "check";
+    const value = last!.check ? await last!.check() : last!.value;
+    stage = "teardown";
+    await variant.teardown?.();
+    return { runs, value, rtol: last!.rtol, extra: last!.extra };
+  } catch (err) {
+    console.error(err);
+    if (stage !== "teardown") await variant.teardown?.().catch(() => {});
+    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    return { runs, value: [], error: `${stage} failed: ${message}` };
   }
-} catch (err) {
-  fail(err, "run failed");
 }
-try {
-  value = last!.check ? await last!.check() : last!.value;
-} catch (err) {
-  fail(err, "check failed");
+
+let failed = false;
+for (const variant of variants as Variant[]) {
+  const m = await measure(variant);
+  failed ||= m.error !== undefined;
+  console.log(`${RESULT_MARK}${JSON.stringify(m)}`);
 }
-try {
-  await variant.teardown?.();
-} catch (err) {
-  fail(err, "teardown failed");
-}
-const m: Measurement = { runs, value, rtol: last!.rtol, extra: last!.extra };
-console.log(JSON.stringify(m));
-process.exit(0);
+process.exit(failed ? 1 : 0);

@@ -11,7 +11,7 @@ import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import type { BenchContext, Measurement, Scale } from "./types.js";
+import { type BenchContext, type Measurement, RESULT_MARK, type Scale } from "./types.js";
 import { contextFromEnv, ENV } from "./workloads/common.js";
 import { WORKLOADS } from "./workloads/index.js";
 
@@ -24,6 +24,7 @@ const USAGE = `pnpm bench [options]
   --budget MB                  W6's memory budget (default 512)
   --workers N                  pool size (default: all cores)
   --local-reads                pool variants read HDF5 on the main thread (workers cannot reopen files)
+  --isolate variant|workload   one process per variant (default), or per workload (quicker, smoke test)
   --data DIR                   where data sets are made (default datasets/)
   --json FILE                  results (default bench-results/latest.json, plus a dated copy)`;
 
@@ -36,6 +37,7 @@ const { values: args } = parseArgs({
     budget: { type: "string", default: "512" },
     workers: { type: "string" },
     "local-reads": { type: "boolean", default: false },
+    isolate: { type: "string", default: "variant" },
     data: { type: "string" },
     json: { type: "string" },
     help: { type: "boolean", short: "h" },
@@ -46,6 +48,10 @@ if (args.help) {
   process.exit(0);
 }
 const scale = args.scale as Scale;
+if (!["variant", "workload"].includes(args.isolate!)) {
+  console.error(`--isolate must be variant or workload. Got ${args.isolate}.`);
+  process.exit(2);
+}
 if (!["tiny", "small", "tutorial"].includes(scale)) {
   console.error(`--scale must be tiny, small or tutorial. Got ${args.scale}.`);
   process.exit(2);
@@ -66,27 +72,29 @@ if (args.data) process.env[ENV.data] = args.data;
 process.env[ENV.localReads] = args["local-reads"] ? "1" : "0";
 const context: BenchContext = contextFromEnv();
 
-function measure(id: string, variant: string): Measurement {
+/** Runs variants `indices` of workload `id` in one process; one Measurement per index. */
+function measure(id: string, indices: readonly number[]): Measurement[] {
   const r = spawnSync(
     process.execPath,
     [
       "--expose-gc",
       join(here, "child-entry.mjs"),
       id,
-      variant,
+      indices.join(","),
       scale,
       warmup ? "warmup" : "cold",
       String(repeats),
     ],
     { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 26 },
   );
-  const lines = (r.stdout ?? "").trim().split("\n");
-  try {
-    return JSON.parse(lines[lines.length - 1]);
-  } catch {
-    const why = r.signal ? `killed by ${r.signal}` : `exit code ${r.status}`;
-    return { runs: [], value: [], error: `the process died (${why}) without a result` };
-  }
+  const results = (r.stdout ?? "")
+    .split("\n")
+    .filter((l) => l.startsWith(RESULT_MARK))
+    .map((l) => JSON.parse(l.slice(RESULT_MARK.length)) as Measurement);
+  const why = r.signal ? `killed by ${r.signal}` : `exit code ${r.status}`;
+  return indices.map(
+    (_, k) => results[k] ?? { runs: [], value: [], error: `the process died (${why}) without a result` },
+  );
 }
 
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -147,9 +155,11 @@ for (const w of selected) {
   if (performance.now() - t0 > 1000)
     console.error(`${w.id}: data ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   let baseline: { ms: number; value: number | readonly number[] } | undefined;
-  for (const v of w.variants) {
+  const all = w.variants.map((_, i) => i);
+  const together = args.isolate === "workload" ? measure(w.id, all) : undefined;
+  for (const [i, v] of w.variants.entries()) {
     const load1 = loadavg()[0];
-    const m = measure(w.id, v.name);
+    const m = together?.[i] ?? measure(w.id, [i])[0];
     if (m.error || m.runs.length === 0) {
       const row = failedRow(w.id, w.title, v.name, m.error ?? "no runs", load1);
       rows.push(row);
@@ -159,7 +169,7 @@ for (const w of selected) {
     }
     const ms = m.runs.map((r) => r.wallMs);
     const med = median(ms);
-    const isBaseline = v === w.variants[0];
+    const isBaseline = i === 0;
     if (isBaseline) baseline = { ms: med, value: m.value };
     const ok = baseline !== undefined && agrees(m.value, baseline.value, m.rtol ?? 1e-6);
     if (!ok) bad++;
@@ -234,6 +244,7 @@ const machine = {
   workers: context.workers,
   budgetMB: context.budgetMB,
   localReads: context.localReads,
+  isolate: args.isolate,
   command: `pnpm bench ${process.argv.slice(2).join(" ")}`.trim(),
 };
 

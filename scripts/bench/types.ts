@@ -73,3 +73,6 @@ export interface RunMeasurement {
   /** RSS when the run started (modules, inputs made by `setup`). */
   readonly startRssMB: number;
 }
+
+/** Prefix of result lines on a measured process's stdout (anything else it prints is ignored). */
+export const RESULT_MARK = "@@bench ";

@@ -42,7 +42,9 @@ async function timed<T>(label: string, fn: () => Promise<T> | T): Promise<T> {
   const t0 = performance.now();
   const value = await fn();
   const ms = performance.now() - t0;
-  console.log(`  ${label.padEnd(52)} ${`${ms.toFixed(0)} ms`.padStart(9)}   rss ${mb(process.memoryUsage().rss)}`);
+  console.log(
+    `  ${label.padEnd(52)} ${`${ms.toFixed(0)} ms`.padStart(9)}   rss ${mb(process.memoryUsage().rss)}`,
+  );
   return value;
 }
 function agree(a: number, b: number, what: string, rtol = 1e-9) {
@@ -54,7 +56,9 @@ function agree(a: number, b: number, what: string, rtol = 1e-9) {
 console.log("# @chunked: the dask.array tutorial, in TypeScript");
 const prep = await prepareCourseData({ root: dataDir, log: () => {} });
 console.log(
-  prep.written.length ? `prepared ${prep.written.length} data files in ${dataDir} (${prep.seconds.toFixed(1)} s)` : `data in ${dataDir}`,
+  prep.written.length
+    ? `prepared ${prep.written.length} data files in ${dataDir} (${prep.seconds.toFixed(1)} s)`
+    : `data in ${dataDir}`,
 );
 
 const pool = new NodePool({ workers: Number(args.workers) });
@@ -92,7 +96,9 @@ try {
   console.log(`  var ${v.item()}, std ${s.item()} (exponential(1): both ≈ 1)`);
 
   // ---------------------------------------------------------------------------------------------
-  heading(`Performance: random.normal(10, 0.1, [${side}, ${side}], chunks 1000).mean({ axis: 0 }).at\`::100\``);
+  heading(
+    `Performance: random.normal(10, 0.1, [${side}, ${side}], chunks 1000).mean({ axis: 0 }).at\`::100\``,
+  );
   const xr = ca.random.normal(10, 0.1, [side, side], { chunks: [1000, 1000], seed: 42 });
   console.log(`  x.nbytes / 1e9 = ${(xr.nbytes / 1e9).toFixed(2)} GB, processed lazily`);
   const y = xr.mean({ axis: 0 }).at`::100`;
@@ -133,7 +139,10 @@ try {
   const cluster = ca.nd.random.normal(0, 500, [natoms, 3], { seed: 1981 });
   const ljEager = await timed("eager (full N×N×3 difference array)", () => {
     const { nd } = ca;
-    const diff = nd.subtract(nd.get(cluster, [null, ca.newaxis, null]), nd.get(cluster, [ca.newaxis, null, null]));
+    const diff = nd.subtract(
+      nd.get(cluster, [null, ca.newaxis, null]),
+      nd.get(cluster, [ca.newaxis, null, null]),
+    );
     const r2 = nd.sum(nd.multiply(diff, diff), { axis: -1 });
     const sr6 = nd.power(nd.divide(1, r2), 3);
     return (nd.nansum(nd.multiply(4, nd.subtract(nd.multiply(sr6, sr6), sr6))).item() as number) / 2;
@@ -143,7 +152,10 @@ try {
   const r2 = diff.mul(diff).sum({ axis: -1 });
   const sr6 = ca.power(ca.divide(1, r2), 3);
   const energy = ca.nansum(ca.multiply(4, sr6.mul(sr6).sub(sr6)));
-  const ljChunked = await timed("chunked, fused, worker pool", async () => ((await energy.item({ executor: pool })) as number) / 2);
+  const ljChunked = await timed(
+    "chunked, fused, worker pool",
+    async () => ((await energy.item({ executor: pool })) as number) / 2,
+  );
   agree(ljChunked, ljEager, "energy equals eager", 1e-9);
 
   // ---------------------------------------------------------------------------------------------

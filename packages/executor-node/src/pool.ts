@@ -108,7 +108,7 @@ function moduleUrl(m: string | URL): string {
  */
 function workerFile(): { url: URL; ts: boolean } {
   const js = new URL("./worker.js", import.meta.url);
-  if (!existsSync(fileURLToPath(js))) return { url: new URL("./worker.ts", import.meta.url), ts: true };
+  if (!existsSync(fileURLToPath(js))) return { url: new URL("./worker-ts.mjs", import.meta.url), ts: true };
   let coreIsTs = false;
   try {
     coreIsTs = /\.[cm]?ts$/.test(createRequire(import.meta.url).resolve("@chunked/core/internal"));
@@ -117,8 +117,9 @@ function workerFile(): { url: URL; ts: boolean } {
 }
 
 /**
- * Flags that let a worker load TypeScript sources. Node 20 ignores `--import` in a worker's execArgv,
- * so tsx's CommonJS hook is preloaded with `--require` (an absolute path: any current directory).
+ * Flags for a built worker that still loads core's TypeScript sources (the workspace): Node 20
+ * ignores `--import` in a worker's execArgv, so tsx's CommonJS hook is preloaded with `--require`.
+ * Running from sources uses `worker-ts.mjs` instead, which registers tsx's ESM hooks itself.
  */
 function tsxExecArgv(): string[] {
   let hook = "tsx/cjs";
@@ -210,7 +211,11 @@ export class NodePool implements Executor {
     this.#resourceLimits = options.resourceLimits;
     const file = workerFile();
     this.#worker = file.url;
-    this.#execArgv = options.execArgv ? [...options.execArgv] : file.ts ? tsxExecArgv() : undefined;
+    this.#execArgv = options.execArgv
+      ? [...options.execArgv]
+      : file.ts && file.url.pathname.endsWith("/worker.js")
+        ? tsxExecArgv()
+        : undefined;
     this.#maxBatches = workers * BATCHES_PER_WORKER;
     this.#control = new Int32Array(new SharedArrayBuffer(8 * this.#maxBatches));
     this.#freeSlots = Array.from({ length: this.#maxBatches }, (_, i) => this.#maxBatches - 1 - i);

@@ -643,20 +643,10 @@ export class WebPool implements Executor {
       sent.push(e);
     }
     if (sent.length === 0) return;
-    const chunks = table.finish();
-    transfer.push(chunks.arena);
+    const chunks = table.finish([sent.length, ...op, ...inStart, ...inputs]);
+    if (chunks.arena) transfer.push(chunks.arena);
     const id = this.#nextBatch++;
-    const request: BatchRequest = {
-      type: "run",
-      id,
-      sentAt: Date.now(),
-      ops,
-      op: new Int32Array(op),
-      params,
-      inStart: new Int32Array(inStart),
-      inputs: new Int32Array(inputs),
-      chunks,
-    };
+    const request: BatchRequest = { type: "run", id, sentAt: Date.now(), ops, params, chunks };
     try {
       slot.worker.postMessage(request, transfer);
     } catch (err) {
@@ -690,7 +680,10 @@ export class WebPool implements Executor {
     if (!batch) return;
     slot.batches.delete(res.id);
     this.#batches.delete(res.id);
-    const { status, ms, errors } = res;
+    const { errors } = res;
+    const n = batch.entries.length;
+    const status = res.chunks.meta.subarray(0, n);
+    const ms = res.chunks.meta.subarray(n, 2 * n);
     const outputs = readChunkTable(res.chunks, true);
     let nextOut = 0;
     let nextError = 0;

@@ -30,33 +30,52 @@ export type Transport = "shared" | "transfer";
 export const BIG_BYTES = 32 * 1024;
 
 /**
- * A table of chunks in columnar form: one Float64Array of metadata, one arena for the bytes of
- * the small chunks, and a list of large chunks' data. Cloning one small object per chunk costs
- * several µs; this form costs about one.
+ * A table of chunks in columnar form: one Float64Array of metadata (after the message's own header
+ * numbers), one arena for the bytes of the small chunks, and a list of large chunks' data. Every
+ * typed array in a message costs several µs to clone (~5 µs each way in Chromium, measured), so a
+ * message carries one, plus the arena when there are small chunks.
  */
 export interface ChunkTable {
-  /** Per chunk: dtype code, ndim, shape, strides, offset, source (-1: arena, else index in `big`), byte offset in the arena, length. */
+  /**
+   * `[0, start)`: the message's header numbers. Then per chunk: dtype code, ndim, shape, strides,
+   * offset, source (-1: arena, else index in `big`), byte offset in the arena, length.
+   */
   readonly meta: Float64Array;
-  /** Bytes of the small chunks, 8-aligned; always transferred. */
-  readonly arena: ArrayBuffer;
+  readonly start: number;
+  /** Bytes of the small chunks, 8-aligned; transferred. `null` when there are none. */
+  readonly arena: ArrayBuffer | null;
   /** Data of the large chunks: SharedArrayBuffer views, or fresh buffers listed for transfer. */
   readonly big: ArrayBufferView[];
 }
 
-/** A batch of tasks for one worker; the worker runs them in order. */
+/**
+ * A batch of tasks for one worker; the worker runs them in order. The header of `chunks.meta` is
+ * `n`, then `op[n]` (indices into `ops`), `inStart[n + 1]`, `inputs[inStart[n]]`: the inputs of
+ * task i are chunks `inputs[inStart[i]] .. inputs[inStart[i + 1] - 1]`.
+ */
 export interface BatchRequest {
   readonly type: "run";
   readonly id: number;
-  /** `Date.now()` when posted (clocks of page and worker agree; used to tell a batch that waited). */
+  /** `Date.now()` when posted (page and worker clocks agree; tells a batch that waited in the queue). */
   readonly sentAt: number;
-  /** Distinct kernel ids of the batch; `op[i]` indexes it. */
+  /** Distinct kernel ids of the batch. */
   readonly ops: string[];
-  readonly op: Int32Array;
   readonly params: unknown[];
-  /** Inputs of task i are chunks `inputs[inStart[i]] .. inputs[inStart[i+1]-1]` of `chunks`. */
-  readonly inStart: Int32Array;
-  readonly inputs: Int32Array;
   readonly chunks: ChunkTable;
+}
+
+/** The task index of a {@link BatchRequest}, read from its header. */
+export function readBatchIndex(meta: Float64Array): {
+  n: number;
+  op: Float64Array;
+  inStart: Float64Array;
+  inputs: Float64Array;
+} {
+  const n = meta[0];
+  const op = meta.subarray(1, 1 + n);
+  const inStart = meta.subarray(1 + n, 2 + 2 * n);
+  const inputs = meta.subarray(2 + 2 * n, 2 + 2 * n + inStart[n]);
+  return { n, op, inStart, inputs };
 }
 
 /** First message to a worker. */
@@ -80,12 +99,13 @@ export const OK = 0;
 export const FAILED = 1;
 export const CANCELLED = 2;
 
-/** The answer to a batch: per task a status and run time; chunks of OK tasks and errors of failed ones, in order. */
+/**
+ * The answer to a batch of n tasks. The header of `chunks.meta` is `status[n]` then `ms[n]` (run
+ * time of each task); chunks of the OK tasks and errors of the failed ones follow, in task order.
+ */
 export interface BatchResponse {
   readonly type: "done";
   readonly id: number;
-  readonly status: Int8Array;
-  readonly ms: Float64Array;
   readonly chunks: ChunkTable;
   readonly errors: WireError[];
 }
@@ -262,14 +282,21 @@ export class ChunkTableBuilder {
     m.push(offset, source, at, length);
   }
 
-  finish(): ChunkTable {
-    const arena = new ArrayBuffer(this.#bytes);
-    const bytes = new Uint8Array(arena);
-    for (const { data, from, to, at } of this.#small) {
-      const k = data.BYTES_PER_ELEMENT;
-      bytes.set(new Uint8Array(data.buffer, data.byteOffset + from * k, (to - from) * k), at);
+  /** The table, with `header` numbers ahead of the chunks' metadata. */
+  finish(header: ArrayLike<number>): ChunkTable {
+    let arena: ArrayBuffer | null = null;
+    if (this.#bytes > 0) {
+      arena = new ArrayBuffer(this.#bytes);
+      const bytes = new Uint8Array(arena);
+      for (const { data, from, to, at } of this.#small) {
+        const k = data.BYTES_PER_ELEMENT;
+        bytes.set(new Uint8Array(data.buffer, data.byteOffset + from * k, (to - from) * k), at);
+      }
     }
-    return { meta: new Float64Array(this.#meta), arena, big: this.#big };
+    const meta = new Float64Array(header.length + this.#meta.length);
+    meta.set(header);
+    meta.set(this.#meta, header.length);
+    return { meta, start: header.length, arena, big: this.#big };
   }
 }
 
@@ -281,7 +308,7 @@ export class ChunkTableBuilder {
 export function readChunkTable(table: ChunkTable, copy: boolean): NDArray[] {
   const { meta, arena, big } = table;
   const out: NDArray[] = [];
-  let p = 0;
+  let p = table.start;
   while (p < meta.length) {
     const dtype = DTYPES[meta[p++]];
     const ndim = meta[p++];
@@ -298,7 +325,7 @@ export function readChunkTable(table: ChunkTable, copy: boolean): NDArray[] {
     if (source >= 0) data = big[source] as AnyTypedArray;
     else {
       const { ctor } = DTYPE_INFO[dtype];
-      const view = new ctor(arena, at, length);
+      const view = new ctor(arena!, at, length);
       if (!copy) data = view;
       else {
         data = new ctor(length);

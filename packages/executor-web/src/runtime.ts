@@ -23,6 +23,7 @@ import {
   isShared,
   OK,
   ownsWholeBuffer,
+  readBatchIndex,
   readChunkTable,
   type ToWorker,
   type Transport,
@@ -173,14 +174,14 @@ export function serve(scope: WorkerScope): void {
   }
 
   async function runBatch(req: BatchRequest): Promise<void> {
-    const { id, ops, op, params, inStart, inputs } = req;
-    const n = op.length;
+    const { id, ops, params } = req;
+    const { n, op, inStart, inputs } = readBatchIndex(req.chunks.meta);
     runningBatch = id;
     runningIndex = -1;
     const loadError = await (loaded ??= loadModules());
     const chunks = readChunkTable(req.chunks, false);
-    const status = new Int8Array(n);
-    const ms = new Float64Array(n);
+    // The response header: status[n], then ms[n].
+    const header = new Float64Array(2 * n);
     const table = new ChunkTableBuilder();
     const transfer = new Set<ArrayBuffer>();
     const errors: WireError[] = [];
@@ -188,7 +189,7 @@ export function serve(scope: WorkerScope): void {
     for (let i = 0; i < n; i++) {
       if (dead) return;
       if (cancelled.has(id)) {
-        status[i] = CANCELLED;
+        header[i] = CANCELLED;
         continue;
       }
       runningBatch = id;
@@ -202,13 +203,13 @@ export function serve(scope: WorkerScope): void {
         let out: unknown = getKernel(kernelId)(args, params[i]);
         if (isThenable(out)) out = await out;
         addOutput(checkResult(out, kernelId), table, transfer);
-        status[i] = OK;
+        header[i] = OK;
       } catch (e) {
         errors.push(toWireError(e));
-        status[i] = FAILED;
+        header[i] = FAILED;
       }
       const t1 = performance.now();
-      ms[i] = t1 - t0;
+      header[n + i] = t1 - t0;
       // Let a cancel message for this batch in.
       if (t1 - lastYield > YIELD_MS && i + 1 < n) {
         await yieldNow();
@@ -218,9 +219,9 @@ export function serve(scope: WorkerScope): void {
     runningBatch = -1;
     runningIndex = -1;
     cancelled.delete(id);
-    const chunksOut = table.finish();
-    transfer.add(chunksOut.arena);
-    const response: BatchResponse = { type: "done", id, status, ms, chunks: chunksOut, errors };
+    const chunksOut = table.finish(header);
+    if (chunksOut.arena) transfer.add(chunksOut.arena);
+    const response: BatchResponse = { type: "done", id, chunks: chunksOut, errors };
     post(response, [...transfer]);
   }
 

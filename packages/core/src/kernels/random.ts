@@ -127,95 +127,159 @@ function rotl(x: number, k: number): number {
 // stops after `end`. The fast paths keep xoshiro's state in locals; the group loop is inside, so
 // a span costs one call.
 
+/** xoshiro128** state of {@link normalTail}: the fast path hands it over only on a miss (~3% of draws). */
+const tailState = new Int32Array(4);
+
 /**
- * Normal values `loc + scale * z` by the ziggurat. The slow path (about 3% of draws: wedges and
- * the base strip) is inlined too, so xoshiro's state never leaves locals; every `r = …` line plus
- * the six that follow is one xoshiro128** step (kept inline: a helper cannot return the state).
+ * The ziggurat's slow path, entered with a draw `hz` that missed the fast test; draws on from
+ * {@link tailState} and leaves it advanced. Returns z (not yet scaled).
  */
-function normalSpan(key: number, start: number, end: number, dst: Float64Array, at: number, loc: number, scale: number): void {
+function normalTail(hz: number, iz: number): number {
+  const st = tailState;
+  let s0 = st[0];
+  let s1 = st[1];
+  let s2 = st[2];
+  let s3 = st[3];
+  let z: number;
+  for (;;) {
+    if (iz === 0) {
+      // Base strip: beyond ZIG_R by Marsaglia's exponential rejection.
+      let xt: number;
+      let yt: number;
+      do {
+        let m = Math.imul(s1, 5);
+        let r = Math.imul((m << 7) | (m >>> 25), 9);
+        let t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 11) | (s3 >>> 21);
+        xt = -Math.log(((r >>> 0) + 0.5) * 2.3283064365386963e-10) / ZIG_R;
+        m = Math.imul(s1, 5);
+        r = Math.imul((m << 7) | (m >>> 25), 9);
+        t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 11) | (s3 >>> 21);
+        yt = -Math.log(((r >>> 0) + 0.5) * 2.3283064365386963e-10);
+      } while (yt + yt < xt * xt);
+      z = hz > 0 ? ZIG_R + xt : -ZIG_R - xt;
+      break;
+    }
+    // Wedge: accept under the density, else draw again.
+    const xw = hz * WN[iz];
+    let m = Math.imul(s1, 5);
+    const r = Math.imul((m << 7) | (m >>> 25), 9);
+    let t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = (s3 << 11) | (s3 >>> 21);
+    const u = ((r >>> 0) + 0.5) * 2.3283064365386963e-10;
+    if (FN[iz] + u * (FN[iz - 1] - FN[iz]) < Math.exp(-0.5 * xw * xw)) {
+      z = xw;
+      break;
+    }
+    m = Math.imul(s1, 5);
+    hz = Math.imul((m << 7) | (m >>> 25), 9);
+    t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = (s3 << 11) | (s3 >>> 21);
+    iz = hz & 127;
+    if (Math.abs(hz) < KN[iz]) {
+      z = hz * WN[iz];
+      break;
+    }
+  }
+  st[0] = s0;
+  st[1] = s1;
+  st[2] = s2;
+  st[3] = s3;
+  return z;
+}
+
+/**
+ * The first `count` normal values `loc + scale * z` of group `g`, to `dst[at..]`. Every draw is
+ * one inline xoshiro128** step (`m = …` and the seven lines after it: a helper cannot return the
+ * state); only a ziggurat miss leaves the loop.
+ */
+function normalGroup(
+  key: number,
+  g: number,
+  dst: Float64Array,
+  at: number,
+  count: number,
+  loc: number,
+  scale: number,
+): void {
+  const kn = KN;
+  const wn = WN;
+  let x = groupSeed(key, g);
+  let s0 = (x = splitmix32(x));
+  let s1 = (x = splitmix32(x + 1));
+  let s2 = (x = splitmix32(x + 2));
+  let s3 = splitmix32(x + 3);
+  if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
+  for (const stop = at + count; at < stop; ) {
+    const m = Math.imul(s1, 5);
+    const hz = Math.imul((m << 7) | (m >>> 25), 9);
+    const t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = (s3 << 11) | (s3 >>> 21);
+    const iz = hz & 127;
+    if (Math.abs(hz) < kn[iz]) {
+      dst[at++] = loc + scale * hz * wn[iz];
+      continue;
+    }
+    tailState[0] = s0;
+    tailState[1] = s1;
+    tailState[2] = s2;
+    tailState[3] = s3;
+    dst[at++] = loc + scale * normalTail(hz, iz);
+    s0 = tailState[0];
+    s1 = tailState[1];
+    s2 = tailState[2];
+    s3 = tailState[3];
+  }
+}
+
+/** A span's partial first group is drawn here, then the covered part copied. */
+const groupScratch = new Float64Array(GROUP);
+
+/** Normal values by the ziggurat (Marsaglia & Tsang) for global indices [start, end). */
+function normalSpan(
+  key: number,
+  start: number,
+  end: number,
+  dst: Float64Array,
+  at: number,
+  loc: number,
+  scale: number,
+): void {
   let g = Math.floor(start / GROUP);
   for (let gs = g * GROUP; gs < end; g++, gs += GROUP) {
-    let x = groupSeed(key, g);
-    let s0 = (x = splitmix32(x));
-    let s1 = (x = splitmix32(x + 1));
-    let s2 = (x = splitmix32(x + 2));
-    let s3 = splitmix32(x + 3);
-    if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
-    const from = start > gs ? start - gs : 0;
-    const upto = end - gs < GROUP ? end - gs : GROUP;
-    for (let i = 0; i < upto; i++) {
-      let hz = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
-      let t = s1 << 9;
-      s2 ^= s0;
-      s3 ^= s1;
-      s1 ^= s2;
-      s0 ^= s3;
-      s2 ^= t;
-      s3 = (s3 << 11) | (s3 >>> 21);
-      let iz = hz & 127;
-      if (Math.abs(hz) < KN[iz]) {
-        if (i >= from) dst[at++] = loc + scale * hz * WN[iz];
-        continue;
-      }
-      let z = 0;
-      for (;;) {
-        if (iz === 0) {
-          // Base strip: the tail beyond ZIG_R by Marsaglia's exponential rejection.
-          let xt: number;
-          let yt: number;
-          do {
-            let r = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
-            t = s1 << 9;
-            s2 ^= s0;
-            s3 ^= s1;
-            s1 ^= s2;
-            s0 ^= s3;
-            s2 ^= t;
-            s3 = (s3 << 11) | (s3 >>> 21);
-            xt = -Math.log(((r >>> 0) + 0.5) * 2.3283064365386963e-10) / ZIG_R;
-            r = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
-            t = s1 << 9;
-            s2 ^= s0;
-            s3 ^= s1;
-            s1 ^= s2;
-            s0 ^= s3;
-            s2 ^= t;
-            s3 = (s3 << 11) | (s3 >>> 21);
-            yt = -Math.log(((r >>> 0) + 0.5) * 2.3283064365386963e-10);
-          } while (yt + yt < xt * xt);
-          z = hz > 0 ? ZIG_R + xt : -ZIG_R - xt;
-          break;
-        }
-        // Wedge: accept under the density, else draw again.
-        const xw = hz * WN[iz];
-        const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
-        t = s1 << 9;
-        s2 ^= s0;
-        s3 ^= s1;
-        s1 ^= s2;
-        s0 ^= s3;
-        s2 ^= t;
-        s3 = (s3 << 11) | (s3 >>> 21);
-        const u = ((r >>> 0) + 0.5) * 2.3283064365386963e-10;
-        if (FN[iz] + u * (FN[iz - 1] - FN[iz]) < Math.exp(-0.5 * xw * xw)) {
-          z = xw;
-          break;
-        }
-        hz = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
-        t = s1 << 9;
-        s2 ^= s0;
-        s3 ^= s1;
-        s1 ^= s2;
-        s0 ^= s3;
-        s2 ^= t;
-        s3 = (s3 << 11) | (s3 >>> 21);
-        iz = hz & 127;
-        if (Math.abs(hz) < KN[iz]) {
-          z = hz * WN[iz];
-          break;
-        }
-      }
-      if (i >= from) dst[at++] = loc + scale * z;
+    const count = Math.min(end - gs, GROUP);
+    if (gs >= start) {
+      normalGroup(key, g, dst, at, count, loc, scale);
+      at += count;
+    } else {
+      normalGroup(key, g, groupScratch, 0, count, loc, scale);
+      for (let i = start - gs; i < count; i++) dst[at++] = groupScratch[i];
     }
   }
 }
@@ -238,8 +302,8 @@ function uniformSpan(
     let s2 = (x = splitmix32(x + 2));
     let s3 = splitmix32(x + 3);
     if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
-    const from = start > gs ? start - gs : 0;
-    const upto = end - gs < GROUP ? end - gs : GROUP;
+    const from = Math.max(start - gs, 0);
+    const upto = Math.min(end - gs, GROUP);
     for (let i = 0; i < upto; i++) {
       const ra = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
       let t = s1 << 9;
@@ -257,7 +321,8 @@ function uniformSpan(
       s0 ^= s3;
       s2 ^= t;
       s3 = (s3 << 11) | (s3 >>> 21);
-      if (i >= from) dst[at++] = low + width * (((ra >>> 5) * 67108864 + (rb >>> 6)) * 1.1102230246251565e-16);
+      if (i >= from)
+        dst[at++] = low + width * (((ra >>> 5) * 67108864 + (rb >>> 6)) * 1.1102230246251565e-16);
     }
   }
 }
@@ -270,7 +335,7 @@ function exponentialSpan(
   dst: Float64Array,
   at: number,
   scale: number,
-  const st = stream.state;
+): void {
   let g = Math.floor(start / GROUP);
   for (let gs = g * GROUP; gs < end; g++, gs += GROUP) {
     let x = groupSeed(key, g);
@@ -279,8 +344,8 @@ function exponentialSpan(
     let s2 = (x = splitmix32(x + 2));
     let s3 = splitmix32(x + 3);
     if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
-    const from = start > gs ? start - gs : 0;
-    const upto = end - gs < GROUP ? end - gs : GROUP;
+    const from = Math.max(start - gs, 0);
+    const upto = Math.min(end - gs, GROUP);
     for (let i = 0; i < upto; i++) {
       const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
       const t = s1 << 9;
@@ -309,8 +374,8 @@ function integersSpan(
   let g = Math.floor(start / GROUP);
   for (let gs = g * GROUP; gs < end; g++, gs += GROUP) {
     stream.reset(key, g);
-    const from = start > gs ? start - gs : 0;
-    const upto = end - gs < GROUP ? end - gs : GROUP;
+    const from = Math.max(start - gs, 0);
+    const upto = Math.min(end - gs, GROUP);
     for (let i = 0; i < upto; i++) {
       const v = low + stream.below(high - low);
       if (i >= from) dst[at++] = v;
@@ -378,7 +443,8 @@ export function randomBlock<D extends DType>(p: RandomFillParams & { dtype: D })
     s *= arrayShape[i];
   }
   const direct = out instanceof Float64Array ? out : null;
-  if (!direct && scratch.length < Math.min(size, SCRATCH)) scratch = new Float64Array(Math.min(size, SCRATCH));
+  if (!direct && scratch.length < Math.min(size, SCRATCH))
+    scratch = new Float64Array(Math.min(size, SCRATCH));
   const stream = new Stream();
   // One span per run of rows that are consecutive in the global index (the whole block when it
   // spans the trailing axes, e.g. the eager path).

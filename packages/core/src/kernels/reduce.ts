@@ -335,6 +335,22 @@ interface Reducer {
     idx: number,
     pass: number,
   ): void;
+  /**
+   * Fast path of `row` for a contiguous kept run: folds the rows at `a[base + rOff[j]..+m)`, j in
+   * order, exactly as `row` once per row would (same operations, same order, so bit-identical), but
+   * several rows per sweep, so each state is loaded and stored once per {@link ROW_UNROLL} rows.
+   * Absent where the per-row work branches (nan-variants, arg-reductions, any/all).
+   */
+  rows?(
+    a: Float64Array,
+    base: number,
+    rOff: Int32Array,
+    m: number,
+    pl: Float64Array,
+    q: number,
+    nk: number,
+    pass: number,
+  ): void;
   /** Between the passes of a two-pass `row`; `rows` rows were folded into every output. */
   between?(pl: Float64Array, nk: number, rows: number): void;
   /** After the last pass of `row` (planes). */
@@ -343,6 +359,206 @@ interface Reducer {
   merge(st: Float64Array, src: Float64Array): void;
   /** Writes the final values (one per state) into `out`. */
   finish(st: Float64Array, out: AnyTypedArray, params: ReduceAggParams): void;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Row-block kernels: the leading-axis fast path (axis 0 of a C-contiguous block). Each output
+// accumulates its rows in row order, as NumPy does for axis 0 of a contiguous array; the loops
+// take ROW_UNROLL rows per sweep, written left to right so the rounding is the same as one row
+// at a time. (Accumulation is in float64 whatever the dtype, so float32 sums stay far more
+// accurate than NumPy's float32 row accumulation; blocked pairwise would change no guarantee but
+// every result bit.)
+
+/** Rows folded per sweep of the states. */
+const ROW_UNROLL = 8;
+
+/** `acc[q+c] += a[row][c]` for every row, in row order. */
+function addRows(
+  a: Float64Array,
+  base: number,
+  rOff: Int32Array,
+  m: number,
+  acc: Float64Array,
+  q: number,
+): void {
+  const n = rOff.length;
+  let j = 0;
+  for (; j + ROW_UNROLL <= n; j += ROW_UNROLL) {
+    const p0 = base + rOff[j];
+    const p1 = base + rOff[j + 1];
+    const p2 = base + rOff[j + 2];
+    const p3 = base + rOff[j + 3];
+    const p4 = base + rOff[j + 4];
+    const p5 = base + rOff[j + 5];
+    const p6 = base + rOff[j + 6];
+    const p7 = base + rOff[j + 7];
+    for (let c = 0; c < m; c++)
+      acc[q + c] =
+        acc[q + c] +
+        a[p0 + c] +
+        a[p1 + c] +
+        a[p2 + c] +
+        a[p3 + c] +
+        a[p4 + c] +
+        a[p5 + c] +
+        a[p6 + c] +
+        a[p7 + c];
+  }
+  for (; j < n; j++) {
+    const p = base + rOff[j];
+    for (let c = 0; c < m; c++) acc[q + c] += a[p + c];
+  }
+}
+
+/** `acc[q+c] *= a[row][c]` for every row, in row order. */
+function mulRows(
+  a: Float64Array,
+  base: number,
+  rOff: Int32Array,
+  m: number,
+  acc: Float64Array,
+  q: number,
+): void {
+  const n = rOff.length;
+  let j = 0;
+  for (; j + ROW_UNROLL <= n; j += ROW_UNROLL) {
+    const p0 = base + rOff[j];
+    const p1 = base + rOff[j + 1];
+    const p2 = base + rOff[j + 2];
+    const p3 = base + rOff[j + 3];
+    const p4 = base + rOff[j + 4];
+    const p5 = base + rOff[j + 5];
+    const p6 = base + rOff[j + 6];
+    const p7 = base + rOff[j + 7];
+    for (let c = 0; c < m; c++)
+      acc[q + c] =
+        acc[q + c] *
+        a[p0 + c] *
+        a[p1 + c] *
+        a[p2 + c] *
+        a[p3 + c] *
+        a[p4 + c] *
+        a[p5 + c] *
+        a[p6 + c] *
+        a[p7 + c];
+  }
+  for (; j < n; j++) {
+    const p = base + rOff[j];
+    for (let c = 0; c < m; c++) acc[q + c] *= a[p + c];
+  }
+}
+
+/** `acc[q+c] = min(acc[q+c], a[row][c])` (NaN propagates: Math.min). */
+function minRows(
+  a: Float64Array,
+  base: number,
+  rOff: Int32Array,
+  m: number,
+  acc: Float64Array,
+  q: number,
+): void {
+  const n = rOff.length;
+  let j = 0;
+  for (; j + ROW_UNROLL <= n; j += ROW_UNROLL) {
+    const p0 = base + rOff[j];
+    const p1 = base + rOff[j + 1];
+    const p2 = base + rOff[j + 2];
+    const p3 = base + rOff[j + 3];
+    const p4 = base + rOff[j + 4];
+    const p5 = base + rOff[j + 5];
+    const p6 = base + rOff[j + 6];
+    const p7 = base + rOff[j + 7];
+    for (let c = 0; c < m; c++) {
+      let v = Math.min(acc[q + c], a[p0 + c]);
+      v = Math.min(Math.min(Math.min(v, a[p1 + c]), a[p2 + c]), a[p3 + c]);
+      acc[q + c] = Math.min(Math.min(Math.min(Math.min(v, a[p4 + c]), a[p5 + c]), a[p6 + c]), a[p7 + c]);
+    }
+  }
+  for (; j < n; j++) {
+    const p = base + rOff[j];
+    for (let c = 0; c < m; c++) acc[q + c] = Math.min(acc[q + c], a[p + c]);
+  }
+}
+
+/** `acc[q+c] = max(acc[q+c], a[row][c])` (NaN propagates: Math.max). */
+function maxRows(
+  a: Float64Array,
+  base: number,
+  rOff: Int32Array,
+  m: number,
+  acc: Float64Array,
+  q: number,
+): void {
+  const n = rOff.length;
+  let j = 0;
+  for (; j + ROW_UNROLL <= n; j += ROW_UNROLL) {
+    const p0 = base + rOff[j];
+    const p1 = base + rOff[j + 1];
+    const p2 = base + rOff[j + 2];
+    const p3 = base + rOff[j + 3];
+    const p4 = base + rOff[j + 4];
+    const p5 = base + rOff[j + 5];
+    const p6 = base + rOff[j + 6];
+    const p7 = base + rOff[j + 7];
+    for (let c = 0; c < m; c++) {
+      let v = Math.max(acc[q + c], a[p0 + c]);
+      v = Math.max(Math.max(Math.max(v, a[p1 + c]), a[p2 + c]), a[p3 + c]);
+      acc[q + c] = Math.max(Math.max(Math.max(Math.max(v, a[p4 + c]), a[p5 + c]), a[p6 + c]), a[p7 + c]);
+    }
+  }
+  for (; j < n; j++) {
+    const p = base + rOff[j];
+    for (let c = 0; c < m; c++) acc[q + c] = Math.max(acc[q + c], a[p + c]);
+  }
+}
+
+/**
+ * Second pass of the two-pass variance: with `d = x - mean[c]`, `m2[c] += d²` and `lo[c] += d`
+ * for every row, in row order (planes at `mu`, `m2`, `lo`).
+ */
+function devRows(
+  a: Float64Array,
+  base: number,
+  rOff: Int32Array,
+  m: number,
+  pl: Float64Array,
+  mu: number,
+  m2: number,
+  lo: number,
+): void {
+  const n = rOff.length;
+  let j = 0;
+  for (; j + ROW_UNROLL <= n; j += ROW_UNROLL) {
+    const p0 = base + rOff[j];
+    const p1 = base + rOff[j + 1];
+    const p2 = base + rOff[j + 2];
+    const p3 = base + rOff[j + 3];
+    const p4 = base + rOff[j + 4];
+    const p5 = base + rOff[j + 5];
+    const p6 = base + rOff[j + 6];
+    const p7 = base + rOff[j + 7];
+    for (let c = 0; c < m; c++) {
+      const mean = pl[mu + c];
+      const d0 = a[p0 + c] - mean;
+      const d1 = a[p1 + c] - mean;
+      const d2 = a[p2 + c] - mean;
+      const d3 = a[p3 + c] - mean;
+      const d4 = a[p4 + c] - mean;
+      const d5 = a[p5 + c] - mean;
+      const d6 = a[p6 + c] - mean;
+      const d7 = a[p7 + c] - mean;
+      pl[m2 + c] = pl[m2 + c] + d0 * d0 + d1 * d1 + d2 * d2 + d3 * d3 + d4 * d4 + d5 * d5 + d6 * d6 + d7 * d7;
+      pl[lo + c] = pl[lo + c] + d0 + d1 + d2 + d3 + d4 + d5 + d6 + d7;
+    }
+  }
+  for (; j < n; j++) {
+    const p = base + rOff[j];
+    for (let c = 0; c < m; c++) {
+      const d = a[p + c] - pl[mu + c];
+      pl[m2 + c] += d * d;
+      pl[lo + c] += d;
+    }
+  }
 }
 
 function copyOut(st: Float64Array, out: AnyTypedArray): void {
@@ -368,6 +584,7 @@ function sumReducer(skipNaN: boolean): Reducer {
         }
       } else for (let j = 0; j < m; j++) pl[q + j] += a[p + j];
     },
+    rows: skipNaN ? undefined : (a, base, rOff, m, pl, q) => addRows(a, base, rOff, m, pl, q),
     merge(st, src) {
       for (let i = 0; i < st.length; i++) st[i] += src[i];
     },
@@ -400,6 +617,7 @@ function prodReducer(skipNaN: boolean): Reducer {
         }
       } else for (let j = 0; j < m; j++) pl[q + j] *= a[p + j];
     },
+    rows: skipNaN ? undefined : (a, base, rOff, m, pl, q) => mulRows(a, base, rOff, m, pl, q),
     merge(st, src) {
       for (let i = 0; i < st.length; i++) st[i] *= src[i];
     },
@@ -433,6 +651,7 @@ function meanReducer(skipNaN: boolean): Reducer {
         }
       } else for (let j = 0; j < m; j++) pl[t + j] += a[p + j];
     },
+    rows: skipNaN ? undefined : (a, base, rOff, m, pl, q, nk) => addRows(a, base, rOff, m, pl, nk + q),
     after(pl, nk, rows) {
       if (!skipNaN) for (let o = 0; o < nk; o++) pl[o] += rows;
     },
@@ -491,6 +710,12 @@ function varReducer(skipNaN: boolean, sqrt: boolean): Reducer {
         }
       }
     },
+    rows: skipNaN
+      ? undefined
+      : (a, base, rOff, m, pl, q, nk, pass) => {
+          if (pass === 0) addRows(a, base, rOff, m, pl, nk + q);
+          else devRows(a, base, rOff, m, pl, nk + q, 2 * nk + q, 3 * nk + q);
+        },
     between(pl, nk, rows) {
       for (let o = 0; o < nk; o++) {
         if (!skipNaN) pl[o] = rows;
@@ -609,6 +834,11 @@ function extremeReducer(isMax: boolean, skipNaN: boolean, name: string): Reducer
         for (let j = 0; j < m; j++) pl[q + j] = Math.min(pl[q + j], a[p + j]);
       }
     },
+    rows: skipNaN
+      ? undefined
+      : isMax
+        ? (a, base, rOff, m, pl, q) => maxRows(a, base, rOff, m, pl, q)
+        : (a, base, rOff, m, pl, q) => minRows(a, base, rOff, m, pl, q),
     after(pl, nk, rows) {
       if (!skipNaN) for (let o = nk; o < 2 * nk; o++) pl[o] += rows;
     },
@@ -831,6 +1061,61 @@ function feedRow(
   }
 }
 
+/** Float64 copies of rows of other dtypes for {@link Reducer.rows}: at least ROW_UNROLL rows of 32 KiB. */
+let rowScratch = new Float64Array(ROW_UNROLL * SLAB);
+const rowOffsetsCache = new Map<number, Int32Array>();
+
+/** `[0, m, 2m, …]`, `count` entries: where converted rows sit in {@link rowScratch}. */
+function packedOffsets(m: number, count: number): Int32Array {
+  let o = rowOffsetsCache.get(m);
+  if (!o || o.length < count) {
+    o = new Int32Array(count);
+    for (let j = 0; j < count; j++) o[j] = j * m;
+    if (rowOffsetsCache.size > 64) rowOffsetsCache.clear();
+    rowOffsetsCache.set(m, o);
+  }
+  return o.length === count ? o : o.subarray(0, count);
+}
+
+/**
+ * The leading-axis fast path: all rows `data[pk + rOff[j]..+m)` (contiguous) into the planes at
+ * `q`. A float64 block is read in place; other dtypes are converted a batch of rows at a time
+ * into {@link rowScratch} by native `TypedArray.set` (exact for every dtype).
+ */
+function feedRows(
+  r: Reducer,
+  data: AnyTypedArray,
+  pk: number,
+  rOff: Int32Array,
+  m: number,
+  pl: Float64Array,
+  q: number,
+  nk: number,
+  pass: number,
+): void {
+  const rows = r.rows as NonNullable<Reducer["rows"]>;
+  if (data instanceof Float64Array) {
+    rows(data, pk, rOff, m, pl, q, nk, pass);
+    return;
+  }
+  if (rowScratch.length < ROW_UNROLL * m) rowScratch = new Float64Array(ROW_UNROLL * m);
+  const batch = Math.min(rOff.length, Math.floor(rowScratch.length / m));
+  for (let j0 = 0; j0 < rOff.length; j0 += batch) {
+    const n = Math.min(batch, rOff.length - j0);
+    // Rows that follow each other in memory convert in one call.
+    let j = 0;
+    while (j < n) {
+      const start = pk + rOff[j0 + j];
+      let k = j + 1;
+      while (k < n && rOff[j0 + k] === rOff[j0 + j] + (k - j) * m) k++;
+      // (Any typed array's subarray; the cast only picks one signature of the union.)
+      rowScratch.set((data as unknown as Float64Array).subarray(start, start + (k - j) * m), j * m);
+      j = k;
+    }
+    rows(rowScratch, 0, packedOffsets(m, n), m, pl, q, nk, pass);
+  }
+}
+
 /** Field planes of interleaved states (`[nk, F]` → `[F, nk]`), or back with `back`. */
 function transposeStates(src: Float64Array, nk: number, F: number, back: boolean): Float64Array {
   if (F === 1) return src;
@@ -961,8 +1246,11 @@ function foldBlock(
       if (pass > 0) r.between?.(pl, nk, rows);
       for (let o = 0; o < kOff.length; o++) {
         const pk = a.offset + kOff[o];
-        for (let j = 0; j < rows; j++)
-          feedRow(r, data, pk + rOff[j], m, s, pl, o * m, nk, indexBase + rIdx[j], pass);
+        if (s === 1 && r.rows) feedRows(r, data, pk, rOff, m, pl, o * m, nk, pass);
+        else {
+          for (let j = 0; j < rows; j++)
+            feedRow(r, data, pk + rOff[j], m, s, pl, o * m, nk, indexBase + rIdx[j], pass);
+        }
       }
     }
     r.after?.(pl, nk, rows);
