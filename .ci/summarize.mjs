@@ -2,7 +2,9 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
-const roots = ["packages", "apps"].flatMap((d) => (existsSync(d) ? readdirSync(d).map((p) => join(d, p)) : []));
+const roots = ["packages", "apps"].flatMap((d) =>
+  existsSync(d) ? readdirSync(d).map((p) => join(d, p)) : [],
+);
 roots.push("scripts");
 let passed = 0;
 let failed = 0;

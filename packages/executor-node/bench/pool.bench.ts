@@ -225,22 +225,8 @@ if (run("make-sum")) {
 }
 
 // --- Core graphs (the issue's goals): random-normal mean, 1e8-element float32 sum --------------
-// Core's optimize() currently fuses a whole reduction tree into one `core.subgraph` task (fuseLinear
-// absorbs fan-in), which leaves nothing to run in parallel. So each graph is also run with fusion
-// limited to chains (combine/agg kept separate), through core's scheduler directly.
 if (run("core")) {
   const heavy = quick ? 1 : 3;
-  const corePath = (p: string) => new URL(`../../core/src/${p}`, import.meta.url).href;
-  const { optimize } = (await import(corePath("graph/optimize.ts"))) as {
-    optimize: (
-      g: Map<string, Task>,
-      o: readonly string[],
-      opts?: { keepSeparate?: (t: Task) => boolean },
-    ) => Map<string, Task>;
-  };
-  const { runGraph } = (await import(corePath("schedule/scheduler.ts"))) as {
-    runGraph: (g: Map<string, Task>, o: readonly string[], opts?: object) => Promise<Map<string, NDArray>>;
-  };
   const cases: [string, () => ca.ChunkedArray][] = [
     [
       "tutorial mean: random.normal 10000×10000 float64, chunks 1000×1000",
@@ -251,38 +237,20 @@ if (run("core")) {
       () => ca.random.random([1e8], { dtype: "float32", chunks: [1e7], seed: 1 }).sum(),
     ],
   ];
-  const pool = new NodePool({ workers: 2 });
-  await pool.run(task("core.identity"), [NDArray.from([1])]); // inline: the threads start meanwhile
+  const pools = [new NodePool({ workers: 1 }), new NodePool({ workers: 2 })];
+  for (const pool of pools) await pool.run(task("core.identity"), [NDArray.from([1])]); // inline
   for (const [name, make] of cases) {
-    const y = make();
-    const out = y.keys()[0];
-    const chains = optimize(y.graph(), y.keys(), { keepSeparate: (t) => /\.(combine|agg)$/.test(t.op) });
     const results: number[] = [];
-    const [inProc, onPool, chainsInProc, chainsOnPool] = await alternate(heavy, [
-      async () => {
-        results[0] = (await ca.compute([make()]))[0].item() as number;
-      },
-      async () => {
-        results[1] = (await ca.compute([make()], { executor: pool }))[0].item() as number;
-      },
-      async () => {
-        results[2] = (await runGraph(chains, [out])).get(out)!.item() as number;
-      },
-      async () => {
-        results[3] = (await runGraph(chains, [out], { executor: pool })).get(out)!.item() as number;
-      },
-    ]);
-    const spread = Math.max(...results) - Math.min(...results);
-    report(`${name}: compute, in-process`, speed(inProc, inProc));
-    report(`  compute on 2 workers (optimize() fuses it into 1 task)`, speed(inProc, onPool));
-    report(`  fused by chains (${chains.size} tasks), in-process`, speed(inProc, chainsInProc));
-    report(
-      `  fused by chains on 2 workers (vs chains in-process: ${fmt(chainsInProc.wall / chainsOnPool.wall, 2)}×)`,
-      speed(inProc, chainsOnPool),
-    );
-    report(`  spread of the 4 results`, String(spread));
+    const variants = [undefined, ...pools].map((executor, v) => async () => {
+      results[v] = (await ca.compute([make()], { executor }))[0].item() as number;
+    });
+    const [inProc, one, two] = await alternate(heavy, variants);
+    report(`${name}: in-process`, speed(inProc, inProc));
+    report("  1 worker", speed(inProc, one));
+    report("  2 workers", speed(inProc, two));
+    report("  spread of the 3 results", String(Math.max(...results) - Math.min(...results)));
   }
-  await pool.close();
+  for (const pool of pools) await pool.close();
 }
 
 const rss = process.resourceUsage().maxRSS / 1024;

@@ -70,7 +70,7 @@ describe("core goldens on the pool", () => {
     const x = ca.random.normal(10, 0.1, [2000, 1000], { chunks: [250, 500], seed: 42 });
     const f32 = ca.random.random([1_000_000], { dtype: "float32", chunks: [100_000], seed: 1 });
     for (const y of [x.mean(), x.mean({ axis: 0 }), x.std({ axis: 1 }), f32.sum(), ca.add(x, 1).max()]) {
-      // Unoptimised too: optimize() currently fuses these whole graphs into one task.
+      // Unoptimised too: more, smaller tasks, and every chunk crosses threads.
       for (const optimize of [true, false]) {
         const [onPool] = await ca.compute([y], { executor: pool, optimize });
         const [inProcess] = await ca.compute([y], { optimize });

@@ -80,13 +80,16 @@ describe("NodePool under core's scheduler", () => {
       graph.set(`s/${i}`, { key: `s/${i}`, op: "test.scale", deps: ["src/0"], params: { k: i } });
       outs.push(`s/${i}`);
     }
-    const t0 = performance.now();
-    const res = await runGraph(graph, outs, { executor: pool });
-    const us = ((performance.now() - t0) * 1000) / 10_000;
-    console.log(
-      `10k tiny graph tasks on the pool: ${us.toFixed(1)} µs/task (concurrency ${pool.concurrency})`,
-    );
-    expect(res.get("s/9999")!.toArray()).toEqual([9999, 19998]);
+    // The scheduler reads `concurrency` once per run: after the big tasks above it is low, so the
+    // first run keeps few tasks in flight; the second sees the tiny tasks' value.
+    for (let run = 0; run < 2; run++) {
+      const concurrency = pool.concurrency;
+      const t0 = performance.now();
+      const res = await runGraph(graph, outs, { executor: pool });
+      const us = ((performance.now() - t0) * 1000) / 10_000;
+      console.log(`10k tiny graph tasks on the pool: ${us.toFixed(1)} µs/task (concurrency ${concurrency})`);
+      expect(res.get("s/9999")!.toArray()).toEqual([9999, 19998]);
+    }
   });
 
   it("rejects the compute with the failing task's key and the worker's error", async () => {

@@ -80,6 +80,16 @@ describe("NodePool", () => {
     }
   });
 
+  it("runs tasks on all workers at once", async () => {
+    // test.spin waits for wall-clock time, so this holds on a loaded machine too.
+    await Promise.all([0, 1].map(() => pool.run(task("test.spin", { ms: 1 }), []))); // cost learned
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: 4 }, () => pool.run(task("test.spin", { ms: 300 }), [])));
+    const ms = performance.now() - t0;
+    expect(ms).toBeGreaterThanOrEqual(595);
+    expect(ms).toBeLessThan(1100); // serial would be 1200
+  });
+
   it("lets two tasks on two workers use one input at once, without detaching it", async () => {
     const a = ramp(1_000_000); // 8 MB, not shared
     const expected = (await inProcess(task("test.sum"), [a])).item();

@@ -8,7 +8,10 @@ type Opener = (descriptor: SourceDescriptor) => Promise<ArraySource>;
  * The module a worker imports to reopen our descriptors (its import registers the openers). A URL,
  * not a bare name: the worker resolves it from core, which does not depend on this package.
  */
-export const IO_MODULE = new URL(import.meta.url.endsWith(".ts") ? "./index.ts" : "./index.js", import.meta.url).href;
+export const IO_MODULE = new URL(
+  import.meta.url.endsWith(".ts") ? "./index.ts" : "./index.js",
+  import.meta.url,
+).href;
 
 const OPENERS = new Map<SourceDescriptor["kind"], Opener>();
 // Per thread (each worker has its own module instance): one open source per descriptor.

@@ -151,11 +151,11 @@ export function materialize(arrays: readonly ChunkedArray[]): Graph {
 
 /** Every index of a grid, C order. */
 export function blockIndices(numblocks: readonly number[]): number[][] {
-  const out: number[][] = [];
   const n = shapeSize(numblocks);
+  const out = new Array<number[]>(n);
   const idx = new Array<number>(numblocks.length).fill(0);
   for (let k = 0; k < n; k++) {
-    out.push([...idx]);
+    out[k] = idx.slice();
     for (let ax = numblocks.length - 1; ax >= 0; ax--) {
       if (++idx[ax] < numblocks[ax]) break;
       idx[ax] = 0;

@@ -5,10 +5,12 @@
  * and draws its values sequentially (rejection sampling included). A block generates the groups
  * its rows overlap and keeps the part it covers.
  *
- * Speed: the generators run over *spans* of consecutive global indices (a block's rows, merged when
- * they touch), keep xoshiro's state in locals, and always write a Float64Array (other dtypes go
- * through a scratch and one native `TypedArray.set`, which converts exactly like an element store),
- * so every hot loop is monomorphic.
+ * Speed (the values are bit-identical to the one-draw-at-a-time definition above): generators run
+ * over *spans* of consecutive global indices (a block's rows, merged when they touch), with the
+ * group loop inside and xoshiro's state in locals. Each writes one array type, so every store is
+ * monomorphic: normal has a Float64Array and a Float32Array twin; the other distributions write
+ * float64 and other dtypes go through a scratch and one native `TypedArray.set`, which converts
+ * exactly like an element store.
  */
 import { allocate, type DType, type TypedArrayOf } from "../dtype/dtypes.js";
 import { NDArray, shapeSize } from "../ndarray/ndarray.js";
@@ -70,62 +72,12 @@ function groupSeed(key: number, group: number): number {
   return splitmix32(x ^ Math.imul(Math.floor(group / 4294967296), 0x27d4eb2d));
 }
 
-/** xoshiro128** with its state in one Int32Array: the slow paths (ziggurat tail, rejection) use it. */
-class Stream {
-  readonly state = new Int32Array(4);
-
-  /** Seeds the stream of `group` (a non-negative integer below 2^53) from a {@link seedKey}. */
-  reset(key: number, group: number): void {
-    let x = groupSeed(key, group);
-    const s = this.state;
-    for (let i = 0; i < 4; i++) s[i] = x = splitmix32(x + i);
-    if ((s[0] | s[1] | s[2] | s[3]) === 0) s[0] = 1;
-  }
-
-  /** Next 32 random bits as a signed int32. */
-  next(): number {
-    const s = this.state;
-    const s1 = s[1];
-    const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
-    const t = s1 << 9;
-    s[2] ^= s[0];
-    s[3] ^= s1;
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 11);
-    return r;
-  }
-
-  /** Uniform in [0, 1) with 53 bits, as NumPy's `random()`. */
-  double(): number {
-    const a = this.next() >>> 5;
-    const b = this.next() >>> 6;
-    return (a * 67108864 + b) * 1.1102230246251565e-16;
-  }
-
-  /** Uniform integer in [0, range) without modulo bias (range <= 2^32). */
-  below(range: number): number {
-    if (range <= 0x100000000 && range > 0) {
-      const limit = 0x100000000 - (0x100000000 % range);
-      for (;;) {
-        const u = this.next() >>> 0;
-        if (u < limit) return u % range;
-      }
-    }
-    return Math.floor(this.double() * range);
-  }
-}
-
-function rotl(x: number, k: number): number {
-  return (x << k) | (x >>> (32 - k));
-}
-
 // --- span generators -------------------------------------------------------------------------
 // Each writes the values of global indices [start, end) to dst[at..]: group by group, it seeds the
 // group's stream, draws from the group's first element (draws before `start` are discarded) and
-// stops after `end`. The fast paths keep xoshiro's state in locals; the group loop is inside, so
-// a span costs one call.
+// stops after `end`. A xoshiro128** step is written out inline wherever a draw is needed (the
+// `m = Math.imul(s1, 5)` line and the seven after it): a helper cannot return the four words, and
+// keeping them in locals is what makes the loops fast.
 
 /** xoshiro128** state of {@link normalTail}: the fast path hands it over only on a miss (~3% of draws). */
 const tailState = new Int32Array(4);
@@ -210,14 +162,58 @@ function normalTail(hz: number, iz: number): number {
 }
 
 /**
- * The first `count` normal values `loc + scale * z` of group `g`, to `dst[at..]`. Every draw is
- * one inline xoshiro128** step (`m = …` and the seven lines after it: a helper cannot return the
- * state); only a ziggurat miss leaves the loop.
+ * The first `count` normal values `loc + scale * z` of group `g`, to `dst[at..]`: the ziggurat's
+ * fast test inline, only a miss leaves the loop (for {@link normalTail}).
  */
 function normalGroup(
   key: number,
   g: number,
   dst: Float64Array,
+  at: number,
+  count: number,
+  loc: number,
+  scale: number,
+): void {
+  const kn = KN;
+  const wn = WN;
+  let x = groupSeed(key, g);
+  let s0 = (x = splitmix32(x));
+  let s1 = (x = splitmix32(x + 1));
+  let s2 = (x = splitmix32(x + 2));
+  let s3 = splitmix32(x + 3);
+  if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
+  for (const stop = at + count; at < stop; ) {
+    const m = Math.imul(s1, 5);
+    const hz = Math.imul((m << 7) | (m >>> 25), 9);
+    const t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = (s3 << 11) | (s3 >>> 21);
+    const iz = hz & 127;
+    if (Math.abs(hz) < kn[iz]) {
+      dst[at++] = loc + scale * hz * wn[iz];
+      continue;
+    }
+    tailState[0] = s0;
+    tailState[1] = s1;
+    tailState[2] = s2;
+    tailState[3] = s3;
+    dst[at++] = loc + scale * normalTail(hz, iz);
+    s0 = tailState[0];
+    s1 = tailState[1];
+    s2 = tailState[2];
+    s3 = tailState[3];
+  }
+}
+
+/** {@link normalGroup} writing a Float32Array (a copy: one function per array type keeps each store monomorphic). */
+function normalGroup32(
+  key: number,
+  g: number,
+  dst: Float32Array,
   at: number,
   count: number,
   loc: number,
@@ -266,7 +262,7 @@ function normalSpan(
   key: number,
   start: number,
   end: number,
-  dst: Float64Array,
+  dst: Float64Array | Float32Array,
   at: number,
   loc: number,
   scale: number,
@@ -275,7 +271,8 @@ function normalSpan(
   for (let gs = g * GROUP; gs < end; g++, gs += GROUP) {
     const count = Math.min(end - gs, GROUP);
     if (gs >= start) {
-      normalGroup(key, g, dst, at, count, loc, scale);
+      if (dst instanceof Float64Array) normalGroup(key, g, dst, at, count, loc, scale);
+      else normalGroup32(key, g, dst, at, count, loc, scale);
       at += count;
     } else {
       normalGroup(key, g, groupScratch, 0, count, loc, scale);
@@ -305,7 +302,8 @@ function uniformSpan(
     const from = Math.max(start - gs, 0);
     const upto = Math.min(end - gs, GROUP);
     for (let i = 0; i < upto; i++) {
-      const ra = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+      let m = Math.imul(s1, 5);
+      const ra = Math.imul((m << 7) | (m >>> 25), 9);
       let t = s1 << 9;
       s2 ^= s0;
       s3 ^= s1;
@@ -313,7 +311,8 @@ function uniformSpan(
       s0 ^= s3;
       s2 ^= t;
       s3 = (s3 << 11) | (s3 >>> 21);
-      const rb = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+      m = Math.imul(s1, 5);
+      const rb = Math.imul((m << 7) | (m >>> 25), 9);
       t = s1 << 9;
       s2 ^= s0;
       s3 ^= s1;
@@ -347,7 +346,8 @@ function exponentialSpan(
     const from = Math.max(start - gs, 0);
     const upto = Math.min(end - gs, GROUP);
     for (let i = 0; i < upto; i++) {
-      const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+      const m = Math.imul(s1, 5);
+      const r = Math.imul((m << 7) | (m >>> 25), 9);
       const t = s1 << 9;
       s2 ^= s0;
       s3 ^= s1;
@@ -360,9 +360,12 @@ function exponentialSpan(
   }
 }
 
-/** `low + k` with k uniform in [0, high - low), by rejection (through `stream`: rarely hot). */
+/**
+ * `low + k` with k uniform in [0, high - low): for ranges up to 2^32 by rejection of the 32-bit
+ * draws at or above the largest multiple of the range (no modulo bias), else `floor(u * range)` with
+ * u of 53 bits.
+ */
 function integersSpan(
-  stream: Stream,
   key: number,
   start: number,
   end: number,
@@ -371,13 +374,56 @@ function integersSpan(
   low: number,
   high: number,
 ): void {
+  const range = high - low;
+  const small = range <= 0x100000000 && range > 0;
+  const limit = small ? 0x100000000 - (0x100000000 % range) : 0;
   let g = Math.floor(start / GROUP);
   for (let gs = g * GROUP; gs < end; g++, gs += GROUP) {
-    stream.reset(key, g);
+    let x = groupSeed(key, g);
+    let s0 = (x = splitmix32(x));
+    let s1 = (x = splitmix32(x + 1));
+    let s2 = (x = splitmix32(x + 2));
+    let s3 = splitmix32(x + 3);
+    if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
     const from = Math.max(start - gs, 0);
     const upto = Math.min(end - gs, GROUP);
     for (let i = 0; i < upto; i++) {
-      const v = low + stream.below(high - low);
+      let v: number;
+      if (small) {
+        let u: number;
+        do {
+          const m = Math.imul(s1, 5);
+          u = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+          const t = s1 << 9;
+          s2 ^= s0;
+          s3 ^= s1;
+          s1 ^= s2;
+          s0 ^= s3;
+          s2 ^= t;
+          s3 = (s3 << 11) | (s3 >>> 21);
+        } while (u >= limit);
+        v = low + (u % range);
+      } else {
+        let m = Math.imul(s1, 5);
+        const ra = Math.imul((m << 7) | (m >>> 25), 9);
+        let t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 11) | (s3 >>> 21);
+        m = Math.imul(s1, 5);
+        const rb = Math.imul((m << 7) | (m >>> 25), 9);
+        t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 11) | (s3 >>> 21);
+        v = low + Math.floor(((ra >>> 5) * 67108864 + (rb >>> 6)) * 1.1102230246251565e-16 * range);
+      }
       if (i >= from) dst[at++] = v;
     }
   }
@@ -385,7 +431,6 @@ function integersSpan(
 
 function fillSpan(
   dist: Distribution,
-  stream: Stream,
   key: number,
   start: number,
   end: number,
@@ -406,7 +451,7 @@ function fillSpan(
       exponentialSpan(key, start, end, dst, at, dist.scale);
       return;
     case "integers":
-      integersSpan(stream, key, start, end, dst, at, dist.low, dist.high);
+      integersSpan(key, start, end, dst, at, dist.low, dist.high);
       return;
   }
 }
@@ -445,17 +490,20 @@ export function randomBlock<D extends DType>(p: RandomFillParams & { dtype: D })
   const direct = out instanceof Float64Array ? out : null;
   if (!direct && scratch.length < Math.min(size, SCRATCH))
     scratch = new Float64Array(Math.min(size, SCRATCH));
-  const stream = new Stream();
   // One span per run of rows that are consecutive in the global index (the whole block when it
   // spans the trailing axes, e.g. the eager path).
   const emit = (start: number, end: number, k: number): void => {
     if (direct) {
-      fillSpan(dist, stream, key, start, end, direct, k);
+      fillSpan(dist, key, start, end, direct, k);
+      return;
+    }
+    if (dist.kind === "normal" && out instanceof Float32Array) {
+      normalSpan(key, start, end, out, k, dist.loc, dist.scale);
       return;
     }
     for (let pos = start; pos < end; pos += SCRATCH) {
       const n = Math.min(SCRATCH, end - pos);
-      fillSpan(dist, stream, key, pos, pos + n, scratch, 0);
+      fillSpan(dist, key, pos, pos + n, scratch, 0);
       out.set(n === scratch.length ? scratch : scratch.subarray(0, n), k + (pos - start));
     }
   };

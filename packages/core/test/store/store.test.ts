@@ -45,13 +45,20 @@ describe("store", () => {
   test("lock serialises writes into a target", async () => {
     const x = ca.ones([40], { chunks: 5 });
     const m = memoryTarget([40], "float64", 2);
-    await store(x, m.target, { executor: { concurrency: 4, run: (t, i) => ca.InProcessExecutor.prototype.run.call(new ca.InProcessExecutor(), t, i) } });
+    await store(x, m.target, {
+      executor: {
+        concurrency: 4,
+        run: (t, i) => ca.InProcessExecutor.prototype.run.call(new ca.InProcessExecutor(), t, i),
+      },
+    });
     expect(m.maxActive()).toBe(1);
   });
 
   test("shape mismatch is an error before anything runs", async () => {
     const m = memoryTarget([5]);
-    await expect(store(ca.ones([4], { chunks: 2 }), m.target)).rejects.toThrow(/differ in shape. Got array shape=\[4\], region shape=\[5\]/);
+    await expect(store(ca.ones([4], { chunks: 2 }), m.target)).rejects.toThrow(
+      /differ in shape. Got array shape=\[4\], region shape=\[5\]/,
+    );
     expect(m.writes).toHaveLength(0);
   });
 

@@ -245,6 +245,20 @@ describe("batching", () => {
     for (const o of outs) expect(vals(o)[5]).toBe(50_000);
   });
 
+  it("ready() resolves once every worker has loaded its kernel modules", async () => {
+    const { pool } = makePool({ workers: 3 });
+    await pool.ready();
+    await pool.ready(); // and stays resolved
+    const broken = new WebPool({ workers: 1, createWorker: fakeWorkers({ failToLoad: true }).createWorker });
+    pools.push(broken);
+    // Nothing retries a worker that never had a task: run tasks until the pool gives up.
+    for (let i = 0; i < 3; i++)
+      await Promise.resolve(broken.run(task(`r/${i}`, "test.range", { n: 1 }), [])).catch(() => {});
+    await expect(broken.ready()).rejects.toThrow(/failed to start 3 times/);
+    pool.terminate();
+    await expect(pool.ready()).rejects.toThrow(/terminated/);
+  });
+
   it("runs core.literal and core.identity on the page", async () => {
     const { pool } = makePool();
     const a = NDArray.from([1, 2, 3]);
