@@ -26,6 +26,7 @@ const USAGE = `pnpm bench [options]
   --local-reads                pool variants read HDF5 on the main thread (workers cannot reopen files)
   --isolate variant|workload   one process per variant (default), or per workload (quicker, smoke test)
   --data DIR                   where data sets are made (default datasets/)
+  --prepare-only               make the data sets of the selected workloads, measure nothing
   --json FILE                  results (default bench-results/latest.json, plus a dated copy)`;
 
 const { values: args } = parseArgs({
@@ -39,6 +40,7 @@ const { values: args } = parseArgs({
     "local-reads": { type: "boolean", default: false },
     isolate: { type: "string", default: "variant" },
     data: { type: "string" },
+    "prepare-only": { type: "boolean", default: false },
     json: { type: "string" },
     help: { type: "boolean", short: "h" },
   },
@@ -154,6 +156,7 @@ for (const w of selected) {
   }
   if (performance.now() - t0 > 1000)
     console.error(`${w.id}: data ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  if (args["prepare-only"]) continue;
   let baseline: { ms: number; value: number | readonly number[] } | undefined;
   const all = w.variants.map((_, i) => i);
   const together = args.isolate === "workload" ? measure(w.id, all) : undefined;
@@ -202,6 +205,8 @@ for (const w of selected) {
     );
   }
 }
+
+if (args["prepare-only"]) process.exit(bad ? 1 : 0);
 
 function failedRow(
   workload: string,

@@ -7,7 +7,13 @@
  */
 import { fileURLToPath } from "node:url";
 import { workerData } from "node:worker_threads";
-import { getKernel, NDArray, type NDArrayLike, setModuleImporter } from "@chunked/core/internal";
+import {
+  allocateSharedByDefault,
+  getKernel,
+  NDArray,
+  type NDArrayLike,
+  setModuleImporter,
+} from "@chunked/core/internal";
 import { move, transferableSymbol, valueSymbol } from "piscina";
 import {
   type BatchRequest,
@@ -41,6 +47,9 @@ async function importModule(specifier: string): Promise<unknown> {
   }
   return import(specifier);
 }
+
+// Kernels here allocate their outputs in shared memory: they reach the main thread without a copy.
+allocateSharedByDefault(true);
 
 // Sources reopened from descriptors (e.g. @chunked/io's) import their module the same way.
 setModuleImporter(importModule);

@@ -67,11 +67,9 @@ export function variant<S>(spec: {
 /** Prep progress lines go to stderr, so the parent's table stays clean. */
 const log = (line: string) => console.error(`  prep: ${line}`);
 
-/** Values of the `random` data set at a size: 1e9 is `pnpm prep -d random`'s own file. */
+/** The `random` data set of `size` values (kept apart from the course's `datasets/random.hdf5`). */
 export function randomFile(context: BenchContext, size: number): string {
-  return size === 1e9
-    ? join(context.dataDir, "random.hdf5")
-    : join(context.dataDir, "bench", `random-${size}`, "random.hdf5");
+  return join(context.dataDir, "bench", `random-${size}`, "random.hdf5");
 }
 
 /** Makes (or keeps) the float32 `random` data set of `size` values, chunks of 1e6. */

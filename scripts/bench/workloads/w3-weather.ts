@@ -26,7 +26,7 @@ import {
 
 const DAYS = 31;
 /** Growth of the one-degree grid: 180·G × 360·G per day (tutorial: 2880 × 5760, 2 GB in all). */
-const growth = (scale: Scale) => byScale(scale, { tiny: 2, small: 8, tutorial: 16 });
+const growth = (scale: Scale) => byScale(scale, { tiny: 2, small: 4, tutorial: 16 });
 const dayBytes = (scale: Scale) => 180 * 360 * growth(scale) ** 2 * 4;
 /** float32 results against a float64 loop: rounding of the last bit of a mean is 1e-5 of a difference. */
 const RTOL = 1e-4;

@@ -33,7 +33,9 @@ function runsHere(task: Task): boolean {
 function withLocalTasks(executor: Executor): Executor {
   if (executor === defaultExecutor) return executor;
   return {
-    concurrency: executor.concurrency,
+    get concurrency() {
+      return executor.concurrency;
+    },
     run(task: Task, inputs, options) {
       if (runsHere(task)) return getKernel(task.op)(inputs as NDArray[], task.params);
       return executor.run(task, inputs, options);

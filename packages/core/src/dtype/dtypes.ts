@@ -72,8 +72,22 @@ export function dtypeKind(dtype: DType): DTypeKind {
   return DTYPE_INFO[dtype].kind;
 }
 
+let sharedByDefault = false;
+
+/**
+ * Makes {@link allocate} use SharedArrayBuffers unless told otherwise. Worker threads switch it on,
+ * so the chunks their kernels produce cross back to the main thread without a copy.
+ */
+export function allocateSharedByDefault(on: boolean): void {
+  sharedByDefault = on && typeof SharedArrayBuffer !== "undefined";
+}
+
 /** Allocates a zero-filled TypedArray for `length` elements (SharedArrayBuffer-backed when `shared`). */
-export function allocate<D extends DType>(dtype: D, length: number, shared = false): TypedArrayOf<D> {
+export function allocate<D extends DType>(
+  dtype: D,
+  length: number,
+  shared = sharedByDefault,
+): TypedArrayOf<D> {
   const { ctor, itemsize } = DTYPE_INFO[dtype];
   if (shared && typeof SharedArrayBuffer !== "undefined") {
     return new ctor(new SharedArrayBuffer(length * itemsize), 0, length) as TypedArrayOf<D>;

@@ -70,7 +70,7 @@ export class NDArray<D extends DType = DType> implements NDArrayLike<D> {
   }
 
   /** A new zero-filled C-contiguous array. */
-  static zeros<D extends DType>(dtype: D, shape: readonly number[], shared = false): NDArray<D> {
+  static zeros<D extends DType>(dtype: D, shape: readonly number[], shared?: boolean): NDArray<D> {
     return new NDArray(dtype, allocate(dtype, shapeSize(shape), shared), [...shape]);
   }
 
@@ -196,7 +196,7 @@ export class NDArray<D extends DType = DType> implements NDArrayLike<D> {
   }
 
   /** A C-contiguous copy of this view. */
-  copy(shared = false): NDArray<D> {
+  copy(shared?: boolean): NDArray<D> {
     const out = NDArray.zeros(this.dtype, this.shape, shared);
     copyInto(out, this);
     return out;

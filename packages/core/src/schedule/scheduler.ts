@@ -109,7 +109,9 @@ export function runGraphWithStats(
 
   const n = g.n;
   const { tasks, depOff, depIdx, dentOff, dentIdx, inOff, inIdx } = g;
-  const maxInFlight = Math.max(1, options.maxInFlight ?? executor.concurrency * 2);
+  // Read per pump: a pool adapts its concurrency to the task sizes it measures.
+  const fixedInFlight = options.maxInFlight;
+  const inFlightLimit = () => Math.max(1, fixedInFlight ?? executor.concurrency * 2);
   const maxBytes = options.maxBytesInFlight ?? Number.POSITIVE_INFINITY;
   const yieldEveryMs = options.yieldEveryMs ?? 50;
   const onProgress = options.onProgress;
@@ -275,7 +277,7 @@ export function runGraphWithStats(
       lastYield = performance.now();
       while (
         heapSize > 0 &&
-        running < maxInFlight &&
+        running < inFlightLimit() &&
         (running === 0 ||
           maxBytes === Number.POSITIVE_INFINITY ||
           bytesHeld + running * (bytesMade / done) < maxBytes)
