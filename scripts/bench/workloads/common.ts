@@ -154,9 +154,9 @@ export function summary(data: ArrayLike<number>): number[] {
   return [s, a, data[0], data[n >> 1], data[n - 1]];
 }
 
-/** A fresh directory for outputs of one variant's runs. */
+/** A directory for the outputs of one variant's runs, unique to this process. */
 export function outputDir(context: BenchContext, name: string): string {
-  const dir = join(context.dataDir, "bench", "out", name);
+  const dir = join(context.dataDir, "bench", "out", `${process.pid}-${name}`);
   mkdirSync(dirname(dir), { recursive: true });
   return dir;
 }

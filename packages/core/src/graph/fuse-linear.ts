@@ -12,8 +12,13 @@ export interface SubgraphParams {
   readonly steps: readonly SubgraphStep[];
 }
 
-function stepsOf(t: Task): SubgraphStep[] {
-  if (t.op === "core.subgraph") return [...(t.params as unknown as SubgraphParams).steps];
+function isProducer(producers: readonly { task: Task }[], key: Key): boolean {
+  for (const p of producers) if (p.task.key === key) return true;
+  return false;
+}
+
+function stepsOf(t: Task): readonly SubgraphStep[] {
+  if (t.op === "core.subgraph") return (t.params as unknown as SubgraphParams).steps;
   return [{ op: t.op, params: t.params, args: t.deps.map((_, i) => i) }];
 }
 
@@ -45,7 +50,8 @@ export function fuseLinear(
     const producers: { task: Task; at: number }[] = [];
     // A chain link (t has one input), or a root feeding only t (dask's fuse_roots). Never more:
     // absorbing every single-use producer would fold a whole reduction tree into one task.
-    const linear = new Set(t.deps).size === 1;
+    let linear = t.deps.length > 0;
+    for (const d of t.deps) if (d !== t.deps[0]) linear = false;
     for (const d of t.deps) {
       const producer = out.get(d);
       if (
@@ -66,45 +72,42 @@ export function fuseLinear(
     }
     if (!fusedAny) return t;
 
-    // Lay out values: the fused task's external deps, then the steps of each producer, then t's steps.
-    const extIndex = new Map<Key, number>();
+    // Lay out values: the fused task's external deps, then the steps of each producer, then t's
+    // steps. Plain loops, no closures per task: this runs once per task of 100k-task graphs.
     const externals: Key[] = [];
-    const ext = (k: Key) => {
-      let i = extIndex.get(k);
-      if (i === undefined) {
-        extIndex.set(k, (i = externals.length));
-        externals.push(k);
-      }
-      return i;
-    };
-    for (const d of t.deps) {
-      if (!producers.some((p) => p.task.key === d)) ext(d);
-    }
-    for (const p of producers) for (const d of p.task.deps) ext(d);
+    for (const d of t.deps) if (!isProducer(producers, d) && !externals.includes(d)) externals.push(d);
+    for (const p of producers) for (const d of p.task.deps) if (!externals.includes(d)) externals.push(d);
     const nExt = externals.length;
 
     const steps: { op: string; params?: Param; args: number[] }[] = [];
     const resultIndex = new Map<Key, number>();
     for (const p of producers) {
-      const pSteps = stepsOf(p.task);
+      const pDeps = p.task.deps;
       const base = nExt + steps.length;
-      const mapArg = (a: number) =>
-        a < p.task.deps.length ? ext(p.task.deps[a]) : base + (a - p.task.deps.length);
-      for (const s of pSteps) steps.push({ op: s.op, params: s.params, args: s.args.map(mapArg) });
+      for (const st of stepsOf(p.task)) {
+        const args = new Array<number>(st.args.length);
+        for (let i = 0; i < args.length; i++) {
+          const a = st.args[i];
+          args[i] = a < pDeps.length ? externals.indexOf(pDeps[a]) : base + (a - pDeps.length);
+        }
+        steps.push({ op: st.op, params: st.params, args });
+      }
       resultIndex.set(p.task.key, nExt + steps.length - 1);
       absorbed.add(p.task.key);
       out.delete(p.task.key);
     }
-    const own = stepsOf(t);
     const base = nExt + steps.length;
-    const mapOwn = (a: number) => {
-      if (a < t.deps.length) {
-        const d = t.deps[a];
-        return resultIndex.get(d) ?? ext(d);
+    for (const st of stepsOf(t)) {
+      const args = new Array<number>(st.args.length);
+      for (let i = 0; i < args.length; i++) {
+        const a = st.args[i];
+        args[i] =
+          a < t.deps.length
+            ? (resultIndex.get(t.deps[a]) ?? externals.indexOf(t.deps[a]))
+            : base + (a - t.deps.length);
       }
-      return base + (a - t.deps.length);
-    };
-    for (const s of own) steps.push({ op: s.op, params: s.params, args: s.args.map(mapOwn) });
+      steps.push({ op: st.op, params: st.params, args });
+    }
     const fused: Task = {
       key: t.key,
       op: "core.subgraph",

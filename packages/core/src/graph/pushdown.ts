@@ -129,6 +129,14 @@ export interface PushdownOptions {
  * @see dask.array.optimization.optimize_slices, fuse_slice
  */
 export function pushdownSlices(graph: Graph, outputs: readonly Key[], options: PushdownOptions = {}): Graph {
+  let any = false;
+  for (const t of graph.values()) {
+    if (t.op === "getitem.region") {
+      any = true;
+      break;
+    }
+  }
+  if (!any) return graph;
   const out: Graph = new Map(graph);
   const isOutput = new Set(outputs);
   const dependents = new Map<Key, number>();

@@ -162,8 +162,8 @@ function normalTail(hz: number, iz: number): number {
 }
 
 /**
- * The first `count` normal values `loc + scale * z` of group `g`, to `dst[at..]`: the ziggurat's
- * fast test inline, only a miss leaves the loop (for {@link normalTail}).
+ * The first `count` normal values `loc + scale * z` (`ls = [loc, scale]`) of group `g`, to
+ * `dst[at..]`: the ziggurat's fast test inline, only a miss leaves the loop (for {@link normalTail}).
  */
 function normalGroup(
   key: number,
@@ -171,11 +171,13 @@ function normalGroup(
   dst: Float64Array,
   at: number,
   count: number,
-  loc: number,
-  scale: number,
+  ls: Float64Array,
 ): void {
   const kn = KN;
   const wn = WN;
+  // From a Float64Array (see distParams): float64 in registers.
+  const loc = ls[0];
+  const scale = ls[1];
   let x = groupSeed(key, g);
   let s0 = (x = splitmix32(x));
   let s1 = (x = splitmix32(x + 1));
@@ -216,11 +218,13 @@ function normalGroup32(
   dst: Float32Array,
   at: number,
   count: number,
-  loc: number,
-  scale: number,
+  ls: Float64Array,
 ): void {
   const kn = KN;
   const wn = WN;
+  // From a Float64Array (see distParams): float64 in registers.
+  const loc = ls[0];
+  const scale = ls[1];
   let x = groupSeed(key, g);
   let s0 = (x = splitmix32(x));
   let s1 = (x = splitmix32(x + 1));
@@ -257,40 +261,40 @@ function normalGroup32(
 /** A span's partial first group is drawn here, then the covered part copied. */
 const groupScratch = new Float64Array(GROUP);
 
-/** Normal values by the ziggurat (Marsaglia & Tsang) for global indices [start, end). */
+/** Normal values `ls[0] + ls[1] * z` by the ziggurat (Marsaglia & Tsang) for global indices [start, end). */
 function normalSpan(
   key: number,
   start: number,
   end: number,
   dst: Float64Array | Float32Array,
   at: number,
-  loc: number,
-  scale: number,
+  ls: Float64Array,
 ): void {
   let g = Math.floor(start / GROUP);
   for (let gs = g * GROUP; gs < end; g++, gs += GROUP) {
     const count = Math.min(end - gs, GROUP);
     if (gs >= start) {
-      if (dst instanceof Float64Array) normalGroup(key, g, dst, at, count, loc, scale);
-      else normalGroup32(key, g, dst, at, count, loc, scale);
+      if (dst instanceof Float64Array) normalGroup(key, g, dst, at, count, ls);
+      else normalGroup32(key, g, dst, at, count, ls);
       at += count;
     } else {
-      normalGroup(key, g, groupScratch, 0, count, loc, scale);
+      normalGroup(key, g, groupScratch, 0, count, ls);
       for (let i = start - gs; i < count; i++) dst[at++] = groupScratch[i];
     }
   }
 }
 
-/** `low + width * u` with u uniform in [0, 1), 53 bits from two draws (`random` is low 0, width 1). */
+/** `low + width * u` (`prm = [low, width]`) with u uniform in [0, 1), 53 bits from two draws. */
 function uniformSpan(
   key: number,
   start: number,
   end: number,
   dst: Float64Array,
   at: number,
-  low: number,
-  width: number,
+  prm: Float64Array,
 ): void {
+  const low = prm[0];
+  const width = prm[1];
   let g = Math.floor(start / GROUP);
   for (let gs = g * GROUP; gs < end; g++, gs += GROUP) {
     let x = groupSeed(key, g);
@@ -326,15 +330,16 @@ function uniformSpan(
   }
 }
 
-/** `-scale * log(u)` with u uniform in (0, 1), 32 bits. */
+/** `-scale * log(u)` (`prm = [scale]`) with u uniform in (0, 1), 32 bits. */
 function exponentialSpan(
   key: number,
   start: number,
   end: number,
   dst: Float64Array,
   at: number,
-  scale: number,
+  prm: Float64Array,
 ): void {
+  const scale = prm[0];
   let g = Math.floor(start / GROUP);
   for (let gs = g * GROUP; gs < end; g++, gs += GROUP) {
     let x = groupSeed(key, g);
@@ -361,7 +366,7 @@ function exponentialSpan(
 }
 
 /**
- * `low + k` with k uniform in [0, high - low): for ranges up to 2^32 by rejection of the 32-bit
+ * `low + k` (`prm = [low, high]`) with k uniform in [0, high - low): for ranges up to 2^32 by rejection of the 32-bit
  * draws at or above the largest multiple of the range (no modulo bias), else `floor(u * range)` with
  * u of 53 bits.
  */
@@ -371,10 +376,10 @@ function integersSpan(
   end: number,
   dst: Float64Array,
   at: number,
-  low: number,
-  high: number,
+  prm: Float64Array,
 ): void {
-  const range = high - low;
+  const low = prm[0];
+  const range = prm[1] - low;
   const small = range <= 0x100000000 && range > 0;
   const limit = small ? 0x100000000 - (0x100000000 % range) : 0;
   let g = Math.floor(start / GROUP);
@@ -429,29 +434,48 @@ function integersSpan(
   }
 }
 
+/**
+ * The numbers of a distribution as the span generators read them. In a Float64Array they are
+ * float64 for certain: as arguments V8 may keep a small-integer `loc` tagged and convert it in
+ * every iteration (15% of the normal loop).
+ */
+function distParams(dist: Distribution): Float64Array {
+  switch (dist.kind) {
+    case "normal":
+      return Float64Array.of(dist.loc, dist.scale);
+    case "random":
+      return Float64Array.of(0, 1);
+    case "uniform":
+      return Float64Array.of(dist.low, dist.high - dist.low);
+    case "exponential":
+      return Float64Array.of(dist.scale);
+    case "integers":
+      return Float64Array.of(dist.low, dist.high);
+  }
+}
+
 function fillSpan(
-  dist: Distribution,
+  kind: Distribution["kind"],
+  prm: Float64Array,
   key: number,
   start: number,
   end: number,
   dst: Float64Array,
   at: number,
 ): void {
-  switch (dist.kind) {
+  switch (kind) {
     case "normal":
-      normalSpan(key, start, end, dst, at, dist.loc, dist.scale);
+      normalSpan(key, start, end, dst, at, prm);
       return;
     case "random":
-      uniformSpan(key, start, end, dst, at, 0, 1);
-      return;
     case "uniform":
-      uniformSpan(key, start, end, dst, at, dist.low, dist.high - dist.low);
+      uniformSpan(key, start, end, dst, at, prm);
       return;
     case "exponential":
-      exponentialSpan(key, start, end, dst, at, dist.scale);
+      exponentialSpan(key, start, end, dst, at, prm);
       return;
     case "integers":
-      integersSpan(key, start, end, dst, at, dist.low, dist.high);
+      integersSpan(key, start, end, dst, at, prm);
       return;
   }
 }
@@ -481,6 +505,7 @@ export function randomBlock<D extends DType>(p: RandomFillParams & { dtype: D })
   const size = out.length;
   if (size === 0) return new NDArray(p.dtype, out, [...shape]);
   const key = seedKey(p.seed);
+  const prm = distParams(dist);
   const gStrides = new Array<number>(nd);
   let s = 1;
   for (let i = nd - 1; i >= 0; i--) {
@@ -494,16 +519,16 @@ export function randomBlock<D extends DType>(p: RandomFillParams & { dtype: D })
   // spans the trailing axes, e.g. the eager path).
   const emit = (start: number, end: number, k: number): void => {
     if (direct) {
-      fillSpan(dist, key, start, end, direct, k);
+      fillSpan(dist.kind, prm, key, start, end, direct, k);
       return;
     }
     if (dist.kind === "normal" && out instanceof Float32Array) {
-      normalSpan(key, start, end, out, k, dist.loc, dist.scale);
+      normalSpan(key, start, end, out, k, prm);
       return;
     }
     for (let pos = start; pos < end; pos += SCRATCH) {
       const n = Math.min(SCRATCH, end - pos);
-      fillSpan(dist, key, pos, pos + n, scratch, 0);
+      fillSpan(dist.kind, prm, key, pos, pos + n, scratch, 0);
       out.set(n === scratch.length ? scratch : scratch.subarray(0, n), k + (pos - start));
     }
   };
