@@ -16,7 +16,8 @@ for (const root of roots) {
   reports++;
   const r = JSON.parse(readFileSync(file, "utf8"));
   passed += r.numPassedTests;
-  failed += r.numFailedTests + (r.numFailedTestSuites ?? 0) - (r.numFailedTestSuites ? 0 : 0);
+  // A suite that failed to load has no failed tests: count it as one failure.
+  failed += r.numFailedTests || (r.success ? 0 : 1);
   skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
   if (!r.success) console.log(`${root}: vitest reported failure`);
 }
