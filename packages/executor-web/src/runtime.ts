@@ -8,7 +8,13 @@
  * @internal
  * @module
  */
-import { getKernel, kernelIds, NDArray, type NDArrayLike } from "@chunked/core/internal";
+import {
+  allocateSharedByDefault,
+  getKernel,
+  kernelIds,
+  NDArray,
+  type NDArrayLike,
+} from "@chunked/core/internal";
 import {
   BIG_BYTES,
   type BatchRequest,
@@ -253,6 +259,9 @@ export function serve(scope: WorkerScope): void {
       case "init":
         modules = msg.modules;
         transport = msg.transport;
+        // Kernels then allocate their outputs in shared memory, which reach the page without a copy.
+        // Only a real worker (the scope is this realm's global) may change the realm-wide default.
+        if (scope === (globalThis as unknown)) allocateSharedByDefault(transport === "shared");
         // Import the kernel modules now, not with the first batch; "ready" once they are in (a
         // module that fails is reported by every task, naming it).
         loaded ??= loadModules();

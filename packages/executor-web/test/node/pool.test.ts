@@ -300,7 +300,7 @@ describe("faults", () => {
     expect(e2.cause.message).toMatch(/params.k is a function.*WebPool\(\{ modules \}\)/);
   });
 
-  it("a parameter structured clone refuses fails only its own task", async () => {
+  it("a parameter that structured clone rejects fails only its own task", async () => {
     const { pool } = makePool({ workers: 1 });
     const x = NDArray.from([1]);
     class Holder {
