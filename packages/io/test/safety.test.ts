@@ -1,4 +1,5 @@
 /** What a careful user or an attacker tries: crafted descriptors, foreign files, damaged data, huge shapes. */
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import * as ca from "@chunked/core";
@@ -7,6 +8,7 @@ import { NodePool } from "@chunked/executor-node";
 import { afterAll, describe, expect, test } from "vitest";
 import { openSource } from "../src/index.js";
 import { fromHdf5, toHdf5 } from "../src/hdf5/index.js";
+import { createZarr, fromZarr, openZarr, toZarr } from "../src/zarr/index.js";
 import { tempDir } from "./helpers.js";
 
 const tmp = tempDir();
@@ -55,6 +57,85 @@ describe("descriptors never load code", () => {
       }
     } finally {
       await pool.close();
+    }
+  });
+});
+
+describe("writes never delete what they did not write", () => {
+  function userDir(name: string): string {
+    const dir = path.join(tmp.dir, name);
+    fs.mkdirSync(path.join(dir, "sub"), { recursive: true });
+    fs.writeFileSync(path.join(dir, "thesis.txt"), "years of work");
+    fs.writeFileSync(path.join(dir, "sub", "notes.txt"), "more work");
+    return dir;
+  }
+
+  test.each([2, 3] as const)("toZarr over a directory of user files keeps them (v%i)", async (zarrFormat) => {
+    const dir = userDir(`docs-v${zarrFormat}`);
+    const x = ca.arange(10, { chunks: 5 });
+    await toZarr(x, dir, { zarrFormat });
+    // A second write with overwrite replaces the array, still not the user's files.
+    await toZarr(x.mul(2), dir, { zarrFormat, overwrite: true });
+    expect(fs.readFileSync(path.join(dir, "thesis.txt"), "utf8")).toBe("years of work");
+    expect(fs.readFileSync(path.join(dir, "sub", "notes.txt"), "utf8")).toBe("more work");
+    expect(Array.from((await (await fromZarr(dir)).compute()).data)).toEqual(
+      Array.from({ length: 10 }, (_, i) => 2 * i),
+    );
+  });
+
+  test("an aborted write removes its chunks only", async () => {
+    const dir = userDir("aborted");
+    const t = await createZarr(dir, { shape: [4], dtype: "int16", chunks: [2] });
+    await t.write([[0, 2, 1]], NDArray.from([1, 2], { dtype: "int16" }));
+    await t.abort();
+    expect(fs.readdirSync(dir).sort()).toEqual(["sub", "thesis.txt"]);
+  });
+
+  test.each(["../victim", "a/../../victim", "./x", "a/./b"])("path %s is refused", async (p) => {
+    const store = path.join(tmp.dir, "store");
+    const victim = userDir("victim");
+    for (const run of [
+      () => createZarr(store, { path: p, shape: [2], dtype: "int8", overwrite: true }),
+      () => openZarr(store, { path: p }),
+      () => createZarr(new Map(), { path: p, shape: [2], dtype: "int8" }),
+    ]) {
+      await expect(run()).rejects.toMatchObject({
+        reason: "path",
+        message: expect.stringContaining("'.' or '..' segments is not allowed"),
+      });
+    }
+    expect(fs.readdirSync(victim).sort()).toEqual(["sub", "thesis.txt"]);
+  });
+});
+
+/** A read-only tmpfs at a new directory, or undefined where this process may not mount. */
+function readOnlyMount(): string | undefined {
+  const dir = fs.mkdtempSync(path.join(tmp.dir, "ro-"));
+  try {
+    execFileSync("mount", ["-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", dir], { stdio: "ignore" });
+    return dir;
+  } catch {
+    return undefined;
+  }
+}
+
+describe("a read-only file system is reported as such", () => {
+  const ro = readOnlyMount();
+  afterAll(() => {
+    if (ro) execFileSync("umount", [ro]);
+  });
+
+  test.skipIf(!ro)("Zarr and HDF5 writes fail with EROFS, before any compute", async () => {
+    const x = ca.arange(10, { chunks: 5 });
+    for (const write of [
+      () => toZarr(x, path.join(ro!, "out.zarr")),
+      () => toZarr(x, ro!),
+      () => toHdf5(path.join(ro!, "out.h5"), { "/x": x }),
+    ]) {
+      await expect(write()).rejects.toMatchObject({
+        reason: "write",
+        message: expect.stringContaining("EROFS: read-only file system"),
+      });
     }
   });
 });

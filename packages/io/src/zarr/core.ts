@@ -28,8 +28,13 @@ export interface PathStore {
   readonly root: string;
   /** True when the store's root directory exists. */
   exists(): boolean;
-  /** Deletes every key under `prefix` (an absolute store path). */
-  removeTree(prefix: string): void;
+  /** Throws a `write` IoError (naming EROFS/EACCES) unless the store can be written. */
+  assertWritable(): void;
+  /**
+   * Deletes the keys under `prefix` (an absolute store path) for which `isOurs(relativeKey)`
+   * holds, and the directories that leaves empty; every other file stays.
+   */
+  removeKeys(prefix: string, isOurs: (relativeKey: string) => boolean): void;
   /** Size and mtime of one key, for tokens. */
   stat(key: string): { size: number; mtimeMs: number } | undefined;
 }
@@ -63,8 +68,20 @@ function resolveStore(input: ZarrInput, platform: ZarrPlatform): ResolvedStore {
   return { store: input as ZarrStore };
 }
 
-function normalizePath(path: string | undefined): `/${string}` {
-  return `/${(path ?? "").split("/").filter(Boolean).join("/")}`;
+/** `"/a/b"` for `"a/b"`; `.` and `..` segments are refused (like zarr-python), so no path leaves the store. */
+function normalizePath(path: string | undefined, store?: string): `/${string}` {
+  if (path !== undefined && typeof path !== "string") {
+    throw new IoError("path", `A Zarr path must be a string. Got path=${fmt(path)}.`, store);
+  }
+  const parts = (path ?? "").split("/").filter(Boolean);
+  if (parts.some((p) => p === "." || p === "..")) {
+    throw new IoError(
+      "path",
+      `A path containing '.' or '..' segments is not allowed in Zarr ${where(store)}. Got path=${fmt(path)}.`,
+      store,
+    );
+  }
+  return `/${parts.join("/")}`;
 }
 
 function keyOf(path: string, name: string): `/${string}` {
@@ -242,7 +259,7 @@ export async function openZarrWith(
   options: ZarrOpenOptions = {},
 ): Promise<ZarrArray> {
   const r = resolveStore(input, platform);
-  const path = normalizePath(options.path);
+  const path = normalizePath(options.path, r.name);
   if (r.fs && !r.fs.exists()) {
     throw new IoError("not-found", `Zarr store ${JSON.stringify(r.name)} does not exist.`, r.name, path);
   }
@@ -477,7 +494,7 @@ export class ZarrArrayTarget<D extends DType = DType> implements CompletableTarg
     if (this.#state !== "open") return;
     this.#state = "aborted";
     await Promise.allSettled([...this.#pending]);
-    removeTree(this.#store, this.path as `/${string}`, this.#fs);
+    removeZarrKeys(this.#store, this.path as `/${string}`, this.#fs);
   }
 }
 
@@ -493,18 +510,29 @@ function castTo(block: NDArray, dtype: DType): NDArray["data"] {
   return out;
 }
 
-/** Deletes every key under `path`, where the store allows listing (filesystem, Map). */
-function removeTree(store: ZarrStore, path: `/${string}`, fs?: PathStore): boolean {
+/**
+ * True for the keys a Zarr array writes, relative to its path: its metadata and its chunks (v2
+ * `0.1` or `0/1`, v3 `c/0/1` or `c.0.1`). A user's `notes.txt` or a nested array never matches.
+ */
+export function isZarrKey(relative: string): boolean {
+  return (
+    /^(zarr\.json|\.zarray|\.zattrs|\.zgroup)$/.test(relative) ||
+    /^\d+([./]\d+)*$/.test(relative) ||
+    /^c([./]\d+)*$/.test(relative)
+  );
+}
+
+/** Deletes the Zarr keys under `path` (never other files), where the store allows listing (filesystem, Map). */
+function removeZarrKeys(store: ZarrStore, path: `/${string}`, fs?: PathStore): void {
   if (fs) {
-    fs.removeTree(path);
-    return true;
+    fs.removeKeys(path, isZarrKey);
+    return;
   }
   if (store instanceof Map) {
     const prefix = path === "/" ? "/" : `${path}/`;
-    for (const key of [...store.keys()]) if (key.startsWith(prefix)) store.delete(key);
-    return true;
+    for (const key of [...store.keys()])
+      if (key.startsWith(prefix) && isZarrKey(key.slice(prefix.length))) store.delete(key);
   }
-  return false;
 }
 
 function compressorCodecs(
@@ -557,7 +585,7 @@ export async function createZarrWith<D extends DType>(
 ): Promise<ZarrArrayTarget<D>> {
   registerCodecs();
   const r = resolveStore(input, platform);
-  const path = normalizePath(options.path);
+  const path = normalizePath(options.path, r.name);
   const { shape, dtype } = options;
   const format = options.zarrFormat ?? 3;
   if (!SUPPORTED.has(dtype)) {
@@ -570,6 +598,7 @@ export async function createZarrWith<D extends DType>(
   }
   if (!r.store.set)
     throw new IoError("write", `Zarr store ${where(r.name, path)} is read-only.`, r.name, path);
+  r.fs?.assertWritable();
   const chunks = (options.chunks ?? shape).map((c, d) => Math.max(1, Math.min(c, shape[d] || 1)));
   if (chunks.length !== shape.length) {
     throw new IoError(
@@ -603,8 +632,9 @@ export async function createZarrWith<D extends DType>(
       await del.call(r.store, k);
     }
   }
-  // Chunks of an earlier (finished or unfinished) write would show through unwritten chunks.
-  removeTree(r.store, path, r.fs);
+  // Chunks of an earlier (finished or unfinished) write would show through unwritten chunks; other
+  // files (a user's notes in the same directory) are kept, as zarr-python keeps them.
+  removeZarrKeys(r.store, path, r.fs);
 
   const itemsize = ITEMSIZE[dtype];
   const fill = options.fillValue ?? (dtype === "bool" ? false : 0);
