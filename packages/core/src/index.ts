@@ -169,6 +169,23 @@ export type {
 export { ravel, reshape } from "./array/reshape.js";
 export { commonBlockdim, rechunk, unifyChunks } from "./array/rechunk.js";
 
+// Values decide the shape (unknown chunk sizes), array indexing
+export {
+  argwhere,
+  booleanMask,
+  compress,
+  computeChunkSizes,
+  extract,
+  flatnonzero,
+  nonzero,
+  unique,
+} from "./array/mask.js";
+export type { ArrayLikeOperand, CompressOptions, UniqueOptions } from "./array/mask.js";
+export { indexWithArray } from "./array/array-index.js";
+export type { ArrayIndex } from "./array/array-index.js";
+export { take } from "./array/take.js";
+export type { TakeOptions } from "./array/take.js";
+
 // Computing
 export { compute, computeBlocks, persist } from "./array/compute.js";
 export type { ComputeOptions } from "./array/compute.js";
