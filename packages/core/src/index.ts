@@ -109,7 +109,6 @@ export {
   subtract as sub,
   tan,
   tanh,
-  where,
 } from "./array/elementwise.js";
 export type { LazyOperand } from "./array/elementwise.js";
 
@@ -185,6 +184,31 @@ export { indexWithArray } from "./array/array-index.js";
 export type { ArrayIndex } from "./array/array-index.js";
 export { take } from "./array/take.js";
 export type { TakeOptions } from "./array/take.js";
+
+// Selection and rearrangement
+export {
+  allclose,
+  diff,
+  flip,
+  isclose,
+  pad,
+  repeat,
+  roll,
+  tile,
+  tril,
+  triu,
+  where,
+} from "./array/select.js";
+export type {
+  DiffOptions,
+  FlipOptions,
+  IscloseOptions,
+  PadMode,
+  PadOptions,
+  RepeatOptions,
+  RollOptions,
+  TriOptions,
+} from "./array/select.js";
 
 // Computing
 export { compute, computeBlocks, persist } from "./array/compute.js";

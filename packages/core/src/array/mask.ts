@@ -118,7 +118,10 @@ export function compress<D extends DType>(
   const axis = axisOpt === null ? 0 : normalizeOneAxis(axisOpt, x.ndim);
   requireKnownChunks(src, "compress", [axis]);
   const condIn = Array.isArray(condition) ? NDArray.from(condition as boolean[], { dtype: "bool" }) : condition;
-  let cond = condIn instanceof NDArray ? fromArray(condIn as NDArray, { chunks: [src.chunks[axis]] }) : asChunked(condIn as ArrayLikeOperand, src, "condition");
+  let cond =
+    condIn instanceof NDArray
+      ? fromArray(condIn as NDArray, { chunks: condIn.ndim === 1 && condIn.shape[0] === src.shape[axis] ? [src.chunks[axis]] : -1 })
+      : asChunked(condIn as ArrayLikeOperand, src, "condition");
   if (cond.ndim !== 1) {
     throw new InvalidArgumentError(`condition must be a 1-d array. Got condition shape=${fmt(cond.shape)}.`);
   }
