@@ -133,7 +133,16 @@ function tsxExecArgv(): string[] {
   try {
     hook = createRequire(import.meta.url).resolve("tsx/cjs");
   } catch {}
-  return ["--require", hook];
+  return ["--require", hook, SOURCE_CONDITION];
+}
+
+/**
+ * Workers loading TypeScript resolve `@chunked/*` to their sources like the caller did (vitest and
+ * tsx resolve the `source` export condition; a worker thread gets only the flags it is given).
+ */
+const SOURCE_CONDITION = "--conditions=source";
+function withSourceCondition(execArgv: readonly string[]): string[] {
+  return execArgv.includes(SOURCE_CONDITION) ? [...execArgv] : [...execArgv, SOURCE_CONDITION];
 }
 
 /**
@@ -222,7 +231,9 @@ export class NodePool implements Executor {
       ? [...options.execArgv]
       : file.ts && file.url.pathname.endsWith("/worker.js")
         ? tsxExecArgv()
-        : undefined;
+        : file.ts
+          ? withSourceCondition(process.execArgv)
+          : undefined;
     this.#maxBatches = workers * BATCHES_PER_WORKER;
     this.#control = new Int32Array(new SharedArrayBuffer(8 * this.#maxBatches));
     this.#freeSlots = Array.from({ length: this.#maxBatches }, (_, i) => this.#maxBatches - 1 - i);
