@@ -74,7 +74,16 @@ function tsxExecArgv(): string[] {
   try {
     hook = createRequire(import.meta.url).resolve("tsx/cjs");
   } catch {}
-  return ["--require", hook];
+  return ["--require", hook, SOURCE_CONDITION];
+}
+
+/**
+ * Workers loading TypeScript resolve `@chunked/*` to their sources like the caller did (vitest and
+ * tsx resolve the `source` export condition; a worker thread gets only the flags it is given).
+ */
+const SOURCE_CONDITION = "--conditions=source";
+function withSourceCondition(execArgv: readonly string[]): string[] {
+  return execArgv.includes(SOURCE_CONDITION) ? [...execArgv] : [...execArgv, SOURCE_CONDITION];
 }
 
 /** Worker threads as a {@link pool.PoolTransport}: chunks travel in SharedArrayBuffers. */
@@ -93,7 +102,9 @@ class ThreadTransport implements pool.PoolTransport {
       ? [...options.execArgv]
       : file.ts && file.url.pathname.endsWith("/worker.js")
         ? tsxExecArgv()
-        : undefined;
+        : file.ts
+          ? withSourceCondition(process.execArgv)
+          : undefined;
     this.#resourceLimits = options.resourceLimits;
   }
 

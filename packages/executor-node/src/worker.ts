@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { parentPort } from "node:worker_threads";
-import { pool, setModuleImporter } from "@chunked/core/internal";
+import { pool } from "@chunked/core/internal";
 
 /**
  * Under tsx's CommonJS hook (a built worker loading core's TypeScript sources) this module was
@@ -19,9 +19,6 @@ async function importModule(specifier: string): Promise<unknown> {
   }
   return import(specifier);
 }
-
-// Sources reopened from descriptors (e.g. @chunked/io's) import their module the same way.
-setModuleImporter(importModule);
 
 const port = parentPort!;
 pool.serve(

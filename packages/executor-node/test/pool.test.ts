@@ -211,8 +211,10 @@ describe("NodePool", () => {
 
 describe("NodePool abort", () => {
   let pool: NodePool;
-  beforeAll(() => {
+  beforeAll(async () => {
     pool = new NodePool({ workers: 1, modules, inline: [] });
+    // Timings below assume a started worker (from sources, start-up takes seconds under load).
+    await pool.ready();
   });
   afterAll(() => pool.close());
 

@@ -7,6 +7,7 @@
 import { AbortError, InvalidArgumentError, TaskError, WorkerExitError } from "../errors.js";
 import type { Task } from "../graph/task.js";
 import { getKernel } from "../kernels/registry.js";
+import { workerModules } from "../kernels/source.js";
 import type { NDArray, NDArrayLike } from "../ndarray/ndarray.js";
 import type { Executor } from "../schedule/executor.js";
 import { isThenable } from "../schedule/thenable.js";
@@ -368,7 +369,8 @@ export class WorkerPool implements Executor, AsyncDisposable {
     this.#stats.workersStarted++;
     const init: ToWorker = {
       type: "init",
-      modules: this.#modules,
+      // The allow-list of code a worker loads: our `modules` and the format tables of loaded io entries.
+      modules: [...new Set([...this.#modules, ...workerModules()])],
       sharing: this.#transport.sharing,
       poolName: this.#transport.poolName,
       ...(running ? { running } : {}),
@@ -530,6 +532,16 @@ export class WorkerPool implements Executor, AsyncDisposable {
   #replaceStuck(batch: Batch): void {
     const slot = batch.slot;
     if (slot.dead || this.#closed || slot.batches.get(batch.id) !== batch) return;
+    // Only a worker inside one of this batch's kernels is stuck; one still starting up, or busy
+    // with an earlier batch, will skip the cancelled tasks when it gets to them.
+    const inKernel = slot.running
+      ? Atomics.load(slot.running, 0) === batch.id && Atomics.load(slot.running, 1) >= 0
+      : slot.ready;
+    if (!inKernel) {
+      batch.stuckTimer = setTimeout(() => this.#replaceStuck(batch), this.#abortGrace);
+      (batch.stuckTimer as { unref?: () => void }).unref?.();
+      return;
+    }
     const others = [...slot.batches.values()].filter((b) => b !== batch);
     void this.#end(slot);
     this.#stats.workersStuck++;
