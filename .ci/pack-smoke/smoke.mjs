@@ -27,7 +27,9 @@ try {
   await toZarr(y.mul(2), zarr, { executor: pool });
   const z = await fromZarr(zarr);
   assertClose(await z.sum().compute({ executor: pool }), await x.mul(2).sum().compute());
-  console.log(`smoke ok on Node ${process.version}: mean ${mean.toFixed(6)}, zarr chunks ${z.chunksize.join("×")}`);
+  console.log(
+    `smoke ok on Node ${process.version}: mean ${mean.toFixed(6)}, zarr chunks ${z.chunksize.join("×")}`,
+  );
 } finally {
   await pool.close();
   rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 // Type-checked (not run) in the scratch project: the packed declarations resolve and describe the API.
-import * as ca from "@chunked/core";
+import type * as ca from "@chunked/core";
 import { NodePool } from "@chunked/executor-node";
 import { WebPool } from "@chunked/executor-web";
 import { fromHdf5 } from "@chunked/io/hdf5";
@@ -18,4 +18,8 @@ export async function typed(): Promise<number> {
 
 // The declarations resolved (an unresolved import would make these `any`).
 type IsAny<T> = 0 extends 1 & T ? true : false;
-export const resolved: [IsAny<ca.ChunkedArray>, IsAny<NodePool>, IsAny<typeof fromHdf5>] = [false, false, false];
+export const resolved: [IsAny<ca.ChunkedArray>, IsAny<NodePool>, IsAny<typeof fromHdf5>] = [
+  false,
+  false,
+  false,
+];
