@@ -4,7 +4,14 @@ import { availableParallelism } from "node:os";
 import { isAbsolute, resolve as resolvePath } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { ResourceLimits } from "node:worker_threads";
-import { type Executor, getKernel, type NDArray, type NDArrayLike, type Task } from "@chunked/core/internal";
+import {
+  type Executor,
+  getKernel,
+  type NDArray,
+  type NDArrayLike,
+  type Task,
+  workerModules,
+} from "@chunked/core/internal";
 import { Piscina } from "piscina";
 import { abortError, taskError } from "./errors.js";
 import {
@@ -316,7 +323,9 @@ export class NodePool implements Executor {
 
   #ensurePiscina(): Piscina {
     if (this.#piscina) return this.#piscina;
-    const workerData: WorkerData = { modules: this.#modules, control: this.#control };
+    // The allow-list of code a worker loads: our `modules` and the format tables of loaded io entries.
+    const modules = [...new Set([...this.#modules, ...workerModules()])];
+    const workerData: WorkerData = { modules, control: this.#control };
     const piscina = new Piscina({
       filename: this.#worker.href,
       minThreads: this.workers,

@@ -10,3 +10,5 @@ import "./join.js";
 import "./create.js";
 import "./reduce.js";
 import "./elementwise.js";
+import "./mask.js";
+import "./select.js";
