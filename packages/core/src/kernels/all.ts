@@ -10,3 +10,4 @@ import "./join.js";
 import "./create.js";
 import "./reduce.js";
 import "./elementwise.js";
+import "./fused.js";
