@@ -109,7 +109,6 @@ export {
   subtract as sub,
   tan,
   tanh,
-  where,
 } from "./array/elementwise.js";
 export type { LazyOperand } from "./array/elementwise.js";
 
@@ -169,6 +168,48 @@ export type {
 export { ravel, reshape } from "./array/reshape.js";
 export { commonBlockdim, rechunk, unifyChunks } from "./array/rechunk.js";
 
+// Values decide the shape (unknown chunk sizes), array indexing
+export {
+  argwhere,
+  booleanMask,
+  compress,
+  computeChunkSizes,
+  extract,
+  flatnonzero,
+  nonzero,
+  unique,
+} from "./array/mask.js";
+export type { ArrayLikeOperand, CompressOptions, UniqueOptions } from "./array/mask.js";
+export { indexWithArray } from "./array/array-index.js";
+export type { ArrayIndex } from "./array/array-index.js";
+export { take } from "./array/take.js";
+export type { TakeOptions } from "./array/take.js";
+
+// Selection and rearrangement
+export {
+  allclose,
+  diff,
+  flip,
+  isclose,
+  pad,
+  repeat,
+  roll,
+  tile,
+  tril,
+  triu,
+  where,
+} from "./array/select.js";
+export type {
+  DiffOptions,
+  FlipOptions,
+  IscloseOptions,
+  PadMode,
+  PadOptions,
+  RepeatOptions,
+  RollOptions,
+  TriOptions,
+} from "./array/select.js";
+
 // Computing
 export { compute, computeBlocks, persist } from "./array/compute.js";
 export type { ComputeOptions } from "./array/compute.js";
@@ -181,7 +222,13 @@ export type { ToDotOptions } from "./graph/visualize.js";
 // Sources and targets
 export { store } from "./array/store.js";
 export type { StoreOptions, StoreResult } from "./array/store.js";
-export type { ArraySource, ArrayTarget, Region, SourceDescriptor } from "./kernels/source.js";
+export type {
+  ArraySource,
+  ArrayTarget,
+  CompletableTarget,
+  Region,
+  SourceDescriptor,
+} from "./kernels/source.js";
 
 // Errors
 export {

@@ -69,10 +69,19 @@ export function assemble<D extends DType>(a: ChunkedArray<D>, blocks: ReadonlyMa
   const indices = blockIndices(a.numblocks);
   if (indices.length === 1) {
     const only = blocks.get(a.key(indices[0]))!;
-    return only.reshape(a.shape) as NDArray<D>;
+    return (a.chunks.some((c) => c.some(Number.isNaN)) ? only : only.reshape(a.shape)) as NDArray<D>;
   }
-  const out = NDArray.zeros(a.dtype, a.shape);
-  const offsets = a.chunks.map(chunkOffsets);
+  // Unknown (NaN) chunk sizes, left by boolean masks: the computed blocks tell them.
+  const chunks = a.chunks.map((c, ax) =>
+    c.map((n, b) =>
+      Number.isNaN(n) ? blocks.get(a.key(a.chunks.map((_, k) => (k === ax ? b : 0))))!.shape[ax] : n,
+    ),
+  );
+  const out = NDArray.zeros(
+    a.dtype,
+    chunks.map((c) => c.reduce((s, v) => s + v, 0)),
+  );
+  const offsets = chunks.map(chunkOffsets);
   for (const idx of indices) copyInto(out.region(blockRegion(offsets, idx)), blocks.get(a.key(idx))!);
   return out;
 }

@@ -11,3 +11,5 @@ import "./create.js";
 import "./reduce.js";
 import "./elementwise.js";
 import "./fused.js";
+import "./mask.js";
+import "./select.js";
