@@ -185,6 +185,21 @@ export type { ArrayIndex } from "./array/array-index.js";
 export { take } from "./array/take.js";
 export type { TakeOptions } from "./array/take.js";
 
+// Sorting, top-k, quantiles
+export {
+  argsort,
+  argtopk,
+  median,
+  nanmedian,
+  nanpercentile,
+  nanquantile,
+  percentile,
+  quantile,
+  sort,
+  topk,
+} from "./array/sort.js";
+export type { QuantileOptions, SortOptions, TopkOptions } from "./array/sort.js";
+
 // Selection and rearrangement
 export {
   allclose,

@@ -7,6 +7,7 @@ import type { DType } from "../dtype/dtypes.js";
 import { ChunkedArray } from "./chunked-array.js";
 import type { ComputeOptions } from "./compute.js";
 import * as mask from "./mask.js";
+import * as sorting from "./sort.js";
 import { take } from "./take.js";
 
 declare module "./chunked-array.js" {
@@ -19,6 +20,14 @@ declare module "./chunked-array.js" {
     nonzero(): ChunkedArray<"float64">[];
     /** Elements at `indices` along an axis (see {@link take}). */
     take(indices: Parameters<typeof take>[1], options?: Parameters<typeof take>[2]): ChunkedArray<D>;
+    /** A sorted copy along an axis (see {@link sorting.sort}; NumPy's method sorts in place, arrays here are immutable). */
+    sort(options?: sorting.SortOptions): ChunkedArray<D>;
+    /** Positions that sort along an axis (see {@link sorting.argsort}). */
+    argsort(options?: sorting.SortOptions): ChunkedArray<"float64">;
+    /** The |k| largest (k > 0) or smallest (k < 0) along an axis (see {@link sorting.topk}). */
+    topk(k: number, options?: sorting.TopkOptions): ChunkedArray<D>;
+    /** Positions of {@link sorting.topk}'s elements (see {@link sorting.argtopk}). */
+    argtopk(k: number, options?: sorting.TopkOptions): ChunkedArray<"float64">;
   }
 }
 
@@ -34,4 +43,16 @@ P.nonzero = function () {
 };
 P.take = function (indices, options) {
   return take(this, indices, options);
+};
+P.sort = function (options) {
+  return sorting.sort(this, options);
+};
+P.argsort = function (options) {
+  return sorting.argsort(this, options);
+};
+P.topk = function (k, options) {
+  return sorting.topk(this, k, options);
+};
+P.argtopk = function (k, options) {
+  return sorting.argtopk(this, k, options);
 };

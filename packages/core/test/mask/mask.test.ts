@@ -85,7 +85,7 @@ describe("unknown chunk sizes", () => {
           const a = ca.fromArray(Float64Array.from(values), { chunks: chunk });
           const got = (await a.get(a.gt(threshold)).compute()).toArray();
           expect(got).toEqual(values.filter((v) => v > threshold));
-          const u = (await ca.unique(a, { splitEvery: 2 }).compute()).toArray().map((v: any) => (v === 0 ? 0 : v));
+          const u = ((await ca.unique(a, { splitEvery: 2 }).compute()).toArray() as number[]).map((v) => (v === 0 ? 0 : v));
           expect(u).toEqual([...new Set(values.map((v) => (Object.is(v, -0) ? 0 : v)))].sort((p, q) => p - q));
         },
       ),
