@@ -237,7 +237,13 @@ export type { ToDotOptions } from "./graph/visualize.js";
 // Sources and targets
 export { store } from "./array/store.js";
 export type { StoreOptions, StoreResult } from "./array/store.js";
-export type { ArraySource, ArrayTarget, Region, SourceDescriptor } from "./kernels/source.js";
+export type {
+  ArraySource,
+  ArrayTarget,
+  CompletableTarget,
+  Region,
+  SourceDescriptor,
+} from "./kernels/source.js";
 
 // Errors
 export {

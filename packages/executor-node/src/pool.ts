@@ -4,7 +4,14 @@ import { availableParallelism } from "node:os";
 import { isAbsolute, resolve as resolvePath } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { ResourceLimits } from "node:worker_threads";
-import { type Executor, getKernel, type NDArray, type NDArrayLike, type Task } from "@chunked/core/internal";
+import {
+  type Executor,
+  getKernel,
+  type NDArray,
+  type NDArrayLike,
+  type Task,
+  workerModules,
+} from "@chunked/core/internal";
 import { Piscina } from "piscina";
 import { abortError, taskError } from "./errors.js";
 import {
@@ -126,7 +133,16 @@ function tsxExecArgv(): string[] {
   try {
     hook = createRequire(import.meta.url).resolve("tsx/cjs");
   } catch {}
-  return ["--require", hook];
+  return ["--require", hook, SOURCE_CONDITION];
+}
+
+/**
+ * Workers loading TypeScript resolve `@chunked/*` to their sources like the caller did (vitest and
+ * tsx resolve the `source` export condition; a worker thread gets only the flags it is given).
+ */
+const SOURCE_CONDITION = "--conditions=source";
+function withSourceCondition(execArgv: readonly string[]): string[] {
+  return execArgv.includes(SOURCE_CONDITION) ? [...execArgv] : [...execArgv, SOURCE_CONDITION];
 }
 
 /**
@@ -215,7 +231,9 @@ export class NodePool implements Executor {
       ? [...options.execArgv]
       : file.ts && file.url.pathname.endsWith("/worker.js")
         ? tsxExecArgv()
-        : undefined;
+        : file.ts
+          ? withSourceCondition(process.execArgv)
+          : undefined;
     this.#maxBatches = workers * BATCHES_PER_WORKER;
     this.#control = new Int32Array(new SharedArrayBuffer(8 * this.#maxBatches));
     this.#freeSlots = Array.from({ length: this.#maxBatches }, (_, i) => this.#maxBatches - 1 - i);
@@ -305,7 +323,9 @@ export class NodePool implements Executor {
 
   #ensurePiscina(): Piscina {
     if (this.#piscina) return this.#piscina;
-    const workerData: WorkerData = { modules: this.#modules, control: this.#control };
+    // The allow-list of code a worker loads: our `modules` and the format tables of loaded io entries.
+    const modules = [...new Set([...this.#modules, ...workerModules()])];
+    const workerData: WorkerData = { modules, control: this.#control };
     const piscina = new Piscina({
       filename: this.#worker.href,
       minThreads: this.workers,

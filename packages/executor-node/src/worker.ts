@@ -7,13 +7,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { workerData } from "node:worker_threads";
-import {
-  allocateSharedByDefault,
-  getKernel,
-  NDArray,
-  type NDArrayLike,
-  setModuleImporter,
-} from "@chunked/core/internal";
+import { allocateSharedByDefault, getKernel, NDArray, type NDArrayLike } from "@chunked/core/internal";
 import { move, transferableSymbol, valueSymbol } from "piscina";
 import {
   type BatchRequest,
@@ -50,9 +44,6 @@ async function importModule(specifier: string): Promise<unknown> {
 
 // Kernels here allocate their outputs in shared memory: they reach the main thread without a copy.
 allocateSharedByDefault(true);
-
-// Sources reopened from descriptors (e.g. @chunked/io's) import their module the same way.
-setModuleImporter(importModule);
 
 async function loadModules(): Promise<Error | undefined> {
   for (const specifier of modules) {

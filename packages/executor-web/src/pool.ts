@@ -1,4 +1,11 @@
-import { type Executor, getKernel, type NDArray, type NDArrayLike, type Task } from "@chunked/core/internal";
+import {
+  type Executor,
+  getKernel,
+  type NDArray,
+  type NDArrayLike,
+  type Task,
+  workerModules,
+} from "@chunked/core/internal";
 import { abortError, taskError, WorkerExitError } from "./errors.js";
 import {
   BIG_BYTES,
@@ -375,7 +382,9 @@ export class WebPool implements Executor {
         undefined,
       );
     });
-    const init: ToWorker = { type: "init", modules: this.#modules, transport: this.transport };
+    // The allow-list of code a worker loads: our `modules` and the format tables of loaded io entries.
+    const modules = [...new Set([...this.#modules, ...workerModules()])];
+    const init: ToWorker = { type: "init", modules, transport: this.transport };
     worker.postMessage(init, []);
     return slot;
   }

@@ -3,7 +3,6 @@
  * paths (`@zarrita/storage/fs`); both entries take URLs (`FetchStore`), a `Map` (memory), or any
  * zarrita store.
  */
-import { IO_MODULE } from "../open-source.js";
 import { copyInto, cStrides, NDArray, shapeSize } from "@chunked/core/internal";
 import * as zarr from "zarrita";
 import { fmt, IoError, where } from "../errors.js";
@@ -287,7 +286,7 @@ export async function openZarrWith(
   }
   const token = `zarr:${r.location ?? "memory"}:${path}:${version}`;
   const descriptor: ZarrSourceDescriptor | undefined = r.location
-    ? { kind: "zarr", module: IO_MODULE, location: r.location, path, ...(version ? { version } : {}) }
+    ? { kind: "zarr", location: r.location, path, ...(version ? { version } : {}) }
     : undefined;
   return new ZarrArray(array, format, token, r.name, descriptor);
 }

@@ -16,8 +16,8 @@
 import fs from "node:fs";
 import nodePath from "node:path";
 import FileSystemStore from "@zarrita/storage/fs";
-import { registerSourceOpener } from "../open-source.js";
 import type { DType, ZarrSourceDescriptor } from "../types.js";
+import { loadInWorkers } from "../worker-module.js";
 import {
   createZarrWith,
   openZarrWith,
@@ -33,6 +33,8 @@ import type { ChunkedArray, ChunkSpec } from "@chunked/core";
 import { chunkedFrom, regularized, storeAndFinish, type WriteOptions } from "../chunked.js";
 
 export { ZarrArray, ZarrArrayTarget } from "./core.js";
+
+loadInWorkers();
 export type { ZarrCompressor, ZarrCreateOptions, ZarrInput, ZarrOpenOptions, ZarrStore } from "./core.js";
 
 function stripSlash(key: string): string {
@@ -106,7 +108,14 @@ export function createZarr<D extends DType>(
   return createZarrWith(platform, input, options);
 }
 
-registerSourceOpener("zarr", (d: ZarrSourceDescriptor) => openZarr(d.location, { path: d.path }));
+/**
+ * Reopens an array from its descriptor (the `zarr` entry of the format table in
+ * `../open-source.ts`; core caches the result per thread).
+ * @internal
+ */
+export function openDescriptor(d: ZarrSourceDescriptor): Promise<ZarrArray> {
+  return openZarr(d.location, { path: d.path });
+}
 
 /**
  * A chunked array over a Zarr array (dask's `from_zarr`); chunks default to the Zarr chunks, grown to
