@@ -225,6 +225,26 @@ export type {
   TriOptions,
 } from "./array/select.js";
 
+// User kernels and block access
+export {
+  BlockView,
+  blockwise,
+  defineKernel,
+  iterBlocks,
+  mapBlocks,
+  mapOverlap,
+} from "./array/map-blocks.js";
+export type {
+  BlockSelectionItem,
+  BlockwiseOptions,
+  Boundary,
+  KernelLocation,
+  MapBlocksOptions,
+  MapOverlapOptions,
+  UserKernel,
+  UserKernelFn,
+} from "./array/map-blocks.js";
+
 // Computing
 export { compute, computeBlocks, persist } from "./array/compute.js";
 export type { ComputeOptions } from "./array/compute.js";

@@ -29,7 +29,13 @@ export function blockLayer<D extends DType>(
   task: (index: number[]) => BlockTask,
   extraLayers: readonly Layer[] = [],
 ): ChunkedArray<D> {
-  const name = `${prefix}-${tokenize(prefix, inputs.map((a) => a.name), token, chunks, dtype)}`;
+  const name = `${prefix}-${tokenize(
+    prefix,
+    inputs.map((a) => a.name),
+    token,
+    chunks,
+    dtype,
+  )}`;
   const tasks: Task[] = blockIndices(chunks.map((c) => c.length)).map((idx) => {
     const t = task(idx);
     return t.params === undefined
@@ -43,10 +49,17 @@ export function blockLayer<D extends DType>(
 }
 
 /** A single task that is not a block of an array (a splitter table, a count): a layer of its own. */
-export function singleTask(prefix: string, token: unknown, op: string, deps: readonly Key[], params?: Param): Layer {
+export function singleTask(
+  prefix: string,
+  token: unknown,
+  op: string,
+  deps: readonly Key[],
+  params?: Param,
+): Layer {
   const name = `${prefix}-${tokenize(prefix, deps, op, token)}`;
   const dependencies = [...new Set(deps.map((k) => k.slice(0, k.lastIndexOf("/"))))];
-  const task: Task = params === undefined ? { key: `${name}/`, op, deps } : { key: `${name}/`, op, deps, params };
+  const task: Task =
+    params === undefined ? { key: `${name}/`, op, deps } : { key: `${name}/`, op, deps, params };
   return { name, tasks: [task], dependencies };
 }
 

@@ -6,7 +6,9 @@
 import type { DType } from "../dtype/dtypes.js";
 import { ChunkedArray } from "./chunked-array.js";
 import type { ComputeOptions } from "./compute.js";
+import type { NDArray } from "../ndarray/ndarray.js";
 import * as mask from "./mask.js";
+import * as user from "./map-blocks.js";
 import * as sorting from "./sort.js";
 import { take } from "./take.js";
 
@@ -28,6 +30,14 @@ declare module "./chunked-array.js" {
     topk(k: number, options?: sorting.TopkOptions): ChunkedArray<D>;
     /** Positions of {@link sorting.topk}'s elements (see {@link sorting.argtopk}). */
     argtopk(k: number, options?: sorting.TopkOptions): ChunkedArray<"float64">;
+    /** Applies a kernel to every block (see {@link user.mapBlocks}). */
+    mapBlocks(kernel: user.UserKernel | user.UserKernelFn, options?: user.MapBlocksOptions): ChunkedArray;
+    /** Applies a stencil kernel with ghost cells (see {@link user.mapOverlap}). */
+    mapOverlap(kernel: user.UserKernel | user.UserKernelFn, options: user.MapOverlapOptions): ChunkedArray;
+    /** The block grid: `x.blocks.get(i, j)` is block (i, j) as an array (dask's `x.blocks[i, j]`). */
+    readonly blocks: user.BlockView<D>;
+    /** Computed blocks, one at a time: `for await (const { index, block } of x.iterBlocks())`. */
+    iterBlocks(options?: ComputeOptions): AsyncGenerator<{ index: number[]; block: NDArray<D> }>;
   }
 }
 
@@ -55,4 +65,18 @@ P.topk = function (k, options) {
 };
 P.argtopk = function (k, options) {
   return sorting.argtopk(this, k, options);
+};
+P.mapBlocks = function (kernel, options) {
+  return user.mapBlocks(kernel, this, options);
+};
+P.mapOverlap = function (kernel, options) {
+  return user.mapOverlap(kernel, this, options);
+};
+Object.defineProperty(P, "blocks", {
+  get(this: ChunkedArray) {
+    return new user.BlockView(this);
+  },
+});
+P.iterBlocks = function (options) {
+  return user.iterBlocks(this, options);
 };

@@ -93,11 +93,18 @@ function sampleSort<D extends DType>(x: ChunkedArray<D>, arg: boolean): ChunkedA
     deps: [x.key([i])],
     params: { arg, offset: offsets[i] } satisfies SampleParams as any,
   }));
-  const samples = blockLayer("sort-samples", [arg, B], [local], [x.chunks[0].map(() => Number.NaN)], "float64", ([i]) => ({
-    op: "sort.sample.samples",
-    deps: [local.key([i])],
-    params: { arg, buckets: B } satisfies SampleParams as any,
-  }));
+  const samples = blockLayer(
+    "sort-samples",
+    [arg, B],
+    [local],
+    [x.chunks[0].map(() => Number.NaN)],
+    "float64",
+    ([i]) => ({
+      op: "sort.sample.samples",
+      deps: [local.key([i])],
+      params: { arg, buckets: B } satisfies SampleParams as any,
+    }),
+  );
   const splitters = singleTask("sort-splitters", [arg, B], "sort.sample.splitters", samples.keys(), {
     arg,
     buckets: B,
@@ -116,11 +123,18 @@ function sampleSort<D extends DType>(x: ChunkedArray<D>, arg: boolean): ChunkedA
     }),
     [splitters],
   );
-  return blockLayer(arg ? "argsort" : "sort", [arg, B], [parts], [Array(B).fill(Number.NaN)], arg ? "float64" : x.dtype, ([b]) => ({
-    op: "sort.sample.merge",
-    deps: Array.from({ length: P }, (_, i) => parts.key([i, b])),
-    params: { arg } satisfies SampleParams as any,
-  }));
+  return blockLayer(
+    arg ? "argsort" : "sort",
+    [arg, B],
+    [parts],
+    [Array(B).fill(Number.NaN)],
+    arg ? "float64" : x.dtype,
+    ([b]) => ({
+      op: "sort.sample.merge",
+      deps: Array.from({ length: P }, (_, i) => parts.key([i, b])),
+      params: { arg } satisfies SampleParams as any,
+    }),
+  );
 }
 
 /** Options of {@link topk} and {@link argtopk}. */
@@ -136,7 +150,9 @@ function topkImpl(x: ChunkedArray, k: number, arg: boolean, options: TopkOptions
   if (x.ndim === 0) throw new InvalidArgumentError(`${fn} needs at least one axis. Got x shape=[].`);
   const axis = normalizeOneAxis(options.axis ?? -1, x.ndim);
   if (!Number.isInteger(k) || k === 0) {
-    throw new InvalidArgumentError(`${fn}: k must be a non-zero integer (negative for the smallest). Got k=${fmt(k)}.`);
+    throw new InvalidArgumentError(
+      `${fn}: k must be a non-zero integer (negative for the smallest). Got k=${fmt(k)}.`,
+    );
   }
   const split = options.splitEvery ?? DEFAULT_SPLIT_EVERY;
   if (!(Number.isInteger(split) && split >= 2)) {
@@ -145,33 +161,61 @@ function topkImpl(x: ChunkedArray, k: number, arg: boolean, options: TopkOptions
   requireKnownChunks(x, fn, [axis]);
   const m = Math.abs(k);
   if (m > x.shape[axis]) {
-    throw new InvalidArgumentError(`${fn}: |k| must be at most the axis length. Got k=${k}, axis ${axis} has length ${x.shape[axis]}.`);
+    throw new InvalidArgumentError(
+      `${fn}: |k| must be at most the axis length. Got k=${k}, axis ${axis} has length ${x.shape[axis]}.`,
+    );
   }
   const offsets = x.offsets()[axis];
   const dtype = x.dtype;
-  const withAxis = (chunks: readonly (readonly number[])[], sizes: number[]) => chunks.map((c, ax) => (ax === axis ? sizes : [...c]));
+  const withAxis = (chunks: readonly (readonly number[])[], sizes: number[]) =>
+    chunks.map((c, ax) => (ax === axis ? sizes : [...c]));
   let sizes = x.chunks[axis].map((c) => Math.min(c, m));
   const single = x.chunks[axis].length === 1;
-  let level: ChunkedArray = blockLayer(`${fn}-chunk`, [k, axis, single], [x], withAxis(x.chunks, sizes), arg ? "float64" : dtype, (idx) => ({
-    op: "sort.topk",
-    deps: [x.key(idx)],
-    params: { k, axis, arg, raw: true, finish: single, offset: offsets[idx[axis]], dtype } satisfies TopkParams as any,
-  }));
+  let level: ChunkedArray = blockLayer(
+    `${fn}-chunk`,
+    [k, axis, single],
+    [x],
+    withAxis(x.chunks, sizes),
+    arg ? "float64" : dtype,
+    (idx) => ({
+      op: "sort.topk",
+      deps: [x.key(idx)],
+      params: {
+        k,
+        axis,
+        arg,
+        raw: true,
+        finish: single,
+        offset: offsets[idx[axis]],
+        dtype,
+      } satisfies TopkParams as any,
+    }),
+  );
   while (level.numblocks[axis] > 1) {
     const prev = level;
     const groups = Math.ceil(prev.numblocks[axis] / split);
     const finish = groups === 1;
     const prevSizes = sizes;
     sizes = Array.from({ length: groups }, (_, g) =>
-      Math.min(m, prevSizes.slice(g * split, g * split + split).reduce((s, v) => s + v, 0)),
-    );
-    level = blockLayer(`${fn}-${finish ? "agg" : "partial"}`, [k, axis, split], [prev], withAxis(prev.chunks, sizes), arg ? "float64" : dtype, (idx) => ({
-      op: "sort.topk",
-      deps: Array.from({ length: Math.min(split, prev.numblocks[axis] - idx[axis] * split) }, (_, j) =>
-        prev.key(idx.map((v, ax) => (ax === axis ? idx[axis] * split + j : v))),
+      Math.min(
+        m,
+        prevSizes.slice(g * split, g * split + split).reduce((s, v) => s + v, 0),
       ),
-      params: { k, axis, arg, raw: false, finish, dtype } satisfies TopkParams as any,
-    }));
+    );
+    level = blockLayer(
+      `${fn}-${finish ? "agg" : "partial"}`,
+      [k, axis, split],
+      [prev],
+      withAxis(prev.chunks, sizes),
+      arg ? "float64" : dtype,
+      (idx) => ({
+        op: "sort.topk",
+        deps: Array.from({ length: Math.min(split, prev.numblocks[axis] - idx[axis] * split) }, (_, j) =>
+          prev.key(idx.map((v, ax) => (ax === axis ? idx[axis] * split + j : v))),
+        ),
+        params: { k, axis, arg, raw: false, finish, dtype } satisfies TopkParams as any,
+      }),
+    );
   }
   return level;
 }
@@ -188,7 +232,11 @@ function topkImpl(x: ChunkedArray, k: number, arg: boolean, options: TopkOptions
  * ```
  * @see dask.array.topk
  */
-export function topk<D extends DType>(x: ChunkedArray<D>, k: number, options: TopkOptions = {}): ChunkedArray<D> {
+export function topk<D extends DType>(
+  x: ChunkedArray<D>,
+  k: number,
+  options: TopkOptions = {},
+): ChunkedArray<D> {
   return topkImpl(x, k, false, options) as ChunkedArray<D>;
 }
 
@@ -219,9 +267,7 @@ function quantileImpl<D extends DType>(
 ): ChunkedArray<QuantileDType<D>> {
   const qs = typeof q === "number" ? [q] : [...q];
   if (qs.length === 0 || qs.some((v) => typeof v !== "number" || !(v >= 0 && v <= scale))) {
-    throw new InvalidArgumentError(
-      `${fn}: q must be in the range [0, ${scale}]. Got q=${fmt(q)}.`,
-    );
+    throw new InvalidArgumentError(`${fn}: q must be in the range [0, ${scale}]. Got q=${fmt(q)}.`);
   }
   const flat = options.axis === null || options.axis === undefined;
   const src0 = flat ? (x.ndim === 1 ? x : ravel(x)) : x;
@@ -253,12 +299,20 @@ function quantileImpl<D extends DType>(
  * ```
  * @see numpy.quantile
  */
-export function quantile<D extends DType>(x: ChunkedArray<D>, q: number | readonly number[], options: QuantileOptions = {}) {
+export function quantile<D extends DType>(
+  x: ChunkedArray<D>,
+  q: number | readonly number[],
+  options: QuantileOptions = {},
+) {
   return quantileImpl(x, q, options, false, "quantile", 1);
 }
 
 /** {@link quantile} with `q` in percent, [0, 100]. @see numpy.percentile */
-export function percentile<D extends DType>(x: ChunkedArray<D>, q: number | readonly number[], options: QuantileOptions = {}) {
+export function percentile<D extends DType>(
+  x: ChunkedArray<D>,
+  q: number | readonly number[],
+  options: QuantileOptions = {},
+) {
   return quantileImpl(x, q, options, false, "percentile", 100);
 }
 
@@ -273,11 +327,19 @@ export function nanmedian<D extends DType>(x: ChunkedArray<D>, options: Quantile
 }
 
 /** {@link quantile} ignoring NaN. @see numpy.nanquantile */
-export function nanquantile<D extends DType>(x: ChunkedArray<D>, q: number | readonly number[], options: QuantileOptions = {}) {
+export function nanquantile<D extends DType>(
+  x: ChunkedArray<D>,
+  q: number | readonly number[],
+  options: QuantileOptions = {},
+) {
   return quantileImpl(x, q, options, true, "nanquantile", 1);
 }
 
 /** {@link percentile} ignoring NaN. @see numpy.nanpercentile */
-export function nanpercentile<D extends DType>(x: ChunkedArray<D>, q: number | readonly number[], options: QuantileOptions = {}) {
+export function nanpercentile<D extends DType>(
+  x: ChunkedArray<D>,
+  q: number | readonly number[],
+  options: QuantileOptions = {},
+) {
   return quantileImpl(x, q, options, true, "nanpercentile", 100);
 }

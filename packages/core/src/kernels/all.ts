@@ -12,3 +12,5 @@ import "./reduce.js";
 import "./elementwise.js";
 import "./mask.js";
 import "./select.js";
+import "./sort.js";
+import "./user.js";

@@ -284,7 +284,8 @@ export function sampleSortMerge(parts: readonly NDArray[], p: SampleParams): NDA
   let level: Float64Array[] = parts.map((s) => Float64Array.from(s.data as ArrayLike<number>));
   while (level.length > 1) {
     const next: Float64Array[] = [];
-    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? mergePairs(level[i], level[i + 1]) : level[i]);
+    for (let i = 0; i < level.length; i += 2)
+      next.push(i + 1 < level.length ? mergePairs(level[i], level[i + 1]) : level[i]);
     level = next;
   }
   const merged = level[0] ?? new Float64Array(0);
@@ -317,7 +318,15 @@ export const sortAxisKernel = defineKernel("sort.axis", ([a], p: SortAxisParams)
 export const topkKernel = defineKernel("sort.topk", (inputs, p: TopkParams) => topk(inputs, p));
 export const quantileKernel = defineKernel("sort.quantile", ([a], p: QuantileParams) => quantileBlock(a, p));
 export const sampleLocal = defineKernel("sort.sample.local", ([a], p: SampleParams) => sampleSortLocal(a, p));
-export const sampleSamples = defineKernel("sort.sample.samples", ([a], p: SampleParams) => sampleSortSamples(a, p));
-export const sampleSplitters = defineKernel("sort.sample.splitters", (inputs, p: SampleParams) => sampleSortSplitters(inputs, p));
-export const samplePartition = defineKernel("sort.sample.partition", ([a, s], p: SampleParams) => sampleSortPartition(a, s, p));
-export const sampleMerge = defineKernel("sort.sample.merge", (inputs, p: SampleParams) => sampleSortMerge(inputs, p));
+export const sampleSamples = defineKernel("sort.sample.samples", ([a], p: SampleParams) =>
+  sampleSortSamples(a, p),
+);
+export const sampleSplitters = defineKernel("sort.sample.splitters", (inputs, p: SampleParams) =>
+  sampleSortSplitters(inputs, p),
+);
+export const samplePartition = defineKernel("sort.sample.partition", ([a, s], p: SampleParams) =>
+  sampleSortPartition(a, s, p),
+);
+export const sampleMerge = defineKernel("sort.sample.merge", (inputs, p: SampleParams) =>
+  sampleSortMerge(inputs, p),
+);

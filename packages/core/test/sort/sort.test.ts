@@ -63,7 +63,13 @@ describe("sort", () => {
   });
 
   test("errors name the argument at build time", () => {
-    const x = ca.fromArray(NDArray.from([[1, 2], [3, 4]]), { chunks: 1 });
+    const x = ca.fromArray(
+      NDArray.from([
+        [1, 2],
+        [3, 4],
+      ]),
+      { chunks: 1 },
+    );
     expect(() => ca.topk(x, 0)).toThrow(/Got k=0/);
     expect(() => ca.topk(x, 3, { axis: 0 })).toThrow(/Got k=3, axis 0 has length 2/);
     expect(() => ca.sort(x, { axis: 2 })).toThrow(/Got axis=2/);
