@@ -200,6 +200,10 @@ export {
 } from "./array/sort.js";
 export type { QuantileOptions, SortOptions, TopkOptions } from "./array/sort.js";
 
+// Scans
+export { cumprod, cumsum, nancumprod, nancumsum } from "./array/scan.js";
+export type { ScanDType, ScanOptions } from "./array/scan.js";
+
 // Selection and rearrangement
 export {
   allclose,

@@ -26,7 +26,7 @@ export function blockLayer<D extends DType>(
   inputs: readonly ChunkedArray[],
   chunks: readonly (readonly number[])[],
   dtype: D,
-  task: (index: number[]) => BlockTask,
+  task: (index: number[], name: string) => BlockTask,
   extraLayers: readonly Layer[] = [],
 ): ChunkedArray<D> {
   const name = `${prefix}-${tokenize(
@@ -37,7 +37,7 @@ export function blockLayer<D extends DType>(
     dtype,
   )}`;
   const tasks: Task[] = blockIndices(chunks.map((c) => c.length)).map((idx) => {
-    const t = task(idx);
+    const t = task(idx, name);
     return t.params === undefined
       ? { key: blockKey(name, idx), op: t.op, deps: t.deps }
       : { key: blockKey(name, idx), op: t.op, deps: t.deps, params: t.params };

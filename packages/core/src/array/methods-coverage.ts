@@ -9,6 +9,7 @@ import type { ComputeOptions } from "./compute.js";
 import type { NDArray } from "../ndarray/ndarray.js";
 import * as mask from "./mask.js";
 import * as user from "./map-blocks.js";
+import * as scans from "./scan.js";
 import * as sorting from "./sort.js";
 import { take } from "./take.js";
 
@@ -30,6 +31,10 @@ declare module "./chunked-array.js" {
     topk(k: number, options?: sorting.TopkOptions): ChunkedArray<D>;
     /** Positions of {@link sorting.topk}'s elements (see {@link sorting.argtopk}). */
     argtopk(k: number, options?: sorting.TopkOptions): ChunkedArray<"float64">;
+    /** Cumulative sum (see {@link scans.cumsum}). */
+    cumsum(options?: scans.ScanOptions): ChunkedArray<scans.ScanDType<D>>;
+    /** Cumulative product (see {@link scans.cumprod}). */
+    cumprod(options?: scans.ScanOptions): ChunkedArray<scans.ScanDType<D>>;
     /** Applies a kernel to every block (see {@link user.mapBlocks}). */
     mapBlocks(kernel: user.UserKernel | user.UserKernelFn, options?: user.MapBlocksOptions): ChunkedArray;
     /** Applies a stencil kernel with ghost cells (see {@link user.mapOverlap}). */
@@ -79,4 +84,10 @@ Object.defineProperty(P, "blocks", {
 });
 P.iterBlocks = function (options) {
   return user.iterBlocks(this, options);
+};
+P.cumsum = function (options) {
+  return scans.cumsum(this, options);
+};
+P.cumprod = function (options) {
+  return scans.cumprod(this, options);
 };

@@ -14,3 +14,4 @@ import "./mask.js";
 import "./select.js";
 import "./sort.js";
 import "./user.js";
+import "./scan.js";
