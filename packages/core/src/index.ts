@@ -200,6 +200,11 @@ export {
 } from "./array/sort.js";
 export type { QuantileOptions, SortOptions, TopkOptions } from "./array/sort.js";
 
+// Linear algebra
+export { dot, matmul, outer, tensordot } from "./array/linalg.js";
+export type { ProductOptions, TensordotAxes } from "./array/linalg.js";
+export * as linalg from "./array/linalg-namespace.js";
+
 // Scans
 export { cumprod, cumsum, nancumprod, nancumsum } from "./array/scan.js";
 export type { ScanDType, ScanOptions } from "./array/scan.js";

@@ -7,6 +7,7 @@ import type { DType } from "../dtype/dtypes.js";
 import { ChunkedArray } from "./chunked-array.js";
 import type { ComputeOptions } from "./compute.js";
 import type { NDArray } from "../ndarray/ndarray.js";
+import * as la from "./linalg.js";
 import * as mask from "./mask.js";
 import * as user from "./map-blocks.js";
 import * as scans from "./scan.js";
@@ -31,6 +32,10 @@ declare module "./chunked-array.js" {
     topk(k: number, options?: sorting.TopkOptions): ChunkedArray<D>;
     /** Positions of {@link sorting.topk}'s elements (see {@link sorting.argtopk}). */
     argtopk(k: number, options?: sorting.TopkOptions): ChunkedArray<"float64">;
+    /** Matrix product (see {@link la.matmul}). */
+    matmul(other: ChunkedArray, options?: la.ProductOptions): ChunkedArray;
+    /** NumPy's dot (see {@link la.dot}). */
+    dot(other: ChunkedArray, options?: la.ProductOptions): ChunkedArray;
     /** Cumulative sum (see {@link scans.cumsum}). */
     cumsum(options?: scans.ScanOptions): ChunkedArray<scans.ScanDType<D>>;
     /** Cumulative product (see {@link scans.cumprod}). */
@@ -90,4 +95,10 @@ P.cumsum = function (options) {
 };
 P.cumprod = function (options) {
   return scans.cumprod(this, options);
+};
+P.matmul = function (other, options) {
+  return la.matmul(this, other, options);
+};
+P.dot = function (other, options) {
+  return la.dot(this, other, options);
 };

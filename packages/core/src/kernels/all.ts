@@ -15,3 +15,4 @@ import "./select.js";
 import "./sort.js";
 import "./user.js";
 import "./scan.js";
+import "./linalg.js";
