@@ -182,9 +182,10 @@ export function tsqrReduce(packed: readonly NDArray[], p: TsqrParams): NDArray<"
   const { n } = p;
   const P = packed.length;
   const stack = new Float64Array(P * n * n);
-  packed.forEach((b, i) =>
-    stack.set((b.data as Float64Array).subarray(p.rows[i] * n, (p.rows[i] + n) * n), i * n * n),
-  );
+  for (let i = 0; i < P; i++) {
+    const d = packed[i].data as Float64Array;
+    stack.set(d.subarray(p.rows[i] * n, (p.rows[i] + n) * n), i * n * n);
+  }
   const { q, r } = householderQR(stack, P * n, n);
   const out = new Float64Array((P * n + n) * n);
   out.set(q);
