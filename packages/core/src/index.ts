@@ -205,6 +205,10 @@ export { dot, matmul, outer, tensordot } from "./array/linalg.js";
 export type { ProductOptions, TensordotAxes } from "./array/linalg.js";
 export * as linalg from "./array/linalg-namespace.js";
 
+// Counting
+export { bincount, histogram, isin, searchsorted } from "./array/count.js";
+export type { BincountOptions, HistogramOptions, IsinOptions, SearchsortedOptions } from "./array/count.js";
+
 // Scans
 export { cumprod, cumsum, nancumprod, nancumsum } from "./array/scan.js";
 export type { ScanDType, ScanOptions } from "./array/scan.js";

@@ -84,3 +84,53 @@ export function normalizeOneAxis(axis: number, ndim: number, name = "axis"): num
   }
   return a;
 }
+
+/**
+ * Sums, per output block, the partials `partial(outIdx, k)` for k in `0..K-1` (same-shaped
+ * blocks: partial products, counts) in a tree of at most `split` inputs per task (`linalg.sum`).
+ */
+export function sumPartials(
+  prefix: string,
+  token: unknown,
+  inputs: readonly ChunkedArray[],
+  outChunks: number[][],
+  dtype: DType,
+  K: number,
+  split: number,
+  partial: (outIdx: number[], k: number) => { op: string; deps: Key[]; params: any },
+): ChunkedArray {
+  const partChunks = [...outChunks, Array(K).fill(1)];
+  let level = blockLayer(`${prefix}-partial`, token, inputs, partChunks, K === 1 ? dtype : "float64", (idx) =>
+    partial(idx.slice(0, -1), idx[idx.length - 1]),
+  );
+  let count = K;
+  while (count > 1) {
+    const prev = level;
+    const prevCount = count;
+    count = Math.ceil(prevCount / split);
+    const done = count === 1;
+    level = blockLayer(
+      `${prefix}-sum`,
+      [token, prevCount],
+      [prev],
+      [...outChunks, Array(count).fill(1)],
+      done ? dtype : "float64",
+      (idx) => {
+        const g = idx[idx.length - 1];
+        const out = idx.slice(0, -1);
+        return {
+          op: "linalg.sum",
+          deps: Array.from({ length: Math.min(split, prevCount - g * split) }, (_, j) =>
+            prev.key([...out, g * split + j]),
+          ),
+          params: { dtype: done ? dtype : "float64" },
+        };
+      },
+    );
+  }
+  // Drop the (now single-block) partial axis: alias each block.
+  return blockLayer(prefix, token, [level], outChunks, dtype, (idx) => ({
+    op: "core.identity",
+    deps: [level.key([...idx, 0])],
+  }));
+}

@@ -15,7 +15,7 @@ import { fmt, InvalidArgumentError, UnsupportedError } from "../errors.js";
 import type { Key } from "../graph/task.js";
 import type { MatmulParams, TensordotParams, TsqrParams } from "../kernels/linalg.js";
 import "../kernels/linalg.js";
-import { blockLayer, normalizeOneAxis, requireKnownChunks, singleTask } from "./block-layer.js";
+import { blockLayer, normalizeOneAxis, requireKnownChunks, singleTask, sumPartials } from "./block-layer.js";
 import { blockIndices, type ChunkedArray } from "./chunked-array.js";
 import { eye } from "./creation-fill.js";
 import * as ew from "./elementwise.js";
@@ -29,56 +29,6 @@ import { ravel } from "./reshape.js";
 export interface ProductOptions {
   /** Most partial products summed by one task. Default {@link DEFAULT_SPLIT_EVERY}. */
   splitEvery?: number;
-}
-
-/**
- * Sums, per output block, the partial products `partial(outIdx, k)` for k in `0..K-1`, in a tree
- * of at most `split` inputs per task.
- */
-function productTree(
-  prefix: string,
-  token: unknown,
-  inputs: readonly ChunkedArray[],
-  outChunks: number[][],
-  dtype: DType,
-  K: number,
-  split: number,
-  partial: (outIdx: number[], k: number) => { op: string; deps: Key[]; params: any },
-): ChunkedArray {
-  const partChunks = [...outChunks, Array(K).fill(1)];
-  let level = blockLayer(`${prefix}-partial`, token, inputs, partChunks, K === 1 ? dtype : "float64", (idx) =>
-    partial(idx.slice(0, -1), idx[idx.length - 1]),
-  );
-  let count = K;
-  while (count > 1) {
-    const prev = level;
-    const prevCount = count;
-    count = Math.ceil(prevCount / split);
-    const done = count === 1;
-    level = blockLayer(
-      `${prefix}-sum`,
-      [token, prevCount],
-      [prev],
-      [...outChunks, Array(count).fill(1)],
-      done ? dtype : "float64",
-      (idx) => {
-        const g = idx[idx.length - 1];
-        const out = idx.slice(0, -1);
-        return {
-          op: "linalg.sum",
-          deps: Array.from({ length: Math.min(split, prevCount - g * split) }, (_, j) =>
-            prev.key([...out, g * split + j]),
-          ),
-          params: { dtype: done ? dtype : "float64" },
-        };
-      },
-    );
-  }
-  // Drop the (now single-block) partial axis: alias each block.
-  return blockLayer(prefix, token, [level], outChunks, dtype, (idx) => ({
-    op: "core.identity",
-    deps: [level.key([...idx, 0])],
-  }));
 }
 
 function checkSplit(split: number): number {
@@ -155,7 +105,7 @@ export function tensordot(
   const kGrid = common.map((c) => c.length);
   const kIdx = blockIndices(kGrid);
   const params: TensordotParams = { axesA, axesB, dtype: kIdx.length === 1 ? dtype : "float64" };
-  return productTree(
+  return sumPartials(
     "tensordot",
     [axesA, axesB],
     [ra, rb],
@@ -224,7 +174,7 @@ export function matmul(a: ChunkedArray, b: ChunkedArray, options: ProductOptions
   const outChunks = [...batchChunks, [...ra.chunks[nd - 2]], [...rb.chunks[nd - 1]]];
   const dtype = resultType(a.dtype, b.dtype);
   const params: MatmulParams = { dtype: kChunks.length === 1 ? dtype : "float64" };
-  return productTree("matmul", null, [ra, rb], outChunks, dtype, kChunks.length, split, (out, k) => ({
+  return sumPartials("matmul", null, [ra, rb], outChunks, dtype, kChunks.length, split, (out, k) => ({
     op: "linalg.matmul",
     deps: [ra.key([...out.slice(0, nd - 1), k]), rb.key([...out.slice(0, nd - 2), k, out[nd - 1]])],
     params,

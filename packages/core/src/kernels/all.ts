@@ -16,3 +16,4 @@ import "./sort.js";
 import "./user.js";
 import "./scan.js";
 import "./linalg.js";
+import "./count.js";
