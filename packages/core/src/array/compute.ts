@@ -42,6 +42,8 @@ function withLocalTasks(executor: Executor): Executor {
       if (runsHere(task)) return getKernel(task.op)(inputs as NDArray[], task.params);
       return executor.run(task, inputs, options);
     },
+    retain: (chunk) => executor.retain?.(chunk),
+    release: (chunk) => executor.release?.(chunk),
   };
 }
 

@@ -164,7 +164,9 @@ export function runGraphWithStats(
   let peakHeld = 0;
   let peakBytes = 0;
   let bytesMade = 0;
+  const retainChunk = executor.retain?.bind(executor);
   const hold = (value: NDArray): void => {
+    retainChunk?.(value);
     held++;
     bytesMade += value.data.byteLength;
     if (held > peakHeld) peakHeld = held;
@@ -176,9 +178,11 @@ export function runGraphWithStats(
       if (bytesHeld > peakBytes) peakBytes = bytesHeld;
     } else refs.set(data, r + 1);
   };
+  const releaseChunk = executor.release?.bind(executor);
   const release = (i: number): void => {
     const value = results[i]!;
     results[i] = undefined;
+    releaseChunk?.(value);
     held--;
     const data = value.data;
     const r = refs.get(data)!;
