@@ -10,6 +10,7 @@ import "./join.js";
 import "./create.js";
 import "./reduce.js";
 import "./elementwise.js";
+import "./fused.js";
 import "./mask.js";
 import "./select.js";
 import "./sort.js";
