@@ -54,13 +54,14 @@ export function toDot(graph: Graph, options: ToDotOptions = {}): string {
   const lines = [
     "digraph {",
     `  rankdir=${options.rankdir ?? "BT"};`,
-    '  node [shape=box, fontname="Helvetica"];',
+    '  node [shape=box, fontname="Helvetica", margin="0.3,0.06"];',
   ];
 
   if (graph.size <= (options.maxTasks ?? 500)) {
     for (const [key, task] of graph) {
       const p = prio?.get(key);
-      const label = `${taskLabel(task)}\n${key}${p === undefined ? "" : `\n#${p}`}`;
+      // One line per fused step keeps boxes narrow.
+      const label = `${taskLabel(task).replaceAll(" → ", " →\n")}\n${key}${p === undefined ? "" : `\n#${p}`}`;
       const border = outputs.has(key) ? ", peripheries=2" : "";
       lines.push(
         `  ${quote(key)} [label=${quote(label)}, ${fill(p === undefined ? undefined : p / total)}${border}];`,

@@ -18,7 +18,7 @@ describe("task labels", () => {
     expect(labels).toContain("random.fill → elementwise(add, sqrt, mul) → reduce.sum.chunk");
     expect(labels.some((l) => l.includes("core.subgraph"))).toBe(false);
     expect(y.visualize({ optimize: true })).toContain(
-      "random.fill → elementwise(add, sqrt, mul) → reduce.sum.chunk",
+      "random.fill →\\nelementwise(add, sqrt, mul) →\\nreduce.sum.chunk",
     );
   });
 
@@ -122,4 +122,11 @@ describe("rasterRgba", () => {
 test("console.log of an NDArray prints NumPy's repr", () => {
   const a = NDArray.from(new Float32Array([1, 2.5]));
   expect(inspect(a)).toBe("array([1., 2.5], dtype=float32)");
+});
+
+test("colormaps: RdBu_r runs blue → white → red, like matplotlib", () => {
+  expect(ca.colormap("RdBu_r", 0)).toEqual([5, 48, 97]);
+  expect(ca.colormap("RdBu_r", 0.5)).toEqual([247, 247, 247]);
+  expect(ca.colormap("RdBu_r", 1)).toEqual([103, 0, 31]);
+  expect(() => ca.colormap("jet" as ca.ColormapName, 0)).toThrow(/Unknown colormap "jet"/);
 });
