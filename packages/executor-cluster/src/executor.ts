@@ -46,11 +46,16 @@ export interface ClusterExecutorOptions {
 }
 
 /** A batch should carry about this much work: each job costs a few Redis round trips. */
-const BATCH_TARGET_MS = 20;
+const BATCH_TARGET_MS = 50;
+/** Tasks per batch before any has been measured. */
+const FIRST_BATCH = 8;
 /** Most tasks in one batch. */
 const MAX_BATCH = 512;
-/** Batches in flight per worker thread (workers take two jobs per thread). */
-const BATCHES_PER_THREAD = 2;
+/**
+ * Batches in flight per worker thread (workers take as many jobs per thread): several, because a
+ * job spends much of its life in Redis round trips, not on the thread.
+ */
+const BATCHES_PER_THREAD = 4;
 /** Weight of a new sample in the moving average of task run times. */
 const EWMA = 0.25;
 /** Completion messages popped per round trip. */
@@ -160,7 +165,7 @@ export class ClusterExecutor implements Executor {
     if (this.#fixedConcurrency !== undefined) return this.#fixedConcurrency;
     const perBatch =
       this.#meanMs === undefined
-        ? 1
+        ? FIRST_BATCH
         : Math.max(1, Math.min(MAX_BATCH, Math.round(BATCH_TARGET_MS / Math.max(this.#meanMs, 1e-3))));
     return this.#threads * BATCHES_PER_THREAD * perBatch;
   }
@@ -348,8 +353,8 @@ export class ClusterExecutor implements Executor {
         cost = 0;
       }
       batch.push(e);
-      // A kernel not yet measured counts as a full batch: it goes alone until we know better.
-      cost += this.#cost.get(e.task.op) ?? BATCH_TARGET_MS;
+      // A kernel not yet measured adds nothing: the fair share above spreads such tasks anyway.
+      cost += this.#cost.get(e.task.op) ?? 0;
     }
     if (batch.length > 0) batches.push(batch);
     return batches;
@@ -479,10 +484,15 @@ export class ClusterExecutor implements Executor {
     }
   }
 
+  /**
+   * Moving averages of task run times, geometric: the first batches of a compute include the
+   * workers' start-up (seconds) and must not hold the estimate up for long.
+   */
   #learn(op: string, ms: number): void {
+    const x = Math.max(ms, 1e-3);
     const prev = this.#cost.get(op);
-    this.#cost.set(op, prev === undefined ? ms : prev + EWMA * (ms - prev));
-    this.#meanMs = this.#meanMs === undefined ? ms : this.#meanMs + EWMA * (ms - this.#meanMs);
+    this.#cost.set(op, prev === undefined ? x : prev * (x / prev) ** EWMA);
+    this.#meanMs = this.#meanMs === undefined ? x : this.#meanMs * (x / this.#meanMs) ** EWMA;
   }
 
   /** Ends the compute when nothing has been in flight for a moment (the scheduler is done). */
@@ -512,14 +522,15 @@ export class ClusterExecutor implements Executor {
     const ending = (async () => {
       c.blocking.disconnect();
       const redis = this.#redis;
-      await redis
-        .multi()
-        .del(c.keys.live)
-        .srem(computesKey(this.#prefix), c.id)
-        .publish(computesChannel(this.#prefix), `end ${c.id}`)
-        .exec()
-        .catch(() => {});
       const sweep = async () => {
+        // A pipeline, not MULTI: Redis at maxmemory refuses a whole transaction, but not these commands.
+        await redis
+          .pipeline()
+          .del(c.keys.live)
+          .srem(computesKey(this.#prefix), c.id)
+          .publish(computesChannel(this.#prefix), `end ${c.id}`)
+          .exec()
+          .catch(() => {});
         await c.queue.obliterate({ force: true }).catch(() => {});
         await redis.del(c.keys.done).catch(() => {});
         await this.#store.sweep(c.id).catch(() => {});
