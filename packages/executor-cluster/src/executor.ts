@@ -139,7 +139,6 @@ export class ClusterExecutor implements Executor {
   readonly #lockMs: number;
   readonly #stalledMs: number;
   readonly #fixedConcurrency: number | undefined;
-  readonly #hash = registryHash();
   readonly #computes = new Map<AbortSignal, Compute>();
   readonly #ending = new Set<Promise<void>>();
   /** The signal of tasks run without one (outside a scheduler). */
@@ -256,20 +255,22 @@ export class ClusterExecutor implements Executor {
 
   /** Checks the workers, marks the compute live and tells the workers about it. */
   async #announce(c: Compute): Promise<void> {
+    // Per compute: kernels defined after the executor was made count too.
+    const hash = registryHash();
     const workers = await this.workers();
-    const compatible = workers.filter((w) => w.hash === this.#hash);
+    const compatible = workers.filter((w) => w.hash === hash);
     if (workers.length > 0 && compatible.length === 0) {
       const theirs = [...new Set(workers.map((w) => w.hash))].join(", ");
       throw new UnsupportedError(
         "cluster workers with another kernel registry",
-        `No cluster worker can run this compute: the ${workers.length} registered worker(s) have kernel registry ${theirs}, this driver has ${this.#hash}. Start the workers with the kernel modules the driver imports (chunked-worker --module <specifier>), from the same version of @chunked.`,
+        `No cluster worker can run this compute: the ${workers.length} registered worker(s) have kernel registry ${theirs}, this driver has ${hash}. Start the workers with the kernel modules the driver imports (chunked-worker --module <specifier>), from the same version of @chunked.`,
       );
     }
     if (compatible.length > 0) this.#threads = compatible.reduce((n, w) => n + w.threads, 0);
     await this.#listen();
     await this.#redis
       .multi()
-      .hset(c.keys.live, { hash: this.#hash, lockMs: this.#lockMs, stalledMs: this.#stalledMs })
+      .hset(c.keys.live, { hash, lockMs: this.#lockMs, stalledMs: this.#stalledMs })
       .sadd(computesKey(this.#prefix), c.id)
       .publish(computesChannel(this.#prefix), `start ${c.id}`)
       .exec()

@@ -103,7 +103,16 @@ export async function startWorker(
   redisUrl: string,
   options: { threads?: number; modules?: string[]; prefix?: string } = {},
 ): Promise<WorkerProcess> {
-  const args = ["--import", "tsx", CLI, "--redis", redisUrl, "--threads", String(options.threads ?? 1)];
+  const args = [
+    "--conditions=source",
+    "--import",
+    "tsx",
+    CLI,
+    "--redis",
+    redisUrl,
+    "--threads",
+    String(options.threads ?? 1),
+  ];
   for (const m of options.modules ?? [TEST_KERNELS]) args.push("--module", m);
   if (options.prefix) args.push("--prefix", options.prefix);
   const proc = spawn(process.execPath, args, { stdio: ["ignore", "inherit", "pipe"] });
