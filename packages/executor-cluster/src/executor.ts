@@ -267,7 +267,7 @@ export class ClusterExecutor implements Executor {
       );
     }
     if (compatible.length > 0) this.#threads = compatible.reduce((n, w) => n + w.threads, 0);
-    await this.#listen();
+    await this.#listen(c);
     await this.#redis
       .multi()
       .hset(c.keys.live, { hash, lockMs: this.#lockMs, stalledMs: this.#stalledMs })
@@ -284,19 +284,23 @@ export class ClusterExecutor implements Executor {
     void this.#consume(c);
   }
 
-  /** Subscribes (once) to the workers' event channels: what they could not write to Redis. */
-  async #listen(): Promise<void> {
-    if (this.#events) return;
-    const events = this.#redis.duplicate();
-    this.#events = events;
-    events.on("pmessageBuffer", (_pattern: Buffer, channel: Buffer, message: Buffer) => {
-      const id = channel.toString().slice(`${this.#prefix}:events:`.length);
-      const c = [...this.#computes.values()].find((x) => x.id === id);
-      if (!c) return;
-      const event = unpack<WorkerEvent>(message);
-      this.#end(c, storeError(fromWireError(event.error), `worker ${event.worker} stored a result`));
-    });
-    await events.psubscribe(`${this.#prefix}:events:*`);
+  /**
+   * Subscribes to the compute's event channel, where workers report what they could not write to
+   * Redis. One channel per compute (not a pattern), so an ACL that allows `&<prefix>:*` suffices.
+   */
+  async #listen(c: Compute): Promise<void> {
+    let events = this.#events;
+    if (!events) {
+      events = this.#events = this.#redis.duplicate();
+      events.on("messageBuffer", (channel: Buffer, message: Buffer) => {
+        const id = channel.toString().slice(`${this.#prefix}:events:`.length);
+        const target = [...this.#computes.values()].find((x) => x.id === id);
+        if (!target) return;
+        const event = unpack<WorkerEvent>(message);
+        this.#end(target, storeError(fromWireError(event.error), `worker ${event.worker} stored a result`));
+      });
+    }
+    await events.subscribe(c.keys.events);
   }
 
   /** Sends the queued tasks of a compute as batch jobs. */
@@ -522,6 +526,7 @@ export class ClusterExecutor implements Executor {
     for (const e of waiting) e.reject(err);
     const ending = (async () => {
       c.blocking.disconnect();
+      await this.#events?.unsubscribe(c.keys.events).catch(() => {});
       const redis = this.#redis;
       const sweep = async () => {
         // A pipeline, not MULTI: Redis at maxmemory refuses a whole transaction, but not these commands.
