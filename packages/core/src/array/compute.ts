@@ -7,7 +7,9 @@ import { getKernel } from "../kernels/registry.js";
 import { fmt, InvalidArgumentError } from "../errors.js";
 import { copyInto, NDArray } from "../ndarray/ndarray.js";
 import type { Executor } from "../schedule/executor.js";
-import { defaultExecutor } from "../schedule/in-process.js";
+import { defaultExecutor, InProcessExecutor } from "../schedule/in-process.js";
+import { inlineKernelOf } from "../kernels/user.js";
+import { InvalidArgumentError } from "../errors.js";
 import { type ProgressEvent, runGraph } from "../schedule/scheduler.js";
 import { blockIndices, ChunkedArray } from "./chunked-array.js";
 import { blockRegion } from "./creation.js";
@@ -104,6 +106,8 @@ function withLocalTasks(executor: Executor): Executor {
       if (runsHere(task)) return getKernel(task.op)(inputs as NDArray[], task.params);
       return executor.run(task, inputs, options);
     },
+    retain: (chunk) => executor.retain?.(chunk),
+    release: (chunk) => executor.release?.(chunk),
   };
 }
 
@@ -121,6 +125,16 @@ export async function computeBlocks(
     options.optimize === false
       ? graph
       : optimize(graph, outputs, { keepSeparate: (t) => isLocalTask(t.params) });
+  if (options.executor && !(options.executor instanceof InProcessExecutor)) {
+    for (const t of optimized.values()) {
+      const inline = inlineKernelOf(t.op, t.params);
+      if (inline) {
+        throw new InvalidArgumentError(
+          `A plain function cannot run on this executor (it exists only in this process). Got kernel ${inline} in task ${t.key}. Export it from a module with defineKernel({ module: import.meta.url, name: "<export name>" }, fn) and list that module in the pool's modules option, or compute in-process.`,
+        );
+      }
+    }
+  }
   return runGraph(optimized, outputs, {
     executor: withLocalTasks(options.executor ?? defaultExecutor),
     signal: options.signal,

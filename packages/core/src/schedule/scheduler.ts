@@ -10,6 +10,7 @@ import type { Graph, Key } from "../graph/task.js";
 import type { NDArray } from "../ndarray/ndarray.js";
 import type { Executor } from "./executor.js";
 import { defaultExecutor } from "./in-process.js";
+import { isThenable } from "./thenable.js";
 
 /** Progress of a run: tasks done of total, bytes of chunks held in memory, tasks running. */
 export interface ProgressEvent {
@@ -63,10 +64,6 @@ export interface RunGraphOptions {
 const PROGRESS_INTERVAL_MS = 50;
 /** How many synchronous tasks run between clock reads. */
 const CHECK_EVERY = 256;
-
-function isThenable(value: unknown): value is PromiseLike<NDArray> {
-  return typeof (value as { then?: unknown } | null)?.then === "function";
-}
 
 function abortError(signal: AbortSignal | undefined): AbortError {
   return new AbortError("The computation was aborted.", { cause: signal?.reason });
@@ -174,7 +171,9 @@ export function runGraphWithStats(
   let peakHeld = 0;
   let peakBytes = 0;
   let bytesMade = 0;
+  const retainChunk = executor.retain?.bind(executor);
   const hold = (value: NDArray): void => {
+    retainChunk?.(value);
     held++;
     bytesMade += value.data.byteLength;
     if (held > peakHeld) peakHeld = held;
@@ -186,9 +185,11 @@ export function runGraphWithStats(
       if (bytesHeld > peakBytes) peakBytes = bytesHeld;
     } else refs.set(data, r + 1);
   };
+  const releaseChunk = executor.release?.bind(executor);
   const release = (i: number): void => {
     const value = results[i]!;
     results[i] = undefined;
+    releaseChunk?.(value);
     held--;
     const data = value.data;
     const r = refs.get(data)!;
@@ -337,7 +338,7 @@ export function runGraphWithStats(
           fail(taskError(i, err));
           return;
         }
-        if (isThenable(value)) {
+        if (isThenable<NDArray>(value)) {
           running++;
           if (totalTimeout !== undefined || taskTimeout !== undefined) runningSince.set(i, performance.now());
           if (taskTimeout !== undefined) {
