@@ -89,8 +89,10 @@ export async function fuzz(out: string): Promise<{ counts: Record<string, number
 }
 
 test(`public API fuzz: ${CASES} seeded cases end in a result or an early ChunkedError`, async () => {
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "chunked-fuzz-")), "cases.jsonl");
-  const { counts, samples } = await fuzz(out);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "chunked-fuzz-"));
+  const { counts, samples } = await fuzz(path.join(dir, "cases.jsonl")).finally(() =>
+    fs.rmSync(dir, { recursive: true, force: true }),
+  );
   console.log(`fuzz outcomes (seed ${SEED}): ${JSON.stringify(counts)}`);
   expect(samples).toEqual([]);
   expect((counts.ok ?? 0) + (counts.lazy ?? 0) + (counts.error ?? 0)).toBe(CASES);
