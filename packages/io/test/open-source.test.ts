@@ -71,6 +71,8 @@ function runWorker(jobs: Job[]): Promise<JobResult[]> {
     // worker_threads ignore `--import tsx` on Node 20, so a .mjs bootstrap registers tsx first.
     const worker = new Worker(new URL("./workers/bootstrap.mjs", import.meta.url), {
       workerData: { module: new URL("./workers/read-worker.ts", import.meta.url).href },
+      // Workspace packages resolve to their sources under the "source" export condition.
+      execArgv: [...process.execArgv, "--conditions=source"],
     });
     worker.once("message", (msg) => {
       void worker.terminate();
