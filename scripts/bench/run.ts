@@ -79,6 +79,8 @@ function measure(id: string, indices: readonly number[]): Measurement[] {
   const r = spawnSync(
     process.execPath,
     [
+      // Children resolve @chunked/* as this process does (`--conditions=source` in tests: the sources).
+      ...process.execArgv.filter((a) => a.startsWith("--conditions")),
       "--expose-gc",
       join(here, "child-entry.mjs"),
       id,

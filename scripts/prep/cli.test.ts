@@ -23,7 +23,7 @@ afterAll(() => {
 });
 
 /** Runs the CLI as `pnpm prep` does (under tsx), without pnpm's and npx's own processes. */
-const NODE_ARGS = ["--import", "tsx", CLI];
+const NODE_ARGS = ["--conditions=source", "--import", "tsx", CLI];
 function prep(args: string[]) {
   return spawnSync(process.execPath, [...NODE_ARGS, ...args], {
     cwd: SCRIPTS,

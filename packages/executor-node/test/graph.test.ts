@@ -135,7 +135,9 @@ describe("process exit", () => {
   it("a process with an open, idle pool exits on its own", async () => {
     const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
     const script = fileURLToPath(new URL("./fixtures/open-pool.ts", import.meta.url));
-    const child = spawn(process.execPath, ["--import", tsx, script], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--conditions=source", "--import", tsx, script], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));

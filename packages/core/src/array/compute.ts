@@ -6,7 +6,9 @@ import { isLocalTask } from "../kernels/source.js";
 import { getKernel } from "../kernels/registry.js";
 import { copyInto, NDArray } from "../ndarray/ndarray.js";
 import type { Executor } from "../schedule/executor.js";
-import { defaultExecutor } from "../schedule/in-process.js";
+import { defaultExecutor, InProcessExecutor } from "../schedule/in-process.js";
+import { inlineKernelOf } from "../kernels/user.js";
+import { InvalidArgumentError } from "../errors.js";
 import { type ProgressEvent, runGraph } from "../schedule/scheduler.js";
 import { blockIndices, ChunkedArray } from "./chunked-array.js";
 import { blockRegion } from "./creation.js";
@@ -56,6 +58,16 @@ export async function computeBlocks(
     options.optimize === false
       ? graph
       : optimize(graph, outputs, { keepSeparate: (t) => isLocalTask(t.params) });
+  if (options.executor && !(options.executor instanceof InProcessExecutor)) {
+    for (const t of optimized.values()) {
+      const inline = inlineKernelOf(t.op, t.params);
+      if (inline) {
+        throw new InvalidArgumentError(
+          `A plain function cannot run on this executor (it exists only in this process). Got kernel ${inline} in task ${t.key}. Export it from a module with defineKernel({ module: import.meta.url, name: "<export name>" }, fn) and list that module in the pool's modules option, or compute in-process.`,
+        );
+      }
+    }
+  }
   return runGraph(optimized, outputs, {
     executor: withLocalTasks(options.executor ?? defaultExecutor),
     signal: options.signal,
@@ -69,10 +81,19 @@ export function assemble<D extends DType>(a: ChunkedArray<D>, blocks: ReadonlyMa
   const indices = blockIndices(a.numblocks);
   if (indices.length === 1) {
     const only = blocks.get(a.key(indices[0]))!;
-    return only.reshape(a.shape) as NDArray<D>;
+    return (a.chunks.some((c) => c.some(Number.isNaN)) ? only : only.reshape(a.shape)) as NDArray<D>;
   }
-  const out = NDArray.zeros(a.dtype, a.shape);
-  const offsets = a.chunks.map(chunkOffsets);
+  // Unknown (NaN) chunk sizes, left by boolean masks: the computed blocks tell them.
+  const chunks = a.chunks.map((c, ax) =>
+    c.map((n, b) =>
+      Number.isNaN(n) ? blocks.get(a.key(a.chunks.map((_, k) => (k === ax ? b : 0))))!.shape[ax] : n,
+    ),
+  );
+  const out = NDArray.zeros(
+    a.dtype,
+    chunks.map((c) => c.reduce((s, v) => s + v, 0)),
+  );
+  const offsets = chunks.map(chunkOffsets);
   for (const idx of indices) copyInto(out.region(blockRegion(offsets, idx)), blocks.get(a.key(idx))!);
   return out;
 }

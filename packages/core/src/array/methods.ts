@@ -16,6 +16,8 @@ import * as red from "./reductions.js";
 import { rechunk } from "./rechunk.js";
 import { ravel, reshape } from "./reshape.js";
 import { getitem, getitemTemplate } from "./slicing.js";
+import type { ArrayIndex } from "./array-index.js";
+import "./methods-coverage.js";
 
 type Operand = ew.LazyOperand;
 type ReduceOptions = Parameters<typeof red.sum>[1];
@@ -35,7 +37,8 @@ declare module "./chunked-array.js" {
     /** The value of a one-element array. */
     item(options?: ComputeOptions): Promise<number | boolean>;
 
-    get(selection: Selection | SelectionItem): ChunkedArray<D>;
+    /** Basic indexing, or a boolean mask / integer index array (see {@link getitem}). */
+    get(selection: Selection | SelectionItem | ArrayIndex): ChunkedArray<D>;
     at(strings: TemplateStringsArray, ...values: IndexValue[]): ChunkedArray<D>;
     rechunk(chunks: ChunkSpec): ChunkedArray<D>;
     astype<T extends DType>(dtype: T): ChunkedArray<T>;

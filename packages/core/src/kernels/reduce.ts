@@ -1016,9 +1016,27 @@ function fillScratch(data: AnyTypedArray, p: number, len: number, s: number): vo
   else for (let i = 0, j = p; i < len; i++, j += s) scratch[i] = data[j];
 }
 
+/**
+ * Values of a block that is never materialised (a fused loop, see fused.ts): writes the values at
+ * C-order positions `start..start+len)` of the block into `dst[dOff..)`, as float64.
+ */
+export type VirtualFill = (dst: Float64Array, dOff: number, start: number, len: number) => void;
+
+/** What {@link foldBlock} folds: a strided view, or a virtual C-contiguous block (`fill`). */
+interface BlockSource {
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+  readonly data: AnyTypedArray;
+  readonly fill: VirtualFill | null;
+}
+
+const NO_DATA = new Float64Array(0);
+
 function feedRun(
   r: Reducer,
   data: AnyTypedArray,
+  fill: VirtualFill | null,
   p: number,
   n: number,
   s: number,
@@ -1027,6 +1045,15 @@ function feedRun(
   idx: number,
   g: number,
 ): void {
+  if (fill !== null) {
+    // A virtual block is C-contiguous: p is a flat position and s is 1.
+    for (let k = 0; k < n; k += SLAB) {
+      const len = Math.min(SLAB, n - k);
+      fill(scratch, 0, p + k, len);
+      r.run(scratch, 0, len, st, q, idx + k * g, g);
+    }
+    return;
+  }
   if (s === 1 && data instanceof Float64Array) {
     r.run(data, p, n, st, q, idx, g);
     return;
@@ -1041,6 +1068,7 @@ function feedRun(
 function feedRow(
   r: Reducer,
   data: AnyTypedArray,
+  fill: VirtualFill | null,
   p: number,
   m: number,
   s: number,
@@ -1050,6 +1078,14 @@ function feedRow(
   idx: number,
   pass: number,
 ): void {
+  if (fill !== null) {
+    for (let k = 0; k < m; k += SLAB) {
+      const len = Math.min(SLAB, m - k);
+      fill(scratch, 0, p + k, len);
+      r.row(scratch, 0, len, pl, q + k, nk, idx, pass);
+    }
+    return;
+  }
   if (s === 1 && data instanceof Float64Array) {
     r.row(data, p, m, pl, q, nk, idx, pass);
     return;
@@ -1085,6 +1121,7 @@ function packedOffsets(m: number, count: number): Int32Array {
 function feedRows(
   r: Reducer,
   data: AnyTypedArray,
+  fill: VirtualFill | null,
   pk: number,
   rOff: Int32Array,
   m: number,
@@ -1094,7 +1131,7 @@ function feedRows(
   pass: number,
 ): void {
   const rows = r.rows as NonNullable<Reducer["rows"]>;
-  if (data instanceof Float64Array) {
+  if (fill === null && data instanceof Float64Array) {
     rows(data, pk, rOff, m, pl, q, nk, pass);
     return;
   }
@@ -1104,6 +1141,10 @@ function feedRows(
     const n = Math.min(batch, rOff.length - j0);
     // Rows that follow each other in memory convert in one call.
     let j = 0;
+    while (fill !== null && j < n) {
+      fill(rowScratch, j * m, pk + rOff[j0 + j], m);
+      j++;
+    }
     while (j < n) {
       const start = pk + rOff[j0 + j];
       let k = j + 1;
@@ -1167,13 +1208,13 @@ function gridSize(shape: readonly number[], axes: readonly number[]): number {
  * element, C order). `indexStrides`/`indexBase` give each element a global index for arg-reductions.
  */
 function foldBlock(
-  a: NDArray,
+  a: BlockSource,
   axes: readonly number[],
   r: Reducer,
   indexStrides: readonly number[] | null,
   indexBase: number,
 ): Float64Array {
-  const nd = a.ndim;
+  const nd = a.shape.length;
   const reduced = new Array<boolean>(nd).fill(false);
   for (const ax of axes) reduced[ax] = true;
   let nk = 1;
@@ -1212,6 +1253,7 @@ function foldBlock(
   }
   const last = S.length - 1;
   const data = a.data;
+  const fill = a.fill;
   const keptOuter: number[] = [];
   const reducedOuter: number[] = [];
   for (let i = 0; i < last; i++) (R[i] ? reducedOuter : keptOuter).push(i);
@@ -1230,7 +1272,8 @@ function foldBlock(
     for (let o = 0; o < kOff.length; o++) {
       const pk = a.offset + kOff[o];
       const ik = indexBase + kIdx[o];
-      for (let j = 0; j < rOff.length; j++) feedRun(r, data, pk + rOff[j], n, s, st, o * F, ik + rIdx[j], g);
+      for (let j = 0; j < rOff.length; j++)
+        feedRun(r, data, fill, pk + rOff[j], n, s, st, o * F, ik + rIdx[j], g);
     }
   } else {
     // Rows: the innermost axis is kept; each reduced index adds a row into m consecutive states.
@@ -1246,10 +1289,10 @@ function foldBlock(
       if (pass > 0) r.between?.(pl, nk, rows);
       for (let o = 0; o < kOff.length; o++) {
         const pk = a.offset + kOff[o];
-        if (s === 1 && r.rows) feedRows(r, data, pk, rOff, m, pl, o * m, nk, pass);
+        if (s === 1 && r.rows) feedRows(r, data, fill, pk, rOff, m, pl, o * m, nk, pass);
         else {
           for (let j = 0; j < rows; j++)
-            feedRow(r, data, pk + rOff[j], m, s, pl, o * m, nk, indexBase + rIdx[j], pass);
+            feedRow(r, data, fill, pk + rOff[j], m, s, pl, o * m, nk, indexBase + rIdx[j], pass);
         }
       }
     }
@@ -1284,18 +1327,42 @@ function normalizedAxes(axis: readonly number[] | null | undefined, ndim: number
  * ```
  */
 export function reduceChunk(op: ReduceOp, a: NDArray, params: ReduceChunkParams = {}): NDArray<"float64"> {
+  return reduceSource(
+    op,
+    { shape: a.shape, strides: a.strides, offset: a.offset, data: a.data, fill: null },
+    params,
+  );
+}
+
+/**
+ * {@link reduceChunk} of a block that is never materialised: `fill` produces the values of the
+ * C-contiguous block of `shape` a slab ({@link SLAB} values) or a row at a time, and they are
+ * folded as they come. Sums over one run of the block are then pairwise within slabs and
+ * sequential across them (the float32 path of reduceChunk does the same).
+ */
+export function reduceVirtual(
+  op: ReduceOp,
+  shape: readonly number[],
+  fill: VirtualFill,
+  params: ReduceChunkParams = {},
+): NDArray<"float64"> {
+  return reduceSource(op, { shape, strides: cStrides(shape), offset: 0, data: NO_DATA, fill }, params);
+}
+
+function reduceSource(op: ReduceOp, a: BlockSource, params: ReduceChunkParams): NDArray<"float64"> {
+  const ndim = a.shape.length;
   const r = REDUCERS[op];
-  const axes = normalizedAxes(params.axis, a.ndim);
+  const axes = normalizedAxes(params.axis, ndim);
   let indexStrides: number[] | null = null;
   let indexBase = 0;
   if (isArgReduction(op)) {
-    const offset = params.blockOffset ?? new Array<number>(a.ndim).fill(0);
-    if (axes.length === a.ndim) {
+    const offset = params.blockOffset ?? new Array<number>(ndim).fill(0);
+    if (axes.length === ndim) {
       // Flat C-order index into the whole array.
       indexStrides = cStrides(params.arrayShape ?? a.shape);
-      for (let i = 0; i < a.ndim; i++) indexBase += offset[i] * indexStrides[i];
+      for (let i = 0; i < ndim; i++) indexBase += offset[i] * indexStrides[i];
     } else if (axes.length === 1) {
-      indexStrides = new Array<number>(a.ndim).fill(0);
+      indexStrides = new Array<number>(ndim).fill(0);
       indexStrides[axes[0]] = 1;
       indexBase = offset[axes[0]];
     } else {

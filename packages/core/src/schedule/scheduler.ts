@@ -10,6 +10,7 @@ import type { Graph, Key } from "../graph/task.js";
 import type { NDArray } from "../ndarray/ndarray.js";
 import type { Executor } from "./executor.js";
 import { defaultExecutor } from "./in-process.js";
+import { isThenable } from "./thenable.js";
 
 /** Progress of a run: tasks done of total, bytes of chunks held in memory, tasks running. */
 export interface ProgressEvent {
@@ -56,10 +57,6 @@ export interface RunGraphOptions {
 const PROGRESS_INTERVAL_MS = 50;
 /** How many synchronous tasks run between clock reads. */
 const CHECK_EVERY = 256;
-
-function isThenable(value: unknown): value is PromiseLike<NDArray> {
-  return typeof (value as { then?: unknown } | null)?.then === "function";
-}
 
 function abortError(signal: AbortSignal | undefined): AbortError {
   return new AbortError("The computation was aborted.", { cause: signal?.reason });
@@ -294,7 +291,7 @@ export function runGraphWithStats(
           fail(taskError(i, err));
           return;
         }
-        if (isThenable(value)) {
+        if (isThenable<NDArray>(value)) {
           running++;
           value.then(
             (v) => onAsyncDone(i, v),

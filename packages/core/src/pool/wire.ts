@@ -1,39 +1,39 @@
 /**
- * What crosses between the page and its Web Workers, and how chunks are packed for it. Imported by
- * both sides. The design follows `@chunked/executor-node`'s wire format (columnar chunk tables,
- * batches of tasks per message), with what a browser needs instead of Atomics: two transports,
- * SharedArrayBuffer (cross-origin isolated pages) and transfer of fresh copies (every page).
+ * What crosses between a pool and its workers, and how chunks are packed for it; imported by both
+ * sides. Every transport (worker threads, Web Workers, a cluster queue) speaks this format.
  *
- * A chunk never travels as a structured clone of a big buffer: it is shared, transferred, or
- * small and packed with the other small chunks of its message into one transferred arena.
+ * A chunk never travels as a structured clone of a big buffer: it is shared (SharedArrayBuffer),
+ * transferred (a fresh compact copy), or small and packed with the other small chunks of its
+ * message into one transferred arena. Structured clone of one small object per task costs several
+ * µs (~12 µs/task measured for `{ op, params, inputs: [{ dtype, shape, strides, offset, data }] }`
+ * vs ~1 µs in this columnar form), and every typed array in a message costs a few µs more, so a
+ * message carries one Float64Array of numbers, one arena, and the big chunks' views.
  * @internal
  * @module
  */
-import { dtypes, NDArray, type NDArrayLike } from "@chunked/core/internal";
-
-const { DTYPES, DTYPE_INFO } = dtypes;
-type DType = dtypes.DType;
-type AnyTypedArray = dtypes.AnyTypedArray;
+import { DTYPE_INFO, DTYPES, type AnyTypedArray, type DType } from "../dtype/dtypes.js";
+import { UnclonableParamError } from "../errors.js";
+import { NDArray, type NDArrayLike } from "../ndarray/ndarray.js";
 
 /**
- * How chunks move. `"shared"`: SharedArrayBuffer views (needs `crossOriginIsolated`): a page chunk
- * is copied into shared memory once and then read by any number of workers. `"transfer"`: each
- * message carries fresh compact copies whose buffers are transferred (zero-copy hand-over).
+ * How large chunks cross. `"shared"`: SharedArrayBuffer views (needs SharedArrayBuffer; in a
+ * browser, a cross-origin isolated page): a chunk is copied into shared memory once and then read
+ * by any number of workers. `"transfer"`: each message carries fresh compact copies whose buffers
+ * are transferred (zero-copy hand-over).
  */
-export type Transport = "shared" | "transfer";
+export type Sharing = "shared" | "transfer";
 
 /**
  * Chunks of at least this many bytes travel on their own (shared or transferred); smaller ones are
- * packed into the message's arena. Below ~32 KiB a copy costs about as much as the bookkeeping of
- * a separate buffer (measured for executor-node; the same holds for postMessage in Chromium).
+ * copied into the message's arena. Measured with a MessagePort microbenchmark (2 vCPU): cloning a
+ * 16 KiB buffer costs about as much as sharing one (~6-9 µs); at 64 KiB cloning costs ~36 µs vs
+ * ~3 µs to share.
  */
 export const BIG_BYTES = 32 * 1024;
 
 /**
  * A table of chunks in columnar form: one Float64Array of metadata (after the message's own header
- * numbers), one arena for the bytes of the small chunks, and a list of large chunks' data. Every
- * typed array in a message costs several µs to clone (~5 µs each way in Chromium, measured), so a
- * message carries one, plus the arena when there are small chunks.
+ * numbers), one arena for the bytes of the small chunks, and the large chunks' data.
  */
 export interface ChunkTable {
   /**
@@ -49,19 +49,21 @@ export interface ChunkTable {
 }
 
 /**
- * A batch of tasks for one worker; the worker runs them in order. The header of `chunks.meta` is
- * `n`, then `op[n]` (indices into `ops`), `inStart[n + 1]`, `inputs[inStart[n]]`: the inputs of
- * task i are chunks `inputs[inStart[i]] .. inputs[inStart[i + 1] - 1]`.
+ * A batch of tasks for one worker, run in order. The header of `chunks.meta` is `n`, then `op[n]`
+ * (indices into `ops`), `inStart[n + 1]`, `inputs[inStart[n]]`: the inputs of task i are chunks
+ * `inputs[inStart[i]] .. inputs[inStart[i + 1] - 1]`.
  */
 export interface BatchRequest {
   readonly type: "run";
   readonly id: number;
-  /** `Date.now()` when posted (page and worker clocks agree; tells a batch that waited in the queue). */
+  /** `Date.now()` when posted (tells a batch that waited in the worker's queue). */
   readonly sentAt: number;
   /** Distinct kernel ids of the batch. */
   readonly ops: string[];
   readonly params: unknown[];
   readonly chunks: ChunkTable;
+  /** Shared buffers the pool hands back for reuse as kernel outputs (see pool/buffers.ts). */
+  readonly recycled?: SharedArrayBuffer[];
 }
 
 /** The task index of a {@link BatchRequest}, read from its header. */
@@ -81,9 +83,16 @@ export function readBatchIndex(meta: Float64Array): {
 /** First message to a worker. */
 export interface InitMessage {
   readonly type: "init";
-  /** Module URLs to `import()` before the first task, so their kernels register. */
+  /** Module URLs to import before the first task, so their kernels register. */
   readonly modules: readonly string[];
-  readonly transport: Transport;
+  readonly sharing: Sharing;
+  /**
+   * Two Int32 (shared memory, when the platform has it): the batch id and task index the worker
+   * is running, so the pool can blame the right task when the worker dies without a word.
+   */
+  readonly running?: Int32Array;
+  /** Name of the pool, for messages (e.g. "NodePool"). */
+  readonly poolName: string;
 }
 
 /** Nobody waits for batch `id` any more: skip what has not started. */
@@ -94,7 +103,7 @@ export interface CancelMessage {
 
 export type ToWorker = InitMessage | BatchRequest | CancelMessage;
 
-/** Task outcome codes in {@link BatchResponse.status}. */
+/** Task outcome codes in a {@link BatchResponse}'s header. */
 export const OK = 0;
 export const FAILED = 1;
 export const CANCELLED = 2;
@@ -116,9 +125,9 @@ export interface ReadyMessage {
 }
 
 /**
- * The worker is going away: a kernel called `self.close()` (`reason: "close"`), or an uncaught
- * error or unhandled rejection escaped a kernel (`reason: "error"`, with `error`). `batch`/`index`
- * name the task it was running, if any.
+ * The worker is going away: a kernel closed it (`reason: "close"`), or an uncaught error or
+ * unhandled rejection escaped a kernel (`reason: "error"`, with `error`). `batch`/`index` name the
+ * task it was running, if any.
  */
 export interface ExitMessage {
   readonly type: "exit";
@@ -130,7 +139,7 @@ export interface ExitMessage {
 
 export type FromWorker = BatchResponse | ReadyMessage | ExitMessage;
 
-/** An error rebuilt on the other side of the boundary (name, message, stack, code survive). */
+/** An error rebuilt on the other side of the boundary (name, message, stack, code, cause survive). */
 export interface WireError {
   readonly name: string;
   readonly message: string;
@@ -141,6 +150,7 @@ export interface WireError {
 
 const DTYPE_CODE = new Map(DTYPES.map((d, i) => [d, i]));
 
+/** True when `data` lives in a SharedArrayBuffer. */
 export function isShared(data: ArrayBufferView): boolean {
   return typeof SharedArrayBuffer !== "undefined" && data.buffer instanceof SharedArrayBuffer;
 }
@@ -218,9 +228,9 @@ export function compactCopy(a: NDArrayLike, shared: boolean): NDArrayLike {
 }
 
 /**
- * Builds a {@link ChunkTable}. Chunks given to {@link add} are packed by size: small ones are
- * copied (compacted) into the arena; large ones are taken as they are, so the caller passes
- * SharedArrayBuffer-backed or fresh, compact chunks (see the packers in pool.ts and runtime.ts).
+ * Builds a {@link ChunkTable}. Small chunks ({@link addSmall}) are copied (compacted) into the
+ * arena; large ones ({@link addBig}) are taken as they are, so the caller passes SharedArrayBuffer
+ * backed or fresh, compact chunks.
  */
 export class ChunkTableBuilder {
   readonly #meta: number[] = [];
@@ -302,7 +312,7 @@ export class ChunkTableBuilder {
 
 /**
  * The chunks of a table. `copy: false` gives views into the arena (a worker: inputs live for one
- * batch); `copy: true` gives each small chunk its own buffer (the page: a result the scheduler
+ * batch); `copy: true` gives each small chunk its own buffer (the pool: a result the scheduler
  * keeps must not pin the whole batch's arena).
  */
 export function readChunkTable(table: ChunkTable, copy: boolean): NDArray[] {
@@ -328,6 +338,8 @@ export function readChunkTable(table: ChunkTable, copy: boolean): NDArray[] {
       const view = new ctor(arena!, at, length);
       if (!copy) data = view;
       else {
+        // `new ctor(length)` keeps tiny arrays on V8's heap; `arena.slice()` would allocate a
+        // backing store per chunk (several µs each, and GC work).
         data = new ctor(length);
         data.set(view as never);
       }
@@ -350,11 +362,6 @@ export function isNDArrayLike(v: unknown): v is NDArrayLike {
   );
 }
 
-/** Thrown for task params that cannot cross to a worker. */
-export class UnclonableParamError extends Error {
-  override readonly name = "UnclonableParamError";
-}
-
 /** Compacts a TypedArray/DataView param so that a clone copies only its own bytes. */
 function packView(v: ArrayBufferView): ArrayBufferView {
   if (isShared(v) || v.byteLength === v.buffer.byteLength) return v;
@@ -367,19 +374,20 @@ function packView(v: ArrayBufferView): ArrayBufferView {
 /**
  * Prepares task params for a worker: chunks embedded in params (`core.literal`, fused into
  * `core.subgraph` steps) go through `chunk` like inputs, views into larger buffers are compacted,
- * and functions/symbols are rejected with a fix. Returns `params` itself when nothing changes (the
- * common case: small literal data).
+ * and functions/symbols are rejected with a fix naming `poolName`. Returns `params` itself when
+ * nothing changes (the common case: small literal data).
  */
 export function packParams(
   params: unknown,
   chunk: (a: NDArrayLike) => NDArrayLike,
+  poolName: string,
   path = "params",
 ): unknown {
   if (params === null || params === undefined) return params;
   const t = typeof params;
   if (t === "function" || t === "symbol") {
     throw new UnclonableParamError(
-      `Task parameter ${path} is a ${t}, which cannot be sent to a Web Worker. Pass data only; a kernel that needs code must be registered with defineKernel in a module listed in WebPool({ modules }).`,
+      `Task parameter ${path} is a ${t}, which cannot be sent to a worker. Pass data only; a kernel that needs code must be registered with defineKernel in a module listed in ${poolName}({ modules }).`,
     );
   }
   if (t !== "object") return params;
@@ -388,7 +396,7 @@ export function packParams(
   if (Array.isArray(params)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < params.length; i++) {
-      const v = packParams(params[i], chunk, `${path}[${i}]`);
+      const v = packParams(params[i], chunk, poolName, `${path}[${i}]`);
       if (!Object.is(v, params[i])) (out ??= params.slice())[i] = v;
     }
     return out ?? params;
@@ -398,12 +406,13 @@ export function packParams(
   let out: Record<string, unknown> | undefined;
   for (const k of Object.keys(params)) {
     const v0 = (params as Record<string, unknown>)[k];
-    const v = packParams(v0, chunk, `${path}.${k}`);
+    const v = packParams(v0, chunk, poolName, `${path}.${k}`);
     if (!Object.is(v, v0)) (out ??= { ...(params as Record<string, unknown>) })[k] = v;
   }
   return out ?? params;
 }
 
+/** An error as plain data (name, message, stack, `code`, and up to four levels of `cause`). */
 export function toWireError(e: unknown, depth = 0): WireError {
   if (e instanceof Error) {
     const code = (e as { code?: unknown }).code;

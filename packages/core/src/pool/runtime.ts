@@ -1,20 +1,15 @@
 /**
- * The worker side of the pool: imports core's kernel registry (every built-in kernel) and the
- * user's kernel modules, then runs batches of tasks. One message carries many tasks because a
- * postMessage round trip costs far more than a tiny kernel.
- *
- * `serve(scope)` is separate from the worker entry (worker.ts) so that tests can run it on a fake
- * scope, and so that a custom worker entry can import it next to its own kernels.
+ * The worker side of a pool: imports the kernel modules it is told to, then runs batches of tasks
+ * and answers each with one message. One message carries many tasks because a message round trip
+ * (~25-100 µs) costs far more than a tiny kernel. Platform-free: a transport hands it a
+ * {@link WorkerScope} (`self` in a Web Worker, `parentPort` in a worker thread).
  * @internal
  * @module
  */
-import {
-  allocateSharedByDefault,
-  getKernel,
-  kernelIds,
-  NDArray,
-  type NDArrayLike,
-} from "@chunked/core/internal";
+import { allocateSharedByDefault } from "../dtype/dtypes.js";
+import { getKernel, kernelIds } from "../kernels/registry.js";
+import { NDArray, type NDArrayLike } from "../ndarray/ndarray.js";
+import { isThenable } from "../schedule/thenable.js";
 import {
   BIG_BYTES,
   type BatchRequest,
@@ -31,25 +26,34 @@ import {
   ownsWholeBuffer,
   readBatchIndex,
   readChunkTable,
+  type Sharing,
   type ToWorker,
-  type Transport,
   toWireError,
   type WireError,
-} from "./protocol.js";
+} from "./wire.js";
 
-/** The part of `DedicatedWorkerGlobalScope` the runtime uses. */
+/** The part of a worker's global scope (or port) the runtime uses. */
 export interface WorkerScope {
   postMessage(message: unknown, transfer?: Transferable[]): void;
+  /** `"message"` events carry `data`; `"error"`, `"unhandledrejection"`, `"messageerror"` are optional. */
   addEventListener(type: string, listener: (event: any) => void): void;
+  /** Ends the worker (a Web Worker's `self.close()`); the runtime reports it to the pool first. */
   close(): void;
+}
+
+/** Options of {@link serve}. */
+export interface ServeOptions {
+  /** How this thread imports a kernel module (default: dynamic `import()`). */
+  importModule?: (specifier: string) => Promise<unknown>;
+  /**
+   * The scope is this realm's own global (a real worker), so the runtime may set realm-wide
+   * defaults (kernels allocating in shared memory). Default: `scope === globalThis`.
+   */
+  ownsRealm?: boolean;
 }
 
 /** Longest stretch of kernels run without looking at incoming messages (cancellations), in ms. */
 const YIELD_MS = 10;
-
-function isThenable(v: unknown): v is PromiseLike<unknown> {
-  return v !== null && typeof v === "object" && typeof (v as { then?: unknown }).then === "function";
-}
 
 function checkResult(out: unknown, op: string): NDArrayLike {
   if (out instanceof NDArray) return out;
@@ -67,7 +71,7 @@ function makeYield(): () => Promise<void> {
       if (!channel) {
         channel = new MessageChannel();
         channel.port1.onmessage = () => waiting.shift()?.();
-        // Node's ports (fake-worker tests) would otherwise keep the process alive.
+        // Node's ports would otherwise keep the thread alive.
         (channel.port1 as { unref?: () => void }).unref?.();
       }
       waiting.push(resolve);
@@ -76,22 +80,27 @@ function makeYield(): () => Promise<void> {
 }
 
 /**
- * Serves the pool's protocol on a worker scope (`self` in a Web Worker). Idempotent per scope.
+ * Serves the pool protocol (pool/wire.ts) on a worker scope. Idempotent per scope.
  *
  * @example
  * ```ts
- * // my-worker.ts: a custom worker entry that also registers your kernels (see the README)
- * import "@chunked/executor-web/worker";
+ * // A Web Worker entry that also registers your kernels:
+ * import { pool } from "@chunked/core/internal";
  * import "./my-kernels.js";
+ * pool.serve(self as unknown as pool.WorkerScope);
  * ```
  */
-export function serve(scope: WorkerScope): void {
+export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
   const marked = scope as WorkerScope & { __chunkedServed?: boolean };
   if (marked.__chunkedServed) return;
   marked.__chunkedServed = true;
+  const importModule = options.importModule ?? ((s: string) => import(/* @vite-ignore */ s));
+  const ownsRealm = options.ownsRealm ?? scope === (globalThis as unknown);
 
   let modules: readonly string[] = [];
-  let transport: Transport = "transfer";
+  let sharing: Sharing = "transfer";
+  let poolName = "the pool";
+  let runningCell: Int32Array | undefined;
   let loaded: Promise<Error | undefined> | undefined;
   const queue: BatchRequest[] = [];
   const cancelled = new Set<number>();
@@ -102,6 +111,14 @@ export function serve(scope: WorkerScope): void {
   let runningIndex = -1;
   const yieldNow = makeYield();
 
+  const setRunning = (batch: number, index: number): void => {
+    runningBatch = batch;
+    runningIndex = index;
+    if (runningCell) {
+      Atomics.store(runningCell, 0, batch);
+      Atomics.store(runningCell, 1, index);
+    }
+  };
   const post = (message: FromWorker, transfer: Transferable[] = []): void => {
     if (!dead) scope.postMessage(message, transfer);
   };
@@ -117,7 +134,7 @@ export function serve(scope: WorkerScope): void {
     dead = true;
   };
 
-  // A kernel that calls self.close() ends the worker without any event reaching the page: say so first.
+  // A kernel that closes its worker ends it without any event reaching the pool: say so first.
   const nativeClose = scope.close.bind(scope);
   scope.close = () => {
     exit("close");
@@ -134,16 +151,16 @@ export function serve(scope: WorkerScope): void {
     event.preventDefault?.();
   });
   scope.addEventListener("messageerror", () => {
-    exit("error", new Error("A message from the page could not be deserialized in the worker."));
+    exit("error", new Error("A message from the pool could not be deserialized in the worker."));
   });
 
   async function loadModules(): Promise<Error | undefined> {
     for (const specifier of modules) {
       try {
-        await import(/* @vite-ignore */ specifier);
+        await importModule(specifier);
       } catch (e) {
         return new Error(
-          `Could not import kernel module ${JSON.stringify(specifier)} in a Web Worker: ${e instanceof Error ? e.message : String(e)}`,
+          `Could not import kernel module ${JSON.stringify(specifier)} in a worker of ${poolName}: ${e instanceof Error ? e.message : String(e)}`,
           { cause: e },
         );
       }
@@ -152,7 +169,7 @@ export function serve(scope: WorkerScope): void {
       // Every kernel registers as a side effect of importing core; a bundler that believes those
       // modules are side-effect free drops them all.
       return new Error(
-        "This Web Worker has no kernels registered: the bundle dropped @chunked/core's kernel modules. Make sure @chunked/core's package.json lists its kernel modules under sideEffects (or that your bundler keeps them).",
+        "This worker has no kernels registered: the bundle dropped @chunked/core's kernel modules. Make sure @chunked/core's package.json lists its kernel modules under sideEffects (or that your bundler keeps them).",
       );
     }
     return undefined;
@@ -164,8 +181,8 @@ export function serve(scope: WorkerScope): void {
       table.addSmall(out);
     } else if (isShared(out.data)) {
       table.addBig(out); // shared memory: nothing to copy, whatever view it is
-    } else if (transport === "shared") {
-      // Copied into shared memory here, in parallel, rather than on the page later when the chunk
+    } else if (sharing === "shared") {
+      // Copied into shared memory here, in parallel, rather than by the pool later when the chunk
       // is passed on to the next task.
       table.addBig(compactCopy(out, true));
     } else if (ownsWholeBuffer(out)) {
@@ -182,8 +199,7 @@ export function serve(scope: WorkerScope): void {
   async function runBatch(req: BatchRequest): Promise<void> {
     const { id, ops, params } = req;
     const { n, op, inStart, inputs } = readBatchIndex(req.chunks.meta);
-    runningBatch = id;
-    runningIndex = -1;
+    setRunning(id, -1);
     const loadError = await (loaded ??= loadModules());
     const chunks = readChunkTable(req.chunks, false);
     // The response header: status[n], then ms[n].
@@ -198,8 +214,7 @@ export function serve(scope: WorkerScope): void {
         header[i] = CANCELLED;
         continue;
       }
-      runningBatch = id;
-      runningIndex = i;
+      setRunning(id, i);
       const t0 = performance.now();
       const kernelId = ops[op[i]];
       try {
@@ -222,8 +237,7 @@ export function serve(scope: WorkerScope): void {
         lastYield = performance.now();
       }
     }
-    runningBatch = -1;
-    runningIndex = -1;
+    setRunning(-1, -1);
     cancelled.delete(id);
     const chunksOut = table.finish(header);
     if (chunksOut.arena) transfer.add(chunksOut.arena);
@@ -258,10 +272,11 @@ export function serve(scope: WorkerScope): void {
     switch (msg.type) {
       case "init":
         modules = msg.modules;
-        transport = msg.transport;
-        // Kernels then allocate their outputs in shared memory, which reach the page without a copy.
-        // Only a real worker (the scope is this realm's global) may change the realm-wide default.
-        if (scope === (globalThis as unknown)) allocateSharedByDefault(transport === "shared");
+        sharing = msg.sharing;
+        poolName = msg.poolName;
+        runningCell = msg.running;
+        // Kernels then allocate their outputs in shared memory, which reach the pool without a copy.
+        if (ownsRealm) allocateSharedByDefault(sharing === "shared");
         // Import the kernel modules now, not with the first batch; "ready" once they are in (a
         // module that fails is reported by every task, naming it).
         loaded ??= loadModules();

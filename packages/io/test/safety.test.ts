@@ -1,0 +1,238 @@
+/** What a careful user or an attacker tries: crafted descriptors, foreign files, damaged data, huge shapes. */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import * as ca from "@chunked/core";
+import { NDArray, openDescriptor } from "@chunked/core/internal";
+import { NodePool } from "@chunked/executor-node";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { openSource } from "../src/index.js";
+import { fromHdf5, toHdf5 } from "../src/hdf5/index.js";
+import { createZarr, fromZarr, openZarr, toZarr } from "../src/zarr/index.js";
+import { tempDir } from "./helpers.js";
+
+const tmp = tempDir();
+afterAll(tmp.cleanup);
+
+/** A source whose descriptor names a module that would write `marker` when imported. */
+function craftedSource(marker: string, kind: string) {
+  const payload = `data:text/javascript,import("node:fs").then((fs) => fs.writeFileSync(${JSON.stringify(marker)}, "ran"))`;
+  return {
+    shape: [4],
+    dtype: "float64" as const,
+    read: () => NDArray.zeros("float64", [4]),
+    descriptor: { kind, module: payload, path: `../../${kind}` },
+  };
+}
+
+describe("descriptors never load code", () => {
+  test("an unknown kind is refused before any import, in this thread", async () => {
+    const marker = path.join(tmp.dir, "in-process.txt");
+    const { descriptor } = craftedSource(marker, "evil");
+    await expect(openDescriptor(descriptor)).rejects.toMatchObject({
+      code: "InvalidArgumentError",
+      message: expect.stringContaining('kind "evil"'),
+    });
+    await expect(openSource(descriptor as never)).rejects.toMatchObject({ reason: "not-found" });
+    expect(fs.existsSync(marker)).toBe(false);
+  });
+
+  test("on a pool, a crafted descriptor fails with a typed error and runs nothing; io sources still read", async () => {
+    const pool = new NodePool({ workers: 2 });
+    try {
+      const file = path.join(tmp.dir, "pool.h5");
+      await toHdf5(file, { "/x": ca.arange(100, { chunks: 10 }) });
+      const x = await fromHdf5(file, "/x", { chunks: 25 });
+      expect((await x.sum().compute({ executor: pool })).item()).toBe(4950);
+
+      for (const kind of ["evil", "../../../tmp/evil", "hdf5x"]) {
+        const marker = path.join(tmp.dir, `pool-${kind.replaceAll("/", "_")}.txt`);
+        const source = craftedSource(marker, kind);
+        // The workers must reopen it from its descriptor.
+        const y = ca.fromArray(source, { chunks: 2 });
+        const err = await ca.compute([y], { executor: pool }).catch((e: unknown) => e);
+        expect(ca.isChunkedError(err, "TaskError")).toBe(true);
+        expect((err as Error).message).toContain(`No opener for sources of kind ${JSON.stringify(kind)}`);
+        expect(fs.existsSync(marker)).toBe(false);
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe("writes never delete what they did not write", () => {
+  function userDir(name: string): string {
+    const dir = path.join(tmp.dir, name);
+    fs.mkdirSync(path.join(dir, "sub"), { recursive: true });
+    fs.writeFileSync(path.join(dir, "thesis.txt"), "years of work");
+    fs.writeFileSync(path.join(dir, "sub", "notes.txt"), "more work");
+    return dir;
+  }
+
+  test.each([2, 3] as const)("toZarr over a directory of user files keeps them (v%i)", async (zarrFormat) => {
+    const dir = userDir(`docs-v${zarrFormat}`);
+    const x = ca.arange(10, { chunks: 5 });
+    await toZarr(x, dir, { zarrFormat });
+    // A second write with overwrite replaces the array, still not the user's files.
+    await toZarr(x.mul(2), dir, { zarrFormat, overwrite: true });
+    expect(fs.readFileSync(path.join(dir, "thesis.txt"), "utf8")).toBe("years of work");
+    expect(fs.readFileSync(path.join(dir, "sub", "notes.txt"), "utf8")).toBe("more work");
+    expect(Array.from((await (await fromZarr(dir)).compute()).data)).toEqual(
+      Array.from({ length: 10 }, (_, i) => 2 * i),
+    );
+  });
+
+  test("an aborted write removes its chunks only", async () => {
+    const dir = userDir("aborted");
+    const t = await createZarr(dir, { shape: [4], dtype: "int16", chunks: [2] });
+    await t.write([[0, 2, 1]], NDArray.from([1, 2], { dtype: "int16" }));
+    await t.abort();
+    expect(fs.readdirSync(dir).sort()).toEqual(["sub", "thesis.txt"]);
+  });
+
+  test.each(["../victim", "a/../../victim", "./x", "a/./b"])("path %s is refused", async (p) => {
+    const store = path.join(tmp.dir, "store");
+    const victim = userDir("victim");
+    for (const run of [
+      () => createZarr(store, { path: p, shape: [2], dtype: "int8", overwrite: true }),
+      () => openZarr(store, { path: p }),
+      () => createZarr(new Map(), { path: p, shape: [2], dtype: "int8" }),
+    ]) {
+      await expect(run()).rejects.toMatchObject({
+        reason: "path",
+        message: expect.stringContaining("'.' or '..' segments is not allowed"),
+      });
+    }
+    expect(fs.readdirSync(victim).sort()).toEqual(["sub", "thesis.txt"]);
+  });
+});
+
+/** A read-only tmpfs at a new directory, or undefined where this process may not mount. */
+function readOnlyMount(): string | undefined {
+  const dir = fs.mkdtempSync(path.join(tmp.dir, "ro-"));
+  try {
+    execFileSync("mount", ["-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", dir], { stdio: "ignore" });
+    return dir;
+  } catch {
+    return undefined;
+  }
+}
+
+describe("a read-only file system is reported as such", () => {
+  let ro: string | undefined;
+  beforeAll(() => {
+    ro = readOnlyMount();
+  });
+  afterAll(() => {
+    if (ro) execFileSync("umount", [ro]);
+  });
+
+  test("Zarr and HDF5 writes fail with EROFS, before any compute", async (ctx) => {
+    // Mounting needs privileges (CI runs as root); elsewhere this case cannot be set up.
+    if (!ro) ctx.skip();
+    const x = ca.arange(10, { chunks: 5 });
+    for (const write of [
+      () => toZarr(x, path.join(ro!, "out.zarr")),
+      () => toZarr(x, ro!),
+      () => toHdf5(path.join(ro!, "out.h5"), { "/x": x }),
+    ]) {
+      await expect(write()).rejects.toMatchObject({
+        reason: "write",
+        message: expect.stringContaining("EROFS: read-only file system"),
+      });
+    }
+  });
+});
+
+describe("a damaged Zarr chunk is an error naming the chunk, never zeros or garbage", () => {
+  async function damaged(name: string, compressor: "blosc" | null, damage: (file: string) => void) {
+    const dir = path.join(tmp.dir, name);
+    await toZarr(ca.arange(100, { chunks: 50 }), dir, { zarrFormat: 2, compressor });
+    damage(path.join(dir, "1"));
+    return dir;
+  }
+  const halve = (file: string) => {
+    const bytes = fs.readFileSync(file);
+    fs.writeFileSync(file, bytes.subarray(0, Math.floor(bytes.byteLength / 2)));
+  };
+  const cases = [
+    ["truncated blosc", "blosc", halve],
+    [
+      "blosc with its tail cut by 8 bytes",
+      "blosc",
+      (f: string) => fs.truncateSync(f, fs.statSync(f).size - 8),
+    ],
+    ["raw chunk of the wrong size", null, halve],
+    ["raw chunk with a partial element", null, (f: string) => fs.truncateSync(f, 13)],
+  ] as const;
+
+  test.each(cases)("%s: in this thread", async (name, compressor, damage) => {
+    const dir = await damaged(`in-${name.replaceAll(" ", "-")}`, compressor, damage);
+    const z = await openZarr(dir);
+    await expect(z.read([[0, 100, 1]])).rejects.toMatchObject({
+      reason: "corrupt",
+      message: expect.stringMatching(/chunk "1" of Zarr/i),
+    });
+    expect(Array.from((await z.read([[0, 50, 1]])).data).slice(0, 3)).toEqual([0, 1, 2]);
+    const err = await (await fromZarr(dir))
+      .sum()
+      .compute()
+      .catch((e: unknown) => e);
+    expect(ca.isChunkedError(err)).toBe(true);
+    expect((err as Error).message).toMatch(/chunk "1" of Zarr/i);
+  });
+
+  test("on a pool", async () => {
+    const pool = new NodePool({ workers: 2 });
+    try {
+      for (const [name, compressor, damage] of cases) {
+        const dir = await damaged(`pool-${name.replaceAll(" ", "-")}`, compressor, damage);
+        const err = await (await fromZarr(dir, { chunks: 50 }))
+          .sum()
+          .compute({ executor: pool })
+          .catch((e: unknown) => e);
+        expect(ca.isChunkedError(err, "TaskError")).toBe(true);
+        expect((err as Error).message).toMatch(/chunk "1" of Zarr/i);
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe("bad Zarr metadata names the file and the field", () => {
+  const meta = {
+    zarr_format: 2,
+    shape: [10],
+    chunks: [5],
+    dtype: "<f8",
+    compressor: null,
+    fill_value: 0,
+    order: "C",
+    filters: null,
+  };
+  test.each([
+    ["shape", { shape: "abc" }],
+    ["shape", { shape: [-1] }],
+    ["chunks", { chunks: [0] }],
+    ["chunks", { chunks: [5, 5] }],
+    ["dimension_separator", { dimension_separator: "-" }],
+  ])("field %s", async (field, patch) => {
+    const dir = fs.mkdtempSync(path.join(tmp.dir, "meta-"));
+    fs.writeFileSync(path.join(dir, ".zarray"), JSON.stringify({ ...meta, ...patch }));
+    const err = await openZarr(dir).catch((e: unknown) => e);
+    expect(err).toMatchObject({ reason: "corrupt" });
+    expect((err as Error).message).toContain(`${dir}/.zarray`);
+    expect((err as Error).message).toContain(`field "${field}"`);
+  });
+
+  test("not JSON", async () => {
+    const dir = fs.mkdtempSync(path.join(tmp.dir, "meta-"));
+    fs.writeFileSync(path.join(dir, "zarr.json"), "{ nope");
+    await expect(openZarr(dir)).rejects.toMatchObject({
+      reason: "corrupt",
+      message: expect.stringContaining("is not valid JSON"),
+    });
+  });
+});
