@@ -242,7 +242,9 @@ export interface OptimizeOptions {
 /**
  * Prepares a graph to run (dask's array optimisation): cull to what `outputs` need; push slices into
  * the reads of their sources (`x[::100]` of a file reads only those rows); fuse elementwise chains
- * into one loop per block, and into the chunk step of a reduction; then fuse what remains of linear
+ * into one loop per block, and into the chunk step of a reduction; fuse small inner reductions into
+ * the expressions that read them (fuse-reduction.ts) and the chunk steps of several reductions of
+ * one input into one pass (fuse-multi.ts); then fuse what remains of linear
  * chains into single tasks, so an intermediate block never leaves the thread that made it.
  * Output keys are kept.
  *
