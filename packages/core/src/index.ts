@@ -185,6 +185,34 @@ export type { ArrayIndex } from "./array/array-index.js";
 export { take } from "./array/take.js";
 export type { TakeOptions } from "./array/take.js";
 
+// Sorting, top-k, quantiles
+export {
+  argsort,
+  argtopk,
+  median,
+  nanmedian,
+  nanpercentile,
+  nanquantile,
+  percentile,
+  quantile,
+  sort,
+  topk,
+} from "./array/sort.js";
+export type { QuantileOptions, SortOptions, TopkOptions } from "./array/sort.js";
+
+// Linear algebra
+export { dot, matmul, outer, tensordot } from "./array/linalg.js";
+export type { ProductOptions, TensordotAxes } from "./array/linalg.js";
+export * as linalg from "./array/linalg-namespace.js";
+
+// Counting
+export { bincount, histogram, isin, searchsorted } from "./array/count.js";
+export type { BincountOptions, HistogramOptions, IsinOptions, SearchsortedOptions } from "./array/count.js";
+
+// Scans
+export { cumprod, cumsum, nancumprod, nancumsum } from "./array/scan.js";
+export type { ScanDType, ScanOptions } from "./array/scan.js";
+
 // Selection and rearrangement
 export {
   allclose,
@@ -210,6 +238,26 @@ export type {
   TriOptions,
 } from "./array/select.js";
 
+// User kernels and block access
+export {
+  BlockView,
+  blockwise,
+  defineKernel,
+  iterBlocks,
+  mapBlocks,
+  mapOverlap,
+} from "./array/map-blocks.js";
+export type {
+  BlockSelectionItem,
+  BlockwiseOptions,
+  Boundary,
+  KernelLocation,
+  MapBlocksOptions,
+  MapOverlapOptions,
+  UserKernel,
+  UserKernelFn,
+} from "./array/map-blocks.js";
+
 // Computing
 export { compute, computeBlocks, persist } from "./array/compute.js";
 export type { ComputeOptions } from "./array/compute.js";
@@ -218,6 +266,9 @@ export { InProcessExecutor } from "./schedule/in-process.js";
 export type { ProgressEvent, ScheduleStats } from "./schedule/scheduler.js";
 export { toDot } from "./graph/visualize.js";
 export type { ToDotOptions } from "./graph/visualize.js";
+
+// Diagnostics: progress, profiles, fused-task labels, rasters
+export * from "./diagnostics/index.js";
 
 // Sources and targets
 export { store } from "./array/store.js";

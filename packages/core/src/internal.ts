@@ -32,3 +32,6 @@ export * as dtypes from "./dtype/dtypes.js";
 export { allocateSharedByDefault } from "./dtype/dtypes.js";
 export { StoreError, UnsupportedError } from "./errors.js";
 export { randomBlock } from "./kernels/random.js";
+export { isThenable } from "./schedule/thenable.js";
+export { UnclonableParamError, WorkerExitError } from "./errors.js";
+export * as pool from "./pool/index.js";

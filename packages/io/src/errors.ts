@@ -12,6 +12,8 @@ export type IoErrorReason =
   | "region"
   /** The file is not in the expected format, is truncated, or a chunk cannot be decoded. */
   | "corrupt"
+  /** A path inside a store is not allowed (a `.` or `..` segment, not a string). */
+  | "path"
   /** The target already exists and `overwrite` was not set. */
   | "exists"
   /** A write or finish after `finish()`/`abort()`. */

@@ -26,12 +26,18 @@ export function blockLayer<D extends DType>(
   inputs: readonly ChunkedArray[],
   chunks: readonly (readonly number[])[],
   dtype: D,
-  task: (index: number[]) => BlockTask,
+  task: (index: number[], name: string) => BlockTask,
   extraLayers: readonly Layer[] = [],
 ): ChunkedArray<D> {
-  const name = `${prefix}-${tokenize(prefix, inputs.map((a) => a.name), token, chunks, dtype)}`;
+  const name = `${prefix}-${tokenize(
+    prefix,
+    inputs.map((a) => a.name),
+    token,
+    chunks,
+    dtype,
+  )}`;
   const tasks: Task[] = blockIndices(chunks.map((c) => c.length)).map((idx) => {
-    const t = task(idx);
+    const t = task(idx, name);
     return t.params === undefined
       ? { key: blockKey(name, idx), op: t.op, deps: t.deps }
       : { key: blockKey(name, idx), op: t.op, deps: t.deps, params: t.params };
@@ -43,10 +49,17 @@ export function blockLayer<D extends DType>(
 }
 
 /** A single task that is not a block of an array (a splitter table, a count): a layer of its own. */
-export function singleTask(prefix: string, token: unknown, op: string, deps: readonly Key[], params?: Param): Layer {
+export function singleTask(
+  prefix: string,
+  token: unknown,
+  op: string,
+  deps: readonly Key[],
+  params?: Param,
+): Layer {
   const name = `${prefix}-${tokenize(prefix, deps, op, token)}`;
   const dependencies = [...new Set(deps.map((k) => k.slice(0, k.lastIndexOf("/"))))];
-  const task: Task = params === undefined ? { key: `${name}/`, op, deps } : { key: `${name}/`, op, deps, params };
+  const task: Task =
+    params === undefined ? { key: `${name}/`, op, deps } : { key: `${name}/`, op, deps, params };
   return { name, tasks: [task], dependencies };
 }
 
@@ -70,4 +83,54 @@ export function normalizeOneAxis(axis: number, ndim: number, name = "axis"): num
     );
   }
   return a;
+}
+
+/**
+ * Sums, per output block, the partials `partial(outIdx, k)` for k in `0..K-1` (same-shaped
+ * blocks: partial products, counts) in a tree of at most `split` inputs per task (`linalg.sum`).
+ */
+export function sumPartials(
+  prefix: string,
+  token: unknown,
+  inputs: readonly ChunkedArray[],
+  outChunks: number[][],
+  dtype: DType,
+  K: number,
+  split: number,
+  partial: (outIdx: number[], k: number) => { op: string; deps: Key[]; params: any },
+): ChunkedArray {
+  const partChunks = [...outChunks, Array(K).fill(1)];
+  let level = blockLayer(`${prefix}-partial`, token, inputs, partChunks, K === 1 ? dtype : "float64", (idx) =>
+    partial(idx.slice(0, -1), idx[idx.length - 1]),
+  );
+  let count = K;
+  while (count > 1) {
+    const prev = level;
+    const prevCount = count;
+    count = Math.ceil(prevCount / split);
+    const done = count === 1;
+    level = blockLayer(
+      `${prefix}-sum`,
+      [token, prevCount],
+      [prev],
+      [...outChunks, Array(count).fill(1)],
+      done ? dtype : "float64",
+      (idx) => {
+        const g = idx[idx.length - 1];
+        const out = idx.slice(0, -1);
+        return {
+          op: "linalg.sum",
+          deps: Array.from({ length: Math.min(split, prevCount - g * split) }, (_, j) =>
+            prev.key([...out, g * split + j]),
+          ),
+          params: { dtype: done ? dtype : "float64" },
+        };
+      },
+    );
+  }
+  // Drop the (now single-block) partial axis: alias each block.
+  return blockLayer(prefix, token, [level], outChunks, dtype, (idx) => ({
+    op: "core.identity",
+    deps: [level.key([...idx, 0])],
+  }));
 }

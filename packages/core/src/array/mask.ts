@@ -81,14 +81,22 @@ export function booleanMask<D extends DType>(x: ChunkedArray<D>, mask: ArrayLike
     xs = ravel(xs);
     ms = ravel(ms);
   }
-  if (x.ndim === 0) return blockLayer("getitem-mask", "select", [xs, ms], [[Number.NaN]], x.dtype, () => ({
-    op: "mask.select",
-    deps: [xs.key([0]), ms.key([0])],
-  }));
-  return blockLayer("getitem-mask", "select", [xs, ms], [xs.chunks[0].map(() => Number.NaN)], x.dtype, ([b]) => ({
-    op: "mask.select",
-    deps: [xs.key([b]), ms.key([b])],
-  }));
+  if (x.ndim === 0)
+    return blockLayer("getitem-mask", "select", [xs, ms], [[Number.NaN]], x.dtype, () => ({
+      op: "mask.select",
+      deps: [xs.key([0]), ms.key([0])],
+    }));
+  return blockLayer(
+    "getitem-mask",
+    "select",
+    [xs, ms],
+    [xs.chunks[0].map(() => Number.NaN)],
+    x.dtype,
+    ([b]) => ({
+      op: "mask.select",
+      deps: [xs.key([b]), ms.key([b])],
+    }),
+  );
 }
 
 /** Options of {@link compress}. */
@@ -117,10 +125,14 @@ export function compress<D extends DType>(
   const src = axisOpt === null ? (x.ndim === 1 ? x : ravel(x)) : x;
   const axis = axisOpt === null ? 0 : normalizeOneAxis(axisOpt, x.ndim);
   requireKnownChunks(src, "compress", [axis]);
-  const condIn = Array.isArray(condition) ? NDArray.from(condition as boolean[], { dtype: "bool" }) : condition;
+  const condIn = Array.isArray(condition)
+    ? NDArray.from(condition as boolean[], { dtype: "bool" })
+    : condition;
   let cond =
     condIn instanceof NDArray
-      ? fromArray(condIn as NDArray, { chunks: condIn.ndim === 1 && condIn.shape[0] === src.shape[axis] ? [src.chunks[axis]] : -1 })
+      ? fromArray(condIn as NDArray, {
+          chunks: condIn.ndim === 1 && condIn.shape[0] === src.shape[axis] ? [src.chunks[axis]] : -1,
+        })
       : asChunked(condIn as ArrayLikeOperand, src, "condition");
   if (cond.ndim !== 1) {
     throw new InvalidArgumentError(`condition must be a 1-d array. Got condition shape=${fmt(cond.shape)}.`);
@@ -226,19 +238,32 @@ export function unique<D extends DType>(x: ChunkedArray<D>, options: UniqueOptio
   if (!(Number.isInteger(split) && split >= 2)) {
     throw new InvalidArgumentError(`splitEvery must be an integer >= 2. Got splitEvery=${fmt(split)}.`);
   }
-  let level: ChunkedArray<D> = blockLayer("unique-chunk", null, [x], [x.keys().map(() => Number.NaN)], x.dtype, ([b]) => ({
-    op: "mask.unique",
-    deps: [x.key(blockIndices(x.numblocks)[b])],
-  }));
+  let level: ChunkedArray<D> = blockLayer(
+    "unique-chunk",
+    null,
+    [x],
+    [x.keys().map(() => Number.NaN)],
+    x.dtype,
+    ([b]) => ({
+      op: "mask.unique",
+      deps: [x.key(blockIndices(x.numblocks)[b])],
+    }),
+  );
   if (x.nblocks === 0) {
-    return blockLayer("unique", null, [], [[0]], x.dtype, () => ({ op: "create.full", deps: [], params: { shape: [0], value: 0, dtype: x.dtype } }));
+    return blockLayer("unique", null, [], [[0]], x.dtype, () => ({
+      op: "create.full",
+      deps: [],
+      params: { shape: [0], value: 0, dtype: x.dtype },
+    }));
   }
   while (level.nblocks > 1) {
     const prev = level;
     const n = Math.ceil(prev.nblocks / split);
     level = blockLayer("unique-merge", split, [prev], [Array(n).fill(Number.NaN)], x.dtype, ([g]) => ({
       op: "mask.unique",
-      deps: Array.from({ length: Math.min(split, prev.nblocks - g * split) }, (_, i) => prev.key([g * split + i])),
+      deps: Array.from({ length: Math.min(split, prev.nblocks - g * split) }, (_, i) =>
+        prev.key([g * split + i]),
+      ),
     }));
   }
   return level;
@@ -263,10 +288,17 @@ export async function computeChunkSizes<D extends DType>(
 ): Promise<ChunkedArray<D>> {
   if (!x.chunks.some((c) => c.some(Number.isNaN))) return x;
   const indices = blockIndices(x.numblocks);
-  const shapes = blockLayer("chunk-shape", null, [x], x.numblocks.map((n) => Array(n).fill(1)), "float64", (idx) => ({
-    op: "mask.blockShape",
-    deps: [x.key(idx)],
-  }));
+  const shapes = blockLayer(
+    "chunk-shape",
+    null,
+    [x],
+    x.numblocks.map((n) => Array(n).fill(1)),
+    "float64",
+    (idx) => ({
+      op: "mask.blockShape",
+      deps: [x.key(idx)],
+    }),
+  );
   const blocks = await computeBlocks([shapes], options);
   const chunks = x.chunks.map((c) => [...c]);
   for (const idx of indices) {

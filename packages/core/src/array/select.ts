@@ -26,7 +26,9 @@ export interface TriOptions {
 
 function tri<D extends DType>(x: ChunkedArray<D>, k: number, lower: boolean, fn: string): ChunkedArray<D> {
   if (x.ndim < 2) {
-    throw new InvalidArgumentError(`${fn} needs an array of at least 2 dimensions. Got x shape=${fmt(x.shape)}.`);
+    throw new InvalidArgumentError(
+      `${fn} needs an array of at least 2 dimensions. Got x shape=${fmt(x.shape)}.`,
+    );
   }
   if (!Number.isInteger(k)) throw new InvalidArgumentError(`${fn}: k must be an integer. Got k=${fmt(k)}.`);
   requireKnownChunks(x, fn, [x.ndim - 2, x.ndim - 1]);
@@ -65,7 +67,8 @@ function axesOf(axis: number | readonly number[] | null | undefined, ndim: numbe
   if (axis === null || axis === undefined) return [...Array(ndim).keys()];
   const list = typeof axis === "number" ? [axis] : [...axis];
   const out = list.map((a) => normalizeOneAxis(a, ndim, name));
-  if (new Set(out).size !== out.length) throw new InvalidArgumentError(`repeated axis. Got ${name}=${fmt(axis)}.`);
+  if (new Set(out).size !== out.length)
+    throw new InvalidArgumentError(`repeated axis. Got ${name}=${fmt(axis)}.`);
   return out;
 }
 
@@ -129,7 +132,10 @@ export function roll<D extends DType>(
     const s = n === 0 ? 0 : ((shifts[i] % n) + n) % n;
     if (s === 0) return;
     const sel = (lo: number | null, hi: number | null) =>
-      getitem(out, out.chunks.map((_, k) => (k === ax ? slice(lo, hi) : null)));
+      getitem(
+        out,
+        out.chunks.map((_, k) => (k === ax ? slice(lo, hi) : null)),
+      );
     out = concatenate([sel(n - s, null), sel(0, n - s)], { axis: ax }) as ChunkedArray<D>;
   });
   return out;
@@ -151,7 +157,10 @@ export interface PadOptions {
   constantValues?: number;
 }
 
-function padWidths(padWidth: number | readonly number[] | readonly (readonly number[])[], ndim: number): [number, number][] {
+function padWidths(
+  padWidth: number | readonly number[] | readonly (readonly number[])[],
+  ndim: number,
+): [number, number][] {
   const bad = () =>
     new InvalidArgumentError(
       `padWidth must be n, [before, after], or one [before, after] per axis (${ndim}) of non-negative integers. Got padWidth=${fmt(padWidth)}.`,
@@ -204,9 +213,15 @@ export function pad<D extends DType>(
       );
     }
     if (n === 0 && mode !== "constant") {
-      throw new InvalidArgumentError(`can't extend empty axis ${ax} using modes other than 'constant'. Got mode=${fmt(mode)}.`);
+      throw new InvalidArgumentError(
+        `can't extend empty axis ${ax} using modes other than 'constant'. Got mode=${fmt(mode)}.`,
+      );
     }
-    const sel = (s: ReturnType<typeof slice>) => getitem(out, out.chunks.map((_, k) => (k === ax ? s : null)));
+    const sel = (s: ReturnType<typeof slice>) =>
+      getitem(
+        out,
+        out.chunks.map((_, k) => (k === ax ? s : null)),
+      );
     const part = (count: number, atStart: boolean): ChunkedArray<D> => {
       const shape = out.shape.map((v, k) => (k === ax ? count : v));
       switch (mode) {
@@ -252,7 +267,10 @@ export function tile<D extends DType>(x: ChunkedArray<D>, reps: number | readonl
   full.forEach((count, ax) => {
     if (count === 1) return;
     if (count === 0) {
-      out = getitem(out, out.chunks.map((_, k) => (k === ax ? slice(0, 0) : null)));
+      out = getitem(
+        out,
+        out.chunks.map((_, k) => (k === ax ? slice(0, 0) : null)),
+      );
       return;
     }
     out = concatenate(Array(count).fill(out), { axis: ax }) as ChunkedArray<D>;
@@ -281,7 +299,8 @@ export function repeat<D extends DType>(
   options: RepeatOptions = {},
 ): ChunkedArray<D> {
   const src = options.axis === null || options.axis === undefined ? ravel(x) : x;
-  const axis = options.axis === null || options.axis === undefined ? 0 : normalizeOneAxis(options.axis, x.ndim);
+  const axis =
+    options.axis === null || options.axis === undefined ? 0 : normalizeOneAxis(options.axis, x.ndim);
   requireKnownChunks(src, "repeat", [axis]);
   const n = src.shape[axis];
   const counts = typeof repeats === "number" ? Array(n).fill(repeats) : [...repeats];
@@ -292,7 +311,9 @@ export function repeat<D extends DType>(
   }
   const offsets = src.offsets()[axis];
   const per = src.chunks[axis].map((_, b) => counts.slice(offsets[b], offsets[b + 1]));
-  const chunks = src.chunks.map((c, ax) => (ax === axis ? per.map((p) => p.reduce((s, v) => s + v, 0)) : [...c]));
+  const chunks = src.chunks.map((c, ax) =>
+    ax === axis ? per.map((p) => p.reduce((s, v) => s + v, 0)) : [...c],
+  );
   return blockLayer("repeat", [axis, counts], [src], chunks, x.dtype, (idx) => {
     const params: RepeatParams = { axis, counts: per[idx[axis]] };
     return { op: "select.repeat", deps: [src.key(idx)], params: params as any };
@@ -321,7 +342,11 @@ export function diff<D extends DType>(x: ChunkedArray<D>, options: DiffOptions =
   requireKnownChunks(x, "diff", [axis]);
   let out: ChunkedArray = x;
   for (let i = 0; i < n; i++) {
-    const sel = (s: ReturnType<typeof slice>) => getitem(out, out.chunks.map((_, k) => (k === axis ? s : null)));
+    const sel = (s: ReturnType<typeof slice>) =>
+      getitem(
+        out,
+        out.chunks.map((_, k) => (k === axis ? s : null)),
+      );
     const hi = sel(slice(1, null));
     const lo = sel(slice(null, -1));
     out = out.dtype === "bool" ? ew.notEqual(hi, lo) : ew.subtract(hi, lo);
@@ -344,11 +369,19 @@ export interface IscloseOptions {
  *
  * @see numpy.isclose, dask.array.isclose
  */
-export function isclose(a: ew.LazyOperand, b: ew.LazyOperand, options: IscloseOptions = {}): ChunkedArray<"bool"> {
+export function isclose(
+  a: ew.LazyOperand,
+  b: ew.LazyOperand,
+  options: IscloseOptions = {},
+): ChunkedArray<"bool"> {
   const rtol = options.rtol ?? 1e-5;
   const atol = options.atol ?? 1e-8;
-  for (const [k, v] of [["rtol", rtol], ["atol", atol]] as const) {
-    if (!(typeof v === "number" && v >= 0)) throw new InvalidArgumentError(`${k} must be a non-negative number. Got ${k}=${fmt(v)}.`);
+  for (const [k, v] of [
+    ["rtol", rtol],
+    ["atol", atol],
+  ] as const) {
+    if (!(typeof v === "number" && v >= 0))
+      throw new InvalidArgumentError(`${k} must be a non-negative number. Got ${k}=${fmt(v)}.`);
   }
   const af = ew.astype(a, "float64");
   const bf = ew.astype(b, "float64");
@@ -365,7 +398,11 @@ export function isclose(a: ew.LazyOperand, b: ew.LazyOperand, options: IscloseOp
  *
  * @see numpy.allclose, dask.array.allclose
  */
-export function allclose(a: ew.LazyOperand, b: ew.LazyOperand, options: IscloseOptions = {}): ChunkedArray<"bool"> {
+export function allclose(
+  a: ew.LazyOperand,
+  b: ew.LazyOperand,
+  options: IscloseOptions = {},
+): ChunkedArray<"bool"> {
   return all(isclose(a, b, options));
 }
 
@@ -389,7 +426,9 @@ export function where(
 ): ChunkedArray | ChunkedArray<"float64">[] {
   if (x === undefined && y === undefined) {
     if (typeof condition !== "object" || !("chunks" in condition)) {
-      throw new InvalidArgumentError(`where(condition) needs a ChunkedArray. Got condition=${fmt(typeof condition)}.`);
+      throw new InvalidArgumentError(
+        `where(condition) needs a ChunkedArray. Got condition=${fmt(typeof condition)}.`,
+      );
     }
     return nonzero(condition as ChunkedArray);
   }

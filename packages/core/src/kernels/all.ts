@@ -13,3 +13,8 @@ import "./elementwise.js";
 import "./fused.js";
 import "./mask.js";
 import "./select.js";
+import "./sort.js";
+import "./user.js";
+import "./scan.js";
+import "./linalg.js";
+import "./count.js";

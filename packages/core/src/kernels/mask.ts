@@ -50,7 +50,8 @@ export interface CompressParams {
 /** The slices of `x` along `axis` where the 1-D `condition` is true. */
 export function compressBlock(x: NDArray, condition: NDArray, axis: number): NDArray {
   const keep: number[] = [];
-  for (let i = 0; i < condition.size; i++) if (condition.data[condition.offset + i * (condition.strides[0] ?? 1)]) keep.push(i);
+  for (let i = 0; i < condition.size; i++)
+    if (condition.data[condition.offset + i * (condition.strides[0] ?? 1)]) keep.push(i);
   const shape = [...x.shape];
   shape[axis] = keep.length;
   const out = NDArray.zeros(x.dtype, shape);
@@ -95,9 +96,10 @@ export function uniqueOf(inputs: readonly NDArray[]): NDArray {
   for (const a of inputs) n += a.size;
   const all = new Float64Array(n);
   let k = 0;
-  for (const a of inputs) forEachElement(a, (p) => {
-    all[k++] = a.data[p] as number;
-  });
+  for (const a of inputs)
+    forEachElement(a, (p) => {
+      all[k++] = a.data[p] as number;
+    });
   all.sort();
   const out: number[] = [];
   for (let i = 0; i < all.length; i++) {
@@ -114,8 +116,14 @@ export function uniqueOf(inputs: readonly NDArray[]): NDArray {
 }
 
 export const maskSelect = defineKernel("mask.select", ([x, mask]) => selectBlock(x, mask));
-export const maskCompress = defineKernel("mask.compress", ([x, c], p: CompressParams) => compressBlock(x, c, p.axis));
-export const maskArgwhere = defineKernel("mask.argwhere", ([x], p: ArgwhereParams) => argwhereBlock(x, p.start, p.shape));
+export const maskCompress = defineKernel("mask.compress", ([x, c], p: CompressParams) =>
+  compressBlock(x, c, p.axis),
+);
+export const maskArgwhere = defineKernel("mask.argwhere", ([x], p: ArgwhereParams) =>
+  argwhereBlock(x, p.start, p.shape),
+);
 export const maskUnique = defineKernel("mask.unique", (inputs) => uniqueOf(inputs));
 /** The shape of a block, as a float64 vector (what `computeChunkSizes()` computes instead of the data). */
-export const maskBlockShape = defineKernel("mask.blockShape", ([x]) => NDArray.from(Float64Array.from(x.shape)));
+export const maskBlockShape = defineKernel("mask.blockShape", ([x]) =>
+  NDArray.from(Float64Array.from(x.shape)),
+);

@@ -26,9 +26,14 @@ export function takeBlocks(inputs: readonly NDArray[], p: TakeParams): NDArray {
     const mine: number[] = [];
     for (let i = 0; i < n; i++) if (p.source[i] === s) mine.push(i);
     if (mine.length === 0) continue;
-    forEachLane(shape.map((v, ax) => (ax === p.axis ? v : a.shape[ax])), p.axis, [a, out], ([pa, po]) => {
-      for (const i of mine) od[po + i * os] = ad[pa + p.local[i] * as];
-    });
+    forEachLane(
+      shape.map((v, ax) => (ax === p.axis ? v : a.shape[ax])),
+      p.axis,
+      [a, out],
+      ([pa, po]) => {
+        for (const i of mine) od[po + i * os] = ad[pa + p.local[i] * as];
+      },
+    );
   }
   return out;
 }

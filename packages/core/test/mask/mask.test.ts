@@ -18,7 +18,14 @@ describe("mask goldens", () => {
 });
 
 describe("unknown chunk sizes", () => {
-  const x = ca.fromArray(NDArray.from([[1, -2, 3], [-4, 5, 6], [7, -8, 9]]), { chunks: [2, 2] });
+  const x = ca.fromArray(
+    NDArray.from([
+      [1, -2, 3],
+      [-4, 5, 6],
+      [7, -8, 9],
+    ]),
+    { chunks: [2, 2] },
+  );
   const y = x.get(x.gt(0));
 
   test("a mask gives NaN chunks, one per block", () => {
@@ -58,7 +65,14 @@ describe("unknown chunk sizes", () => {
   });
 
   test("the tutorial's potential(): triu then a boolean mask", async () => {
-    const r = ca.fromArray(NDArray.from([[0, 2, 3], [2, 0, 4], [3, 4, 0]]), { chunks: 2 });
+    const r = ca.fromArray(
+      NDArray.from([
+        [0, 2, 3],
+        [2, 0, 4],
+        [3, 4, 0],
+      ]),
+      { chunks: 2 },
+    );
     const tri = ca.triu(r, { k: 1 });
     const pos = tri.get(tri.gt(1e-6));
     expect((await pos.compute()).toArray()).toEqual([2, 3, 4]);
@@ -70,7 +84,9 @@ describe("unknown chunk sizes", () => {
     expect(() => ca.booleanMask(x, x)).toThrow(/mask dtype="float64", expected "bool"/);
     const wrong = ca.ones([3, 2], { dtype: "bool" });
     expect(() => x.get(wrong)).toThrow(/mask shape=\[3, 2\], expected the array's shape \[3, 3\]/);
-    expect(() => x.get([x.gt(0) as any, 1])).toThrow(/An array index must be the whole selection.*dtype="bool", shape=\[3, 3\]/);
+    expect(() => x.get([x.gt(0) as any, 1])).toThrow(
+      /An array index must be the whole selection.*dtype="bool", shape=\[3, 3\]/,
+    );
     expect(() => x.get([x.gt(0) as any, 1])).not.toThrow(/layers|"name"/);
     expect(() => ca.compress([true, false], x, { axis: 0 })).toThrow(/condition length=2, expected 3/);
   });
@@ -85,8 +101,12 @@ describe("unknown chunk sizes", () => {
           const a = ca.fromArray(Float64Array.from(values), { chunks: chunk });
           const got = (await a.get(a.gt(threshold)).compute()).toArray();
           expect(got).toEqual(values.filter((v) => v > threshold));
-          const u = (await ca.unique(a, { splitEvery: 2 }).compute()).toArray().map((v: any) => (v === 0 ? 0 : v));
-          expect(u).toEqual([...new Set(values.map((v) => (Object.is(v, -0) ? 0 : v)))].sort((p, q) => p - q));
+          const u = ((await ca.unique(a, { splitEvery: 2 }).compute()).toArray() as number[]).map((v) =>
+            v === 0 ? 0 : v,
+          );
+          expect(u).toEqual(
+            [...new Set(values.map((v) => (Object.is(v, -0) ? 0 : v)))].sort((p, q) => p - q),
+          );
         },
       ),
       { numRuns: 40 },

@@ -20,7 +20,13 @@ describe("select goldens", () => {
 });
 
 describe("select errors and invariance", () => {
-  const x = ca.fromArray(NDArray.from([[1, 2, 3], [4, 5, 6]]), { chunks: 1 });
+  const x = ca.fromArray(
+    NDArray.from([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]),
+    { chunks: 1 },
+  );
   test("bad arguments name themselves at build time", () => {
     expect(() => ca.triu(ca.arange(3))).toThrow(/at least 2 dimensions. Got x shape=\[3\]/);
     expect(() => ca.pad(x, [[1, 2, 3]] as any)).toThrow(/Got padWidth=\[\[1, 2, 3\]\]/);
@@ -37,14 +43,26 @@ describe("select errors and invariance", () => {
   });
   test("triu/roll/diff do not depend on chunking", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: -6, max: 6 }), async (c0, c1, k) => {
-        const data = NDArray.from(Float64Array.from({ length: 30 }, (_, i) => i * 1.5 - 7), { shape: [5, 6] });
-        const one = ca.fromArray(data, { chunks: -1 });
-        const many = ca.fromArray(data, { chunks: [c0, c1] });
-        for (const f of [(a: ca.ChunkedArray) => ca.triu(a, { k }), (a: ca.ChunkedArray) => ca.roll(a, k, { axis: 1 }), (a: ca.ChunkedArray) => ca.diff(a, { axis: 0 })]) {
-          expect((await f(many).compute()).toArray()).toEqual((await f(one).compute()).toArray());
-        }
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: -6, max: 6 }),
+        async (c0, c1, k) => {
+          const data = NDArray.from(
+            Float64Array.from({ length: 30 }, (_, i) => i * 1.5 - 7),
+            { shape: [5, 6] },
+          );
+          const one = ca.fromArray(data, { chunks: -1 });
+          const many = ca.fromArray(data, { chunks: [c0, c1] });
+          for (const f of [
+            (a: ca.ChunkedArray) => ca.triu(a, { k }),
+            (a: ca.ChunkedArray) => ca.roll(a, k, { axis: 1 }),
+            (a: ca.ChunkedArray) => ca.diff(a, { axis: 0 }),
+          ]) {
+            expect((await f(many).compute()).toArray()).toEqual((await f(one).compute()).toArray());
+          }
+        },
+      ),
       { numRuns: 25 },
     );
   });

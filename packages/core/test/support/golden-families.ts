@@ -18,7 +18,11 @@ export function loadFamily(family: string) {
 
 /** What an op under test returns: a lazy array, several, or an already computed value. */
 export type OpResult = ChunkedArray | NDArray | Promise<NDArray>;
-export type LazyOp = (inputs: ChunkedArray[], kwargs: Record<string, any>, raw: (NDArray | number)[]) => OpResult;
+export type LazyOp = (
+  inputs: ChunkedArray[],
+  kwargs: Record<string, any>,
+  raw: (NDArray | number)[],
+) => OpResult;
 
 /** The chunkings every case runs over: variant `v` of each input's own chunkings. */
 export function variants(inputs: readonly (NDArray | number)[], maxBlocks = 64): ChunkedArray[][] {
@@ -39,7 +43,11 @@ async function resolve(r: OpResult): Promise<NDArray> {
 }
 
 /** One vitest test per golden case, each run over every chunking. */
-export function goldenSuite(family: string, ops: Record<string, LazyOp>, options: { reduction?: boolean; rtol?: number } = {}) {
+export function goldenSuite(
+  family: string,
+  ops: Record<string, LazyOp>,
+  options: { reduction?: boolean; rtol?: number } = {},
+) {
   const golden = loadFamily(family);
   const cases = golden.cases.filter((c) => ops[c.op]);
   test("every golden op is covered", () => {
@@ -49,7 +57,11 @@ export function goldenSuite(family: string, ops: Record<string, LazyOp>, options
     for (const inputs of variants(c.inputs)) {
       const label = `${c.id} chunks=${JSON.stringify(inputs.map((a: any) => a?.chunks))}`;
       const out = await resolve(ops[c.op](inputs, c.kwargs, c.inputs));
-      assertGolden(out, c, { label, reduction: options.reduction, ...(options.rtol ? { rtol: options.rtol } : {}) });
+      assertGolden(out, c, {
+        label,
+        reduction: options.reduction,
+        ...(options.rtol ? { rtol: options.rtol } : {}),
+      });
     }
   });
 }

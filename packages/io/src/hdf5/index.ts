@@ -23,6 +23,7 @@ import { chunkedFrom, regularized, type WriteOptions } from "../chunked.js";
 import { IoError } from "../errors.js";
 import type { DType, Hdf5SourceDescriptor } from "../types.js";
 import { loadInWorkers } from "../worker-module.js";
+import { assertWritable } from "../writable.js";
 import type { ByteReader } from "./direct.js";
 import { h5ready } from "./h5.js";
 import { type Hdf5Dataset, Hdf5File, type Hdf5OpenOptions } from "./read.js";
@@ -158,6 +159,7 @@ export async function openHdf5Dataset(
  * @see dask.array.to_hdf5
  */
 export async function createHdf5(path: string, options: Hdf5WriterOptions = {}): Promise<Hdf5Writer> {
+  assertWritable(path, "HDF5 file");
   const Module = await h5ready(h5wasm);
   return new Hdf5Writer(h5wasm, Module, files, path, options);
 }
