@@ -9,7 +9,6 @@ import { copyInto, NDArray } from "../ndarray/ndarray.js";
 import type { Executor } from "../schedule/executor.js";
 import { defaultExecutor, InProcessExecutor } from "../schedule/in-process.js";
 import { inlineKernelOf } from "../kernels/user.js";
-import { InvalidArgumentError } from "../errors.js";
 import { type ProgressEvent, runGraph } from "../schedule/scheduler.js";
 import { blockIndices, ChunkedArray } from "./chunked-array.js";
 import { blockRegion } from "./creation.js";
