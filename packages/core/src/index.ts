@@ -267,6 +267,9 @@ export type { ProgressEvent, ScheduleStats } from "./schedule/scheduler.js";
 export { toDot } from "./graph/visualize.js";
 export type { ToDotOptions } from "./graph/visualize.js";
 
+// Diagnostics: progress, profiles, fused-task labels, rasters
+export * from "./diagnostics/index.js";
+
 // Sources and targets
 export { store } from "./array/store.js";
 export type { StoreOptions, StoreResult } from "./array/store.js";

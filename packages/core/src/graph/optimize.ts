@@ -5,6 +5,7 @@
  * away.
  */
 import { fuseLinear } from "./fuse-linear.js";
+import { fuseMultiReductions } from "./fuse-multi.js";
 import { fuseReductions } from "./fuse-reduction.js";
 import { pushdownSlices } from "./pushdown.js";
 import { InvalidArgumentError } from "../errors.js";
@@ -255,7 +256,7 @@ export function optimize(graph: Graph, outputs: readonly Key[], options: Optimiz
   let g = cull(graph, outputs);
   if (options.pushdown !== false) g = pushdownSlices(g, outputs);
   if (options.fuse === false) return g;
-  g = fuseReductions(fuseElementwise(g, outputs), outputs);
+  g = fuseMultiReductions(fuseReductions(fuseElementwise(g, outputs), outputs), outputs);
   const keep = options.keepSeparate;
   return fuseLinear(g, outputs, (t) => t.op !== "core.literal" && !(keep?.(t) ?? false));
 }
