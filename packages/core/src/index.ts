@@ -268,7 +268,25 @@ export { toDot } from "./graph/visualize.js";
 export type { ToDotOptions } from "./graph/visualize.js";
 
 // Diagnostics: progress, profiles, fused-task labels, rasters
-export * from "./diagnostics/index.js";
+export {
+  type ColormapName,
+  colormap,
+  type MemorySample,
+  type Profile,
+  type ProfiledOptions,
+  Profiler,
+  type ProfileSvgOptions,
+  type ProgressHookOptions,
+  type ProgressInfo,
+  profileSvg,
+  progressHook,
+  type RasterOptions,
+  type Rgba,
+  rasterRgba,
+  stepLabel,
+  type TaskLike,
+  taskLabel,
+} from "./diagnostics/index.js";
 
 // Sources and targets
 export { store } from "./array/store.js";
