@@ -169,9 +169,10 @@ describe("shared buffers", () => {
     try {
       const chunk = 65_536; // float64: 512 KiB blocks, shared
       const x = ca.random.random([96 * chunk], { chunks: chunk, seed: 3 });
-      // Two reductions of one array: the blocks travel to the main thread and back (no fusion).
-      const expected = await ca.compute([x.sum(), x.max()]);
-      const got = await ca.compute([x.sum(), x.max()], { executor: pool, maxInFlight: 8 });
+      // Two reductions of one array that cannot share a pass (one has a fused elementwise step):
+      // the blocks travel to the main thread and back.
+      const expected = await ca.compute([x.sum(), x.add(1).max()]);
+      const got = await ca.compute([x.sum(), x.add(1).max()], { executor: pool, maxInFlight: 8 });
       expect(got.map((a) => a.item())).toEqual(expected.map((a) => a.item()));
       const { buffers } = pool.stats;
       expect(buffers.recycled).toBeGreaterThan(0);
