@@ -20,7 +20,7 @@ export { ChunkedArray } from "./array/chunked-array.js";
 export type { Layer, LayerGraph } from "./array/chunked-array.js";
 export { NDArray } from "./ndarray/ndarray.js";
 export type { NDArrayLike, NestedArray } from "./ndarray/ndarray.js";
-export * as nd from "./ndarray/ops/index.js";
+export * as nd from "./eager/index.js";
 
 // dtypes and chunks
 export { DTYPES, isDType, itemsize } from "./dtype/dtypes.js";

@@ -77,6 +77,15 @@ interface Upload {
   refs: number;
 }
 
+/**
+ * Connection errors surface through the commands that wait on them (ioredis reconnects and replays
+ * them); without a listener ioredis would also print each one.
+ */
+function quiet(redis: Redis): Redis {
+  redis.on("error", () => {});
+  return redis;
+}
+
 /** One run of the scheduler (one AbortSignal), from its first task until it is idle or aborted. */
 class Compute {
   readonly id = randomUUID().replace(/-/g, "").slice(0, 12);
@@ -98,7 +107,7 @@ class Compute {
   ) {
     this.keys = computeKeys(prefix, this.id);
     this.queue = new Queue(this.keys.queue, { connection: redis, prefix });
-    this.blocking = redis.duplicate();
+    this.blocking = quiet(redis.duplicate());
   }
 }
 
@@ -155,7 +164,7 @@ export class ClusterExecutor implements Executor {
     this.#stalledMs = options.stalledIntervalMs ?? 1000;
     this.#fixedConcurrency = options.concurrency;
     // BullMQ needs maxRetriesPerRequest: null on connections it may block on.
-    this.#redis = new Redis(options.redis, { maxRetriesPerRequest: null });
+    this.#redis = quiet(new Redis(options.redis, { maxRetriesPerRequest: null }));
     this.#store = new RedisChunkStore(this.#redis, this.#prefix);
   }
 
@@ -291,7 +300,7 @@ export class ClusterExecutor implements Executor {
   async #listen(c: Compute): Promise<void> {
     let events = this.#events;
     if (!events) {
-      events = this.#events = this.#redis.duplicate();
+      events = this.#events = quiet(this.#redis.duplicate());
       events.on("messageBuffer", (channel: Buffer, message: Buffer) => {
         const id = channel.toString().slice(`${this.#prefix}:events:`.length);
         const target = [...this.#computes.values()].find((x) => x.id === id);

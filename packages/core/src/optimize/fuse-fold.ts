@@ -7,7 +7,7 @@
  * unchanged, and the numbers are bit-identical (kernels/reduce.ts, reduceFold).
  */
 import { isFoldable } from "../kernels/reduce.js";
-import type { Graph, Key, Param, Task } from "./task.js";
+import type { Graph, Key, Param, Task } from "../graph/task.js";
 
 const STAGE = /^reduce\.(\w+)\.(combine|agg)$/;
 
