@@ -1211,6 +1211,33 @@ function feedRows(
   }
 }
 
+/**
+ * `r.single` or `r.accumulate` over `m` elements `data[p + j*s]`. Other dtypes than float64 are
+ * converted a slab at a time by native `TypedArray.set`, so the reducers' loops only ever see a
+ * Float64Array (one element type per loop: V8 keeps them monomorphic).
+ */
+function singleRow(
+  r: Reducer,
+  step: "single" | "accumulate",
+  data: AnyTypedArray,
+  p: number,
+  m: number,
+  s: number,
+  st: Float64Array,
+  q: number,
+): void {
+  const f = r[step] as NonNullable<Reducer["single"]>;
+  if (data instanceof Float64Array) {
+    f(data, p, m, s, st, q);
+    return;
+  }
+  for (let k = 0; k < m; k += SLAB) {
+    const len = Math.min(SLAB, m - k);
+    fillScratch(data, p + k * s, len, s);
+    f(scratch, 0, len, 1, st, q + k);
+  }
+}
+
 /** Field planes of interleaved states (`[nk, F]` → `[F, nk]`), or back with `back`. */
 function transposeStates(src: Float64Array, nk: number, F: number, back: boolean): Float64Array {
   if (F === 1) return src;
@@ -1339,7 +1366,8 @@ function foldBlock(
     const s = T[last];
     if (rOff.length === 1 && fill === null && r.single) {
       // One element per output: states straight from the data, no planes.
-      for (let o = 0; o < kOff.length; o++) r.single(data, a.offset + kOff[o] + rOff[0], m, s, st, o * m);
+      for (let o = 0; o < kOff.length; o++)
+        singleRow(r, "single", data, a.offset + kOff[o] + rOff[0], m, s, st, o * m);
       return st;
     }
     const pl = transposeStates(st, nk, F, false);
@@ -1739,9 +1767,17 @@ export function reduceFold(inputs: readonly NDArray[], params: ReduceFoldParams)
   const size = first.size;
   const st = new Float64Array(size * r.fields);
   inputs.forEach((a, i) => {
-    const step = i === 0 ? r.single : r.accumulate;
     walkSegments(a.shape, [a.strides], [a.offset], 0, size, size, (pos, len, ptrs) =>
-      step?.call(r, a.data, ptrs[0], len, a.strides[a.ndim - 1] ?? 1, st, pos),
+      singleRow(
+        r,
+        i === 0 ? "single" : "accumulate",
+        a.data,
+        ptrs[0],
+        len,
+        a.strides[a.ndim - 1] ?? 1,
+        st,
+        pos,
+      ),
     );
   });
   const partial = new NDArray("float64", st, [...first.shape, r.fields]);
