@@ -161,3 +161,25 @@ describe("process exit", () => {
     expect(exitedAt - doneAt).toBeLessThan(3000);
   });
 });
+
+describe("shared buffers", () => {
+  it("recycles a worker's output buffers when the scheduler releases them, with the same results", async () => {
+    const ca = await import("@chunked/core");
+    const pool = new NodePool({ workers: 2, modules });
+    try {
+      const chunk = 65_536; // float64: 512 KiB blocks, shared
+      const x = ca.random.random([96 * chunk], { chunks: chunk, seed: 3 });
+      // Two reductions of one array: the blocks travel to the main thread and back (no fusion).
+      const expected = await ca.compute([x.sum(), x.max()]);
+      const got = await ca.compute([x.sum(), x.max()], { executor: pool, maxInFlight: 8 });
+      expect(got.map((a) => a.item())).toEqual(expected.map((a) => a.item()));
+      const { buffers } = pool.stats;
+      expect(buffers.recycled).toBeGreaterThan(0);
+      // Released on last use: nothing left, and at most what the scheduler had in flight or held.
+      expect(buffers.liveBuffers).toBe(0);
+      expect(buffers.peakLiveBytes).toBeLessThanOrEqual(24 * chunk * 8);
+    } finally {
+      await pool.close();
+    }
+  });
+});
