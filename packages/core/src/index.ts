@@ -288,6 +288,10 @@ export {
   taskLabel,
 } from "./diagnostics/index.js";
 
+// Result dtypes at the type level (what `x.add(1)` is)
+export type { Arithmetic, Promote, TrueDivide, WithScalar } from "./dtype/result-dtype.js";
+export type { WithOperand } from "./array/methods.js";
+
 // Sources and targets
 export { store } from "./array/store.js";
 export type { StoreOptions, StoreResult } from "./array/store.js";
