@@ -82,8 +82,10 @@ function tsxExecArgv(): string[] {
  * tsx resolve the `source` export condition; a worker thread gets only the flags it is given).
  */
 const SOURCE_CONDITION = "--conditions=source";
+/** The caller's resolution conditions plus `source` (other flags, e.g. V8's, are not allowed in workers). */
 function withSourceCondition(execArgv: readonly string[]): string[] {
-  return execArgv.includes(SOURCE_CONDITION) ? [...execArgv] : [...execArgv, SOURCE_CONDITION];
+  const conditions = execArgv.filter((a) => a.startsWith("--conditions="));
+  return conditions.includes(SOURCE_CONDITION) ? conditions : [...conditions, SOURCE_CONDITION];
 }
 
 /** Worker threads as a {@link pool.PoolTransport}: chunks travel in SharedArrayBuffers. */

@@ -1,5 +1,5 @@
 /** What a careful user or an attacker tries: crafted descriptors, foreign files, damaged data, huge shapes. */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import * as ca from "@chunked/core";
@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { openSource } from "../src/index.js";
 import { createHdf5Dataset, fromHdf5, toHdf5 } from "../src/hdf5/index.js";
 import { createZarr, fromZarr, openZarr, toZarr } from "../src/zarr/index.js";
-import { tempDir } from "./helpers.js";
+import { FIXTURES, tempDir } from "./helpers.js";
 
 const tmp = tempDir();
 afterAll(tmp.cleanup);
@@ -277,5 +277,28 @@ describe("store() completes its targets", () => {
     await expect(ca.store(failing, t)).rejects.toThrow(/disk on fire/);
     expect(fs.existsSync(`${h5}.partial`)).toBe(false);
     expect(fs.existsSync(h5)).toBe(false);
+  });
+});
+
+describe("HDF5 files we cannot read fail at open, with one clear line", () => {
+  test("a .partial left by a killed write", async () => {
+    const partial = path.join(tmp.dir, "killed.h5.partial");
+    fs.copyFileSync(path.join(FIXTURES, "truncated.h5"), partial);
+    const err = await fromHdf5(partial, "/x").catch((e: unknown) => e);
+    expect(err).toMatchObject({ reason: "corrupt" });
+    expect((err as Error).message).toContain("an unfinished write leaves behind");
+    expect((err as Error).message).not.toContain("HDF5-DIAG");
+    expect((err as Error).message.length).toBeLessThan(400);
+  });
+
+  const python = "/usr/bin/python3";
+  const hasH5py = fs.existsSync(python) && spawnSync(python, ["-c", "import h5py"]).status === 0;
+  test.skipIf(!hasH5py)("an lzf-compressed dataset (h5py's filter, not in h5wasm)", async () => {
+    const file = path.join(tmp.dir, "lzf.h5");
+    const script = `import h5py, numpy as np\nwith h5py.File(${JSON.stringify(file)}, "w") as f: f.create_dataset("x", data=np.arange(100, dtype="f4"), chunks=(10,), compression="lzf")`;
+    expect(spawnSync(python, ["-c", script]).status).toBe(0);
+    const err = await fromHdf5(file, "/x").catch((e: unknown) => e);
+    expect(err).toMatchObject({ reason: "filter" });
+    expect((err as Error).message).toContain("lzf (id 32000), a filter h5wasm does not include");
   });
 });

@@ -16,6 +16,7 @@ import { type AnyTypedArray, allocate, type DType, isDType } from "../dtype/dtyp
 import { fmt, InvalidArgumentError } from "../errors.js";
 import type { Param } from "../graph/task.js";
 import { cStrides, NDArray, shapeSize } from "../ndarray/ndarray.js";
+import { walkSegments } from "./interpret.js";
 import { defineKernel, getKernel, type KernelRef } from "./registry.js";
 
 /** Every built-in reduction; each has `reduce.<op>.chunk`, `.combine` and `.agg` kernels. */
@@ -367,6 +368,11 @@ interface Reducer {
    * field planes or scratch copies.
    */
   single?(data: AnyTypedArray, p: number, m: number, s: number, st: Float64Array, q: number): void;
+  /**
+   * Merges `single`'s states of `m` elements into the states from `q` without building them:
+   * exactly `merge(st, single(...))`, for the reductions whose merge is elementwise (not var).
+   */
+  accumulate?(data: AnyTypedArray, p: number, m: number, s: number, st: Float64Array, q: number): void;
   /** Merges states `src` into `st` elementwise (same length). */
   merge(st: Float64Array, src: Float64Array): void;
   /** Writes the final values (one per state) into `out`. */
@@ -611,6 +617,12 @@ function sumReducer(skipNaN: boolean): Reducer {
         st[q + j] = skipNaN && Number.isNaN(v) ? 0 : 0 + v;
       }
     },
+    accumulate(data, p, m, s, st, q) {
+      for (let j = 0, i = p; j < m; j++, i += s) {
+        const v = data[i];
+        st[q + j] += skipNaN && Number.isNaN(v) ? 0 : 0 + v;
+      }
+    },
     rows: skipNaN ? undefined : (a, base, rOff, m, pl, q) => addRows(a, base, rOff, m, pl, q),
     merge(st, src) {
       for (let i = 0; i < st.length; i++) st[i] += src[i];
@@ -648,6 +660,12 @@ function prodReducer(skipNaN: boolean): Reducer {
       for (let j = 0, i = p; j < m; j++, i += s) {
         const v = data[i];
         st[q + j] = skipNaN && Number.isNaN(v) ? 1 : 1 * v;
+      }
+    },
+    accumulate(data, p, m, s, st, q) {
+      for (let j = 0, i = p; j < m; j++, i += s) {
+        const v = data[i];
+        st[q + j] *= skipNaN && Number.isNaN(v) ? 1 : 1 * v;
       }
     },
     rows: skipNaN ? undefined : (a, base, rOff, m, pl, q) => mulRows(a, base, rOff, m, pl, q),
@@ -701,6 +719,14 @@ function meanReducer(skipNaN: boolean): Reducer {
         const skip = skipNaN && Number.isNaN(v);
         st[k] = skip ? 0 : 1;
         st[k + 1] = skip ? 0 : 0 + v;
+      }
+    },
+    accumulate(data, p, m, s, st, q) {
+      for (let j = 0, i = p, k = q * 2; j < m; j++, i += s, k += 2) {
+        const v = data[i];
+        const skip = skipNaN && Number.isNaN(v);
+        st[k] += skip ? 0 : 1;
+        st[k + 1] += skip ? 0 : 0 + v;
       }
     },
     rows: skipNaN ? undefined : (a, base, rOff, m, pl, q, nk) => addRows(a, base, rOff, m, pl, nk + q),
@@ -921,6 +947,15 @@ function extremeReducer(isMax: boolean, skipNaN: boolean, name: string): Reducer
         const skip = skipNaN && Number.isNaN(v);
         st[k] = skip ? identity : isMax ? Math.max(identity, v) : Math.min(identity, v);
         st[k + 1] = skip ? 0 : 1;
+      }
+    },
+    accumulate(data, p, m, s, st, q) {
+      const identity = isMax ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+      for (let j = 0, i = p, k = q * 2; j < m; j++, i += s, k += 2) {
+        const v = data[i];
+        if (skipNaN && Number.isNaN(v)) continue;
+        st[k] = isMax ? Math.max(st[k], Math.max(identity, v)) : Math.min(st[k], Math.min(identity, v));
+        st[k + 1] += 1;
       }
     },
     rows: skipNaN
@@ -1730,3 +1765,60 @@ export const reduceFields = defineKernel<ReduceFieldsParams>("reduce.fields", (i
   for (let o = 0; o < n; o++) for (let f = 0; f < count; f++) out[o * count + f] = src[o * F + start + f];
   return new NDArray("float64", out, [...a.shape.slice(0, -1), count]);
 });
+
+// ---------------------------------------------------------------------------------------------
+// Blocks folded straight into one state (graph/fuse-fold.ts)
+
+/** Params of a `reduce.fold` task: the reduction, its axes, and the stage it replaces. */
+export interface ReduceFoldParams extends ReduceAggParams {
+  readonly op: ReduceOp;
+  /** `combine` returns a partial; `agg` the finished result (with `dtype`, `ddof`, `keepdims`). */
+  readonly stage: "combine" | "agg";
+}
+
+/** True when the fold kernel can accumulate blocks of this reduction without partials. */
+export function isFoldable(op: string): op is ReduceOp {
+  const r = (REDUCERS as Record<string, Reducer | undefined>)[op];
+  return r?.single !== undefined && r.accumulate !== undefined;
+}
+
+/**
+ * A group of blocks reduced into one state as they come (`reduce.fold`): what the chunk steps of
+ * `inputs` followed by one combine (or aggregate) give, bit for bit. When every block has length 1
+ * on the reduced axes (a stack reduced over its stacked axis) the first block's values become the
+ * state and the others are added in place, in input order — no partial per block; otherwise the
+ * partials are made and merged as usual.
+ */
+export function reduceFold(inputs: readonly NDArray[], params: ReduceFoldParams): NDArray {
+  const { op, stage } = params;
+  const r = REDUCERS[op];
+  const first = inputs[0];
+  const axes = normalizedAxes(params.axis, first.ndim);
+  const direct =
+    r.single !== undefined &&
+    r.accumulate !== undefined &&
+    inputs.every(
+      (a) =>
+        a.ndim === first.ndim &&
+        a.shape.every((n, ax) => (axes.includes(ax) ? n === 1 : n === first.shape[ax])),
+    );
+  if (!direct) {
+    const partials = inputs.map((a) => reduceChunk(op, a, { axis: axes }));
+    return stage === "agg" ? reduceAggregate(op, partials, params) : reduceCombine(op, partials);
+  }
+  const size = first.size;
+  const st = new Float64Array(size * r.fields);
+  inputs.forEach((a, i) => {
+    const step = i === 0 ? r.single : r.accumulate;
+    walkSegments(a.shape, [a.strides], [a.offset], 0, size, size, (pos, len, ptrs) =>
+      step?.call(r, a.data, ptrs[0], len, a.strides[a.ndim - 1] ?? 1, st, pos),
+    );
+  });
+  const partial = new NDArray("float64", st, [...first.shape, r.fields]);
+  return stage === "agg" ? reduceAggregate(op, [partial], params) : partial;
+}
+
+/** Reduces its input blocks into one partial (or result) without a partial per block. */
+export const reduceFoldKernel = defineKernel<ReduceFoldParams>("reduce.fold", (inputs, params) =>
+  reduceFold(inputs, params),
+);

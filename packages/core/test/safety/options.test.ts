@@ -138,3 +138,86 @@ describe("creation arguments", () => {
     expect(ca.linspace(0, 1).shape).toEqual([50]);
   });
 });
+
+describe("no silent garbage where NumPy raises", () => {
+  test.each([
+    [
+      'fromArray([1, "a", 3])',
+      () => ca.fromArray([1, "a", 3] as never),
+      "DTypeError",
+      'could not convert "a" to float64 at index [1]',
+    ],
+    ["fromArray([[1], [null]])", () => ca.fromArray([[1], [null]] as never), "DTypeError", "at index [1, 0]"],
+    [
+      'fromArray([300], {dtype: "int8"})',
+      () => ca.fromArray([300], { dtype: "int8" }),
+      "InvalidArgumentError",
+      "Python integer 300 out of bounds for int8",
+    ],
+    [
+      'fromArray([NaN], {dtype: "int16"})',
+      () => ca.fromArray([Number.NaN], { dtype: "int16" }),
+      "InvalidArgumentError",
+      "cannot convert float nan to integer",
+    ],
+    [
+      "random.integers(0, 1e10)",
+      () => ca.random.integers(0, 1e10, 5),
+      "InvalidArgumentError",
+      "high is out of bounds for int32",
+    ],
+    [
+      'random.integers(0, 300, {dtype: "int8"})',
+      () => ca.random.integers(0, 300, 5, { dtype: "int8" }),
+      "InvalidArgumentError",
+      "high is out of bounds for int8",
+    ],
+    [
+      'random.integers(-1, 5, {dtype: "uint8"})',
+      () => ca.random.integers(-1, 5, 5, { dtype: "uint8" }),
+      "InvalidArgumentError",
+      "low is out of bounds for uint8",
+    ],
+    [
+      'random.integers(0, 5, {dtype: "float32"})',
+      () => ca.random.integers(0, 5, 5, { dtype: "float32" }),
+      "DTypeError",
+      'Unsupported dtype "float32" for integers',
+    ],
+    [
+      "random.random(null)",
+      () => ca.random.random(null as never),
+      "InvalidArgumentError",
+      "Shape must be an integer or a list",
+    ],
+    ['astype("int64")', () => x.astype("int64" as never), "DTypeError", "no 64-bit integers"],
+    ["reshape(null)", () => x.reshape(null as never), "InvalidArgumentError", "reshape needs a shape"],
+    ["sum(null)", () => ca.sum(null as never), "InvalidArgumentError", "sum needs a ChunkedArray"],
+    ['mean("a")', () => x.mean("a" as never), "InvalidArgumentError", "expected an axis"],
+  ])("%s", (_, make, code, text) => {
+    const err = thrown(make);
+    expect(err).toMatchObject({ code });
+    expect((err as Error).message).toContain(text);
+  });
+
+  test("random.integers values stay in [low, high) at the edges of the dtype", async () => {
+    const a = await ca.random.integers(-128, 128, 2000, { dtype: "int8", seed: 1, chunks: 300 }).compute();
+    expect(Math.min(...a.data)).toBe(-128);
+    expect(Math.max(...a.data)).toBe(127);
+    const b = await ca.random.integers(0, 2 ** 31, 1000, { seed: 2 }).compute();
+    expect(Math.min(...b.data)).toBeGreaterThanOrEqual(0);
+  });
+
+  test("a positional axis means that axis, for every reduction (x.mean(0) is NumPy's)", async () => {
+    const a = ca.fromArray(
+      Float64Array.from({ length: 12 }, (_, i) => i),
+      { shape: [3, 4], chunks: [2, 3] },
+    );
+    expect(Array.from((await a.mean(0).compute()).data)).toEqual([4, 5, 6, 7]);
+    expect(Array.from((await a.sum(-1).compute()).data)).toEqual([6, 22, 38]);
+    expect(Array.from((await a.max([0, 1]).compute()).data)).toEqual([11]);
+    expect(Array.from((await a.argmax(1).compute()).data)).toEqual([3, 3, 3]);
+    expect(Array.from((await ca.nanmean(a, 1).compute()).data)).toEqual([1.5, 5.5, 9.5]);
+    expect((await a.sum(null).compute()).item()).toBe(66);
+  });
+});
