@@ -28,6 +28,8 @@ const USAGE = `pnpm bench [options]
   --data DIR                   where data sets are made (default datasets/)
   --prepare-only               make the data sets of the selected workloads, measure nothing
   --json FILE                  results (default bench-results/latest.json, plus a dated copy)
+  --variants A,B               only the variants with these names (the first one given is the
+                               baseline the others are checked against)
   --baseline dask              also run each workload in dask (python3-dask, threaded scheduler) on
                                the same files, alternating run by run with the variants; prints
                                time and peak RSS ratios to dask`;
@@ -46,6 +48,7 @@ const { values: args } = parseArgs({
     "prepare-only": { type: "boolean", default: false },
     json: { type: "string" },
     baseline: { type: "string" },
+    variants: { type: "string" },
     help: { type: "boolean", short: "h" },
   },
 });
@@ -82,12 +85,17 @@ if (args.data) process.env[ENV.data] = args.data;
 process.env[ENV.localReads] = args["local-reads"] ? "1" : "0";
 const context: BenchContext = contextFromEnv();
 
-/** Whether dask (and h5py, zarr) can be imported: `--baseline dask` needs python3-dask. */
-function daskAvailable(): boolean {
-  const r = spawnSync("python3", ["-c", "import dask.array, h5py, zarr"], { stdio: "ignore" });
-  return r.status === 0;
+/**
+ * A Python that can import dask, h5py and zarr (`--baseline dask` needs python3-dask): Debian's
+ * first (a pyenv shim named python3 may come first in PATH and lack them), then `python3`.
+ */
+function daskPython(): string | undefined {
+  return ["/usr/bin/python3", "python3"].find(
+    (python) => spawnSync(python, ["-c", "import dask.array, h5py, zarr"], { stdio: "ignore" }).status === 0,
+  );
 }
-const withDask = args.baseline === "dask" && daskAvailable();
+const python = args.baseline === "dask" ? daskPython() : undefined;
+const withDask = python !== undefined;
 if (args.baseline === "dask" && !withDask)
   console.error(
     "--baseline dask: python3 cannot import dask, h5py and zarr (apt-get install python3-dask python3-h5py python3-zarr); running without it.",
@@ -96,7 +104,7 @@ if (args.baseline === "dask" && !withDask)
 /** Runs a workload's dask baseline (dask/baseline.py) `reps` times in one Python process. */
 function measureDask(id: string, baseline: DaskBaseline, reps: number): Measurement {
   const r = spawnSync(
-    "python3",
+    python!,
     [
       join(here, "dask", "baseline.py"),
       id,
@@ -205,18 +213,19 @@ for (const w of selected) {
     console.error(`${w.id}: data ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   if (args["prepare-only"]) continue;
   let baseline: { ms: number; value: number | readonly number[] } | undefined;
-  const all = w.variants.map((_, i) => i);
+  const wanted = args.variants?.split(",").map((x) => x.trim());
+  const all = w.variants.flatMap((v, i) => (!wanted || wanted.includes(v.name) ? [i] : []));
   const dask = withDask ? w.dask?.(scale, context) : undefined;
-  const names = [...w.variants.map((v) => v.name), ...(dask ? [`dask ${context.workers} threads`] : [])];
+  const names = [...all.map((i) => w.variants[i].name), ...(dask ? [`dask ${context.workers} threads`] : [])];
   const loads = names.map(() => loadavg()[0]);
   let measured: Measurement[] | undefined;
   if (dask) {
     // Alternating, run by run: each round measures every variant once, then dask once.
     const rounds: Measurement[][] = [];
     for (let r = 0; r < repeats; r++) {
-      const round = w.variants.map((_, i) => {
+      const round = all.map((index, i) => {
         if (r === 0) loads[i] = loadavg()[0];
-        return measure(w.id, [i], 1)[0];
+        return measure(w.id, [index], 1)[0];
       });
       if (r === 0) loads[names.length - 1] = loadavg()[0];
       round.push(measureDask(w.id, dask, 1));
@@ -228,7 +237,7 @@ for (const w of selected) {
     const v = { name };
     const isDask = dask !== undefined && i === names.length - 1;
     const load1 = measured ? loads[i] : loadavg()[0];
-    const m = measured?.[i] ?? measure(w.id, [i])[0];
+    const m = measured?.[i] ?? measure(w.id, [all[i]])[0];
     if (m.error || m.runs.length === 0) {
       const row = failedRow(w.id, w.title, v.name, m.error ?? "no runs", load1);
       rows.push(row);

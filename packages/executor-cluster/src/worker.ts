@@ -108,10 +108,35 @@ export class ClusterWorker {
   /** Imports the kernel modules, connects, registers and starts taking work. */
   static async start(options: ClusterWorkerOptions): Promise<ClusterWorker> {
     const modules = (options.modules ?? []).map(moduleUrl);
-    for (const m of modules) await import(m);
+    for (const [i, m] of modules.entries()) {
+      try {
+        await import(m);
+      } catch (err) {
+        throw new Error(
+          `Could not import kernel module ${JSON.stringify(options.modules![i])}: ${err instanceof Error ? err.message : String(err)}. A file path must start with ./, ../ or /.`,
+          { cause: err },
+        );
+      }
+    }
+    const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
     // BullMQ's blocking commands need maxRetriesPerRequest: null.
     const redis = new Redis(options.redis, { maxRetriesPerRequest: null });
     const sub = redis.duplicate();
+    // ioredis reconnects by itself (a partition heals, Redis restarts); say so once per outage.
+    for (const [name, connection] of [
+      ["commands", redis],
+      ["announcements", sub],
+    ] as const) {
+      let down = false;
+      connection.on("error", (err: Error) => {
+        if (!down) log(`redis (${name}): ${err.message}; reconnecting`);
+        down = true;
+      });
+      connection.on("ready", () => {
+        if (down) log(`redis (${name}): connected again`);
+        down = false;
+      });
+    }
     const pool = new NodePool({ workers: options.threads, modules: [OWN_KERNELS, ...modules] });
     const worker = new ClusterWorker(options, redis, sub, pool);
     await worker.#begin();

@@ -16,7 +16,7 @@ import {
 } from "@chunked/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClusterExecutor } from "../src/index.js";
-import { fail, slowIncrement } from "./fixtures/kernels.js";
+import { fail, slowIncrement, slowZeros } from "./fixtures/kernels.js";
 import { alive, allKeys, type RedisServer, startRedis, startWorker, type WorkerProcess } from "./harness.js";
 
 const api = ca as unknown as Record<string, (...args: any[]) => ca.ChunkedArray>;
@@ -189,6 +189,27 @@ describe("the cluster executor", () => {
     expect((await ca.add(x, 1).compute({ executor: cluster })).toArray()).toEqual([2, 2, 2, 2]);
   });
 
+  it("deletes a chunk it uploaded from Redis when the scheduler releases it, while the compute runs", async () => {
+    // x lives on the driver (160 kB: too big to ride in a message), a = x + 1, b = a + 1 (slowly).
+    const x = ca.fromArray(NDArray.from(Array.from({ length: 20_000 }, (_, i) => i)), { chunks: [20_000] });
+    const a = blockwise(slowIncrement, x, { ms: 1 });
+    const b = blockwise(slowIncrement, a, { ms: 1500 });
+    const running = b.compute({ executor: cluster, optimize: false });
+    // a's result comes back, and goes out again as b's input (upload 1); x (upload 0) was released before.
+    let keys: string[] = [];
+    for (let i = 0; i < 600 && !keys.some((k) => /^chunked:c:\w+:u1$/.test(k)); i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      keys = await allKeys(redis.client);
+    }
+    expect(
+      keys.filter((k) => k.startsWith("chunked:c:")).map((k) => k.replace(/:c:\w+:/, ":c:<id>:")),
+    ).toEqual(["chunked:c:<id>:u1"]);
+    const result = await running;
+    expect(result.item(19_999)).toBe(20_001);
+    await cluster.idle();
+    expect(await computeKeysLeft(redis)).toEqual([]);
+  });
+
   it("aborting a compute stops it, obliterates its queue and leaves no keys", async () => {
     const controller = new AbortController();
     const running = slowGraph(12, 300).compute({ executor: cluster, signal: controller.signal });
@@ -202,28 +223,57 @@ describe("the cluster executor", () => {
     expect(await computeKeysLeft(redis)).toEqual([]);
   });
 
-  it("Redis at maxmemory (noeviction) fails the compute with a StoreError, not a hang", async () => {
-    const info = await redis.client.info("memory");
-    const used = Number(/used_memory:(\d+)/.exec(info)![1]);
-    await redis.client.config("SET", "maxmemory", String(used + 4 * 2 ** 20));
+  /** Sets Redis' maxmemory `extra` bytes above what it uses now (negative: below). */
+  async function limitMemory(extra: number): Promise<void> {
+    const used = Number(/used_memory:(\d+)/.exec(await redis.client.info("memory"))![1]);
+    await redis.client.config("SET", "maxmemory", String(Math.max(1, used + extra)));
+  }
+
+  async function expectOutOfMemory(err: unknown, where: RegExp): Promise<void> {
+    const store = ca.isChunkedError(err, "StoreError") ? err : (err as Error).cause;
+    expect(ca.isChunkedError(store, "StoreError"), String(err)).toBe(true);
+    expect((store as Error).message).toMatch(
+      /Redis is out of memory \(maxmemory reached, policy noeviction\)/,
+    );
+    expect((store as Error).message).toMatch(where);
+    await cluster.idle();
+    expect(await computeKeysLeft(redis)).toEqual([]);
+  }
+
+  it("Redis at maxmemory when the driver sends tasks: a StoreError, not a hang", async () => {
+    await limitMemory(-1);
     try {
-      // 8 MiB results go through the chunk store: the second write finds Redis full.
-      const x = ca.random.random([8, 1024, 1024], { chunks: [1, 1024, 1024], seed: 1 });
-      const t0 = performance.now();
       const err = await ca
-        .add(x, 1)
-        .compute({ executor: cluster, optimize: false })
+        .add(ca.ones([4], { chunks: [2] }), 1)
+        .compute({ executor: cluster })
         .catch((e: unknown) => e);
-      expect(performance.now() - t0).toBeLessThan(20_000);
-      expect(ca.isChunkedError(err)).toBe(true);
-      const store = ca.isChunkedError(err, "StoreError") ? err : (err as Error).cause;
-      expect(ca.isChunkedError(store, "StoreError")).toBe(true);
-      expect((store as Error).message).toMatch(/out of memory \(maxmemory/);
+      await expectOutOfMemory(err, /while (starting a compute|sending tasks)/);
     } finally {
       await redis.client.config("SET", "maxmemory", "512mb");
     }
-    await cluster.idle();
-    expect(await computeKeysLeft(redis)).toEqual([]);
+  });
+
+  it("Redis at maxmemory when a worker stores a result: the worker says so, a StoreError, not a hang", async () => {
+    // One task whose 8 MiB result must go through the store; Redis fills up while it runs.
+    const name = `slow-zeros-${layers++}`;
+    const task = { key: `${name}/0`, op: slowZeros.id, deps: [], params: { ms: 1500, n: 2 ** 20 } };
+    const y = ca.ChunkedArray.fromLayer(
+      { name, tasks: [task], dependencies: [] },
+      [],
+      [[2 ** 20]],
+      "float64",
+    );
+    const running = y.compute({ executor: cluster }).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 700));
+    await limitMemory(-1);
+    try {
+      const t0 = performance.now();
+      const err = await running;
+      expect(performance.now() - t0).toBeLessThan(10_000);
+      await expectOutOfMemory(err, /worker .* stored a result/);
+    } finally {
+      await redis.client.config("SET", "maxmemory", "512mb");
+    }
     expect((await ca.add(ca.ones([4], { chunks: [2] }), 1).compute({ executor: cluster })).toArray()).toEqual(
       [2, 2, 2, 2],
     );

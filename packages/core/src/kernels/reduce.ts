@@ -16,78 +16,9 @@ import { type AnyTypedArray, allocate, type DType, isDType } from "../dtype/dtyp
 import { fmt, InvalidArgumentError } from "../errors.js";
 import type { Param } from "../graph/task.js";
 import { cStrides, NDArray, shapeSize } from "../ndarray/ndarray.js";
+import { isArgReduction, type ReduceOp, REDUCTION_OPS, reduceResultDType } from "../ops/reductions.js";
+import { walkSegments } from "./interpret.js";
 import { defineKernel, getKernel, type KernelRef } from "./registry.js";
-
-/** Every built-in reduction; each has `reduce.<op>.chunk`, `.combine` and `.agg` kernels. */
-export const REDUCE_OPS = [
-  "sum",
-  "prod",
-  "mean",
-  "var",
-  "std",
-  "min",
-  "max",
-  "any",
-  "all",
-  "argmin",
-  "argmax",
-  "nansum",
-  "nanprod",
-  "nanmean",
-  "nanvar",
-  "nanstd",
-  "nanmin",
-  "nanmax",
-  "nanargmin",
-  "nanargmax",
-] as const;
-
-/** Name of a built-in reduction. */
-export type ReduceOp = (typeof REDUCE_OPS)[number];
-
-/** NumPy's result dtype of sum/prod/mean/var/std, with int64 replaced by float64: float32 stays float32. */
-export type SumDType<D extends DType> = D extends "float32" ? "float32" : "float64";
-/** NumPy: mean keeps float32, promotes everything else to float64. */
-export type MeanDType<D extends DType> = D extends "float32" ? "float32" : "float64";
-
-/**
- * The result dtype of a reduction of an array of `dtype`.
- *
- * **NumPy divergence:** where NumPy returns int64/uint64 (sum and prod of bool and integers,
- * argmin/argmax indices) this returns float64, exact up to 2^53.
- *
- * @example
- * ```ts
- * reduceResultDType("sum", "int32");   // "float64" (NumPy: int64)
- * reduceResultDType("mean", "float32"); // "float32"
- * reduceResultDType("max", "uint8");    // "uint8"
- * ```
- * @see numpy.result_type
- */
-export function reduceResultDType(op: ReduceOp, dtype: DType): DType {
-  switch (op) {
-    case "any":
-    case "all":
-      return "bool";
-    case "min":
-    case "max":
-    case "nanmin":
-    case "nanmax":
-      return dtype;
-    case "argmin":
-    case "argmax":
-    case "nanargmin":
-    case "nanargmax":
-      return "float64";
-    default:
-      return dtype === "float32" ? "float32" : "float64";
-  }
-}
-
-/** True for the reductions that return indices (axis must be one integer or null). */
-export function isArgReduction(op: string): boolean {
-  return op === "argmin" || op === "argmax" || op === "nanargmin" || op === "nanargmax";
-}
 
 /** An elementwise expression fused into a chunk task by the graph optimiser (see elementwise.ts). */
 export interface FusedPre {
@@ -367,6 +298,11 @@ interface Reducer {
    * field planes or scratch copies.
    */
   single?(data: AnyTypedArray, p: number, m: number, s: number, st: Float64Array, q: number): void;
+  /**
+   * Merges `single`'s states of `m` elements into the states from `q` without building them:
+   * exactly `merge(st, single(...))`, for the reductions whose merge is elementwise (not var).
+   */
+  accumulate?(data: AnyTypedArray, p: number, m: number, s: number, st: Float64Array, q: number): void;
   /** Merges states `src` into `st` elementwise (same length). */
   merge(st: Float64Array, src: Float64Array): void;
   /** Writes the final values (one per state) into `out`. */
@@ -611,6 +547,12 @@ function sumReducer(skipNaN: boolean): Reducer {
         st[q + j] = skipNaN && Number.isNaN(v) ? 0 : 0 + v;
       }
     },
+    accumulate(data, p, m, s, st, q) {
+      for (let j = 0, i = p; j < m; j++, i += s) {
+        const v = data[i];
+        st[q + j] += skipNaN && Number.isNaN(v) ? 0 : 0 + v;
+      }
+    },
     rows: skipNaN ? undefined : (a, base, rOff, m, pl, q) => addRows(a, base, rOff, m, pl, q),
     merge(st, src) {
       for (let i = 0; i < st.length; i++) st[i] += src[i];
@@ -648,6 +590,12 @@ function prodReducer(skipNaN: boolean): Reducer {
       for (let j = 0, i = p; j < m; j++, i += s) {
         const v = data[i];
         st[q + j] = skipNaN && Number.isNaN(v) ? 1 : 1 * v;
+      }
+    },
+    accumulate(data, p, m, s, st, q) {
+      for (let j = 0, i = p; j < m; j++, i += s) {
+        const v = data[i];
+        st[q + j] *= skipNaN && Number.isNaN(v) ? 1 : 1 * v;
       }
     },
     rows: skipNaN ? undefined : (a, base, rOff, m, pl, q) => mulRows(a, base, rOff, m, pl, q),
@@ -701,6 +649,14 @@ function meanReducer(skipNaN: boolean): Reducer {
         const skip = skipNaN && Number.isNaN(v);
         st[k] = skip ? 0 : 1;
         st[k + 1] = skip ? 0 : 0 + v;
+      }
+    },
+    accumulate(data, p, m, s, st, q) {
+      for (let j = 0, i = p, k = q * 2; j < m; j++, i += s, k += 2) {
+        const v = data[i];
+        const skip = skipNaN && Number.isNaN(v);
+        st[k] += skip ? 0 : 1;
+        st[k + 1] += skip ? 0 : 0 + v;
       }
     },
     rows: skipNaN ? undefined : (a, base, rOff, m, pl, q, nk) => addRows(a, base, rOff, m, pl, nk + q),
@@ -921,6 +877,15 @@ function extremeReducer(isMax: boolean, skipNaN: boolean, name: string): Reducer
         const skip = skipNaN && Number.isNaN(v);
         st[k] = skip ? identity : isMax ? Math.max(identity, v) : Math.min(identity, v);
         st[k + 1] = skip ? 0 : 1;
+      }
+    },
+    accumulate(data, p, m, s, st, q) {
+      const identity = isMax ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+      for (let j = 0, i = p, k = q * 2; j < m; j++, i += s, k += 2) {
+        const v = data[i];
+        if (skipNaN && Number.isNaN(v)) continue;
+        st[k] = isMax ? Math.max(st[k], Math.max(identity, v)) : Math.min(st[k], Math.min(identity, v));
+        st[k + 1] += 1;
       }
     },
     rows: skipNaN
@@ -1246,6 +1211,33 @@ function feedRows(
   }
 }
 
+/**
+ * `r.single` or `r.accumulate` over `m` elements `data[p + j*s]`. Other dtypes than float64 are
+ * converted a slab at a time by native `TypedArray.set`, so the reducers' loops only ever see a
+ * Float64Array (one element type per loop: V8 keeps them monomorphic).
+ */
+function singleRow(
+  r: Reducer,
+  step: "single" | "accumulate",
+  data: AnyTypedArray,
+  p: number,
+  m: number,
+  s: number,
+  st: Float64Array,
+  q: number,
+): void {
+  const f = r[step] as NonNullable<Reducer["single"]>;
+  if (data instanceof Float64Array) {
+    f(data, p, m, s, st, q);
+    return;
+  }
+  for (let k = 0; k < m; k += SLAB) {
+    const len = Math.min(SLAB, m - k);
+    fillScratch(data, p + k * s, len, s);
+    f(scratch, 0, len, 1, st, q + k);
+  }
+}
+
 /** Field planes of interleaved states (`[nk, F]` → `[F, nk]`), or back with `back`. */
 function transposeStates(src: Float64Array, nk: number, F: number, back: boolean): Float64Array {
   if (F === 1) return src;
@@ -1374,7 +1366,8 @@ function foldBlock(
     const s = T[last];
     if (rOff.length === 1 && fill === null && r.single) {
       // One element per output: states straight from the data, no planes.
-      for (let o = 0; o < kOff.length; o++) r.single(data, a.offset + kOff[o] + rOff[0], m, s, st, o * m);
+      for (let o = 0; o < kOff.length; o++)
+        singleRow(r, "single", data, a.offset + kOff[o] + rOff[0], m, s, st, o * m);
       return st;
     }
     const pl = transposeStates(st, nk, F, false);
@@ -1565,15 +1558,15 @@ function defineReduction(op: ReduceOp): ReduceKernels {
 
 /** The registered kernels of every built-in reduction, by op. */
 export const REDUCE_KERNELS: { readonly [K in ReduceOp]: ReduceKernels } = Object.fromEntries(
-  REDUCE_OPS.map((op) => [op, defineReduction(op)]),
+  REDUCTION_OPS.map((op) => [op, defineReduction(op)]),
 ) as { [K in ReduceOp]: ReduceKernels };
 
 // ---------------------------------------------------------------------------------------------
-// Several reductions of one block in one traversal (graph/fuse-multi.ts)
+// Several reductions of one block in one traversal (optimize/fuse-multi.ts)
 
 /** Reduction ops a `reduce.multi.chunk` task can compute together (every op but the arg-reductions). */
 export function isMultiReducible(op: string): op is ReduceOp {
-  return (REDUCE_OPS as readonly string[]).includes(op) && !isArgReduction(op);
+  return (REDUCTION_OPS as readonly string[]).includes(op) && !isArgReduction(op);
 }
 
 /**
@@ -1730,3 +1723,68 @@ export const reduceFields = defineKernel<ReduceFieldsParams>("reduce.fields", (i
   for (let o = 0; o < n; o++) for (let f = 0; f < count; f++) out[o * count + f] = src[o * F + start + f];
   return new NDArray("float64", out, [...a.shape.slice(0, -1), count]);
 });
+
+// ---------------------------------------------------------------------------------------------
+// Blocks folded straight into one state (optimize/fuse-fold.ts)
+
+/** Params of a `reduce.fold` task: the reduction, its axes, and the stage it replaces. */
+export interface ReduceFoldParams extends ReduceAggParams {
+  readonly op: ReduceOp;
+  /** `combine` returns a partial; `agg` the finished result (with `dtype`, `ddof`, `keepdims`). */
+  readonly stage: "combine" | "agg";
+}
+
+/** True when the fold kernel can accumulate blocks of this reduction without partials. */
+export function isFoldable(op: string): op is ReduceOp {
+  const r = (REDUCERS as Record<string, Reducer | undefined>)[op];
+  return r?.single !== undefined && r.accumulate !== undefined;
+}
+
+/**
+ * A group of blocks reduced into one state as they come (`reduce.fold`): what the chunk steps of
+ * `inputs` followed by one combine (or aggregate) give, bit for bit. When every block has length 1
+ * on the reduced axes (a stack reduced over its stacked axis) the first block's values become the
+ * state and the others are added in place, in input order — no partial per block; otherwise the
+ * partials are made and merged as usual.
+ */
+export function reduceFold(inputs: readonly NDArray[], params: ReduceFoldParams): NDArray {
+  const { op, stage } = params;
+  const r = REDUCERS[op];
+  const first = inputs[0];
+  const axes = normalizedAxes(params.axis, first.ndim);
+  const direct =
+    r.single !== undefined &&
+    r.accumulate !== undefined &&
+    inputs.every(
+      (a) =>
+        a.ndim === first.ndim &&
+        a.shape.every((n, ax) => (axes.includes(ax) ? n === 1 : n === first.shape[ax])),
+    );
+  if (!direct) {
+    const partials = inputs.map((a) => reduceChunk(op, a, { axis: axes }));
+    return stage === "agg" ? reduceAggregate(op, partials, params) : reduceCombine(op, partials);
+  }
+  const size = first.size;
+  const st = new Float64Array(size * r.fields);
+  inputs.forEach((a, i) => {
+    walkSegments(a.shape, [a.strides], [a.offset], 0, size, size, (pos, len, ptrs) =>
+      singleRow(
+        r,
+        i === 0 ? "single" : "accumulate",
+        a.data,
+        ptrs[0],
+        len,
+        a.strides[a.ndim - 1] ?? 1,
+        st,
+        pos,
+      ),
+    );
+  });
+  const partial = new NDArray("float64", st, [...first.shape, r.fields]);
+  return stage === "agg" ? reduceAggregate(op, [partial], params) : partial;
+}
+
+/** Reduces its input blocks into one partial (or result) without a partial per block. */
+export const reduceFoldKernel = defineKernel<ReduceFoldParams>("reduce.fold", (inputs, params) =>
+  reduceFold(inputs, params),
+);

@@ -436,15 +436,20 @@ export class WorkerPool implements Executor, AsyncDisposable {
       msg.reason === "close"
         ? "a kernel called self.close()"
         : `an error escaped a kernel: ${msg.error ? `${msg.error.name}: ${msg.error.message}` : "unknown"}`;
-    const err = new WorkerExitError(why, msg.error ? { cause: fromWireError(msg.error) } : undefined);
-    this.#onDeath(slot, err, { batch: msg.batch, index: msg.index });
+    const cause = msg.error ? fromWireError(msg.error) : new WorkerExitError(why);
+    this.#onDeath(slot, cause, { batch: msg.batch, index: msg.index }, why);
   }
 
   /**
    * A worker is gone: the task it was running fails (all its tasks, when that is unknown), the
    * others it held are retried elsewhere, and a new worker takes its place.
    */
-  #onDeath(slot: Slot, cause: Error, known: { batch: number; index: number } | undefined): void {
+  #onDeath(
+    slot: Slot,
+    cause: Error,
+    known: { batch: number; index: number } | undefined,
+    why = cause.message,
+  ): void {
     if (slot.dead || this.#closed) return;
     const running =
       known ??
@@ -456,7 +461,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
     void this.#end(slot);
     this.#stats.workersLost++;
     const died = new WorkerExitError(
-      `The ${this.#transport.workerNoun} running it died (${cause.message}). The pool replaced it; other tasks it held were retried.`,
+      `The ${this.#transport.workerNoun} running it died (${why}). The pool replaced it; other tasks it held were retried.`,
       { cause },
     );
     const retry: Entry[] = [];

@@ -4,8 +4,9 @@ import "../../src/array/methods.js";
 import { compute } from "../../src/array/compute.js";
 import { fromArray } from "../../src/array/creation.js";
 import { stack } from "../../src/array/joining.js";
-import { optimize } from "../../src/graph/optimize.js";
-import { REDUCE_OPS, type ReduceOp, reduceChunk, reduceVirtual } from "../../src/kernels/reduce.js";
+import { optimize } from "../../src/optimize/optimize.js";
+import { reduceChunk, reduceVirtual } from "../../src/kernels/reduce.js";
+import { REDUCTION_OPS as REDUCE_OPS, type ReduceOp } from "../../src/ops/reductions.js";
 import { NDArray } from "../../src/ndarray/ndarray.js";
 import { assertClose } from "../../src/testing/assert.js";
 import { arbNDArray } from "../../src/testing/arbitraries.js";
@@ -96,6 +97,44 @@ describe("reductions over a stacked axis", () => {
     );
     assertClose(direct, general, { rtol: 0, atol: 0 });
   });
+
+  test.prop(
+    [
+      fc.constantFrom("sum", "nansum", "mean", "nanmean", "prod", "min", "max", "nanmin", "nanmax", "var"),
+      fc.integer({ min: 1, max: 9 }),
+      fc.constantFrom(2, 3, 4),
+      fc.constantFrom("float32" as const, "float64" as const),
+    ],
+    { numRuns: 40 },
+  )(
+    "a stack reduced over its stacked axis folds blocks into one state, bit-identical",
+    async (op, n, splitEvery, dtype) => {
+      const days = Array.from({ length: n }, (_, d) =>
+        fromArray(fc.sample(arbNDArray([4, 5], dtype, { nan: true }), { numRuns: 1, seed: d * 101 + n })[0], {
+          chunks: [2, 3],
+        }),
+      );
+      const reduced = LAZY[op as ReduceOp](stack(days), { axis: 0, splitEvery });
+      const ops = [...optimize(reduced.graph(), reduced.keys()).values()].flatMap((t) =>
+        t.op === "core.subgraph" ? (t.params as { steps: { op: string }[] }).steps.map((s) => s.op) : [t.op],
+      );
+      if (op !== "var" && n > 1) expect(ops).toContain("reduce.fold");
+      let fused: NDArray | Error;
+      let raw: NDArray | Error;
+      try {
+        [fused] = await compute([reduced]);
+      } catch (e) {
+        fused = e as Error;
+      }
+      try {
+        raw = await evaluate(reduced);
+      } catch (e) {
+        raw = e as Error;
+      }
+      if (fused instanceof Error || raw instanceof Error) expect(String(fused)).toBe(String(raw));
+      else assertClose(fused, raw, { rtol: 0, atol: 0 });
+    },
+  );
 
   it("stack(days).mean(0) and the anomaly equal the unfused graph", async () => {
     const days = Array.from({ length: 5 }, (_, d) =>
