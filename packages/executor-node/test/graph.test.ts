@@ -211,3 +211,23 @@ describe("task timeout", () => {
     }
   });
 });
+
+describe("reduction states", () => {
+  it("big partial states (made with plain typed arrays) travel in recycled shared buffers", async () => {
+    const ca = await import("@chunked/core");
+    const pool = new NodePool({ workers: 2, modules });
+    try {
+      // The tutorial's mean over a stack of days: per-block states of 500 × 500 (sum, count, ...).
+      const x = ca.random.random([12, 1000, 1000], { chunks: [1, 500, 500], seed: 5, dtype: "float32" });
+      const expected = await x.mean({ axis: 0 }).compute();
+      const got = await x.mean({ axis: 0 }).compute({ executor: pool });
+      expect(Array.from(got.toTypedArray())).toEqual(Array.from(expected.toTypedArray()));
+      const { buffers } = pool.stats;
+      // Only the 4 output blocks (the caller's now) are still live; every state was recycled.
+      expect(buffers.liveBuffers).toBe(4);
+      expect(buffers.recycled).toBeGreaterThan(0);
+    } finally {
+      await pool.close();
+    }
+  });
+});

@@ -30,8 +30,11 @@ export class WorkerBuffers {
    * A zero-filled buffer of `bytes` for a kernel's output, or `undefined` (an ordinary array) for
    * outputs small enough to travel in a message's arena: those need no shared memory at all.
    */
-  readonly allocate = (bytes: number): SharedArrayBuffer | undefined => {
-    if (bytes < BIG_BYTES) return undefined;
+  readonly allocate = (bytes: number): SharedArrayBuffer | undefined =>
+    bytes < BIG_BYTES ? undefined : this.allocateShared(bytes);
+
+  /** A zero-filled shared buffer of `bytes` with an id, whatever its size (a copy of a kernel's output). */
+  readonly allocateShared = (bytes: number): SharedArrayBuffer => {
     const list = this.#free.get(bytes);
     const recycled = list?.pop();
     if (recycled) {

@@ -186,8 +186,10 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
       table.addBig(out, buffers.idOf(out.data.buffer));
     } else if (sharing === "shared") {
       // Copied into shared memory here, in parallel, rather than by the pool later when the chunk
-      // is passed on to the next task.
-      table.addBig(compactCopy(out, true));
+      // is passed on to the next task; into a recycled buffer (kernels that make their output with
+      // `new Float64Array` would otherwise leave one unreclaimed SharedArrayBuffer per task).
+      const copy = compactCopy(out, true, buffers.allocateShared);
+      table.addBig(copy, buffers.idOf(copy.data.buffer));
     } else if (ownsWholeBuffer(out)) {
       // A buffer only this batch knows (made by the kernel, or an input copy): hand it over as is.
       table.addBig(out);

@@ -13,7 +13,7 @@
  */
 import { DTYPE_INFO, DTYPES, type AnyTypedArray, type DType } from "../dtype/dtypes.js";
 import { UnclonableParamError } from "../errors.js";
-import { NDArray, type NDArrayLike } from "../ndarray/ndarray.js";
+import { copyInto, NDArray, type NDArrayLike } from "../ndarray/ndarray.js";
 
 /**
  * How large chunks cross. `"shared"`: SharedArrayBuffer views (needs SharedArrayBuffer; in a
@@ -172,14 +172,24 @@ function plain(a: NDArrayLike): NDArrayLike {
   return { dtype: a.dtype, shape: a.shape, strides: a.strides, offset: a.offset, data: a.data };
 }
 
-function alloc(like: AnyTypedArray, length: number, shared: boolean): AnyTypedArray {
+/** Makes the shared memory of a copy (a pool worker passes its recycling allocator). */
+export type SharedAllocator = (bytes: number) => SharedArrayBuffer;
+
+const newShared: SharedAllocator = (bytes) => new SharedArrayBuffer(bytes);
+
+function alloc(
+  like: AnyTypedArray,
+  length: number,
+  shared: boolean,
+  allocShared: SharedAllocator,
+): AnyTypedArray {
   const Ctor = like.constructor as new (
     buffer: ArrayBufferLike,
     byteOffset: number,
     length: number,
   ) => AnyTypedArray;
   const bytes = length * like.BYTES_PER_ELEMENT;
-  return new Ctor(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes), 0, length);
+  return new Ctor(shared ? allocShared(bytes) : new ArrayBuffer(bytes), 0, length);
 }
 
 /**
@@ -208,11 +218,12 @@ export function ownsWholeBuffer(a: NDArrayLike): boolean {
 }
 
 /**
- * A compact copy of `a` in a new buffer (a SharedArrayBuffer when `shared`) holding at most its own
- * elements. Gap-free views (any axis order) and broadcast views keep their strides and copy the
- * range they touch; views with gaps (a block of a larger array, `x[::2]`) become dense C order.
+ * A compact copy of `a` in a new buffer (a SharedArrayBuffer from `allocShared` when `shared`)
+ * holding at most its own elements. Gap-free views (any axis order) and broadcast views keep their
+ * strides and copy the range they touch; views with gaps (a block of a larger array, `x[::2]`)
+ * become dense C order.
  */
-export function compactCopy(a: NDArrayLike, shared: boolean): NDArrayLike {
+export function compactCopy(a: NDArrayLike, shared: boolean, allocShared = newShared): NDArrayLike {
   const data = a.data as AnyTypedArray;
   const { lo, hi, size } = touched(a);
   if (size === 0)
@@ -221,15 +232,17 @@ export function compactCopy(a: NDArrayLike, shared: boolean): NDArrayLike {
       shape: a.shape,
       strides: a.shape.map(() => 0),
       offset: 0,
-      data: alloc(data, 0, shared),
+      data: alloc(data, 0, shared, allocShared),
     };
   const footprint = hi - lo + 1;
   if (footprint <= size) {
-    const out = alloc(data, footprint, shared);
+    const out = alloc(data, footprint, shared, allocShared);
     out.set(data.subarray(lo, hi + 1) as never);
     return { dtype: a.dtype, shape: a.shape, strides: a.strides, offset: a.offset - lo, data: out };
   }
-  return plain(NDArray.revive(a).copy(shared));
+  const dense = new NDArray(a.dtype, alloc(data, size, shared, allocShared), [...a.shape]);
+  copyInto(dense, NDArray.revive(a));
+  return plain(dense);
 }
 
 /**
