@@ -1,5 +1,7 @@
 // Type-checked (not run) in the scratch project: the packed declarations resolve and describe the API.
 import type * as ca from "@chunked/core";
+import { graphSvg } from "@chunked/diagnostics";
+import { ProgressBar } from "@chunked/diagnostics/node";
 import { NodePool } from "@chunked/executor-node";
 import { WebPool } from "@chunked/executor-web";
 import { fromHdf5 } from "@chunked/io/hdf5";
@@ -11,7 +13,9 @@ export async function typed(): Promise<number> {
   await toZarr(x, "x.zarr", { executor: pool });
   const web: typeof WebPool = WebPool;
   void web;
-  const mean = await x.mean().compute({ executor: pool });
+  const svg: string = await graphSvg(x);
+  const mean = await x.mean().compute({ executor: pool, onProgress: new ProgressBar().onProgress });
+  void svg;
   const shape: readonly number[] = mean.shape;
   return shape.length;
 }

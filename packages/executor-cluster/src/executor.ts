@@ -46,11 +46,16 @@ export interface ClusterExecutorOptions {
 }
 
 /** A batch should carry about this much work: each job costs a few Redis round trips. */
-const BATCH_TARGET_MS = 20;
+const BATCH_TARGET_MS = 50;
+/** Tasks per batch before any has been measured. */
+const FIRST_BATCH = 8;
 /** Most tasks in one batch. */
 const MAX_BATCH = 512;
-/** Batches in flight per worker thread (workers take two jobs per thread). */
-const BATCHES_PER_THREAD = 2;
+/**
+ * Batches in flight per worker thread (workers take as many jobs per thread): several, because a
+ * job spends much of its life in Redis round trips, not on the thread.
+ */
+const BATCHES_PER_THREAD = 4;
 /** Weight of a new sample in the moving average of task run times. */
 const EWMA = 0.25;
 /** Completion messages popped per round trip. */
@@ -69,7 +74,19 @@ interface Entry {
 
 interface Upload {
   readonly key: string;
+  /** Tasks in flight that read it. */
   refs: number;
+  /** The scheduler released the chunk: no task will need it again. */
+  released: boolean;
+}
+
+/**
+ * Connection errors surface through the commands that wait on them (ioredis reconnects and replays
+ * them); without a listener ioredis would also print each one.
+ */
+function quiet(redis: Redis): Redis {
+  redis.on("error", () => {});
+  return redis;
 }
 
 /** One run of the scheduler (one AbortSignal), from its first task until it is idle or aborted. */
@@ -93,7 +110,7 @@ class Compute {
   ) {
     this.keys = computeKeys(prefix, this.id);
     this.queue = new Queue(this.keys.queue, { connection: redis, prefix });
-    this.blocking = redis.duplicate();
+    this.blocking = quiet(redis.duplicate());
   }
 }
 
@@ -106,8 +123,8 @@ class Compute {
  *   msgpack, with the job id `<computeId>|<first task key>`.
  * - Chunks up to 64 KiB travel inside the messages; larger ones through the chunk store (Redis),
  *   under keys namespaced by the compute. A result is deleted from Redis as the driver reads it; an
- *   input is deleted once no task in flight needs it; whatever is left (a late duplicate) is swept
- *   when the compute ends.
+ *   input the driver uploaded is deleted when the scheduler releases it (its last dependent has
+ *   run); whatever is left (an output's upload, a late duplicate) is swept when the compute ends.
  * - A worker killed or frozen mid-batch loses its job lock after `lockDurationMs`, and another
  *   worker runs the batch again; duplicate completions are ignored. A kernel that throws fails its
  *   task at once with a `TaskError` (no retries).
@@ -134,7 +151,6 @@ export class ClusterExecutor implements Executor {
   readonly #lockMs: number;
   readonly #stalledMs: number;
   readonly #fixedConcurrency: number | undefined;
-  readonly #hash = registryHash();
   readonly #computes = new Map<AbortSignal, Compute>();
   readonly #ending = new Set<Promise<void>>();
   /** The signal of tasks run without one (outside a scheduler). */
@@ -151,7 +167,7 @@ export class ClusterExecutor implements Executor {
     this.#stalledMs = options.stalledIntervalMs ?? 1000;
     this.#fixedConcurrency = options.concurrency;
     // BullMQ needs maxRetriesPerRequest: null on connections it may block on.
-    this.#redis = new Redis(options.redis, { maxRetriesPerRequest: null });
+    this.#redis = quiet(new Redis(options.redis, { maxRetriesPerRequest: null }));
     this.#store = new RedisChunkStore(this.#redis, this.#prefix);
   }
 
@@ -160,7 +176,7 @@ export class ClusterExecutor implements Executor {
     if (this.#fixedConcurrency !== undefined) return this.#fixedConcurrency;
     const perBatch =
       this.#meanMs === undefined
-        ? 1
+        ? FIRST_BATCH
         : Math.max(1, Math.min(MAX_BATCH, Math.round(BATCH_TARGET_MS / Math.max(this.#meanMs, 1e-3))));
     return this.#threads * BATCHES_PER_THREAD * perBatch;
   }
@@ -251,20 +267,22 @@ export class ClusterExecutor implements Executor {
 
   /** Checks the workers, marks the compute live and tells the workers about it. */
   async #announce(c: Compute): Promise<void> {
+    // Per compute: kernels defined after the executor was made count too.
+    const hash = registryHash();
     const workers = await this.workers();
-    const compatible = workers.filter((w) => w.hash === this.#hash);
+    const compatible = workers.filter((w) => w.hash === hash);
     if (workers.length > 0 && compatible.length === 0) {
       const theirs = [...new Set(workers.map((w) => w.hash))].join(", ");
       throw new UnsupportedError(
         "cluster workers with another kernel registry",
-        `No cluster worker can run this compute: the ${workers.length} registered worker(s) have kernel registry ${theirs}, this driver has ${this.#hash}. Start the workers with the kernel modules the driver imports (chunked-worker --module <specifier>), from the same version of @chunked.`,
+        `No cluster worker can run this compute: the ${workers.length} registered worker(s) have kernel registry ${theirs}, this driver has ${hash}. Start the workers with the kernel modules the driver imports (chunked-worker --module <specifier>), from the same version of @chunked.`,
       );
     }
     if (compatible.length > 0) this.#threads = compatible.reduce((n, w) => n + w.threads, 0);
-    await this.#listen();
+    await this.#listen(c);
     await this.#redis
       .multi()
-      .hset(c.keys.live, { hash: this.#hash, lockMs: this.#lockMs, stalledMs: this.#stalledMs })
+      .hset(c.keys.live, { hash, lockMs: this.#lockMs, stalledMs: this.#stalledMs })
       .sadd(computesKey(this.#prefix), c.id)
       .publish(computesChannel(this.#prefix), `start ${c.id}`)
       .exec()
@@ -278,19 +296,23 @@ export class ClusterExecutor implements Executor {
     void this.#consume(c);
   }
 
-  /** Subscribes (once) to the workers' event channels: what they could not write to Redis. */
-  async #listen(): Promise<void> {
-    if (this.#events) return;
-    const events = this.#redis.duplicate();
-    this.#events = events;
-    events.on("pmessageBuffer", (_pattern: Buffer, channel: Buffer, message: Buffer) => {
-      const id = channel.toString().slice(`${this.#prefix}:events:`.length);
-      const c = [...this.#computes.values()].find((x) => x.id === id);
-      if (!c) return;
-      const event = unpack<WorkerEvent>(message);
-      this.#end(c, storeError(fromWireError(event.error), `worker ${event.worker} stored a result`));
-    });
-    await events.psubscribe(`${this.#prefix}:events:*`);
+  /**
+   * Subscribes to the compute's event channel, where workers report what they could not write to
+   * Redis. One channel per compute (not a pattern), so an ACL that allows `&<prefix>:*` suffices.
+   */
+  async #listen(c: Compute): Promise<void> {
+    let events = this.#events;
+    if (!events) {
+      events = this.#events = quiet(this.#redis.duplicate());
+      events.on("messageBuffer", (channel: Buffer, message: Buffer) => {
+        const id = channel.toString().slice(`${this.#prefix}:events:`.length);
+        const target = [...this.#computes.values()].find((x) => x.id === id);
+        if (!target) return;
+        const event = unpack<WorkerEvent>(message);
+        this.#end(target, storeError(fromWireError(event.error), `worker ${event.worker} stored a result`));
+      });
+    }
+    await events.subscribe(c.keys.events);
   }
 
   /** Sends the queued tasks of a compute as batch jobs. */
@@ -348,8 +370,8 @@ export class ClusterExecutor implements Executor {
         cost = 0;
       }
       batch.push(e);
-      // A kernel not yet measured counts as a full batch: it goes alone until we know better.
-      cost += this.#cost.get(e.task.op) ?? BATCH_TARGET_MS;
+      // A kernel not yet measured adds nothing: the fair share above spreads such tasks anyway.
+      cost += this.#cost.get(e.task.op) ?? 0;
     }
     if (batch.length > 0) batches.push(batch);
     return batches;
@@ -370,7 +392,7 @@ export class ClusterExecutor implements Executor {
           else {
             let up = c.uploads.get(a);
             if (!up) {
-              up = { key: `${this.#store.namespace(c.id)}u${c.nextUpload++}`, refs: 0 };
+              up = { key: `${this.#store.namespace(c.id)}u${c.nextUpload++}`, refs: 0, released: false };
               c.uploads.set(a, up);
               puts.push([up.key, a]);
             }
@@ -396,17 +418,37 @@ export class ClusterExecutor implements Executor {
   }
 
   /** Drops a finished task's references on uploaded inputs; deletes inputs nobody needs now. */
-  #release(c: Compute, e: Entry): string[] {
+  /**
+   * Drops a finished task's references on uploaded inputs, and returns the keys of those the
+   * scheduler has released meanwhile. An upload the scheduler still holds stays in the store for
+   * the chunk's later dependents.
+   */
+  #unref(c: Compute, e: Entry): string[] {
     const unused: string[] = [];
     for (const a of e.uploads) {
       const up = c.uploads.get(a);
-      if (up && --up.refs === 0) {
+      if (up && --up.refs === 0 && up.released) {
         c.uploads.delete(a);
         unused.push(up.key);
       }
     }
     e.uploads = [];
     return unused;
+  }
+
+  /**
+   * The scheduler dropped `chunk` (its last dependent has run): its upload, if any, is deleted from
+   * the store once no task in flight reads it.
+   */
+  release(chunk: NDArray): void {
+    for (const c of this.#computes.values()) {
+      const up = c.uploads.get(chunk);
+      if (!up) continue;
+      up.released = true;
+      if (up.refs > 0) continue;
+      c.uploads.delete(chunk);
+      this.#store.delete([up.key]).catch(() => {}); // whatever fails here, the compute's sweep removes
+    }
   }
 
   /** Reads the compute's completion list until it ends. */
@@ -449,7 +491,7 @@ export class ClusterExecutor implements Executor {
           continue;
         }
         c.pending.delete(o.key);
-        garbage.push(...this.#release(c, e));
+        garbage.push(...this.#unref(c, e));
         this.#learn(e.task.op, o.ms);
         if ("error" in o) e.reject(new TaskError(e.task.key, e.task.op, fromWireError(o.error)));
         else if ("chunk" in o) e.resolve(decodeChunk(o.chunk));
@@ -479,10 +521,15 @@ export class ClusterExecutor implements Executor {
     }
   }
 
+  /**
+   * Moving averages of task run times, geometric: the first batches of a compute include the
+   * workers' start-up (seconds) and must not hold the estimate up for long.
+   */
   #learn(op: string, ms: number): void {
+    const x = Math.max(ms, 1e-3);
     const prev = this.#cost.get(op);
-    this.#cost.set(op, prev === undefined ? ms : prev + EWMA * (ms - prev));
-    this.#meanMs = this.#meanMs === undefined ? ms : this.#meanMs + EWMA * (ms - this.#meanMs);
+    this.#cost.set(op, prev === undefined ? x : prev * (x / prev) ** EWMA);
+    this.#meanMs = this.#meanMs === undefined ? x : this.#meanMs * (x / this.#meanMs) ** EWMA;
   }
 
   /** Ends the compute when nothing has been in flight for a moment (the scheduler is done). */
@@ -511,15 +558,17 @@ export class ClusterExecutor implements Executor {
     for (const e of waiting) e.reject(err);
     const ending = (async () => {
       c.blocking.disconnect();
+      await this.#events?.unsubscribe(c.keys.events).catch(() => {});
       const redis = this.#redis;
-      await redis
-        .multi()
-        .del(c.keys.live)
-        .srem(computesKey(this.#prefix), c.id)
-        .publish(computesChannel(this.#prefix), `end ${c.id}`)
-        .exec()
-        .catch(() => {});
       const sweep = async () => {
+        // A pipeline, not MULTI: Redis at maxmemory refuses a whole transaction, but not these commands.
+        await redis
+          .pipeline()
+          .del(c.keys.live)
+          .srem(computesKey(this.#prefix), c.id)
+          .publish(computesChannel(this.#prefix), `end ${c.id}`)
+          .exec()
+          .catch(() => {});
         await c.queue.obliterate({ force: true }).catch(() => {});
         await redis.del(c.keys.done).catch(() => {});
         await this.#store.sweep(c.id).catch(() => {});

@@ -19,6 +19,8 @@
  *
  * @module
  */
+import "./kernels.js";
+
 export { ClusterExecutor } from "./executor.js";
 export type { ClusterExecutorOptions } from "./executor.js";
 export { ClusterWorker } from "./worker.js";

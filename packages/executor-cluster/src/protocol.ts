@@ -50,12 +50,17 @@ export interface WorkerInfo {
 /** A worker's registration expires this long after its last heartbeat. */
 export const WORKER_TTL_MS = 5000;
 
+/** Kernels made from plain functions (`mapBlocks(fn)`): they exist in one process only, and never travel. */
+const INLINE_PREFIX = "inline:";
+
 /**
- * Identifies the kernel registry of this process: a hash of the registered kernel ids. A driver and
- * a worker agree when they imported the same kernel modules (core's, and the user's).
+ * Identifies the kernel registry of this process: a hash of the registered kernel ids (user kernels
+ * are named by module specifier and export). A driver and a worker agree when they imported the
+ * same kernel modules (core's, and the user's, under the same specifiers).
  */
 export function registryHash(): string {
-  return createHash("sha256").update(kernelIds().join("\n")).digest("hex").slice(0, 16);
+  const ids = kernelIds().filter((id) => !id.startsWith(INLINE_PREFIX));
+  return createHash("sha256").update(ids.join("\n")).digest("hex").slice(0, 16);
 }
 
 /** Job id of a batch: the compute id and the key of its first task (BullMQ ids may not contain ':'). */

@@ -30,7 +30,11 @@ export interface ChunkStore {
 
 /** True for Redis' answer to a write when `maxmemory` is reached under the `noeviction` policy. */
 export function isOutOfMemory(err: unknown): boolean {
-  return err instanceof Error && /^OOM\b/.test(err.message);
+  if (!(err instanceof Error)) return false;
+  if (/^OOM\b/.test(err.message)) return true;
+  // A MULTI whose commands Redis refused fails as EXECABORT; ioredis keeps the refusals.
+  const previous = (err as { previousErrors?: unknown[] }).previousErrors;
+  return Array.isArray(previous) && previous.some(isOutOfMemory);
 }
 
 /**

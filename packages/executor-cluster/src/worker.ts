@@ -6,8 +6,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { isAbsolute, resolve as resolvePath } from "node:path";
-import { pathToFileURL } from "node:url";
+import { extname, isAbsolute, resolve as resolvePath } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { NDArray, Task } from "@chunked/core/internal";
 import { NodePool } from "@chunked/executor-node";
 import { type Job, Worker } from "bullmq";
@@ -29,7 +29,11 @@ import {
   type WorkerInfo,
   workerKey,
 } from "./protocol.js";
+import { ping } from "./kernels.js";
 import { isOutOfMemory, RedisChunkStore } from "./store.js";
+
+/** This package's kernel module, for the threads (`.ts` when running from sources). */
+const OWN_KERNELS = new URL(`./kernels${extname(fileURLToPath(import.meta.url))}`, import.meta.url).href;
 
 /** Options of {@link ClusterWorker.start}. */
 export interface ClusterWorkerOptions {
@@ -56,6 +60,8 @@ redis.call('RPUSH', KEYS[2], ARGV[1])
 return 1`;
 
 const HEARTBEAT_MS = 1500;
+/** BullMQ jobs (batches) a worker takes at once, per thread; the driver sizes batches to match. */
+const JOBS_PER_THREAD = 4;
 /** How often the set of running computes is re-read (pub/sub messages can be missed on reconnect). */
 const RESCAN_MS = 1000;
 
@@ -102,17 +108,47 @@ export class ClusterWorker {
   /** Imports the kernel modules, connects, registers and starts taking work. */
   static async start(options: ClusterWorkerOptions): Promise<ClusterWorker> {
     const modules = (options.modules ?? []).map(moduleUrl);
-    for (const m of modules) await import(m);
+    for (const [i, m] of modules.entries()) {
+      try {
+        await import(m);
+      } catch (err) {
+        throw new Error(
+          `Could not import kernel module ${JSON.stringify(options.modules![i])}: ${err instanceof Error ? err.message : String(err)}. A file path must start with ./, ../ or /.`,
+          { cause: err },
+        );
+      }
+    }
+    const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
     // BullMQ's blocking commands need maxRetriesPerRequest: null.
     const redis = new Redis(options.redis, { maxRetriesPerRequest: null });
     const sub = redis.duplicate();
-    const pool = new NodePool({ workers: options.threads, modules });
+    // ioredis reconnects by itself (a partition heals, Redis restarts); say so once per outage.
+    for (const [name, connection] of [
+      ["commands", redis],
+      ["announcements", sub],
+    ] as const) {
+      let down = false;
+      connection.on("error", (err: Error) => {
+        if (!down) log(`redis (${name}): ${err.message}; reconnecting`);
+        down = true;
+      });
+      connection.on("ready", () => {
+        if (down) log(`redis (${name}): connected again`);
+        down = false;
+      });
+    }
+    const pool = new NodePool({ workers: options.threads, modules: [OWN_KERNELS, ...modules] });
     const worker = new ClusterWorker(options, redis, sub, pool);
     await worker.#begin();
     return worker;
   }
 
   async #begin(): Promise<void> {
+    // Start every thread (and load the kernel modules there) before taking work.
+    const pings = Array.from({ length: this.threads }, (_, i) =>
+      this.#pool.run({ key: `ping/${i}`, op: ping.id, deps: [] }, []),
+    );
+    await Promise.all(pings);
     await this.#heartbeat();
     const channel = computesChannel(this.#prefix);
     this.#sub.on("message", (_channel: string, message: string) => {
@@ -165,8 +201,9 @@ export class ClusterWorker {
     const worker = new Worker(keys.queue, (job: Job) => this.#process(computeId, job), {
       connection: this.#redis,
       prefix: this.#prefix,
-      // Each job is a batch; two per thread keep the threads busy while results travel.
-      concurrency: this.threads * 2,
+      // Each job is a batch, and spends much of its time in Redis round trips: four per thread keep
+      // the threads busy meanwhile (the NodePool queues what they cannot run yet).
+      concurrency: this.threads * JOBS_PER_THREAD,
       lockDuration: Number(live.lockMs),
       stalledInterval: Number(live.stalledMs),
       // A job whose worker died is re-run elsewhere; only a job that keeps killing workers fails.

@@ -73,7 +73,10 @@ export async function startRedis(maxmemory = "512mb"): Promise<RedisServer> {
   children.add(proc);
   const url = `redis://127.0.0.1:${port}`;
   for (let i = 0; !(await accepts(port)); i++) {
-    if (i > 200) throw new Error(`redis-server did not listen on port ${port} in 10 s`);
+    if (i > 400 || proc.exitCode !== null) {
+      await stopProcess(proc);
+      throw new Error(`redis-server did not listen on port ${port} in 20 s`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   const client = new Redis(url, { maxRetriesPerRequest: null });
@@ -100,7 +103,16 @@ export async function startWorker(
   redisUrl: string,
   options: { threads?: number; modules?: string[]; prefix?: string } = {},
 ): Promise<WorkerProcess> {
-  const args = ["--import", "tsx", CLI, "--redis", redisUrl, "--threads", String(options.threads ?? 1)];
+  const args = [
+    "--conditions=source",
+    "--import",
+    "tsx",
+    CLI,
+    "--redis",
+    redisUrl,
+    "--threads",
+    String(options.threads ?? 1),
+  ];
   for (const m of options.modules ?? [TEST_KERNELS]) args.push("--module", m);
   if (options.prefix) args.push("--prefix", options.prefix);
   const proc = spawn(process.execPath, args, { stdio: ["ignore", "inherit", "pipe"] });

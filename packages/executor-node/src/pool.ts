@@ -82,8 +82,10 @@ function tsxExecArgv(): string[] {
  * tsx resolve the `source` export condition; a worker thread gets only the flags it is given).
  */
 const SOURCE_CONDITION = "--conditions=source";
+/** The caller's resolution conditions plus `source` (other flags, e.g. V8's, are not allowed in workers). */
 function withSourceCondition(execArgv: readonly string[]): string[] {
-  return execArgv.includes(SOURCE_CONDITION) ? [...execArgv] : [...execArgv, SOURCE_CONDITION];
+  const conditions = execArgv.filter((a) => a.startsWith("--conditions="));
+  return conditions.includes(SOURCE_CONDITION) ? conditions : [...conditions, SOURCE_CONDITION];
 }
 
 /** Worker threads as a {@link pool.PoolTransport}: chunks travel in SharedArrayBuffers. */
@@ -137,10 +139,10 @@ class ThreadTransport implements pool.PoolTransport {
 }
 
 /**
- * An {@link Executor} that runs tasks on a pool of worker threads, so a compute uses every core.
+ * An {@link @chunked/core!Executor | Executor} that runs tasks on a pool of worker threads, so a compute uses every core.
  * Workers import the same kernel registry as the main thread plus the user kernel modules given in
  * `modules`. The batching, blame, retry and abort logic is core's shared pool
- * ({@link pool.WorkerPool}); this class adds Node's transport.
+ * (`WorkerPool` in `@chunked/core/internal`); this class adds Node's transport.
  *
  * - Chunks cross threads without element-wise serialisation: large ones through SharedArrayBuffers
  *   (a chunk that is not shared is copied into one once per compute, and reused by every task that

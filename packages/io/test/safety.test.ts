@@ -1,5 +1,5 @@
 /** What a careful user or an attacker tries: crafted descriptors, foreign files, damaged data, huge shapes. */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import * as ca from "@chunked/core";
@@ -7,9 +7,9 @@ import { NDArray, openDescriptor } from "@chunked/core/internal";
 import { NodePool } from "@chunked/executor-node";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { openSource } from "../src/index.js";
-import { fromHdf5, toHdf5 } from "../src/hdf5/index.js";
+import { createHdf5Dataset, fromHdf5, toHdf5 } from "../src/hdf5/index.js";
 import { createZarr, fromZarr, openZarr, toZarr } from "../src/zarr/index.js";
-import { tempDir } from "./helpers.js";
+import { FIXTURES, tempDir } from "./helpers.js";
 
 const tmp = tempDir();
 afterAll(tmp.cleanup);
@@ -233,6 +233,103 @@ describe("bad Zarr metadata names the file and the field", () => {
     await expect(openZarr(dir)).rejects.toMatchObject({
       reason: "corrupt",
       message: expect.stringContaining("is not valid JSON"),
+    });
+  });
+});
+
+describe("store() completes its targets", () => {
+  test("createHdf5Dataset and createZarr targets are finished without an explicit finish()", async () => {
+    const x = ca.arange(12, { chunks: 4 });
+    const h5 = path.join(tmp.dir, "stored.h5");
+    await ca.store(x, await createHdf5Dataset(h5, "/x", { shape: [12], dtype: "float64", chunks: [4] }));
+    expect(fs.existsSync(h5)).toBe(true);
+    expect(fs.existsSync(`${h5}.partial`)).toBe(false);
+    expect((await (await fromHdf5(h5, "/x")).sum().compute()).item()).toBe(66);
+
+    const z = path.join(tmp.dir, "stored.zarr");
+    const target = await createZarr(z, { shape: [12], dtype: "float64", chunks: [4] });
+    await ca.store(x, target);
+    await target.finish(); // a second finish is harmless
+    expect((await (await fromZarr(z)).sum().compute()).item()).toBe(66);
+  });
+
+  test("finish: false writes in several calls; a failed write aborts the target", async () => {
+    const z = path.join(tmp.dir, "parts.zarr");
+    const target = await createZarr(z, { shape: [8], dtype: "int16", chunks: [4] });
+    await ca.store(ca.ones([4], { chunks: 4, dtype: "int16" }), target, {
+      regions: [[[0, 4]]],
+      finish: false,
+    });
+    await ca.store(ca.full([4], 2, { chunks: 4, dtype: "int16" }), target, {
+      regions: [[[4, 8]]],
+      finish: false,
+    });
+    await expect(openZarr(z)).rejects.toMatchObject({ reason: "no-dataset" });
+    await target.finish();
+    expect(Array.from((await (await fromZarr(z)).compute()).data)).toEqual([1, 1, 1, 1, 2, 2, 2, 2]);
+
+    const h5 = path.join(tmp.dir, "failed.h5");
+    const failing = ca.fromArray(
+      { shape: [4], dtype: "float64", read: () => Promise.reject(new Error("disk on fire")) },
+      { chunks: 2 },
+    );
+    const t = await createHdf5Dataset(h5, "/x", { shape: [4], dtype: "float64", chunks: [2] });
+    await expect(ca.store(failing, t)).rejects.toThrow(/disk on fire/);
+    expect(fs.existsSync(`${h5}.partial`)).toBe(false);
+    expect(fs.existsSync(h5)).toBe(false);
+  });
+});
+
+describe("HDF5 files we cannot read fail at open, with one clear line", () => {
+  test("a .partial left by a killed write", async () => {
+    const partial = path.join(tmp.dir, "killed.h5.partial");
+    fs.copyFileSync(path.join(FIXTURES, "truncated.h5"), partial);
+    const err = await fromHdf5(partial, "/x").catch((e: unknown) => e);
+    expect(err).toMatchObject({ reason: "corrupt" });
+    expect((err as Error).message).toContain("an unfinished write leaves behind");
+    expect((err as Error).message).not.toContain("HDF5-DIAG");
+    expect((err as Error).message.length).toBeLessThan(400);
+  });
+
+  const python = "/usr/bin/python3";
+  const hasH5py = fs.existsSync(python) && spawnSync(python, ["-c", "import h5py"]).status === 0;
+  test.skipIf(!hasH5py)("an lzf-compressed dataset (h5py's filter, not in h5wasm)", async () => {
+    const file = path.join(tmp.dir, "lzf.h5");
+    const script = `import h5py, numpy as np\nwith h5py.File(${JSON.stringify(file)}, "w") as f: f.create_dataset("x", data=np.arange(100, dtype="f4"), chunks=(10,), compression="lzf")`;
+    expect(spawnSync(python, ["-c", script]).status).toBe(0);
+    const err = await fromHdf5(file, "/x").catch((e: unknown) => e);
+    expect(err).toMatchObject({ reason: "filter" });
+    expect((err as Error).message).toContain("lzf (id 32000), a filter h5wasm does not include");
+  });
+});
+
+describe("files declaring huge shapes open, and refuse graphs they cannot hold", () => {
+  test("an HDF5 dataset of shape [1e15] is a ChunkedError naming the chunks, not an out-of-memory abort", async () => {
+    const file = path.join(tmp.dir, "huge.h5");
+    const t = await createHdf5Dataset(file, "/x", { shape: [1e15], dtype: "float32", chunks: [1000] });
+    await t.finish();
+    expect(fs.statSync(file).size).toBeLessThan(100_000);
+    const err = await fromHdf5(file, "/x").catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      code: "InvalidChunksError",
+      message: expect.stringContaining("Too many blocks"),
+    });
+    // Chunks that fit the limit build at once; nothing is read until compute.
+    const x = await fromHdf5(file, "/x", { chunks: 1e10 });
+    expect(x.numblocks).toEqual([100_000]);
+    expect(Array.from((await x.at`:3`.compute()).data)).toEqual([0, 0, 0]);
+  });
+
+  test("a one-line .zarray of shape [1e15]", async () => {
+    const dir = fs.mkdtempSync(path.join(tmp.dir, "huge-zarr-"));
+    fs.writeFileSync(
+      path.join(dir, ".zarray"),
+      '{"zarr_format":2,"shape":[1000000000000000],"chunks":[10],"dtype":"<f8","compressor":null,"fill_value":0,"order":"C","filters":null}',
+    );
+    const err = await fromZarr(dir).catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      code: "InvalidChunksError",
+      message: expect.stringContaining("Use larger chunks"),
     });
   });
 });

@@ -54,7 +54,7 @@ export function histogram(
     if (!Number.isInteger(bins) || bins < 1)
       throw new InvalidArgumentError(`bins must be a positive integer. Got bins=${fmt(bins)}.`);
     const r = options.range;
-    if (!r || r.length !== 2 || !(r[0] < r[1]) || !Number.isFinite(r[0]) || !Number.isFinite(r[1])) {
+    if (r?.length !== 2 || !(r[0] < r[1]) || !Number.isFinite(r[0]) || !Number.isFinite(r[1])) {
       throw new InvalidArgumentError(
         `histogram with a number of bins needs a finite range [lo, hi] with lo < hi (the data's min and max are unknown before compute). Got range=${fmt(r ?? null)}.`,
       );

@@ -9,10 +9,8 @@
  *   R factors, Q blocks multiplied back); `linalg.lstsq` builds on it (`R x = Qᵀ b`).
  * - `linalg.solve`, `linalg.inv` and `linalg.cholesky` factorise the (square) matrix in one task.
  */
-import type { DType } from "../dtype/dtypes.js";
 import { resultType } from "../dtype/promote.js";
 import { fmt, InvalidArgumentError, UnsupportedError } from "../errors.js";
-import type { Key } from "../graph/task.js";
 import type { MatmulParams, TensordotParams, TsqrParams } from "../kernels/linalg.js";
 import "../kernels/linalg.js";
 import { blockLayer, normalizeOneAxis, requireKnownChunks, singleTask, sumPartials } from "./block-layer.js";

@@ -3,10 +3,11 @@
  * one place (Observable Plot's technique; listed in `sideEffects`). Functions stay the source of truth.
  */
 import type { ChunkSpec } from "../chunks/normalize.js";
-import type { DType } from "../dtype/dtypes.js";
+import type { DType, ScalarOf } from "../dtype/dtypes.js";
+import type { Arithmetic, Promote, TrueDivide, WithScalar } from "../dtype/result-dtype.js";
 import type { IndexValue, Selection, SelectionItem } from "../index/slice.js";
 import type { NDArray } from "../ndarray/ndarray.js";
-import { optimize } from "../graph/optimize.js";
+import { optimize } from "../optimize/optimize.js";
 import { type ToDotOptions, toDot } from "../graph/visualize.js";
 import { ChunkedArray } from "./chunked-array.js";
 import { type ComputeOptions, compute, persist } from "./compute.js";
@@ -20,6 +21,17 @@ import type { ArrayIndex } from "./array-index.js";
 import "./methods-coverage.js";
 
 type Operand = ew.LazyOperand;
+
+/** The dtype of `D` combined with `O`: arrays promote (NumPy's table), JS scalars are weak (NEP 50). */
+export type WithOperand<D extends DType, O> = O extends null
+  ? D
+  : O extends ChunkedArray<infer E extends DType>
+    ? Promote<D, E>
+    : O extends NDArray<infer E extends DType>
+      ? Promote<D, E>
+      : O extends number | boolean
+        ? WithScalar<D, O>
+        : DType;
 type ReduceOptions = Parameters<typeof red.sum>[1];
 type ArgReduceOptions = Parameters<typeof red.argmin>[1];
 
@@ -35,7 +47,7 @@ declare module "./chunked-array.js" {
      */
     visualize(options?: ToDotOptions & { optimize?: boolean }): string;
     /** The value of a one-element array. */
-    item(options?: ComputeOptions): Promise<number | boolean>;
+    item(options?: ComputeOptions): Promise<ScalarOf<D>>;
 
     /** Basic indexing, or a boolean mask / integer index array (see {@link getitem}). */
     get(selection: Selection | SelectionItem | ArrayIndex): ChunkedArray<D>;
@@ -43,23 +55,26 @@ declare module "./chunked-array.js" {
     rechunk(chunks: ChunkSpec): ChunkedArray<D>;
     astype<T extends DType>(dtype: T): ChunkedArray<T>;
 
-    add(other: Operand): ChunkedArray;
-    sub(other: Operand): ChunkedArray;
-    mul(other: Operand): ChunkedArray;
-    div(other: Operand): ChunkedArray;
-    floorDiv(other: Operand): ChunkedArray;
-    mod(other: Operand): ChunkedArray;
-    pow(other: Operand): ChunkedArray;
-    neg(): ChunkedArray;
-    abs(): ChunkedArray;
+    add<O extends Operand>(other: O): ChunkedArray<WithOperand<D, O>>;
+    sub<O extends Operand>(other: O): ChunkedArray<Arithmetic<WithOperand<D, O>>>;
+    mul<O extends Operand>(other: O): ChunkedArray<WithOperand<D, O>>;
+    div<O extends Operand>(other: O): ChunkedArray<TrueDivide<WithOperand<D, O>>>;
+    floorDiv<O extends Operand>(other: O): ChunkedArray<Arithmetic<WithOperand<D, O>>>;
+    mod<O extends Operand>(other: O): ChunkedArray<Arithmetic<WithOperand<D, O>>>;
+    pow<O extends Operand>(other: O): ChunkedArray<Arithmetic<WithOperand<D, O>>>;
+    neg(): ChunkedArray<D>;
+    abs(): ChunkedArray<D>;
     eq(other: Operand): ChunkedArray<"bool">;
     ne(other: Operand): ChunkedArray<"bool">;
     lt(other: Operand): ChunkedArray<"bool">;
     le(other: Operand): ChunkedArray<"bool">;
     gt(other: Operand): ChunkedArray<"bool">;
     ge(other: Operand): ChunkedArray<"bool">;
-    clip(min: Operand | null, max: Operand | null): ChunkedArray;
-    round(): ChunkedArray;
+    clip<Lo extends Operand | null, Hi extends Operand | null>(
+      min: Lo,
+      max: Hi,
+    ): ChunkedArray<WithOperand<WithOperand<D, Lo>, Hi>>;
+    round(): ChunkedArray<D extends "bool" ? "float32" : D>;
 
     sum(options?: ReduceOptions): ReturnType<typeof red.sum<D>>;
     prod(options?: ReduceOptions): ReturnType<typeof red.prod<D>>;
@@ -97,7 +112,7 @@ P.visualize = function (options = {}) {
 };
 P.item = async function (options) {
   const [a] = await compute([this], options);
-  return a.item() as number | boolean;
+  return a.item() as ScalarOf<typeof this.dtype>;
 };
 
 P.get = function (selection) {
@@ -114,31 +129,31 @@ P.astype = function (dtype) {
 };
 
 P.add = function (o) {
-  return ew.add(this, o);
+  return ew.add(this, o) as never;
 };
 P.sub = function (o) {
-  return ew.subtract(this, o);
+  return ew.subtract(this, o) as never;
 };
 P.mul = function (o) {
-  return ew.multiply(this, o);
+  return ew.multiply(this, o) as never;
 };
 P.div = function (o) {
-  return ew.divide(this, o);
+  return ew.divide(this, o) as never;
 };
 P.floorDiv = function (o) {
-  return ew.floorDivide(this, o);
+  return ew.floorDivide(this, o) as never;
 };
 P.mod = function (o) {
-  return ew.mod(this, o);
+  return ew.mod(this, o) as never;
 };
 P.pow = function (o) {
-  return ew.power(this, o);
+  return ew.power(this, o) as never;
 };
 P.neg = function () {
-  return ew.negative(this);
+  return ew.negative(this) as never;
 };
 P.abs = function () {
-  return ew.abs(this);
+  return ew.abs(this) as never;
 };
 P.eq = function (o) {
   return ew.equal(this, o);
@@ -159,10 +174,10 @@ P.ge = function (o) {
   return ew.greaterEqual(this, o);
 };
 P.clip = function (min, max) {
-  return ew.clip(this, min, max);
+  return ew.clip(this, min, max) as never;
 };
 P.round = function () {
-  return ew.round(this);
+  return ew.round(this) as never;
 };
 
 P.sum = function (o) {

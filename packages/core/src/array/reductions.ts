@@ -9,16 +9,17 @@ import { type DType, isDType } from "../dtype/dtypes.js";
 import { DTypeError, fmt, InvalidArgumentError, UnknownChunksError } from "../errors.js";
 import { blockKey, type Param, type Task } from "../graph/task.js";
 import { tokenize } from "../graph/tokenize.js";
+import { REDUCE_KERNELS } from "../kernels/reduce.js";
 import {
   isArgReduction,
   type MeanDType,
-  REDUCE_KERNELS,
   type ReduceOp,
   reduceResultDType,
   type SumDType,
-} from "../kernels/reduce.js";
+} from "../ops/reductions.js";
 import type { KernelRef } from "../kernels/registry.js";
-import { checkReduction, normalizeAxis } from "../ndarray/ops/reduce.js";
+import { normalizeAxisTuple } from "../index/axis.js";
+import { checkReduction, REDUCTION_AXES } from "../ops/reductions.js";
 import { blockIndices, ChunkedArray } from "./chunked-array.js";
 
 /** Default most partials merged by one task along each reduced axis group (dask's `split_every` config). */
@@ -211,7 +212,7 @@ export function reduction<D extends DType>(x: ChunkedArray, options: ReductionOp
   if (!isDType(options.dtype)) {
     throw new DTypeError(`reduction needs the result dtype. Got dtype=${fmt(options.dtype)}.`);
   }
-  const axes = normalizeAxis(options.axis, x.ndim);
+  const axes = normalizeAxisTuple(options.axis, x.ndim, REDUCTION_AXES);
   const keepdims = options.keepdims ?? false;
   const split = normalizeSplitEvery(options.splitEvery, axes, x.ndim);
   const prefix = options.name ?? "reduction";
@@ -258,12 +259,35 @@ export function reduction<D extends DType>(x: ChunkedArray, options: ReductionOp
 
 const VAR_FAMILY = new Set<ReduceOp>(["var", "std", "nanvar", "nanstd"]);
 
+/** An axis given positionally, as NumPy allows: `x.mean(0)` is `x.mean({ axis: 0 })`. */
+export type ReduceAxis = number | readonly number[] | null;
+
+/** The options object of a reduction called with options or a positional axis; anything else throws. */
+function reduceOptions<O extends ReduceOptions | ArgReduceOptions>(
+  op: string,
+  options: O | ReduceAxis | undefined,
+): O {
+  if (options === undefined) return {} as O;
+  if (options === null || typeof options === "number" || Array.isArray(options))
+    return { axis: options } as O;
+  if (typeof options !== "object") {
+    throw new InvalidArgumentError(
+      `${op}: expected an axis (integer, list of integers or null) or an options object. Got ${fmt(options)}.`,
+    );
+  }
+  return options as O;
+}
+
 /** A built-in reduction by name (what the named wrappers call). */
 export function reduceArray(
   op: ReduceOp,
   x: ChunkedArray,
-  options: ReduceOptions | ArgReduceOptions = {},
+  optionsOrAxis: ReduceOptions | ArgReduceOptions | ReduceAxis = {},
 ): ChunkedArray {
+  if (!(x instanceof ChunkedArray)) {
+    throw new InvalidArgumentError(`${op} needs a ChunkedArray. Got ${fmt(x === null ? null : typeof x)}.`);
+  }
+  const options = reduceOptions(op, optionsOrAxis);
   const axes = checkReduction(op, x.shape, options.axis);
   const ddof = (options as ReduceOptions).ddof ?? 0;
   if (!(typeof ddof === "number" && Number.isFinite(ddof))) {
@@ -299,7 +323,7 @@ export function reduceArray(
  */
 export function sum<D extends DType>(
   x: ChunkedArray<D>,
-  options: ReduceOptions = {},
+  options: ReduceOptions | ReduceAxis = {},
 ): ChunkedArray<SumDType<D>> {
   return reduceArray("sum", x, options) as ChunkedArray<SumDType<D>>;
 }
@@ -317,7 +341,7 @@ export function sum<D extends DType>(
  */
 export function prod<D extends DType>(
   x: ChunkedArray<D>,
-  options: ReduceOptions = {},
+  options: ReduceOptions | ReduceAxis = {},
 ): ChunkedArray<SumDType<D>> {
   return reduceArray("prod", x, options) as ChunkedArray<SumDType<D>>;
 }
@@ -334,7 +358,7 @@ export function prod<D extends DType>(
  */
 export function mean<D extends DType>(
   x: ChunkedArray<D>,
-  options: ReduceOptions = {},
+  options: ReduceOptions | ReduceAxis = {},
 ): ChunkedArray<MeanDType<D>> {
   return reduceArray("mean", x, options) as ChunkedArray<MeanDType<D>>;
 }
@@ -352,7 +376,7 @@ export function mean<D extends DType>(
  */
 export function variance<D extends DType>(
   x: ChunkedArray<D>,
-  options: ReduceOptions = {},
+  options: ReduceOptions | ReduceAxis = {},
 ): ChunkedArray<MeanDType<D>> {
   return reduceArray("var", x, options) as ChunkedArray<MeanDType<D>>;
 }
@@ -368,7 +392,7 @@ export function variance<D extends DType>(
  */
 export function std<D extends DType>(
   x: ChunkedArray<D>,
-  options: ReduceOptions = {},
+  options: ReduceOptions | ReduceAxis = {},
 ): ChunkedArray<MeanDType<D>> {
   return reduceArray("std", x, options) as ChunkedArray<MeanDType<D>>;
 }
@@ -382,7 +406,10 @@ export function std<D extends DType>(
  * ```
  * @see numpy.min, dask.array.min
  */
-export function min<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions = {}): ChunkedArray<D> {
+export function min<D extends DType>(
+  x: ChunkedArray<D>,
+  options: ReduceOptions | ReduceAxis = {},
+): ChunkedArray<D> {
   return reduceArray("min", x, options) as ChunkedArray<D>;
 }
 
@@ -395,7 +422,10 @@ export function min<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions 
  * ```
  * @see numpy.max, dask.array.max
  */
-export function max<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions = {}): ChunkedArray<D> {
+export function max<D extends DType>(
+  x: ChunkedArray<D>,
+  options: ReduceOptions | ReduceAxis = {},
+): ChunkedArray<D> {
   return reduceArray("max", x, options) as ChunkedArray<D>;
 }
 
@@ -408,7 +438,7 @@ export function max<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions 
  * ```
  * @see numpy.any, dask.array.any
  */
-export function any(x: ChunkedArray, options: ReduceOptions = {}): ChunkedArray<"bool"> {
+export function any(x: ChunkedArray, options: ReduceOptions | ReduceAxis = {}): ChunkedArray<"bool"> {
   return reduceArray("any", x, options) as ChunkedArray<"bool">;
 }
 
@@ -421,7 +451,7 @@ export function any(x: ChunkedArray, options: ReduceOptions = {}): ChunkedArray<
  * ```
  * @see numpy.all, dask.array.all
  */
-export function all(x: ChunkedArray, options: ReduceOptions = {}): ChunkedArray<"bool"> {
+export function all(x: ChunkedArray, options: ReduceOptions | ReduceAxis = {}): ChunkedArray<"bool"> {
   return reduceArray("all", x, options) as ChunkedArray<"bool">;
 }
 
@@ -437,7 +467,10 @@ export function all(x: ChunkedArray, options: ReduceOptions = {}): ChunkedArray<
  * ```
  * @see numpy.argmin, dask.array.argmin
  */
-export function argmin(x: ChunkedArray, options: ArgReduceOptions = {}): ChunkedArray<"float64"> {
+export function argmin(
+  x: ChunkedArray,
+  options: ArgReduceOptions | ReduceAxis = {},
+): ChunkedArray<"float64"> {
   return reduceArray("argmin", x, options) as ChunkedArray<"float64">;
 }
 
@@ -452,7 +485,10 @@ export function argmin(x: ChunkedArray, options: ArgReduceOptions = {}): Chunked
  * ```
  * @see numpy.argmax, dask.array.argmax
  */
-export function argmax(x: ChunkedArray, options: ArgReduceOptions = {}): ChunkedArray<"float64"> {
+export function argmax(
+  x: ChunkedArray,
+  options: ArgReduceOptions | ReduceAxis = {},
+): ChunkedArray<"float64"> {
   return reduceArray("argmax", x, options) as ChunkedArray<"float64">;
 }
 
@@ -469,7 +505,7 @@ export function argmax(x: ChunkedArray, options: ArgReduceOptions = {}): Chunked
  */
 export function nansum<D extends DType>(
   x: ChunkedArray<D>,
-  options: ReduceOptions = {},
+  options: ReduceOptions | ReduceAxis = {},
 ): ChunkedArray<SumDType<D>> {
   return reduceArray("nansum", x, options) as ChunkedArray<SumDType<D>>;
 }
@@ -487,7 +523,7 @@ export function nansum<D extends DType>(
  */
 export function nanprod<D extends DType>(
   x: ChunkedArray<D>,
-  options: ReduceOptions = {},
+  options: ReduceOptions | ReduceAxis = {},
 ): ChunkedArray<SumDType<D>> {
   return reduceArray("nanprod", x, options) as ChunkedArray<SumDType<D>>;
 }
@@ -503,7 +539,7 @@ export function nanprod<D extends DType>(
  */
 export function nanmean<D extends DType>(
   x: ChunkedArray<D>,
-  options: ReduceOptions = {},
+  options: ReduceOptions | ReduceAxis = {},
 ): ChunkedArray<MeanDType<D>> {
   return reduceArray("nanmean", x, options) as ChunkedArray<MeanDType<D>>;
 }
@@ -519,7 +555,7 @@ export function nanmean<D extends DType>(
  */
 export function nanvar<D extends DType>(
   x: ChunkedArray<D>,
-  options: ReduceOptions = {},
+  options: ReduceOptions | ReduceAxis = {},
 ): ChunkedArray<MeanDType<D>> {
   return reduceArray("nanvar", x, options) as ChunkedArray<MeanDType<D>>;
 }
@@ -535,7 +571,7 @@ export function nanvar<D extends DType>(
  */
 export function nanstd<D extends DType>(
   x: ChunkedArray<D>,
-  options: ReduceOptions = {},
+  options: ReduceOptions | ReduceAxis = {},
 ): ChunkedArray<MeanDType<D>> {
   return reduceArray("nanstd", x, options) as ChunkedArray<MeanDType<D>>;
 }
@@ -549,7 +585,10 @@ export function nanstd<D extends DType>(
  * ```
  * @see numpy.nanmin, dask.array.nanmin
  */
-export function nanmin<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions = {}): ChunkedArray<D> {
+export function nanmin<D extends DType>(
+  x: ChunkedArray<D>,
+  options: ReduceOptions | ReduceAxis = {},
+): ChunkedArray<D> {
   return reduceArray("nanmin", x, options) as ChunkedArray<D>;
 }
 
@@ -562,7 +601,10 @@ export function nanmin<D extends DType>(x: ChunkedArray<D>, options: ReduceOptio
  * ```
  * @see numpy.nanmax, dask.array.nanmax
  */
-export function nanmax<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions = {}): ChunkedArray<D> {
+export function nanmax<D extends DType>(
+  x: ChunkedArray<D>,
+  options: ReduceOptions | ReduceAxis = {},
+): ChunkedArray<D> {
   return reduceArray("nanmax", x, options) as ChunkedArray<D>;
 }
 
@@ -578,7 +620,10 @@ export function nanmax<D extends DType>(x: ChunkedArray<D>, options: ReduceOptio
  * ```
  * @see numpy.nanargmin, dask.array.nanargmin
  */
-export function nanargmin(x: ChunkedArray, options: ArgReduceOptions = {}): ChunkedArray<"float64"> {
+export function nanargmin(
+  x: ChunkedArray,
+  options: ArgReduceOptions | ReduceAxis = {},
+): ChunkedArray<"float64"> {
   return reduceArray("nanargmin", x, options) as ChunkedArray<"float64">;
 }
 
@@ -593,6 +638,9 @@ export function nanargmin(x: ChunkedArray, options: ArgReduceOptions = {}): Chun
  * ```
  * @see numpy.nanargmax, dask.array.nanargmax
  */
-export function nanargmax(x: ChunkedArray, options: ArgReduceOptions = {}): ChunkedArray<"float64"> {
+export function nanargmax(
+  x: ChunkedArray,
+  options: ArgReduceOptions | ReduceAxis = {},
+): ChunkedArray<"float64"> {
   return reduceArray("nanargmax", x, options) as ChunkedArray<"float64">;
 }

@@ -23,6 +23,13 @@ import { ravel } from "./reshape.js";
 export interface SortOptions {
   /** Axis to sort along; negative counts from the end. Default -1. */
   axis?: number;
+  /**
+   * Chunked 1-d input read straight from a source (fromArray, random, a file): re-read each input
+   * block once per output bucket instead of holding partitions of every block, so peak memory is
+   * a few blocks rather than the whole array, at the cost of reading the input once per block.
+   * Default false.
+   */
+  recompute?: boolean;
 }
 
 /**
@@ -48,7 +55,9 @@ function sortImpl<D extends DType>(x: ChunkedArray<D>, arg: boolean, options: So
   if (x.ndim === 0) throw new InvalidArgumentError(`${fn} needs at least one axis. Got x shape=[].`);
   const axis = normalizeOneAxis(options.axis ?? -1, x.ndim);
   requireKnownChunks(x, fn, [axis]);
-  if (x.ndim === 1 && x.chunks[0].length > 1) return sampleSort(x, arg);
+  if (x.ndim === 1 && x.chunks[0].length > 1) {
+    return options.recompute ? recomputingSampleSort(x, arg) : sampleSort(x, arg);
+  }
   const src = wholeAxis(x, axis);
   const params: SortAxisParams = { axis, arg };
   return blockLayer(fn, params, [src], src.chunks, arg ? "float64" : x.dtype, (idx) => ({
@@ -126,6 +135,70 @@ function sampleSort<D extends DType>(x: ChunkedArray<D>, arg: boolean): ChunkedA
   return blockLayer(
     arg ? "argsort" : "sort",
     [arg, B],
+    [parts],
+    [Array(B).fill(Number.NaN)],
+    arg ? "float64" : x.dtype,
+    ([b]) => ({
+      op: "sort.sample.merge",
+      deps: Array.from({ length: P }, (_, i) => parts.key([i, b])),
+      params: { arg } satisfies SampleParams as any,
+    }),
+  );
+}
+
+/**
+ * Sample sort that never holds more than one bucket's worth of partitions: samples come from the
+ * input blocks, and every bucket re-reads each input block through a copy of its source task.
+ */
+function recomputingSampleSort<D extends DType>(x: ChunkedArray<D>, arg: boolean): ChunkedArray {
+  const layer = x.layers.get(x.name);
+  if (!layer || layer.tasks.some((t) => t.deps.length > 0)) {
+    throw new InvalidArgumentError(
+      `sort with recompute needs an input read straight from a source (fromArray, random, a file), whose blocks can be re-read. Got an input computed by ${fmt(x.name.split("-")[0])}; persist() it or omit recompute.`,
+    );
+  }
+  const P = x.numblocks[0];
+  const B = P;
+  const offsets = x.offsets()[0];
+  const samples = blockLayer(
+    "sort-draw",
+    [arg, B],
+    [x],
+    [x.chunks[0].map(() => Number.NaN)],
+    "float64",
+    ([i]) => ({
+      op: "sort.sample.draw",
+      deps: [x.key([i])],
+      params: { arg, buckets: B, offset: offsets[i] } satisfies SampleParams as any,
+    }),
+  );
+  const splitters = singleTask("sort-splitters", [arg, B, "draw"], "sort.sample.splitters", samples.keys(), {
+    arg,
+    buckets: B,
+  } satisfies SampleParams as any);
+  const splitKey = splitters.tasks[0].key;
+  const byIndex = new Map(layer.tasks.map((t) => [t.key, t]));
+  const clones = Array.from({ length: B }, (_, b) => ({
+    name: `${x.name}~${b}`,
+    dependencies: [],
+    tasks: x.keys().map((k) => ({ ...byIndex.get(k)!, key: `${x.name}~${b}${k.slice(x.name.length)}` })),
+  }));
+  const parts = blockLayer(
+    "sort-select",
+    [arg, B],
+    [samples],
+    [Array(P).fill(Number.NaN), Array(B).fill(Number.NaN)],
+    "float64",
+    ([i, b]) => ({
+      op: "sort.sample.select",
+      deps: [clones[b].tasks[i].key, splitKey],
+      params: { arg, buckets: B, bucket: b, offset: offsets[i] } satisfies SampleParams as any,
+    }),
+    [splitters, ...clones],
+  );
+  return blockLayer(
+    arg ? "argsort" : "sort",
+    [arg, B, "recompute"],
     [parts],
     [Array(B).fill(Number.NaN)],
     arg ? "float64" : x.dtype,

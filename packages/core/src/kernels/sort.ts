@@ -314,6 +314,64 @@ function mergePairs(a: Float64Array, b: Float64Array): Float64Array {
   return out;
 }
 
+/** Lexicographic compare of `(v, i)` with splitter `j` (pairs) or value compare. */
+function keyVsSplitter(v: number, i: number, s: ArrayLike<number>, j: number, arg: boolean): number {
+  return arg ? compareNanLast(v, s[2 * j]) || i - s[2 * j + 1] : compareNanLast(v, s[j]);
+}
+
+/** Evenly spaced samples of an unsorted block (values, or `[value, global index]` pairs): `4 · buckets` of them. */
+export function sampleSortDraw(a: NDArray, p: SampleParams): NDArray {
+  const n = a.shape[0];
+  const s = Math.min(n, 4 * (p.buckets ?? 1));
+  const w = p.arg ? 2 : 1;
+  const out = new Float64Array(s * w);
+  const d = a.data as ArrayLike<number>;
+  for (let j = 0; j < s; j++) {
+    const i = Math.floor(((j + 0.5) * n) / s);
+    out[j * w] = d[a.offset + i * a.strides[0]];
+    if (p.arg) out[j * w + 1] = (p.offset ?? 0) + i;
+  }
+  return new NDArray("float64", out, p.arg ? [s, 2] : [s]);
+}
+
+/** The elements of an unsorted block that fall in bucket `bucket`, sorted (pairs for argsort). */
+export function sampleSortSelect(a: NDArray, splitters: NDArray, p: SampleParams): NDArray {
+  const b = p.bucket ?? 0;
+  const nb = p.buckets ?? 1;
+  const n = a.shape[0];
+  const d = a.data as ArrayLike<number>;
+  const sp = splitters.data as ArrayLike<number>;
+  const vals: number[] = [];
+  const idx: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = d[a.offset + i * a.strides[0]];
+    const g = (p.offset ?? 0) + i;
+    if (b > 0 && keyVsSplitter(v, g, sp, b - 1, p.arg) <= 0) continue;
+    if (b < nb - 1 && keyVsSplitter(v, g, sp, b, p.arg) > 0) continue;
+    vals.push(v);
+    idx.push(g);
+  }
+  const sub = NDArray.from(Float64Array.from(vals));
+  if (!p.arg) {
+    const sorted = sub.data.sort();
+    const out = NDArray.zeros(a.dtype, [vals.length]);
+    (out.data as any).set(sorted);
+    return out;
+  }
+  const order = new Uint32Array(vals.length);
+  argsortLane(sub.data as Float64Array, order);
+  const out = new Float64Array(2 * vals.length);
+  for (let k = 0; k < vals.length; k++) {
+    out[2 * k] = vals[order[k]];
+    out[2 * k + 1] = idx[order[k]];
+  }
+  return new NDArray("float64", out, [vals.length, 2]);
+}
+
+export const sampleDraw = defineKernel("sort.sample.draw", ([a], p: SampleParams) => sampleSortDraw(a, p));
+export const sampleSelect = defineKernel("sort.sample.select", ([a, s], p: SampleParams) =>
+  sampleSortSelect(a, s, p),
+);
 export const sortAxisKernel = defineKernel("sort.axis", ([a], p: SortAxisParams) => sortAxis(a, p));
 export const topkKernel = defineKernel("sort.topk", (inputs, p: TopkParams) => topk(inputs, p));
 export const quantileKernel = defineKernel("sort.quantile", ([a], p: QuantileParams) => quantileBlock(a, p));

@@ -6,10 +6,11 @@
  * @internal
  * @module
  */
-import { allocateSharedByDefault } from "../dtype/dtypes.js";
+import { allocateSharedByDefault, setSharedAllocator } from "../dtype/dtypes.js";
 import { getKernel, kernelIds } from "../kernels/registry.js";
 import { NDArray, type NDArrayLike } from "../ndarray/ndarray.js";
 import { isThenable } from "../schedule/thenable.js";
+import { WorkerBuffers } from "./buffers.js";
 import {
   BIG_BYTES,
   type BatchRequest,
@@ -101,6 +102,7 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
   let sharing: Sharing = "transfer";
   let poolName = "the pool";
   let runningCell: Int32Array | undefined;
+  let buffers = new WorkerBuffers(0);
   let loaded: Promise<Error | undefined> | undefined;
   const queue: BatchRequest[] = [];
   const cancelled = new Set<number>();
@@ -180,7 +182,8 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
     if (byteSize(out) < BIG_BYTES) {
       table.addSmall(out);
     } else if (isShared(out.data)) {
-      table.addBig(out); // shared memory: nothing to copy, whatever view it is
+      // Shared memory: nothing to copy, whatever view it is. Its id lets the pool recycle it.
+      table.addBig(out, buffers.idOf(out.data.buffer));
     } else if (sharing === "shared") {
       // Copied into shared memory here, in parallel, rather than by the pool later when the chunk
       // is passed on to the next task.
@@ -201,7 +204,11 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
     const { n, op, inStart, inputs } = readBatchIndex(req.chunks.meta);
     setRunning(id, -1);
     const loadError = await (loaded ??= loadModules());
-    const chunks = readChunkTable(req.chunks, false);
+    if (req.recycled) buffers.recycle(req.recycledIds!, req.recycled);
+    const ids: number[] = [];
+    const chunks = readChunkTable(req.chunks, false, ids);
+    // An output that is a view of an input keeps the input's buffer id.
+    for (let c = 0; c < chunks.length; c++) if (ids[c] >= 0) buffers.adopt(ids[c], chunks[c].data.buffer);
     // The response header: status[n], then ms[n].
     const header = new Float64Array(2 * n);
     const table = new ChunkTableBuilder();
@@ -275,8 +282,13 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
         sharing = msg.sharing;
         poolName = msg.poolName;
         runningCell = msg.running;
-        // Kernels then allocate their outputs in shared memory, which reach the pool without a copy.
-        if (ownsRealm) allocateSharedByDefault(sharing === "shared");
+        buffers = new WorkerBuffers(msg.idBase);
+        // Kernels then allocate their outputs in shared memory, which reach the pool without a copy,
+        // from buffers the pool recycles (small outputs travel in the message's arena instead).
+        if (ownsRealm) {
+          allocateSharedByDefault(sharing === "shared");
+          setSharedAllocator(sharing === "shared" ? buffers.allocate : undefined);
+        }
         // Import the kernel modules now, not with the first batch; "ready" once they are in (a
         // module that fails is reported by every task, naming it).
         loaded ??= loadModules();

@@ -38,7 +38,8 @@ export const BIG_BYTES = 32 * 1024;
 export interface ChunkTable {
   /**
    * `[0, start)`: the message's header numbers. Then per chunk: dtype code, ndim, shape, strides,
-   * offset, source (-1: arena, else index in `big`), byte offset in the arena, length.
+   * offset, source (-1: arena, else index in `big`), byte offset in the arena (a big chunk: the id
+   * of its worker-allocated buffer, or -1), length.
    */
   readonly meta: Float64Array;
   readonly start: number;
@@ -62,8 +63,10 @@ export interface BatchRequest {
   readonly ops: string[];
   readonly params: unknown[];
   readonly chunks: ChunkTable;
-  /** Shared buffers the pool hands back for reuse as kernel outputs (see pool/buffers.ts). */
+  /** Shared buffers this worker allocated that nothing uses any more: reuse them (pool/buffers.ts). */
   readonly recycled?: SharedArrayBuffer[];
+  /** Their ids. */
+  readonly recycledIds?: number[];
 }
 
 /** The task index of a {@link BatchRequest}, read from its header. */
@@ -93,6 +96,8 @@ export interface InitMessage {
   readonly running?: Int32Array;
   /** Name of the pool, for messages (e.g. "NodePool"). */
   readonly poolName: string;
+  /** First id of the shared buffers this worker allocates (distinct per worker; pool/buffers.ts). */
+  readonly idBase: number;
 }
 
 /** Nobody waits for batch `id` any more: skip what has not started. */
@@ -269,9 +274,13 @@ export class ChunkTableBuilder {
     return this.#count++;
   }
 
-  /** Adds a chunk whose data travels as it is (shared, or a fresh buffer the caller transfers). */
-  addBig(a: NDArrayLike): number {
-    this.#push(a.dtype, a.shape, a.strides, a.offset, this.#big.length, 0, (a.data as AnyTypedArray).length);
+  /**
+   * Adds a chunk whose data travels as it is (shared, or a fresh buffer the caller transfers);
+   * `bufferId` names its buffer when a worker allocated it (pool/buffers.ts).
+   */
+  addBig(a: NDArrayLike, bufferId = -1): number {
+    const length = (a.data as AnyTypedArray).length;
+    this.#push(a.dtype, a.shape, a.strides, a.offset, this.#big.length, bufferId, length);
     this.#big.push(a.data);
     return this.#count++;
   }
@@ -313,9 +322,10 @@ export class ChunkTableBuilder {
 /**
  * The chunks of a table. `copy: false` gives views into the arena (a worker: inputs live for one
  * batch); `copy: true` gives each small chunk its own buffer (the pool: a result the scheduler
- * keeps must not pin the whole batch's arena).
+ * keeps must not pin the whole batch's arena). `bufferIds`, when given, receives each chunk's
+ * buffer id (-1 for none).
  */
-export function readChunkTable(table: ChunkTable, copy: boolean): NDArray[] {
+export function readChunkTable(table: ChunkTable, copy: boolean, bufferIds?: number[]): NDArray[] {
   const { meta, arena, big } = table;
   const out: NDArray[] = [];
   let p = table.start;
@@ -332,6 +342,7 @@ export function readChunkTable(table: ChunkTable, copy: boolean): NDArray[] {
     const at = meta[p++];
     const length = meta[p++];
     let data: AnyTypedArray;
+    bufferIds?.push(source >= 0 ? at : -1);
     if (source >= 0) data = big[source] as AnyTypedArray;
     else {
       const { ctor } = DTYPE_INFO[dtype];

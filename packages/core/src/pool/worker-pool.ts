@@ -11,6 +11,7 @@ import { workerModules } from "../kernels/source.js";
 import type { NDArray, NDArrayLike } from "../ndarray/ndarray.js";
 import type { Executor } from "../schedule/executor.js";
 import { isThenable } from "../schedule/thenable.js";
+import { BufferLedger, type BufferStats } from "./buffers.js";
 import type { PoolTransport, PoolWorker } from "./transport.js";
 import {
   BIG_BYTES,
@@ -91,6 +92,8 @@ export interface WorkerPoolStats {
   readonly workersStuck: number;
   /** Total run time of kernels in the workers, in ms (as measured there). */
   readonly kernelMs: number;
+  /** Worker-allocated shared buffers in use by results, and how many were recycled. */
+  readonly buffers: BufferStats;
 }
 
 interface Slot {
@@ -188,6 +191,8 @@ export class WorkerPool implements Executor, AsyncDisposable {
   readonly #bySignal = new WeakMap<AbortSignal, Set<Entry>>();
   #stats = { tasks: 0, batches: 0, workersStarted: 0, workersLost: 0, workersStuck: 0, kernelMs: 0 };
   #readyWaiters: { resolve: () => void; reject: (err: Error) => void }[] = [];
+  /** Which results use which worker buffers; frees them on the scheduler's last release. */
+  readonly #buffers = new BufferLedger();
 
   constructor(transport: PoolTransport, options: WorkerPoolOptions) {
     this.#transport = transport;
@@ -230,7 +235,21 @@ export class WorkerPool implements Executor, AsyncDisposable {
 
   /** Counters: tasks and messages sent, workers started, lost and replaced. */
   get stats(): WorkerPoolStats {
-    return { ...this.#stats };
+    return { ...this.#stats, buffers: this.#buffers.stats };
+  }
+
+  /** The scheduler holds `chunk` (a result): a worker buffer it uses is not free until it is released. */
+  retain(chunk: NDArray): void {
+    this.#buffers.retain(chunk.data.buffer);
+  }
+
+  /**
+   * The scheduler dropped `chunk` (its last dependent ran): when it was the last result using a
+   * shared buffer a worker allocated, the buffer goes back to that worker for reuse, instead of
+   * waiting for both threads' garbage collectors.
+   */
+  release(chunk: NDArray): void {
+    this.#buffers.release(chunk.data.buffer);
   }
 
   /**
@@ -373,6 +392,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
       modules: [...new Set([...this.#modules, ...workerModules()])],
       sharing: this.#transport.sharing,
       poolName: this.#transport.poolName,
+      idBase: this.#stats.workersStarted * 2 ** 32,
       ...(running ? { running } : {}),
     };
     worker.post(init, []);
@@ -389,6 +409,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
       this.#inflight--;
     }
     slot.batches.clear();
+    this.#buffers.forget(slot);
     if (this.#slots[slot.index] === slot) this.#slots[slot.index] = undefined;
     return slot.worker.terminate();
   }
@@ -415,15 +436,20 @@ export class WorkerPool implements Executor, AsyncDisposable {
       msg.reason === "close"
         ? "a kernel called self.close()"
         : `an error escaped a kernel: ${msg.error ? `${msg.error.name}: ${msg.error.message}` : "unknown"}`;
-    const err = new WorkerExitError(why, msg.error ? { cause: fromWireError(msg.error) } : undefined);
-    this.#onDeath(slot, err, { batch: msg.batch, index: msg.index });
+    const cause = msg.error ? fromWireError(msg.error) : new WorkerExitError(why);
+    this.#onDeath(slot, cause, { batch: msg.batch, index: msg.index }, why);
   }
 
   /**
    * A worker is gone: the task it was running fails (all its tasks, when that is unknown), the
    * others it held are retried elsewhere, and a new worker takes its place.
    */
-  #onDeath(slot: Slot, cause: Error, known: { batch: number; index: number } | undefined): void {
+  #onDeath(
+    slot: Slot,
+    cause: Error,
+    known: { batch: number; index: number } | undefined,
+    why = cause.message,
+  ): void {
     if (slot.dead || this.#closed) return;
     const running =
       known ??
@@ -435,7 +461,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
     void this.#end(slot);
     this.#stats.workersLost++;
     const died = new WorkerExitError(
-      `The ${this.#transport.workerNoun} running it died (${cause.message}). The pool replaced it; other tasks it held were retried.`,
+      `The ${this.#transport.workerNoun} running it died (${why}). The pool replaced it; other tasks it held were retried.`,
       { cause },
     );
     const retry: Entry[] = [];
@@ -647,7 +673,8 @@ export class WorkerPool implements Executor, AsyncDisposable {
     transfer: ArrayBuffer[],
   ): number {
     if (byteSize(a) < BIG_BYTES) return table.addSmall(a);
-    return table.addBig(this.#bigChunk(a, signal, transfer));
+    const big = this.#bigChunk(a, signal, transfer);
+    return table.addBig(big, this.#buffers.idOf(big.data.buffer));
   }
 
   #bigChunk(a: NDArrayLike, signal: AbortSignal | undefined, transfer: ArrayBuffer[]): NDArrayLike {
@@ -711,7 +738,16 @@ export class WorkerPool implements Executor, AsyncDisposable {
     const chunks = table.finish([sent.length, ...op, ...inStart, ...inputs]);
     if (chunks.arena) transfer.push(chunks.arena);
     const id = this.#nextBatch++;
-    const request: BatchRequest = { type: "run", id, sentAt: Date.now(), ops, params, chunks };
+    const free = this.#buffers.takeFree(slot);
+    const request: BatchRequest = {
+      type: "run",
+      id,
+      sentAt: Date.now(),
+      ops,
+      params,
+      chunks,
+      ...(free ? { recycled: free.buffers, recycledIds: free.ids } : {}),
+    };
     try {
       slot.worker.post(request, transfer);
     } catch (err) {
@@ -755,7 +791,8 @@ export class WorkerPool implements Executor, AsyncDisposable {
     const n = batch.entries.length;
     const status = res.chunks.meta.subarray(0, n);
     const ms = res.chunks.meta.subarray(n, 2 * n);
-    const outputs = readChunkTable(res.chunks, true);
+    const ids: number[] = [];
+    const outputs = readChunkTable(res.chunks, true, ids);
     let nextOut = 0;
     let nextError = 0;
     const retry: Entry[] = [];
@@ -765,7 +802,10 @@ export class WorkerPool implements Executor, AsyncDisposable {
       const s = status[i];
       if (s === OK) {
         this.#learn(e.task.op, ms[i]);
-        this.#resolve(e, outputs[nextOut++]);
+        const out = outputs[nextOut];
+        if (!e.settled) this.#buffers.arrived(out.data.buffer, ids[nextOut], slot);
+        nextOut++;
+        this.#resolve(e, out);
       } else if (s === FAILED) {
         this.#learn(e.task.op, ms[i]);
         this.#reject(e, new TaskError(e.task.key, e.task.op, fromWireError(errors[nextError++])));

@@ -59,7 +59,13 @@ describe("compactCopy", () => {
 
 describe("chunk tables", () => {
   it("round-trips small chunks through the arena and big ones as they are", () => {
-    const small = new NDArray("float32", new Float32Array(100).map((_, i) => i), [4, 5], [20, 2], 3);
+    const small = new NDArray(
+      "float32",
+      new Float32Array(100).map((_, i) => i),
+      [4, 5],
+      [20, 2],
+      3,
+    );
     const big = NDArray.zeros("float64", [BIG_BYTES / 8], true);
     const b = new ChunkTableBuilder();
     expect(b.addSmall(small)).toBe(0);

@@ -36,6 +36,25 @@ describe("sort", () => {
     expect(Math.max(...sizes)).toBeLessThan(2 * 500);
   });
 
+  test("recompute: buckets re-read the source blocks; same result as the in-memory sort", async () => {
+    const x = ca.random.uniform(0, 10, [3000], { chunks: 300, seed: 3 });
+    const ints = ca.fromArray(
+      Int32Array.from({ length: 200 }, (_, i) => (i * 37) % 11),
+      { chunks: 30 },
+    );
+    const [a, b, c, d] = await ca.compute([
+      ca.sort(x, { recompute: true }),
+      ca.sort(x),
+      ca.argsort(ints, { recompute: true }),
+      ca.argsort(ints, { axis: 0 }),
+    ]);
+    expect(a.toArray()).toEqual(b.toArray());
+    expect(c.toArray()).toEqual(d.toArray());
+    expect(() => ca.sort(x.add(1), { recompute: true })).toThrow(
+      /re-read. Got an input computed by "add"; persist\(\) it or omit recompute/,
+    );
+  });
+
   test("chunk invariance of sort, argsort and topk", async () => {
     await fc.assert(
       fc.asyncProperty(

@@ -12,6 +12,9 @@ import { BOOL_ATTR, type DTypeMapping, type H5TypeInfo, mapH5Type } from "./dtyp
 import { type H5File, type H5Module, type H5Wasm, MAX_SLAB_BYTES, normalizeName } from "./h5.js";
 import { writeRegion } from "./write.js";
 
+/** Filters every HDF5 build has: deflate, shuffle, fletcher32, szip, nbit, scaleoffset. */
+const BUILTIN_FILTERS = new Set([1, 2, 3, 4, 5, 6]);
+
 /** Options of {@link openHdf5}. */
 export interface Hdf5OpenOptions {
   /** `"r"` (default) reads; `"a"` also lets {@link Hdf5Dataset.write} change datasets in place. */
@@ -79,7 +82,7 @@ export class Hdf5File {
     } catch (err) {
       throw new IoError(
         "corrupt",
-        `Cannot open ${where(init.name)} as HDF5: ${causeText(err)}.`,
+        `Cannot open ${where(init.name)} as HDF5: ${causeText(err)}.${init.name.endsWith(".partial") ? " A .partial file is what an unfinished write leaves behind; write it again." : ""}`,
         init.name,
         undefined,
         { cause: err },
@@ -228,6 +231,17 @@ export class Hdf5Dataset<D extends DType = DType> implements ArraySource<D>, Arr
     this.shape = meta.shape ?? [];
     if (meta.chunks) this.chunks = meta.chunks;
     this.filters = M.get_dataset_filters(file.fileId, name).map((f) => ({ id: f.id, name: f.name }));
+    const missing = this.filters.filter((f) => !BUILTIN_FILTERS.has(f.id));
+    if (missing.length > 0) {
+      // h5wasm has HDF5's built-in filters only; a plugin filter would fail at the first read.
+      const names = missing.map((f) => `${f.name || "unnamed"} (id ${f.id})`).join(", ");
+      throw new IoError(
+        "filter",
+        `${where(file.name, name)} is compressed with ${names}, a filter h5wasm does not include. Got filters=${fmt(this.filters.map((f) => f.name || f.id))}, expected HDF5's built-in ones (gzip/deflate, shuffle, fletcher32, scaleoffset, nbit). Rewrite it with gzip, e.g. h5repack -f GZIP=4.`,
+        file.name,
+        name,
+      );
+    }
     this.token = `${file.init.token}:${name}`;
     if (file.init.descriptor) {
       this.descriptor = {

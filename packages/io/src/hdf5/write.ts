@@ -303,6 +303,7 @@ export class Hdf5Writer {
    */
   finish(): Promise<void> {
     return this.#lock.run(() => {
+      if (this.#state === "finished") return; // store() finished it already
       this.#check();
       if (this.#failed !== undefined) {
         throw new IoError(

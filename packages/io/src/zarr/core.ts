@@ -618,6 +618,7 @@ export class ZarrArrayTarget<D extends DType = DType> implements CompletableTarg
    * (`write`) if any write failed: then call {@link ZarrArrayTarget.abort}.
    */
   async finish(): Promise<void> {
+    if (this.#state === "finished") return; // store() finished it already
     this.#check();
     while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
     this.#check();

@@ -30,8 +30,8 @@ import {
   type ZarrOpenOptions,
   type ZarrPlatform,
 } from "./core.js";
-import type { ChunkedArray, ChunkSpec } from "@chunked/core";
-import { chunkedFrom, regularized, storeAndFinish, type WriteOptions } from "../chunked.js";
+import { type ChunkedArray, type ChunkSpec, store } from "@chunked/core";
+import { chunkedFrom, regularized, type WriteOptions } from "../chunked.js";
 
 export { ZarrArray, ZarrArrayTarget } from "./core.js";
 
@@ -176,6 +176,7 @@ export async function toZarr(
     dtype: y.dtype,
     chunks: y.chunksize.map((c) => Math.max(1, c)),
   });
-  // Blocks are chunk-aligned: no lock needed, writes run in parallel.
-  await storeAndFinish([y], [target], { ...options, lock: false });
+  // Blocks are chunk-aligned: no lock needed, writes run in parallel. store() finishes the
+  // target (metadata last) or, on failure, aborts it.
+  await store(y, target, { ...options, lock: false });
 }
