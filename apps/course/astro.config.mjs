@@ -37,6 +37,7 @@ const courseData = {
       const out = join(fileURLToPath(dir), "data");
       for (const f of COURSE_FILES)
         if (existsSync(join(DATASETS, f))) linkTree(join(DATASETS, f), join(out, f));
+      writeServiceWorker(fileURLToPath(dir), PAGE_PATHS);
     },
   },
 };

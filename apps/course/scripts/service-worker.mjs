@@ -5,7 +5,7 @@
  * from the network first (so a new build is picked up), and leaves the data under /data/ to the
  * network (range requests of files too big to keep).
  */
-import { readdirSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 
 /** Assets above this size are cached on first use instead of at install. */
@@ -19,10 +19,19 @@ function files(dir) {
 
 /** Writes `<dist>/sw.js` precaching the build under `dist` (served at `base`). */
 export function writeServiceWorker(dist, pages, base = "/") {
+  // What the pages load directly is precached whatever its size; lazily loaded chunks only when small.
+  const html = files(dist)
+    .filter((f) => f.endsWith(".html"))
+    .map((f) => readFileSync(f, "utf8"))
+    .join("\n");
   const urls = [
     ...pages.map((p) => `${base}${p}`),
     ...files(join(dist, "_astro"))
-      .filter((f) => statSync(f).size <= PRECACHE_MAX_BYTES)
+      .filter(
+        (f) =>
+          statSync(f).size <= PRECACHE_MAX_BYTES ||
+          html.includes(`/_astro/${relative(join(dist, "_astro"), f)}`),
+      )
       .map((f) => `${base}${relative(dist, f).split(sep).join("/")}`),
     `${base}favicon.svg`,
   ];
