@@ -15,7 +15,7 @@ export type ErrorCode =
   | "UnsupportedError"
   | "UnknownChunksError";
 
-/** Base class of every error thrown by @chunked. Narrow with {@link isChunkedError}. */
+/** Base class of every error thrown by \@chunked. Narrow with {@link isChunkedError}. */
 export abstract class ChunkedError extends Error {
   abstract readonly code: ErrorCode;
   constructor(message: string, options?: { cause?: unknown }) {
@@ -108,7 +108,8 @@ export class UnknownChunksError extends ChunkedError {
   override readonly name = "UnknownChunksError";
 }
 
-type ErrorByCode = {
+/** The error class of each code (what {@link isChunkedError} narrows to). */
+export type ErrorByCode = {
   InvalidChunksError: InvalidChunksError;
   InvalidSelectionError: InvalidSelectionError;
   BroadcastError: BroadcastError;
@@ -121,7 +122,7 @@ type ErrorByCode = {
   UnknownChunksError: UnknownChunksError;
 };
 
-/** True when `err` is a @chunked error, optionally one of the given codes. */
+/** True when `err` is a \@chunked error, optionally one of the given codes. */
 export function isChunkedError<C extends ErrorCode>(err: unknown, ...codes: C[]): err is ErrorByCode[C] {
   return err instanceof ChunkedError && (codes.length === 0 || (codes as string[]).includes(err.code));
 }
