@@ -1,6 +1,6 @@
 import { playwright } from "@vitest/browser-playwright";
 import { defineConfig } from "vitest/config";
-import { packageConfig } from "../../vitest.shared.js";
+import { packageConfig, sourceResolve } from "../../vitest.shared.js";
 
 /**
  * Three projects, one `vitest run`, one report (`reports/vitest.json` under CI, from the shared
@@ -34,12 +34,14 @@ const chromium = () => ({
 const browserTests = ["test/browser/**/*.test.ts"];
 
 export default defineConfig({
+  ...sourceResolve,
   test: {
     reporters: shared.reporters,
     outputFile: shared.outputFile,
     projects: [
-      { test: { name: "node", include: ["test/node/**/*.test.ts"], testTimeout: 60_000 } },
+      { ...sourceResolve, test: { name: "node", include: ["test/node/**/*.test.ts"], testTimeout: 60_000 } },
       {
+        ...sourceResolve,
         server: {
           headers: {
             "Cross-Origin-Opener-Policy": "same-origin",
@@ -49,6 +51,7 @@ export default defineConfig({
         test: { name: "chromium-isolated", include: browserTests, testTimeout: 120_000, browser: chromium() },
       },
       {
+        ...sourceResolve,
         test: { name: "chromium-transfer", include: browserTests, testTimeout: 120_000, browser: chromium() },
       },
     ],

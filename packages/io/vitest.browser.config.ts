@@ -2,6 +2,7 @@ import fs from "node:fs";
 import { fileURLToPath } from "node:url";
 import { playwright } from "@vitest/browser-playwright";
 import { defineConfig } from "vitest/config";
+import { sourceResolve } from "../../vitest.shared.js";
 
 const fixtures = fileURLToPath(new URL("../../fixtures/io", import.meta.url));
 
@@ -10,6 +11,7 @@ const fixtures = fileURLToPath(new URL("../../fixtures/io", import.meta.url));
  * FetchStore. A project of vitest.config.ts; alone: `npx vitest run --config vitest.browser.config.ts`.
  */
 export default defineConfig({
+  ...sourceResolve,
   plugins: [
     {
       // A plain static file server for the fixtures (Vite would serve unknown extensions as JS

@@ -20,6 +20,7 @@ test("bench --scale tiny: every workload runs and every variant agrees with its 
     const r = spawnSync(
       process.execPath,
       [
+        "--conditions=source",
         "--import",
         "tsx",
         "bench/run.ts",

@@ -11,7 +11,7 @@ import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { type BenchContext, type Measurement, RESULT_MARK, type Scale } from "./types.js";
+import { type BenchContext, type DaskBaseline, type Measurement, RESULT_MARK, type Scale } from "./types.js";
 import { contextFromEnv, ENV } from "./workloads/common.js";
 import { WORKLOADS } from "./workloads/index.js";
 
@@ -27,7 +27,12 @@ const USAGE = `pnpm bench [options]
   --isolate variant|workload   one process per variant (default), or per workload (quicker, smoke test)
   --data DIR                   where data sets are made (default datasets/)
   --prepare-only               make the data sets of the selected workloads, measure nothing
-  --json FILE                  results (default bench-results/latest.json, plus a dated copy)`;
+  --json FILE                  results (default bench-results/latest.json, plus a dated copy)
+  --variants A,B               only the variants with these names (the first one given is the
+                               baseline the others are checked against)
+  --baseline dask              also run each workload in dask (python3-dask, threaded scheduler) on
+                               the same files, alternating run by run with the variants; prints
+                               time and peak RSS ratios to dask`;
 
 const { values: args } = parseArgs({
   options: {
@@ -42,6 +47,8 @@ const { values: args } = parseArgs({
     data: { type: "string" },
     "prepare-only": { type: "boolean", default: false },
     json: { type: "string" },
+    baseline: { type: "string" },
+    variants: { type: "string" },
     help: { type: "boolean", short: "h" },
   },
 });
@@ -56,6 +63,10 @@ if (!["variant", "workload"].includes(args.isolate!)) {
 }
 if (!["tiny", "small", "tutorial"].includes(scale)) {
   console.error(`--scale must be tiny, small or tutorial. Got ${args.scale}.`);
+  process.exit(2);
+}
+if (args.baseline !== undefined && args.baseline !== "dask") {
+  console.error(`--baseline must be dask. Got ${args.baseline}.`);
   process.exit(2);
 }
 const repeats = Math.max(1, Number(args.repeats) || 1);
@@ -74,18 +85,57 @@ if (args.data) process.env[ENV.data] = args.data;
 process.env[ENV.localReads] = args["local-reads"] ? "1" : "0";
 const context: BenchContext = contextFromEnv();
 
+/** Whether dask (and h5py, zarr) can be imported: `--baseline dask` needs python3-dask. */
+function daskAvailable(): boolean {
+  const r = spawnSync("python3", ["-c", "import dask.array, h5py, zarr"], { stdio: "ignore" });
+  return r.status === 0;
+}
+const withDask = args.baseline === "dask" && daskAvailable();
+if (args.baseline === "dask" && !withDask)
+  console.error(
+    "--baseline dask: python3 cannot import dask, h5py and zarr (apt-get install python3-dask python3-h5py python3-zarr); running without it.",
+  );
+
+/** Runs a workload's dask baseline (dask/baseline.py) `reps` times in one Python process. */
+function measureDask(id: string, baseline: DaskBaseline, reps: number): Measurement {
+  const r = spawnSync(
+    "python3",
+    [
+      join(here, "dask", "baseline.py"),
+      id,
+      JSON.stringify({ workers: context.workers, ...baseline.args }),
+      String(reps),
+      warmup ? "warmup" : "cold",
+    ],
+    { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 26 },
+  );
+  const line = (r.stdout ?? "").split("\n").find((l) => l.startsWith(RESULT_MARK));
+  if (!line) return { runs: [], value: [], error: `dask exited with ${r.status} without a result` };
+  return { ...(JSON.parse(line.slice(RESULT_MARK.length)) as Measurement), rtol: baseline.rtol };
+}
+
+/** Measurements of the same variant from several processes, as one. */
+function merge(parts: readonly Measurement[]): Measurement {
+  const failed = parts.find((p) => p.error);
+  if (failed) return failed;
+  const last = parts[parts.length - 1];
+  return { ...last, runs: parts.flatMap((p) => p.runs) };
+}
+
 /** Runs variants `indices` of workload `id` in one process; one Measurement per index. */
-function measure(id: string, indices: readonly number[]): Measurement[] {
+function measure(id: string, indices: readonly number[], reps = repeats): Measurement[] {
   const r = spawnSync(
     process.execPath,
     [
+      // Children resolve @chunked/* as this process does (`--conditions=source` in tests: the sources).
+      ...process.execArgv.filter((a) => a.startsWith("--conditions")),
       "--expose-gc",
       join(here, "child-entry.mjs"),
       id,
       indices.join(","),
       scale,
       warmup ? "warmup" : "cold",
-      String(repeats),
+      String(reps),
     ],
     { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 26 },
   );
@@ -158,11 +208,31 @@ for (const w of selected) {
     console.error(`${w.id}: data ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   if (args["prepare-only"]) continue;
   let baseline: { ms: number; value: number | readonly number[] } | undefined;
-  const all = w.variants.map((_, i) => i);
-  const together = args.isolate === "workload" ? measure(w.id, all) : undefined;
-  for (const [i, v] of w.variants.entries()) {
-    const load1 = loadavg()[0];
-    const m = together?.[i] ?? measure(w.id, [i])[0];
+  const wanted = args.variants?.split(",").map((x) => x.trim());
+  const all = w.variants.flatMap((v, i) => (!wanted || wanted.includes(v.name) ? [i] : []));
+  const dask = withDask ? w.dask?.(scale, context) : undefined;
+  const names = [...all.map((i) => w.variants[i].name), ...(dask ? [`dask ${context.workers} threads`] : [])];
+  const loads = names.map(() => loadavg()[0]);
+  let measured: Measurement[] | undefined;
+  if (dask) {
+    // Alternating, run by run: each round measures every variant once, then dask once.
+    const rounds: Measurement[][] = [];
+    for (let r = 0; r < repeats; r++) {
+      const round = all.map((index, i) => {
+        if (r === 0) loads[i] = loadavg()[0];
+        return measure(w.id, [index], 1)[0];
+      });
+      if (r === 0) loads[names.length - 1] = loadavg()[0];
+      round.push(measureDask(w.id, dask, 1));
+      rounds.push(round);
+    }
+    measured = names.map((_, i) => merge(rounds.map((round) => round[i])));
+  } else if (args.isolate === "workload") measured = measure(w.id, all);
+  for (const [i, name] of names.entries()) {
+    const v = { name };
+    const isDask = dask !== undefined && i === names.length - 1;
+    const load1 = measured ? loads[i] : loadavg()[0];
+    const m = measured?.[i] ?? measure(w.id, [all[i]])[0];
     if (m.error || m.runs.length === 0) {
       const row = failedRow(w.id, w.title, v.name, m.error ?? "no runs", load1);
       rows.push(row);
@@ -174,11 +244,14 @@ for (const w of selected) {
     const med = median(ms);
     const isBaseline = i === 0;
     if (isBaseline) baseline = { ms: med, value: m.value };
-    const ok = baseline !== undefined && agrees(m.value, baseline.value, m.rtol ?? 1e-6);
+    const ok =
+      baseline !== undefined &&
+      ((isDask && !dask.comparable) || agrees(m.value, baseline.value, m.rtol ?? 1e-6));
     if (!ok) bad++;
     const bytes = w.inputBytes?.(scale, context);
     const peak = Math.max(...m.runs.map((r) => r.peakRssMB));
-    const extra = { ...m.extra };
+    const extra: Record<string, number | string> = { ...m.extra };
+    if (isDask && !dask.comparable) extra.check = "not compared (dask draws other random numbers)";
     if (w.budgeted) extra.underBudget = peak <= context.budgetMB ? "yes" : "no";
     const row: Row = {
       workload: w.id,
@@ -286,6 +359,19 @@ for (const r of rows) {
     )} ${lpad(r.load1.toFixed(1), 5)}  ${r.agrees ? "ok   " : "WRONG"}  ${fmtExtra(r.extra)}`,
   );
 }
+const daskRows = rows.filter((r) => r.variant.startsWith("dask ") && !r.error);
+if (daskRows.length) {
+  console.log(`\nAgainst dask (same files, alternating runs): time and peak RSS, ours / dask\n`);
+  console.log(
+    `${pad("workload", 10)} ${pad("variant", 30)} ${lpad("median", 10)} ${lpad("dask", 10)} ${lpad("time", 7)} ${lpad("peak RSS", 9)} ${lpad("dask RSS", 9)} ${lpad("RSS", 7)}`,
+  );
+  for (const d of daskRows)
+    for (const r of rows.filter((x) => x.workload === d.workload && x !== d && !x.error))
+      console.log(
+        `${pad(r.workload, 10)} ${pad(r.variant, 30)} ${lpad(`${r.medianMs.toFixed(0)} ms`, 10)} ${lpad(`${d.medianMs.toFixed(0)} ms`, 10)} ${lpad(`${(r.medianMs / d.medianMs).toFixed(2)}×`, 7)} ${lpad(`${r.peakRssMB.toFixed(0)} MB`, 9)} ${lpad(`${d.peakRssMB.toFixed(0)} MB`, 9)} ${lpad(`${(r.peakRssMB / d.peakRssMB).toFixed(2)}×`, 7)}`,
+      );
+}
+
 for (const w of selected.filter((x) => x.budgeted)) {
   for (const r of rows.filter((x) => x.workload === w.id && !x.error))
     console.log(

@@ -9,6 +9,19 @@ export interface Workload {
   /** Peak RSS is checked against `--budget` (the row gets `underBudget`). */
   readonly budgeted?: boolean;
   readonly variants: readonly Variant[];
+  /**
+   * The same workload in dask (`--baseline dask`, dask/baseline.py): the arguments the Python side
+   * needs (files, sizes), whether its value can be checked against ours (not when dask draws other
+   * random numbers), and the tolerance.
+   */
+  dask?(scale: Scale, context: BenchContext): DaskBaseline;
+}
+
+/** See {@link Workload.dask}. */
+export interface DaskBaseline {
+  readonly args: Record<string, unknown>;
+  readonly comparable: boolean;
+  readonly rtol?: number;
 }
 
 export type Scale = "tiny" | "small" | "tutorial";

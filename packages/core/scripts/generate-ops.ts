@@ -108,19 +108,45 @@ function exportBlock(from: string): string {
     .join("\n")}\n} from "${from}";\n`;
 }
 
+/**
+ * The method's signature: the result dtype follows from `D` and the operand as the op's rule says
+ * (`WithOperand` is NumPy's promotion with NEP 50 scalars, at the type level).
+ */
+function methodSignature(op: ElementwiseOp): { generic: boolean; text: string } {
+  const row = elementwiseOpRow(op);
+  if (row.arity === 1) {
+    // round of bool is float32 (NumPy: float16), as opResultType says.
+    const d =
+      op === "round"
+        ? 'D extends "bool" ? "float32" : D'
+        : row.rule === "sameBoolToInt8"
+          ? "Arithmetic<D>"
+          : "D";
+    return { generic: false, text: `${row.method}(): ChunkedArray<${row.rule === "bool" ? '"bool"' : d}>;` };
+  }
+  if (row.rule === "bool")
+    return { generic: false, text: `${row.method}(other: LazyOperand): ChunkedArray<"bool">;` };
+  const d =
+    row.rule === "trueDivide"
+      ? "TrueDivide<WithOperand<D, O>>"
+      : row.rule === "sameNoBool" || row.rule === "sameBoolToInt8"
+        ? "Arithmetic<WithOperand<D, O>>"
+        : "WithOperand<D, O>";
+  return { generic: true, text: `${row.method}<O extends LazyOperand>(other: O): ChunkedArray<${d}>;` };
+}
+
 function methodsBlock(): string {
   const ops = GENERATED.filter((op) => elementwiseOpRow(op).method);
-  const decls = ops.map((op) => {
-    const row = elementwiseOpRow(op);
-    const result = row.rule === "bool" ? 'ChunkedArray<"bool">' : "ChunkedArray";
-    const sig = row.arity === 1 ? "" : "other: LazyOperand";
-    return `    /** {@link ufuncs.${op}} as a method. */\n    ${row.method}(${sig}): ${result};`;
-  });
+  const decls = ops.map(
+    (op) => `    /** {@link ufuncs.${op}} as a method. */\n    ${methodSignature(op).text}`,
+  );
   const defs = ops.map((op) => {
     const row = elementwiseOpRow(op);
+    // The free functions are typed loosely; the declaration above gives the precise type.
+    const cast = row.rule === "bool" ? "" : " as never";
     return row.arity === 1
-      ? `P.${row.method} = function () {\n  return ufuncs.${op}(this);\n};`
-      : `P.${row.method} = function (other) {\n  return ufuncs.${op}(this, other);\n};`;
+      ? `P.${row.method} = function () {\n  return ufuncs.${op}(this)${cast};\n};`
+      : `P.${row.method} = function (other) {\n  return ufuncs.${op}(this, other)${cast};\n};`;
   });
   const reductions = reductionMethods();
   return `${HEADER}declare module "./chunked-array.js" {\n  interface ChunkedArray<D extends DType = DType> {\n${[...decls, ...reductions.decls].join("\n")}\n  }\n}\n\n${[...defs, ...reductions.defs].join("\n")}\n`;
@@ -164,15 +190,14 @@ function reductionDoc(op: ReduceOp, lazy: boolean): string {
 function reductionWrappers(lazy: boolean): string {
   const array = lazy ? "ChunkedArray" : "NDArray";
   const imports = lazy
-    ? 'import type { DType } from "../dtype/dtypes.js";\nimport type { MeanDType, SumDType } from "../ops/reductions.js";\nimport type { ChunkedArray } from "./chunked-array.js";\nimport { type ArgReduceOptions, type ReduceOptions, reduceArray } from "./reductions.js";\n'
+    ? 'import type { DType } from "../dtype/dtypes.js";\nimport type { MeanDType, SumDType } from "../ops/reductions.js";\nimport type { ChunkedArray } from "./chunked-array.js";\nimport { type ArgReduceOptions, type ReduceAxis, type ReduceOptions, reduceArray } from "./reductions.js";\n'
     : 'import type { DType } from "../dtype/dtypes.js";\nimport type { NDArray } from "../ndarray/ndarray.js";\nimport type { MeanDType, SumDType } from "../ops/reductions.js";\nimport { type NDArgReduceOptions, type NDReduceOptions, reduce } from "./reduce.js";\n';
   const fns = REDUCTION_OPS.map((op) => {
     const row = reductionRow(op);
     const { type, generic } = reductionResult(op, array);
+    // Lazy reductions also take the axis positionally, as NumPy does: `ca.mean(x, 0)`.
     const options = lazy
-      ? row.arg
-        ? "ArgReduceOptions"
-        : "ReduceOptions"
+      ? `${row.arg ? "ArgReduceOptions" : "ReduceOptions"} | ReduceAxis`
       : row.arg
         ? "NDArgReduceOptions"
         : "NDReduceOptions";
@@ -205,7 +230,8 @@ function reductionMethods(): { decls: string[]; defs: string[] } {
     decls: ops.map((op) => {
       const row = reductionRow(op);
       const options = row.arg ? "ArgReduceOptions" : "ReduceOptions";
-      return `    /** {@link named.${fnName(op)}} as a method. */\n    ${row.method}(options?: ${options}): ${reductionResult(op, "ChunkedArray").type};`;
+      const type = reductionResult(op, "ChunkedArray").type;
+      return `    /** {@link named.${fnName(op)}} as a method. */\n    ${row.method}(options?: ${options} | ReduceAxis): ${type};`;
     }),
     defs: ops.map(
       (op) =>

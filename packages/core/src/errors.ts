@@ -13,7 +13,9 @@ export type ErrorCode =
   | "AbortError"
   | "StoreError"
   | "UnsupportedError"
-  | "UnknownChunksError";
+  | "UnknownChunksError"
+  | "WorkerExitError"
+  | "UnclonableParamError";
 
 /** Base class of every error thrown by \@chunked. Narrow with {@link isChunkedError}. */
 export abstract class ChunkedError extends Error {
@@ -108,6 +110,22 @@ export class UnknownChunksError extends ChunkedError {
   override readonly name = "UnknownChunksError";
 }
 
+/**
+ * A pool's worker went away while it held the task: it exited or crashed (out of memory, an error
+ * escaping a kernel), its script failed to load, it was stuck in an aborted task and was replaced,
+ * or the pool was closed. `cause` holds the platform's error when there is one.
+ */
+export class WorkerExitError extends ChunkedError {
+  readonly code = "WorkerExitError" as const;
+  override readonly name = "WorkerExitError";
+}
+
+/** A task parameter that cannot be sent to a worker (a function, a symbol), named with the fix. */
+export class UnclonableParamError extends ChunkedError {
+  readonly code = "UnclonableParamError" as const;
+  override readonly name = "UnclonableParamError";
+}
+
 /** The error class of each code (what {@link isChunkedError} narrows to). */
 export type ErrorByCode = {
   InvalidChunksError: InvalidChunksError;
@@ -120,6 +138,8 @@ export type ErrorByCode = {
   StoreError: StoreError;
   UnsupportedError: UnsupportedError;
   UnknownChunksError: UnknownChunksError;
+  WorkerExitError: WorkerExitError;
+  UnclonableParamError: UnclonableParamError;
 };
 
 /** True when `err` is a \@chunked error, optionally one of the given codes. */

@@ -55,7 +55,7 @@ export * as random from "./array/random.js";
 export type { RandomOptions } from "./array/random.js";
 
 // Elementwise
-export { astype, clip, elementwiseOp, where } from "./array/elementwise.js";
+export { astype, clip, elementwiseOp } from "./array/elementwise.js";
 // <generated-ops>
 export {
   abs,
@@ -189,6 +189,96 @@ export { ravel, reshape } from "./array/reshape.js";
 export { commonBlockdim, rechunk, unifyChunks } from "./array/rechunk.js";
 export type { UnifiedChunks } from "./array/rechunk.js";
 
+// Values decide the shape (unknown chunk sizes), array indexing
+export {
+  argwhere,
+  booleanMask,
+  compress,
+  computeChunkSizes,
+  extract,
+  flatnonzero,
+  nonzero,
+  unique,
+} from "./array/mask.js";
+export type { ArrayLikeOperand, CompressOptions, UniqueOptions } from "./array/mask.js";
+export { indexWithArray } from "./array/array-index.js";
+export type { ArrayIndex } from "./array/array-index.js";
+export { take } from "./array/take.js";
+export type { TakeOptions } from "./array/take.js";
+
+// Sorting, top-k, quantiles
+export {
+  argsort,
+  argtopk,
+  median,
+  nanmedian,
+  nanpercentile,
+  nanquantile,
+  percentile,
+  quantile,
+  sort,
+  topk,
+} from "./array/sort.js";
+export type { QuantileOptions, SortOptions, TopkOptions } from "./array/sort.js";
+
+// Linear algebra
+export { dot, matmul, outer, tensordot } from "./array/linalg.js";
+export type { ProductOptions, TensordotAxes } from "./array/linalg.js";
+export * as linalg from "./array/linalg-namespace.js";
+
+// Counting
+export { bincount, histogram, isin, searchsorted } from "./array/count.js";
+export type { BincountOptions, HistogramOptions, IsinOptions, SearchsortedOptions } from "./array/count.js";
+
+// Scans
+export { cumprod, cumsum, nancumprod, nancumsum } from "./array/scan.js";
+export type { ScanDType, ScanOptions } from "./array/scan.js";
+
+// Selection and rearrangement
+export {
+  allclose,
+  diff,
+  flip,
+  isclose,
+  pad,
+  repeat,
+  roll,
+  tile,
+  tril,
+  triu,
+  where,
+} from "./array/select.js";
+export type {
+  DiffOptions,
+  FlipOptions,
+  IscloseOptions,
+  PadMode,
+  PadOptions,
+  RepeatOptions,
+  RollOptions,
+  TriOptions,
+} from "./array/select.js";
+
+// User kernels and block access
+export {
+  BlockView,
+  blockwise,
+  defineKernel,
+  iterBlocks,
+  mapBlocks,
+  mapOverlap,
+} from "./array/map-blocks.js";
+export type {
+  BlockSelectionItem,
+  BlockwiseOptions,
+  Boundary,
+  KernelLocation,
+  MapBlocksOptions,
+  MapOverlapOptions,
+  UserKernel,
+  UserKernelFn,
+} from "./array/map-blocks.js";
+
 // Computing
 export { compute, computeBlocks, persist } from "./array/compute.js";
 export type { ComputeOptions } from "./array/compute.js";
@@ -200,10 +290,40 @@ export type { ProgressEvent, ScheduleStats } from "./schedule/scheduler.js";
 export { toDot } from "./graph/visualize.js";
 export type { ToDotOptions } from "./graph/visualize.js";
 
+// Diagnostics: progress, profiles, fused-task labels, rasters
+export {
+  colormap,
+  Profiler,
+  profileSvg,
+  progressHook,
+  rasterRgba,
+  stepLabel,
+  taskLabel,
+} from "./diagnostics/index.js";
+export type {
+  ColormapName,
+  MemorySample,
+  Profile,
+  ProfiledOptions,
+  ProfileSvgOptions,
+  ProgressHookOptions,
+  ProgressInfo,
+  RasterOptions,
+  Rgba,
+  TaskLike,
+  TaskRecord,
+} from "./diagnostics/index.js";
+
 // Sources and targets
 export { store } from "./array/store.js";
 export type { StoreOptions, StoreResult } from "./array/store.js";
-export type { ArraySource, ArrayTarget, Region, SourceDescriptor } from "./kernels/source.js";
+export type {
+  ArraySource,
+  ArrayTarget,
+  CompletableTarget,
+  Region,
+  SourceDescriptor,
+} from "./kernels/source.js";
 
 // Errors
 export {

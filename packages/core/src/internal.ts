@@ -6,8 +6,21 @@
 import "./kernels/all.js";
 
 export { defineKernel, getKernel, hasKernel, kernelIds } from "./kernels/registry.js";
-export { importModule, registerOpener, rememberOpen, setModuleImporter } from "./kernels/source.js";
-export type { ArraySource, ArrayTarget, Region, SourceDescriptor } from "./kernels/source.js";
+export {
+  clearOpened,
+  openDescriptor,
+  registerOpener,
+  registerWorkerModule,
+  rememberOpen,
+  workerModules,
+} from "./kernels/source.js";
+export type {
+  ArraySource,
+  ArrayTarget,
+  CompletableTarget,
+  Region,
+  SourceDescriptor,
+} from "./kernels/source.js";
 export type { Kernel, KernelRef } from "./kernels/registry.js";
 export { NDArray, cStrides, shapeSize, copyInto } from "./ndarray/ndarray.js";
 export type { NDArrayLike } from "./ndarray/ndarray.js";
@@ -19,3 +32,6 @@ export * as dtypes from "./dtype/dtypes.js";
 export { allocateSharedByDefault } from "./dtype/dtypes.js";
 export { StoreError, UnsupportedError } from "./errors.js";
 export { randomBlock } from "./kernels/random.js";
+export { isThenable } from "./schedule/thenable.js";
+export { UnclonableParamError, WorkerExitError } from "./errors.js";
+export * as pool from "./pool/index.js";

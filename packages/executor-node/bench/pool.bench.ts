@@ -1,5 +1,5 @@
 /**
- * NodePool benchmarks (plain script): `npx tsx bench/pool.bench.ts [--quick] [--only=overhead,speedup,make-sum,core]`.
+ * NodePool benchmarks (plain script): `npx tsx --conditions=source bench/pool.bench.ts [--quick] [--only=overhead,speedup,make-sum,core]`.
  *
  * - per-task overhead on tiny tasks: sequential round trip (await each), 10k submitted at once;
  * - parallel speed-up of a CPU-heavy kernel, in-process vs 1 vs 2 workers;

@@ -18,5 +18,4 @@ try {
 }
 
 register();
-const worker = await import("./worker.ts");
-export default worker.default;
+await import("./worker.ts");

@@ -135,7 +135,9 @@ describe("process exit", () => {
   it("a process with an open, idle pool exits on its own", async () => {
     const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
     const script = fileURLToPath(new URL("./fixtures/open-pool.ts", import.meta.url));
-    const child = spawn(process.execPath, ["--import", tsx, script], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--conditions=source", "--import", tsx, script], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -157,5 +159,27 @@ describe("process exit", () => {
     expect(result).toEqual([3, 6]);
     // It exits right after its last task, not after the 60 s idle timeout.
     expect(exitedAt - doneAt).toBeLessThan(3000);
+  });
+});
+
+describe("shared buffers", () => {
+  it("recycles a worker's output buffers when the scheduler releases them, with the same results", async () => {
+    const ca = await import("@chunked/core");
+    const pool = new NodePool({ workers: 2, modules });
+    try {
+      const chunk = 65_536; // float64: 512 KiB blocks, shared
+      const x = ca.random.random([96 * chunk], { chunks: chunk, seed: 3 });
+      // Two reductions of one array: the blocks travel to the main thread and back (no fusion).
+      const expected = await ca.compute([x.sum(), x.max()]);
+      const got = await ca.compute([x.sum(), x.max()], { executor: pool, maxInFlight: 8 });
+      expect(got.map((a) => a.item())).toEqual(expected.map((a) => a.item()));
+      const { buffers } = pool.stats;
+      expect(buffers.recycled).toBeGreaterThan(0);
+      // Released on last use: nothing left, and at most what the scheduler had in flight or held.
+      expect(buffers.liveBuffers).toBe(0);
+      expect(buffers.peakLiveBytes).toBeLessThanOrEqual(24 * chunk * 8);
+    } finally {
+      await pool.close();
+    }
   });
 });

@@ -211,8 +211,10 @@ describe("NodePool", () => {
 
 describe("NodePool abort", () => {
   let pool: NodePool;
-  beforeAll(() => {
+  beforeAll(async () => {
     pool = new NodePool({ workers: 1, modules, inline: [] });
+    // Timings below assume a started worker (from sources, start-up takes seconds under load).
+    await pool.ready();
   });
   afterAll(() => pool.close());
 
@@ -328,6 +330,75 @@ describe("NodePool lifecycle", () => {
       expect((await pool.run(task("test.scale", { k: 2 }), [NDArray.from([1])])).item(0)).toBe(2);
       await new Promise((r) => setTimeout(r, 200)); // threads gone
       expect((await pool.run(task("test.scale", { k: 3 }), [NDArray.from([1])])).item(0)).toBe(3);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe("NodePool options and life", () => {
+  it("rejects a bad option with a ChunkedError naming it", () => {
+    for (const [options, name] of [
+      [{ workers: 0 }, /workers=0/],
+      [{ workers: 1.5 }, /workers=1.5/],
+      [{ workers: 1, concurrency: -1 }, /concurrency=-1/],
+      [{ workers: 1, idleTimeout: -5 }, /idleTimeout=-5/],
+      [{ workers: 1, abortGrace: Number.NaN }, /abortGrace=NaN/],
+    ] as const) {
+      let err: unknown;
+      try {
+        new NodePool(options);
+      } catch (e) {
+        err = e;
+      }
+      expect(isChunkedError(err, "InvalidArgumentError")).toBe(true);
+      expect((err as Error).message).toMatch(name);
+    }
+  });
+
+  it("ready() waits for the workers; stats count tasks, batches and workers", async () => {
+    const pool = new NodePool({ workers: 2, modules, inline: [] });
+    try {
+      await pool.ready();
+      expect(pool.stats.workersStarted).toBe(2);
+      const a = NDArray.from([1, 2]);
+      await Promise.all(Array.from({ length: 10 }, (_, i) => pool.run(task("test.scale", { k: i }), [a])));
+      const s = pool.stats;
+      expect(s.tasks).toBe(10);
+      expect(s.batches).toBeGreaterThanOrEqual(2);
+      expect(s.workersLost).toBe(0);
+      expect(s.kernelMs).toBeGreaterThan(0);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("Symbol.asyncDispose closes the pool", async () => {
+    const pool = new NodePool({ workers: 1, modules, inline: [] });
+    await pool[Symbol.asyncDispose]();
+    const err = await Promise.resolve(pool.run(task("test.scale", { k: 1 }), [NDArray.from([1])])).catch(
+      (e) => e,
+    );
+    expect(isChunkedError(err, "WorkerExitError")).toBe(true);
+    await expect(pool.ready()).rejects.toThrow(/closed/);
+  });
+
+  it("replaces a worker stuck in an aborted task, and stays usable", async () => {
+    const pool = new NodePool({ workers: 1, modules, inline: [], abortGrace: 50 });
+    try {
+      const ac = new AbortController();
+      // Ten minutes of busy kernel: only ending the thread stops it.
+      const stuck = Promise.resolve(
+        pool.run(task("test.spin", { ms: 600_000 }), [], { signal: ac.signal }),
+      ).catch((e) => e);
+      await pool.ready();
+      await new Promise((r) => setTimeout(r, 50));
+      ac.abort(new Error("timeout"));
+      expect((await stuck).name).toBe("AbortError");
+      const after = await pool.run(task("test.scale", { k: 3 }), [NDArray.from([2])]);
+      expect(after.toArray()).toEqual([6]);
+      expect(pool.stats.workersStuck).toBe(1);
+      expect(pool.stats.workersStarted).toBe(2);
     } finally {
       await pool.close();
     }

@@ -17,9 +17,8 @@
  * `@chunked/executor-web/worker`; see {@link WebPoolOptions.createWorker} and the README.
  * @module
  */
-export { WorkerExitError } from "./errors.js";
+export { UnclonableParamError, WorkerExitError } from "@chunked/core/internal";
 export { WebPool } from "./pool.js";
-export type { WebPoolOptions, WebPoolStats, WorkerLike } from "./pool.js";
-export type { Transport } from "./protocol.js";
+export type { Transport, WebPoolOptions, WebPoolStats, WorkerLike } from "./pool.js";
 export { throttle } from "./throttle.js";
 export type { Throttled } from "./throttle.js";

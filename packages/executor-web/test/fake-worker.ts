@@ -4,8 +4,10 @@
  * SharedArrayBuffer sharing behave as between threads. Tests reach `scope` to simulate a worker
  * that closes itself or throws an uncaught error.
  */
+import { pool } from "@chunked/core/internal";
 import type { WorkerLike } from "../src/pool.js";
-import { serve, type WorkerScope } from "../src/runtime.js";
+
+type WorkerScope = pool.WorkerScope;
 
 type Listener = (event: any) => void;
 
@@ -78,7 +80,7 @@ export class FakeWorker implements WorkerLike {
     this.scope.addEventListener("message", (e: MessageEvent) => {
       if ((e.data as { type: string }).type === "run") this.received.push((e.data as { id: number }).id);
     });
-    serve(this.scope);
+    pool.serve(this.scope);
   }
 
   postMessage(message: unknown, transfer: Transferable[]): void {

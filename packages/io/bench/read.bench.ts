@@ -3,7 +3,7 @@
  * uncompressed) and of its Zarr copies, from the page cache. Each mode runs in its own process so
  * that its peak RSS (`process.resourceUsage().maxRSS`) is its own.
  *
- *     npx tsx packages/io/bench/read.bench.ts [--n=1e8] [--dir=/tmp/chunked-io-bench] [--repeat=5] [--rewrite=1]
+ *     npx tsx --conditions=source packages/io/bench/read.bench.ts [--n=1e8] [--dir=/tmp/chunked-io-bench] [--repeat=5] [--rewrite=1]
  *
  * The driver runs under tsx; each mode runs under plain `node` on a TypeScript-transpiled copy of
  * the sources (tsx's loader alone lifts RSS by ~600 MB when it loads h5wasm's 4 MB module).

@@ -2,11 +2,12 @@
  * The dask-style one-liners (`from_hdf5`, `to_hdf5`, `from_zarr`, `to_zarr`) composed from the
  * sources and targets of this package and core's `fromArray` and `store`.
  */
-import { type ChunkedArray, type ComputeOptions, type ChunkSpec, fromArray, store } from "@chunked/core";
-import type { ArraySource, CompletableTarget } from "./types.js";
+import { type ChunkedArray, type ComputeOptions, type ChunkSpec, fromArray } from "@chunked/core";
+import type { ArraySource } from "./types.js";
 
 /** Options of the `to*` writers that run the computation. */
-export interface WriteOptions extends Pick<ComputeOptions, "executor" | "signal" | "onProgress"> {}
+export interface WriteOptions
+  extends Pick<ComputeOptions, "executor" | "signal" | "onProgress" | "timeout"> {}
 
 /**
  * A chunk shape the file formats accept: dask's `to_zarr` needs regular chunks (all equal but a
@@ -22,19 +23,4 @@ export function regularized(x: ChunkedArray): ChunkedArray {
 /** Wraps an opened source as a chunked array (chunks default to the storage chunks, grown to ~128 MiB). */
 export function chunkedFrom(source: ArraySource, chunks: ChunkSpec | undefined): ChunkedArray {
   return fromArray(source, { chunks: chunks ?? "auto" });
-}
-
-/** Stores arrays into completable targets, then finishes them; on any failure aborts them all. */
-export async function storeAndFinish(
-  arrays: readonly ChunkedArray[],
-  targets: readonly CompletableTarget[],
-  options: WriteOptions & { lock: boolean },
-): Promise<void> {
-  try {
-    await store(arrays, targets, options);
-    for (const t of targets) await t.finish();
-  } catch (err) {
-    await Promise.allSettled(targets.map((t) => t.abort()));
-    throw err;
-  }
 }

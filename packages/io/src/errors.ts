@@ -8,10 +8,14 @@ export type IoErrorReason =
   | "no-dataset"
   /** The dataset's dtype has no @chunked equivalent (strings, compounds, int64 by default, float16). */
   | "dtype"
+  /** The dataset needs a compression filter this build cannot decode (HDF5 lzf, blosc, ...). */
+  | "filter"
   /** A region or block does not fit the dataset's shape. */
   | "region"
   /** The file is not in the expected format, is truncated, or a chunk cannot be decoded. */
   | "corrupt"
+  /** A path inside a store is not allowed (a `.` or `..` segment, not a string). */
+  | "path"
   /** The target already exists and `overwrite` was not set. */
   | "exists"
   /** A write or finish after `finish()`/`abort()`. */

@@ -17,7 +17,7 @@
  */
 export { IoError } from "./errors.js";
 export type { IoErrorReason } from "./errors.js";
-export { clearSourceCache, openSource, registerSourceOpener } from "./open-source.js";
+export { clearSourceCache, openSource } from "./open-source.js";
 export { alignedChunks, checkRegion, chunkPieces, fullRegion, regionShape } from "./region.js";
 export type { ChunkPiece } from "./region.js";
 export type {

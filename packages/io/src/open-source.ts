@@ -1,52 +1,37 @@
-import { importModule, registerOpener } from "@chunked/core/internal";
-import { IoError } from "./errors.js";
+/**
+ * The format table: how any thread reopens this package's sources from their descriptors. Each
+ * format module is loaded on first use (like zarrita's codec registry) and exports its
+ * `openDescriptor`; core keeps the one cache of opened sources. A pool worker imports this module
+ * (see `./worker-module.ts`) and nothing a descriptor names.
+ * @module
+ */
+import { clearOpened, openDescriptor, registerOpener } from "@chunked/core/internal";
+import { fmt, IoError } from "./errors.js";
 import type { ArraySource, SourceDescriptor } from "./types.js";
+import { loadInWorkers } from "./worker-module.js";
 
-type Opener = (descriptor: SourceDescriptor) => Promise<ArraySource>;
+type FormatModule<D extends SourceDescriptor> = { openDescriptor(descriptor: D): Promise<ArraySource> };
 
-/**
- * The module a worker imports to reopen our descriptors (its import registers the openers). A URL,
- * not a bare name: the worker resolves it from core, which does not depend on this package.
- */
-export const IO_MODULE = new URL(
-  import.meta.url.endsWith(".ts") ? "./index.ts" : "./index.js",
-  import.meta.url,
-).href;
+// Self-references: the package's export conditions pick the Node or the browser build.
+const FORMATS: {
+  [K in SourceDescriptor["kind"]]: () => Promise<FormatModule<Extract<SourceDescriptor, { kind: K }>>>;
+} = {
+  hdf5: () => import("@chunked/io/hdf5"),
+  zarr: () => import("@chunked/io/zarr"),
+};
 
-const OPENERS = new Map<SourceDescriptor["kind"], Opener>();
-// Per thread (each worker has its own module instance): one open source per descriptor.
-const CACHE = new Map<string, Promise<ArraySource>>();
-
-/**
- * Registers how sources of one `kind` are reopened. `@chunked/io/hdf5` and `@chunked/io/zarr`
- * register themselves when imported; a custom source kind can register its own.
- * @internal
- */
-export function registerSourceOpener<K extends SourceDescriptor["kind"]>(
-  kind: K,
-  opener: (descriptor: Extract<SourceDescriptor, { kind: K }>) => Promise<ArraySource>,
-): void {
-  OPENERS.set(kind, opener as Opener);
+function isFormat(kind: unknown): kind is SourceDescriptor["kind"] {
+  return typeof kind === "string" && Object.hasOwn(FORMATS, kind);
 }
 
-function cacheKey(d: SourceDescriptor): string {
-  if (d.kind === "hdf5" && d.file) {
-    const f = d.file as Blob & { name?: string; lastModified?: number };
-    return JSON.stringify([
-      "hdf5-blob",
-      f.name ?? "",
-      f.size,
-      f.lastModified ?? 0,
-      d.dataset,
-      d.int64 ?? "error",
-    ]);
-  }
-  return JSON.stringify(d);
+for (const kind of Object.keys(FORMATS) as SourceDescriptor["kind"][]) {
+  registerOpener(kind, async (d) => (await FORMATS[kind]()).openDescriptor(d as never));
 }
+loadInWorkers();
 
 /**
  * Reopens a source from its {@link ArraySource.descriptor}, e.g. inside a worker. Open handles
- * are cached per thread, so the tasks of one worker share one file handle per dataset.
+ * are cached per thread, so the tasks of one worker share one handle per dataset.
  *
  * @example
  * ```ts
@@ -58,41 +43,18 @@ function cacheKey(d: SourceDescriptor): string {
  * const block = await source.read(msg.region);
  * ```
  */
-export function openSource(descriptor: SourceDescriptor): Promise<ArraySource> {
-  const key = cacheKey(descriptor);
-  let source = CACHE.get(key);
-  if (!source) {
-    source = (async () => {
-      let opener = OPENERS.get(descriptor.kind);
-      if (!opener) {
-        // Self-references resolve through the package's conditional exports (node or browser build).
-        if (import.meta.url.endsWith(".ts")) {
-          // Running from sources (maybe in a worker whose TypeScript hook only covers require).
-          await importModule(new URL(`./${descriptor.kind}/index.ts`, import.meta.url).href);
-        } else if (descriptor.kind === "hdf5") await import("@chunked/io/hdf5");
-        else if (descriptor.kind === "zarr") await import("@chunked/io/zarr");
-        opener = OPENERS.get(descriptor.kind);
-      }
-      if (!opener) {
-        throw new IoError(
-          "not-found",
-          `No opener for source kind ${JSON.stringify((descriptor as { kind: unknown }).kind)}.`,
-        );
-      }
-      return opener(descriptor);
-    })();
-    CACHE.set(key, source);
-    // A failed open is not cached: the file may appear later.
-    source.catch(() => CACHE.delete(key));
+export async function openSource(descriptor: SourceDescriptor): Promise<ArraySource> {
+  const kind = (descriptor as { kind?: unknown } | null)?.kind;
+  if (!isFormat(kind)) {
+    throw new IoError(
+      "not-found",
+      `Unknown source kind. Got kind=${fmt(kind)}, expected one of ${fmt(Object.keys(FORMATS))}.`,
+    );
   }
-  return source;
+  return (await openDescriptor(descriptor)) as ArraySource;
 }
 
-/** Forgets the cached sources of this thread (their handles close when collected or on exit). */
+/** Forgets the sources reopened on this thread (their handles close when collected or on exit). */
 export function clearSourceCache(): void {
-  CACHE.clear();
+  clearOpened();
 }
-
-// Core's `source.read` kernel reopens descriptors through its own registry: route our kinds here.
-registerOpener("hdf5", (d) => openSource(d as unknown as SourceDescriptor));
-registerOpener("zarr", (d) => openSource(d as unknown as SourceDescriptor));

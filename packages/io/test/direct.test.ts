@@ -4,7 +4,7 @@ import fc from "fast-check";
 import h5wasm from "h5wasm/node";
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from "vitest";
 import { createHdf5, openHdf5 } from "../src/hdf5/index.js";
-import type { Hdf5File } from "../src/hdf5/core.js";
+import type { Hdf5File } from "../src/hdf5/read.js";
 import { setMaxScratchBytes } from "../src/hdf5/direct.js";
 import { alignedChunks, chunkPieces, isContiguousRun } from "../src/region.js";
 import type { Region } from "../src/types.js";

@@ -20,7 +20,6 @@ test("public API of each entry point", async () => {
         "fullRegion",
         "openSource",
         "regionShape",
-        "registerSourceOpener",
       ],
       "./hdf5": [
         "Hdf5Dataset",
@@ -31,6 +30,7 @@ test("public API of each entry point", async () => {
         "createHdf5",
         "createHdf5Dataset",
         "fromHdf5",
+        "openDescriptor",
         "openHdf5",
         "openHdf5Dataset",
         "toHdf5",
@@ -38,6 +38,7 @@ test("public API of each entry point", async () => {
       "./hdf5/browser": [
         "Hdf5Dataset",
         "Hdf5File",
+        "openDescriptor",
         "openHdf5",
         "openHdf5Dataset",
       ],
@@ -46,6 +47,7 @@ test("public API of each entry point", async () => {
         "ZarrArrayTarget",
         "createZarr",
         "fromZarr",
+        "openDescriptor",
         "openZarr",
         "toZarr",
       ],
@@ -53,6 +55,7 @@ test("public API of each entry point", async () => {
         "ZarrArray",
         "ZarrArrayTarget",
         "createZarr",
+        "openDescriptor",
         "openZarr",
       ],
     }

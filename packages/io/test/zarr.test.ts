@@ -163,7 +163,7 @@ describe("Zarr round trips", () => {
     await t.finish();
     expect((await openZarr(dir)).shape).toEqual([10]);
     await expect(t.write([[5, 10, 1]], sample("int16", [5]))).rejects.toMatchObject({ reason: "closed" });
-    await expect(t.finish()).rejects.toMatchObject({ reason: "closed" });
+    await t.finish(); // finishing twice is harmless (store() finishes its targets)
   });
 
   test("overwrite semantics follow to_zarr", async () => {

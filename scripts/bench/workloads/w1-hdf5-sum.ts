@@ -96,4 +96,9 @@ export const W1: Workload = {
     await prepareRandomData(context, size(scale));
   },
   variants: hdf5SumVariants(size),
+  dask: (scale, context) => ({
+    args: { file: randomFile(context, size(scale)) },
+    comparable: true,
+    rtol: 1e-5,
+  }),
 };

@@ -77,6 +77,11 @@ export const W3: Workload = {
   title: "weather: mean, day 1 - mean",
   inputBytes: (scale) => DAYS * dayBytes(scale),
   prepare,
+  dask: (scale, context) => ({
+    args: { dir: weatherDir(context, growth(scale)) },
+    comparable: true,
+    rtol: RTOL,
+  }),
   variants: [
     variant({
       name: "h5wasm loop",
@@ -155,6 +160,11 @@ export const W3zarr: Workload = {
   title: "weather: x[:, ::2, ::2] to Zarr",
   inputBytes: (scale) => DAYS * dayBytes(scale),
   prepare,
+  dask: (scale, context) => ({
+    args: { dir: weatherDir(context, growth(scale)), out: `${outputDir(context, "w3-dask.zarr")}` },
+    comparable: true,
+    rtol: RTOL,
+  }),
   variants: [
     variant({
       name: "h5wasm loop",

@@ -45,6 +45,7 @@ const onProgress = (e: ca.ProgressEvent) => {
 export const W4: Workload = {
   id: "W4",
   title: "Lennard-Jones energy",
+  dask: (scale) => ({ args: { natoms: natoms(scale) }, comparable: false }),
   variants: [
     variant({
       name: "eager NDArray",

@@ -3,7 +3,7 @@
  * the row says whether the measured run's peak RSS stayed under it.
  */
 import type { BenchContext, Scale, Workload } from "../types.js";
-import { prepareRandomData } from "./common.js";
+import { prepareRandomData, randomFile } from "./common.js";
 import { hdf5SumVariants } from "./w1-hdf5-sum.js";
 
 /**
@@ -25,4 +25,9 @@ export const W6: Workload = {
     await prepareRandomData(context, w6Size(scale, context));
   },
   variants: hdf5SumVariants(w6Size),
+  dask: (scale, context) => ({
+    args: { file: randomFile(context, w6Size(scale, context)) },
+    comparable: true,
+    rtol: 1e-5,
+  }),
 };

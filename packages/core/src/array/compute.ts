@@ -4,9 +4,11 @@ import { optimize } from "../optimize/optimize.js";
 import type { Key, Task } from "../graph/task.js";
 import { isLocalTask } from "../kernels/source.js";
 import { getKernel } from "../kernels/registry.js";
+import { fmt, InvalidArgumentError } from "../errors.js";
 import { copyInto, NDArray } from "../ndarray/ndarray.js";
 import type { Executor } from "../schedule/executor.js";
-import { defaultExecutor } from "../schedule/in-process.js";
+import { defaultExecutor, InProcessExecutor } from "../schedule/in-process.js";
+import { inlineKernelOf } from "../kernels/user.js";
 import { type ProgressEvent, runGraph } from "../schedule/scheduler.js";
 import { blockIndices, ChunkedArray } from "./chunked-array.js";
 import { blockRegion } from "./creation.js";
@@ -22,6 +24,69 @@ export interface ComputeOptions {
   optimize?: boolean;
   /** Most tasks in flight at once (default twice the executor's concurrency). */
   maxInFlight?: number;
+  /**
+   * Fail with a `TaskError` naming the task when the compute takes longer than this many ms
+   * (a number), or per task and for the whole compute (`{ task, total }`). The running tasks are
+   * aborted; a pool replaces a worker stuck in one. A synchronous in-process kernel cannot be
+   * interrupted: use a pool for work that may hang.
+   */
+  timeout?: number | { task?: number; total?: number };
+}
+
+/** Throws an InvalidArgumentError naming the first option that is not of its expected kind. */
+function checkComputeOptions(options: ComputeOptions): { task?: number; total?: number } | undefined {
+  if (typeof options !== "object" || options === null) {
+    throw new InvalidArgumentError(`compute options must be an object. Got options=${fmt(options)}.`);
+  }
+  const bad = (name: string, expected: string): never => {
+    const value = (options as Record<string, unknown>)[name];
+    const shown =
+      typeof value === "object" && value !== null ? Object.prototype.toString.call(value) : fmt(value);
+    throw new InvalidArgumentError(
+      `Invalid compute option ${name}. Got ${name}=${shown}, expected ${expected}.`,
+    );
+  };
+  const { executor, signal, onProgress, optimize, maxInFlight, timeout } = options;
+  if (
+    executor !== undefined &&
+    (typeof executor !== "object" ||
+      executor === null ||
+      typeof executor.run !== "function" ||
+      !(executor.concurrency >= 1))
+  ) {
+    bad("executor", "an Executor (run(task, inputs) and a concurrency >= 1), e.g. a NodePool");
+  }
+  if (
+    signal !== undefined &&
+    (typeof signal !== "object" ||
+      signal === null ||
+      typeof signal.aborted !== "boolean" ||
+      typeof signal.addEventListener !== "function")
+  ) {
+    bad("signal", "an AbortSignal");
+  }
+  if (onProgress !== undefined && typeof onProgress !== "function") bad("onProgress", "a function");
+  if (optimize !== undefined && typeof optimize !== "boolean") bad("optimize", "true or false");
+  if (maxInFlight !== undefined && !(Number.isInteger(maxInFlight) && maxInFlight >= 1)) {
+    bad("maxInFlight", "a positive integer");
+  }
+  if (timeout === undefined) return undefined;
+  const positive = (ms: unknown) =>
+    ms === undefined || (typeof ms === "number" && ms > 0 && ms <= 2 ** 31 - 1);
+  if (typeof timeout === "number") {
+    if (!positive(timeout))
+      bad("timeout", "a number of milliseconds > 0 (at most 2**31 - 1) or { task, total }");
+    return { total: timeout };
+  }
+  if (
+    typeof timeout !== "object" ||
+    timeout === null ||
+    !positive(timeout.task) ||
+    !positive(timeout.total)
+  ) {
+    bad("timeout", "a number of milliseconds > 0 (at most 2**31 - 1) or { task, total }");
+  }
+  return { task: timeout.task, total: timeout.total };
 }
 
 /** Must run on this thread: its source or target lives here, or it only hands over embedded data. */
@@ -40,6 +105,8 @@ function withLocalTasks(executor: Executor): Executor {
       if (runsHere(task)) return getKernel(task.op)(inputs as NDArray[], task.params);
       return executor.run(task, inputs, options);
     },
+    retain: (chunk) => executor.retain?.(chunk),
+    release: (chunk) => executor.release?.(chunk),
   };
 }
 
@@ -48,6 +115,7 @@ export async function computeBlocks(
   arrays: readonly ChunkedArray[],
   options: ComputeOptions = {},
 ): Promise<Map<Key, NDArray>> {
+  const timeout = checkComputeOptions(options);
   const graph = new Map<Key, Task>();
   for (const a of arrays)
     for (const layer of a.layers.values()) for (const t of layer.tasks) graph.set(t.key, t);
@@ -56,11 +124,22 @@ export async function computeBlocks(
     options.optimize === false
       ? graph
       : optimize(graph, outputs, { keepSeparate: (t) => isLocalTask(t.params) });
+  if (options.executor && !(options.executor instanceof InProcessExecutor)) {
+    for (const t of optimized.values()) {
+      const inline = inlineKernelOf(t.op, t.params);
+      if (inline) {
+        throw new InvalidArgumentError(
+          `A plain function cannot run on this executor (it exists only in this process). Got kernel ${inline} in task ${t.key}. Export it from a module with defineKernel({ module: import.meta.url, name: "<export name>" }, fn) and list that module in the pool's modules option, or compute in-process.`,
+        );
+      }
+    }
+  }
   return runGraph(optimized, outputs, {
     executor: withLocalTasks(options.executor ?? defaultExecutor),
     signal: options.signal,
     onProgress: options.onProgress,
     maxInFlight: options.maxInFlight,
+    timeout,
   });
 }
 
@@ -69,10 +148,19 @@ export function assemble<D extends DType>(a: ChunkedArray<D>, blocks: ReadonlyMa
   const indices = blockIndices(a.numblocks);
   if (indices.length === 1) {
     const only = blocks.get(a.key(indices[0]))!;
-    return only.reshape(a.shape) as NDArray<D>;
+    return (a.chunks.some((c) => c.some(Number.isNaN)) ? only : only.reshape(a.shape)) as NDArray<D>;
   }
-  const out = NDArray.zeros(a.dtype, a.shape);
-  const offsets = a.chunks.map(chunkOffsets);
+  // Unknown (NaN) chunk sizes, left by boolean masks: the computed blocks tell them.
+  const chunks = a.chunks.map((c, ax) =>
+    c.map((n, b) =>
+      Number.isNaN(n) ? blocks.get(a.key(a.chunks.map((_, k) => (k === ax ? b : 0))))!.shape[ax] : n,
+    ),
+  );
+  const out = NDArray.zeros(
+    a.dtype,
+    chunks.map((c) => c.reduce((s, v) => s + v, 0)),
+  );
+  const offsets = chunks.map(chunkOffsets);
   for (const idx of indices) copyInto(out.region(blockRegion(offsets, idx)), blocks.get(a.key(idx))!);
   return out;
 }

@@ -33,12 +33,17 @@ function checkDType(dtype: unknown, fn: string): DType {
 }
 
 function checkShape(shape: readonly number[] | number, fn: string): number[] {
+  if (typeof shape !== "number" && !Array.isArray(shape)) {
+    throw new InvalidArgumentError(
+      `${fn}: shape must be an integer or a list of integers. Got shape=${fmt(shape)}.`,
+    );
+  }
   const s = typeof shape === "number" ? [shape] : [...shape];
   if (s.some((n) => typeof n !== "number" || n < 0)) {
     throw new InvalidArgumentError(`negative dimensions are not allowed. Got shape=${fmt(s)} in ${fn}.`);
   }
-  if (!s.every(Number.isInteger)) {
-    throw new InvalidArgumentError(`${fn}: shape must be integers. Got shape=${fmt(s)}.`);
+  if (!s.every(Number.isSafeInteger)) {
+    throw new InvalidArgumentError(`${fn}: shape must be integers below 2**53. Got shape=${fmt(s)}.`);
   }
   return s;
 }
@@ -348,17 +353,36 @@ export interface LinspaceOptions<D extends DType = DType> extends RangeOptions<D
  *
  * @example
  * ```ts
+ * ca.linspace(0, 1, 5);                           // [0, 0.25, 0.5, 0.75, 1] (NumPy's signature)
  * ca.linspace(2, 3, { num: 5 });                  // [2, 2.25, 2.5, 2.75, 3]
- * ca.linspace(0, 1, { num: 1000, chunks: 100 });  // 10 blocks
+ * ca.linspace(0, 1, 1000, { chunks: 100 });       // 10 blocks
  * ```
  * @see numpy.linspace, dask.array.linspace
  */
 export function linspace<D extends DType = "float64">(
   start: number,
   stop: number,
-  options: LinspaceOptions<D> = {},
+  numOrOptions?: number | LinspaceOptions<D>,
+  moreOptions?: LinspaceOptions<D>,
 ): ChunkedArray<D> {
-  const num = options.num ?? 50;
+  if (typeof start !== "number" || typeof stop !== "number") {
+    throw new InvalidArgumentError(
+      `linspace: start and stop must be numbers. Got start=${fmt(start)}, stop=${fmt(stop)}.`,
+    );
+  }
+  const positional = typeof numOrOptions === "number";
+  const options: LinspaceOptions<D> = (positional ? moreOptions : numOrOptions) ?? {};
+  if (typeof options !== "object" || options === null) {
+    throw new InvalidArgumentError(
+      `linspace: expected linspace(start, stop, num?, options?). Got ${fmt(numOrOptions)} after stop.`,
+    );
+  }
+  if (positional && options.num !== undefined && options.num !== numOrOptions) {
+    throw new InvalidArgumentError(
+      `linspace: num given twice. Got num=${fmt(numOrOptions)} and options.num=${fmt(options.num)}.`,
+    );
+  }
+  const num = positional ? (numOrOptions as number) : (options.num ?? 50);
   if (!Number.isInteger(num))
     throw new InvalidArgumentError(`linspace: num must be an integer. Got num=${fmt(num)}.`);
   if (num < 0)

@@ -1,6 +1,7 @@
 import { type ChunkSpec, chunkOffsets, normalizeChunks } from "../chunks/normalize.js";
 import {
   type AnyTypedArray,
+  DTYPE_INFO,
   type DType,
   type DTypeOfArray,
   dtypeOfTypedArray,
@@ -94,6 +95,7 @@ export function fromArray<D extends DType = DType>(
     );
   }
   if (Array.isArray(source) || typeof source === "number" || typeof source === "boolean") {
+    checkValues(source as NestedArray, options.dtype ?? "float64");
     return fromNDArray(
       NDArray.from(source as NestedArray, { shape: options.shape, dtype: options.dtype }) as NDArray<D>,
       options,
@@ -122,6 +124,45 @@ export function fromArray<D extends DType = DType>(
     params: { source: descriptor as any, region: blockRegion(offsets, idx) as any },
   }));
   return ChunkedArray.fromLayer({ name, tasks, dependencies: [] }, [], chunks, source.dtype);
+}
+
+/**
+ * Refuses what NumPy 2 refuses in `np.array(values, dtype)`: elements that are not numbers or
+ * booleans, and (for integer dtypes) out-of-range integers and non-finite floats, which a
+ * TypedArray would otherwise wrap or turn into garbage silently.
+ */
+function checkValues(values: NestedArray | number | boolean, dtype: DType): void {
+  const info = DTYPE_INFO[dtype];
+  const integer = info.kind === "int" || info.kind === "uint";
+  const at = (path: number[]) => (path.length ? ` at index [${path.join(", ")}]` : "");
+  const visit = (v: unknown, path: number[]): void => {
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        path.push(i);
+        visit(v[i], path);
+        path.pop();
+      }
+      return;
+    }
+    if (typeof v === "boolean") return;
+    if (typeof v !== "number") {
+      throw new DTypeError(
+        `fromArray: could not convert ${fmt(v)} to ${dtype}${at(path)}. Got a ${v === null ? "null" : typeof v}, expected numbers or booleans.`,
+      );
+    }
+    if (!integer) return;
+    if (!Number.isFinite(v)) {
+      throw new InvalidArgumentError(
+        `cannot convert float ${fmt(v)} to integer${at(path)}. Got dtype=${fmt(dtype)}.`,
+      );
+    }
+    if (Number.isInteger(v) && (v < info.min || v > info.max)) {
+      throw new InvalidArgumentError(
+        `Python integer ${v} out of bounds for ${dtype}${at(path)}. Got value=${v}, expected ${info.min} <= value <= ${info.max}.`,
+      );
+    }
+  };
+  visit(values, []);
 }
 
 function fromNDArray<D extends DType>(a: NDArray<D>, options: FromArrayOptions): ChunkedArray<D> {

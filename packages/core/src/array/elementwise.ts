@@ -12,8 +12,8 @@
  * **NumPy divergence:** there is no int64. Where NumPy returns int64 (int32 + uint32, bool + 1) the
  * result is float64, exact to 2^53.
  */
-import type { DType } from "../dtype/dtypes.js";
-import { fmt, InvalidArgumentError, UnknownChunksError } from "../errors.js";
+import { DTYPES, type DType, isDType } from "../dtype/dtypes.js";
+import { DTypeError, fmt, InvalidArgumentError, UnknownChunksError } from "../errors.js";
 import { blockKey, type Task } from "../graph/task.js";
 import { tokenize } from "../graph/tokenize.js";
 import "../kernels/elementwise.js";
@@ -190,6 +190,15 @@ export function clip(x: LazyOperand, min: LazyOperand | null, max: LazyOperand |
  * @see numpy.ndarray.astype, dask.array.Array.astype
  */
 export function astype<D extends DType>(x: LazyOperand, dtype: D): ChunkedArray<D> {
+  if (!isDType(dtype)) {
+    const hint =
+      dtype === "int64" || dtype === "uint64"
+        ? " @chunked has no 64-bit integers: use float64 (exact to 2**53) or int32."
+        : "";
+    throw new DTypeError(
+      `astype: unknown dtype. Got dtype=${fmt(dtype)}, expected one of ${DTYPES.join(", ")}.${hint}`,
+    );
+  }
   if (x instanceof ChunkedArray && x.dtype === dtype) return x as ChunkedArray<D>;
   return applyElementwise("astype", [x], { dtype, names: ["x"] }) as ChunkedArray<D>;
 }

@@ -3,7 +3,8 @@
  * one place (Observable Plot's technique; listed in `sideEffects`). Functions stay the source of truth.
  */
 import type { ChunkSpec } from "../chunks/normalize.js";
-import type { DType } from "../dtype/dtypes.js";
+import type { DType, ScalarOf } from "../dtype/dtypes.js";
+import type { Arithmetic, Promote, TrueDivide, WithScalar } from "../dtype/result-dtype.js";
 import type { IndexValue, Selection, SelectionItem } from "../index/slice.js";
 import type { NDArray } from "../ndarray/ndarray.js";
 import type { MeanDType, SumDType } from "../ops/reductions.js";
@@ -14,13 +15,26 @@ import { type ComputeOptions, compute, persist } from "./compute.js";
 import * as ew from "./elementwise.js";
 import * as join from "./joining.js";
 import * as named from "./named-reductions.js";
-import type { ArgReduceOptions, ReduceOptions } from "./reductions.js";
+import type { ArgReduceOptions, ReduceAxis, ReduceOptions } from "./reductions.js";
 import * as ufuncs from "./ufuncs.js";
 import { rechunk } from "./rechunk.js";
 import { ravel, reshape } from "./reshape.js";
 import { getitem, getitemTemplate } from "./slicing.js";
+import type { ArrayIndex } from "./array-index.js";
+import "./methods-coverage.js";
 
 type LazyOperand = ew.LazyOperand;
+
+/** The dtype of `D` combined with `O`: arrays promote (NumPy's table), JS scalars are weak (NEP 50). */
+export type WithOperand<D extends DType, O> = O extends null
+  ? D
+  : O extends ChunkedArray<infer E extends DType>
+    ? Promote<D, E>
+    : O extends NDArray<infer E extends DType>
+      ? Promote<D, E>
+      : O extends number | boolean
+        ? WithScalar<D, O>
+        : DType;
 
 declare module "./chunked-array.js" {
   interface ChunkedArray<D extends DType = DType> {
@@ -34,14 +48,18 @@ declare module "./chunked-array.js" {
      */
     visualize(options?: ToDotOptions & { optimize?: boolean }): string;
     /** The value of a one-element array. */
-    item(options?: ComputeOptions): Promise<number | boolean>;
+    item(options?: ComputeOptions): Promise<ScalarOf<D>>;
 
-    get(selection: Selection | SelectionItem): ChunkedArray<D>;
+    /** Basic indexing, or a boolean mask / integer index array (see {@link getitem}). */
+    get(selection: Selection | SelectionItem | ArrayIndex): ChunkedArray<D>;
     at(strings: TemplateStringsArray, ...values: IndexValue[]): ChunkedArray<D>;
     rechunk(chunks: ChunkSpec): ChunkedArray<D>;
     astype<T extends DType>(dtype: T): ChunkedArray<T>;
 
-    clip(min: LazyOperand | null, max: LazyOperand | null): ChunkedArray;
+    clip<Lo extends LazyOperand | null, Hi extends LazyOperand | null>(
+      min: Lo,
+      max: Hi,
+    ): ChunkedArray<WithOperand<WithOperand<D, Lo>, Hi>>;
 
     transpose(options?: Parameters<typeof join.transpose>[1]): ChunkedArray<D>;
     /** The transpose (axes reversed). */
@@ -67,7 +85,7 @@ P.visualize = function (options = {}) {
 };
 P.item = async function (options) {
   const [a] = await compute([this], options);
-  return a.item() as number | boolean;
+  return a.item() as ScalarOf<typeof this.dtype>;
 };
 
 P.get = function (selection) {
@@ -84,7 +102,7 @@ P.astype = function (dtype) {
 };
 
 P.clip = function (min, max) {
-  return ew.clip(this, min, max);
+  return ew.clip(this, min, max) as never;
 };
 
 P.transpose = function (o) {
@@ -116,23 +134,23 @@ P.flatten = function () {
 declare module "./chunked-array.js" {
   interface ChunkedArray<D extends DType = DType> {
     /** {@link ufuncs.add} as a method. */
-    add(other: LazyOperand): ChunkedArray;
+    add<O extends LazyOperand>(other: O): ChunkedArray<WithOperand<D, O>>;
     /** {@link ufuncs.subtract} as a method. */
-    sub(other: LazyOperand): ChunkedArray;
+    sub<O extends LazyOperand>(other: O): ChunkedArray<Arithmetic<WithOperand<D, O>>>;
     /** {@link ufuncs.multiply} as a method. */
-    mul(other: LazyOperand): ChunkedArray;
+    mul<O extends LazyOperand>(other: O): ChunkedArray<WithOperand<D, O>>;
     /** {@link ufuncs.divide} as a method. */
-    div(other: LazyOperand): ChunkedArray;
+    div<O extends LazyOperand>(other: O): ChunkedArray<TrueDivide<WithOperand<D, O>>>;
     /** {@link ufuncs.floorDivide} as a method. */
-    floorDiv(other: LazyOperand): ChunkedArray;
+    floorDiv<O extends LazyOperand>(other: O): ChunkedArray<Arithmetic<WithOperand<D, O>>>;
     /** {@link ufuncs.mod} as a method. */
-    mod(other: LazyOperand): ChunkedArray;
+    mod<O extends LazyOperand>(other: O): ChunkedArray<Arithmetic<WithOperand<D, O>>>;
     /** {@link ufuncs.power} as a method. */
-    pow(other: LazyOperand): ChunkedArray;
+    pow<O extends LazyOperand>(other: O): ChunkedArray<Arithmetic<WithOperand<D, O>>>;
     /** {@link ufuncs.negative} as a method. */
-    neg(): ChunkedArray;
+    neg(): ChunkedArray<D>;
     /** {@link ufuncs.abs} as a method. */
-    abs(): ChunkedArray;
+    abs(): ChunkedArray<D>;
     /** {@link ufuncs.equal} as a method. */
     eq(other: LazyOperand): ChunkedArray<"bool">;
     /** {@link ufuncs.notEqual} as a method. */
@@ -146,58 +164,58 @@ declare module "./chunked-array.js" {
     /** {@link ufuncs.greaterEqual} as a method. */
     ge(other: LazyOperand): ChunkedArray<"bool">;
     /** {@link ufuncs.round} as a method. */
-    round(): ChunkedArray;
+    round(): ChunkedArray<D extends "bool" ? "float32" : D>;
     /** {@link named.sum} as a method. */
-    sum(options?: ReduceOptions): ChunkedArray<SumDType<D>>;
+    sum(options?: ReduceOptions | ReduceAxis): ChunkedArray<SumDType<D>>;
     /** {@link named.prod} as a method. */
-    prod(options?: ReduceOptions): ChunkedArray<SumDType<D>>;
+    prod(options?: ReduceOptions | ReduceAxis): ChunkedArray<SumDType<D>>;
     /** {@link named.mean} as a method. */
-    mean(options?: ReduceOptions): ChunkedArray<MeanDType<D>>;
+    mean(options?: ReduceOptions | ReduceAxis): ChunkedArray<MeanDType<D>>;
     /** {@link named.variance} as a method. */
-    var(options?: ReduceOptions): ChunkedArray<MeanDType<D>>;
+    var(options?: ReduceOptions | ReduceAxis): ChunkedArray<MeanDType<D>>;
     /** {@link named.std} as a method. */
-    std(options?: ReduceOptions): ChunkedArray<MeanDType<D>>;
+    std(options?: ReduceOptions | ReduceAxis): ChunkedArray<MeanDType<D>>;
     /** {@link named.min} as a method. */
-    min(options?: ReduceOptions): ChunkedArray<D>;
+    min(options?: ReduceOptions | ReduceAxis): ChunkedArray<D>;
     /** {@link named.max} as a method. */
-    max(options?: ReduceOptions): ChunkedArray<D>;
+    max(options?: ReduceOptions | ReduceAxis): ChunkedArray<D>;
     /** {@link named.any} as a method. */
-    any(options?: ReduceOptions): ChunkedArray<"bool">;
+    any(options?: ReduceOptions | ReduceAxis): ChunkedArray<"bool">;
     /** {@link named.all} as a method. */
-    all(options?: ReduceOptions): ChunkedArray<"bool">;
+    all(options?: ReduceOptions | ReduceAxis): ChunkedArray<"bool">;
     /** {@link named.argmin} as a method. */
-    argmin(options?: ArgReduceOptions): ChunkedArray<"float64">;
+    argmin(options?: ArgReduceOptions | ReduceAxis): ChunkedArray<"float64">;
     /** {@link named.argmax} as a method. */
-    argmax(options?: ArgReduceOptions): ChunkedArray<"float64">;
+    argmax(options?: ArgReduceOptions | ReduceAxis): ChunkedArray<"float64">;
   }
 }
 
 P.add = function (other) {
-  return ufuncs.add(this, other);
+  return ufuncs.add(this, other) as never;
 };
 P.sub = function (other) {
-  return ufuncs.subtract(this, other);
+  return ufuncs.subtract(this, other) as never;
 };
 P.mul = function (other) {
-  return ufuncs.multiply(this, other);
+  return ufuncs.multiply(this, other) as never;
 };
 P.div = function (other) {
-  return ufuncs.divide(this, other);
+  return ufuncs.divide(this, other) as never;
 };
 P.floorDiv = function (other) {
-  return ufuncs.floorDivide(this, other);
+  return ufuncs.floorDivide(this, other) as never;
 };
 P.mod = function (other) {
-  return ufuncs.mod(this, other);
+  return ufuncs.mod(this, other) as never;
 };
 P.pow = function (other) {
-  return ufuncs.power(this, other);
+  return ufuncs.power(this, other) as never;
 };
 P.neg = function () {
-  return ufuncs.negative(this);
+  return ufuncs.negative(this) as never;
 };
 P.abs = function () {
-  return ufuncs.abs(this);
+  return ufuncs.abs(this) as never;
 };
 P.eq = function (other) {
   return ufuncs.equal(this, other);
@@ -218,7 +236,7 @@ P.ge = function (other) {
   return ufuncs.greaterEqual(this, other);
 };
 P.round = function () {
-  return ufuncs.round(this);
+  return ufuncs.round(this) as never;
 };
 P.sum = function (options) {
   return named.sum(this, options);

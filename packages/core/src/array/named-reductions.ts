@@ -6,7 +6,7 @@
 import type { DType } from "../dtype/dtypes.js";
 import type { MeanDType, SumDType } from "../ops/reductions.js";
 import type { ChunkedArray } from "./chunked-array.js";
-import { type ArgReduceOptions, type ReduceOptions, reduceArray } from "./reductions.js";
+import { type ArgReduceOptions, type ReduceAxis, type ReduceOptions, reduceArray } from "./reductions.js";
 
 /**
  * Sum over the given axes (pairwise within blocks, float64 accumulation throughout).
@@ -23,7 +23,7 @@ import { type ArgReduceOptions, type ReduceOptions, reduceArray } from "./reduct
  */
 export function sum<D extends DType>(
   x: ChunkedArray<D>,
-  options: ReduceOptions = {},
+  options: ReduceOptions | ReduceAxis = {},
 ): ChunkedArray<SumDType<D>> {
   return reduceArray("sum", x, options) as ChunkedArray<SumDType<D>>;
 }
@@ -43,7 +43,7 @@ export function sum<D extends DType>(
  */
 export function prod<D extends DType>(
   x: ChunkedArray<D>,
-  options: ReduceOptions = {},
+  options: ReduceOptions | ReduceAxis = {},
 ): ChunkedArray<SumDType<D>> {
   return reduceArray("prod", x, options) as ChunkedArray<SumDType<D>>;
 }
@@ -61,7 +61,7 @@ export function prod<D extends DType>(
  */
 export function mean<D extends DType>(
   x: ChunkedArray<D>,
-  options: ReduceOptions = {},
+  options: ReduceOptions | ReduceAxis = {},
 ): ChunkedArray<MeanDType<D>> {
   return reduceArray("mean", x, options) as ChunkedArray<MeanDType<D>>;
 }
@@ -80,7 +80,7 @@ export function mean<D extends DType>(
  */
 export function variance<D extends DType>(
   x: ChunkedArray<D>,
-  options: ReduceOptions = {},
+  options: ReduceOptions | ReduceAxis = {},
 ): ChunkedArray<MeanDType<D>> {
   return reduceArray("var", x, options) as ChunkedArray<MeanDType<D>>;
 }
@@ -97,7 +97,7 @@ export function variance<D extends DType>(
  */
 export function std<D extends DType>(
   x: ChunkedArray<D>,
-  options: ReduceOptions = {},
+  options: ReduceOptions | ReduceAxis = {},
 ): ChunkedArray<MeanDType<D>> {
   return reduceArray("std", x, options) as ChunkedArray<MeanDType<D>>;
 }
@@ -112,7 +112,10 @@ export function std<D extends DType>(
  * ```
  * @see numpy.min, dask.array.min
  */
-export function min<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions = {}): ChunkedArray<D> {
+export function min<D extends DType>(
+  x: ChunkedArray<D>,
+  options: ReduceOptions | ReduceAxis = {},
+): ChunkedArray<D> {
   return reduceArray("min", x, options) as ChunkedArray<D>;
 }
 
@@ -126,7 +129,10 @@ export function min<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions 
  * ```
  * @see numpy.max, dask.array.max
  */
-export function max<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions = {}): ChunkedArray<D> {
+export function max<D extends DType>(
+  x: ChunkedArray<D>,
+  options: ReduceOptions | ReduceAxis = {},
+): ChunkedArray<D> {
   return reduceArray("max", x, options) as ChunkedArray<D>;
 }
 
@@ -140,7 +146,7 @@ export function max<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions 
  * ```
  * @see numpy.any, dask.array.any
  */
-export function any(x: ChunkedArray, options: ReduceOptions = {}): ChunkedArray<"bool"> {
+export function any(x: ChunkedArray, options: ReduceOptions | ReduceAxis = {}): ChunkedArray<"bool"> {
   return reduceArray("any", x, options) as ChunkedArray<"bool">;
 }
 
@@ -154,7 +160,7 @@ export function any(x: ChunkedArray, options: ReduceOptions = {}): ChunkedArray<
  * ```
  * @see numpy.all, dask.array.all
  */
-export function all(x: ChunkedArray, options: ReduceOptions = {}): ChunkedArray<"bool"> {
+export function all(x: ChunkedArray, options: ReduceOptions | ReduceAxis = {}): ChunkedArray<"bool"> {
   return reduceArray("all", x, options) as ChunkedArray<"bool">;
 }
 
@@ -171,7 +177,10 @@ export function all(x: ChunkedArray, options: ReduceOptions = {}): ChunkedArray<
  * ```
  * @see numpy.argmin, dask.array.argmin
  */
-export function argmin(x: ChunkedArray, options: ArgReduceOptions = {}): ChunkedArray<"float64"> {
+export function argmin(
+  x: ChunkedArray,
+  options: ArgReduceOptions | ReduceAxis = {},
+): ChunkedArray<"float64"> {
   return reduceArray("argmin", x, options) as ChunkedArray<"float64">;
 }
 
@@ -188,7 +197,10 @@ export function argmin(x: ChunkedArray, options: ArgReduceOptions = {}): Chunked
  * ```
  * @see numpy.argmax, dask.array.argmax
  */
-export function argmax(x: ChunkedArray, options: ArgReduceOptions = {}): ChunkedArray<"float64"> {
+export function argmax(
+  x: ChunkedArray,
+  options: ArgReduceOptions | ReduceAxis = {},
+): ChunkedArray<"float64"> {
   return reduceArray("argmax", x, options) as ChunkedArray<"float64">;
 }
 
@@ -207,7 +219,7 @@ export function argmax(x: ChunkedArray, options: ArgReduceOptions = {}): Chunked
  */
 export function nansum<D extends DType>(
   x: ChunkedArray<D>,
-  options: ReduceOptions = {},
+  options: ReduceOptions | ReduceAxis = {},
 ): ChunkedArray<SumDType<D>> {
   return reduceArray("nansum", x, options) as ChunkedArray<SumDType<D>>;
 }
@@ -226,7 +238,7 @@ export function nansum<D extends DType>(
  */
 export function nanprod<D extends DType>(
   x: ChunkedArray<D>,
-  options: ReduceOptions = {},
+  options: ReduceOptions | ReduceAxis = {},
 ): ChunkedArray<SumDType<D>> {
   return reduceArray("nanprod", x, options) as ChunkedArray<SumDType<D>>;
 }
@@ -243,7 +255,7 @@ export function nanprod<D extends DType>(
  */
 export function nanmean<D extends DType>(
   x: ChunkedArray<D>,
-  options: ReduceOptions = {},
+  options: ReduceOptions | ReduceAxis = {},
 ): ChunkedArray<MeanDType<D>> {
   return reduceArray("nanmean", x, options) as ChunkedArray<MeanDType<D>>;
 }
@@ -260,7 +272,7 @@ export function nanmean<D extends DType>(
  */
 export function nanvar<D extends DType>(
   x: ChunkedArray<D>,
-  options: ReduceOptions = {},
+  options: ReduceOptions | ReduceAxis = {},
 ): ChunkedArray<MeanDType<D>> {
   return reduceArray("nanvar", x, options) as ChunkedArray<MeanDType<D>>;
 }
@@ -277,7 +289,7 @@ export function nanvar<D extends DType>(
  */
 export function nanstd<D extends DType>(
   x: ChunkedArray<D>,
-  options: ReduceOptions = {},
+  options: ReduceOptions | ReduceAxis = {},
 ): ChunkedArray<MeanDType<D>> {
   return reduceArray("nanstd", x, options) as ChunkedArray<MeanDType<D>>;
 }
@@ -292,7 +304,10 @@ export function nanstd<D extends DType>(
  * ```
  * @see numpy.nanmin, dask.array.nanmin
  */
-export function nanmin<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions = {}): ChunkedArray<D> {
+export function nanmin<D extends DType>(
+  x: ChunkedArray<D>,
+  options: ReduceOptions | ReduceAxis = {},
+): ChunkedArray<D> {
   return reduceArray("nanmin", x, options) as ChunkedArray<D>;
 }
 
@@ -306,7 +321,10 @@ export function nanmin<D extends DType>(x: ChunkedArray<D>, options: ReduceOptio
  * ```
  * @see numpy.nanmax, dask.array.nanmax
  */
-export function nanmax<D extends DType>(x: ChunkedArray<D>, options: ReduceOptions = {}): ChunkedArray<D> {
+export function nanmax<D extends DType>(
+  x: ChunkedArray<D>,
+  options: ReduceOptions | ReduceAxis = {},
+): ChunkedArray<D> {
   return reduceArray("nanmax", x, options) as ChunkedArray<D>;
 }
 
@@ -323,7 +341,10 @@ export function nanmax<D extends DType>(x: ChunkedArray<D>, options: ReduceOptio
  * ```
  * @see numpy.nanargmin, dask.array.nanargmin
  */
-export function nanargmin(x: ChunkedArray, options: ArgReduceOptions = {}): ChunkedArray<"float64"> {
+export function nanargmin(
+  x: ChunkedArray,
+  options: ArgReduceOptions | ReduceAxis = {},
+): ChunkedArray<"float64"> {
   return reduceArray("nanargmin", x, options) as ChunkedArray<"float64">;
 }
 
@@ -340,6 +361,9 @@ export function nanargmin(x: ChunkedArray, options: ArgReduceOptions = {}): Chun
  * ```
  * @see numpy.nanargmax, dask.array.nanargmax
  */
-export function nanargmax(x: ChunkedArray, options: ArgReduceOptions = {}): ChunkedArray<"float64"> {
+export function nanargmax(
+  x: ChunkedArray,
+  options: ArgReduceOptions | ReduceAxis = {},
+): ChunkedArray<"float64"> {
   return reduceArray("nanargmax", x, options) as ChunkedArray<"float64">;
 }

@@ -1,5 +1,5 @@
 import { type ChunkSpec, chunkOffsets, normalizeChunks } from "../chunks/normalize.js";
-import type { DType } from "../dtype/dtypes.js";
+import { DTYPE_INFO, DTYPES, type DType, isDType } from "../dtype/dtypes.js";
 import { DTypeError, fmt, InvalidArgumentError } from "../errors.js";
 import { blockKey, type Task } from "../graph/task.js";
 import { tokenize } from "../graph/tokenize.js";
@@ -19,8 +19,13 @@ export interface RandomOptions<D extends DType = DType> {
 }
 
 function checkShape(shape: readonly number[] | number): number[] {
+  if (typeof shape !== "number" && !Array.isArray(shape)) {
+    throw new InvalidArgumentError(
+      `Shape must be an integer or a list of integers. Got shape=${fmt(shape)}.`,
+    );
+  }
   const s = typeof shape === "number" ? [shape] : [...shape];
-  if (!s.every((n) => Number.isInteger(n) && n >= 0)) {
+  if (!s.every((n) => Number.isSafeInteger(n) && n >= 0)) {
     throw new InvalidArgumentError(`Shape must be non-negative integers. Got shape=${fmt(s)}.`);
   }
   return s;
@@ -33,8 +38,16 @@ function randomArray<D extends DType>(
   options: RandomOptions<D>,
   defaultDtype: DType,
 ): ChunkedArray<D> {
+  if (typeof options !== "object" || options === null) {
+    throw new InvalidArgumentError(`random.${name}: options must be an object. Got options=${fmt(options)}.`);
+  }
   const shape = checkShape(shapeArg);
   const dtype = (options.dtype ?? defaultDtype) as D;
+  if (!isDType(dtype)) {
+    throw new DTypeError(
+      `random.${name}: unknown dtype. Got dtype=${fmt(dtype)}, expected one of ${DTYPES.join(", ")}.`,
+    );
+  }
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 53);
   if (!(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 53)) {
     throw new InvalidArgumentError(`seed must be an integer in [0, 2^53). Got seed=${fmt(seed)}.`);
@@ -142,9 +155,27 @@ export function integers<D extends DType = "int32">(
   shape: readonly number[] | number,
   options: RandomOptions<D> = {},
 ): ChunkedArray<D> {
-  if (!(Number.isInteger(low) && Number.isInteger(high) && high > low)) {
+  if (!(Number.isSafeInteger(low) && Number.isSafeInteger(high) && high > low)) {
     throw new InvalidArgumentError(
       `random.integers needs integers low < high. Got low=${fmt(low)}, high=${fmt(high)}.`,
+    );
+  }
+  const dtype = options?.dtype ?? "int32";
+  const info = isDType(dtype) ? DTYPE_INFO[dtype] : undefined;
+  if (info && info.kind !== "int" && info.kind !== "uint" && info.kind !== "bool") {
+    throw new DTypeError(
+      `Unsupported dtype ${fmt(dtype)} for integers. Got dtype=${fmt(dtype)}, expected an integer dtype (int8..int32, uint8..uint32, bool).`,
+    );
+  }
+  // NumPy: `low is out of bounds for int8` / `high is out of bounds for int8` (high is exclusive).
+  if (info && low < info.min) {
+    throw new InvalidArgumentError(
+      `low is out of bounds for ${dtype}. Got low=${low}, expected low >= ${info.min}.`,
+    );
+  }
+  if (info && high - 1 > info.max) {
+    throw new InvalidArgumentError(
+      `high is out of bounds for ${dtype}. Got high=${high}, expected high <= ${info.max + 1}.`,
     );
   }
   return randomArray("integers", { kind: "integers", low, high }, shape, options, "int32");

@@ -11,6 +11,11 @@ import { rechunk, UNKNOWN_CHUNKS_FIX } from "./rechunk.js";
 
 /** Resolves one `-1` in a requested shape and checks the size, with NumPy's message. */
 function resolveShape(size: number, shapeArg: readonly number[] | number): number[] {
+  if (typeof shapeArg !== "number" && !Array.isArray(shapeArg)) {
+    throw new InvalidArgumentError(
+      `reshape needs a shape: an integer or a list of integers. Got shape=${fmt(shapeArg)}.`,
+    );
+  }
   const shape = typeof shapeArg === "number" ? [shapeArg] : [...shapeArg];
   const unknown = shape.flatMap((s, i) => (s === -1 ? [i] : []));
   if (unknown.length > 1) {

@@ -13,7 +13,8 @@ import {
 import { parseIndex } from "../index/parse.js";
 import { type IndexValue, isFullSlice, newaxis, type Selection, type SelectionItem } from "../index/slice.js";
 import type { AxisRange, GetitemParams } from "../kernels/getitem.js";
-import { shapeSize } from "../ndarray/ndarray.js";
+import { NDArray, shapeSize } from "../ndarray/ndarray.js";
+import { type ArrayIndex, indexWithArray } from "./array-index.js";
 import { blockIndices, ChunkedArray } from "./chunked-array.js";
 
 /** How one input axis maps to output blocks (dask's `_slice_1d`). */
@@ -110,8 +111,9 @@ export function planAxis(
  */
 export function getitem<D extends DType>(
   x: ChunkedArray<D>,
-  selection: Selection | SelectionItem,
+  selection: Selection | SelectionItem | ArrayIndex,
 ): ChunkedArray<D> {
+  if (selection instanceof ChunkedArray || selection instanceof NDArray) return indexWithArray(x, selection);
   const sel = asSelection(selection);
   const expanded = expandSelection(sel, x.ndim);
   const shape = x.shape;

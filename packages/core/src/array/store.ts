@@ -4,6 +4,7 @@ import { blockKey, type Task } from "../graph/task.js";
 import { tokenize } from "../graph/tokenize.js";
 import {
   type ArrayTarget,
+  type CompletableTarget,
   type Region,
   registerLocal,
   releaseLocal,
@@ -28,6 +29,13 @@ export interface StoreOptions extends ComputeOptions {
    * Zarr targets with chunk-aligned blocks can take `false`.
    */
   lock?: boolean;
+  /**
+   * Complete the targets that can be completed (those with `finish()`, e.g. `createHdf5Dataset`
+   * and `createZarr` targets) once every block is written, and `abort()` them on failure.
+   * Default `true`; pass `false` to write into a target over several `store` calls, then call
+   * its `finish()` yourself.
+   */
+  finish?: boolean;
 }
 
 /** What {@link store} wrote. */
@@ -36,6 +44,11 @@ export interface StoreResult {
   readonly blocks: number;
   /** Bytes written, over all targets. */
   readonly bytes: number;
+}
+
+function isCompletable(target: ArrayTarget): target is CompletableTarget {
+  const t = target as Partial<CompletableTarget>;
+  return typeof t.finish === "function" && typeof t.abort === "function";
 }
 
 /** Serialises writes into one target: each write starts when the previous one has finished. */
@@ -59,7 +72,8 @@ function locked(target: ArrayTarget): ArrayTarget {
 /**
  * Writes arrays into targets (anything with `shape`, `dtype` and a region `write`), block by block as
  * blocks are computed: the whole result is never held in memory. Blocks are cast to the target's
- * dtype. On failure the error says how many blocks had been written.
+ * dtype. Targets with `finish()`/`abort()` are finished on success and aborted on failure (see
+ * {@link StoreOptions.finish}). On failure the error says how many blocks had been written.
  *
  * @example
  * ```ts
@@ -86,6 +100,7 @@ export async function store(
   const layers: ChunkedArray[] = [];
   let bytesWritten = 0;
   let blocksWritten = 0;
+  let computing = false;
   try {
     sources.forEach((source, i) => {
       const target = outs[i];
@@ -151,9 +166,15 @@ export async function store(
       "float64",
     );
     // The sink's "blocks" are the store tasks themselves: compute exactly those keys.
+    computing = true;
     await computeBlocks([new StoreSink(sink, tasks)], options);
+    if (options.finish ?? true) for (const t of new Set(outs)) if (isCompletable(t)) await t.finish();
     return { blocks: blocksWritten, bytes: bytesWritten };
   } catch (err) {
+    // A bad argument leaves the targets as they were; a failed write abandons them.
+    if (computing && (options.finish ?? true)) {
+      await Promise.allSettled([...new Set(outs)].filter(isCompletable).map((t) => t.abort()));
+    }
     if (isChunkedError(err, "InvalidArgumentError", "DTypeError", "BroadcastError")) throw err;
     throw new StoreError(
       `store failed after writing ${blocksWritten} of ${tasks.length} blocks (${bytesWritten} bytes); the targets are incomplete: ${err instanceof Error ? err.message : String(err)}`,

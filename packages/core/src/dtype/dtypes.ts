@@ -103,14 +103,26 @@ export function allocateSharedByDefault(on: boolean): void {
   sharedByDefault = on && typeof SharedArrayBuffer !== "undefined";
 }
 
+let sharedAllocator: ((bytes: number) => SharedArrayBuffer | undefined) | undefined;
+
+/**
+ * Makes {@link allocate}'s default take shared memory from `fn` (a pool worker's recycled buffers): `fn`
+ * returns a zero-filled SharedArrayBuffer of exactly `bytes`, or `undefined` for an ordinary
+ * (non-shared) array, e.g. for results too small to be worth sharing. `undefined` restores the default.
+ */
+export function setSharedAllocator(fn: ((bytes: number) => SharedArrayBuffer | undefined) | undefined): void {
+  sharedAllocator = fn;
+}
+
 /** Allocates a zero-filled TypedArray for `length` elements (SharedArrayBuffer-backed when `shared`). */
-export function allocate<D extends DType>(
-  dtype: D,
-  length: number,
-  shared = sharedByDefault,
-): TypedArrayOf<D> {
+export function allocate<D extends DType>(dtype: D, length: number, shared?: boolean): TypedArrayOf<D> {
   const { ctor, itemsize } = DTYPE_INFO[dtype];
-  if (shared && typeof SharedArrayBuffer !== "undefined") {
+  if ((shared ?? sharedByDefault) && typeof SharedArrayBuffer !== "undefined") {
+    // The allocator serves the default only: an explicit `shared` asks for a buffer of its own.
+    if (sharedAllocator && shared === undefined) {
+      const buffer = sharedAllocator(length * itemsize);
+      return (buffer ? new ctor(buffer, 0, length) : new ctor(length)) as TypedArrayOf<D>;
+    }
     return new ctor(new SharedArrayBuffer(length * itemsize), 0, length) as TypedArrayOf<D>;
   }
   return new ctor(length) as TypedArrayOf<D>;

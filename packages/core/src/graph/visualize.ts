@@ -3,6 +3,8 @@
  * Big graphs collapse to one node per layer, since Graphviz is only useful up to ~1k nodes.
  */
 import { order as staticOrder } from "./order.js";
+import { rampColor } from "./colormaps.js";
+import { taskLabel } from "./labels.js";
 import { type Graph, type Key, layerOf } from "./task.js";
 
 /** Options of {@link toDot}. */
@@ -15,33 +17,6 @@ export interface ToDotOptions {
   maxTasks?: number;
   /** Graphviz `rankdir` (default `"BT"`: inputs at the bottom, as dask draws them). */
   rankdir?: "BT" | "TB" | "LR" | "RL";
-}
-
-// Viridis, sampled at ten stops: early tasks dark purple, late ones yellow.
-const RAMP = [
-  [0x44, 0x01, 0x54],
-  [0x48, 0x28, 0x78],
-  [0x3e, 0x49, 0x89],
-  [0x31, 0x68, 0x8e],
-  [0x26, 0x82, 0x8e],
-  [0x1f, 0x9e, 0x89],
-  [0x35, 0xb7, 0x79],
-  [0x6e, 0xce, 0x58],
-  [0xb5, 0xde, 0x2b],
-  [0xfd, 0xe7, 0x25],
-];
-
-/** The ramp colour at `t` in [0, 1], as `#rrggbb`. */
-export function rampColor(t: number): string {
-  const x = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0)) * (RAMP.length - 1);
-  const i = Math.min(RAMP.length - 2, Math.floor(x));
-  const f = x - i;
-  let out = "#";
-  for (let c = 0; c < 3; c++) {
-    const v = Math.round(RAMP[i][c] + (RAMP[i + 1][c] - RAMP[i][c]) * f);
-    out += v.toString(16).padStart(2, "0");
-  }
-  return out;
 }
 
 function quote(text: string): string {
@@ -79,13 +54,14 @@ export function toDot(graph: Graph, options: ToDotOptions = {}): string {
   const lines = [
     "digraph {",
     `  rankdir=${options.rankdir ?? "BT"};`,
-    '  node [shape=box, fontname="Helvetica"];',
+    '  node [shape=box, fontname="Helvetica", margin="0.3,0.06"];',
   ];
 
   if (graph.size <= (options.maxTasks ?? 500)) {
     for (const [key, task] of graph) {
       const p = prio?.get(key);
-      const label = `${task.op}\n${key}${p === undefined ? "" : `\n#${p}`}`;
+      // One line per fused step keeps boxes narrow.
+      const label = `${taskLabel(task).replaceAll(" → ", " →\n")}\n${key}${p === undefined ? "" : `\n#${p}`}`;
       const border = outputs.has(key) ? ", peripheries=2" : "";
       lines.push(
         `  ${quote(key)} [label=${quote(label)}, ${fill(p === undefined ? undefined : p / total)}${border}];`,
@@ -105,7 +81,7 @@ export function toDot(graph: Graph, options: ToDotOptions = {}): string {
       let layer = layers.get(name);
       if (!layer)
         layers.set(name, (layer = { ops: new Set(), count: 0, prioSum: 0, prioCount: 0, output: false }));
-      layer.ops.add(task.op);
+      layer.ops.add(taskLabel(task));
       layer.count++;
       const p = prio?.get(key);
       if (p !== undefined) {

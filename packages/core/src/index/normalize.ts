@@ -32,6 +32,9 @@ export function formatSelection(selection: readonly unknown[]): string {
       if (item === "...") return "...";
       if (item instanceof Slice) return item.toString();
       if (typeof item === "number") return String(item);
+      if (typeof item === "object" && item !== null && "shape" in item && "dtype" in item) {
+        return `<array dtype=${String(item.dtype)} shape=${fmt(item.shape)}>`;
+      }
       return fmt(item);
     })
     .join(", ");
@@ -42,6 +45,13 @@ function invalidItem(item: unknown, position: number, selection: readonly unknow
     return new UnsupportedError(
       "fancy indexing",
       `Fancy (array) indexing is not supported; use integers, slices, null, newaxis and "...". Got an array at position ${position} in "${formatSelection(selection)}".`,
+    );
+  }
+  if (typeof item === "object" && item !== null && "shape" in item && "dtype" in item) {
+    // A lazy or in-memory array inside a list: describe it, never dump its internals.
+    const { shape, dtype } = item as { shape: unknown; dtype: unknown };
+    return new InvalidSelectionError(
+      `An array index must be the whole selection (x.get(mask) or x.get(indices)), not one item of a list. Got an array of dtype=${fmt(dtype)}, shape=${fmt(shape)} at position ${position}; use compress(condition, x, { axis }) or take(x, indices, { axis }) for another axis.`,
     );
   }
   return new InvalidSelectionError(

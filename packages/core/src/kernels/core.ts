@@ -1,3 +1,4 @@
+import { stepLabel } from "../graph/labels.js";
 import { NDArray, type NDArrayLike } from "../ndarray/ndarray.js";
 import { defineKernel, getKernel } from "./registry.js";
 
@@ -15,16 +16,35 @@ interface Step {
   args: readonly number[];
 }
 
+/**
+ * The error of step `at` of a fused task, naming the op that failed (the task itself is only
+ * `core.subgraph`): "elementwise(sqrt, log) (step 2 of 3 of a fused task): …".
+ */
+function stepError(steps: readonly Step[], at: number, err: unknown): Error {
+  const message = err instanceof Error ? err.message : String(err);
+  return new Error(
+    `${stepLabel(steps[at])} (step ${at + 1} of ${steps.length} of a fused task): ${message}`,
+    {
+      cause: err,
+    },
+  );
+}
+
 /** Runs a fused chain of kernels back to back (see graph/fuse-linear.ts); async only when a step is. */
 export const subgraph = defineKernel("core.subgraph", (inputs, params: { steps: readonly Step[] }) => {
   const values: NDArray[] = [...inputs];
   const steps = params.steps;
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i];
-    const r = getKernel(s.op)(
-      s.args.map((a) => values[a]),
-      s.params,
-    );
+    let r: NDArray | Promise<NDArray>;
+    try {
+      r = getKernel(s.op)(
+        s.args.map((a) => values[a]),
+        s.params,
+      );
+    } catch (err) {
+      throw stepError(steps, i, err);
+    }
     if (r instanceof Promise) return finishAsync(r, values, steps, i);
     values.push(r);
   }
@@ -37,15 +57,20 @@ async function finishAsync(
   steps: readonly Step[],
   at: number,
 ): Promise<NDArray> {
-  values.push(await pending);
-  for (let i = at + 1; i < steps.length; i++) {
-    const s = steps[i];
-    values.push(
-      await getKernel(s.op)(
-        s.args.map((a) => values[a]),
-        s.params,
-      ),
-    );
+  let i = at;
+  try {
+    values.push(await pending);
+    for (i = at + 1; i < steps.length; i++) {
+      const s = steps[i];
+      values.push(
+        await getKernel(s.op)(
+          s.args.map((a) => values[a]),
+          s.params,
+        ),
+      );
+    }
+  } catch (err) {
+    throw stepError(steps, i, err);
   }
   return values[values.length - 1];
 }

@@ -17,6 +17,7 @@ import { fmt, InvalidArgumentError } from "../errors.js";
 import type { Param } from "../graph/task.js";
 import { cStrides, NDArray, shapeSize } from "../ndarray/ndarray.js";
 import { isArgReduction, type ReduceOp, REDUCTION_OPS, reduceResultDType } from "../ops/reductions.js";
+import { walkSegments } from "./interpret.js";
 import { defineKernel, getKernel, type KernelRef } from "./registry.js";
 
 /** An elementwise expression fused into a chunk task by the graph optimiser (see elementwise.ts). */
@@ -252,6 +253,11 @@ interface Reducer {
   /** Folds `n` reduced elements `a[p..p+n)` into the state at `st[q]`; element k has index `idx + k*step`. */
   run(a: Float64Array, p: number, n: number, st: Float64Array, q: number, idx: number, step: number): void;
   /**
+   * `run` given `total = pairwiseSum(a, p, n)`, for the reductions whose run starts with that sum
+   * (sum, mean, var and their nan-variants): reductions of one block computed together share it.
+   */
+  runTotal?(a: Float64Array, p: number, n: number, st: Float64Array, q: number, total: number): void;
+  /**
    * Folds a row of `m` kept elements into the states of outputs `q..q+m)`, all with index `idx`.
    * Rows work on field planes: field f of output o is `pl[f*nk + o]`, so the loops are contiguous.
    */
@@ -285,6 +291,18 @@ interface Reducer {
   between?(pl: Float64Array, nk: number, rows: number): void;
   /** After the last pass of `row` (planes). */
   after?(pl: Float64Array, nk: number, rows: number): void;
+  /**
+   * The states of `m` outputs that each get exactly one element (`data[p + j*s]`, the reduced
+   * axes all of length 1, as when a stack's blocks are reduced over the stacked axis), written
+   * interleaved from state `q` with the very operations `row` + `after` would apply, but without
+   * field planes or scratch copies.
+   */
+  single?(data: AnyTypedArray, p: number, m: number, s: number, st: Float64Array, q: number): void;
+  /**
+   * Merges `single`'s states of `m` elements into the states from `q` without building them:
+   * exactly `merge(st, single(...))`, for the reductions whose merge is elementwise (not var).
+   */
+  accumulate?(data: AnyTypedArray, p: number, m: number, s: number, st: Float64Array, q: number): void;
   /** Merges states `src` into `st` elementwise (same length). */
   merge(st: Float64Array, src: Float64Array): void;
   /** Writes the final values (one per state) into `out`. */
@@ -496,16 +514,25 @@ function copyOut(st: Float64Array, out: AnyTypedArray): void {
 }
 
 function sumReducer(skipNaN: boolean): Reducer {
+  const runTotal = (
+    a: Float64Array,
+    p: number,
+    n: number,
+    st: Float64Array,
+    q: number,
+    total: number,
+  ): void => {
+    // A NaN anywhere makes the sum NaN, so the nan-variant only rescans when it sees one.
+    st[q] += skipNaN && Number.isNaN(total) ? pairwiseNanSum(a, p, n) : total;
+  };
   return {
     fields: 1,
     rowPasses: 1,
     init() {},
     run(a, p, n, st, q) {
-      let s = pairwiseSum(a, p, n);
-      // A NaN anywhere makes the sum NaN, so the nan-variant only rescans when it sees one.
-      if (skipNaN && Number.isNaN(s)) s = pairwiseNanSum(a, p, n);
-      st[q] += s;
+      runTotal(a, p, n, st, q, pairwiseSum(a, p, n));
     },
+    runTotal,
     row(a, p, m, pl, q) {
       if (skipNaN) {
         for (let j = 0; j < m; j++) {
@@ -513,6 +540,18 @@ function sumReducer(skipNaN: boolean): Reducer {
           if (!Number.isNaN(v)) pl[q + j] += v;
         }
       } else for (let j = 0; j < m; j++) pl[q + j] += a[p + j];
+    },
+    single(data, p, m, s, st, q) {
+      for (let j = 0, i = p; j < m; j++, i += s) {
+        const v = data[i];
+        st[q + j] = skipNaN && Number.isNaN(v) ? 0 : 0 + v;
+      }
+    },
+    accumulate(data, p, m, s, st, q) {
+      for (let j = 0, i = p; j < m; j++, i += s) {
+        const v = data[i];
+        st[q + j] += skipNaN && Number.isNaN(v) ? 0 : 0 + v;
+      }
     },
     rows: skipNaN ? undefined : (a, base, rOff, m, pl, q) => addRows(a, base, rOff, m, pl, q),
     merge(st, src) {
@@ -547,6 +586,18 @@ function prodReducer(skipNaN: boolean): Reducer {
         }
       } else for (let j = 0; j < m; j++) pl[q + j] *= a[p + j];
     },
+    single(data, p, m, s, st, q) {
+      for (let j = 0, i = p; j < m; j++, i += s) {
+        const v = data[i];
+        st[q + j] = skipNaN && Number.isNaN(v) ? 1 : 1 * v;
+      }
+    },
+    accumulate(data, p, m, s, st, q) {
+      for (let j = 0, i = p; j < m; j++, i += s) {
+        const v = data[i];
+        st[q + j] *= skipNaN && Number.isNaN(v) ? 1 : 1 * v;
+      }
+    },
     rows: skipNaN ? undefined : (a, base, rOff, m, pl, q) => mulRows(a, base, rOff, m, pl, q),
     merge(st, src) {
       for (let i = 0; i < st.length; i++) st[i] *= src[i];
@@ -556,20 +607,31 @@ function prodReducer(skipNaN: boolean): Reducer {
 }
 
 function meanReducer(skipNaN: boolean): Reducer {
+  const runTotal = (
+    a: Float64Array,
+    p: number,
+    n: number,
+    st: Float64Array,
+    q: number,
+    total: number,
+  ): void => {
+    let s = total;
+    let c = n;
+    if (skipNaN && Number.isNaN(s)) {
+      s = pairwiseNanSum(a, p, n);
+      c = countValid(a, p, n);
+    }
+    st[q] += c;
+    st[q + 1] += s;
+  };
   return {
     fields: 2,
     rowPasses: 1,
     init() {},
     run(a, p, n, st, q) {
-      let s = pairwiseSum(a, p, n);
-      let c = n;
-      if (skipNaN && Number.isNaN(s)) {
-        s = pairwiseNanSum(a, p, n);
-        c = countValid(a, p, n);
-      }
-      st[q] += c;
-      st[q + 1] += s;
+      runTotal(a, p, n, st, q, pairwiseSum(a, p, n));
     },
+    runTotal,
     row(a, p, m, pl, q, nk) {
       const t = nk + q;
       if (skipNaN) {
@@ -580,6 +642,22 @@ function meanReducer(skipNaN: boolean): Reducer {
           pl[t + j] += v;
         }
       } else for (let j = 0; j < m; j++) pl[t + j] += a[p + j];
+    },
+    single(data, p, m, s, st, q) {
+      for (let j = 0, i = p, k = q * 2; j < m; j++, i += s, k += 2) {
+        const v = data[i];
+        const skip = skipNaN && Number.isNaN(v);
+        st[k] = skip ? 0 : 1;
+        st[k + 1] = skip ? 0 : 0 + v;
+      }
+    },
+    accumulate(data, p, m, s, st, q) {
+      for (let j = 0, i = p, k = q * 2; j < m; j++, i += s, k += 2) {
+        const v = data[i];
+        const skip = skipNaN && Number.isNaN(v);
+        st[k] += skip ? 0 : 1;
+        st[k + 1] += skip ? 0 : 0 + v;
+      }
     },
     rows: skipNaN ? undefined : (a, base, rOff, m, pl, q, nk) => addRows(a, base, rOff, m, pl, nk + q),
     after(pl, nk, rows) {
@@ -595,26 +673,37 @@ function meanReducer(skipNaN: boolean): Reducer {
 }
 
 function varReducer(skipNaN: boolean, sqrt: boolean): Reducer {
+  const runTotal = (
+    a: Float64Array,
+    p: number,
+    n: number,
+    st: Float64Array,
+    q: number,
+    total: number,
+  ): void => {
+    let s = total;
+    let c = n;
+    let skip = false;
+    if (skipNaN && Number.isNaN(s)) {
+      s = pairwiseNanSum(a, p, n);
+      c = countValid(a, p, n);
+      skip = true;
+    }
+    if (c === 0) return;
+    // Corrected two-pass within the run: Σd²-(Σd)²/c, and Σd/c is the mean's low part.
+    const mean = s / c;
+    const ssd = sumSqDev(a, p, n, mean, skip);
+    const sd = lastSumDev;
+    chanMerge(st, q, c, mean, Math.max(ssd - (sd * sd) / c, 0), sd / c);
+  };
   return {
     fields: 4,
     rowPasses: 2,
     init() {},
     run(a, p, n, st, q) {
-      let s = pairwiseSum(a, p, n);
-      let c = n;
-      let skip = false;
-      if (skipNaN && Number.isNaN(s)) {
-        s = pairwiseNanSum(a, p, n);
-        c = countValid(a, p, n);
-        skip = true;
-      }
-      if (c === 0) return;
-      // Corrected two-pass within the run: Σd²-(Σd)²/c, and Σd/c is the mean's low part.
-      const mean = s / c;
-      const ssd = sumSqDev(a, p, n, mean, skip);
-      const sd = lastSumDev;
-      chanMerge(st, q, c, mean, Math.max(ssd - (sd * sd) / c, 0), sd / c);
+      runTotal(a, p, n, st, q, pairwiseSum(a, p, n));
     },
+    runTotal,
     row(a, p, m, pl, q, nk, _idx, pass) {
       // Planes: count, mean (pass 0: total), M2 (Σd² until `after`), meanLo (Σd until `after`).
       const c = q;
@@ -638,6 +727,23 @@ function varReducer(skipNaN: boolean, sqrt: boolean): Reducer {
           pl[m2 + j] += d * d;
           pl[lo + j] += d;
         }
+      }
+    },
+    single(data, p, m, s, st, q) {
+      for (let j = 0, i = p, k = q * 4; j < m; j++, i += s, k += 4) {
+        const v = data[i];
+        if (skipNaN && Number.isNaN(v)) {
+          st[k] = st[k + 1] = st[k + 2] = st[k + 3] = 0;
+          continue;
+        }
+        // row, between, row, after for one element.
+        const mean = (0 + v) / 1;
+        const d = v - mean;
+        const sd = 0 + d;
+        st[k] = 1;
+        st[k + 1] = mean;
+        st[k + 2] = Math.max(0 + d * d - (sd * sd) / 1, 0);
+        st[k + 3] = sd / 1;
       }
     },
     rows: skipNaN
@@ -762,6 +868,24 @@ function extremeReducer(isMax: boolean, skipNaN: boolean, name: string): Reducer
         for (let j = 0; j < m; j++) pl[q + j] = Math.max(pl[q + j], a[p + j]);
       } else {
         for (let j = 0; j < m; j++) pl[q + j] = Math.min(pl[q + j], a[p + j]);
+      }
+    },
+    single(data, p, m, s, st, q) {
+      const identity = isMax ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+      for (let j = 0, i = p, k = q * 2; j < m; j++, i += s, k += 2) {
+        const v = data[i];
+        const skip = skipNaN && Number.isNaN(v);
+        st[k] = skip ? identity : isMax ? Math.max(identity, v) : Math.min(identity, v);
+        st[k + 1] = skip ? 0 : 1;
+      }
+    },
+    accumulate(data, p, m, s, st, q) {
+      const identity = isMax ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+      for (let j = 0, i = p, k = q * 2; j < m; j++, i += s, k += 2) {
+        const v = data[i];
+        if (skipNaN && Number.isNaN(v)) continue;
+        st[k] = isMax ? Math.max(st[k], Math.max(identity, v)) : Math.min(st[k], Math.min(identity, v));
+        st[k + 1] += 1;
       }
     },
     rows: skipNaN
@@ -946,9 +1070,27 @@ function fillScratch(data: AnyTypedArray, p: number, len: number, s: number): vo
   else for (let i = 0, j = p; i < len; i++, j += s) scratch[i] = data[j];
 }
 
+/**
+ * Values of a block that is never materialised (a fused loop, see fused.ts): writes the values at
+ * C-order positions `start..start+len)` of the block into `dst[dOff..)`, as float64.
+ */
+export type VirtualFill = (dst: Float64Array, dOff: number, start: number, len: number) => void;
+
+/** What {@link foldBlock} folds: a strided view, or a virtual C-contiguous block (`fill`). */
+interface BlockSource {
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+  readonly data: AnyTypedArray;
+  readonly fill: VirtualFill | null;
+}
+
+const NO_DATA = new Float64Array(0);
+
 function feedRun(
   r: Reducer,
   data: AnyTypedArray,
+  fill: VirtualFill | null,
   p: number,
   n: number,
   s: number,
@@ -957,6 +1099,15 @@ function feedRun(
   idx: number,
   g: number,
 ): void {
+  if (fill !== null) {
+    // A virtual block is C-contiguous: p is a flat position and s is 1.
+    for (let k = 0; k < n; k += SLAB) {
+      const len = Math.min(SLAB, n - k);
+      fill(scratch, 0, p + k, len);
+      r.run(scratch, 0, len, st, q, idx + k * g, g);
+    }
+    return;
+  }
   if (s === 1 && data instanceof Float64Array) {
     r.run(data, p, n, st, q, idx, g);
     return;
@@ -971,6 +1122,7 @@ function feedRun(
 function feedRow(
   r: Reducer,
   data: AnyTypedArray,
+  fill: VirtualFill | null,
   p: number,
   m: number,
   s: number,
@@ -980,6 +1132,14 @@ function feedRow(
   idx: number,
   pass: number,
 ): void {
+  if (fill !== null) {
+    for (let k = 0; k < m; k += SLAB) {
+      const len = Math.min(SLAB, m - k);
+      fill(scratch, 0, p + k, len);
+      r.row(scratch, 0, len, pl, q + k, nk, idx, pass);
+    }
+    return;
+  }
   if (s === 1 && data instanceof Float64Array) {
     r.row(data, p, m, pl, q, nk, idx, pass);
     return;
@@ -1015,6 +1175,7 @@ function packedOffsets(m: number, count: number): Int32Array {
 function feedRows(
   r: Reducer,
   data: AnyTypedArray,
+  fill: VirtualFill | null,
   pk: number,
   rOff: Int32Array,
   m: number,
@@ -1024,7 +1185,7 @@ function feedRows(
   pass: number,
 ): void {
   const rows = r.rows as NonNullable<Reducer["rows"]>;
-  if (data instanceof Float64Array) {
+  if (fill === null && data instanceof Float64Array) {
     rows(data, pk, rOff, m, pl, q, nk, pass);
     return;
   }
@@ -1034,6 +1195,10 @@ function feedRows(
     const n = Math.min(batch, rOff.length - j0);
     // Rows that follow each other in memory convert in one call.
     let j = 0;
+    while (fill !== null && j < n) {
+      fill(rowScratch, j * m, pk + rOff[j0 + j], m);
+      j++;
+    }
     while (j < n) {
       const start = pk + rOff[j0 + j];
       let k = j + 1;
@@ -1097,13 +1262,13 @@ function gridSize(shape: readonly number[], axes: readonly number[]): number {
  * element, C order). `indexStrides`/`indexBase` give each element a global index for arg-reductions.
  */
 function foldBlock(
-  a: NDArray,
+  a: BlockSource,
   axes: readonly number[],
   r: Reducer,
   indexStrides: readonly number[] | null,
   indexBase: number,
 ): Float64Array {
-  const nd = a.ndim;
+  const nd = a.shape.length;
   const reduced = new Array<boolean>(nd).fill(false);
   for (const ax of axes) reduced[ax] = true;
   let nk = 1;
@@ -1142,6 +1307,7 @@ function foldBlock(
   }
   const last = S.length - 1;
   const data = a.data;
+  const fill = a.fill;
   const keptOuter: number[] = [];
   const reducedOuter: number[] = [];
   for (let i = 0; i < last; i++) (R[i] ? reducedOuter : keptOuter).push(i);
@@ -1160,7 +1326,8 @@ function foldBlock(
     for (let o = 0; o < kOff.length; o++) {
       const pk = a.offset + kOff[o];
       const ik = indexBase + kIdx[o];
-      for (let j = 0; j < rOff.length; j++) feedRun(r, data, pk + rOff[j], n, s, st, o * F, ik + rIdx[j], g);
+      for (let j = 0; j < rOff.length; j++)
+        feedRun(r, data, fill, pk + rOff[j], n, s, st, o * F, ik + rIdx[j], g);
     }
   } else {
     // Rows: the innermost axis is kept; each reduced index adds a row into m consecutive states.
@@ -1170,16 +1337,21 @@ function foldBlock(
     const rIdx = gridOffsets(new Float64Array(nro), S, G, reducedOuter);
     const m = S[last];
     const s = T[last];
+    if (rOff.length === 1 && fill === null && r.single) {
+      // One element per output: states straight from the data, no planes.
+      for (let o = 0; o < kOff.length; o++) r.single(data, a.offset + kOff[o] + rOff[0], m, s, st, o * m);
+      return st;
+    }
     const pl = transposeStates(st, nk, F, false);
     const rows = rOff.length;
     for (let pass = 0; pass < r.rowPasses; pass++) {
       if (pass > 0) r.between?.(pl, nk, rows);
       for (let o = 0; o < kOff.length; o++) {
         const pk = a.offset + kOff[o];
-        if (s === 1 && r.rows) feedRows(r, data, pk, rOff, m, pl, o * m, nk, pass);
+        if (s === 1 && r.rows) feedRows(r, data, fill, pk, rOff, m, pl, o * m, nk, pass);
         else {
           for (let j = 0; j < rows; j++)
-            feedRow(r, data, pk + rOff[j], m, s, pl, o * m, nk, indexBase + rIdx[j], pass);
+            feedRow(r, data, fill, pk + rOff[j], m, s, pl, o * m, nk, indexBase + rIdx[j], pass);
         }
       }
     }
@@ -1214,18 +1386,42 @@ function normalizedAxes(axis: readonly number[] | null | undefined, ndim: number
  * ```
  */
 export function reduceChunk(op: ReduceOp, a: NDArray, params: ReduceChunkParams = {}): NDArray<"float64"> {
+  return reduceSource(
+    op,
+    { shape: a.shape, strides: a.strides, offset: a.offset, data: a.data, fill: null },
+    params,
+  );
+}
+
+/**
+ * {@link reduceChunk} of a block that is never materialised: `fill` produces the values of the
+ * C-contiguous block of `shape` a slab ({@link SLAB} values) or a row at a time, and they are
+ * folded as they come. Sums over one run of the block are then pairwise within slabs and
+ * sequential across them (the float32 path of reduceChunk does the same).
+ */
+export function reduceVirtual(
+  op: ReduceOp,
+  shape: readonly number[],
+  fill: VirtualFill,
+  params: ReduceChunkParams = {},
+): NDArray<"float64"> {
+  return reduceSource(op, { shape, strides: cStrides(shape), offset: 0, data: NO_DATA, fill }, params);
+}
+
+function reduceSource(op: ReduceOp, a: BlockSource, params: ReduceChunkParams): NDArray<"float64"> {
+  const ndim = a.shape.length;
   const r = REDUCERS[op];
-  const axes = normalizedAxes(params.axis, a.ndim);
+  const axes = normalizedAxes(params.axis, ndim);
   let indexStrides: number[] | null = null;
   let indexBase = 0;
   if (isArgReduction(op)) {
-    const offset = params.blockOffset ?? new Array<number>(a.ndim).fill(0);
-    if (axes.length === a.ndim) {
+    const offset = params.blockOffset ?? new Array<number>(ndim).fill(0);
+    if (axes.length === ndim) {
       // Flat C-order index into the whole array.
       indexStrides = cStrides(params.arrayShape ?? a.shape);
-      for (let i = 0; i < a.ndim; i++) indexBase += offset[i] * indexStrides[i];
+      for (let i = 0; i < ndim; i++) indexBase += offset[i] * indexStrides[i];
     } else if (axes.length === 1) {
-      indexStrides = new Array<number>(a.ndim).fill(0);
+      indexStrides = new Array<number>(ndim).fill(0);
       indexStrides[axes[0]] = 1;
       indexBase = offset[axes[0]];
     } else {
@@ -1336,3 +1532,223 @@ function defineReduction(op: ReduceOp): ReduceKernels {
 export const REDUCE_KERNELS: { readonly [K in ReduceOp]: ReduceKernels } = Object.fromEntries(
   REDUCTION_OPS.map((op) => [op, defineReduction(op)]),
 ) as { [K in ReduceOp]: ReduceKernels };
+
+// ---------------------------------------------------------------------------------------------
+// Several reductions of one block in one traversal (graph/fuse-multi.ts)
+
+/** Reduction ops a `reduce.multi.chunk` task can compute together (every op but the arg-reductions). */
+export function isMultiReducible(op: string): op is ReduceOp {
+  return (REDUCTION_OPS as readonly string[]).includes(op) && !isArgReduction(op);
+}
+
+/**
+ * One reducer running several: each slab or row, converted once, is folded by every member into
+ * its own fields (member i owns fields `off[i]..off[i] + fields_i` of each state), in the order
+ * the member alone would use, so every member's partial is bit-identical to its own chunk step.
+ */
+function compositeReducer(ops: readonly ReduceOp[]): Reducer {
+  const members = ops.map((op) => REDUCERS[op]);
+  const off: number[] = [];
+  let F = 0;
+  for (const r of members) {
+    off.push(F);
+    F += r.fields;
+  }
+  const passes = Math.max(...members.map((r) => r.rowPasses));
+  // Field planes of each member, for the planes array of the current block.
+  let planes: Float64Array | null = null;
+  let views: Float64Array[] = [];
+  const viewsOf = (pl: Float64Array, nk: number): Float64Array[] => {
+    if (pl !== planes) {
+      planes = pl;
+      views = members.map((r, i) => pl.subarray(off[i] * nk, (off[i] + r.fields) * nk));
+    }
+    return views;
+  };
+  const allRows = members.every((r) => r.rows !== undefined);
+  const sharedTotal = members.filter((r) => r.runTotal !== undefined).length > 1;
+  return {
+    fields: F,
+    rowPasses: passes,
+    init(st) {
+      const nk = st.length / F;
+      members.forEach((r, i) => {
+        const own = new Float64Array(nk * r.fields);
+        r.init(own);
+        for (let o = 0; o < nk; o++)
+          for (let f = 0; f < r.fields; f++) st[o * F + off[i] + f] = own[o * r.fields + f];
+      });
+    },
+    run(a, p, n, st, q, idx, step) {
+      // One pairwise sum of the run for every member that starts with it.
+      const total = sharedTotal ? pairwiseSum(a, p, n) : 0;
+      for (let i = 0; i < members.length; i++) {
+        const r = members[i];
+        if (sharedTotal && r.runTotal) r.runTotal(a, p, n, st, q + off[i], total);
+        else r.run(a, p, n, st, q + off[i], idx, step);
+      }
+    },
+    row(a, p, m, pl, q, nk, idx, pass) {
+      const v = viewsOf(pl, nk);
+      for (let i = 0; i < members.length; i++)
+        if (pass < members[i].rowPasses) members[i].row(a, p, m, v[i], q, nk, idx, pass);
+    },
+    rows: allRows
+      ? (a, base, rOff, m, pl, q, nk, pass) => {
+          const v = viewsOf(pl, nk);
+          for (let i = 0; i < members.length; i++)
+            if (pass < members[i].rowPasses) members[i].rows?.(a, base, rOff, m, v[i], q, nk, pass);
+        }
+      : undefined,
+    between(pl, nk, rows) {
+      const v = viewsOf(pl, nk);
+      members.forEach((r, i) => {
+        if (r.rowPasses > 1) r.between?.(v[i], nk, rows);
+      });
+    },
+    after(pl, nk, rows) {
+      const v = viewsOf(pl, nk);
+      for (let i = 0; i < members.length; i++) members[i].after?.(v[i], nk, rows);
+    },
+    merge() {
+      throw new InvalidArgumentError("reduce.multi.chunk partials are split by reduce.fields, never merged.");
+    },
+    finish() {
+      throw new InvalidArgumentError(
+        "reduce.multi.chunk partials are split by reduce.fields, never finished.",
+      );
+    },
+  };
+}
+
+/** Params of a `reduce.multi.chunk` task: the chunk params shared by its reductions, and their ops. */
+export interface ReduceMultiChunkParams extends ReduceChunkParams {
+  readonly ops: readonly ReduceOp[];
+}
+
+/**
+ * The partials of several reductions of one block, from one traversal: the partial of `ops[i]`
+ * (as {@link reduceChunk} gives it) is the field range {@link multiFieldRanges}`(ops)[i]` of the
+ * trailing axis.
+ */
+export function reduceChunkMulti(
+  ops: readonly ReduceOp[],
+  a: NDArray,
+  params: ReduceChunkParams = {},
+): NDArray<"float64"> {
+  for (const op of ops) {
+    if (!isMultiReducible(op))
+      throw new InvalidArgumentError(`reduce.multi.chunk cannot run ${fmt(op)}. Got ops=${fmt(ops)}.`);
+  }
+  const r = compositeReducer(ops);
+  const axes = normalizedAxes(params.axis, a.ndim);
+  const st = foldBlock(
+    { shape: a.shape, strides: a.strides, offset: a.offset, data: a.data, fill: null },
+    axes,
+    r,
+    null,
+    0,
+  );
+  const shape = a.shape.map((n, i) => (axes.includes(i) ? 1 : n));
+  shape.push(r.fields);
+  return new NDArray("float64", st, shape);
+}
+
+/** `[start, count]` of each op's fields in a {@link reduceChunkMulti} partial. */
+export function multiFieldRanges(ops: readonly ReduceOp[]): [number, number][] {
+  let start = 0;
+  return ops.map((op) => {
+    const range: [number, number] = [start, REDUCERS[op].fields];
+    start += REDUCERS[op].fields;
+    return range;
+  });
+}
+
+/** Runs several reductions' chunk steps over one block in one pass (see {@link reduceChunkMulti}). */
+export const reduceMultiChunk = defineKernel<ReduceMultiChunkParams>(
+  "reduce.multi.chunk",
+  (inputs, params) => {
+    const { ops, ...chunk } = params;
+    if (chunk.pre) {
+      const a = evaluatePre(inputs, chunk.pre);
+      return a instanceof Promise
+        ? a.then((b) => reduceChunkMulti(ops, b, chunk))
+        : reduceChunkMulti(ops, a, chunk);
+    }
+    return reduceChunkMulti(ops, inputs[0], chunk);
+  },
+);
+
+/** Params of a `reduce.fields` task. */
+export interface ReduceFieldsParams {
+  readonly start: number;
+  readonly count: number;
+}
+
+/** Fields `start..start+count)` of the trailing axis of a partial (one reduction's share of a multi partial). */
+export const reduceFields = defineKernel<ReduceFieldsParams>("reduce.fields", (inputs, { start, count }) => {
+  const a = inputs[0].contiguous();
+  const F = a.shape[a.ndim - 1];
+  const n = a.size / F;
+  const src = a.data as Float64Array;
+  const out = new Float64Array(n * count);
+  for (let o = 0; o < n; o++) for (let f = 0; f < count; f++) out[o * count + f] = src[o * F + start + f];
+  return new NDArray("float64", out, [...a.shape.slice(0, -1), count]);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Blocks folded straight into one state (graph/fuse-fold.ts)
+
+/** Params of a `reduce.fold` task: the reduction, its axes, and the stage it replaces. */
+export interface ReduceFoldParams extends ReduceAggParams {
+  readonly op: ReduceOp;
+  /** `combine` returns a partial; `agg` the finished result (with `dtype`, `ddof`, `keepdims`). */
+  readonly stage: "combine" | "agg";
+}
+
+/** True when the fold kernel can accumulate blocks of this reduction without partials. */
+export function isFoldable(op: string): op is ReduceOp {
+  const r = (REDUCERS as Record<string, Reducer | undefined>)[op];
+  return r?.single !== undefined && r.accumulate !== undefined;
+}
+
+/**
+ * A group of blocks reduced into one state as they come (`reduce.fold`): what the chunk steps of
+ * `inputs` followed by one combine (or aggregate) give, bit for bit. When every block has length 1
+ * on the reduced axes (a stack reduced over its stacked axis) the first block's values become the
+ * state and the others are added in place, in input order — no partial per block; otherwise the
+ * partials are made and merged as usual.
+ */
+export function reduceFold(inputs: readonly NDArray[], params: ReduceFoldParams): NDArray {
+  const { op, stage } = params;
+  const r = REDUCERS[op];
+  const first = inputs[0];
+  const axes = normalizedAxes(params.axis, first.ndim);
+  const direct =
+    r.single !== undefined &&
+    r.accumulate !== undefined &&
+    inputs.every(
+      (a) =>
+        a.ndim === first.ndim &&
+        a.shape.every((n, ax) => (axes.includes(ax) ? n === 1 : n === first.shape[ax])),
+    );
+  if (!direct) {
+    const partials = inputs.map((a) => reduceChunk(op, a, { axis: axes }));
+    return stage === "agg" ? reduceAggregate(op, partials, params) : reduceCombine(op, partials);
+  }
+  const size = first.size;
+  const st = new Float64Array(size * r.fields);
+  inputs.forEach((a, i) => {
+    const step = i === 0 ? r.single : r.accumulate;
+    walkSegments(a.shape, [a.strides], [a.offset], 0, size, size, (pos, len, ptrs) =>
+      step?.call(r, a.data, ptrs[0], len, a.strides[a.ndim - 1] ?? 1, st, pos),
+    );
+  });
+  const partial = new NDArray("float64", st, [...first.shape, r.fields]);
+  return stage === "agg" ? reduceAggregate(op, [partial], params) : partial;
+}
+
+/** Reduces its input blocks into one partial (or result) without a partial per block. */
+export const reduceFoldKernel = defineKernel<ReduceFoldParams>("reduce.fold", (inputs, params) =>
+  reduceFold(inputs, params),
+);

@@ -263,6 +263,11 @@ export class NDArray<D extends DType = DType> implements NDArrayLike<D> {
     const showDtype = this.dtype !== "float64" && this.dtype !== "bool" && this.dtype !== "int32";
     return `array(${body}${showDtype ? `, dtype=${this.dtype}` : ""})`;
   }
+
+  /** `console.log(x)` in Node prints {@link toString}'s NumPy-like text, not the fields. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
 }
 
 /** Copies `src` into `dst` elementwise (same shape), following both views' strides. */

@@ -11,6 +11,9 @@ import { indexGraph } from "../graph/indexed.js";
 import type { Graph, Key, Param, Task } from "../graph/task.js";
 import { elementwiseExpr } from "../kernels/elementwise.js";
 import type { ElementwiseParams, Expr } from "../kernels/expr.js";
+import { fuseFolds } from "./fuse-fold.js";
+import { fuseMultiReductions } from "./fuse-multi.js";
+import { fuseReductions } from "./fuse-reduction.js";
 import { pushdownSlices } from "./pushdown.js";
 
 const ELEMENTWISE_OP = elementwiseExpr.id;
@@ -198,7 +201,10 @@ export interface OptimizeOptions {
 /**
  * Prepares a graph to run (dask's array optimisation): cull to what `outputs` need; push slices into
  * the reads of their sources (`x[::100]` of a file reads only those rows); fuse elementwise chains
- * into one loop per block, and into the chunk step of a reduction; then fuse what remains of linear
+ * into one loop per block, and into the chunk step of a reduction; fuse small inner reductions into
+ * the expressions that read them (fuse-reduction.ts) and the chunk steps of several reductions of
+ * one input into one pass (fuse-multi.ts); fold the blocks of a tree level straight into one state
+ * (fuse-fold.ts); then fuse what remains of linear
  * chains into single tasks, so an intermediate block never leaves the thread that made it.
  * Output keys are kept.
  *
@@ -212,7 +218,7 @@ export function optimize(graph: Graph, outputs: readonly Key[], options: Optimiz
   let g = cull(graph, outputs);
   if (options.pushdown !== false) g = pushdownSlices(g, outputs);
   if (options.fuse === false) return g;
-  g = fuseElementwise(g, outputs);
+  g = fuseFolds(fuseMultiReductions(fuseReductions(fuseElementwise(g, outputs), outputs), outputs), outputs);
   const keep = options.keepSeparate;
   return fuseLinear(g, outputs, (t) => t.op !== "core.literal" && !(keep?.(t) ?? false));
 }

@@ -12,6 +12,16 @@ export interface Executor {
   readonly concurrency: number;
   /** Runs one task. `inputs` are the chunks named by `task.deps`, in order. */
   run(task: Task, inputs: readonly NDArray[], options?: { signal?: AbortSignal }): NDArray | Promise<NDArray>;
+  /**
+   * Called when the scheduler stores a result (of any task, whoever ran it). With {@link release}
+   * it lets an executor that owns chunk memory count the results that use it.
+   */
+  retain?(chunk: NDArray): void;
+  /**
+   * Called when the scheduler drops a result it retained (its last dependent has run; never for
+   * outputs): an executor that owns the result's memory may reuse it once nothing else retains it.
+   */
+  release?(chunk: NDArray): void;
   /** Releases resources (threads). */
   close?(): Promise<void>;
 }

@@ -11,6 +11,7 @@ import type { Graph, Key } from "../graph/task.js";
 import type { NDArray } from "../ndarray/ndarray.js";
 import type { Executor } from "./executor.js";
 import { defaultExecutor } from "./in-process.js";
+import { isThenable } from "./thenable.js";
 
 /** Progress of a run: tasks done of total, bytes of chunks held in memory, tasks running. */
 export interface ProgressEvent {
@@ -52,15 +53,18 @@ export interface RunGraphOptions {
   maxBytesInFlight?: number;
   /** Longest synchronous stretch before yielding to the event loop, in ms (default 50). */
   yieldEveryMs?: number;
+  /**
+   * Fails the run with a {@link TaskError} naming the task when one task runs longer than `task`
+   * ms, or the run takes longer than `total` ms (naming the longest-running task); the running
+   * tasks are then aborted. Synchronous in-process kernels cannot be interrupted, so a task
+   * timeout applies to asynchronous tasks (pools, async reads).
+   */
+  timeout?: { readonly task?: number; readonly total?: number };
 }
 
 const PROGRESS_INTERVAL_MS = 50;
 /** How many synchronous tasks run between clock reads. */
 const CHECK_EVERY = 256;
-
-function isThenable(value: unknown): value is PromiseLike<NDArray> {
-  return typeof (value as { then?: unknown } | null)?.then === "function";
-}
 
 function abortError(signal: AbortSignal | undefined): AbortError {
   return new AbortError("The computation was aborted.", { cause: signal?.reason });
@@ -168,7 +172,9 @@ export function runGraphWithStats(
   let peakHeld = 0;
   let peakBytes = 0;
   let bytesMade = 0;
+  const retainChunk = executor.retain?.bind(executor);
   const hold = (value: NDArray): void => {
+    retainChunk?.(value);
     held++;
     bytesMade += value.data.byteLength;
     if (held > peakHeld) peakHeld = held;
@@ -180,9 +186,11 @@ export function runGraphWithStats(
       if (bytesHeld > peakBytes) peakBytes = bytesHeld;
     } else refs.set(data, r + 1);
   };
+  const releaseChunk = executor.release?.bind(executor);
   const release = (i: number): void => {
     const value = results[i]!;
     results[i] = undefined;
+    releaseChunk?.(value);
     held--;
     const data = value.data;
     const r = refs.get(data)!;
@@ -201,13 +209,39 @@ export function runGraphWithStats(
   const internal = new AbortController();
   const runOptions = { signal: internal.signal };
 
+  // Start times of the asynchronous tasks running, for timeouts.
+  const runningSince = new Map<number, number>();
+  let lastStarted = -1;
+  const taskTimeout = options.timeout?.task;
+  const totalTimeout = options.timeout?.total;
+
   return new Promise((resolve, reject) => {
     const onAbort = (): void => fail(abortError(signal));
     signal?.addEventListener("abort", onAbort, { once: true });
+    const timedOut = (i: number, what: string, ms: number): TaskError =>
+      new TaskError(
+        tasks[i].key,
+        tasks[i].op,
+        new Error(`timed out: ${what} ran longer than its timeout of ${ms} ms`),
+      );
+    const totalTimer =
+      totalTimeout === undefined
+        ? undefined
+        : setTimeout(() => {
+            // Blame the longest-running task, else the last one started.
+            let oldest = lastStarted;
+            let since = Number.POSITIVE_INFINITY;
+            for (const [i, t] of runningSince) if (t < since) [oldest, since] = [i, t];
+            fail(timedOut(Math.max(0, oldest), "the compute", totalTimeout));
+          }, totalTimeout);
+    const taskTimers = new Map<number, ReturnType<typeof setTimeout>>();
 
     const cleanup = (): void => {
       settled = true;
       signal?.removeEventListener("abort", onAbort);
+      if (totalTimer !== undefined) clearTimeout(totalTimer);
+      for (const t of taskTimers.values()) clearTimeout(t);
+      taskTimers.clear();
     };
     function fail(err: unknown): void {
       if (settled) return;
@@ -257,8 +291,17 @@ export function runGraphWithStats(
       if (waitingData[i] === 0 && !isOutput[i]) release(i);
     };
 
-    const onAsyncDone = (i: number, value: NDArray): void => {
+    const asyncSettled = (i: number): void => {
       running--;
+      runningSince.delete(i);
+      const timer = taskTimers.get(i);
+      if (timer !== undefined) {
+        clearTimeout(timer);
+        taskTimers.delete(i);
+      }
+    };
+    const onAsyncDone = (i: number, value: NDArray): void => {
+      asyncSettled(i);
       if (settled) return;
       if (value == null) {
         fail(noArray(i));
@@ -284,6 +327,7 @@ export function runGraphWithStats(
           bytesHeld + running * (bytesMade / done) < maxBytes)
       ) {
         const i = heapPop();
+        lastStarted = i;
         const a = inOff[i];
         const b = inOff[i + 1];
         const inputs = new Array<NDArray>(b - a);
@@ -295,12 +339,19 @@ export function runGraphWithStats(
           fail(taskError(i, err));
           return;
         }
-        if (isThenable(value)) {
+        if (isThenable<NDArray>(value)) {
           running++;
+          if (totalTimeout !== undefined || taskTimeout !== undefined) runningSince.set(i, performance.now());
+          if (taskTimeout !== undefined) {
+            taskTimers.set(
+              i,
+              setTimeout(() => fail(timedOut(i, "the task", taskTimeout)), taskTimeout),
+            );
+          }
           value.then(
             (v) => onAsyncDone(i, v),
             (err) => {
-              running--;
+              asyncSettled(i);
               fail(taskError(i, err));
             },
           );
@@ -331,7 +382,8 @@ export function runGraphWithStats(
         }
       }
       if (done === n) finish();
-      else if (running === 0 && heapSize === 0) {
+      else if (running === 0) {
+        // Nothing running and nothing started: no task would ever finish.
         fail(new Error(`Scheduler stalled with ${n - done} tasks left (internal error)`));
       }
     }

@@ -1,6 +1,8 @@
 /**
  * fast-check arbitraries shared by the property tests: shapes, chunks that sum to a shape,
- * dtypes, data, axis options and basic-indexing selections.
+ * dtypes, data, axis options and basic-indexing selections. Imported as
+ * `@chunked/core/testing/arbitraries`; needs `fast-check` (an optional peer dependency).
+ * @module
  */
 import fc from "fast-check";
 import { DTYPE_INFO, DTYPES, type DType, dtypeKind, type TypedArrayOf } from "../dtype/dtypes.js";

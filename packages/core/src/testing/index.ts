@@ -1,7 +1,8 @@
 /**
- * Test helpers for \@chunked and for code built on it: NumPy goldens, tolerance-aware comparison,
- * the chunkings every case runs over, and fast-check arbitraries. Browser-safe; Node tests read
- * golden files with `loadGolden` from `./golden-node.js` (not exported here: it imports `node:fs`).
+ * Test helpers for \@chunked and for code built on it: NumPy goldens, tolerance-aware comparison
+ * and the chunkings every case runs over. Browser-safe; Node tests read golden files with
+ * `loadGolden` from `./golden-node.js` (not exported here: it imports `node:fs`). The fast-check
+ * arbitraries are in `@chunked/core/testing/arbitraries`, which needs the optional peer `fast-check`.
  *
  * @example
  * ```ts
@@ -52,28 +53,6 @@ export type {
 } from "./golden.js";
 
 export { referenceGetitem, sliceIndices } from "./reference.js";
-
-export {
-  arbAxes,
-  arbAxisChunks,
-  arbAxisOption,
-  arbChunkedCase,
-  arbChunksFor,
-  arbDType,
-  arbFloatData,
-  arbNDArray,
-  arbSelection,
-  arbShape,
-  arbShapeAndChunks,
-} from "./arbitraries.js";
-export type {
-  AxisConstraints,
-  ChunkedCase,
-  ChunkedCaseConstraints,
-  DataConstraints,
-  SelectionSample,
-  ShapeConstraints,
-} from "./arbitraries.js";
 
 export { assertEq } from "./assert-eq.js";
 export type { AssertEqOptions } from "./assert-eq.js";

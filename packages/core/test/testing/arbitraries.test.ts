@@ -11,9 +11,8 @@ import {
   arbSelection,
   arbShape,
   arbShapeAndChunks,
-  referenceGetitem,
-  selectionToSyntax,
-} from "../../src/testing/index.js";
+} from "../../src/testing/arbitraries.js";
+import { referenceGetitem, selectionToSyntax } from "../../src/testing/index.js";
 import { NDArray, shapeSize } from "../../src/ndarray/ndarray.js";
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);

@@ -143,8 +143,8 @@ describe("faults on the Web Worker pool", () => {
     p2.terminate();
     const err = await running;
     expect(err.name).toBe("TaskError");
-    expect(err.cause.message).toMatch(/terminated/);
-    await expect(Promise.resolve(p2.run(t("r/0", "test.range", { n: 1 }), []))).rejects.toThrow(/terminated/);
+    expect(err.cause.message).toMatch(/closed/);
+    await expect(Promise.resolve(p2.run(t("r/0", "test.range", { n: 1 }), []))).rejects.toThrow(/closed/);
     expect(NDArray.from([1]).item(0)).toBe(1);
   });
 });

@@ -37,6 +37,17 @@ function rootCause(err: unknown): any {
   return e;
 }
 
+/**
+ * Resolves once a worker has entered one more `test.later` hang than `before` (fake workers share
+ * this realm). Killing a worker after a fixed sleep instead raced with its start-up: under load the
+ * worker was still importing its kernel modules, so no task was running to blame.
+ */
+async function untilHanging(before: number): Promise<void> {
+  const g = globalThis as { __hanging?: number };
+  while ((g.__hanging ?? 0) <= before) await new Promise((r) => setTimeout(r, 1));
+}
+const hangs = (): number => (globalThis as { __hanging?: number }).__hanging ?? 0;
+
 /** The elements of a 1-d result. */
 const vals = (a: NDArray): number[] => a.toArray() as number[];
 
@@ -256,7 +267,7 @@ describe("batching", () => {
       await Promise.resolve(broken.run(task(`r/${i}`, "test.range", { n: 1 }), [])).catch(() => {});
     await expect(broken.ready()).rejects.toThrow(/failed to start 3 times/);
     pool.terminate();
-    await expect(pool.ready()).rejects.toThrow(/terminated/);
+    await expect(pool.ready()).rejects.toThrow(/closed/);
   });
 
   it("runs core.literal and core.identity on the page", async () => {
@@ -321,16 +332,17 @@ describe("faults", () => {
     const { pool } = makePool({ modules: [new URL("../fixtures/missing.ts", import.meta.url)] });
     const err = await Promise.resolve(pool.run(task("s/0", "test.range", { n: 1 }), [])).catch((e) => e);
     expect(err.name).toBe("TaskError");
-    expect(err.cause.message).toMatch(/Could not import kernel module ".*missing.ts" in a Web Worker/);
+    expect(err.cause.message).toMatch(/Could not import kernel module ".*missing.ts" in a worker of WebPool/);
   });
 
   it("a worker that closes itself fails its running task; the rest are retried on a replacement", async () => {
     const { pool, fakes } = makePool({ workers: 1 });
     const x = NDArray.from([1]);
+    const before = hangs();
     const hang = pool.run(task("hang/0", "test.later", { ms: -1 }), []);
     const others = [0, 1, 2].map((i) => pool.run(task(`s/${i}`, "test.scale", { k: i }, ["x"]), [x]));
     // Same tick, one worker: one batch [hang, s/0, s/1, s/2]; the worker sits in `hang`.
-    await new Promise((r) => setTimeout(r, 20));
+    await untilHanging(before);
     fakes.made[0].scope!.close();
     const err = await Promise.resolve(hang).catch((e) => e);
     expect(err.name).toBe("TaskError");
@@ -346,8 +358,9 @@ describe("faults", () => {
 
   it("an uncaught error in a worker fails its running task with that error as cause", async () => {
     const { pool, fakes } = makePool({ workers: 1 });
+    const before = hangs();
     const hang = pool.run(task("hang/0", "test.later", { ms: -1 }), []);
-    await new Promise((r) => setTimeout(r, 20));
+    await untilHanging(before);
     fakes.made[0].scope!.throwUncaught(new TypeError("escaped"));
     const err = await Promise.resolve(hang).catch((e) => e);
     expect(err.key).toBe("hang/0");
@@ -413,9 +426,9 @@ describe("abort", () => {
     pool.terminate();
     const err = await pending;
     expect(err.name).toBe("TaskError");
-    expect(err.cause.message).toMatch(/terminated/);
+    expect(err.cause.message).toMatch(/closed/);
     await expect(Promise.resolve(pool.run(task("r/0", "test.range", { n: 1 }), []))).rejects.toThrow(
-      /terminated/,
+      /closed/,
     );
     await pool.close(); // idempotent
   });

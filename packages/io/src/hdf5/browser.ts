@@ -15,16 +15,18 @@
  * ```
  * @module
  */
-import { IO_MODULE } from "../open-source.js";
 import h5wasm from "h5wasm";
 import { IoError } from "../errors.js";
-import { registerSourceOpener } from "../open-source.js";
 import type { Hdf5SourceDescriptor } from "../types.js";
-import { type Hdf5Dataset, Hdf5File, type Hdf5OpenOptions, h5ready } from "./core.js";
+import { loadInWorkers } from "../worker-module.js";
 import type { ByteReader } from "./direct.js";
+import { h5ready } from "./h5.js";
+import { type Hdf5Dataset, Hdf5File, type Hdf5OpenOptions } from "./read.js";
 
-export { Hdf5Dataset, Hdf5File } from "./core.js";
-export type { Hdf5OpenOptions } from "./core.js";
+export { Hdf5Dataset, Hdf5File } from "./read.js";
+export type { Hdf5OpenOptions } from "./read.js";
+
+loadInWorkers();
 
 /** What the browser entry opens: a URL (lazy HTTP range reads), a `File`/`Blob`, or bytes. */
 export type Hdf5Input = string | Blob | Uint8Array;
@@ -129,7 +131,7 @@ export async function openHdf5(input: Hdf5Input, options: Hdf5OpenOptions = {}):
       fsPath: `${dir}/f.h5`,
       name: input,
       token: `hdf5:${input}`,
-      descriptor: { kind: "hdf5", module: IO_MODULE, url: input },
+      descriptor: { kind: "hdf5", url: input },
       options,
       onClose: () => {
         FS.unlink(`${dir}/f.h5`);
@@ -148,7 +150,7 @@ export async function openHdf5(input: Hdf5Input, options: Hdf5OpenOptions = {}):
     fsPath: `${dir}/f.h5`,
     name,
     token: `hdf5:blob:${name}:${file.size}:${file.lastModified ?? 0}`,
-    descriptor: { kind: "hdf5", module: IO_MODULE, file },
+    descriptor: { kind: "hdf5", file },
     bytes: () => blobReader(file, name),
     options,
     onClose: () => FS.unmount(dir),
@@ -178,7 +180,12 @@ export async function openHdf5Dataset(
   }
 }
 
-registerSourceOpener("hdf5", async (d: Hdf5SourceDescriptor) => {
+/**
+ * Reopens a dataset from its descriptor (the `hdf5` entry of the format table in
+ * `../open-source.ts`; core caches the result per thread).
+ * @internal
+ */
+export async function openDescriptor(d: Hdf5SourceDescriptor): Promise<Hdf5Dataset> {
   const input = d.file ?? d.url;
   if (!input) {
     throw new IoError(
@@ -187,4 +194,4 @@ registerSourceOpener("hdf5", async (d: Hdf5SourceDescriptor) => {
     );
   }
   return openHdf5Dataset(input, d.dataset, { int64: d.int64 });
-});
+}

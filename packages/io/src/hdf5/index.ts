@@ -18,26 +18,29 @@
 import fs from "node:fs";
 import nodePath from "node:path";
 import h5wasm from "h5wasm/node";
-import { IoError } from "../errors.js";
-import { IO_MODULE, registerSourceOpener } from "../open-source.js";
-import type { DType, Hdf5SourceDescriptor } from "../types.js";
-import {
-  type Hdf5Dataset,
-  type Hdf5DatasetOptions,
-  type Hdf5DatasetTarget,
-  Hdf5File,
-  type Hdf5OpenOptions,
-  Hdf5Writer,
-  type Hdf5WriterOptions,
-  h5ready,
-  type WriterFiles,
-} from "./core.js";
-import type { ByteReader } from "./direct.js";
 import type { ChunkedArray, ChunkSpec } from "@chunked/core";
 import { chunkedFrom, regularized, type WriteOptions } from "../chunked.js";
+import { IoError } from "../errors.js";
+import type { DType, Hdf5SourceDescriptor } from "../types.js";
+import { loadInWorkers } from "../worker-module.js";
+import { assertWritable } from "../writable.js";
+import type { ByteReader } from "./direct.js";
+import { h5ready } from "./h5.js";
+import { type Hdf5Dataset, Hdf5File, type Hdf5OpenOptions } from "./read.js";
+import {
+  type Hdf5DatasetOptions,
+  type Hdf5DatasetTarget,
+  Hdf5Writer,
+  type Hdf5WriterOptions,
+  type WriterFiles,
+} from "./write.js";
 
-export { autoChunks, Hdf5Dataset, Hdf5DatasetTarget, Hdf5File, Hdf5Writer } from "./core.js";
-export type { Hdf5DatasetOptions, Hdf5OpenOptions, Hdf5WriterOptions } from "./core.js";
+export { Hdf5Dataset, Hdf5File } from "./read.js";
+export type { Hdf5OpenOptions } from "./read.js";
+export { autoChunks, Hdf5DatasetTarget, Hdf5Writer } from "./write.js";
+export type { Hdf5DatasetOptions, Hdf5WriterOptions } from "./write.js";
+
+loadInWorkers();
 
 function fileReader(path: string): ByteReader {
   const fd = fs.openSync(path, "r");
@@ -107,7 +110,6 @@ export async function openHdf5(path: string, options: Hdf5OpenOptions = {}): Pro
     token: `hdf5:${abs}:${stat.size}:${Math.round(stat.mtimeMs)}`,
     descriptor: {
       kind: "hdf5",
-      module: IO_MODULE,
       path: abs,
       version: `${stat.size}:${Math.round(stat.mtimeMs)}`,
     },
@@ -157,6 +159,7 @@ export async function openHdf5Dataset(
  * @see dask.array.to_hdf5
  */
 export async function createHdf5(path: string, options: Hdf5WriterOptions = {}): Promise<Hdf5Writer> {
+  assertWritable(path, "HDF5 file");
   const Module = await h5ready(h5wasm);
   return new Hdf5Writer(h5wasm, Module, files, path, options);
 }
@@ -190,32 +193,20 @@ export async function createHdf5Dataset<D extends DType>(
   }
 }
 
-// Per thread: one open file per (path, version), shared by the datasets opened from it.
-const OPEN_FILES = new Map<string, Promise<Hdf5File>>();
-
-async function openDescriptor(d: Hdf5SourceDescriptor): Promise<Hdf5Dataset> {
+/**
+ * Reopens a dataset from its descriptor (the `hdf5` entry of the format table in
+ * `../open-source.ts`; core caches the result per thread).
+ * @internal
+ */
+export async function openDescriptor(d: Hdf5SourceDescriptor): Promise<Hdf5Dataset> {
   if (!d.path) {
     throw new IoError(
       "not-found",
       "This HDF5 source was opened in a browser (File or URL); reopen it with @chunked/io/hdf5/browser.",
     );
   }
-  const key = JSON.stringify([d.path, d.int64 ?? "error"]);
-  let file = OPEN_FILES.get(key);
-  if (file) {
-    const f = await file;
-    // A rewritten file gets a new handle (NODERAWFS would keep reading the old inode).
-    if (f.closed || (d.version && !f.get(d.dataset).token.includes(`:${d.version}:`))) file = undefined;
-  }
-  if (!file) {
-    file = openHdf5(d.path, { int64: d.int64 });
-    OPEN_FILES.set(key, file);
-    file.catch(() => OPEN_FILES.delete(key));
-  }
-  return (await file).get(d.dataset);
+  return openHdf5Dataset(d.path, d.dataset, { int64: d.int64 });
 }
-
-registerSourceOpener("hdf5", openDescriptor);
 
 /**
  * A chunked array over one dataset of an HDF5 file (dask's `from_array(h5py_dataset)`): chunks

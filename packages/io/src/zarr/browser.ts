@@ -10,8 +10,8 @@
  * ```
  * @module
  */
-import { registerSourceOpener } from "../open-source.js";
 import type { DType, ZarrSourceDescriptor } from "../types.js";
+import { loadInWorkers } from "../worker-module.js";
 import {
   createZarrWith,
   openZarrWith,
@@ -23,6 +23,8 @@ import {
 } from "./core.js";
 
 export { ZarrArray, ZarrArrayTarget } from "./core.js";
+
+loadInWorkers();
 export type { ZarrCompressor, ZarrCreateOptions, ZarrInput, ZarrOpenOptions, ZarrStore } from "./core.js";
 
 /**
@@ -53,4 +55,11 @@ export function createZarr<D extends DType>(
   return createZarrWith({}, input, options);
 }
 
-registerSourceOpener("zarr", (d: ZarrSourceDescriptor) => openZarr(d.location, { path: d.path }));
+/**
+ * Reopens an array from its descriptor (the `zarr` entry of the format table in
+ * `../open-source.ts`; core caches the result per thread).
+ * @internal
+ */
+export function openDescriptor(d: ZarrSourceDescriptor): Promise<ZarrArray> {
+  return openZarr(d.location, { path: d.path });
+}

@@ -3,7 +3,6 @@
  * paths (`@zarrita/storage/fs`); both entries take URLs (`FetchStore`), a `Map` (memory), or any
  * zarrita store.
  */
-import { IO_MODULE } from "../open-source.js";
 import { copyInto, cStrides, NDArray, shapeSize } from "@chunked/core/internal";
 import * as zarr from "zarrita";
 import { fmt, IoError, where } from "../errors.js";
@@ -29,8 +28,13 @@ export interface PathStore {
   readonly root: string;
   /** True when the store's root directory exists. */
   exists(): boolean;
-  /** Deletes every key under `prefix` (an absolute store path). */
-  removeTree(prefix: string): void;
+  /** Throws a `write` IoError (naming EROFS/EACCES) unless the store can be written. */
+  assertWritable(): void;
+  /**
+   * Deletes the keys under `prefix` (an absolute store path) for which `isOurs(relativeKey)`
+   * holds, and the directories that leaves empty; every other file stays.
+   */
+  removeKeys(prefix: string, isOurs: (relativeKey: string) => boolean): void;
   /** Size and mtime of one key, for tokens. */
   stat(key: string): { size: number; mtimeMs: number } | undefined;
 }
@@ -64,8 +68,20 @@ function resolveStore(input: ZarrInput, platform: ZarrPlatform): ResolvedStore {
   return { store: input as ZarrStore };
 }
 
-function normalizePath(path: string | undefined): `/${string}` {
-  return `/${(path ?? "").split("/").filter(Boolean).join("/")}`;
+/** `"/a/b"` for `"a/b"`; `.` and `..` segments are refused (like zarr-python), so no path leaves the store. */
+function normalizePath(path: string | undefined, store?: string): `/${string}` {
+  if (path !== undefined && typeof path !== "string") {
+    throw new IoError("path", `A Zarr path must be a string. Got path=${fmt(path)}.`, store);
+  }
+  const parts = (path ?? "").split("/").filter(Boolean);
+  if (parts.some((p) => p === "." || p === "..")) {
+    throw new IoError(
+      "path",
+      `A path containing '.' or '..' segments is not allowed in Zarr ${where(store)}. Got path=${fmt(path)}.`,
+      store,
+    );
+  }
+  return `/${parts.join("/")}`;
 }
 
 function keyOf(path: string, name: string): `/${string}` {
@@ -88,7 +104,29 @@ const SUPPORTED = new Set<string>([
   "float64",
 ]);
 
-/** Registers codecs zarrita lacks for writing: gzip encode, and blosc with the v3 spec's string shuffle. */
+/**
+ * Throws unless `frame` is a whole blosc frame: its header's compressed size (bytes 12-15) must
+ * equal the bytes stored. A truncated chunk otherwise decodes "successfully" into zeros.
+ */
+function checkBloscFrame(frame: Uint8Array): { nbytes: number } {
+  if (frame.byteLength < 16) {
+    throw new Error(`blosc frame is truncated: ${frame.byteLength} bytes, shorter than its 16-byte header`);
+  }
+  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+  const nbytes = view.getUint32(4, true);
+  const cbytes = view.getUint32(12, true);
+  if (cbytes !== frame.byteLength) {
+    throw new Error(
+      `blosc frame is damaged: its header says ${cbytes} compressed bytes, the chunk has ${frame.byteLength}`,
+    );
+  }
+  return { nbytes };
+}
+
+/**
+ * Registers codecs zarrita lacks: gzip encode, blosc with the v3 spec's string shuffle, and blosc
+ * decoding that checks the frame (numcodecs' decoder returns zeros for a truncated one).
+ */
 function registerCodecs(): void {
   if ((zarr.registry as unknown as { _chunkedIo?: boolean })._chunkedIo) return;
   type Entry = Parameters<typeof zarr.registry.set>[1];
@@ -101,7 +139,20 @@ function registerCodecs(): void {
     return {
       fromConfig(config: Record<string, unknown>) {
         const shuffle = typeof config.shuffle === "string" ? SHUFFLE[config.shuffle] : config.shuffle;
-        return Blosc.fromConfig({ ...config, shuffle } as Parameters<typeof Blosc.fromConfig>[0]);
+        const codec = Blosc.fromConfig({ ...config, shuffle } as Parameters<typeof Blosc.fromConfig>[0]);
+        return {
+          encode: (data: Uint8Array) => codec.encode(data),
+          async decode(frame: Uint8Array) {
+            const { nbytes } = checkBloscFrame(frame);
+            const out = await codec.decode(frame);
+            if (out.byteLength !== nbytes) {
+              throw new Error(
+                `blosc decompression failed: ${out.byteLength} bytes out, the header says ${nbytes}`,
+              );
+            }
+            return out;
+          },
+        };
       },
     };
   }) as unknown as Entry;
@@ -143,6 +194,7 @@ export class ZarrArray<D extends DType = DType> implements ArraySource<D> {
   readonly storeName?: string;
   /** Path of the array inside the store. */
   readonly path: string;
+  readonly #chunkKey: (coords: readonly number[]) => string;
 
   /** @internal Use `openZarr`. */
   constructor(
@@ -151,8 +203,10 @@ export class ZarrArray<D extends DType = DType> implements ArraySource<D> {
     token: string,
     storeName?: string,
     descriptor?: ZarrSourceDescriptor,
+    chunkKey?: (coords: readonly number[]) => string,
   ) {
     this.array = array;
+    this.#chunkKey = chunkKey ?? ((coords) => coords.join(".") || "0");
     this.zarrFormat = zarrFormat;
     this.shape = array.shape;
     this.dtype = array.dtype as D;
@@ -181,32 +235,74 @@ export class ZarrArray<D extends DType = DType> implements ArraySource<D> {
     }
     const shape = regionShape(region);
     if (shapeSize(shape) === 0) return NDArray.zeros(this.dtype, shape);
-    try {
-      const pieces = chunkPieces(region, this.chunks);
-      if (pieces.length === 1) {
-        // One chunk: decode it and view the region, skipping zarrita's general indexer.
-        const p = pieces[0];
-        const chunk = await this.array.getChunk(p.coords);
-        const data = toTyped<D>(chunk.data);
-        const steps = region.map((r) => r[2]);
-        const offset = p.localFirst.reduce((acc, f, d) => acc + f * chunk.stride[d], 0);
-        const view = new NDArray(
+    const pieces = chunkPieces(region, this.chunks);
+    if (pieces.length === 1) {
+      // One chunk: view the region in it, skipping a copy of the whole chunk.
+      const p = pieces[0];
+      const chunk = await this.#chunk(p.coords);
+      const steps = region.map((r) => r[2]);
+      const offset = p.localFirst.reduce((acc, f, d) => acc + f * chunk.strides[d], 0);
+      return new NDArray(
+        this.dtype,
+        chunk.data,
+        shape,
+        chunk.strides.map((s, d) => s * steps[d]),
+        offset,
+      ).contiguous();
+    }
+    const result = NDArray.zeros(this.dtype, shape);
+    await Promise.all(
+      pieces.map(async (p) => {
+        const chunk = await this.#chunk(p.coords);
+        const offset = p.localFirst.reduce((acc, f, d) => acc + f * chunk.strides[d], 0);
+        const src = new NDArray(
           this.dtype,
-          data,
-          shape,
-          chunk.stride.map((s, d) => s * steps[d]),
+          chunk.data,
+          p.count,
+          chunk.strides.map((s, d) => s * region[d][2]),
           offset,
         );
-        return view.contiguous();
-      }
-      const got = await zarr.get(
-        this.array,
-        region.map(([a, b, s]) => zarr.slice(a, b, s)),
-      );
-      return new NDArray(this.dtype, toTyped<D>(got.data), got.shape, got.stride).contiguous();
+        copyInto(result.region(p.outFirst.map((f, d) => [f, f + p.count[d], 1] as const)), src);
+      }),
+    );
+    return result;
+  }
+
+  /**
+   * One decoded chunk (the fill value where none is stored). A chunk that cannot be decoded, or
+   * decodes to another number of elements than the chunk shape holds, is an `IoError` naming its key.
+   */
+  async #chunk(coords: number[]): Promise<{ data: NDArray<D>["data"]; strides: number[] }> {
+    const key = this.chunkKey(coords);
+    let chunk: zarr.Chunk<zarr.DataType>;
+    try {
+      chunk = await this.array.getChunk(coords);
     } catch (err) {
-      throw wrapError(err, "read", this.storeName, this.path);
+      const text = err instanceof Error ? err.message : String(err);
+      throw new IoError(
+        "corrupt",
+        `Cannot decode chunk ${JSON.stringify(key)} of Zarr ${where(this.storeName, this.path)}: ${text}.`,
+        this.storeName,
+        this.path,
+        { cause: err },
+      );
     }
+    const data = toTyped<D>(chunk.data);
+    const expected = shapeSize(this.chunks);
+    if (data.length !== expected) {
+      throw new IoError(
+        "corrupt",
+        `Chunk ${JSON.stringify(key)} of Zarr ${where(this.storeName, this.path)} is damaged: it decodes to ${data.length} elements, expected ${expected} (chunk shape ${fmt([...this.chunks])}).`,
+        this.storeName,
+        this.path,
+      );
+    }
+    return { data, strides: chunk.stride };
+  }
+
+  /** The store key of a chunk, relative to the array (`"0.1"`, `"c/0/1"`). */
+  chunkKey(coords: readonly number[]): string {
+    return this.#chunkKey(coords);
   }
 }
 
@@ -236,6 +332,69 @@ async function hasKey(store: ZarrStore, key: `/${string}`): Promise<boolean> {
   return (await store.get(key)) !== undefined;
 }
 
+async function readJson(store: ZarrStore, key: `/${string}`, name?: string): Promise<unknown> {
+  const bytes = await store.get(key);
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch (err) {
+    throw new IoError(
+      "corrupt",
+      `Zarr metadata ${JSON.stringify(`${name ?? "<memory>"}${key}`)} is not valid JSON: ${err instanceof Error ? err.message : String(err)}.`,
+      name,
+      key,
+      { cause: err },
+    );
+  }
+}
+
+/**
+ * Checks the fields of array metadata that reads rely on and returns how chunk keys are spelled.
+ * Errors name the file and the field (zarrita's would name neither).
+ */
+function checkMetadata(meta: unknown, format: 2 | 3, file: string): (coords: readonly number[]) => string {
+  const bad = (field: string, got: unknown, expected: string): never => {
+    throw new IoError(
+      "corrupt",
+      `Invalid Zarr metadata in ${JSON.stringify(file)}: field ${JSON.stringify(field)}. Got ${field}=${fmt(got)}, expected ${expected}.`,
+      file,
+    );
+  };
+  if (typeof meta !== "object" || meta === null || Array.isArray(meta)) bad("(root)", meta, "a JSON object");
+  const m = meta as Record<string, unknown>;
+  const shape = m.shape;
+  if (!Array.isArray(shape) || !shape.every((n) => Number.isSafeInteger(n) && n >= 0)) {
+    bad("shape", shape, "a list of non-negative integers");
+  }
+  const grid = m.chunk_grid as { configuration?: { chunk_shape?: unknown } } | undefined;
+  const [chunkField, chunks] =
+    format === 2
+      ? ["chunks", m.chunks]
+      : ["chunk_grid.configuration.chunk_shape", grid?.configuration?.chunk_shape];
+  if (
+    !Array.isArray(chunks) ||
+    chunks.length !== (shape as unknown[]).length ||
+    !chunks.every((n) => Number.isSafeInteger(n) && n > 0)
+  ) {
+    bad(
+      chunkField,
+      chunks,
+      `${(shape as unknown[]).length} positive integers (one per axis of shape ${fmt(shape)})`,
+    );
+  }
+  if (format === 2) {
+    const sep = m.dimension_separator ?? ".";
+    if (sep !== "." && sep !== "/") bad("dimension_separator", sep, '"." or "/"');
+    return (coords) => coords.join(sep as string) || "0";
+  }
+  const encoding = m.chunk_key_encoding as
+    | { name?: unknown; configuration?: { separator?: unknown } }
+    | undefined;
+  const sep = encoding?.configuration?.separator ?? (encoding?.name === "v2" ? "." : "/");
+  if (sep !== "." && sep !== "/") bad("chunk_key_encoding.configuration.separator", sep, '"." or "/"');
+  if (encoding?.name === "v2") return (coords) => coords.join(sep as string) || "0";
+  return (coords) => ["c", ...coords].join(sep as string);
+}
+
 /** @internal */
 export async function openZarrWith(
   platform: ZarrPlatform,
@@ -243,24 +402,30 @@ export async function openZarrWith(
   options: ZarrOpenOptions = {},
 ): Promise<ZarrArray> {
   const r = resolveStore(input, platform);
-  const path = normalizePath(options.path);
+  const path = normalizePath(options.path, r.name);
   if (r.fs && !r.fs.exists()) {
     throw new IoError("not-found", `Zarr store ${JSON.stringify(r.name)} does not exist.`, r.name, path);
   }
+  registerCodecs();
   let array: zarr.Array<zarr.DataType, zarr.Readable>;
   let format: 2 | 3;
+  let chunkKey: (coords: readonly number[]) => string;
   try {
     const location = zarr.root(r.store).resolve(path);
-    if (await hasKey(r.store, keyOf(path, "zarr.json"))) {
+    const v3 = keyOf(path, "zarr.json");
+    const v2 = keyOf(path, ".zarray");
+    if (await hasKey(r.store, v3)) {
+      chunkKey = checkMetadata(await readJson(r.store, v3, r.name), 3, `${r.name ?? "<memory>"}${v3}`);
       array = await zarr.open.v3(location, { kind: "array" });
       format = 3;
-    } else if (await hasKey(r.store, keyOf(path, ".zarray"))) {
+    } else if (await hasKey(r.store, v2)) {
+      chunkKey = checkMetadata(await readJson(r.store, v2, r.name), 2, `${r.name ?? "<memory>"}${v2}`);
       array = await zarr.open.v2(location, { kind: "array" });
       format = 2;
     } else {
       throw new IoError(
         "no-dataset",
-        `No Zarr array at ${where(r.name, path)}: neither ${JSON.stringify(keyOf(path, "zarr.json"))} nor ${JSON.stringify(keyOf(path, ".zarray"))} exists (an unfinished write has no metadata).`,
+        `No Zarr array at ${where(r.name, path)}: neither ${JSON.stringify(v3)} nor ${JSON.stringify(v2)} exists (an unfinished write has no metadata).`,
         r.name,
         path,
       );
@@ -287,9 +452,9 @@ export async function openZarrWith(
   }
   const token = `zarr:${r.location ?? "memory"}:${path}:${version}`;
   const descriptor: ZarrSourceDescriptor | undefined = r.location
-    ? { kind: "zarr", module: IO_MODULE, location: r.location, path, ...(version ? { version } : {}) }
+    ? { kind: "zarr", location: r.location, path, ...(version ? { version } : {}) }
     : undefined;
-  return new ZarrArray(array, format, token, r.name, descriptor);
+  return new ZarrArray(array, format, token, r.name, descriptor, chunkKey);
 }
 
 /** Compressors `createZarr` writes. */
@@ -453,6 +618,7 @@ export class ZarrArrayTarget<D extends DType = DType> implements CompletableTarg
    * (`write`) if any write failed: then call {@link ZarrArrayTarget.abort}.
    */
   async finish(): Promise<void> {
+    if (this.#state === "finished") return; // store() finished it already
     this.#check();
     while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
     this.#check();
@@ -478,7 +644,7 @@ export class ZarrArrayTarget<D extends DType = DType> implements CompletableTarg
     if (this.#state !== "open") return;
     this.#state = "aborted";
     await Promise.allSettled([...this.#pending]);
-    removeTree(this.#store, this.path as `/${string}`, this.#fs);
+    removeZarrKeys(this.#store, this.path as `/${string}`, this.#fs);
   }
 }
 
@@ -494,18 +660,29 @@ function castTo(block: NDArray, dtype: DType): NDArray["data"] {
   return out;
 }
 
-/** Deletes every key under `path`, where the store allows listing (filesystem, Map). */
-function removeTree(store: ZarrStore, path: `/${string}`, fs?: PathStore): boolean {
+/**
+ * True for the keys a Zarr array writes, relative to its path: its metadata and its chunks (v2
+ * `0.1` or `0/1`, v3 `c/0/1` or `c.0.1`). A user's `notes.txt` or a nested array never matches.
+ */
+export function isZarrKey(relative: string): boolean {
+  return (
+    /^(zarr\.json|\.zarray|\.zattrs|\.zgroup)$/.test(relative) ||
+    /^\d+([./]\d+)*$/.test(relative) ||
+    /^c([./]\d+)*$/.test(relative)
+  );
+}
+
+/** Deletes the Zarr keys under `path` (never other files), where the store allows listing (filesystem, Map). */
+function removeZarrKeys(store: ZarrStore, path: `/${string}`, fs?: PathStore): void {
   if (fs) {
-    fs.removeTree(path);
-    return true;
+    fs.removeKeys(path, isZarrKey);
+    return;
   }
   if (store instanceof Map) {
     const prefix = path === "/" ? "/" : `${path}/`;
-    for (const key of [...store.keys()]) if (key.startsWith(prefix)) store.delete(key);
-    return true;
+    for (const key of [...store.keys()])
+      if (key.startsWith(prefix) && isZarrKey(key.slice(prefix.length))) store.delete(key);
   }
-  return false;
 }
 
 function compressorCodecs(
@@ -558,7 +735,7 @@ export async function createZarrWith<D extends DType>(
 ): Promise<ZarrArrayTarget<D>> {
   registerCodecs();
   const r = resolveStore(input, platform);
-  const path = normalizePath(options.path);
+  const path = normalizePath(options.path, r.name);
   const { shape, dtype } = options;
   const format = options.zarrFormat ?? 3;
   if (!SUPPORTED.has(dtype)) {
@@ -571,6 +748,7 @@ export async function createZarrWith<D extends DType>(
   }
   if (!r.store.set)
     throw new IoError("write", `Zarr store ${where(r.name, path)} is read-only.`, r.name, path);
+  r.fs?.assertWritable();
   const chunks = (options.chunks ?? shape).map((c, d) => Math.max(1, Math.min(c, shape[d] || 1)));
   if (chunks.length !== shape.length) {
     throw new IoError(
@@ -604,8 +782,9 @@ export async function createZarrWith<D extends DType>(
       await del.call(r.store, k);
     }
   }
-  // Chunks of an earlier (finished or unfinished) write would show through unwritten chunks.
-  removeTree(r.store, path, r.fs);
+  // Chunks of an earlier (finished or unfinished) write would show through unwritten chunks; other
+  // files (a user's notes in the same directory) are kept, as zarr-python keeps them.
+  removeZarrKeys(r.store, path, r.fs);
 
   const itemsize = ITEMSIZE[dtype];
   const fill = options.fillValue ?? (dtype === "bool" ? false : 0);

@@ -16,8 +16,9 @@
 import fs from "node:fs";
 import nodePath from "node:path";
 import FileSystemStore from "@zarrita/storage/fs";
-import { registerSourceOpener } from "../open-source.js";
 import type { DType, ZarrSourceDescriptor } from "../types.js";
+import { loadInWorkers } from "../worker-module.js";
+import { assertWritable } from "../writable.js";
 import {
   createZarrWith,
   openZarrWith,
@@ -29,10 +30,12 @@ import {
   type ZarrOpenOptions,
   type ZarrPlatform,
 } from "./core.js";
-import type { ChunkedArray, ChunkSpec } from "@chunked/core";
-import { chunkedFrom, regularized, storeAndFinish, type WriteOptions } from "../chunked.js";
+import { type ChunkedArray, type ChunkSpec, store } from "@chunked/core";
+import { chunkedFrom, regularized, type WriteOptions } from "../chunked.js";
 
 export { ZarrArray, ZarrArrayTarget } from "./core.js";
+
+loadInWorkers();
 export type { ZarrCompressor, ZarrCreateOptions, ZarrInput, ZarrOpenOptions, ZarrStore } from "./core.js";
 
 function stripSlash(key: string): string {
@@ -46,14 +49,31 @@ const platform: ZarrPlatform = {
       store: new FileSystemStore(root),
       root,
       exists: () => fs.existsSync(root),
-      removeTree(prefix) {
-        const dir = nodePath.join(root, stripSlash(prefix));
-        if (dir === root) {
-          // Empty the store's directory but keep it (it may be a mount point or have permissions set).
-          if (fs.existsSync(root))
-            for (const e of fs.readdirSync(root))
-              fs.rmSync(nodePath.join(root, e), { recursive: true, force: true });
-        } else fs.rmSync(dir, { recursive: true, force: true });
+      assertWritable: () => assertWritable(path, "Zarr store"),
+      removeKeys(prefix, isOurs) {
+        const top = nodePath.join(root, stripSlash(prefix));
+        const visit = (dir: string): boolean => {
+          let entries: fs.Dirent[];
+          try {
+            entries = fs.readdirSync(dir, { withFileTypes: true });
+          } catch (err) {
+            if ((err as NodeJS.ErrnoException).code === "ENOENT") return false;
+            throw err;
+          }
+          let removedAll = true;
+          for (const e of entries) {
+            const full = nodePath.join(dir, e.name);
+            const rel = nodePath.relative(top, full).split(nodePath.sep).join("/");
+            if (e.isDirectory()) {
+              // Only chunk directories (v3's `c/`) are entered, and removed once empty.
+              if (isOurs(rel) && visit(full)) fs.rmdirSync(full);
+              else removedAll = false;
+            } else if (isOurs(rel)) fs.rmSync(full, { force: true });
+            else removedAll = false;
+          }
+          return removedAll;
+        };
+        visit(top);
       },
       stat(key) {
         try {
@@ -106,7 +126,14 @@ export function createZarr<D extends DType>(
   return createZarrWith(platform, input, options);
 }
 
-registerSourceOpener("zarr", (d: ZarrSourceDescriptor) => openZarr(d.location, { path: d.path }));
+/**
+ * Reopens an array from its descriptor (the `zarr` entry of the format table in
+ * `../open-source.ts`; core caches the result per thread).
+ * @internal
+ */
+export function openDescriptor(d: ZarrSourceDescriptor): Promise<ZarrArray> {
+  return openZarr(d.location, { path: d.path });
+}
 
 /**
  * A chunked array over a Zarr array (dask's `from_zarr`); chunks default to the Zarr chunks, grown to
@@ -149,6 +176,7 @@ export async function toZarr(
     dtype: y.dtype,
     chunks: y.chunksize.map((c) => Math.max(1, c)),
   });
-  // Blocks are chunk-aligned: no lock needed, writes run in parallel.
-  await storeAndFinish([y], [target], { ...options, lock: false });
+  // Blocks are chunk-aligned: no lock needed, writes run in parallel. store() finishes the
+  // target (metadata last) or, on failure, aborts it.
+  await store(y, target, { ...options, lock: false });
 }

@@ -1,0 +1,253 @@
+/**
+ * Counting: `histogram` with known bins, `bincount`, `isin` and `searchsorted`. Per-block counts
+ * are summed in a tree (at most `splitEvery` per task), so memory is bounded by the count vectors.
+ */
+import { dtypeKind } from "../dtype/dtypes.js";
+import { DTypeError, fmt, InvalidArgumentError, UnsupportedError } from "../errors.js";
+import type { Key } from "../graph/task.js";
+import "../kernels/count.js";
+import type { BincountParams, HistogramParams, IsinParams, SearchsortedParams } from "../kernels/count.js";
+import { NDArray } from "../ndarray/ndarray.js";
+import { blockLayer, requireKnownChunks, sumPartials } from "./block-layer.js";
+import { blockIndices, ChunkedArray } from "./chunked-array.js";
+import { fromArray } from "./creation.js";
+import { DEFAULT_SPLIT_EVERY } from "./reductions.js";
+import { rechunk } from "./rechunk.js";
+
+/** Options of {@link histogram}. */
+export interface HistogramOptions {
+  /** Bin edges (increasing), or a number of equal bins over `range`. */
+  bins: number | readonly number[] | NDArray;
+  /** `[lo, hi]` for a number of bins: needed, since the data's min and max are unknown before compute. */
+  range?: readonly [number, number];
+  /** Weights, chunked like `x` (each element adds its weight instead of 1). */
+  weights?: ChunkedArray;
+}
+
+/** NumPy's linspace for bin edges: `lo + i * step`, the last edge exactly `hi`. */
+function uniformEdges(lo: number, hi: number, n: number): Float64Array {
+  const e = new Float64Array(n + 1);
+  const step = (hi - lo) / n;
+  for (let i = 0; i <= n; i++) e[i] = lo + i * step;
+  e[n] = hi;
+  return e;
+}
+
+/**
+ * Counts per bin over the whole array, with bins known before compute (explicit edges, or a
+ * count with a `range`). Returns the counts (float64: NumPy's int64, or float64 with weights) as
+ * a one-block array and the edges.
+ *
+ * @example
+ * ```ts
+ * const { hist, binEdges } = ca.histogram(x, { bins: 10, range: [0, 1] });
+ * ```
+ * @see numpy.histogram, dask.array.histogram
+ */
+export function histogram(
+  x: ChunkedArray,
+  options: HistogramOptions,
+): { hist: ChunkedArray<"float64">; binEdges: NDArray<"float64"> } {
+  const bins = options?.bins;
+  let edges: Float64Array;
+  if (typeof bins === "number") {
+    if (!Number.isInteger(bins) || bins < 1)
+      throw new InvalidArgumentError(`bins must be a positive integer. Got bins=${fmt(bins)}.`);
+    const r = options.range;
+    if (r?.length !== 2 || !(r[0] < r[1]) || !Number.isFinite(r[0]) || !Number.isFinite(r[1])) {
+      throw new InvalidArgumentError(
+        `histogram with a number of bins needs a finite range [lo, hi] with lo < hi (the data's min and max are unknown before compute). Got range=${fmt(r ?? null)}.`,
+      );
+    }
+    edges = uniformEdges(r[0], r[1], bins);
+  } else {
+    const e =
+      bins instanceof NDArray
+        ? Array.from(bins.toTypedArray() as ArrayLike<number>)
+        : Array.isArray(bins)
+          ? [...bins]
+          : null;
+    if (
+      !e ||
+      e.length < 2 ||
+      e.some((v, i) => typeof v !== "number" || Number.isNaN(v) || (i > 0 && v < e[i - 1]))
+    ) {
+      throw new InvalidArgumentError(
+        `bins must increase monotonically, with at least two edges. Got bins=${fmt(bins)}.`,
+      );
+    }
+    edges = Float64Array.from(e);
+  }
+  requireKnownChunks(x, "histogram");
+  const w = options.weights;
+  if (
+    w !== undefined &&
+    (!(w instanceof ChunkedArray) || w.shape.some((n, i) => n !== x.shape[i]) || w.ndim !== x.ndim)
+  ) {
+    throw new InvalidArgumentError(
+      `weights should have the same shape as x. Got weights shape=${fmt(w?.shape)}, x shape=${fmt(x.shape)}.`,
+    );
+  }
+  const wr = w
+    ? rechunk(
+        w,
+        x.chunks.map((c) => [...c]),
+      )
+    : undefined;
+  const blocks = blockIndices(x.numblocks);
+  const params: HistogramParams = { edges };
+  const hist = sumPartials(
+    "histogram",
+    [edges, w?.name ?? null],
+    wr ? [x, wr] : [x],
+    [[edges.length - 1]],
+    "float64",
+    blocks.length,
+    DEFAULT_SPLIT_EVERY,
+    (_out, k) => ({
+      op: "count.histogram",
+      deps: wr ? [x.key(blocks[k]), wr.key(blocks[k])] : [x.key(blocks[k])],
+      params: params as any,
+    }),
+  ) as ChunkedArray<"float64">;
+  return { hist, binEdges: new NDArray("float64", edges, [edges.length]) };
+}
+
+/** Options of {@link bincount}. */
+export interface BincountOptions {
+  /** Minimum length of the result. Default 0. */
+  minlength?: number;
+  /** Weights, chunked like `x`. */
+  weights?: ChunkedArray;
+}
+
+/**
+ * Occurrences of each value `0..max(x)` in a 1-d array of non-negative integers. The length
+ * depends on the values, so the result is one block of unknown size (`NaN`) until computed.
+ *
+ * @see numpy.bincount, dask.array.bincount
+ */
+export function bincount(x: ChunkedArray, options: BincountOptions = {}): ChunkedArray<"float64"> {
+  const kind = dtypeKind(x.dtype);
+  if (kind !== "int" && kind !== "uint" && kind !== "bool") {
+    throw new DTypeError(`bincount needs integers. Got x dtype=${fmt(x.dtype)}.`);
+  }
+  if (x.ndim !== 1)
+    throw new InvalidArgumentError(`bincount needs a 1-d array. Got x shape=${fmt(x.shape)}.`);
+  const minlength = options.minlength ?? 0;
+  if (!Number.isInteger(minlength) || minlength < 0) {
+    throw new InvalidArgumentError(
+      `minlength must be a non-negative integer. Got minlength=${fmt(minlength)}.`,
+    );
+  }
+  requireKnownChunks(x, "bincount");
+  const w = options.weights;
+  if (w !== undefined && (!(w instanceof ChunkedArray) || w.ndim !== 1 || w.shape[0] !== x.shape[0])) {
+    throw new InvalidArgumentError(
+      `The weights and list don't have the same length. Got weights shape=${fmt(w?.shape)}, x shape=${fmt(x.shape)}.`,
+    );
+  }
+  const wr = w ? rechunk(w, [x.chunks[0]]) : undefined;
+  const params: BincountParams = { minlength };
+  let level: ChunkedArray<"float64"> = blockLayer(
+    "bincount-chunk",
+    [minlength, w?.name ?? null],
+    wr ? [x, wr] : [x],
+    [x.chunks[0].map(() => Number.NaN)],
+    "float64",
+    ([b]) => ({
+      op: "count.bincount",
+      deps: wr ? [x.key([b]), wr.key([b])] : [x.key([b])],
+      params: params as any,
+    }),
+  );
+  while (level.numblocks[0] > 1) {
+    const prev = level;
+    const n = Math.ceil(prev.numblocks[0] / DEFAULT_SPLIT_EVERY);
+    level = blockLayer("bincount", n, [prev], [Array(n).fill(Number.NaN)], "float64", ([g]) => ({
+      op: "count.sumPadded",
+      deps: Array.from(
+        { length: Math.min(DEFAULT_SPLIT_EVERY, prev.numblocks[0] - g * DEFAULT_SPLIT_EVERY) },
+        (_, j): Key => prev.key([g * DEFAULT_SPLIT_EVERY + j]),
+      ),
+    }));
+  }
+  return level;
+}
+
+/** Options of {@link isin}. */
+export interface IsinOptions {
+  /** True where the element is *not* a test value. Default false. */
+  invert?: boolean;
+}
+
+/**
+ * Whether each element of `x` is one of `testElements` (in memory), blockwise.
+ *
+ * @see numpy.isin, dask.array.isin
+ */
+export function isin(
+  x: ChunkedArray,
+  testElements: NDArray | readonly number[] | ChunkedArray,
+  options: IsinOptions = {},
+): ChunkedArray<"bool"> {
+  if (testElements instanceof ChunkedArray) {
+    throw new UnsupportedError(
+      "lazy testElements",
+      `isin needs the test values in memory. Got testElements=<ChunkedArray shape=${fmt(testElements.shape)}>; pass await testElements.compute().`,
+    );
+  }
+  const vals =
+    testElements instanceof NDArray
+      ? Array.from(testElements.toTypedArray() as ArrayLike<number>)
+      : [...testElements];
+  if (vals.some((v) => typeof v !== "number"))
+    throw new InvalidArgumentError(`testElements must be numbers. Got testElements=${fmt(testElements)}.`);
+  const params: IsinParams = { test: Float64Array.from(vals).sort(), invert: options.invert ?? false };
+  return blockLayer("isin", params, [x], x.chunks, "bool", (idx) => ({
+    op: "count.isin",
+    deps: [x.key(idx)],
+    params: params as any,
+  }));
+}
+
+/** Options of {@link searchsorted}. */
+export interface SearchsortedOptions {
+  /** `"left"`: first position where `v` fits; `"right"`: last. Default `"left"`. */
+  side?: "left" | "right";
+}
+
+/**
+ * Insertion positions of `v` into the sorted 1-d array `a` (float64: NumPy's int64). Each
+ * position is the sum over `a`'s blocks of the block's own count, tree-summed.
+ *
+ * @see numpy.searchsorted, dask.array.searchsorted
+ */
+export function searchsorted(
+  a: ChunkedArray,
+  v: ChunkedArray | NDArray,
+  options: SearchsortedOptions = {},
+): ChunkedArray<"float64"> {
+  if (a.ndim !== 1)
+    throw new InvalidArgumentError(`searchsorted needs a 1-d sorted array. Got a shape=${fmt(a.shape)}.`);
+  const side = options.side ?? "left";
+  if (side !== "left" && side !== "right")
+    throw new InvalidArgumentError(`side must be "left" or "right". Got side=${fmt(side)}.`);
+  requireKnownChunks(a, "searchsorted");
+  const vs = v instanceof ChunkedArray ? v : fromArray(v, { chunks: -1 });
+  const params: SearchsortedParams = { right: side === "right" };
+  return sumPartials(
+    "searchsorted",
+    side,
+    [a, vs],
+    vs.chunks.map((c) => [...c]),
+    "float64",
+    a.numblocks[0],
+    DEFAULT_SPLIT_EVERY,
+    (out, k) => ({
+      op: "count.searchsorted",
+      deps: [a.key([k]), vs.key(out)],
+      params: params as any,
+    }),
+  ) as ChunkedArray<"float64">;
+}

@@ -1,0 +1,103 @@
+/**
+ * Cumulative sums and products as blocked scans (dask's `cumreduction` with a sequential carry):
+ * each block is scanned on its own, the last slice of each block feeds a chain of small carry
+ * tasks, and each block adds (multiplies) its carry. Blocks stream: block i needs only its local
+ * scan and carry i.
+ */
+import type { DType } from "../dtype/dtypes.js";
+import type { ScanParams } from "../kernels/scan.js";
+import "../kernels/scan.js";
+import { blockKey } from "../graph/task.js";
+import { blockLayer, normalizeOneAxis, requireKnownChunks } from "./block-layer.js";
+import type { ChunkedArray } from "./chunked-array.js";
+import { ravel } from "./reshape.js";
+
+/** Options of the scans. */
+export interface ScanOptions {
+  /** Axis to accumulate along; `null` (default) for the flattened array. */
+  axis?: number | null;
+}
+
+/** NumPy's cumsum/cumprod dtype, with int64/uint64 as float64 (no 64-bit integers): float32 stays float32. */
+export type ScanDType<D extends DType> = D extends "float32" ? "float32" : "float64";
+
+function scan<D extends DType>(
+  x: ChunkedArray<D>,
+  op: "sum" | "prod",
+  skipNaN: boolean,
+  options: ScanOptions,
+  fn: string,
+): ChunkedArray<ScanDType<D>> {
+  const flat = options.axis === null || options.axis === undefined;
+  const src = flat ? (x.ndim === 1 ? x : ravel(x)) : x;
+  const axis = flat ? 0 : normalizeOneAxis(options.axis as number, x.ndim);
+  requireKnownChunks(src, fn, [axis]);
+  const dtype = (x.dtype === "float32" ? "float32" : "float64") as ScanDType<D>;
+  const params: ScanParams = { axis, op, skipNaN, dtype };
+  const p = params as any;
+  const local = blockLayer(`${fn}-local`, params, [src], src.chunks, dtype, (idx) => ({
+    op: "scan.local",
+    deps: [src.key(idx)],
+    params: p,
+  }));
+  if (src.chunks[axis].length <= 1) return local;
+  const lastChunks = src.chunks.map((c, ax) => (ax === axis ? c.map(() => 1) : [...c]));
+  const last = blockLayer(`${fn}-last`, params, [local], lastChunks, dtype, (idx) => ({
+    op: "scan.last",
+    deps: [local.key(idx)],
+    params: p,
+  }));
+  // carry[i] = op(carry[i-1], last[i-1]); carry[1] = last[0]. Block 0 of the carry layer is unused.
+  const carry = blockLayer(`${fn}-carry`, params, [last], lastChunks, dtype, (idx, self) => {
+    const i = idx[axis];
+    const along = (j: number) => idx.map((v, ax) => (ax === axis ? j : v));
+    if (i <= 1) return { op: "core.identity", deps: [last.key(along(0))] };
+    return { op: "scan.carry", deps: [blockKey(self, along(i - 1)), last.key(along(i - 1))], params: p };
+  });
+  return blockLayer(fn, params, [local, carry], src.chunks, dtype, (idx) =>
+    idx[axis] === 0
+      ? { op: "core.identity", deps: [local.key(idx)] }
+      : { op: "scan.apply", deps: [carry.key(idx), local.key(idx)], params: p },
+  );
+}
+
+/**
+ * Cumulative sum along an axis (flattened when `axis` is `null`). Integer and bool input give
+ * float64 (NumPy: int64), float32 stays float32 and accumulates in float32.
+ *
+ * @example
+ * ```ts
+ * await ca.cumsum(ca.arange(5, { chunks: 2 })).compute(); // array([0., 1., 3., 6., 10.])
+ * ```
+ * @see numpy.cumsum, dask.array.cumsum
+ */
+export function cumsum<D extends DType>(
+  x: ChunkedArray<D>,
+  options: ScanOptions = {},
+): ChunkedArray<ScanDType<D>> {
+  return scan(x, "sum", false, options, "cumsum");
+}
+
+/** Cumulative product along an axis; see {@link cumsum}. @see numpy.cumprod, dask.array.cumprod */
+export function cumprod<D extends DType>(
+  x: ChunkedArray<D>,
+  options: ScanOptions = {},
+): ChunkedArray<ScanDType<D>> {
+  return scan(x, "prod", false, options, "cumprod");
+}
+
+/** {@link cumsum} with NaN counted as zero. @see numpy.nancumsum, dask.array.nancumsum */
+export function nancumsum<D extends DType>(
+  x: ChunkedArray<D>,
+  options: ScanOptions = {},
+): ChunkedArray<ScanDType<D>> {
+  return scan(x, "sum", true, options, "nancumsum");
+}
+
+/** {@link cumprod} with NaN counted as one. @see numpy.nancumprod, dask.array.nancumprod */
+export function nancumprod<D extends DType>(
+  x: ChunkedArray<D>,
+  options: ScanOptions = {},
+): ChunkedArray<ScanDType<D>> {
+  return scan(x, "prod", true, options, "nancumprod");
+}

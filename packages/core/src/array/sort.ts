@@ -1,0 +1,418 @@
+/**
+ * Sorting along an axis, top-k as a tree reduction, and exact quantiles.
+ *
+ * - `sort`/`argsort` sort whole lanes in one task when the axis is one block. A chunked axis of an
+ *   N-d array is first rechunked to one block with the other axes split so blocks keep their size;
+ *   a chunked 1-D array gets a blocked sample sort (PSRS: sort blocks, sample splitters, partition,
+ *   merge buckets), where no task holds more than about two blocks.
+ * - `topk`/`argtopk` keep |k| candidates per block and merge at most `splitEvery` partials per task.
+ * - `median`/`percentile`/`quantile` are exact (NumPy's "linear" method) over whole lanes.
+ */
+import type { DType } from "../dtype/dtypes.js";
+import { fmt, InvalidArgumentError } from "../errors.js";
+import "../kernels/sort.js";
+import type { QuantileParams, SampleParams, SortAxisParams, TopkParams } from "../kernels/sort.js";
+import { shapeSize } from "../ndarray/ndarray.js";
+import { blockLayer, normalizeOneAxis, requireKnownChunks, singleTask } from "./block-layer.js";
+import type { ChunkedArray } from "./chunked-array.js";
+import { DEFAULT_SPLIT_EVERY } from "./reductions.js";
+import { rechunk } from "./rechunk.js";
+import { ravel } from "./reshape.js";
+
+/** Options of {@link sort} and {@link argsort}. */
+export interface SortOptions {
+  /** Axis to sort along; negative counts from the end. Default -1. */
+  axis?: number;
+  /**
+   * Chunked 1-d input read straight from a source (fromArray, random, a file): re-read each input
+   * block once per output bucket instead of holding partitions of every block, so peak memory is
+   * a few blocks rather than the whole array, at the cost of reading the input once per block.
+   * Default false.
+   */
+  recompute?: boolean;
+}
+
+/**
+ * `x` rechunked so `axis` is one block while blocks keep about their current number of elements
+ * (the other axes are split instead), so whole-lane kernels run in bounded memory.
+ */
+export function wholeAxis<D extends DType>(x: ChunkedArray<D>, axis: number): ChunkedArray<D> {
+  if (x.chunks[axis].length <= 1) return x;
+  const n = x.shape[axis];
+  const budget = Math.max(1, Math.floor(shapeSize(x.chunksize) / Math.max(1, n)));
+  const target = x.chunksize.map((c, ax) => (ax === axis ? n : Math.max(1, c)));
+  for (let ax = 0; ax < x.ndim; ax++) {
+    if (ax === axis) continue;
+    const others = shapeSize(target.filter((_, k) => k !== axis));
+    if (others <= budget) break;
+    target[ax] = Math.max(1, Math.floor((target[ax] * budget) / others));
+  }
+  return rechunk(x, target);
+}
+
+function sortImpl<D extends DType>(x: ChunkedArray<D>, arg: boolean, options: SortOptions): ChunkedArray {
+  const fn = arg ? "argsort" : "sort";
+  if (x.ndim === 0) throw new InvalidArgumentError(`${fn} needs at least one axis. Got x shape=[].`);
+  const axis = normalizeOneAxis(options.axis ?? -1, x.ndim);
+  requireKnownChunks(x, fn, [axis]);
+  if (x.ndim === 1 && x.chunks[0].length > 1) {
+    return options.recompute ? recomputingSampleSort(x, arg) : sampleSort(x, arg);
+  }
+  const src = wholeAxis(x, axis);
+  const params: SortAxisParams = { axis, arg };
+  return blockLayer(fn, params, [src], src.chunks, arg ? "float64" : x.dtype, (idx) => ({
+    op: "sort.axis",
+    deps: [src.key(idx)],
+    params: params as any,
+  }));
+}
+
+/**
+ * A sorted copy along an axis (ascending, NaN last). A chunked 1-D array is sorted by a blocked
+ * sample sort whose output blocks (one per input block, balanced by regular sampling) have
+ * unknown sizes until computed — the total is known: `x.shape`.
+ *
+ * @example
+ * ```ts
+ * await ca.sort(ca.fromArray([3, 1, 2], { chunks: 2 })).compute(); // array([1., 2., 3.])
+ * ca.sort(x2d, { axis: 0 }); // each column sorted
+ * ```
+ * @see numpy.sort (dask has no sort: dask#4368)
+ */
+export function sort<D extends DType>(x: ChunkedArray<D>, options: SortOptions = {}): ChunkedArray<D> {
+  return sortImpl(x, false, options) as ChunkedArray<D>;
+}
+
+/**
+ * The positions that sort `x` along an axis (stable: ties keep their order; float64 since there
+ * is no int64). Chunked 1-D arrays use the blocked sample sort, as {@link sort}.
+ *
+ * @see numpy.argsort
+ */
+export function argsort(x: ChunkedArray, options: SortOptions = {}): ChunkedArray<"float64"> {
+  return sortImpl(x, true, options) as ChunkedArray<"float64">;
+}
+
+function sampleSort<D extends DType>(x: ChunkedArray<D>, arg: boolean): ChunkedArray {
+  const P = x.numblocks[0];
+  const B = P;
+  const offsets = x.offsets()[0];
+  const local = blockLayer("sort-local", arg, [x], x.chunks, arg ? "float64" : x.dtype, ([i]) => ({
+    op: "sort.sample.local",
+    deps: [x.key([i])],
+    params: { arg, offset: offsets[i] } satisfies SampleParams as any,
+  }));
+  const samples = blockLayer(
+    "sort-samples",
+    [arg, B],
+    [local],
+    [x.chunks[0].map(() => Number.NaN)],
+    "float64",
+    ([i]) => ({
+      op: "sort.sample.samples",
+      deps: [local.key([i])],
+      params: { arg, buckets: B } satisfies SampleParams as any,
+    }),
+  );
+  const splitters = singleTask("sort-splitters", [arg, B], "sort.sample.splitters", samples.keys(), {
+    arg,
+    buckets: B,
+  } satisfies SampleParams as any);
+  const splitKey = splitters.tasks[0].key;
+  const parts = blockLayer(
+    "sort-partition",
+    [arg, B],
+    [local, samples],
+    [Array(P).fill(Number.NaN), Array(B).fill(Number.NaN)],
+    "float64",
+    ([i, b]) => ({
+      op: "sort.sample.partition",
+      deps: [local.key([i]), splitKey],
+      params: { arg, buckets: B, bucket: b } satisfies SampleParams as any,
+    }),
+    [splitters],
+  );
+  return blockLayer(
+    arg ? "argsort" : "sort",
+    [arg, B],
+    [parts],
+    [Array(B).fill(Number.NaN)],
+    arg ? "float64" : x.dtype,
+    ([b]) => ({
+      op: "sort.sample.merge",
+      deps: Array.from({ length: P }, (_, i) => parts.key([i, b])),
+      params: { arg } satisfies SampleParams as any,
+    }),
+  );
+}
+
+/**
+ * Sample sort that never holds more than one bucket's worth of partitions: samples come from the
+ * input blocks, and every bucket re-reads each input block through a copy of its source task.
+ */
+function recomputingSampleSort<D extends DType>(x: ChunkedArray<D>, arg: boolean): ChunkedArray {
+  const layer = x.layers.get(x.name);
+  if (!layer || layer.tasks.some((t) => t.deps.length > 0)) {
+    throw new InvalidArgumentError(
+      `sort with recompute needs an input read straight from a source (fromArray, random, a file), whose blocks can be re-read. Got an input computed by ${fmt(x.name.split("-")[0])}; persist() it or omit recompute.`,
+    );
+  }
+  const P = x.numblocks[0];
+  const B = P;
+  const offsets = x.offsets()[0];
+  const samples = blockLayer(
+    "sort-draw",
+    [arg, B],
+    [x],
+    [x.chunks[0].map(() => Number.NaN)],
+    "float64",
+    ([i]) => ({
+      op: "sort.sample.draw",
+      deps: [x.key([i])],
+      params: { arg, buckets: B, offset: offsets[i] } satisfies SampleParams as any,
+    }),
+  );
+  const splitters = singleTask("sort-splitters", [arg, B, "draw"], "sort.sample.splitters", samples.keys(), {
+    arg,
+    buckets: B,
+  } satisfies SampleParams as any);
+  const splitKey = splitters.tasks[0].key;
+  const byIndex = new Map(layer.tasks.map((t) => [t.key, t]));
+  const clones = Array.from({ length: B }, (_, b) => ({
+    name: `${x.name}~${b}`,
+    dependencies: [],
+    tasks: x.keys().map((k) => ({ ...byIndex.get(k)!, key: `${x.name}~${b}${k.slice(x.name.length)}` })),
+  }));
+  const parts = blockLayer(
+    "sort-select",
+    [arg, B],
+    [samples],
+    [Array(P).fill(Number.NaN), Array(B).fill(Number.NaN)],
+    "float64",
+    ([i, b]) => ({
+      op: "sort.sample.select",
+      deps: [clones[b].tasks[i].key, splitKey],
+      params: { arg, buckets: B, bucket: b, offset: offsets[i] } satisfies SampleParams as any,
+    }),
+    [splitters, ...clones],
+  );
+  return blockLayer(
+    arg ? "argsort" : "sort",
+    [arg, B, "recompute"],
+    [parts],
+    [Array(B).fill(Number.NaN)],
+    arg ? "float64" : x.dtype,
+    ([b]) => ({
+      op: "sort.sample.merge",
+      deps: Array.from({ length: P }, (_, i) => parts.key([i, b])),
+      params: { arg } satisfies SampleParams as any,
+    }),
+  );
+}
+
+/** Options of {@link topk} and {@link argtopk}. */
+export interface TopkOptions {
+  /** Axis; negative counts from the end. Default -1. */
+  axis?: number;
+  /** Most partials merged by one task. Default {@link DEFAULT_SPLIT_EVERY}. */
+  splitEvery?: number;
+}
+
+function topkImpl(x: ChunkedArray, k: number, arg: boolean, options: TopkOptions): ChunkedArray {
+  const fn = arg ? "argtopk" : "topk";
+  if (x.ndim === 0) throw new InvalidArgumentError(`${fn} needs at least one axis. Got x shape=[].`);
+  const axis = normalizeOneAxis(options.axis ?? -1, x.ndim);
+  if (!Number.isInteger(k) || k === 0) {
+    throw new InvalidArgumentError(
+      `${fn}: k must be a non-zero integer (negative for the smallest). Got k=${fmt(k)}.`,
+    );
+  }
+  const split = options.splitEvery ?? DEFAULT_SPLIT_EVERY;
+  if (!(Number.isInteger(split) && split >= 2)) {
+    throw new InvalidArgumentError(`splitEvery must be an integer >= 2. Got splitEvery=${fmt(split)}.`);
+  }
+  requireKnownChunks(x, fn, [axis]);
+  const m = Math.abs(k);
+  if (m > x.shape[axis]) {
+    throw new InvalidArgumentError(
+      `${fn}: |k| must be at most the axis length. Got k=${k}, axis ${axis} has length ${x.shape[axis]}.`,
+    );
+  }
+  const offsets = x.offsets()[axis];
+  const dtype = x.dtype;
+  const withAxis = (chunks: readonly (readonly number[])[], sizes: number[]) =>
+    chunks.map((c, ax) => (ax === axis ? sizes : [...c]));
+  let sizes = x.chunks[axis].map((c) => Math.min(c, m));
+  const single = x.chunks[axis].length === 1;
+  let level: ChunkedArray = blockLayer(
+    `${fn}-chunk`,
+    [k, axis, single],
+    [x],
+    withAxis(x.chunks, sizes),
+    arg ? "float64" : dtype,
+    (idx) => ({
+      op: "sort.topk",
+      deps: [x.key(idx)],
+      params: {
+        k,
+        axis,
+        arg,
+        raw: true,
+        finish: single,
+        offset: offsets[idx[axis]],
+        dtype,
+      } satisfies TopkParams as any,
+    }),
+  );
+  while (level.numblocks[axis] > 1) {
+    const prev = level;
+    const groups = Math.ceil(prev.numblocks[axis] / split);
+    const finish = groups === 1;
+    const prevSizes = sizes;
+    sizes = Array.from({ length: groups }, (_, g) =>
+      Math.min(
+        m,
+        prevSizes.slice(g * split, g * split + split).reduce((s, v) => s + v, 0),
+      ),
+    );
+    level = blockLayer(
+      `${fn}-${finish ? "agg" : "partial"}`,
+      [k, axis, split],
+      [prev],
+      withAxis(prev.chunks, sizes),
+      arg ? "float64" : dtype,
+      (idx) => ({
+        op: "sort.topk",
+        deps: Array.from({ length: Math.min(split, prev.numblocks[axis] - idx[axis] * split) }, (_, j) =>
+          prev.key(idx.map((v, ax) => (ax === axis ? idx[axis] * split + j : v))),
+        ),
+        params: { k, axis, arg, raw: false, finish, dtype } satisfies TopkParams as any,
+      }),
+    );
+  }
+  return level;
+}
+
+/**
+ * The |k| largest elements along an axis, largest first (k > 0), or the |k| smallest, smallest
+ * first (k < 0): a tree reduction keeping |k| candidates per block, the parallel answer to "sort
+ * then take". NaN counts as the largest value.
+ *
+ * @example
+ * ```ts
+ * await ca.topk(ca.fromArray([5, 1, 9, 3], { chunks: 2 }), 2).compute();  // array([9., 5.])
+ * await ca.topk(ca.fromArray([5, 1, 9, 3], { chunks: 2 }), -2).compute(); // array([1., 3.])
+ * ```
+ * @see dask.array.topk
+ */
+export function topk<D extends DType>(
+  x: ChunkedArray<D>,
+  k: number,
+  options: TopkOptions = {},
+): ChunkedArray<D> {
+  return topkImpl(x, k, false, options) as ChunkedArray<D>;
+}
+
+/**
+ * The positions of {@link topk}'s elements along the axis (float64).
+ *
+ * @see dask.array.argtopk
+ */
+export function argtopk(x: ChunkedArray, k: number, options: TopkOptions = {}): ChunkedArray<"float64"> {
+  return topkImpl(x, k, true, options) as ChunkedArray<"float64">;
+}
+
+/** Options of the quantile family. */
+export interface QuantileOptions {
+  /** Axis; `null` (default) for the flattened array. */
+  axis?: number | null;
+}
+
+type QuantileDType<D extends DType> = D extends "float32" ? "float32" | "float64" : "float64";
+
+function quantileImpl<D extends DType>(
+  x: ChunkedArray<D>,
+  q: number | readonly number[],
+  options: QuantileOptions,
+  skipNaN: boolean,
+  fn: string,
+  scale: number,
+): ChunkedArray<QuantileDType<D>> {
+  const qs = typeof q === "number" ? [q] : [...q];
+  if (qs.length === 0 || qs.some((v) => typeof v !== "number" || !(v >= 0 && v <= scale))) {
+    throw new InvalidArgumentError(`${fn}: q must be in the range [0, ${scale}]. Got q=${fmt(q)}.`);
+  }
+  const flat = options.axis === null || options.axis === undefined;
+  const src0 = flat ? (x.ndim === 1 ? x : ravel(x)) : x;
+  if (src0.ndim === 0) throw new InvalidArgumentError(`${fn} needs at least one axis. Got x shape=[].`);
+  const axis = flat ? 0 : normalizeOneAxis(options.axis as number, x.ndim);
+  requireKnownChunks(src0, fn, [axis]);
+  const src = wholeAxis(src0, axis);
+  // NumPy: median keeps float32; percentile/quantile take q as a float64 array, which promotes.
+  const dtype = (x.dtype === "float32" && fn.endsWith("median") ? "float32" : "float64") as QuantileDType<D>;
+  const scalar = typeof q === "number";
+  const rest = src.chunks.filter((_, ax) => ax !== axis).map((c) => [...c]);
+  const chunks = scalar ? rest : [[qs.length], ...rest];
+  const params: QuantileParams = { axis, q: qs.map((v) => v / scale), scalar, skipNaN, dtype };
+  return blockLayer(fn, params, [src], chunks, dtype, (idx) => {
+    const restIdx = scalar ? idx : idx.slice(1);
+    const inIdx = [...restIdx.slice(0, axis), 0, ...restIdx.slice(axis)];
+    return { op: "sort.quantile", deps: [src.key(inIdx)], params: params as any };
+  });
+}
+
+/**
+ * Exact quantiles along an axis (NumPy's default "linear" interpolation); `q` in [0, 1]. With an
+ * array `q` the result has a leading axis of `q.length`. A chunked axis is rechunked to one block
+ * (blocks keep their size by splitting the other axes). NaN in a lane gives NaN.
+ *
+ * @example
+ * ```ts
+ * await ca.quantile(x, [0.25, 0.75], { axis: 0 }).compute();
+ * ```
+ * @see numpy.quantile
+ */
+export function quantile<D extends DType>(
+  x: ChunkedArray<D>,
+  q: number | readonly number[],
+  options: QuantileOptions = {},
+) {
+  return quantileImpl(x, q, options, false, "quantile", 1);
+}
+
+/** {@link quantile} with `q` in percent, [0, 100]. @see numpy.percentile */
+export function percentile<D extends DType>(
+  x: ChunkedArray<D>,
+  q: number | readonly number[],
+  options: QuantileOptions = {},
+) {
+  return quantileImpl(x, q, options, false, "percentile", 100);
+}
+
+/** The exact median along an axis (`quantile(x, 0.5)`). @see numpy.median, dask.array.median */
+export function median<D extends DType>(x: ChunkedArray<D>, options: QuantileOptions = {}) {
+  return quantileImpl(x, 0.5, options, false, "median", 1);
+}
+
+/** {@link median} ignoring NaN. @see numpy.nanmedian */
+export function nanmedian<D extends DType>(x: ChunkedArray<D>, options: QuantileOptions = {}) {
+  return quantileImpl(x, 0.5, options, true, "nanmedian", 1);
+}
+
+/** {@link quantile} ignoring NaN. @see numpy.nanquantile */
+export function nanquantile<D extends DType>(
+  x: ChunkedArray<D>,
+  q: number | readonly number[],
+  options: QuantileOptions = {},
+) {
+  return quantileImpl(x, q, options, true, "nanquantile", 1);
+}
+
+/** {@link percentile} ignoring NaN. @see numpy.nanpercentile */
+export function nanpercentile<D extends DType>(
+  x: ChunkedArray<D>,
+  q: number | readonly number[],
+  options: QuantileOptions = {},
+) {
+  return quantileImpl(x, q, options, true, "nanpercentile", 100);
+}

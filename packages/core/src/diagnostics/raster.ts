@@ -1,0 +1,79 @@
+/**
+ * 2-D arrays as images (matplotlib's `imshow`): values → RGBA pixels through a colormap. Node writes
+ * them as PNG (`@chunked/diagnostics/node`), a page puts them on a canvas (`@chunked/diagnostics`).
+ * @module
+ */
+import type { NDArray } from "../ndarray/ndarray.js";
+import { type ColormapName, colormap } from "../graph/colormaps.js";
+
+/** Options of {@link rasterRgba}. */
+export interface RasterOptions {
+  /** Default `"viridis"`. */
+  cmap?: ColormapName;
+  /** Value drawn with the low end of the colormap. Default: the 1st percentile of the finite values. */
+  vmin?: number;
+  /** Value drawn with the high end. Default: the 99th percentile of the finite values. */
+  vmax?: number;
+  /** Pixels per value along each axis (default 1). */
+  scale?: number;
+}
+
+/** Pixels of an image: `height × width × 4` bytes, row-major RGBA (what `ImageData` holds). */
+export interface Rgba {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Uint8ClampedArray;
+  /** The values mapped to the colormap's ends. */
+  readonly vmin: number;
+  readonly vmax: number;
+}
+
+/** The `q`-quantile of the finite values (nearest rank). */
+function quantile(values: ArrayLike<number>, q: number): number {
+  const finite = Float64Array.from(values as ArrayLike<number>)
+    .filter(Number.isFinite)
+    .sort();
+  if (finite.length === 0) return 0;
+  return finite[Math.min(finite.length - 1, Math.max(0, Math.round(q * (finite.length - 1))))];
+}
+
+/**
+ * Colours a 2-D array (rows are image rows, like `imshow`): each value scaled between `vmin` and
+ * `vmax` and looked up in the colormap; non-finite values are transparent.
+ *
+ * @example
+ * ```ts
+ * const image = rasterRgba(await x.mean({ axis: 0 }).compute(), { cmap: "RdBu_r" });
+ * ctx.putImageData(new ImageData(image.data, image.width, image.height), 0, 0);
+ * ```
+ */
+export function rasterRgba(x: NDArray, options: RasterOptions = {}): Rgba {
+  if (x.ndim !== 2) throw new RangeError(`rasterRgba needs a 2-D array. Got shape [${x.shape.join(", ")}].`);
+  const [rows, cols] = x.shape;
+  const numeric = Array.from(x.toTypedArray() as ArrayLike<number>, Number);
+  const vmin = options.vmin ?? quantile(numeric, 0.01);
+  const vmax = options.vmax ?? quantile(numeric, 0.99);
+  const cmap = options.cmap ?? "viridis";
+  const s = Math.max(1, Math.floor(options.scale ?? 1));
+  const width = cols * s;
+  const height = rows * s;
+  const data = new Uint8ClampedArray(width * height * 4);
+  const span = vmax - vmin || 1;
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const v = numeric[r * cols + c];
+      const finite = Number.isFinite(v);
+      const [red, green, blue] = colormap(cmap, (v - vmin) / span);
+      for (let dy = 0; dy < s; dy++) {
+        for (let dx = 0; dx < s; dx++) {
+          const o = ((r * s + dy) * width + c * s + dx) * 4;
+          data[o] = red;
+          data[o + 1] = green;
+          data[o + 2] = blue;
+          data[o + 3] = finite ? 255 : 0;
+        }
+      }
+    }
+  }
+  return { width, height, data, vmin, vmax };
+}

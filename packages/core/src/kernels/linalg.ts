@@ -1,0 +1,290 @@
+/**
+ * Dense linear-algebra kernels on blocks: a cache-friendly GEMM for block products (batched and
+ * tensordot forms), elementwise sums of partial products, Householder QR and the TSQR stages,
+ * triangular solves, LU with partial pivoting, and Cholesky.
+ */
+import { allocate, type DType } from "../dtype/dtypes.js";
+import { NDArray } from "../ndarray/ndarray.js";
+import { defineKernel } from "./registry.js";
+
+/** `C += A·B` for row-major `A` (m×k), `B` (k×n), `C` (m×n), i-k-j order so inner loops are contiguous. */
+export function gemm(
+  a: Float64Array,
+  b: Float64Array,
+  c: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+): void {
+  for (let i = 0; i < m; i++) {
+    const ci = i * n;
+    for (let p = 0; p < k; p++) {
+      const v = a[i * k + p];
+      if (v === 0) continue;
+      const bp = p * n;
+      for (let j = 0; j < n; j++) c[ci + j] += v * b[bp + j];
+    }
+  }
+}
+
+/** The elements of a view in the order of `axes` (a transposed C-order copy), as float64. */
+function gather(a: NDArray, axes: readonly number[]): Float64Array {
+  const shape = axes.map((ax) => a.shape[ax]);
+  const strides = axes.map((ax) => a.strides[ax]);
+  const n = shape.reduce((s, v) => s * v, 1);
+  const out = new Float64Array(n);
+  const d = a.data as ArrayLike<number>;
+  if (n === 0) return out;
+  const idx = new Array<number>(shape.length).fill(0);
+  let p = a.offset;
+  for (let i = 0; i < n; i++) {
+    out[i] = d[p];
+    for (let ax = shape.length - 1; ax >= 0; ax--) {
+      p += strides[ax];
+      if (++idx[ax] < shape[ax]) break;
+      p -= strides[ax] * shape[ax];
+      idx[ax] = 0;
+    }
+  }
+  return out;
+}
+
+/** Writes float64 values into a new array of `dtype` (bool: non-zero is true; integers wrap). */
+function cast(values: Float64Array, dtype: DType, shape: readonly number[]): NDArray {
+  if (dtype === "float64") return new NDArray("float64", values, [...shape]);
+  const out = allocate(dtype, values.length) as any;
+  if (dtype === "bool") for (let i = 0; i < values.length; i++) out[i] = values[i] !== 0 ? 1 : 0;
+  else out.set(values);
+  return new NDArray(dtype, out, [...shape]);
+}
+
+/** Params of `linalg.tensordot`: contracted axes of each block, in pairing order. */
+export interface TensordotParams {
+  readonly axesA: readonly number[];
+  readonly axesB: readonly number[];
+  readonly dtype: DType;
+}
+
+/** NumPy's tensordot of two blocks: free axes of `a`, then free axes of `b`. */
+export function tensordotBlocks(a: NDArray, b: NDArray, p: TensordotParams): NDArray {
+  const freeA = a.shape.map((_, ax) => ax).filter((ax) => !p.axesA.includes(ax));
+  const freeB = b.shape.map((_, ax) => ax).filter((ax) => !p.axesB.includes(ax));
+  const m = freeA.reduce((s, ax) => s * a.shape[ax], 1);
+  const k = p.axesA.reduce((s, ax) => s * a.shape[ax], 1);
+  const n = freeB.reduce((s, ax) => s * b.shape[ax], 1);
+  const A = gather(a, [...freeA, ...p.axesA]);
+  const B = gather(b, [...p.axesB, ...freeB]);
+  const C = new Float64Array(m * n);
+  gemm(A, B, C, m, k, n);
+  return cast(C, p.dtype, [...freeA.map((ax) => a.shape[ax]), ...freeB.map((ax) => b.shape[ax])]);
+}
+
+/** Params of `linalg.matmul`: blocks are `[...batch, m, k]` and `[...batch, k, n]` with equal batch shapes. */
+export interface MatmulParams {
+  readonly dtype: DType;
+}
+
+/** Batched matrix product of two blocks. */
+export function matmulBlocks(a: NDArray, b: NDArray, p: MatmulParams): NDArray {
+  const nd = a.ndim;
+  const batch = a.shape.slice(0, nd - 2);
+  const [m, k] = a.shape.slice(nd - 2);
+  const n = b.shape[nd - 1];
+  const nb = batch.reduce((s, v) => s * v, 1);
+  const A = gather(a, [...Array(nd).keys()]);
+  const B = gather(b, [...Array(nd).keys()]);
+  const C = new Float64Array(nb * m * n);
+  for (let t = 0; t < nb; t++) {
+    gemm(A.subarray(t * m * k), B.subarray(t * k * n), C.subarray(t * m * n), m, k, n);
+  }
+  return cast(C, p.dtype, [...batch, m, n]);
+}
+
+/** Elementwise sum of partial products (all of one shape) in float64, cast to `dtype`. */
+export function sumBlocks(inputs: readonly NDArray[], dtype: DType): NDArray {
+  const first = inputs[0];
+  const acc = gather(first, [...Array(first.ndim).keys()]);
+  for (let s = 1; s < inputs.length; s++) {
+    const v = gather(inputs[s], [...Array(first.ndim).keys()]);
+    for (let i = 0; i < acc.length; i++) acc[i] += v[i];
+  }
+  return cast(acc, dtype, first.shape);
+}
+
+/** Householder QR of a row-major m×n matrix (m >= n): Q (m×n, orthonormal columns), R (n×n, non-negative diagonal). */
+export function householderQR(A: Float64Array, m: number, n: number): { q: Float64Array; r: Float64Array } {
+  const R = Float64Array.from(A);
+  const vs: Float64Array[] = [];
+  for (let j = 0; j < n; j++) {
+    const v = new Float64Array(m);
+    let norm = 0;
+    for (let i = j; i < m; i++) norm += R[i * n + j] * R[i * n + j];
+    norm = Math.sqrt(norm);
+    const alpha = R[j * n + j] > 0 ? -norm : norm;
+    for (let i = j; i < m; i++) v[i] = R[i * n + j];
+    v[j] -= alpha;
+    let vv = 0;
+    for (let i = j; i < m; i++) vv += v[i] * v[i];
+    vs.push(v);
+    if (vv === 0) continue;
+    for (let c = j; c < n; c++) {
+      let dot = 0;
+      for (let i = j; i < m; i++) dot += v[i] * R[i * n + c];
+      const f = (2 * dot) / vv;
+      for (let i = j; i < m; i++) R[i * n + c] -= f * v[i];
+    }
+  }
+  // Q = H_0 H_1 ... H_{n-1} applied to the first n columns of the identity.
+  const Q = new Float64Array(m * n);
+  for (let i = 0; i < n; i++) Q[i * n + i] = 1;
+  for (let j = n - 1; j >= 0; j--) {
+    const v = vs[j];
+    let vv = 0;
+    for (let i = j; i < m; i++) vv += v[i] * v[i];
+    if (vv === 0) continue;
+    for (let c = 0; c < n; c++) {
+      let dot = 0;
+      for (let i = j; i < m; i++) dot += v[i] * Q[i * n + c];
+      const f = (2 * dot) / vv;
+      for (let i = j; i < m; i++) Q[i * n + c] -= f * v[i];
+    }
+  }
+  const r = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const sign = R[i * n + i] < 0 ? -1 : 1;
+    for (let c = i; c < n; c++) r[i * n + c] = sign * R[i * n + c];
+    for (let row = 0; row < m; row++) Q[row * n + i] *= sign;
+  }
+  return { q: Q, r };
+}
+
+/** Stage 1 of TSQR: a block's Q (m×n) and R (n×n), packed as rows `[Q; R]`. */
+export function tsqrBlock(a: NDArray): NDArray<"float64"> {
+  const [m, n] = a.shape;
+  const { q, r } = householderQR(gather(a, [0, 1]), m, n);
+  const out = new Float64Array((m + n) * n);
+  out.set(q);
+  out.set(r, m * n);
+  return new NDArray("float64", out, [m + n, n]);
+}
+
+/** Params of the TSQR stages. */
+export interface TsqrParams {
+  readonly n: number;
+  /** Row counts of the blocks, in order. */
+  readonly rows: readonly number[];
+  /** Block this Q task finishes. */
+  readonly block?: number;
+}
+
+/** Stage 2: QR of the stacked block R factors, packed `[Q2 (P·n × n); R (n×n)]`. */
+export function tsqrReduce(packed: readonly NDArray[], p: TsqrParams): NDArray<"float64"> {
+  const { n } = p;
+  const P = packed.length;
+  const stack = new Float64Array(P * n * n);
+  for (let i = 0; i < P; i++) {
+    const d = packed[i].data as Float64Array;
+    stack.set(d.subarray(p.rows[i] * n, (p.rows[i] + n) * n), i * n * n);
+  }
+  const { q, r } = householderQR(stack, P * n, n);
+  const out = new Float64Array((P * n + n) * n);
+  out.set(q);
+  out.set(r, P * n * n);
+  return new NDArray("float64", out, [P * n + n, n]);
+}
+
+/** Stage 3: the final Q rows of one block, `Q_i · Q2_i`. */
+export function tsqrQ(block: NDArray, reduced: NDArray, p: TsqrParams): NDArray<"float64"> {
+  const { n } = p;
+  const i = p.block ?? 0;
+  const m = p.rows[i];
+  const qi = (block.data as Float64Array).subarray(0, m * n);
+  const q2 = (reduced.data as Float64Array).subarray(i * n * n, (i + 1) * n * n);
+  const out = new Float64Array(m * n);
+  gemm(qi, q2, out, m, n, n);
+  return new NDArray("float64", out, [m, n]);
+}
+
+/** The R factor out of stage 2's packed result. */
+export function tsqrR(reduced: NDArray, p: TsqrParams): NDArray<"float64"> {
+  const { n } = p;
+  const P = p.rows.length;
+  return new NDArray("float64", (reduced.data as Float64Array).slice(P * n * n, (P * n + n) * n), [n, n]);
+}
+
+/** Solves `R x = y` for upper-triangular `R` (n×n) and `y` (n or n×k). */
+export function solveUpper(r: NDArray, y: NDArray): NDArray<"float64"> {
+  const n = r.shape[0];
+  const R = gather(r, [0, 1]);
+  const k = y.ndim === 1 ? 1 : y.shape[1];
+  const X = gather(y, [...Array(y.ndim).keys()]);
+  for (let c = 0; c < k; c++) {
+    for (let i = n - 1; i >= 0; i--) {
+      let s = X[i * k + c];
+      for (let j = i + 1; j < n; j++) s -= R[i * n + j] * X[j * k + c];
+      X[i * k + c] = s / R[i * n + i];
+    }
+  }
+  return new NDArray("float64", X, [...y.shape]);
+}
+
+/** Solves `A x = b` by LU with partial pivoting (LAPACK gesv's method). */
+export function luSolve(a: NDArray, b: NDArray): NDArray<"float64"> {
+  const n = a.shape[0];
+  const A = gather(a, [0, 1]);
+  const k = b.ndim === 1 ? 1 : b.shape[1];
+  const X = gather(b, [...Array(b.ndim).keys()]);
+  for (let c = 0; c < n; c++) {
+    let piv = c;
+    for (let i = c + 1; i < n; i++) if (Math.abs(A[i * n + c]) > Math.abs(A[piv * n + c])) piv = i;
+    if (A[piv * n + c] === 0) throw new RangeError("Singular matrix");
+    if (piv !== c) {
+      for (let j = 0; j < n; j++) [A[c * n + j], A[piv * n + j]] = [A[piv * n + j], A[c * n + j]];
+      for (let j = 0; j < k; j++) [X[c * k + j], X[piv * k + j]] = [X[piv * k + j], X[c * k + j]];
+    }
+    for (let i = c + 1; i < n; i++) {
+      const f = A[i * n + c] / A[c * n + c];
+      if (f === 0) continue;
+      for (let j = c; j < n; j++) A[i * n + j] -= f * A[c * n + j];
+      for (let j = 0; j < k; j++) X[i * k + j] -= f * X[c * k + j];
+    }
+  }
+  return solveUpper(new NDArray("float64", A, [n, n]), new NDArray("float64", X, [...b.shape]));
+}
+
+/** Lower Cholesky factor of a symmetric positive-definite matrix. */
+export function cholesky(a: NDArray): NDArray<"float64"> {
+  const n = a.shape[0];
+  const A = gather(a, [0, 1]);
+  const L = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    let d = A[j * n + j];
+    for (let p = 0; p < j; p++) d -= L[j * n + p] * L[j * n + p];
+    if (!(d > 0)) throw new RangeError("Matrix is not positive definite");
+    const ljj = Math.sqrt(d);
+    L[j * n + j] = ljj;
+    for (let i = j + 1; i < n; i++) {
+      let s = A[i * n + j];
+      for (let p = 0; p < j; p++) s -= L[i * n + p] * L[j * n + p];
+      L[i * n + j] = s / ljj;
+    }
+  }
+  return new NDArray("float64", L, [n, n]);
+}
+
+export const tensordotKernel = defineKernel("linalg.tensordot", ([a, b], p: TensordotParams) =>
+  tensordotBlocks(a, b, p),
+);
+export const matmulKernel = defineKernel("linalg.matmul", ([a, b], p: MatmulParams) => matmulBlocks(a, b, p));
+export const sumKernel = defineKernel("linalg.sum", (inputs, p: { dtype: DType }) =>
+  sumBlocks(inputs, p.dtype),
+);
+export const tsqrBlockKernel = defineKernel("linalg.tsqr.block", ([a]) => tsqrBlock(a));
+export const tsqrReduceKernel = defineKernel("linalg.tsqr.reduce", (inputs, p: TsqrParams) =>
+  tsqrReduce(inputs, p),
+);
+export const tsqrQKernel = defineKernel("linalg.tsqr.q", ([b, r], p: TsqrParams) => tsqrQ(b, r, p));
+export const tsqrRKernel = defineKernel("linalg.tsqr.r", ([r], p: TsqrParams) => tsqrR(r, p));
+export const solveUpperKernel = defineKernel("linalg.solveUpper", ([r, y]) => solveUpper(r, y));
+export const luSolveKernel = defineKernel("linalg.luSolve", ([a, b]) => luSolve(a, b));
+export const choleskyKernel = defineKernel("linalg.cholesky", ([a]) => cholesky(a));

@@ -1,0 +1,11 @@
+/**
+ * The pool core shared by every executor that runs tasks on workers: the wire format, the worker
+ * runtime, and the batching {@link WorkerPool} with its {@link PoolTransport} interface.
+ * @module
+ */
+export { serve } from "./runtime.js";
+export type { ServeOptions, WorkerScope } from "./runtime.js";
+export type { PoolTransport, PoolWorker, WorkerEvents } from "./transport.js";
+export * from "./wire.js";
+export { checkWorkerCount, WorkerPool } from "./worker-pool.js";
+export type { WorkerPoolOptions, WorkerPoolStats } from "./worker-pool.js";

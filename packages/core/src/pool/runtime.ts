@@ -1,0 +1,307 @@
+/**
+ * The worker side of a pool: imports the kernel modules it is told to, then runs batches of tasks
+ * and answers each with one message. One message carries many tasks because a message round trip
+ * (~25-100 µs) costs far more than a tiny kernel. Platform-free: a transport hands it a
+ * {@link WorkerScope} (`self` in a Web Worker, `parentPort` in a worker thread).
+ * @internal
+ * @module
+ */
+import { allocateSharedByDefault, setSharedAllocator } from "../dtype/dtypes.js";
+import { getKernel, kernelIds } from "../kernels/registry.js";
+import { NDArray, type NDArrayLike } from "../ndarray/ndarray.js";
+import { isThenable } from "../schedule/thenable.js";
+import { WorkerBuffers } from "./buffers.js";
+import {
+  BIG_BYTES,
+  type BatchRequest,
+  type BatchResponse,
+  byteSize,
+  CANCELLED,
+  ChunkTableBuilder,
+  compactCopy,
+  type ExitMessage,
+  FAILED,
+  type FromWorker,
+  isShared,
+  OK,
+  ownsWholeBuffer,
+  readBatchIndex,
+  readChunkTable,
+  type Sharing,
+  type ToWorker,
+  toWireError,
+  type WireError,
+} from "./wire.js";
+
+/** The part of a worker's global scope (or port) the runtime uses. */
+export interface WorkerScope {
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+  /** `"message"` events carry `data`; `"error"`, `"unhandledrejection"`, `"messageerror"` are optional. */
+  addEventListener(type: string, listener: (event: any) => void): void;
+  /** Ends the worker (a Web Worker's `self.close()`); the runtime reports it to the pool first. */
+  close(): void;
+}
+
+/** Options of {@link serve}. */
+export interface ServeOptions {
+  /** How this thread imports a kernel module (default: dynamic `import()`). */
+  importModule?: (specifier: string) => Promise<unknown>;
+  /**
+   * The scope is this realm's own global (a real worker), so the runtime may set realm-wide
+   * defaults (kernels allocating in shared memory). Default: `scope === globalThis`.
+   */
+  ownsRealm?: boolean;
+}
+
+/** Longest stretch of kernels run without looking at incoming messages (cancellations), in ms. */
+const YIELD_MS = 10;
+
+function checkResult(out: unknown, op: string): NDArrayLike {
+  if (out instanceof NDArray) return out;
+  if (out !== null && typeof out === "object" && ArrayBuffer.isView((out as NDArrayLike).data))
+    return out as NDArrayLike;
+  throw new TypeError(`Kernel ${JSON.stringify(op)} returned ${String(out)}, expected an NDArray.`);
+}
+
+/** A macrotask hop (not clamped like nested timers), so queued messages are handled in between. */
+function makeYield(): () => Promise<void> {
+  const waiting: (() => void)[] = [];
+  let channel: MessageChannel | undefined;
+  return () =>
+    new Promise<void>((resolve) => {
+      if (!channel) {
+        channel = new MessageChannel();
+        channel.port1.onmessage = () => waiting.shift()?.();
+        // Node's ports would otherwise keep the thread alive.
+        (channel.port1 as { unref?: () => void }).unref?.();
+      }
+      waiting.push(resolve);
+      channel.port2.postMessage(null);
+    });
+}
+
+/**
+ * Serves the pool protocol (pool/wire.ts) on a worker scope. Idempotent per scope.
+ *
+ * @example
+ * ```ts
+ * // A Web Worker entry that also registers your kernels:
+ * import { pool } from "@chunked/core/internal";
+ * import "./my-kernels.js";
+ * pool.serve(self as unknown as pool.WorkerScope);
+ * ```
+ */
+export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
+  const marked = scope as WorkerScope & { __chunkedServed?: boolean };
+  if (marked.__chunkedServed) return;
+  marked.__chunkedServed = true;
+  const importModule = options.importModule ?? ((s: string) => import(/* @vite-ignore */ s));
+  const ownsRealm = options.ownsRealm ?? scope === (globalThis as unknown);
+
+  let modules: readonly string[] = [];
+  let sharing: Sharing = "transfer";
+  let poolName = "the pool";
+  let runningCell: Int32Array | undefined;
+  let buffers = new WorkerBuffers(0);
+  let loaded: Promise<Error | undefined> | undefined;
+  const queue: BatchRequest[] = [];
+  const cancelled = new Set<number>();
+  let draining = false;
+  let dead = false;
+  /** The task being run, for blame if the worker goes away. */
+  let runningBatch = -1;
+  let runningIndex = -1;
+  const yieldNow = makeYield();
+
+  const setRunning = (batch: number, index: number): void => {
+    runningBatch = batch;
+    runningIndex = index;
+    if (runningCell) {
+      Atomics.store(runningCell, 0, batch);
+      Atomics.store(runningCell, 1, index);
+    }
+  };
+  const post = (message: FromWorker, transfer: Transferable[] = []): void => {
+    if (!dead) scope.postMessage(message, transfer);
+  };
+  const exit = (reason: ExitMessage["reason"], error?: unknown): void => {
+    if (dead) return;
+    post({
+      type: "exit",
+      reason,
+      batch: runningBatch,
+      index: runningIndex,
+      ...(error !== undefined ? { error: toWireError(error) } : {}),
+    });
+    dead = true;
+  };
+
+  // A kernel that closes its worker ends it without any event reaching the pool: say so first.
+  const nativeClose = scope.close.bind(scope);
+  scope.close = () => {
+    exit("close");
+    nativeClose();
+  };
+  // An error escaping a kernel (a throwing timer, an unhandled rejection) leaves the worker in an
+  // unknown state, maybe with a batch that never finishes: report it; the pool replaces the worker.
+  scope.addEventListener("error", (event: ErrorEvent) => {
+    exit("error", event.error ?? { name: "Error", message: event.message });
+    event.preventDefault?.();
+  });
+  scope.addEventListener("unhandledrejection", (event: PromiseRejectionEvent) => {
+    exit("error", event.reason);
+    event.preventDefault?.();
+  });
+  scope.addEventListener("messageerror", () => {
+    exit("error", new Error("A message from the pool could not be deserialized in the worker."));
+  });
+
+  async function loadModules(): Promise<Error | undefined> {
+    for (const specifier of modules) {
+      try {
+        await importModule(specifier);
+      } catch (e) {
+        return new Error(
+          `Could not import kernel module ${JSON.stringify(specifier)} in a worker of ${poolName}: ${e instanceof Error ? e.message : String(e)}`,
+          { cause: e },
+        );
+      }
+    }
+    if (kernelIds().length === 0) {
+      // Every kernel registers as a side effect of importing core; a bundler that believes those
+      // modules are side-effect free drops them all.
+      return new Error(
+        "This worker has no kernels registered: the bundle dropped @chunked/core's kernel modules. Make sure @chunked/core's package.json lists its kernel modules under sideEffects (or that your bundler keeps them).",
+      );
+    }
+    return undefined;
+  }
+
+  /** Adds one output to the response table; big non-shared ones go in `transfer`. */
+  function addOutput(out: NDArrayLike, table: ChunkTableBuilder, transfer: Set<ArrayBuffer>): void {
+    if (byteSize(out) < BIG_BYTES) {
+      table.addSmall(out);
+    } else if (isShared(out.data)) {
+      // Shared memory: nothing to copy, whatever view it is. Its id lets the pool recycle it.
+      table.addBig(out, buffers.idOf(out.data.buffer));
+    } else if (sharing === "shared") {
+      // Copied into shared memory here, in parallel, rather than by the pool later when the chunk
+      // is passed on to the next task.
+      table.addBig(compactCopy(out, true));
+    } else if (ownsWholeBuffer(out)) {
+      // A buffer only this batch knows (made by the kernel, or an input copy): hand it over as is.
+      table.addBig(out);
+      transfer.add(out.data.buffer as ArrayBuffer);
+    } else {
+      const c = compactCopy(out, false);
+      table.addBig(c);
+      transfer.add(c.data.buffer as ArrayBuffer);
+    }
+  }
+
+  async function runBatch(req: BatchRequest): Promise<void> {
+    const { id, ops, params } = req;
+    const { n, op, inStart, inputs } = readBatchIndex(req.chunks.meta);
+    setRunning(id, -1);
+    const loadError = await (loaded ??= loadModules());
+    if (req.recycled) buffers.recycle(req.recycledIds!, req.recycled);
+    const ids: number[] = [];
+    const chunks = readChunkTable(req.chunks, false, ids);
+    // An output that is a view of an input keeps the input's buffer id.
+    for (let c = 0; c < chunks.length; c++) if (ids[c] >= 0) buffers.adopt(ids[c], chunks[c].data.buffer);
+    // The response header: status[n], then ms[n].
+    const header = new Float64Array(2 * n);
+    const table = new ChunkTableBuilder();
+    const transfer = new Set<ArrayBuffer>();
+    const errors: WireError[] = [];
+    let lastYield = performance.now();
+    for (let i = 0; i < n; i++) {
+      if (dead) return;
+      if (cancelled.has(id)) {
+        header[i] = CANCELLED;
+        continue;
+      }
+      setRunning(id, i);
+      const t0 = performance.now();
+      const kernelId = ops[op[i]];
+      try {
+        if (loadError) throw loadError;
+        const args: NDArray[] = [];
+        for (let j = inStart[i]; j < inStart[i + 1]; j++) args.push(chunks[inputs[j]]);
+        let out: unknown = getKernel(kernelId)(args, params[i]);
+        if (isThenable(out)) out = await out;
+        addOutput(checkResult(out, kernelId), table, transfer);
+        header[i] = OK;
+      } catch (e) {
+        errors.push(toWireError(e));
+        header[i] = FAILED;
+      }
+      const t1 = performance.now();
+      header[n + i] = t1 - t0;
+      // Let a cancel message for this batch in.
+      if (t1 - lastYield > YIELD_MS && i + 1 < n) {
+        await yieldNow();
+        lastYield = performance.now();
+      }
+    }
+    setRunning(-1, -1);
+    cancelled.delete(id);
+    const chunksOut = table.finish(header);
+    if (chunksOut.arena) transfer.add(chunksOut.arena);
+    const response: BatchResponse = { type: "done", id, chunks: chunksOut, errors };
+    post(response, [...transfer]);
+  }
+
+  async function drain(): Promise<void> {
+    draining = true;
+    try {
+      while (queue.length > 0 && !dead) {
+        const req = queue[0];
+        // A batch that waited in the message queue (this worker was busy) may have a cancel right
+        // behind it: let pending messages in first. A batch that arrived on time starts at once.
+        if (Date.now() - req.sentAt > 1) await yieldNow();
+        queue.shift();
+        try {
+          await runBatch(req);
+        } catch (e) {
+          // Not a kernel error (those are per task): the batch cannot be answered, so give up the worker.
+          exit("error", e);
+        }
+      }
+    } finally {
+      draining = false;
+    }
+  }
+
+  scope.addEventListener("message", (event: MessageEvent<ToWorker>) => {
+    const msg = event.data;
+    if (dead) return;
+    switch (msg.type) {
+      case "init":
+        modules = msg.modules;
+        sharing = msg.sharing;
+        poolName = msg.poolName;
+        runningCell = msg.running;
+        buffers = new WorkerBuffers(msg.idBase);
+        // Kernels then allocate their outputs in shared memory, which reach the pool without a copy,
+        // from buffers the pool recycles (small outputs travel in the message's arena instead).
+        if (ownsRealm) {
+          allocateSharedByDefault(sharing === "shared");
+          setSharedAllocator(sharing === "shared" ? buffers.allocate : undefined);
+        }
+        // Import the kernel modules now, not with the first batch; "ready" once they are in (a
+        // module that fails is reported by every task, naming it).
+        loaded ??= loadModules();
+        void loaded.then(() => post({ type: "ready" }));
+        break;
+      case "run":
+        queue.push(msg);
+        if (!draining) void drain();
+        break;
+      case "cancel":
+        // Only for batches still to come or running (a late cancel must not pile up).
+        if (msg.id === runningBatch || queue.some((b) => b.id === msg.id)) cancelled.add(msg.id);
+        break;
+    }
+  });
+}

@@ -1,0 +1,43 @@
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import * as ca from "../../src/index.js";
+import { goldenSuite } from "../support/golden-families.js";
+
+describe("scan goldens", () => {
+  goldenSuite(
+    "scan",
+    {
+      cumsum: ([x], kw) => ca.cumsum(x, kw),
+      cumprod: ([x], kw) => ca.cumprod(x, kw),
+      nancumsum: ([x], kw) => ca.nancumsum(x, kw),
+      nancumprod: ([x], kw) => ca.nancumprod(x, kw),
+      diff: ([x], kw) => ca.diff(x, kw),
+    },
+    { reduction: true },
+  );
+});
+
+describe("scans", () => {
+  test("chunk invariance of cumsum (integers: exact)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: -50, max: 50 }), { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 1, max: 9 }),
+        async (values, chunk) => {
+          const x = ca.fromArray(Int32Array.from(values), { chunks: chunk });
+          let acc = 0;
+          expect((await x.cumsum().compute()).toArray()).toEqual(values.map((v) => (acc += v)));
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  test("the carry chain reads one small slice per block", () => {
+    const x = ca.ones([100, 8], { chunks: [10, 4] });
+    const y = ca.cumsum(x, { axis: 0 });
+    const carry = [...y.layers.values()].find((l) => l.name.startsWith("cumsum-carry"))!;
+    expect(carry.tasks.every((t) => t.deps.length <= 2)).toBe(true);
+    expect(() => ca.cumsum(x, { axis: 2 })).toThrow(/Got axis=2/);
+  });
+});

@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""dask's side of `pnpm bench --baseline dask`: the same workloads, on the same files, with dask's
+threaded scheduler. Run by run.ts, one process per measurement:
+
+    python3 baseline.py WORKLOAD '{"file": ..., "workers": 2, ...}' REPEATS warmup|cold
+
+Prints one line `@@bench {"runs": [...], "value": [...]}` (run.ts's Measurement): wall and CPU
+time of each run, and the process's peak RSS (ru_maxrss, like /usr/bin/time -v: imports included).
+"""
+import json
+import math
+import os
+import resource
+import shutil
+import sys
+import time
+import warnings
+
+import dask
+import dask.array as da
+import h5py
+import numpy as np
+
+warnings.simplefilter("ignore", RuntimeWarning)  # 1/0 on the Lennard-Jones diagonal, as in NumPy
+
+
+def summary(a):
+    """Sum, sum of |x|, first, middle and last element (run.ts's `summary`)."""
+    a = np.asarray(a, dtype=np.float64).ravel()
+    return [float(a.sum()), float(np.abs(a).sum()), float(a[0]), float(a[len(a) // 2]), float(a[-1])]
+
+
+def hdf5_sum(args):
+    f = h5py.File(args["file"], "r")
+    x = da.from_array(f["x"], chunks=1_000_000)
+    s, m = da.compute(x.sum(), x.mean())
+    f.close()
+    return [float(s), float(m)]
+
+
+def weather_stack(args):
+    files = sorted(
+        os.path.join(args["dir"], n) for n in os.listdir(args["dir"]) if n.endswith(".hdf5")
+    )
+    handles = [h5py.File(p, "r") for p in files]
+    x = da.stack([da.from_array(h["t2m"], chunks=(500, 500)) for h in handles])
+    return x, handles
+
+
+def weather(args):
+    x, handles = weather_stack(args)
+    mean = x.mean(axis=0)
+    m, d = da.compute(mean, x[0] - mean)
+    for h in handles:
+        h.close()
+    return summary(m) + summary(d)
+
+
+def weather_zarr(args):
+    import zarr
+
+    x, handles = weather_stack(args)
+    path = args["out"]
+    da.to_zarr(x[:, ::2, ::2], path, overwrite=True)
+    for h in handles:
+        h.close()
+    z = zarr.open(path, mode="r")
+    d, h, w = z.shape
+    out = [d, h, w, *z.chunks]
+    for day in (0, d - 1):
+        out += summary(z[day])
+    shutil.rmtree(path, ignore_errors=True)
+    return out
+
+
+def random_mean(args):
+    n, chunk = args["n"], args["chunk"]
+    y = da.random.normal(10, 0.1, (n, n), chunks=(chunk, chunk)).mean(axis=0)[::100]
+    return [float(v) for v in y.compute()]
+
+
+def lennard_jones(args):
+    n = args["natoms"]
+    cluster = np.random.default_rng(1981).normal(0, 500, (n, 3)) - 0.5
+    x = da.from_array(cluster, chunks=(math.ceil(n / args["workers"]), 3))
+    diff = x[:, None, :] - x[None, :, :]
+    d2 = (diff * diff).sum(axis=-1)
+    sr6 = (1 / d2) ** 3
+    return float(da.nansum(4 * (sr6 * sr6 - sr6)).compute() / 2)
+
+
+WORKLOADS = {
+    "W1": hdf5_sum,
+    "W6": hdf5_sum,
+    "W3": weather,
+    "W3-zarr": weather_zarr,
+    "W2": random_mean,
+    "W4": lennard_jones,
+}
+
+
+def main():
+    workload, raw, repeats, warm = sys.argv[1], json.loads(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+    fn = WORKLOADS[workload]
+    dask.config.set(scheduler="threads", num_workers=raw["workers"])
+    if warm == "warmup":
+        fn(raw)
+    runs = []
+    value = None
+    for _ in range(repeats):
+        r0 = resource.getrusage(resource.RUSAGE_SELF)
+        t0 = time.perf_counter()
+        value = fn(raw)
+        wall = (time.perf_counter() - t0) * 1000
+        r1 = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = (r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime) * 1000
+        runs.append({"wallMs": wall, "cpuMs": cpu, "peakRssMB": r1.ru_maxrss / 1024, "startRssMB": 0})
+    print("@@bench " + json.dumps({"runs": runs, "value": value}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
