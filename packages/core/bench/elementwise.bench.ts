@@ -14,10 +14,10 @@ const REPEATS = 7;
 
 function chain(dtype: DType, x: Expr): Expr[] {
   const c = (v: number): Expr => ({ const: v, dtype });
-  const t1: Expr = { op: "mul", args: [x, c(dtype === "int32" ? 3 : 1.5)], dtype };
+  const t1: Expr = { op: "multiply", args: [x, c(dtype === "int32" ? 3 : 1.5)], dtype };
   const t2: Expr = { op: "add", args: [t1, c(2)], dtype };
-  const t3: Expr = { op: "mul", args: [t2, x], dtype };
-  const t4: Expr = { op: "sub", args: [t3, c(dtype === "int32" ? 1 : 0.5)], dtype };
+  const t3: Expr = { op: "multiply", args: [t2, x], dtype };
+  const t4: Expr = { op: "subtract", args: [t3, c(dtype === "int32" ? 1 : 0.5)], dtype };
   const t5: Expr = { op: "abs", args: [t4], dtype };
   return [t1, t2, t3, t4, t5];
 }
@@ -26,10 +26,10 @@ function chain(dtype: DType, x: Expr): Expr[] {
 function steps(dtype: DType): Expr[] {
   const c = (v: number): Expr => ({ const: v, dtype });
   return [
-    { op: "mul", args: [{ in: 0 }, c(dtype === "int32" ? 3 : 1.5)], dtype },
+    { op: "multiply", args: [{ in: 0 }, c(dtype === "int32" ? 3 : 1.5)], dtype },
     { op: "add", args: [{ in: 0 }, c(2)], dtype },
-    { op: "mul", args: [{ in: 0 }, { in: 1 }], dtype },
-    { op: "sub", args: [{ in: 0 }, c(dtype === "int32" ? 1 : 0.5)], dtype },
+    { op: "multiply", args: [{ in: 0 }, { in: 1 }], dtype },
+    { op: "subtract", args: [{ in: 0 }, c(dtype === "int32" ? 1 : 0.5)], dtype },
     { op: "abs", args: [{ in: 0 }], dtype },
   ];
 }

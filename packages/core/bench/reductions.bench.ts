@@ -8,9 +8,9 @@
 import "../src/kernels/all.js";
 import { compute } from "../src/array/compute.js";
 import { fromArray } from "../src/array/creation.js";
-import * as lazy from "../src/array/reductions.js";
+import * as lazy from "@chunked/core";
 import { NDArray } from "../src/ndarray/ndarray.js";
-import * as eager from "../src/eager/reduce.js";
+import { nd as eager } from "@chunked/core";
 
 const n = Number(process.argv[2] ?? 1e8);
 const chunk = Number(process.argv[3] ?? 1e6);

@@ -17,7 +17,7 @@ export type ErrorCode =
   | "WorkerExitError"
   | "UnclonableParamError";
 
-/** Base class of every error thrown by @chunked. Narrow with {@link isChunkedError}. */
+/** Base class of every error thrown by \@chunked. Narrow with {@link isChunkedError}. */
 export abstract class ChunkedError extends Error {
   abstract readonly code: ErrorCode;
   constructor(message: string, options?: { cause?: unknown }) {
@@ -126,7 +126,8 @@ export class UnclonableParamError extends ChunkedError {
   override readonly name = "UnclonableParamError";
 }
 
-type ErrorByCode = {
+/** The error class of each code (what {@link isChunkedError} narrows to). */
+export type ErrorByCode = {
   InvalidChunksError: InvalidChunksError;
   InvalidSelectionError: InvalidSelectionError;
   BroadcastError: BroadcastError;
@@ -141,7 +142,7 @@ type ErrorByCode = {
   UnclonableParamError: UnclonableParamError;
 };
 
-/** True when `err` is a @chunked error, optionally one of the given codes. */
+/** True when `err` is a \@chunked error, optionally one of the given codes. */
 export function isChunkedError<C extends ErrorCode>(err: unknown, ...codes: C[]): err is ErrorByCode[C] {
   return err instanceof ChunkedError && (codes.length === 0 || (codes as string[]).includes(err.code));
 }

@@ -24,7 +24,7 @@ export * as nd from "./eager/index.js";
 
 // dtypes and chunks
 export { DTYPES, isDType, itemsize } from "./dtype/dtypes.js";
-export type { DType, DTypeMap, ScalarOf, TypedArrayOf } from "./dtype/dtypes.js";
+export type { AnyTypedArray, DType, DTypeMap, DTypeOfArray, ScalarOf, TypedArrayOf } from "./dtype/dtypes.js";
 export { resultType } from "./dtype/promote.js";
 export { DEFAULT_CHUNK_BYTES, normalizeChunks } from "./chunks/normalize.js";
 export type { AxisChunkSpec, ChunkSpec, NormalizeChunksOptions } from "./chunks/normalize.js";
@@ -55,6 +55,8 @@ export * as random from "./array/random.js";
 export type { RandomOptions } from "./array/random.js";
 
 // Elementwise
+export { astype, clip, elementwiseOp } from "./array/elementwise.js";
+// <generated-ops>
 export {
   abs,
   add,
@@ -62,9 +64,7 @@ export {
   arcsin,
   arctan,
   arctan2,
-  astype,
   ceil,
-  clip,
   cos,
   cosh,
   divide,
@@ -109,16 +109,28 @@ export {
   subtract as sub,
   tan,
   tanh,
-} from "./array/elementwise.js";
+} from "./array/ufuncs.js";
+// </generated-ops>
 export type { LazyOperand } from "./array/elementwise.js";
+export { ELEMENTWISE_OPS } from "./ops/elementwise.js";
+export type {
+  ElementwiseAlias,
+  ElementwiseOp,
+  ElementwiseOpName,
+  ElementwiseOpRow,
+  OpRule,
+} from "./ops/elementwise.js";
+export { REDUCTIONS } from "./ops/reductions.js";
+export type { MeanDType, ReduceOp, ReductionDTypeRule, ReductionRow, SumDType } from "./ops/reductions.js";
 
 // Reductions
+export { DEFAULT_SPLIT_EVERY, reduction } from "./array/reductions.js";
+// <generated-reductions>
 export {
   all,
   any,
   argmax,
   argmin,
-  DEFAULT_SPLIT_EVERY,
   max,
   mean,
   min,
@@ -132,13 +144,19 @@ export {
   nansum,
   nanvar,
   prod,
-  reduction,
   std,
   sum,
   variance,
   variance as var,
+} from "./array/named-reductions.js";
+// </generated-reductions>
+export type {
+  ArgReduceOptions,
+  KernelLike,
+  ReduceOptions,
+  ReductionOptions,
+  SplitEvery,
 } from "./array/reductions.js";
-export type { ArgReduceOptions, ReduceOptions, ReductionOptions, SplitEvery } from "./array/reductions.js";
 
 // Indexing
 export { newaxis, Slice, slice } from "./index/slice.js";
@@ -159,6 +177,8 @@ export {
 } from "./array/joining.js";
 export type {
   BroadcastToOptions,
+  IsUnion,
+  JoinedDType,
   ConcatenateOptions,
   ExpandDimsOptions,
   SqueezeOptions,
@@ -167,6 +187,7 @@ export type {
 } from "./array/joining.js";
 export { ravel, reshape } from "./array/reshape.js";
 export { commonBlockdim, rechunk, unifyChunks } from "./array/rechunk.js";
+export type { UnifiedChunks } from "./array/rechunk.js";
 
 // Values decide the shape (unknown chunk sizes), array indexing
 export {
@@ -262,6 +283,8 @@ export type {
 export { compute, computeBlocks, persist } from "./array/compute.js";
 export type { ComputeOptions } from "./array/compute.js";
 export type { Executor } from "./schedule/executor.js";
+export type { Graph, Key, Param, Task } from "./graph/task.js";
+export type { Kernel, KernelRef } from "./kernels/registry.js";
 export { InProcessExecutor } from "./schedule/in-process.js";
 export type { ProgressEvent, ScheduleStats } from "./schedule/scheduler.js";
 export { toDot } from "./graph/visualize.js";
@@ -269,23 +292,26 @@ export type { ToDotOptions } from "./graph/visualize.js";
 
 // Diagnostics: progress, profiles, fused-task labels, rasters
 export {
-  type ColormapName,
   colormap,
-  type MemorySample,
-  type Profile,
-  type ProfiledOptions,
   Profiler,
-  type ProfileSvgOptions,
-  type ProgressHookOptions,
-  type ProgressInfo,
   profileSvg,
   progressHook,
-  type RasterOptions,
-  type Rgba,
   rasterRgba,
   stepLabel,
-  type TaskLike,
   taskLabel,
+} from "./diagnostics/index.js";
+export type {
+  ColormapName,
+  MemorySample,
+  Profile,
+  ProfiledOptions,
+  ProfileSvgOptions,
+  ProgressHookOptions,
+  ProgressInfo,
+  RasterOptions,
+  Rgba,
+  TaskLike,
+  TaskRecord,
 } from "./diagnostics/index.js";
 
 // Result dtypes at the type level (what `x.add(1)` is)
@@ -318,4 +344,4 @@ export {
   UnknownChunksError,
   UnsupportedError,
 } from "./errors.js";
-export type { ErrorCode } from "./errors.js";
+export type { ErrorByCode, ErrorCode } from "./errors.js";

@@ -155,7 +155,7 @@ export function empty<D extends DType = "float64">(
 /**
  * An array filled with `value`.
  *
- * **NumPy divergence:** NumPy infers int64 for an integer value; @chunked has no int64, so a
+ * **NumPy divergence:** NumPy infers int64 for an integer value; \@chunked has no int64, so a
  * number gives float64 (pass `dtype` for an integer array) and a boolean gives bool.
  *
  * @example
@@ -278,7 +278,7 @@ export interface RangeOptions<D extends DType = DType> {
  * its buffer (dask's per-block `arange` can differ from NumPy for fractional steps; this does not).
  * The length is `ceil((stop - start) / step)`, or 0 when negative.
  *
- * **NumPy divergence:** NumPy returns int64 for integer arguments; @chunked has no int64 and
+ * **NumPy divergence:** NumPy returns int64 for integer arguments; \@chunked has no int64 and
  * returns float64 (exact up to 2^53). Pass `dtype: "int32"` for an integer array.
  *
  * @example

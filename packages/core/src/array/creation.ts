@@ -1,5 +1,12 @@
 import { type ChunkSpec, chunkOffsets, normalizeChunks } from "../chunks/normalize.js";
-import { type AnyTypedArray, DTYPE_INFO, type DType, dtypeOfTypedArray, isDType } from "../dtype/dtypes.js";
+import {
+  type AnyTypedArray,
+  DTYPE_INFO,
+  type DType,
+  type DTypeOfArray,
+  dtypeOfTypedArray,
+  isDType,
+} from "../dtype/dtypes.js";
 import { DTypeError, fmt, InvalidArgumentError } from "../errors.js";
 import { blockKey, type Task } from "../graph/task.js";
 import { tokenize } from "../graph/tokenize.js";
@@ -55,6 +62,19 @@ export function blockRegion(offsets: readonly number[][], index: readonly number
  * ```
  * @see dask.array.from_array
  */
+export function fromArray<D extends DType>(
+  source: ArraySource | NDArray | AnyTypedArray | NestedArray,
+  options: FromArrayOptions & { dtype: D },
+): ChunkedArray<D>;
+export function fromArray<D extends DType>(
+  source: ArraySource<D> | NDArray<D>,
+  options?: FromArrayOptions,
+): ChunkedArray<D>;
+export function fromArray<A extends AnyTypedArray>(
+  source: A,
+  options?: FromArrayOptions,
+): ChunkedArray<DTypeOfArray<A>>;
+export function fromArray(source: NestedArray, options?: FromArrayOptions): ChunkedArray;
 export function fromArray<D extends DType = DType>(
   source: ArraySource<D> | NDArray<D> | AnyTypedArray | NestedArray,
   options: FromArrayOptions = {},

@@ -13,7 +13,6 @@
  * result is float64, exact to 2^53.
  */
 import { DTYPES, type DType, isDType } from "../dtype/dtypes.js";
-import { ELEMENTWISE_OPS, type ElementwiseOp } from "../dtype/promote.js";
 import { DTypeError, fmt, InvalidArgumentError, UnknownChunksError } from "../errors.js";
 import { blockKey, type Task } from "../graph/task.js";
 import { tokenize } from "../graph/tokenize.js";
@@ -28,6 +27,12 @@ import {
 } from "../kernels/expr.js";
 import { broadcastShapes } from "../ndarray/broadcast.js";
 import { NDArray } from "../ndarray/ndarray.js";
+import {
+  type ElementwiseOp,
+  type ElementwiseOpName,
+  elementwiseOpRow,
+  resolveElementwiseOp,
+} from "../ops/elementwise.js";
 import { blockIndices, ChunkedArray } from "./chunked-array.js";
 import { fromArray } from "./creation.js";
 import { UNKNOWN_CHUNKS_FIX, unifyChunks } from "./rechunk.js";
@@ -122,13 +127,14 @@ function blockwise(
   );
 }
 
-function elementwise(
+/** Builds the layer of one elementwise op: what every generated `ca.<op>` wrapper calls. */
+export function applyElementwise(
   op: ElementwiseOp,
   operands: readonly LazyOperand[],
   options: BuildOpOptions = {},
 ): ChunkedArray {
   const names = options.names ?? operands.map((_, i) => `x${i + 1}`);
-  return blockwise(ELEMENTWISE_OPS[op].numpyName, operands, names, (specs) =>
+  return blockwise(elementwiseOpRow(op).ufunc, operands, names, (specs) =>
     buildOp(op, specs as OperandSpec[], { ...options, names }),
   );
 }
@@ -145,7 +151,7 @@ function elementwise(
  * @see numpy.where, dask.array.where
  */
 export function where(condition: LazyOperand, x: LazyOperand, y: LazyOperand): ChunkedArray {
-  return elementwise("where", [condition, x, y], { names: ["condition", "x", "y"] });
+  return applyElementwise("where", [condition, x, y], { names: ["condition", "x", "y"] });
 }
 
 /**
@@ -173,7 +179,7 @@ export function clip(x: LazyOperand, min: LazyOperand | null, max: LazyOperand |
  * that dtype, as dask does.
  *
  * **NumPy divergence:** casting NaN, ±inf or values outside the int32 range to an integer dtype is
- * undefined in NumPy (platform-dependent); @chunked gives 0 for NaN and ±inf and wraps other values
+ * undefined in NumPy (platform-dependent); \@chunked gives 0 for NaN and ±inf and wraps other values
  * modulo 2^32.
  *
  * @example
@@ -194,690 +200,28 @@ export function astype<D extends DType>(x: LazyOperand, dtype: D): ChunkedArray<
     );
   }
   if (x instanceof ChunkedArray && x.dtype === dtype) return x as ChunkedArray<D>;
-  return elementwise("astype", [x], { dtype, names: ["x"] }) as ChunkedArray<D>;
+  return applyElementwise("astype", [x], { dtype, names: ["x"] }) as ChunkedArray<D>;
 }
 
 /**
- * Applies any elementwise op by its expression name (`"add"`, `"floorDiv"`, ...), for code that
- * picks the op at run time (golden tests, method tables). `clip` takes `[x, min, max]` with
+ * Applies any elementwise op by its id or an alias (`"floorDivide"`, `"floorDiv"`, ...), for code
+ * that picks the op at run time (golden tests, method tables). `clip` takes `[x, min, max]` with
  * `null` bounds allowed; `astype` needs `options.dtype`.
  *
  * @example
  * ```ts
- * const y = ca.elementwiseOp("floorDiv", [x, 2]);
+ * const y = ca.elementwiseOp("floorDivide", [x, 2]);
  * ```
  */
 export function elementwiseOp(
-  op: ElementwiseOp,
+  name: ElementwiseOpName,
   operands: readonly (LazyOperand | null)[],
   options: { dtype?: DType } = {},
 ): ChunkedArray {
+  const op = resolveElementwiseOp(name);
+  if (op === undefined) throw new InvalidArgumentError(`Unknown elementwise operation. Got op=${fmt(name)}.`);
   if (op === "clip") return clip(operands[0] as LazyOperand, operands[1] ?? null, operands[2] ?? null);
   if (operands.includes(null))
     throw new InvalidArgumentError(`Only clip accepts null operands. Got op=${fmt(op)}.`);
-  return elementwise(op, operands as LazyOperand[], options);
-}
-
-/**
- * Elementwise sum `x1 + x2`. Integers wrap on overflow; bool + bool is logical or. Lazy: one `elementwise.expr` task per output block.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.add(x, 2); // one task per block, fused with neighbours at compute
- * ```
- * @see numpy.add, dask.array.add
- */
-export function add(x1: LazyOperand, x2: LazyOperand): ChunkedArray {
-  return elementwise("add", [x1, x2]);
-}
-
-/**
- * Elementwise difference `x1 - x2`. Two bool operands are rejected (use {@link logicalXor}). Lazy: one `elementwise.expr` task per output block.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.subtract(x, 2); // one task per block, fused with neighbours at compute
- * ```
- * @see numpy.subtract, dask.array.subtract
- */
-export function subtract(x1: LazyOperand, x2: LazyOperand): ChunkedArray {
-  return elementwise("sub", [x1, x2]);
-}
-
-/**
- * Elementwise product `x1 * x2`. Integers wrap on overflow; bool * bool is logical and. Lazy: one `elementwise.expr` task per output block.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.multiply(x, 2); // one task per block, fused with neighbours at compute
- * ```
- * @see numpy.multiply, dask.array.multiply
- */
-export function multiply(x1: LazyOperand, x2: LazyOperand): ChunkedArray {
-  return elementwise("mul", [x1, x2]);
-}
-
-/**
- * True division `x1 / x2`: integers and bool give float64, floats keep their dtype; division by zero gives ±inf or nan. Lazy: one `elementwise.expr` task per output block.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.divide(x, 2); // one task per block, fused with neighbours at compute
- * ```
- * @see numpy.divide, dask.array.divide
- */
-export function divide(x1: LazyOperand, x2: LazyOperand): ChunkedArray {
-  return elementwise("div", [x1, x2]);
-}
-
-/**
- * Floor division `x1 // x2`, rounding toward -inf. Integer division by zero gives 0, as in NumPy. Lazy: one `elementwise.expr` task per output block.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.floorDivide(x, 2); // one task per block, fused with neighbours at compute
- * ```
- * @see numpy.floor_divide, dask.array.floor_divide
- */
-export function floorDivide(x1: LazyOperand, x2: LazyOperand): ChunkedArray {
-  return elementwise("floorDiv", [x1, x2]);
-}
-
-/**
- * Remainder with the sign of the divisor (Python's `%`). Integer modulo by zero gives 0; float modulo by zero gives nan. Lazy: one `elementwise.expr` task per output block.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.mod(x, 2); // one task per block, fused with neighbours at compute
- * ```
- * @see numpy.mod, dask.array.mod
- */
-export function mod(x1: LazyOperand, x2: LazyOperand): ChunkedArray {
-  return elementwise("mod", [x1, x2]);
-}
-
-/**
- * `x1 ** x2`. Integer powers wrap on overflow; negative integer exponents throw (a negative scalar exponent at graph build, a negative array element at compute). Lazy: one `elementwise.expr` task per output block.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.power(x, 2); // one task per block, fused with neighbours at compute
- * ```
- * @see numpy.power, dask.array.power
- */
-export function power(x1: LazyOperand, x2: LazyOperand): ChunkedArray {
-  return elementwise("pow", [x1, x2]);
-}
-
-/**
- * Elementwise arc tangent of `x1 / x2`, choosing the quadrant from both signs. Lazy: one `elementwise.expr` task per output block.
- *
- * **NumPy divergence:** NumPy computes bool, int8 and uint8 inputs in float16; @chunked has no float16 and returns float32.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.arctan2(x, 2); // one task per block, fused with neighbours at compute
- * ```
- * @see numpy.arctan2, dask.array.arctan2
- */
-export function arctan2(x1: LazyOperand, x2: LazyOperand): ChunkedArray {
-  return elementwise("arctan2", [x1, x2]);
-}
-
-/**
- * Elementwise maximum; a NaN in either operand gives NaN. Lazy: one `elementwise.expr` task per output block.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.maximum(x, 2); // one task per block, fused with neighbours at compute
- * ```
- * @see numpy.maximum, dask.array.maximum
- */
-export function maximum(x1: LazyOperand, x2: LazyOperand): ChunkedArray {
-  return elementwise("maximum", [x1, x2]);
-}
-
-/**
- * Elementwise minimum; a NaN in either operand gives NaN. Lazy: one `elementwise.expr` task per output block.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.minimum(x, 2); // one task per block, fused with neighbours at compute
- * ```
- * @see numpy.minimum, dask.array.minimum
- */
-export function minimum(x1: LazyOperand, x2: LazyOperand): ChunkedArray {
-  return elementwise("minimum", [x1, x2]);
-}
-
-/**
- * Elementwise `x1 == x2` (NaN is never equal). Lazy: one `elementwise.expr` task per output block.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.equal(x, 2); // one task per block, fused with neighbours at compute
- * ```
- * @see numpy.equal, dask.array.equal
- */
-export function equal(x1: LazyOperand, x2: LazyOperand): ChunkedArray<"bool"> {
-  return elementwise("equal", [x1, x2]) as ChunkedArray<"bool">;
-}
-
-/**
- * Elementwise `x1 != x2` (true where either is NaN). Lazy: one `elementwise.expr` task per output block.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.notEqual(x, 2); // one task per block, fused with neighbours at compute
- * ```
- * @see numpy.not_equal, dask.array.not_equal
- */
-export function notEqual(x1: LazyOperand, x2: LazyOperand): ChunkedArray<"bool"> {
-  return elementwise("notEqual", [x1, x2]) as ChunkedArray<"bool">;
-}
-
-/**
- * Elementwise `x1 < x2`. Lazy: one `elementwise.expr` task per output block.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.less(x, 2); // one task per block, fused with neighbours at compute
- * ```
- * @see numpy.less, dask.array.less
- */
-export function less(x1: LazyOperand, x2: LazyOperand): ChunkedArray<"bool"> {
-  return elementwise("less", [x1, x2]) as ChunkedArray<"bool">;
-}
-
-/**
- * Elementwise `x1 <= x2`. Lazy: one `elementwise.expr` task per output block.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.lessEqual(x, 2); // one task per block, fused with neighbours at compute
- * ```
- * @see numpy.less_equal, dask.array.less_equal
- */
-export function lessEqual(x1: LazyOperand, x2: LazyOperand): ChunkedArray<"bool"> {
-  return elementwise("lessEqual", [x1, x2]) as ChunkedArray<"bool">;
-}
-
-/**
- * Elementwise `x1 > x2`. Lazy: one `elementwise.expr` task per output block.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.greater(x, 2); // one task per block, fused with neighbours at compute
- * ```
- * @see numpy.greater, dask.array.greater
- */
-export function greater(x1: LazyOperand, x2: LazyOperand): ChunkedArray<"bool"> {
-  return elementwise("greater", [x1, x2]) as ChunkedArray<"bool">;
-}
-
-/**
- * Elementwise `x1 >= x2`. Lazy: one `elementwise.expr` task per output block.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.greaterEqual(x, 2); // one task per block, fused with neighbours at compute
- * ```
- * @see numpy.greater_equal, dask.array.greater_equal
- */
-export function greaterEqual(x1: LazyOperand, x2: LazyOperand): ChunkedArray<"bool"> {
-  return elementwise("greaterEqual", [x1, x2]) as ChunkedArray<"bool">;
-}
-
-/**
- * Elementwise truth of `x1 and x2` for any dtypes (non-zero and NaN are true). Lazy: one `elementwise.expr` task per output block.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.logicalAnd(x, 2); // one task per block, fused with neighbours at compute
- * ```
- * @see numpy.logical_and, dask.array.logical_and
- */
-export function logicalAnd(x1: LazyOperand, x2: LazyOperand): ChunkedArray<"bool"> {
-  return elementwise("logicalAnd", [x1, x2]) as ChunkedArray<"bool">;
-}
-
-/**
- * Elementwise truth of `x1 or x2` for any dtypes (non-zero and NaN are true). Lazy: one `elementwise.expr` task per output block.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.logicalOr(x, 2); // one task per block, fused with neighbours at compute
- * ```
- * @see numpy.logical_or, dask.array.logical_or
- */
-export function logicalOr(x1: LazyOperand, x2: LazyOperand): ChunkedArray<"bool"> {
-  return elementwise("logicalOr", [x1, x2]) as ChunkedArray<"bool">;
-}
-
-/**
- * Elementwise truth of `x1 xor x2` for any dtypes (non-zero and NaN are true). Lazy: one `elementwise.expr` task per output block.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.logicalXor(x, 2); // one task per block, fused with neighbours at compute
- * ```
- * @see numpy.logical_xor, dask.array.logical_xor
- */
-export function logicalXor(x1: LazyOperand, x2: LazyOperand): ChunkedArray<"bool"> {
-  return elementwise("logicalXor", [x1, x2]) as ChunkedArray<"bool">;
-}
-
-/**
- * Elementwise `not x` for any dtype (non-zero and NaN are true). Lazy: one `elementwise.expr` task per output block.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.logicalNot(x);
- * ```
- * @see numpy.logical_not, dask.array.logical_not
- */
-export function logicalNot(x: LazyOperand): ChunkedArray<"bool"> {
-  return elementwise("logicalNot", [x]) as ChunkedArray<"bool">;
-}
-
-/**
- * Elementwise `-x`. Integers wrap (`-(-128)` is -128 in int8); bool is rejected (use {@link logicalNot}). Lazy: one `elementwise.expr` task per output block.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.negative(x);
- * ```
- * @see numpy.negative, dask.array.negative
- */
-export function negative(x: LazyOperand): ChunkedArray {
-  return elementwise("neg", [x]);
-}
-
-/**
- * Elementwise absolute value. Integers wrap (`abs(-128)` is -128 in int8). Lazy: one `elementwise.expr` task per output block.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.abs(x);
- * ```
- * @see numpy.absolute, dask.array.absolute
- */
-export function abs(x: LazyOperand): ChunkedArray {
-  return elementwise("abs", [x]);
-}
-
-/**
- * Elementwise `x * x` in the input dtype (integers wrap; bool gives int8). Lazy: one `elementwise.expr` task per output block.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.square(x);
- * ```
- * @see numpy.square, dask.array.square
- */
-export function square(x: LazyOperand): ChunkedArray {
-  return elementwise("square", [x]);
-}
-
-/**
- * Elementwise `1 / x` in the input dtype (integers truncate toward zero, as NumPy's C division). Lazy: one `elementwise.expr` task per output block.
- *
- * **NumPy divergence:** the integer reciprocal of 0 is undefined in NumPy (INT_MIN on x86); @chunked returns 0.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.reciprocal(x);
- * ```
- * @see numpy.reciprocal, dask.array.reciprocal
- */
-export function reciprocal(x: LazyOperand): ChunkedArray {
-  return elementwise("reciprocal", [x]);
-}
-
-/**
- * Elementwise sign: -1, 0 or 1 in the input dtype (NaN stays NaN). Bool is rejected. Lazy: one `elementwise.expr` task per output block.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.sign(x);
- * ```
- * @see numpy.sign, dask.array.sign
- */
-export function sign(x: LazyOperand): ChunkedArray {
-  return elementwise("sign", [x]);
-}
-
-/**
- * Elementwise square root (negative inputs give NaN). Lazy: one `elementwise.expr` task per output block.
- *
- * **NumPy divergence:** NumPy computes bool, int8 and uint8 inputs in float16; @chunked has no float16 and returns float32.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.sqrt(x);
- * ```
- * @see numpy.sqrt, dask.array.sqrt
- */
-export function sqrt(x: LazyOperand): ChunkedArray {
-  return elementwise("sqrt", [x]);
-}
-
-/**
- * Elementwise `e ** x`. Lazy: one `elementwise.expr` task per output block.
- *
- * **NumPy divergence:** NumPy computes bool, int8 and uint8 inputs in float16; @chunked has no float16 and returns float32.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.exp(x);
- * ```
- * @see numpy.exp, dask.array.exp
- */
-export function exp(x: LazyOperand): ChunkedArray {
-  return elementwise("exp", [x]);
-}
-
-/**
- * Elementwise natural logarithm (0 gives -inf, negatives NaN). Lazy: one `elementwise.expr` task per output block.
- *
- * **NumPy divergence:** NumPy computes bool, int8 and uint8 inputs in float16; @chunked has no float16 and returns float32.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.log(x);
- * ```
- * @see numpy.log, dask.array.log
- */
-export function log(x: LazyOperand): ChunkedArray {
-  return elementwise("log", [x]);
-}
-
-/**
- * Elementwise `log(1 + x)`, accurate for small `x`. Lazy: one `elementwise.expr` task per output block.
- *
- * **NumPy divergence:** NumPy computes bool, int8 and uint8 inputs in float16; @chunked has no float16 and returns float32.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.log1p(x);
- * ```
- * @see numpy.log1p, dask.array.log1p
- */
-export function log1p(x: LazyOperand): ChunkedArray {
-  return elementwise("log1p", [x]);
-}
-
-/**
- * Elementwise `exp(x) - 1`, accurate for small `x`. Lazy: one `elementwise.expr` task per output block.
- *
- * **NumPy divergence:** NumPy computes bool, int8 and uint8 inputs in float16; @chunked has no float16 and returns float32.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.expm1(x);
- * ```
- * @see numpy.expm1, dask.array.expm1
- */
-export function expm1(x: LazyOperand): ChunkedArray {
-  return elementwise("expm1", [x]);
-}
-
-/**
- * Elementwise sine (radians). Lazy: one `elementwise.expr` task per output block.
- *
- * **NumPy divergence:** NumPy computes bool, int8 and uint8 inputs in float16; @chunked has no float16 and returns float32.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.sin(x);
- * ```
- * @see numpy.sin, dask.array.sin
- */
-export function sin(x: LazyOperand): ChunkedArray {
-  return elementwise("sin", [x]);
-}
-
-/**
- * Elementwise cosine (radians). Lazy: one `elementwise.expr` task per output block.
- *
- * **NumPy divergence:** NumPy computes bool, int8 and uint8 inputs in float16; @chunked has no float16 and returns float32.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.cos(x);
- * ```
- * @see numpy.cos, dask.array.cos
- */
-export function cos(x: LazyOperand): ChunkedArray {
-  return elementwise("cos", [x]);
-}
-
-/**
- * Elementwise tangent (radians). Lazy: one `elementwise.expr` task per output block.
- *
- * **NumPy divergence:** NumPy computes bool, int8 and uint8 inputs in float16; @chunked has no float16 and returns float32.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.tan(x);
- * ```
- * @see numpy.tan, dask.array.tan
- */
-export function tan(x: LazyOperand): ChunkedArray {
-  return elementwise("tan", [x]);
-}
-
-/**
- * Elementwise inverse sine (NaN outside [-1, 1]). Lazy: one `elementwise.expr` task per output block.
- *
- * **NumPy divergence:** NumPy computes bool, int8 and uint8 inputs in float16; @chunked has no float16 and returns float32.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.arcsin(x);
- * ```
- * @see numpy.arcsin, dask.array.arcsin
- */
-export function arcsin(x: LazyOperand): ChunkedArray {
-  return elementwise("arcsin", [x]);
-}
-
-/**
- * Elementwise inverse cosine (NaN outside [-1, 1]). Lazy: one `elementwise.expr` task per output block.
- *
- * **NumPy divergence:** NumPy computes bool, int8 and uint8 inputs in float16; @chunked has no float16 and returns float32.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.arccos(x);
- * ```
- * @see numpy.arccos, dask.array.arccos
- */
-export function arccos(x: LazyOperand): ChunkedArray {
-  return elementwise("arccos", [x]);
-}
-
-/**
- * Elementwise inverse tangent. Lazy: one `elementwise.expr` task per output block.
- *
- * **NumPy divergence:** NumPy computes bool, int8 and uint8 inputs in float16; @chunked has no float16 and returns float32.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.arctan(x);
- * ```
- * @see numpy.arctan, dask.array.arctan
- */
-export function arctan(x: LazyOperand): ChunkedArray {
-  return elementwise("arctan", [x]);
-}
-
-/**
- * Elementwise hyperbolic sine. Lazy: one `elementwise.expr` task per output block.
- *
- * **NumPy divergence:** NumPy computes bool, int8 and uint8 inputs in float16; @chunked has no float16 and returns float32.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.sinh(x);
- * ```
- * @see numpy.sinh, dask.array.sinh
- */
-export function sinh(x: LazyOperand): ChunkedArray {
-  return elementwise("sinh", [x]);
-}
-
-/**
- * Elementwise hyperbolic cosine. Lazy: one `elementwise.expr` task per output block.
- *
- * **NumPy divergence:** NumPy computes bool, int8 and uint8 inputs in float16; @chunked has no float16 and returns float32.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.cosh(x);
- * ```
- * @see numpy.cosh, dask.array.cosh
- */
-export function cosh(x: LazyOperand): ChunkedArray {
-  return elementwise("cosh", [x]);
-}
-
-/**
- * Elementwise hyperbolic tangent. Lazy: one `elementwise.expr` task per output block.
- *
- * **NumPy divergence:** NumPy computes bool, int8 and uint8 inputs in float16; @chunked has no float16 and returns float32.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.tanh(x);
- * ```
- * @see numpy.tanh, dask.array.tanh
- */
-export function tanh(x: LazyOperand): ChunkedArray {
-  return elementwise("tanh", [x]);
-}
-
-/**
- * Elementwise floor (toward -inf); integers and bool are returned unchanged in their dtype. Lazy: one `elementwise.expr` task per output block.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.floor(x);
- * ```
- * @see numpy.floor, dask.array.floor
- */
-export function floor(x: LazyOperand): ChunkedArray {
-  return elementwise("floor", [x]);
-}
-
-/**
- * Elementwise ceiling (toward +inf); integers and bool are returned unchanged in their dtype. Lazy: one `elementwise.expr` task per output block.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.ceil(x);
- * ```
- * @see numpy.ceil, dask.array.ceil
- */
-export function ceil(x: LazyOperand): ChunkedArray {
-  return elementwise("ceil", [x]);
-}
-
-/**
- * Elementwise rounding to the nearest integer, halves to even (`np.round` with `decimals=0`); integers are unchanged. Lazy: one `elementwise.expr` task per output block.
- *
- * **NumPy divergence:** NumPy rounds bool to float16; @chunked returns float32.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.round(x);
- * ```
- * @see numpy.round, dask.array.round
- */
-export function round(x: LazyOperand): ChunkedArray {
-  return elementwise("round", [x]);
-}
-
-/**
- * Elementwise test for NaN (always false for integers and bool). Lazy: one `elementwise.expr` task per output block.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.isnan(x);
- * ```
- * @see numpy.isnan, dask.array.isnan
- */
-export function isnan(x: LazyOperand): ChunkedArray<"bool"> {
-  return elementwise("isnan", [x]) as ChunkedArray<"bool">;
-}
-
-/**
- * Elementwise test for finite values (not NaN, not ±inf). Lazy: one `elementwise.expr` task per output block.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.isfinite(x);
- * ```
- * @see numpy.isfinite, dask.array.isfinite
- */
-export function isfinite(x: LazyOperand): ChunkedArray<"bool"> {
-  return elementwise("isfinite", [x]) as ChunkedArray<"bool">;
-}
-
-/**
- * Elementwise test for ±inf. Lazy: one `elementwise.expr` task per output block.
- *
- * @example
- * ```ts
- * const x = ca.fromArray(new Float64Array([1, 2, 3, 4]), { chunks: 2 });
- * const y = ca.isinf(x);
- * ```
- * @see numpy.isinf, dask.array.isinf
- */
-export function isinf(x: LazyOperand): ChunkedArray<"bool"> {
-  return elementwise("isinf", [x]) as ChunkedArray<"bool">;
+  return applyElementwise(op, operands as LazyOperand[], options);
 }

@@ -10,7 +10,8 @@ import { blockIndices, ChunkedArray } from "./chunked-array.js";
 import { commonBlockdim, rechunk, sameChunks, UNKNOWN_CHUNKS_FIX } from "./rechunk.js";
 import { ravel } from "./reshape.js";
 
-type IsUnion<T, U = T> = T extends unknown ? ([U] extends [T] ? false : true) : never;
+/** `true` when `T` is a union of several types. */
+export type IsUnion<T, U = T> = T extends unknown ? ([U] extends [T] ? false : true) : never;
 /** Result dtype of a join: the inputs' dtype, or any dtype when they differ (NumPy promotion decides). */
 export type JoinedDType<D extends DType> = true extends IsUnion<D> ? DType : D;
 

@@ -17,8 +17,9 @@ import { blockLayer, normalizeOneAxis, requireKnownChunks, singleTask, sumPartia
 import { blockIndices, type ChunkedArray } from "./chunked-array.js";
 import { eye } from "./creation-fill.js";
 import * as ew from "./elementwise.js";
+import * as ufuncs from "./ufuncs.js";
 import { expandDims, squeeze } from "./joining.js";
-import * as red from "./reductions.js";
+import * as red from "./named-reductions.js";
 import { DEFAULT_SPLIT_EVERY } from "./reductions.js";
 import { commonBlockdim, rechunk } from "./rechunk.js";
 import { ravel } from "./reshape.js";
@@ -186,7 +187,7 @@ export function matmul(a: ChunkedArray, b: ChunkedArray, options: ProductOptions
  * @see numpy.dot, dask.array.dot
  */
 export function dot(a: ChunkedArray, b: ChunkedArray, options: ProductOptions = {}): ChunkedArray {
-  if (a.ndim === 0 || b.ndim === 0) return ew.multiply(a, b);
+  if (a.ndim === 0 || b.ndim === 0) return ufuncs.multiply(a, b);
   return tensordot(a, b, [[a.ndim - 1], [b.ndim === 1 ? 0 : b.ndim - 2]], options);
 }
 
@@ -196,7 +197,7 @@ export function dot(a: ChunkedArray, b: ChunkedArray, options: ProductOptions = 
  * @see numpy.outer, dask.array.outer
  */
 export function outer(a: ChunkedArray, b: ChunkedArray): ChunkedArray {
-  return ew.multiply(expandDims(ravel(a), { axis: 1 }), expandDims(ravel(b), { axis: 0 }));
+  return ufuncs.multiply(expandDims(ravel(a), { axis: 1 }), expandDims(ravel(b), { axis: 0 }));
 }
 
 /** Options of {@link norm}. */
@@ -225,7 +226,7 @@ export function norm(x: ChunkedArray, options: NormOptions = {}): ChunkedArray {
   const keepdims = options.keepdims ?? false;
   const ax = options.axis ?? null;
   const xf = x.dtype === "float32" || x.dtype === "float64" ? x : ew.astype(x, "float64");
-  const abs = ew.abs(xf);
+  const abs = ufuncs.abs(xf);
   const matrix = (ax === null && x.ndim === 2) || (Array.isArray(ax) && ax.length === 2);
   if (!matrix) {
     const axis = ax === null ? null : normalizeOneAxis(ax as number, x.ndim);
@@ -235,21 +236,21 @@ export function norm(x: ChunkedArray, options: NormOptions = {}): ChunkedArray {
       );
     }
     const o = { axis, keepdims };
-    if (ord === null || ord === 2) return ew.sqrt(red.sum(ew.multiply(abs, abs), o));
+    if (ord === null || ord === 2) return ufuncs.sqrt(red.sum(ufuncs.multiply(abs, abs), o));
     if (ord === Infinity) return red.max(abs, o);
     if (ord === -Infinity) return red.min(abs, o);
-    if (ord === 0) return red.sum(ew.astype(ew.notEqual(xf, 0), xf.dtype), o);
+    if (ord === 0) return red.sum(ew.astype(ufuncs.notEqual(xf, 0), xf.dtype), o);
     if (ord === 1) return red.sum(abs, o);
     if (typeof ord !== "number")
       throw new InvalidArgumentError(`Invalid norm order for vectors. Got ord=${fmt(ord)}.`);
-    return ew.power(red.sum(ew.power(abs, ord), o), 1 / ord);
+    return ufuncs.power(red.sum(ufuncs.power(abs, ord), o), 1 / ord);
   }
   const [r, c] = (
     ax === null ? [0, 1] : (ax as readonly number[]).map((a) => normalizeOneAxis(a, x.ndim))
   ) as [number, number];
   if (r === c) throw new InvalidArgumentError(`Duplicate axes given. Got axis=${fmt(ax)}.`);
   const both = { axis: [r, c], keepdims };
-  if (ord === null || ord === "fro") return ew.sqrt(red.sum(ew.multiply(abs, abs), both));
+  if (ord === null || ord === "fro") return ufuncs.sqrt(red.sum(ufuncs.multiply(abs, abs), both));
   const colSums = (axis: number, other: number, pick: typeof red.max) => {
     const s = red.sum(abs, { axis, keepdims: true });
     const out = pick(s, { axis: other, keepdims: true });

@@ -7,20 +7,23 @@ import type { DType, ScalarOf } from "../dtype/dtypes.js";
 import type { Arithmetic, Promote, TrueDivide, WithScalar } from "../dtype/result-dtype.js";
 import type { IndexValue, Selection, SelectionItem } from "../index/slice.js";
 import type { NDArray } from "../ndarray/ndarray.js";
+import type { MeanDType, SumDType } from "../ops/reductions.js";
 import { optimize } from "../optimize/optimize.js";
 import { type ToDotOptions, toDot } from "../graph/visualize.js";
 import { ChunkedArray } from "./chunked-array.js";
 import { type ComputeOptions, compute, persist } from "./compute.js";
 import * as ew from "./elementwise.js";
 import * as join from "./joining.js";
-import * as red from "./reductions.js";
+import * as named from "./named-reductions.js";
+import type { ArgReduceOptions, ReduceAxis, ReduceOptions } from "./reductions.js";
+import * as ufuncs from "./ufuncs.js";
 import { rechunk } from "./rechunk.js";
 import { ravel, reshape } from "./reshape.js";
 import { getitem, getitemTemplate } from "./slicing.js";
 import type { ArrayIndex } from "./array-index.js";
 import "./methods-coverage.js";
 
-type Operand = ew.LazyOperand;
+type LazyOperand = ew.LazyOperand;
 
 /** The dtype of `D` combined with `O`: arrays promote (NumPy's table), JS scalars are weak (NEP 50). */
 export type WithOperand<D extends DType, O> = O extends null
@@ -32,8 +35,6 @@ export type WithOperand<D extends DType, O> = O extends null
       : O extends number | boolean
         ? WithScalar<D, O>
         : DType;
-type ReduceOptions = Parameters<typeof red.sum>[1];
-type ArgReduceOptions = Parameters<typeof red.argmin>[1];
 
 declare module "./chunked-array.js" {
   interface ChunkedArray<D extends DType = DType> {
@@ -55,38 +56,10 @@ declare module "./chunked-array.js" {
     rechunk(chunks: ChunkSpec): ChunkedArray<D>;
     astype<T extends DType>(dtype: T): ChunkedArray<T>;
 
-    add<O extends Operand>(other: O): ChunkedArray<WithOperand<D, O>>;
-    sub<O extends Operand>(other: O): ChunkedArray<Arithmetic<WithOperand<D, O>>>;
-    mul<O extends Operand>(other: O): ChunkedArray<WithOperand<D, O>>;
-    div<O extends Operand>(other: O): ChunkedArray<TrueDivide<WithOperand<D, O>>>;
-    floorDiv<O extends Operand>(other: O): ChunkedArray<Arithmetic<WithOperand<D, O>>>;
-    mod<O extends Operand>(other: O): ChunkedArray<Arithmetic<WithOperand<D, O>>>;
-    pow<O extends Operand>(other: O): ChunkedArray<Arithmetic<WithOperand<D, O>>>;
-    neg(): ChunkedArray<D>;
-    abs(): ChunkedArray<D>;
-    eq(other: Operand): ChunkedArray<"bool">;
-    ne(other: Operand): ChunkedArray<"bool">;
-    lt(other: Operand): ChunkedArray<"bool">;
-    le(other: Operand): ChunkedArray<"bool">;
-    gt(other: Operand): ChunkedArray<"bool">;
-    ge(other: Operand): ChunkedArray<"bool">;
-    clip<Lo extends Operand | null, Hi extends Operand | null>(
+    clip<Lo extends LazyOperand | null, Hi extends LazyOperand | null>(
       min: Lo,
       max: Hi,
     ): ChunkedArray<WithOperand<WithOperand<D, Lo>, Hi>>;
-    round(): ChunkedArray<D extends "bool" ? "float32" : D>;
-
-    sum(options?: ReduceOptions): ReturnType<typeof red.sum<D>>;
-    prod(options?: ReduceOptions): ReturnType<typeof red.prod<D>>;
-    mean(options?: ReduceOptions): ReturnType<typeof red.mean<D>>;
-    var(options?: ReduceOptions): ReturnType<typeof red.variance<D>>;
-    std(options?: ReduceOptions): ReturnType<typeof red.std<D>>;
-    min(options?: ReduceOptions): ChunkedArray<D>;
-    max(options?: ReduceOptions): ChunkedArray<D>;
-    any(options?: ReduceOptions): ChunkedArray<"bool">;
-    all(options?: ReduceOptions): ChunkedArray<"bool">;
-    argmin(options?: ArgReduceOptions): ChunkedArray<"float64">;
-    argmax(options?: ArgReduceOptions): ChunkedArray<"float64">;
 
     transpose(options?: Parameters<typeof join.transpose>[1]): ChunkedArray<D>;
     /** The transpose (axes reversed). */
@@ -128,90 +101,8 @@ P.astype = function (dtype) {
   return ew.astype(this, dtype);
 };
 
-P.add = function (o) {
-  return ew.add(this, o) as never;
-};
-P.sub = function (o) {
-  return ew.subtract(this, o) as never;
-};
-P.mul = function (o) {
-  return ew.multiply(this, o) as never;
-};
-P.div = function (o) {
-  return ew.divide(this, o) as never;
-};
-P.floorDiv = function (o) {
-  return ew.floorDivide(this, o) as never;
-};
-P.mod = function (o) {
-  return ew.mod(this, o) as never;
-};
-P.pow = function (o) {
-  return ew.power(this, o) as never;
-};
-P.neg = function () {
-  return ew.negative(this) as never;
-};
-P.abs = function () {
-  return ew.abs(this) as never;
-};
-P.eq = function (o) {
-  return ew.equal(this, o);
-};
-P.ne = function (o) {
-  return ew.notEqual(this, o);
-};
-P.lt = function (o) {
-  return ew.less(this, o);
-};
-P.le = function (o) {
-  return ew.lessEqual(this, o);
-};
-P.gt = function (o) {
-  return ew.greater(this, o);
-};
-P.ge = function (o) {
-  return ew.greaterEqual(this, o);
-};
 P.clip = function (min, max) {
   return ew.clip(this, min, max) as never;
-};
-P.round = function () {
-  return ew.round(this) as never;
-};
-
-P.sum = function (o) {
-  return red.sum(this, o);
-};
-P.prod = function (o) {
-  return red.prod(this, o);
-};
-P.mean = function (o) {
-  return red.mean(this, o);
-};
-P.var = function (o) {
-  return red.variance(this, o);
-};
-P.std = function (o) {
-  return red.std(this, o);
-};
-P.min = function (o) {
-  return red.min(this, o);
-};
-P.max = function (o) {
-  return red.max(this, o);
-};
-P.any = function (o) {
-  return red.any(this, o);
-};
-P.all = function (o) {
-  return red.all(this, o);
-};
-P.argmin = function (o) {
-  return red.argmin(this, o);
-};
-P.argmax = function (o) {
-  return red.argmax(this, o);
 };
 
 P.transpose = function (o) {
@@ -237,3 +128,147 @@ P.ravel = function () {
 P.flatten = function () {
   return ravel(this);
 };
+
+// <generated-ops>
+// Generated by scripts/generate-ops.ts from the tables in src/ops/. Do not edit.
+declare module "./chunked-array.js" {
+  interface ChunkedArray<D extends DType = DType> {
+    /** {@link ufuncs.add} as a method. */
+    add<O extends LazyOperand>(other: O): ChunkedArray<WithOperand<D, O>>;
+    /** {@link ufuncs.subtract} as a method. */
+    sub<O extends LazyOperand>(other: O): ChunkedArray<Arithmetic<WithOperand<D, O>>>;
+    /** {@link ufuncs.multiply} as a method. */
+    mul<O extends LazyOperand>(other: O): ChunkedArray<WithOperand<D, O>>;
+    /** {@link ufuncs.divide} as a method. */
+    div<O extends LazyOperand>(other: O): ChunkedArray<TrueDivide<WithOperand<D, O>>>;
+    /** {@link ufuncs.floorDivide} as a method. */
+    floorDiv<O extends LazyOperand>(other: O): ChunkedArray<Arithmetic<WithOperand<D, O>>>;
+    /** {@link ufuncs.mod} as a method. */
+    mod<O extends LazyOperand>(other: O): ChunkedArray<Arithmetic<WithOperand<D, O>>>;
+    /** {@link ufuncs.power} as a method. */
+    pow<O extends LazyOperand>(other: O): ChunkedArray<Arithmetic<WithOperand<D, O>>>;
+    /** {@link ufuncs.negative} as a method. */
+    neg(): ChunkedArray<D>;
+    /** {@link ufuncs.abs} as a method. */
+    abs(): ChunkedArray<D>;
+    /** {@link ufuncs.equal} as a method. */
+    eq(other: LazyOperand): ChunkedArray<"bool">;
+    /** {@link ufuncs.notEqual} as a method. */
+    ne(other: LazyOperand): ChunkedArray<"bool">;
+    /** {@link ufuncs.less} as a method. */
+    lt(other: LazyOperand): ChunkedArray<"bool">;
+    /** {@link ufuncs.lessEqual} as a method. */
+    le(other: LazyOperand): ChunkedArray<"bool">;
+    /** {@link ufuncs.greater} as a method. */
+    gt(other: LazyOperand): ChunkedArray<"bool">;
+    /** {@link ufuncs.greaterEqual} as a method. */
+    ge(other: LazyOperand): ChunkedArray<"bool">;
+    /** {@link ufuncs.round} as a method. */
+    round(): ChunkedArray<D extends "bool" ? "float32" : D>;
+    /** {@link named.sum} as a method. */
+    sum(options?: ReduceOptions | ReduceAxis): ChunkedArray<SumDType<D>>;
+    /** {@link named.prod} as a method. */
+    prod(options?: ReduceOptions | ReduceAxis): ChunkedArray<SumDType<D>>;
+    /** {@link named.mean} as a method. */
+    mean(options?: ReduceOptions | ReduceAxis): ChunkedArray<MeanDType<D>>;
+    /** {@link named.variance} as a method. */
+    var(options?: ReduceOptions | ReduceAxis): ChunkedArray<MeanDType<D>>;
+    /** {@link named.std} as a method. */
+    std(options?: ReduceOptions | ReduceAxis): ChunkedArray<MeanDType<D>>;
+    /** {@link named.min} as a method. */
+    min(options?: ReduceOptions | ReduceAxis): ChunkedArray<D>;
+    /** {@link named.max} as a method. */
+    max(options?: ReduceOptions | ReduceAxis): ChunkedArray<D>;
+    /** {@link named.any} as a method. */
+    any(options?: ReduceOptions | ReduceAxis): ChunkedArray<"bool">;
+    /** {@link named.all} as a method. */
+    all(options?: ReduceOptions | ReduceAxis): ChunkedArray<"bool">;
+    /** {@link named.argmin} as a method. */
+    argmin(options?: ArgReduceOptions | ReduceAxis): ChunkedArray<"float64">;
+    /** {@link named.argmax} as a method. */
+    argmax(options?: ArgReduceOptions | ReduceAxis): ChunkedArray<"float64">;
+  }
+}
+
+P.add = function (other) {
+  return ufuncs.add(this, other) as never;
+};
+P.sub = function (other) {
+  return ufuncs.subtract(this, other) as never;
+};
+P.mul = function (other) {
+  return ufuncs.multiply(this, other) as never;
+};
+P.div = function (other) {
+  return ufuncs.divide(this, other) as never;
+};
+P.floorDiv = function (other) {
+  return ufuncs.floorDivide(this, other) as never;
+};
+P.mod = function (other) {
+  return ufuncs.mod(this, other) as never;
+};
+P.pow = function (other) {
+  return ufuncs.power(this, other) as never;
+};
+P.neg = function () {
+  return ufuncs.negative(this) as never;
+};
+P.abs = function () {
+  return ufuncs.abs(this) as never;
+};
+P.eq = function (other) {
+  return ufuncs.equal(this, other);
+};
+P.ne = function (other) {
+  return ufuncs.notEqual(this, other);
+};
+P.lt = function (other) {
+  return ufuncs.less(this, other);
+};
+P.le = function (other) {
+  return ufuncs.lessEqual(this, other);
+};
+P.gt = function (other) {
+  return ufuncs.greater(this, other);
+};
+P.ge = function (other) {
+  return ufuncs.greaterEqual(this, other);
+};
+P.round = function () {
+  return ufuncs.round(this) as never;
+};
+P.sum = function (options) {
+  return named.sum(this, options);
+};
+P.prod = function (options) {
+  return named.prod(this, options);
+};
+P.mean = function (options) {
+  return named.mean(this, options);
+};
+P.var = function (options) {
+  return named.variance(this, options);
+};
+P.std = function (options) {
+  return named.std(this, options);
+};
+P.min = function (options) {
+  return named.min(this, options);
+};
+P.max = function (options) {
+  return named.max(this, options);
+};
+P.any = function (options) {
+  return named.any(this, options);
+};
+P.all = function (options) {
+  return named.all(this, options);
+};
+P.argmin = function (options) {
+  return named.argmin(this, options);
+};
+P.argmax = function (options) {
+  return named.argmax(this, options);
+};
+// </generated-ops>

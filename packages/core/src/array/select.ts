@@ -12,9 +12,10 @@ import { blockLayer, normalizeOneAxis, requireKnownChunks } from "./block-layer.
 import type { ChunkedArray } from "./chunked-array.js";
 import { full } from "./creation-fill.js";
 import * as ew from "./elementwise.js";
+import * as ufuncs from "./ufuncs.js";
 import { broadcastTo, concatenate, expandDims } from "./joining.js";
 import { nonzero } from "./mask.js";
-import { all } from "./reductions.js";
+import { all } from "./named-reductions.js";
 import { reshape, ravel } from "./reshape.js";
 import { getitem } from "./slicing.js";
 
@@ -349,7 +350,7 @@ export function diff<D extends DType>(x: ChunkedArray<D>, options: DiffOptions =
       );
     const hi = sel(slice(1, null));
     const lo = sel(slice(null, -1));
-    out = out.dtype === "bool" ? ew.notEqual(hi, lo) : ew.subtract(hi, lo);
+    out = out.dtype === "bool" ? ufuncs.notEqual(hi, lo) : ufuncs.subtract(hi, lo);
   }
   return out;
 }
@@ -385,12 +386,17 @@ export function isclose(
   }
   const af = ew.astype(a, "float64");
   const bf = ew.astype(b, "float64");
-  const near = ew.logicalAnd(
-    ew.lessEqual(ew.abs(ew.subtract(af, bf)), ew.add(atol, ew.multiply(rtol, ew.abs(bf)))),
-    ew.isfinite(bf),
+  const near = ufuncs.logicalAnd(
+    ufuncs.lessEqual(
+      ufuncs.abs(ufuncs.subtract(af, bf)),
+      ufuncs.add(atol, ufuncs.multiply(rtol, ufuncs.abs(bf))),
+    ),
+    ufuncs.isfinite(bf),
   );
-  const close = ew.logicalOr(near, ew.equal(af, bf));
-  return options.equalNan ? ew.logicalOr(close, ew.logicalAnd(ew.isnan(af), ew.isnan(bf))) : close;
+  const close = ufuncs.logicalOr(near, ufuncs.equal(af, bf));
+  return options.equalNan
+    ? ufuncs.logicalOr(close, ufuncs.logicalAnd(ufuncs.isnan(af), ufuncs.isnan(bf)))
+    : close;
 }
 
 /**

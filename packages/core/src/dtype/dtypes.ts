@@ -16,7 +16,7 @@ export interface DTypeMap {
   float64: { array: Float64Array; scalar: number; kind: "float" };
 }
 
-/** A NumPy dtype name supported by @chunked. */
+/** A NumPy dtype name supported by \@chunked. */
 export type DType = keyof DTypeMap;
 /** The TypedArray that stores elements of dtype `D`. */
 export type TypedArrayOf<D extends DType> = DTypeMap[D]["array"];
@@ -24,6 +24,27 @@ export type TypedArrayOf<D extends DType> = DTypeMap[D]["array"];
 export type ScalarOf<D extends DType> = DTypeMap[D]["scalar"];
 /** Any TypedArray used as chunk storage. */
 export type AnyTypedArray = TypedArrayOf<DType>;
+/**
+ * The dtype of a TypedArray's elements, as `NDArray.from` and `fromArray` read it: a `Uint8Array`
+ * is uint8 (bool data needs `dtype: "bool"`).
+ */
+export type DTypeOfArray<A extends AnyTypedArray> = A extends Float64Array
+  ? "float64"
+  : A extends Float32Array
+    ? "float32"
+    : A extends Int32Array
+      ? "int32"
+      : A extends Int16Array
+        ? "int16"
+        : A extends Int8Array
+          ? "int8"
+          : A extends Uint32Array
+            ? "uint32"
+            : A extends Uint16Array
+              ? "uint16"
+              : A extends Uint8Array
+                ? "uint8"
+                : DType;
 /** NumPy's dtype kinds, as used by type promotion. */
 export type DTypeKind = "bool" | "int" | "uint" | "float";
 

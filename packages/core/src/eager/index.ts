@@ -1,5 +1,5 @@
 /**
- * The eager, in-memory API over {@link NDArray}: the "NumPy" of @chunked, exported as `nd`. Each
+ * The eager, in-memory API over {@link NDArray}: the "NumPy" of \@chunked, exported as `nd`. Each
  * function runs the same kernels the chunked arrays run per block.
  *
  * @example
@@ -10,6 +10,9 @@
  * ```
  * @module
  */
+export { astype, clip, elementwiseOp, where } from "./elementwise.js";
+export type { Operand } from "./elementwise.js";
+// <generated-ops>
 export {
   abs,
   add,
@@ -17,17 +20,17 @@ export {
   arcsin,
   arctan,
   arctan2,
-  astype,
   ceil,
-  clip,
   cos,
   cosh,
   divide,
+  divide as div,
   equal,
   exp,
   expm1,
   floor,
   floorDivide,
+  floorDivide as floorDiv,
   greater,
   greaterEqual,
   isfinite,
@@ -45,9 +48,12 @@ export {
   minimum,
   mod,
   multiply,
+  multiply as mul,
   negative,
+  negative as neg,
   notEqual,
   power,
+  power as pow,
   reciprocal,
   round,
   sign,
@@ -56,12 +62,16 @@ export {
   sqrt,
   square,
   subtract,
+  subtract as sub,
   tan,
   tanh,
-  where,
-} from "./elementwise.js";
+} from "./ufuncs.js";
+// </generated-ops>
 export { ndget as get } from "./getitem.js";
 export * as random from "./random.js";
+export { reduce } from "./reduce.js";
+export type { NDArgReduceOptions, NDReduceOptions } from "./reduce.js";
+// <generated-reductions>
 export {
   all,
   any,
@@ -82,6 +92,8 @@ export {
   prod,
   std,
   sum,
+  variance,
   variance as var,
-} from "./reduce.js";
+} from "./named-reductions.js";
+// </generated-reductions>
 export { broadcastShapes, broadcastTo } from "../ndarray/broadcast.js";

@@ -8,9 +8,10 @@
  * rounded with `Math.fround` at each step, which equals IEEE float32 arithmetic for + - * / and sqrt).
  */
 import { DTYPE_INFO, type DType } from "../dtype/dtypes.js";
-import { canCastSafely, ELEMENTWISE_OPS, type ElementwiseOp, isElementwiseOp } from "../dtype/promote.js";
+import { canCastSafely } from "../dtype/promote.js";
 import { BroadcastError, DTypeError, fmt, InvalidArgumentError } from "../errors.js";
 import { cStrides, NDArray } from "../ndarray/ndarray.js";
+import { type ElementwiseOp, elementwiseOpRow, isElementwiseOp } from "../ops/elementwise.js";
 import type { ElementwiseParams, Expr } from "./expr.js";
 import { castFn, codegenEnabled, VECTOR, vectorProgram, walkSegments } from "./interpret.js";
 import { castScalar, HELPERS } from "./scalar.js";
@@ -167,7 +168,7 @@ export class Codegen {
     const noBool = () => {
       if (kind === "bool") {
         throw new DTypeError(
-          `numpy boolean ${ELEMENTWISE_OPS[op].numpyName} is not supported. Got dtype="bool".`,
+          `numpy boolean ${elementwiseOpRow(op).ufunc} is not supported. Got dtype="bool".`,
         );
       }
     };
@@ -192,17 +193,18 @@ export class Codegen {
       case "add":
         if (kind === "bool") return `(${A()} | ${B()})`;
         return isIntKind(dt) ? wrap(`${A()} + ${B()}`, dt) : fl(`${A()} + ${B()}`);
-      case "sub":
+      case "subtract":
         noBool();
         return isIntKind(dt) ? wrap(`${A()} - ${B()}`, dt) : fl(`${A()} - ${B()}`);
-      case "mul":
+      case "multiply":
         if (kind === "bool") return `(${A()} & ${B()})`;
         if (dt === "int32" || dt === "uint32") return wrap(`Math.imul(${A()}, ${B()})`, dt);
         return isIntKind(dt) ? wrap(`${A()} * ${B()}`, dt) : fl(`${A()} * ${B()}`);
-      case "div":
-        if (!isFloatKind(dt)) throw new DTypeError(`div must produce a float dtype. Got dtype=${fmt(dt)}.`);
+      case "divide":
+        if (!isFloatKind(dt))
+          throw new DTypeError(`divide must produce a float dtype. Got dtype=${fmt(dt)}.`);
         return fl(`${A()} / ${B()}`);
-      case "floorDiv":
+      case "floorDivide":
         noBool();
         if (isIntKind(dt)) return wrap(`floorDivInt(${A()}, ${B()})`, dt);
         if (dt === "float64" && allInt) return `floorDivInt(${A()}, ${B()})`;
@@ -212,12 +214,12 @@ export class Codegen {
         if (isIntKind(dt)) return wrap(`modInt(${A()}, ${B()})`, dt);
         if (dt === "float64" && allInt) return `modInt(${A()}, ${B()})`;
         return f32 ? `modF32(${A()}, ${B()})` : `modF64(${A()}, ${B()})`;
-      case "pow":
+      case "power":
         noBool();
         if (isIntKind(dt)) return wrap(`powInt(${A()}, ${B()})`, dt);
         if (dt === "float64" && allInt) return `powInt64(${A()}, ${B()})`;
         return fl(`powFloat(${A()}, ${B()})`);
-      case "neg":
+      case "negative":
         noBool();
         return isIntKind(dt) ? wrap(`-${A()}`, dt) : `(-${A()})`;
       case "abs":
@@ -389,7 +391,7 @@ export function prepare(expr: Expr): Prepared {
       if (!isElementwiseOp(node.op)) {
         throw new InvalidArgumentError(`Unknown elementwise operation. Got op=${fmt(node.op)}.`);
       }
-      const arity = ELEMENTWISE_OPS[node.op].arity;
+      const arity = elementwiseOpRow(node.op).arity;
       if (!Array.isArray(node.args) || node.args.length !== arity) {
         throw new InvalidArgumentError(
           `${node.op} takes ${arity} operands. Got ${Array.isArray(node.args) ? node.args.length : fmt(node.args)}.`,
@@ -401,7 +403,7 @@ export function prepare(expr: Expr): Prepared {
       const args = node.args.map(walk);
       const exponent = nodes[args[1]];
       const intExp =
-        node.op === "pow" && isFloatKind(node.dtype) && exponent?.kind === "const"
+        node.op === "power" && isFloatKind(node.dtype) && exponent?.kind === "const"
           ? values[exponent.slot]
           : undefined;
       if (intExp !== undefined && INT_EXPONENTS.has(intExp)) {
@@ -521,7 +523,7 @@ export function shapeText(shape: readonly number[]): string {
  * @example
  * ```ts
  * const x = NDArray.from([1, 2, 3]);
- * evaluateExpr({ expr: { op: "mul", args: [{ in: 0 }, { const: 2, dtype: "float64" }], dtype: "float64" }, dtype: "float64", shape: [3] }, [x]);
+ * evaluateExpr({ expr: { op: "multiply", args: [{ in: 0 }, { const: 2, dtype: "float64" }], dtype: "float64" }, dtype: "float64", shape: [3] }, [x]);
  * // array([2., 4., 6.])
  * ```
  */

@@ -5,16 +5,9 @@
  * are resolved into one typed expression node.
  */
 import { DTYPE_INFO, type DType, isDType } from "../dtype/dtypes.js";
-import {
-  checkScalarFits,
-  ELEMENTWISE_OPS,
-  type ElementwiseOp,
-  isElementwiseOp,
-  opResultType,
-  resultTypeOf,
-  type WeakScalar,
-} from "../dtype/promote.js";
+import { checkScalarFits, resultTypeOf, type WeakScalar } from "../dtype/promote.js";
 import { DTypeError, fmt, InvalidArgumentError } from "../errors.js";
+import { type ElementwiseOp, elementwiseOpRow, isElementwiseOp, opResultType } from "../ops/elementwise.js";
 
 /** An input chunk, by position in the task's deps, broadcast NumPy-style against the output block. */
 export interface InputExpr {
@@ -72,7 +65,7 @@ const COMPARISONS: ReadonlySet<ElementwiseOp> = new Set([
 
 /** True for ops whose operands are only tested for truthiness or NaN-ness (no common dtype). */
 function isPredicate(op: ElementwiseOp): boolean {
-  return ELEMENTWISE_OPS[op].rule === "bool" && !COMPARISONS.has(op);
+  return elementwiseOpRow(op).rule === "bool" && !COMPARISONS.has(op);
 }
 
 function isIntDType(dtype: DType): boolean {
@@ -83,7 +76,7 @@ function isIntDType(dtype: DType): boolean {
 /**
  * Builds one typed expression node `op(...operands)`, resolving dtypes as NumPy 2 does: the common
  * dtype of the operands (JS scalars weak, NEP 50), then the op's result rule. Throws at graph-build
- * time: {@link DTypeError} for unsupported dtypes (e.g. `sub` of bools), {@link InvalidArgumentError}
+ * time: {@link DTypeError} for unsupported dtypes (e.g. `subtract` of bools), {@link InvalidArgumentError}
  * for integer scalars that do not fit (`uint8 + 300`) and negative integer exponents.
  *
  * @example
@@ -99,10 +92,10 @@ export function buildOp(
 ): OpExpr {
   if (!isElementwiseOp(op))
     throw new InvalidArgumentError(`Unknown elementwise operation. Got op=${fmt(op)}.`);
-  const info = ELEMENTWISE_OPS[op];
+  const info = elementwiseOpRow(op);
   if (operands.length !== info.arity) {
     throw new InvalidArgumentError(
-      `${info.numpyName} takes ${info.arity} operands. Got ${operands.length}, expected ${info.arity}.`,
+      `${info.ufunc} takes ${info.arity} operands. Got ${operands.length}, expected ${info.arity}.`,
     );
   }
   const names = options.names ?? operands.map((_, i) => `x${i + 1}`);
@@ -136,7 +129,7 @@ export function buildOp(
     if (o.dtype !== undefined) return { const: value, dtype: o.dtype } satisfies ConstExpr;
     return weakConst(op, value, typeof o.value === "boolean", loop, i, names[i]);
   });
-  if (op === "pow" && isIntDType(dtype)) {
+  if (op === "power" && isIntDType(dtype)) {
     const e = operands[1];
     if (!("input" in e) && Number(e.value) < 0) {
       throw new InvalidArgumentError(

@@ -6,8 +6,9 @@
  * `Codegen.opSource` in elementwise.ts emits (a property test checks both give identical bits).
  */
 import { DTYPE_INFO, type DType } from "../dtype/dtypes.js";
-import { canCastSafely, ELEMENTWISE_OPS } from "../dtype/promote.js";
+import { canCastSafely } from "../dtype/promote.js";
 import { DTypeError, fmt, InvalidArgumentError } from "../errors.js";
+import { elementwiseOpRow } from "../ops/elementwise.js";
 import type { OpNode, Prepared } from "./elementwise.js";
 import {
   floorDivF32,
@@ -129,9 +130,7 @@ export function scalarOp(node: OpNode, argDTypes: readonly DType[]): Scalar {
   const allInt = argDTypes.every((d) => !isFloat(d));
   const noBool = () => {
     if (kind === "bool") {
-      throw new DTypeError(
-        `numpy boolean ${ELEMENTWISE_OPS[op].numpyName} is not supported. Got dtype="bool".`,
-      );
+      throw new DTypeError(`numpy boolean ${elementwiseOpRow(op).ufunc} is not supported. Got dtype="bool".`);
     }
   };
   if (node.intExp !== undefined) {
@@ -154,17 +153,17 @@ export function scalarOp(node: OpNode, argDTypes: readonly DType[]): Scalar {
     case "add":
       if (kind === "bool") return (a, b) => cA(a) | cB(b);
       return int ? (a, b) => wr(cA(a) + cB(b)) : (a, b) => fl(cA(a) + cB(b));
-    case "sub":
+    case "subtract":
       noBool();
       return int ? (a, b) => wr(cA(a) - cB(b)) : (a, b) => fl(cA(a) - cB(b));
-    case "mul":
+    case "multiply":
       if (kind === "bool") return (a, b) => cA(a) & cB(b);
       if (dt === "int32" || dt === "uint32") return (a, b) => wr(Math.imul(cA(a), cB(b)));
       return int ? (a, b) => wr(cA(a) * cB(b)) : (a, b) => fl(cA(a) * cB(b));
-    case "div":
+    case "divide":
       if (!isFloat(dt)) throw new DTypeError(`div must produce a float dtype. Got dtype=${fmt(dt)}.`);
       return (a, b) => fl(cA(a) / cB(b));
-    case "floorDiv":
+    case "floorDivide":
       noBool();
       if (int) return (a, b) => wr(floorDivInt(cA(a), cB(b)));
       if (dt === "float64" && allInt) return (a, b) => floorDivInt(cA(a), cB(b));
@@ -174,12 +173,12 @@ export function scalarOp(node: OpNode, argDTypes: readonly DType[]): Scalar {
       if (int) return (a, b) => wr(modInt(cA(a), cB(b)));
       if (dt === "float64" && allInt) return (a, b) => modInt(cA(a), cB(b));
       return f32 ? (a, b) => modF32(cA(a), cB(b)) : (a, b) => modF64(cA(a), cB(b));
-    case "pow":
+    case "power":
       noBool();
       if (int) return (a, b) => wr(powInt(cA(a), cB(b)));
       if (dt === "float64" && allInt) return (a, b) => powInt64(cA(a), cB(b));
       return (a, b) => fl(powFloat(cA(a), cB(b)));
-    case "neg":
+    case "negative":
       noBool();
       return int ? (a) => wr(-cA(a)) : (a) => -cA(a);
     case "abs":
@@ -275,7 +274,7 @@ interface Step {
   readonly out: Float64Array;
   readonly args: readonly Float64Array[];
   /** A float64 add/sub/mul/div without casts: a plain loop instead of a closure per value. */
-  readonly fast?: "add" | "sub" | "mul" | "div";
+  readonly fast?: "add" | "subtract" | "multiply" | "divide";
 }
 
 /**
@@ -310,7 +309,8 @@ export class VectorProgram {
         const plain =
           node.dtype === "float64" && node.intExp === undefined && argDTypes.every((d) => d === "float64");
         const fast =
-          plain && (node.op === "add" || node.op === "sub" || node.op === "mul" || node.op === "div")
+          plain &&
+          (node.op === "add" || node.op === "subtract" || node.op === "multiply" || node.op === "divide")
             ? node.op
             : undefined;
         this.steps.push({ f: scalarOp(node, argDTypes), arity: args.length, out, args, fast });
@@ -330,8 +330,8 @@ export class VectorProgram {
       if (s.fast !== undefined) {
         const b = s.args[1];
         if (s.fast === "add") for (let i = 0; i < len; i++) out[i] = a[i] + b[i];
-        else if (s.fast === "sub") for (let i = 0; i < len; i++) out[i] = a[i] - b[i];
-        else if (s.fast === "mul") for (let i = 0; i < len; i++) out[i] = a[i] * b[i];
+        else if (s.fast === "subtract") for (let i = 0; i < len; i++) out[i] = a[i] - b[i];
+        else if (s.fast === "multiply") for (let i = 0; i < len; i++) out[i] = a[i] * b[i];
         else for (let i = 0; i < len; i++) out[i] = a[i] / b[i];
         continue;
       }

@@ -39,7 +39,7 @@ export interface NDArrayLike<D extends DType = DType> {
 export type NestedArray = number | boolean | NestedArray[];
 
 /**
- * A dense, in-memory N-d array over a TypedArray: the chunk type of @chunked and its eager,
+ * A dense, in-memory N-d array over a TypedArray: the chunk type of \@chunked and its eager,
  * NumPy-like API. A view is `data` read through `shape`, `strides` (in elements) and `offset`.
  *
  * @example

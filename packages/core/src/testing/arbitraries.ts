@@ -73,7 +73,7 @@ export function arbShapeAndChunks(
   return arbShape(constraints).chain((shape) => arbChunksFor(shape).map((chunks) => ({ shape, chunks })));
 }
 
-/** One of `dtypes` (default: every dtype @chunked supports). */
+/** One of `dtypes` (default: every dtype \@chunked supports). */
 export function arbDType<D extends DType = DType>(dtypes: readonly D[] = DTYPES as D[]): fc.Arbitrary<D> {
   return fc.constantFrom(...dtypes);
 }

@@ -42,7 +42,7 @@ export type GoldenInputJSON = GoldenArrayJSON | GoldenScalarJSON;
 export interface GoldenCaseJSON {
   id: string;
   op: string;
-  /** Options with @chunked's camelCase names (`axis`, `keepdims`, `ddof`, `fillValue`, ...). */
+  /** Options with \@chunked's camelCase names (`axis`, `keepdims`, `ddof`, `fillValue`, ...). */
   kwargs: Record<string, unknown>;
   inputs: GoldenInputJSON[];
   expected: GoldenArrayJSON;
@@ -96,7 +96,7 @@ export interface GoldenCase {
   expected: NDArray;
   /** NumPy's dtype name for `expected` before decoding (`"int64"` where `expected.dtype` is float64). */
   numpyDtype: string;
-  /** Set when @chunked's result intentionally differs from NumPy's (int64 results become float64). */
+  /** Set when \@chunked's result intentionally differs from NumPy's (int64 results become float64). */
   divergence?: Divergence;
 }
 
@@ -122,7 +122,7 @@ export interface Golden {
   errors: GoldenErrorCase[];
 }
 
-/** NumPy dtypes we decode to float64 because @chunked has no 64-bit integers. */
+/** NumPy dtypes we decode to float64 because \@chunked has no 64-bit integers. */
 const WIDE_INTS = new Set(["int64", "uint64"]);
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Test helpers for @chunked and for code built on it: NumPy goldens, tolerance-aware comparison
+ * Test helpers for \@chunked and for code built on it: NumPy goldens, tolerance-aware comparison
  * and the chunkings every case runs over. Browser-safe; Node tests read golden files with
  * `loadGolden` from `./golden-node.js` (not exported here: it imports `node:fs`). The fast-check
  * arbitraries are in `@chunked/core/testing/arbitraries`, which needs the optional peer `fast-check`.

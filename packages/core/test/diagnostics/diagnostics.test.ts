@@ -15,10 +15,10 @@ describe("task labels", () => {
     const y = ca.sqrt(x.add(1)).mul(2).sum({ axis: 0 });
     const g = optimize(y.graph(), y.keys());
     const labels = [...g.values()].map(ca.taskLabel);
-    expect(labels).toContain("random.fill → elementwise(add, sqrt, mul) → reduce.sum.chunk");
+    expect(labels).toContain("random.fill → elementwise(add, sqrt, multiply) → reduce.sum.chunk");
     expect(labels.some((l) => l.includes("core.subgraph"))).toBe(false);
     expect(y.visualize({ optimize: true })).toContain(
-      "random.fill →\\nelementwise(add, sqrt, mul) →\\nreduce.sum.chunk",
+      "random.fill →\\nelementwise(add, sqrt, multiply) →\\nreduce.sum.chunk",
     );
   });
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import * as lazy from "../../src/array/elementwise.js";
+import * as lazy from "@chunked/core";
 import { fromArray } from "../../src/array/creation.js";
-import type { ElementwiseOp } from "../../src/dtype/promote.js";
+import type { ElementwiseOpName } from "@chunked/core";
 import { NDArray } from "../../src/ndarray/ndarray.js";
-import * as eager from "../../src/eager/elementwise.js";
+import { nd as eager } from "@chunked/core";
 import { assertGolden } from "../../src/testing/assert.js";
 import { chunkingsFor } from "../../src/testing/chunkings.js";
 import type { GoldenCase, GoldenInput } from "../../src/testing/golden.js";
@@ -15,7 +15,7 @@ const golden = loadGolden("elementwise");
 /** Eager: the NDArray API. */
 function runEager(c: GoldenCase): NDArray {
   const [a, b, d] = c.inputs;
-  const op = c.op as ElementwiseOp;
+  const op = c.op as ElementwiseOpName;
   if (op === "clip") return eager.clip(a, c.kwargs.min ?? null, c.kwargs.max ?? null);
   if (op === "astype") return eager.astype(a, c.kwargs.dtype);
   if (op === "where") return eager.where(a, b, d);
@@ -29,7 +29,7 @@ function buildLazy(c: GoldenCase, k: number) {
     const options = chunkingsFor(input.shape);
     return fromArray(input, { chunks: options[Math.min(k, options.length - 1)] });
   });
-  const op = c.op as ElementwiseOp;
+  const op = c.op as ElementwiseOpName;
   if (op === "clip") return lazy.clip(xs[0], c.kwargs.min ?? null, c.kwargs.max ?? null);
   if (op === "astype") return lazy.astype(xs[0], c.kwargs.dtype);
   return lazy.elementwiseOp(op, xs);

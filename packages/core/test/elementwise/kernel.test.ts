@@ -4,7 +4,7 @@ import { compiledCount, evaluateExpr } from "../../src/kernels/elementwise.js";
 import type { ElementwiseParams, Expr } from "../../src/kernels/expr.js";
 import { getKernel } from "../../src/kernels/registry.js";
 import { NDArray } from "../../src/ndarray/ndarray.js";
-import * as E from "../../src/eager/elementwise.js";
+import { nd as E } from "@chunked/core";
 import { arr, values } from "./helpers.js";
 
 const f64 = (v: number[]) => arr(v, "float64");
@@ -123,7 +123,7 @@ describe("NumPy edge cases (values from NumPy 2.4)", () => {
     // Fused: one expression (a * b) + c, with a float32 rounding after the product.
     const expr: Expr = {
       op: "add",
-      args: [{ op: "mul", args: [{ in: 0 }, { in: 1 }], dtype: "float32" }, { in: 2 }],
+      args: [{ op: "multiply", args: [{ in: 0 }, { in: 1 }], dtype: "float32" }, { in: 2 }],
       dtype: "float32",
     };
     const r = evaluateExpr({ expr, dtype: "float32", shape: [3] }, [a, b, c]);
@@ -313,19 +313,23 @@ describe("compilation", () => {
 
   it("evaluates a fused chain with shared subexpressions and unused inputs", () => {
     // (x * 2 + 1) ** 2 - x * 2, input 1 unused
-    const twoX: Expr = { op: "mul", args: [{ in: 0 }, { const: 2, dtype: "float64" }], dtype: "float64" };
+    const twoX: Expr = {
+      op: "multiply",
+      args: [{ in: 0 }, { const: 2, dtype: "float64" }],
+      dtype: "float64",
+    };
     const expr: Expr = {
-      op: "sub",
+      op: "subtract",
       args: [
         {
-          op: "pow",
+          op: "power",
           args: [
             { op: "add", args: [twoX, { const: 1, dtype: "float64" }], dtype: "float64" },
             { const: 2, dtype: "float64" },
           ],
           dtype: "float64",
         },
-        { op: "mul", args: [{ in: 0 }, { const: 2, dtype: "float64" }], dtype: "float64" },
+        { op: "multiply", args: [{ in: 0 }, { const: 2, dtype: "float64" }], dtype: "float64" },
       ],
       dtype: "float64",
     };

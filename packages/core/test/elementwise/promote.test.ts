@@ -4,13 +4,13 @@ import {
   canCastSafely,
   checkScalarFits,
   floatType,
-  opResultType,
   resultType,
   resultTypeOf,
   resultTypeWithScalar,
   trueDivideType,
 } from "../../src/dtype/promote.js";
 import { isChunkedError } from "../../src/errors.js";
+import { type ElementwiseOp, opResultType } from "../../src/ops/elementwise.js";
 
 // np.result_type(a, b) from NumPy 2.4, with int64 -> float64 (our divergence). Columns follow ORDER.
 const ORDER: DType[] = ["bool", "int8", "int16", "int32", "uint8", "uint16", "uint32", "float32", "float64"];
@@ -119,14 +119,14 @@ describe("weak scalars (NEP 50)", () => {
 // ufunc(np.zeros(1, a)).dtype from NumPy 2.4; float16 -> float32 and int64 -> float64 (our divergences).
 const NUMPY_UNARY: Record<string, DType[]> = {
   sqrt: ["float32", "float32", "float32", "float64", "float32", "float32", "float64", "float32", "float64"],
-  div: ["float64", "float64", "float64", "float64", "float64", "float64", "float64", "float32", "float64"],
+  divide: ["float64", "float64", "float64", "float64", "float64", "float64", "float64", "float32", "float64"],
   floor: ["bool", "int8", "int16", "int32", "uint8", "uint16", "uint32", "float32", "float64"],
   round: ["float32", "int8", "int16", "int32", "uint8", "uint16", "uint32", "float32", "float64"],
   abs: ["bool", "int8", "int16", "int32", "uint8", "uint16", "uint32", "float32", "float64"],
   square: ["int8", "int8", "int16", "int32", "uint8", "uint16", "uint32", "float32", "float64"],
-  floorDiv: ["int8", "int8", "int16", "int32", "uint8", "uint16", "uint32", "float32", "float64"],
+  floorDivide: ["int8", "int8", "int16", "int32", "uint8", "uint16", "uint32", "float32", "float64"],
   mod: ["int8", "int8", "int16", "int32", "uint8", "uint16", "uint32", "float32", "float64"],
-  pow: ["int8", "int8", "int16", "int32", "uint8", "uint16", "uint32", "float32", "float64"],
+  power: ["int8", "int8", "int16", "int32", "uint8", "uint16", "uint32", "float32", "float64"],
   arctan2: [
     "float32",
     "float32",
@@ -147,11 +147,11 @@ const NUMPY_UNARY: Record<string, DType[]> = {
 describe("per-op result dtypes", () => {
   for (const [op, expected] of Object.entries(NUMPY_UNARY)) {
     it(op, () => {
-      expect(ORDER.map((d) => opResultType(op as any, d))).toEqual(expected);
+      expect(ORDER.map((d) => opResultType(op as ElementwiseOp, d))).toEqual(expected);
     });
   }
   it("rejects bool where NumPy has no loop", () => {
-    for (const op of ["sub", "neg", "sign"] as const) {
+    for (const op of ["subtract", "negative", "sign"] as const) {
       expect(() => opResultType(op, "bool")).toThrow(/numpy boolean/);
       try {
         opResultType(op, "bool");

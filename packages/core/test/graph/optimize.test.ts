@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { InvalidArgumentError } from "../../src/errors.js";
 import { cull } from "../../src/graph/cull.js";
-import type { ElementwiseOp } from "../../src/dtype/promote.js";
+import type { ElementwiseOp } from "@chunked/core";
 import type { Expr } from "../../src/kernels/expr.js";
 import { fuseElementwise, optimize } from "../../src/optimize/optimize.js";
 import type { Graph, Key, Param, Task } from "../../src/graph/task.js";
@@ -60,14 +60,14 @@ describe("fuseElementwise", () => {
       task("y", "test.opt.value", [], { value: 2 }),
       ew("a", ["x", "y"], op("add", inp(0), inp(1))),
       ew("b", ["a"], op("sin", inp(0))),
-      ew("c", ["b", "y"], op("mul", inp(0), inp(1))),
+      ew("c", ["b", "y"], op("multiply", inp(0), inp(1))),
     );
     const fused = fuseElementwise(g, ["c"]);
     expect([...fused.keys()].sort()).toEqual(["c", "x", "y"]);
     const c = fused.get("c")!;
     expect(c.deps).toEqual(["y", "x"]);
     expect(c.params).toEqual({
-      expr: op("mul", op("sin", op("add", inp(1), inp(0))), inp(0)),
+      expr: op("multiply", op("sin", op("add", inp(1), inp(0))), inp(0)),
       dtype: "float64",
       shape: [4],
     });
@@ -78,7 +78,7 @@ describe("fuseElementwise", () => {
   test("keeps producers with several dependents, and outputs", () => {
     const g = graphOf(
       task("x", "test.opt.value", [], { value: 1 }),
-      ew("a", ["x"], op("neg", inp(0))),
+      ew("a", ["x"], op("negative", inp(0))),
       ew("b", ["a"], op("exp", inp(0))),
       ew("c", ["a"], op("log", inp(0))),
       ew("d", ["c"], op("abs", inp(0))),
@@ -99,11 +99,11 @@ describe("fuseElementwise", () => {
     const g = graphOf(
       task("x", "test.opt.value", [], { value: 1 }),
       ew("a", ["x"], op("add", inp(0), one)),
-      ew("b", ["a", "a"], op("mul", inp(0), inp(1))),
+      ew("b", ["a", "a"], op("multiply", inp(0), inp(1))),
     );
     const b = fuseElementwise(g, ["b"]).get("b")!;
     expect(b.deps).toEqual(["x"]);
-    expect((b.params as any).expr).toEqual(op("mul", op("add", inp(0), one), op("add", inp(0), one)));
+    expect((b.params as any).expr).toEqual(op("multiply", op("add", inp(0), one), op("add", inp(0), one)));
   });
 
   test("a big producer read twice is not duplicated", () => {
@@ -112,7 +112,7 @@ describe("fuseElementwise", () => {
     const g = graphOf(
       task("x", "test.opt.value", [], { value: 1 }),
       ew("a", ["x"], big),
-      ew("b", ["a"], op("mul", inp(0), inp(0))),
+      ew("b", ["a"], op("multiply", inp(0), inp(0))),
     );
     expect([...fuseElementwise(g, ["b"]).keys()].sort()).toEqual(["a", "b", "x"]);
   });
@@ -122,14 +122,14 @@ describe("fuseElementwise", () => {
     const g = graphOf(
       task("r", "test.opt.value", [], { value: 1 }),
       ew("x", ["r"], op("sqrt", inp(0))),
-      ew("a", ["x"], op("neg", inp(0))),
+      ew("a", ["x"], op("negative", inp(0))),
       ew("b", ["a", "x"], op("add", inp(0), inp(1))),
     );
     const fused = fuseElementwise(g, ["b"]);
     expect([...fused.keys()].sort()).toEqual(["b", "r"]);
     expect(fused.get("b")!.deps).toEqual(["r"]);
     expect((fused.get("b")!.params as any).expr).toEqual(
-      op("add", op("neg", op("sqrt", inp(0))), op("sqrt", inp(0))),
+      op("add", op("negative", op("sqrt", inp(0))), op("sqrt", inp(0))),
     );
   });
 
@@ -137,9 +137,9 @@ describe("fuseElementwise", () => {
     const g = graphOf(
       task("x", "test.opt.value", [], { value: 1 }),
       task("y", "test.opt.value", [], { value: 2 }),
-      ew("a", ["x", "y"], op("mul", inp(0), inp(1))),
+      ew("a", ["x", "y"], op("multiply", inp(0), inp(1))),
       task("s", "reduce.sum.chunk", ["a"], { axis: [0], fusable: true }),
-      ew("b", ["y"], op("neg", inp(0))),
+      ew("b", ["y"], op("negative", inp(0))),
       task("t", "reduce.sum.chunk", ["b"], { axis: [0] }),
     );
     const fused = fuseElementwise(g, ["s", "t"]);
@@ -151,7 +151,7 @@ describe("fuseElementwise", () => {
       params: {
         axis: [0],
         fusable: true,
-        pre: { expr: op("mul", inp(0), inp(1)), dtype: "float64", shape: [4] },
+        pre: { expr: op("multiply", inp(0), inp(1)), dtype: "float64", shape: [4] },
       },
     });
     // Not fusable: left alone.
@@ -163,19 +163,19 @@ describe("fuseElementwise", () => {
   test("chains through a whole fused chain into a chunk step", () => {
     const g = graphOf(
       task("x", "test.opt.value", [], { value: 1 }),
-      ew("a", ["x"], op("neg", inp(0))),
+      ew("a", ["x"], op("negative", inp(0))),
       ew("b", ["a"], op("exp", inp(0))),
       task("s", "reduce.max.chunk", ["b"], { fusable: true }),
     );
     const s = fuseElementwise(g, ["s"]).get("s")!;
     expect(s.deps).toEqual(["x"]);
-    expect((s.params as any).pre.expr).toEqual(op("exp", op("neg", inp(0))));
+    expect((s.params as any).pre.expr).toEqual(op("exp", op("negative", inp(0))));
   });
 
   test("optimize culls then fuses; fuse: false only culls", () => {
     const g = graphOf(
       task("x", "test.opt.value", [], { value: 1 }),
-      ew("a", ["x"], op("neg", inp(0))),
+      ew("a", ["x"], op("negative", inp(0))),
       ew("b", ["a"], op("exp", inp(0))),
       ew("unused", ["a"], op("exp", inp(0))),
     );
@@ -189,7 +189,7 @@ describe("fuseElementwise", () => {
     const tasks: Task[] = [task("x", "test.opt.value", [], { value: 1 })];
     let prev = "x";
     for (let i = 0; i < 2000; i++) {
-      tasks.push(ew(`e${i}`, [prev], op("neg", inp(0))));
+      tasks.push(ew(`e${i}`, [prev], op("negative", inp(0))));
       prev = `e${i}`;
     }
     const fused = fuseElementwise(graphOf(...tasks), [prev]);

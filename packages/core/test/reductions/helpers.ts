@@ -2,12 +2,12 @@ import { blockIndices, type ChunkedArray } from "../../src/array/chunked-array.j
 import { compute } from "../../src/array/compute.js";
 import { blockRegion } from "../../src/array/creation.js";
 import { chunkOffsets } from "../../src/chunks/normalize.js";
-import * as lazy from "../../src/array/reductions.js";
+import * as lazy from "@chunked/core";
 import type { Key, Task } from "../../src/graph/task.js";
 import "../../src/kernels/all.js";
 import { getKernel } from "../../src/kernels/registry.js";
 import { copyInto, NDArray } from "../../src/ndarray/ndarray.js";
-import * as eager from "../../src/eager/reduce.js";
+import { nd as eager } from "@chunked/core";
 import type { ReduceOp } from "../../src/ops/reductions.js";
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import type { ChunkedArray } from "../../src/array/chunked-array.js";
 import { fromArray } from "../../src/array/creation.js";
-import * as lazy from "../../src/array/reductions.js";
+import * as lazy from "@chunked/core";
 import { DTYPES } from "../../src/dtype/dtypes.js";
 import {
   pairwiseSum,
@@ -12,7 +12,7 @@ import {
 } from "../../src/kernels/reduce.js";
 import { REDUCTION_OPS, reduceResultDType } from "../../src/ops/reductions.js";
 import { NDArray } from "../../src/ndarray/ndarray.js";
-import * as eager from "../../src/eager/reduce.js";
+import { nd as eager } from "@chunked/core";
 import { assertClose } from "../../src/testing/assert.js";
 import { computeOne } from "./helpers.js";
 
@@ -194,7 +194,7 @@ describe("kernels", () => {
   test("chunk kernels evaluate a fused elementwise `pre` first", async () => {
     const a = NDArray.from([1, 2, 3, 4]);
     const pre = {
-      expr: { op: "mul", args: [{ in: 0 }, { const: 3, dtype: "float64" }], dtype: "float64" },
+      expr: { op: "multiply", args: [{ in: 0 }, { const: 3, dtype: "float64" }], dtype: "float64" },
       dtype: "float64",
       shape: [4],
     } as const;
