@@ -21,23 +21,28 @@ for (const path of PAGE_PATHS) {
   const context = await browser.newContext({ serviceWorkers: "block" });
   const page = await context.newPage();
   const bodies = new Map();
+  const pending = [];
   const collect = (r) => {
     const u = r.url();
     if (/\.(m?js|wasm)(\?|$)/.test(u) && !u.includes("/data/"))
-      r.body().then(
-        (b) => bodies.set(u, b),
-        () => {},
+      pending.push(
+        r.body().then(
+          (b) => bodies.set(u, b),
+          () => {},
+        ),
       );
   };
   context.on("response", collect);
   await page.goto(new URL(path, url).href);
   await page.waitForLoadState("networkidle");
+  await Promise.all(pending);
   const pageOnly = new Map(bodies);
   const first = page.locator("chunked-cell").first();
   if (await first.count()) {
     await first.locator("button.run").click();
     await page.waitForSelector("chunked-cell[data-state]", { timeout: 300_000 });
     await page.waitForTimeout(500);
+    await Promise.all(pending);
   }
   const size = (m) => {
     let raw = 0;
