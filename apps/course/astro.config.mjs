@@ -5,6 +5,8 @@ import { fileURLToPath } from "node:url";
 import { defineConfig } from "astro/config";
 import { COURSE_FILES, DATASETS, serveFile } from "./scripts/data-files.mjs";
 import { ISOLATION_HEADERS } from "./scripts/headers.mjs";
+import { PAGE_PATHS } from "./scripts/lessons.mjs";
+import { writeServiceWorker } from "./scripts/service-worker.mjs";
 
 /** Hard-links (or copies, across filesystems) a file or folder tree. */
 function linkTree(from, to) {
@@ -40,17 +42,36 @@ const courseData = {
 };
 
 /**
- * `@chunked/executor-web` declares `"sideEffects": false`, so a bundler drops the bare
- * `import "@chunked/executor-web/worker"` of a custom worker entry (the worker then never answers).
- * Mark that module as having side effects.
+ * Modules the course's workers import for their side effects, in packages whose `sideEffects`
+ * field does not list them (so a bundler would drop them): the pool protocol of
+ * `@chunked/executor-web/worker`, and `@chunked/io`'s format table, which registers the openers
+ * of HDF5 and Zarr sources.
  */
+const SIDE_EFFECTS =
+  /[\\/](executor-web[\\/](src|dist)[\\/]worker|io[\\/](src|dist)[\\/](index|open-source))\.(ts|js)$/;
 const keepWorkerEntry = () => ({
-  name: "keep-executor-web-worker",
+  name: "keep-worker-side-effects",
   enforce: "pre",
-  async resolveId(source, importer, options) {
-    if (source !== "@chunked/executor-web/worker") return null;
-    const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
-    return resolved && { ...resolved, moduleSideEffects: true };
+  transform(code, id) {
+    return SIDE_EFFECTS.test(id) ? { code, map: null, moduleSideEffects: true } : null;
+  },
+});
+
+/**
+ * `@chunked/io` asks pools to make their workers import its format table by a URL computed next to
+ * its own module (`registerWorkerModule`). In a bundle that file does not exist, and a worker that
+ * cannot import a listed module fails every task. The course's pool worker bundles `@chunked/io`
+ * itself (src/runtime/pool-worker.ts), so the registration is dropped from the bundles.
+ */
+const bundledIoFormats = () => ({
+  name: "bundled-io-formats",
+  enforce: "pre",
+  transform(code, id) {
+    if (!/[\\/]io[\\/](src|dist)[\\/]worker-module\.(ts|js)$/.test(id)) return null;
+    const out = code.replace(/registerWorkerModule\(FORMAT_TABLE\);/, "");
+    if (out === code)
+      this.warn("@chunked/io's worker-module changed: its worker module URL may not resolve in this build");
+    return out;
   },
 });
 
@@ -58,7 +79,7 @@ export default defineConfig({
   integrations: [courseData],
   server: { headers: { ...ISOLATION_HEADERS, "Accept-Ranges": "bytes" } },
   vite: {
-    worker: { format: "es", plugins: () => [keepWorkerEntry()] },
+    worker: { format: "es", plugins: () => [keepWorkerEntry(), bundledIoFormats()] },
     resolve: { conditions: ["source", "module", "browser", "development|production"] },
     build: { chunkSizeWarningLimit: 6000 },
   },

@@ -85,12 +85,17 @@ if (args.data) process.env[ENV.data] = args.data;
 process.env[ENV.localReads] = args["local-reads"] ? "1" : "0";
 const context: BenchContext = contextFromEnv();
 
-/** Whether dask (and h5py, zarr) can be imported: `--baseline dask` needs python3-dask. */
-function daskAvailable(): boolean {
-  const r = spawnSync("python3", ["-c", "import dask.array, h5py, zarr"], { stdio: "ignore" });
-  return r.status === 0;
+/**
+ * A Python that can import dask, h5py and zarr (`--baseline dask` needs python3-dask): Debian's
+ * first (a pyenv shim named python3 may come first in PATH and lack them), then `python3`.
+ */
+function daskPython(): string | undefined {
+  return ["/usr/bin/python3", "python3"].find(
+    (python) => spawnSync(python, ["-c", "import dask.array, h5py, zarr"], { stdio: "ignore" }).status === 0,
+  );
 }
-const withDask = args.baseline === "dask" && daskAvailable();
+const python = args.baseline === "dask" ? daskPython() : undefined;
+const withDask = python !== undefined;
 if (args.baseline === "dask" && !withDask)
   console.error(
     "--baseline dask: python3 cannot import dask, h5py and zarr (apt-get install python3-dask python3-h5py python3-zarr); running without it.",
@@ -99,7 +104,7 @@ if (args.baseline === "dask" && !withDask)
 /** Runs a workload's dask baseline (dask/baseline.py) `reps` times in one Python process. */
 function measureDask(id: string, baseline: DaskBaseline, reps: number): Measurement {
   const r = spawnSync(
-    "python3",
+    python!,
     [
       join(here, "dask", "baseline.py"),
       id,

@@ -10,7 +10,7 @@ import { compute } from "../src/array/compute.js";
 import { fromArray } from "../src/array/creation.js";
 import * as lazy from "../src/array/reductions.js";
 import { NDArray } from "../src/ndarray/ndarray.js";
-import * as eager from "../src/ndarray/ops/reduce.js";
+import * as eager from "../src/eager/reduce.js";
 
 const n = Number(process.argv[2] ?? 1e8);
 const chunk = Number(process.argv[3] ?? 1e6);

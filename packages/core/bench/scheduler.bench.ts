@@ -3,7 +3,8 @@
  * Graphs of tiny tasks (a tree reduction and independent elementwise chains), run with kernels that
  * do no work ("noop": the scheduler's own cost) and kernels that allocate a 1-element chunk ("tiny").
  */
-import { indexGraph, orderIndexed } from "../src/graph/order.js";
+import { indexGraph } from "../src/graph/indexed.js";
+import { orderIndexed } from "../src/graph/order.js";
 import type { Graph, Key } from "../src/graph/task.js";
 import { defineKernel } from "../src/kernels/registry.js";
 import { NDArray } from "../src/ndarray/ndarray.js";

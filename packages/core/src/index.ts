@@ -20,7 +20,7 @@ export { ChunkedArray } from "./array/chunked-array.js";
 export type { Layer, LayerGraph } from "./array/chunked-array.js";
 export { NDArray } from "./ndarray/ndarray.js";
 export type { NDArrayLike, NestedArray } from "./ndarray/ndarray.js";
-export * as nd from "./ndarray/ops/index.js";
+export * as nd from "./eager/index.js";
 
 // dtypes and chunks
 export { DTYPES, isDType, itemsize } from "./dtype/dtypes.js";
@@ -268,7 +268,29 @@ export { toDot } from "./graph/visualize.js";
 export type { ToDotOptions } from "./graph/visualize.js";
 
 // Diagnostics: progress, profiles, fused-task labels, rasters
-export * from "./diagnostics/index.js";
+export {
+  type ColormapName,
+  colormap,
+  type MemorySample,
+  type Profile,
+  type ProfiledOptions,
+  Profiler,
+  type ProfileSvgOptions,
+  type ProgressHookOptions,
+  type ProgressInfo,
+  profileSvg,
+  progressHook,
+  type RasterOptions,
+  type Rgba,
+  rasterRgba,
+  stepLabel,
+  type TaskLike,
+  taskLabel,
+} from "./diagnostics/index.js";
+
+// Result dtypes at the type level (what `x.add(1)` is)
+export type { Arithmetic, Promote, TrueDivide, WithScalar } from "./dtype/result-dtype.js";
+export type { WithOperand } from "./array/methods.js";
 
 // Sources and targets
 export { store } from "./array/store.js";

@@ -72,20 +72,21 @@ export class ProgressBar {
   }
 
   #render(p: ProgressInfo): void {
+    const tokens = {
+      rate: p.tasksPerSecond.toFixed(0),
+      etaText: seconds(p.etaMs),
+      held:
+        p.bytesHeld >= MB ? `${(p.bytesHeld / MB).toFixed(0)} MB` : `${(p.bytesHeld / 1e3).toFixed(0)} kB`,
+    };
     if (!this.#bar) {
       this.#bar = newBar(
         `${this.#title} {bar} {percentage}% | {value}/{total} tasks | {rate}/s | ETA {etaText} | held {held}`,
         this.#stream,
       );
-      this.#bar.start(Math.max(1, p.total), 0);
+      this.#bar.start(Math.max(1, p.total), p.done, tokens);
     }
     this.#bar.setTotal(Math.max(1, p.total));
-    this.#bar.update(p.done, {
-      rate: p.tasksPerSecond.toFixed(0),
-      etaText: seconds(p.etaMs),
-      held:
-        p.bytesHeld >= MB ? `${(p.bytesHeld / MB).toFixed(0)} MB` : `${(p.bytesHeld / 1e3).toFixed(0)} kB`,
-    });
+    this.#bar.update(p.done, tokens);
     if (p.finished) this.stop();
   }
 

@@ -69,6 +69,7 @@ describe("progress bars", () => {
     const bar = new ProgressBar({ title: "mean", stream: out.stream });
     await x.mean({ axis: 0 }).compute({ onProgress: bar.onProgress });
     expect(out.text()).toMatch(/mean .*100% \| (\d+)\/\1 tasks/);
+    expect(out.text()).not.toContain("{"); // every token filled, from the first line on
   });
 
   test("byteProgressBar counts bytes", () => {

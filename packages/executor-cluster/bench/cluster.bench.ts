@@ -1,6 +1,6 @@
 /**
  * Cluster benchmarks (plain script, starts and stops its own redis-server and 2 workers × 1 thread):
- * `pnpm --filter @chunked/executor-cluster bench [--quick] [--only=overhead,w2,store]`.
+ * `pnpm --filter @chunked/executor-cluster bench [--quick] [--only=overhead,w2,store] [--n=4000]`.
  *
  * - per-task overhead: 10k tiny tasks through the cluster (and the same graph on a NodePool);
  * - W2 (`random.normal(10, 0.1, [n, n], chunks 1000).mean(axis 0)[::100]`) on the cluster vs a
@@ -71,7 +71,7 @@ try {
   }
 
   if (section("w2")) {
-    const n = quick ? 2000 : 4000;
+    const n = Number(process.argv.find((a) => a.startsWith("--n="))?.slice(4) ?? (quick ? 2000 : 4000));
     const w2 = () =>
       ca.random.normal(10, 0.1, [n, n], { chunks: [1000, 1000], seed: 42 }).mean({ axis: 0 }).at`::100`;
     const expected = await w2().compute({ executor: pool });
@@ -95,7 +95,7 @@ try {
   if (section("store")) {
     const store = new RedisChunkStore(redis.client, "bench");
     const chunk = ca.nd.random.normal(0, 1, [1024, 1024], { seed: 3 }); // 8 MiB float64
-    const count = quick ? 8 : 32;
+    const count = quick ? 8 : 16;
     const keys = Array.from({ length: count }, (_, i) => `${store.namespace("b")}${i}`);
     const gib = (count * chunk.nbytes) / 2 ** 30;
     const writes: number[] = [];

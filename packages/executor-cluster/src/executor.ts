@@ -74,7 +74,10 @@ interface Entry {
 
 interface Upload {
   readonly key: string;
+  /** Tasks in flight that read it. */
   refs: number;
+  /** The scheduler released the chunk: no task will need it again. */
+  released: boolean;
 }
 
 /**
@@ -120,8 +123,8 @@ class Compute {
  *   msgpack, with the job id `<computeId>|<first task key>`.
  * - Chunks up to 64 KiB travel inside the messages; larger ones through the chunk store (Redis),
  *   under keys namespaced by the compute. A result is deleted from Redis as the driver reads it; an
- *   input is deleted once no task in flight needs it; whatever is left (a late duplicate) is swept
- *   when the compute ends.
+ *   input the driver uploaded is deleted when the scheduler releases it (its last dependent has
+ *   run); whatever is left (an output's upload, a late duplicate) is swept when the compute ends.
  * - A worker killed or frozen mid-batch loses its job lock after `lockDurationMs`, and another
  *   worker runs the batch again; duplicate completions are ignored. A kernel that throws fails its
  *   task at once with a `TaskError` (no retries).
@@ -389,7 +392,7 @@ export class ClusterExecutor implements Executor {
           else {
             let up = c.uploads.get(a);
             if (!up) {
-              up = { key: `${this.#store.namespace(c.id)}u${c.nextUpload++}`, refs: 0 };
+              up = { key: `${this.#store.namespace(c.id)}u${c.nextUpload++}`, refs: 0, released: false };
               c.uploads.set(a, up);
               puts.push([up.key, a]);
             }
@@ -415,17 +418,37 @@ export class ClusterExecutor implements Executor {
   }
 
   /** Drops a finished task's references on uploaded inputs; deletes inputs nobody needs now. */
-  #release(c: Compute, e: Entry): string[] {
+  /**
+   * Drops a finished task's references on uploaded inputs, and returns the keys of those the
+   * scheduler has released meanwhile. An upload the scheduler still holds stays in the store for
+   * the chunk's later dependents.
+   */
+  #unref(c: Compute, e: Entry): string[] {
     const unused: string[] = [];
     for (const a of e.uploads) {
       const up = c.uploads.get(a);
-      if (up && --up.refs === 0) {
+      if (up && --up.refs === 0 && up.released) {
         c.uploads.delete(a);
         unused.push(up.key);
       }
     }
     e.uploads = [];
     return unused;
+  }
+
+  /**
+   * The scheduler dropped `chunk` (its last dependent has run): its upload, if any, is deleted from
+   * the store once no task in flight reads it.
+   */
+  release(chunk: NDArray): void {
+    for (const c of this.#computes.values()) {
+      const up = c.uploads.get(chunk);
+      if (!up) continue;
+      up.released = true;
+      if (up.refs > 0) continue;
+      c.uploads.delete(chunk);
+      this.#store.delete([up.key]).catch(() => {}); // whatever fails here, the compute's sweep removes
+    }
   }
 
   /** Reads the compute's completion list until it ends. */
@@ -468,7 +491,7 @@ export class ClusterExecutor implements Executor {
           continue;
         }
         c.pending.delete(o.key);
-        garbage.push(...this.#release(c, e));
+        garbage.push(...this.#unref(c, e));
         this.#learn(e.task.op, o.ms);
         if ("error" in o) e.reject(new TaskError(e.task.key, e.task.op, fromWireError(o.error)));
         else if ("chunk" in o) e.resolve(decodeChunk(o.chunk));

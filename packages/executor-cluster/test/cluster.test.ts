@@ -189,6 +189,27 @@ describe("the cluster executor", () => {
     expect((await ca.add(x, 1).compute({ executor: cluster })).toArray()).toEqual([2, 2, 2, 2]);
   });
 
+  it("deletes a chunk it uploaded from Redis when the scheduler releases it, while the compute runs", async () => {
+    // x lives on the driver (160 kB: too big to ride in a message), a = x + 1, b = a + 1 (slowly).
+    const x = ca.fromArray(NDArray.from(Array.from({ length: 20_000 }, (_, i) => i)), { chunks: [20_000] });
+    const a = blockwise(slowIncrement, x, { ms: 1 });
+    const b = blockwise(slowIncrement, a, { ms: 1500 });
+    const running = b.compute({ executor: cluster, optimize: false });
+    // a's result comes back, and goes out again as b's input (upload 1); x (upload 0) was released before.
+    let keys: string[] = [];
+    for (let i = 0; i < 600 && !keys.some((k) => /^chunked:c:\w+:u1$/.test(k)); i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      keys = await allKeys(redis.client);
+    }
+    expect(
+      keys.filter((k) => k.startsWith("chunked:c:")).map((k) => k.replace(/:c:\w+:/, ":c:<id>:")),
+    ).toEqual(["chunked:c:<id>:u1"]);
+    const result = await running;
+    expect(result.item(19_999)).toBe(20_001);
+    await cluster.idle();
+    expect(await computeKeysLeft(redis)).toEqual([]);
+  });
+
   it("aborting a compute stops it, obliterates its queue and leaves no keys", async () => {
     const controller = new AbortController();
     const running = slowGraph(12, 300).compute({ executor: cluster, signal: controller.signal });

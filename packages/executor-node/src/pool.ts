@@ -139,10 +139,10 @@ class ThreadTransport implements pool.PoolTransport {
 }
 
 /**
- * An {@link Executor} that runs tasks on a pool of worker threads, so a compute uses every core.
+ * An {@link @chunked/core!Executor | Executor} that runs tasks on a pool of worker threads, so a compute uses every core.
  * Workers import the same kernel registry as the main thread plus the user kernel modules given in
  * `modules`. The batching, blame, retry and abort logic is core's shared pool
- * ({@link pool.WorkerPool}); this class adds Node's transport.
+ * (`WorkerPool` in `@chunked/core/internal`); this class adds Node's transport.
  *
  * - Chunks cross threads without element-wise serialisation: large ones through SharedArrayBuffers
  *   (a chunk that is not shared is copied into one once per compute, and reused by every task that

@@ -11,7 +11,12 @@ import "./fixtures/kernels.js";
 type RunGraph = (
   graph: Graph,
   outputs: readonly Key[],
-  options?: { executor?: NodePool; signal?: AbortSignal; maxInFlight?: number },
+  options?: {
+    executor?: NodePool;
+    signal?: AbortSignal;
+    maxInFlight?: number;
+    timeout?: { task?: number; total?: number };
+  },
 ) => Promise<Map<Key, NDArray>>;
 const schedulerPath = fileURLToPath(new URL("../../core/src/schedule/scheduler.ts", import.meta.url));
 const { runGraph } = (await import(schedulerPath)) as { runGraph: RunGraph };
@@ -142,11 +147,13 @@ describe("process exit", () => {
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
+    // Start-up from TypeScript sources takes seconds (20 s measured at load 40): only the delay
+    // between the last task and the exit is under test.
     const code = await new Promise<number | null>((resolve) => {
       const timer = setTimeout(() => {
         child.kill("SIGKILL");
         resolve(null);
-      }, 30_000);
+      }, 150_000);
       child.on("exit", (c) => {
         clearTimeout(timer);
         resolve(c);
@@ -159,25 +166,46 @@ describe("process exit", () => {
     expect(result).toEqual([3, 6]);
     // It exits right after its last task, not after the 60 s idle timeout.
     expect(exitedAt - doneAt).toBeLessThan(3000);
-  });
+  }, 180_000);
 });
 
 describe("shared buffers", () => {
   it("recycles a worker's output buffers when the scheduler releases them, with the same results", async () => {
-    const ca = await import("@chunked/core");
     const pool = new NodePool({ workers: 2, modules });
     try {
-      const chunk = 65_536; // float64: 512 KiB blocks, shared
-      const x = ca.random.random([96 * chunk], { chunks: chunk, seed: 3 });
-      // Two reductions of one array: the blocks travel to the main thread and back (no fusion).
-      const expected = await ca.compute([x.sum(), x.max()]);
-      const got = await ca.compute([x.sum(), x.max()], { executor: pool, maxInFlight: 8 });
-      expect(got.map((a) => a.item())).toEqual(expected.map((a) => a.item()));
+      // 16 blocks of 512 KiB (float64) made in the workers, then added pairwise: each block
+      // crosses to the main thread and back, and is dropped after its add.
+      const { graph, out } = treeGraph(16, 65_536);
+      const expected = (await runGraph(graph, [out])).get(out)!.item();
+      const got = (await runGraph(graph, [out], { executor: pool, maxInFlight: 4 })).get(out)!.item();
+      expect(got).toBe(expected);
       const { buffers } = pool.stats;
       expect(buffers.recycled).toBeGreaterThan(0);
       // Released on last use: nothing left, and at most what the scheduler had in flight or held.
       expect(buffers.liveBuffers).toBe(0);
-      expect(buffers.peakLiveBytes).toBeLessThanOrEqual(24 * chunk * 8);
+      expect(buffers.peakLiveBytes).toBeLessThanOrEqual(12 * 65_536 * 8);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe("task timeout", () => {
+  it("a task over its timeout fails the run; its stuck thread is replaced and the pool stays usable", async () => {
+    const pool = new NodePool({ workers: 1, modules, inline: [], abortGrace: 50 });
+    try {
+      await pool.ready();
+      const graph = new Map<string, Task>([
+        ["stuck/0", { key: "stuck/0", op: "test.spin", deps: [], params: { ms: 600_000 } }],
+      ]);
+      const err = await runGraph(graph, ["stuck/0"], { executor: pool, timeout: { task: 200 } }).catch(
+        (e) => e,
+      );
+      expect(err).toBeInstanceOf(Error);
+      expect(String(err.message)).toMatch(/timed out|timeout/i);
+      const { graph: g2, out } = treeGraph(4, 10);
+      expect((await runGraph(g2, [out], { executor: pool })).get(out)!.item()).toBeGreaterThan(0);
+      expect(pool.stats.workersStuck).toBe(1);
     } finally {
       await pool.close();
     }

@@ -143,9 +143,9 @@ class WebWorkerTransport implements pool.PoolTransport {
 }
 
 /**
- * An {@link Executor} that runs tasks on a pool of Web Workers, so a page computes on every core.
+ * An {@link @chunked/core!Executor | Executor} that runs tasks on a pool of Web Workers, so a page computes on every core.
  * Workers import the same kernel registry as the page plus the kernel modules given in `modules`.
- * The batching, blame, retry and abort logic is core's shared pool ({@link pool.WorkerPool}); this
+ * The batching, blame, retry and abort logic is core's shared pool (`WorkerPool` in `@chunked/core/internal`); this
  * class adds the Web Worker transport.
  *
  * - Chunks move without element-wise serialisation. On a cross-origin isolated page (COOP/COEP

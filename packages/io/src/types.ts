@@ -24,7 +24,7 @@ export interface Hdf5SourceDescriptor extends CoreDescriptor {
   readonly dataset: string;
   /** The source's token when the descriptor was made; a changed file gets a fresh handle. */
   readonly version?: string;
-  /** How 64-bit integers are read (see {@link Hdf5OpenOptions.int64}). */
+  /** How 64-bit integers are read (see `Hdf5OpenOptions.int64`). */
   readonly int64?: "error" | "float64";
 }
 

@@ -302,3 +302,34 @@ describe("HDF5 files we cannot read fail at open, with one clear line", () => {
     expect((err as Error).message).toContain("lzf (id 32000), a filter h5wasm does not include");
   });
 });
+
+describe("files declaring huge shapes open, and refuse graphs they cannot hold", () => {
+  test("an HDF5 dataset of shape [1e15] is a ChunkedError naming the chunks, not an out-of-memory abort", async () => {
+    const file = path.join(tmp.dir, "huge.h5");
+    const t = await createHdf5Dataset(file, "/x", { shape: [1e15], dtype: "float32", chunks: [1000] });
+    await t.finish();
+    expect(fs.statSync(file).size).toBeLessThan(100_000);
+    const err = await fromHdf5(file, "/x").catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      code: "InvalidChunksError",
+      message: expect.stringContaining("Too many blocks"),
+    });
+    // Chunks that fit the limit build at once; nothing is read until compute.
+    const x = await fromHdf5(file, "/x", { chunks: 1e10 });
+    expect(x.numblocks).toEqual([100_000]);
+    expect(Array.from((await x.at`:3`.compute()).data)).toEqual([0, 0, 0]);
+  });
+
+  test("a one-line .zarray of shape [1e15]", async () => {
+    const dir = fs.mkdtempSync(path.join(tmp.dir, "huge-zarr-"));
+    fs.writeFileSync(
+      path.join(dir, ".zarray"),
+      '{"zarr_format":2,"shape":[1000000000000000],"chunks":[10],"dtype":"<f8","compressor":null,"fill_value":0,"order":"C","filters":null}',
+    );
+    const err = await fromZarr(dir).catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      code: "InvalidChunksError",
+      message: expect.stringContaining("Use larger chunks"),
+    });
+  });
+});

@@ -1,15 +1,14 @@
 import * as ca from "@chunked/core";
 
-const x = ca.random.normal(0, 1, [1000, 1000], { chunks: [250, 250], seed: 7 });
+const x = ca.random.normal(0, 1, [1_000_000], { chunks: [250_000], seed: 7 });
 
-// What works: keep the shape, decide per element. These are blockwise, like any arithmetic.
-const positive = ca.greater(x, 0);
-const kept = ca.where(positive, x, 0); // x where x > 0, else 0: same shape as x
-const [count, total] = await ca.compute([positive.sum(), kept.sum()], { executor: pool });
-console.log(`${count.item()} of ${x.size} values are positive; their sum is ${total.item()}`);
-console.log(`mean of the positive values: ${(total.item() as number) / (count.item() as number)}`);
+// x[x > 0]: how many values each block keeps depends on the data, so the chunk sizes are
+// unknown (NaN) until computed. Operations that need them (e.g. rechunk) must wait.
+const positive = ca.booleanMask(x, x.gt(0));
+show(positive);
+const kept = await positive.compute({ executor: pool });
+console.log(`x[x > 0] has ${kept.size} values`);
 
-// What does not: x[x > 0] would have a shape that depends on the values.
-console.log(
-  `boolean-mask indexing (x[x > 0]): ${"compress" in ca || "mask" in ca ? "available" : "not in @chunked yet"}`,
-);
+// Often you need no new shape at all: compare, then reduce. Shapes stay known.
+const count = await x.gt(0).sum().compute({ executor: pool });
+console.log(`${count.item()} of ${x.size} values are positive`);

@@ -4,12 +4,20 @@
  * a revealable solution and a check of the answer.
  */
 import { javascript } from "@codemirror/lang-javascript";
+import { HighlightStyle, syntaxHighlighting } from "@codemirror/language";
 import { EditorView, keymap } from "@codemirror/view";
+import { tags } from "@lezer/highlight";
 import { basicSetup } from "codemirror";
 import type { FromRunner } from "../runtime/protocol.js";
 import { formatBytes, formatMs } from "./format.js";
 import { renderOutput } from "./render.js";
 import { cancelCell, runCell } from "./runner-client.js";
+
+// CodeMirror's default colours for template strings and invalid code fail WCAG AA contrast on white.
+const contrast = HighlightStyle.define([
+  { tag: [tags.regexp, tags.escape, tags.special(tags.string)], color: "#a33200" },
+  { tag: tags.invalid, color: "#c00000" },
+]);
 
 const q = <T extends Element>(root: Element, sel: string) => root.querySelector(sel) as T;
 
@@ -30,6 +38,7 @@ class ChunkedCell extends HTMLElement {
           { key: "Mod-Enter", run: () => this.runFromKey() },
         ]),
         basicSetup,
+        syntaxHighlighting(contrast),
         javascript({ typescript: true }),
         EditorView.lineWrapping,
         EditorView.contentAttributes.of({ "aria-label": `Code: ${title}. Shift+Enter runs it.` }),

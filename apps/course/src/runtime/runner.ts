@@ -236,9 +236,17 @@ function lineOf(err: unknown): number | undefined {
 }
 
 function toCellError(err: unknown): CellError {
-  const e = err as Error & { cause?: unknown };
-  const cause = e?.cause instanceof Error ? `${e.cause.name}: ${e.cause.message}` : undefined;
-  return { name: e?.name ?? "Error", message: e?.message ?? String(err), line: lineOf(err), detail: cause };
+  const e = err as Error;
+  // The chain of causes (a TaskError wraps the worker's error, which may wrap a codec's).
+  const causes: string[] = [];
+  for (let c = (e as { cause?: unknown })?.cause; c instanceof Error && causes.length < 5; c = c.cause)
+    causes.push(`${c.name}: ${c.message}`);
+  return {
+    name: e?.name ?? "Error",
+    message: e?.message ?? String(err),
+    line: lineOf(err),
+    detail: causes.length ? causes.join("\n  caused by ") : undefined,
+  };
 }
 
 async function load(names: string[]) {

@@ -1,6 +1,6 @@
 import { chunkOffsets } from "../chunks/normalize.js";
 import type { DType } from "../dtype/dtypes.js";
-import { optimize } from "../graph/optimize.js";
+import { optimize } from "../optimize/optimize.js";
 import type { Key, Task } from "../graph/task.js";
 import { isLocalTask } from "../kernels/source.js";
 import { getKernel } from "../kernels/registry.js";

@@ -4,33 +4,11 @@ import { resultType } from "../dtype/promote.js";
 import { BroadcastError, fmt, InvalidArgumentError, UnknownChunksError } from "../errors.js";
 import { blockKey, type Task } from "../graph/task.js";
 import { tokenize } from "../graph/tokenize.js";
+import { normalizeAxisIndex, normalizeAxisTuple } from "../index/axis.js";
 import type { BroadcastParams, ExpandParams, SqueezeParams, TransposeParams } from "../kernels/join.js";
 import { blockIndices, ChunkedArray } from "./chunked-array.js";
 import { commonBlockdim, rechunk, sameChunks, UNKNOWN_CHUNKS_FIX } from "./rechunk.js";
 import { ravel } from "./reshape.js";
-
-/** NumPy's `normalize_axis_index`: a negative axis counts from the end. */
-function normalizeAxis(axis: number, ndim: number, argName = "axis"): number {
-  if (!Number.isInteger(axis)) {
-    throw new InvalidArgumentError(`${argName} must be an integer. Got ${argName}=${fmt(axis)}.`);
-  }
-  if (axis < -ndim || axis >= ndim) {
-    throw new InvalidArgumentError(
-      `axis ${axis} is out of bounds for array of dimension ${ndim}. Got ${argName}=${axis}, expected ${-ndim} <= ${argName} < ${ndim}.`,
-    );
-  }
-  return axis < 0 ? axis + ndim : axis;
-}
-
-/** NumPy's `normalize_axis_tuple`: normalised, checked for repeats. */
-function normalizeAxes(axes: number | readonly number[], ndim: number, argName = "axis"): number[] {
-  const list = typeof axes === "number" ? [axes] : [...axes];
-  const out = list.map((a) => normalizeAxis(a, ndim, argName));
-  if (new Set(out).size !== out.length) {
-    throw new InvalidArgumentError(`repeated axis. Got ${argName}=${fmt(list)}.`);
-  }
-  return out;
-}
 
 type IsUnion<T, U = T> = T extends unknown ? ([U] extends [T] ? false : true) : never;
 /** Result dtype of a join: the inputs' dtype, or any dtype when they differ (NumPy promotion decides). */
@@ -96,7 +74,7 @@ export function concatenate<D extends DType>(
       );
     }
   });
-  const axis = normalizeAxis(options.axis ?? 0, ndim);
+  const axis = normalizeAxisIndex(options.axis ?? 0, ndim);
   const shape0 = arrays[0].shape;
   for (let i = 1; i < arrays.length; i++) {
     const s = arrays[i].shape;
@@ -205,7 +183,7 @@ export function stack<D extends DType>(
     );
   });
   const ndim = shape0.length;
-  const axis = normalizeAxis(options.axis ?? 0, ndim + 1);
+  const axis = normalizeAxisIndex(options.axis ?? 0, ndim + 1);
   const dtype = joinDType(arrays) as JoinedDType<D>;
   const seq = unifyAxes(
     arrays,
@@ -267,7 +245,7 @@ export function transpose<D extends DType>(
         `axes don't match array. Got axes=${fmt(options.axes)}, expected ${ndim} axes.`,
       );
     }
-    axes = options.axes.map((a) => normalizeAxis(a, ndim, "axes"));
+    axes = options.axes.map((a) => normalizeAxisIndex(a, ndim, "axes"));
     if (new Set(axes).size !== ndim) {
       throw new InvalidArgumentError(`repeated axis in transpose. Got axes=${fmt(options.axes)}.`);
     }
@@ -294,8 +272,8 @@ export function transpose<D extends DType>(
  * @see numpy.swapaxes
  */
 export function swapaxes<D extends DType>(x: ChunkedArray<D>, axis1: number, axis2: number): ChunkedArray<D> {
-  const a = normalizeAxis(axis1, x.ndim, "axis1");
-  const b = normalizeAxis(axis2, x.ndim, "axis2");
+  const a = normalizeAxisIndex(axis1, x.ndim, "axis1");
+  const b = normalizeAxisIndex(axis2, x.ndim, "axis2");
   const axes = x.chunks.map((_, i) => i);
   axes[a] = b;
   axes[b] = a;
@@ -316,8 +294,8 @@ export function moveaxis<D extends DType>(
   source: number | readonly number[],
   destination: number | readonly number[],
 ): ChunkedArray<D> {
-  const src = normalizeAxes(source, x.ndim, "source");
-  const dst = normalizeAxes(destination, x.ndim, "destination");
+  const src = normalizeAxisTuple(source, x.ndim, { argName: "source" });
+  const dst = normalizeAxisTuple(destination, x.ndim, { argName: "destination" });
   if (src.length !== dst.length) {
     throw new InvalidArgumentError(
       `\`source\` and \`destination\` arguments must have the same number of elements. Got source=${fmt(source)}, destination=${fmt(destination)}.`,
@@ -349,7 +327,7 @@ export function squeeze<D extends DType>(x: ChunkedArray<D>, options: SqueezeOpt
   let axes: number[];
   if (options.axis == null) axes = shape.flatMap((s, i) => (s === 1 ? [i] : []));
   else {
-    axes = normalizeAxes(options.axis, x.ndim);
+    axes = normalizeAxisTuple(options.axis, x.ndim);
     for (const a of axes) {
       if (shape[a] !== 1) {
         throw new InvalidArgumentError(
@@ -395,7 +373,7 @@ export function expandDims<D extends DType>(x: ChunkedArray<D>, options: ExpandD
     throw new InvalidArgumentError("expandDims needs the position of the new axis. Got axis=undefined.");
   }
   const count = typeof options.axis === "number" ? 1 : options.axis.length;
-  const axes = normalizeAxes(options.axis, x.ndim + count).sort((a, b) => a - b);
+  const axes = normalizeAxisTuple(options.axis, x.ndim + count).sort((a, b) => a - b);
   if (axes.length === 0) return x;
   const chunks: number[][] = [];
   for (let i = 0, j = 0; i < x.ndim + axes.length; i++)

@@ -7,7 +7,7 @@ import type { DType, ScalarOf } from "../dtype/dtypes.js";
 import type { Arithmetic, Promote, TrueDivide, WithScalar } from "../dtype/result-dtype.js";
 import type { IndexValue, Selection, SelectionItem } from "../index/slice.js";
 import type { NDArray } from "../ndarray/ndarray.js";
-import { optimize } from "../graph/optimize.js";
+import { optimize } from "../optimize/optimize.js";
 import { type ToDotOptions, toDot } from "../graph/visualize.js";
 import { ChunkedArray } from "./chunked-array.js";
 import { type ComputeOptions, compute, persist } from "./compute.js";

@@ -9,16 +9,17 @@ import { type DType, isDType } from "../dtype/dtypes.js";
 import { DTypeError, fmt, InvalidArgumentError, UnknownChunksError } from "../errors.js";
 import { blockKey, type Param, type Task } from "../graph/task.js";
 import { tokenize } from "../graph/tokenize.js";
+import { REDUCE_KERNELS } from "../kernels/reduce.js";
 import {
   isArgReduction,
   type MeanDType,
-  REDUCE_KERNELS,
   type ReduceOp,
   reduceResultDType,
   type SumDType,
-} from "../kernels/reduce.js";
+} from "../ops/reductions.js";
 import type { KernelRef } from "../kernels/registry.js";
-import { checkReduction, normalizeAxis } from "../ndarray/ops/reduce.js";
+import { normalizeAxisTuple } from "../index/axis.js";
+import { checkReduction, REDUCTION_AXES } from "../ops/reductions.js";
 import { blockIndices, ChunkedArray } from "./chunked-array.js";
 
 /** Default most partials merged by one task along each reduced axis group (dask's `split_every` config). */
@@ -211,7 +212,7 @@ export function reduction<D extends DType>(x: ChunkedArray, options: ReductionOp
   if (!isDType(options.dtype)) {
     throw new DTypeError(`reduction needs the result dtype. Got dtype=${fmt(options.dtype)}.`);
   }
-  const axes = normalizeAxis(options.axis, x.ndim);
+  const axes = normalizeAxisTuple(options.axis, x.ndim, REDUCTION_AXES);
   const keepdims = options.keepdims ?? false;
   const split = normalizeSplitEvery(options.splitEvery, axes, x.ndim);
   const prefix = options.name ?? "reduction";

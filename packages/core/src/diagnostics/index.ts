@@ -4,8 +4,8 @@
  * 2-D arrays. The terminal bar and file writers are in `@chunked/diagnostics/node`.
  * @module
  */
-export { type ColormapName, colormap } from "./colormaps.js";
-export { type TaskLike, stepLabel, taskLabel } from "./labels.js";
+export { type ColormapName, colormap } from "../graph/colormaps.js";
+export { type TaskLike, stepLabel, taskLabel } from "../graph/labels.js";
 export { type ProfileSvgOptions, profileSvg } from "./profile-svg.js";
 export {
   type MemorySample,

@@ -8,7 +8,7 @@ import type { NDArray } from "../ndarray/ndarray.js";
 import type { Executor } from "../schedule/executor.js";
 import { defaultExecutor } from "../schedule/in-process.js";
 import type { ProgressEvent } from "../schedule/scheduler.js";
-import { taskLabel } from "./labels.js";
+import { taskLabel } from "../graph/labels.js";
 
 /** One task of a profiled run. Times are milliseconds since the profiler's first task. */
 export interface TaskRecord {

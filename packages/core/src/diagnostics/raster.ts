@@ -4,7 +4,7 @@
  * @module
  */
 import type { NDArray } from "../ndarray/ndarray.js";
-import { type ColormapName, colormap } from "./colormaps.js";
+import { type ColormapName, colormap } from "../graph/colormaps.js";
 
 /** Options of {@link rasterRgba}. */
 export interface RasterOptions {

@@ -3,8 +3,8 @@
  * Big graphs collapse to one node per layer, since Graphviz is only useful up to ~1k nodes.
  */
 import { order as staticOrder } from "./order.js";
-import { rampColor } from "../diagnostics/colormaps.js";
-import { taskLabel } from "../diagnostics/labels.js";
+import { rampColor } from "./colormaps.js";
+import { taskLabel } from "./labels.js";
 import { type Graph, type Key, layerOf } from "./task.js";
 
 /** Options of {@link toDot}. */

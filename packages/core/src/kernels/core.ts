@@ -1,4 +1,4 @@
-import { stepLabel } from "../diagnostics/labels.js";
+import { stepLabel } from "../graph/labels.js";
 import { NDArray, type NDArrayLike } from "../ndarray/ndarray.js";
 import { defineKernel, getKernel } from "./registry.js";
 

@@ -2,7 +2,7 @@
  * The `fused.loop` kernel: one loop nest for an elementwise expression whose operands are input
  * chunks broadcast to the block (NumPy rules) or *inner reductions* — small reductions of another
  * elementwise expression over some axes (`((x[:, None] - x[None]) ** 2).sum(-1)`) — optionally
- * feeding an outer reduction (`nansum`). Built by graph/fuse-reduction.ts. Nothing of the block's
+ * feeding an outer reduction (`nansum`). Built by optimize/fuse-reduction.ts. Nothing of the block's
  * size is materialised: values are produced a slab at a time straight into the outer reducer
  * (reduceVirtual), the inner reductions are unrolled per element.
  *
@@ -21,7 +21,8 @@ import { NDArray, shapeSize } from "../ndarray/ndarray.js";
 import { Codegen, castSource, type Mode, type Prepared, prepare, shapeText } from "./elementwise.js";
 import type { Expr } from "./expr.js";
 import { castFn, codegenEnabled, VECTOR, vectorProgram, walkSegments } from "./interpret.js";
-import { type ReduceChunkParams, type ReduceOp, reduceVirtual } from "./reduce.js";
+import type { ReduceOp } from "../ops/reductions.js";
+import { type ReduceChunkParams, reduceVirtual } from "./reduce.js";
 import { defineKernel } from "./registry.js";
 import { HELPERS } from "./scalar.js";
 

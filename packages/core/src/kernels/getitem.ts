@@ -1,9 +1,9 @@
 import type { NDArray } from "../ndarray/ndarray.js";
-import { type GetitemParams, regionView } from "../ndarray/ops/getitem.js";
+import { type GetitemParams, regionView } from "../ndarray/region.js";
 import { defineKernel } from "./registry.js";
 import { type Region, type SourceReadParams, sourceRead } from "./source.js";
 
-export type { AxisRange, GetitemParams } from "../ndarray/ops/getitem.js";
+export type { AxisRange, GetitemParams } from "../ndarray/region.js";
 
 /**
  * A view of the block through the region, copied when it is at most half the block (dask's

@@ -16,79 +16,9 @@ import { type AnyTypedArray, allocate, type DType, isDType } from "../dtype/dtyp
 import { fmt, InvalidArgumentError } from "../errors.js";
 import type { Param } from "../graph/task.js";
 import { cStrides, NDArray, shapeSize } from "../ndarray/ndarray.js";
+import { isArgReduction, type ReduceOp, REDUCTION_OPS, reduceResultDType } from "../ops/reductions.js";
 import { walkSegments } from "./interpret.js";
 import { defineKernel, getKernel, type KernelRef } from "./registry.js";
-
-/** Every built-in reduction; each has `reduce.<op>.chunk`, `.combine` and `.agg` kernels. */
-export const REDUCE_OPS = [
-  "sum",
-  "prod",
-  "mean",
-  "var",
-  "std",
-  "min",
-  "max",
-  "any",
-  "all",
-  "argmin",
-  "argmax",
-  "nansum",
-  "nanprod",
-  "nanmean",
-  "nanvar",
-  "nanstd",
-  "nanmin",
-  "nanmax",
-  "nanargmin",
-  "nanargmax",
-] as const;
-
-/** Name of a built-in reduction. */
-export type ReduceOp = (typeof REDUCE_OPS)[number];
-
-/** NumPy's result dtype of sum/prod/mean/var/std, with int64 replaced by float64: float32 stays float32. */
-export type SumDType<D extends DType> = D extends "float32" ? "float32" : "float64";
-/** NumPy: mean keeps float32, promotes everything else to float64. */
-export type MeanDType<D extends DType> = D extends "float32" ? "float32" : "float64";
-
-/**
- * The result dtype of a reduction of an array of `dtype`.
- *
- * **NumPy divergence:** where NumPy returns int64/uint64 (sum and prod of bool and integers,
- * argmin/argmax indices) this returns float64, exact up to 2^53.
- *
- * @example
- * ```ts
- * reduceResultDType("sum", "int32");   // "float64" (NumPy: int64)
- * reduceResultDType("mean", "float32"); // "float32"
- * reduceResultDType("max", "uint8");    // "uint8"
- * ```
- * @see numpy.result_type
- */
-export function reduceResultDType(op: ReduceOp, dtype: DType): DType {
-  switch (op) {
-    case "any":
-    case "all":
-      return "bool";
-    case "min":
-    case "max":
-    case "nanmin":
-    case "nanmax":
-      return dtype;
-    case "argmin":
-    case "argmax":
-    case "nanargmin":
-    case "nanargmax":
-      return "float64";
-    default:
-      return dtype === "float32" ? "float32" : "float64";
-  }
-}
-
-/** True for the reductions that return indices (axis must be one integer or null). */
-export function isArgReduction(op: string): boolean {
-  return op === "argmin" || op === "argmax" || op === "nanargmin" || op === "nanargmax";
-}
 
 /** An elementwise expression fused into a chunk task by the graph optimiser (see elementwise.ts). */
 export interface FusedPre {
@@ -1281,6 +1211,33 @@ function feedRows(
   }
 }
 
+/**
+ * `r.single` or `r.accumulate` over `m` elements `data[p + j*s]`. Other dtypes than float64 are
+ * converted a slab at a time by native `TypedArray.set`, so the reducers' loops only ever see a
+ * Float64Array (one element type per loop: V8 keeps them monomorphic).
+ */
+function singleRow(
+  r: Reducer,
+  step: "single" | "accumulate",
+  data: AnyTypedArray,
+  p: number,
+  m: number,
+  s: number,
+  st: Float64Array,
+  q: number,
+): void {
+  const f = r[step] as NonNullable<Reducer["single"]>;
+  if (data instanceof Float64Array) {
+    f(data, p, m, s, st, q);
+    return;
+  }
+  for (let k = 0; k < m; k += SLAB) {
+    const len = Math.min(SLAB, m - k);
+    fillScratch(data, p + k * s, len, s);
+    f(scratch, 0, len, 1, st, q + k);
+  }
+}
+
 /** Field planes of interleaved states (`[nk, F]` → `[F, nk]`), or back with `back`. */
 function transposeStates(src: Float64Array, nk: number, F: number, back: boolean): Float64Array {
   if (F === 1) return src;
@@ -1409,7 +1366,8 @@ function foldBlock(
     const s = T[last];
     if (rOff.length === 1 && fill === null && r.single) {
       // One element per output: states straight from the data, no planes.
-      for (let o = 0; o < kOff.length; o++) r.single(data, a.offset + kOff[o] + rOff[0], m, s, st, o * m);
+      for (let o = 0; o < kOff.length; o++)
+        singleRow(r, "single", data, a.offset + kOff[o] + rOff[0], m, s, st, o * m);
       return st;
     }
     const pl = transposeStates(st, nk, F, false);
@@ -1600,15 +1558,15 @@ function defineReduction(op: ReduceOp): ReduceKernels {
 
 /** The registered kernels of every built-in reduction, by op. */
 export const REDUCE_KERNELS: { readonly [K in ReduceOp]: ReduceKernels } = Object.fromEntries(
-  REDUCE_OPS.map((op) => [op, defineReduction(op)]),
+  REDUCTION_OPS.map((op) => [op, defineReduction(op)]),
 ) as { [K in ReduceOp]: ReduceKernels };
 
 // ---------------------------------------------------------------------------------------------
-// Several reductions of one block in one traversal (graph/fuse-multi.ts)
+// Several reductions of one block in one traversal (optimize/fuse-multi.ts)
 
 /** Reduction ops a `reduce.multi.chunk` task can compute together (every op but the arg-reductions). */
 export function isMultiReducible(op: string): op is ReduceOp {
-  return (REDUCE_OPS as readonly string[]).includes(op) && !isArgReduction(op);
+  return (REDUCTION_OPS as readonly string[]).includes(op) && !isArgReduction(op);
 }
 
 /**
@@ -1767,7 +1725,7 @@ export const reduceFields = defineKernel<ReduceFieldsParams>("reduce.fields", (i
 });
 
 // ---------------------------------------------------------------------------------------------
-// Blocks folded straight into one state (graph/fuse-fold.ts)
+// Blocks folded straight into one state (optimize/fuse-fold.ts)
 
 /** Params of a `reduce.fold` task: the reduction, its axes, and the stage it replaces. */
 export interface ReduceFoldParams extends ReduceAggParams {
@@ -1809,9 +1767,17 @@ export function reduceFold(inputs: readonly NDArray[], params: ReduceFoldParams)
   const size = first.size;
   const st = new Float64Array(size * r.fields);
   inputs.forEach((a, i) => {
-    const step = i === 0 ? r.single : r.accumulate;
     walkSegments(a.shape, [a.strides], [a.offset], 0, size, size, (pos, len, ptrs) =>
-      step?.call(r, a.data, ptrs[0], len, a.strides[a.ndim - 1] ?? 1, st, pos),
+      singleRow(
+        r,
+        i === 0 ? "single" : "accumulate",
+        a.data,
+        ptrs[0],
+        len,
+        a.strides[a.ndim - 1] ?? 1,
+        st,
+        pos,
+      ),
     );
   });
   const partial = new NDArray("float64", st, [...first.shape, r.fields]);

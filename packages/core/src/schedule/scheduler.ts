@@ -5,7 +5,8 @@
  * synchronously is finished in the same loop, without a promise (shared/design.md §4).
  */
 import { AbortError, InvalidArgumentError, TaskError } from "../errors.js";
-import { indexGraph, orderIndexed } from "../graph/order.js";
+import { indexGraph } from "../graph/indexed.js";
+import { orderIndexed } from "../graph/order.js";
 import type { Graph, Key } from "../graph/task.js";
 import type { NDArray } from "../ndarray/ndarray.js";
 import type { Executor } from "./executor.js";

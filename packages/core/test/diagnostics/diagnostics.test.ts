@@ -2,7 +2,7 @@ import { inspect } from "node:util";
 import { describe, expect, test } from "vitest";
 import * as ca from "../../src/index.js";
 import { TaskError } from "../../src/errors.js";
-import { optimize } from "../../src/graph/optimize.js";
+import { optimize } from "../../src/optimize/optimize.js";
 import type { Graph, Task } from "../../src/graph/task.js";
 import { defineKernel } from "../../src/kernels/registry.js";
 import { NDArray } from "../../src/ndarray/ndarray.js";

@@ -3,7 +3,7 @@ import * as lazy from "../../src/array/elementwise.js";
 import { fromArray } from "../../src/array/creation.js";
 import type { ElementwiseOp } from "../../src/dtype/promote.js";
 import { NDArray } from "../../src/ndarray/ndarray.js";
-import * as eager from "../../src/ndarray/ops/elementwise.js";
+import * as eager from "../../src/eager/elementwise.js";
 import { assertGolden } from "../../src/testing/assert.js";
 import { chunkingsFor } from "../../src/testing/chunkings.js";
 import type { GoldenCase, GoldenInput } from "../../src/testing/golden.js";

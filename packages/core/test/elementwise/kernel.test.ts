@@ -4,7 +4,7 @@ import { compiledCount, evaluateExpr } from "../../src/kernels/elementwise.js";
 import type { ElementwiseParams, Expr } from "../../src/kernels/expr.js";
 import { getKernel } from "../../src/kernels/registry.js";
 import { NDArray } from "../../src/ndarray/ndarray.js";
-import * as E from "../../src/ndarray/ops/elementwise.js";
+import * as E from "../../src/eager/elementwise.js";
 import { arr, values } from "./helpers.js";
 
 const f64 = (v: number[]) => arr(v, "float64");

@@ -8,7 +8,7 @@ import type { ElementwiseOp } from "../../src/dtype/promote.js";
 import { isChunkedError } from "../../src/errors.js";
 import type { ElementwiseParams } from "../../src/kernels/expr.js";
 import { NDArray } from "../../src/ndarray/ndarray.js";
-import * as E from "../../src/ndarray/ops/elementwise.js";
+import * as E from "../../src/eager/elementwise.js";
 import { assertClose } from "../../src/testing/assert.js";
 import { arbChunksFor, arbNDArray, arbShape } from "../../src/testing/arbitraries.js";
 import { arr, evaluate, values } from "./helpers.js";
@@ -133,7 +133,7 @@ describe("lazy graph building", () => {
   });
 
   it("a chain of lazy ops fuses into one elementwise.expr task per block", async () => {
-    const { optimize } = await import("../../src/graph/optimize.js");
+    const { optimize } = await import("../../src/optimize/optimize.js");
     const x = fromArray(iota([8]), { chunks: 2 });
     const y = L.sqrt(L.abs(L.subtract(L.multiply(x, 1.5), 2)));
     const fused = optimize(y.graph(), y.keys());

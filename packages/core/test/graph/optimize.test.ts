@@ -1,6 +1,9 @@
 import { describe, expect, test } from "vitest";
 import { InvalidArgumentError } from "../../src/errors.js";
-import { cull, type Expr, fuseElementwise, optimize } from "../../src/graph/optimize.js";
+import { cull } from "../../src/graph/cull.js";
+import type { ElementwiseOp } from "../../src/dtype/promote.js";
+import type { Expr } from "../../src/kernels/expr.js";
+import { fuseElementwise, optimize } from "../../src/optimize/optimize.js";
 import type { Graph, Key, Param, Task } from "../../src/graph/task.js";
 import { defineKernel } from "../../src/kernels/registry.js";
 import { NDArray } from "../../src/ndarray/ndarray.js";
@@ -17,7 +20,7 @@ const graphOf = (...tasks: Task[]): Graph => new Map(tasks.map((t) => [t.key, t]
 /** An elementwise task over its deps. */
 const ew = (key: Key, deps: Key[], expr: Expr): Task =>
   task(key, "elementwise.expr", deps, { expr, dtype: "float64", shape: [4] } as unknown as Param);
-const op = (name: string, ...args: Expr[]): Expr => ({ op: name, args, dtype: "float64" });
+const op = (name: ElementwiseOp, ...args: Expr[]): Expr => ({ op: name, args, dtype: "float64" });
 const inp = (j: number): Expr => ({ in: j });
 
 describe("cull", () => {

@@ -5,7 +5,8 @@
  */
 import { fc, test as fcTest } from "@fast-check/vitest";
 import { describe, expect, test } from "vitest";
-import { indexGraph, order, orderIndexed, peakHeld } from "../../src/graph/order.js";
+import { indexGraph } from "../../src/graph/indexed.js";
+import { order, orderIndexed, peakHeld } from "../../src/graph/order.js";
 import type { Graph, Key } from "../../src/graph/task.js";
 import { assertTopological, G, k, sequence, treeReduction } from "./helpers.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { order } from "../../src/graph/order.js";
-import { rampColor } from "../../src/diagnostics/colormaps.js";
+import { rampColor } from "../../src/graph/colormaps.js";
 import { toDot } from "../../src/graph/visualize.js";
 import { G, k, treeReduction } from "./graphs.js";
 

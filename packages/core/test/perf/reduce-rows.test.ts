@@ -7,7 +7,8 @@
 import { describe, expect, test } from "vitest";
 import { allocate, type DType } from "../../src/dtype/dtypes.js";
 import "../../src/kernels/all.js";
-import { type ReduceOp, reduceAggregate, reduceChunk, reduceResultDType } from "../../src/kernels/reduce.js";
+import { reduceAggregate, reduceChunk } from "../../src/kernels/reduce.js";
+import { type ReduceOp, reduceResultDType } from "../../src/ops/reductions.js";
 import { NDArray } from "../../src/ndarray/ndarray.js";
 
 function lcg(seed: number): () => number {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { fromArray } from "../../src/array/creation.js";
-import type { ReduceOp } from "../../src/kernels/reduce.js";
+import type { ReduceOp } from "../../src/ops/reductions.js";
 import type { NDArray } from "../../src/ndarray/ndarray.js";
 import { assertGolden } from "../../src/testing/assert.js";
 import { chunkingsFor } from "../../src/testing/chunkings.js";

@@ -7,8 +7,8 @@ import type { Key, Task } from "../../src/graph/task.js";
 import "../../src/kernels/all.js";
 import { getKernel } from "../../src/kernels/registry.js";
 import { copyInto, NDArray } from "../../src/ndarray/ndarray.js";
-import * as eager from "../../src/ndarray/ops/reduce.js";
-import type { ReduceOp } from "../../src/kernels/reduce.js";
+import * as eager from "../../src/eager/reduce.js";
+import type { ReduceOp } from "../../src/ops/reductions.js";
 
 /**
  * Runs an array's raw (unoptimised) graph task by task and assembles the result: an oracle that

@@ -6,14 +6,13 @@ import { DTYPES } from "../../src/dtype/dtypes.js";
 import {
   pairwiseSum,
   REDUCE_KERNELS,
-  REDUCE_OPS,
   reduceAggregate,
   reduceChunk,
   reduceCombine,
-  reduceResultDType,
 } from "../../src/kernels/reduce.js";
+import { REDUCTION_OPS, reduceResultDType } from "../../src/ops/reductions.js";
 import { NDArray } from "../../src/ndarray/ndarray.js";
-import * as eager from "../../src/ndarray/ops/reduce.js";
+import * as eager from "../../src/eager/reduce.js";
 import { assertClose } from "../../src/testing/assert.js";
 import { computeOne } from "./helpers.js";
 
@@ -130,7 +129,7 @@ describe("accuracy", () => {
 
 describe("kernels", () => {
   test("every op has chunk, combine and agg kernels registered by id", () => {
-    for (const op of REDUCE_OPS) {
+    for (const op of REDUCTION_OPS) {
       const k = REDUCE_KERNELS[op];
       expect([k.chunk.id, k.combine.id, k.agg.id]).toEqual([
         `reduce.${op}.chunk`,
@@ -231,7 +230,7 @@ describe("kernels", () => {
 describe("semantics", () => {
   test("result dtypes (int64 → float64 divergence)", () => {
     const table: Record<string, string[]> = {};
-    for (const op of REDUCE_OPS) table[op] = DTYPES.map((d) => reduceResultDType(op, d));
+    for (const op of REDUCTION_OPS) table[op] = DTYPES.map((d) => reduceResultDType(op, d));
     const floaty = DTYPES.map((d) => (d === "float32" ? "float32" : "float64"));
     for (const op of [
       "sum",

@@ -1,7 +1,7 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect } from "vitest";
 import { fromArray } from "../../src/array/creation.js";
-import type { ReduceOp } from "../../src/kernels/reduce.js";
+import type { ReduceOp } from "../../src/ops/reductions.js";
 import { NDArray } from "../../src/ndarray/ndarray.js";
 import { assertClose } from "../../src/testing/assert.js";
 import { arbChunkedCase, arbChunksFor } from "../../src/testing/arbitraries.js";

@@ -14,7 +14,7 @@ import {
   variance,
 } from "../../src/array/reductions.js";
 import { isChunkedError } from "../../src/errors.js";
-import { fuseElementwise } from "../../src/graph/optimize.js";
+import { fuseElementwise } from "../../src/optimize/optimize.js";
 import { NDArray } from "../../src/ndarray/ndarray.js";
 import { assertClose } from "../../src/testing/assert.js";
 import { computeOne, evaluate, levelSizes } from "./helpers.js";

@@ -3,7 +3,7 @@ import { describe, expect, test } from "vitest";
 import { compute } from "../../src/array/compute.js";
 import { fromArray } from "../../src/array/creation.js";
 import { getitem } from "../../src/array/slicing.js";
-import { optimize } from "../../src/graph/optimize.js";
+import { optimize } from "../../src/optimize/optimize.js";
 import { newaxis, type Selection, slice } from "../../src/index/slice.js";
 import type { ArraySource, Region } from "../../src/kernels/source.js";
 import type { NDArray } from "../../src/ndarray/ndarray.js";

@@ -5,7 +5,8 @@ import { newaxis, type Selection, slice } from "../../src/index/slice.js";
 import { applyGetitem } from "../../src/kernels/getitem.js";
 import { getKernel } from "../../src/kernels/registry.js";
 import { NDArray } from "../../src/ndarray/ndarray.js";
-import { ndget, regionView } from "../../src/ndarray/ops/getitem.js";
+import { ndget } from "../../src/eager/getitem.js";
+import { regionView } from "../../src/ndarray/region.js";
 import { iota, referenceGet } from "./helpers.js";
 
 const S = slice;

@@ -2,7 +2,7 @@ import { fc, test as propTest } from "@fast-check/vitest";
 import { describe, expect, test } from "vitest";
 import { fromArray } from "../../src/array/creation.js";
 import { getitem } from "../../src/array/slicing.js";
-import { composeGetitem, pushdownSlices } from "../../src/graph/pushdown.js";
+import { composeGetitem, pushdownSlices } from "../../src/optimize/pushdown.js";
 import type { Graph } from "../../src/graph/task.js";
 import { newaxis, type Selection, slice } from "../../src/index/slice.js";
 import { type GetitemParams, applyGetitem } from "../../src/kernels/getitem.js";

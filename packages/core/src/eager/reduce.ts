@@ -2,18 +2,11 @@
  * Eager reductions of an {@link NDArray}: the same kernels as the lazy tree reductions
  * (kernels/reduce.ts), run as chunk then aggregate on the one block.
  */
-import type { DType } from "../../dtype/dtypes.js";
-import { fmt, InvalidArgumentError } from "../../errors.js";
-import {
-  isArgReduction,
-  type MeanDType,
-  type ReduceOp,
-  reduceAggregate,
-  reduceChunk,
-  reduceResultDType,
-  type SumDType,
-} from "../../kernels/reduce.js";
-import type { NDArray } from "../ndarray.js";
+import type { DType } from "../dtype/dtypes.js";
+import { reduceAggregate, reduceChunk } from "../kernels/reduce.js";
+import { type MeanDType, type ReduceOp, reduceResultDType, type SumDType } from "../ops/reductions.js";
+import type { NDArray } from "../ndarray/ndarray.js";
+import { checkReduction } from "../ops/reductions.js";
 
 /** Options of the eager reductions. */
 export interface NDReduceOptions {
@@ -31,77 +24,6 @@ export interface NDArgReduceOptions {
   axis?: number | null;
   /** Keep the reduced axes as length-1 axes. Default `false`. */
   keepdims?: boolean;
-}
-
-/**
- * Validates and normalises `axis` (NumPy's `normalize_axis_tuple`): sorted, non-negative, unique.
- * `null`/`undefined` means every axis.
- *
- * @example
- * ```ts
- * normalizeAxis([-1, 0], 3); // [0, 2]
- * normalizeAxis(2, 2);       // InvalidArgumentError: axis 2 is out of bounds for array of dimension 2
- * ```
- * @see numpy.lib.array_utils.normalize_axis_tuple
- */
-export function normalizeAxis(axis: number | readonly number[] | null | undefined, ndim: number): number[] {
-  if (axis === null || axis === undefined) return Array.from({ length: ndim }, (_, i) => i);
-  const list = typeof axis === "number" ? [axis] : axis;
-  if (!Array.isArray(list)) {
-    throw new InvalidArgumentError(
-      `axis must be an integer, a list of integers or null. Got axis=${fmt(axis)}.`,
-    );
-  }
-  const out: number[] = [];
-  for (const ax of list) {
-    if (!Number.isInteger(ax)) {
-      throw new InvalidArgumentError(
-        `axis must be an integer, a list of integers or null. Got axis=${fmt(axis)}.`,
-      );
-    }
-    if (ax < -ndim || ax >= ndim) {
-      throw new InvalidArgumentError(
-        `axis ${ax} is out of bounds for array of dimension ${ndim}. Got axis=${fmt(axis)}, expected ${-ndim} <= axis < ${ndim}.`,
-      );
-    }
-    const a = ax < 0 ? ax + ndim : ax;
-    if (out.includes(a)) throw new InvalidArgumentError(`duplicate value in 'axis'. Got axis=${fmt(axis)}.`);
-    out.push(a);
-  }
-  return out.sort((x, y) => x - y);
-}
-
-const IDENTITYLESS: Partial<Record<ReduceOp, string>> = { min: "minimum", max: "maximum" };
-
-/**
- * Checks a reduction against the array's metadata before anything runs: axis bounds and duplicates,
- * arg-reductions over one axis or all, and empty reductions of ops without an identity. Returns the
- * normalised axes.
- */
-export function checkReduction(
-  op: ReduceOp,
-  shape: readonly number[],
-  axis: number | readonly number[] | null | undefined,
-): number[] {
-  if (isArgReduction(op) && axis !== null && axis !== undefined && typeof axis !== "number") {
-    throw new InvalidArgumentError(`${op}: axis must be either null or an integer. Got axis=${fmt(axis)}.`);
-  }
-  const axes = normalizeAxis(axis, shape.length);
-  let reducedSize = 1;
-  for (const ax of axes) reducedSize *= shape[ax];
-  // NumPy raises whenever the reduced axes are empty, whatever the size of the output.
-  if (reducedSize === 0) {
-    const name = IDENTITYLESS[op];
-    if (name)
-      throw new InvalidArgumentError(`zero-size array to reduction operation ${name} which has no identity`);
-    if (op === "argmin" || op === "argmax") {
-      throw new InvalidArgumentError(`attempt to get ${op} of an empty sequence`);
-    }
-    if (op === "nanargmin" || op === "nanargmax") {
-      throw new InvalidArgumentError(`attempt to get ${op.slice(3)} of an empty sequence`);
-    }
-  }
-  return axes;
 }
 
 /**

@@ -1,4 +1,4 @@
-/** The course's lessons, in order (navigation and the index). */
+/** The course's lessons, in order: navigation, the index page, the service worker's precache. */
 export const LESSONS = [
   {
     slug: "1-blocked-sum",
@@ -25,4 +25,7 @@ export const LESSONS = [
     title: "5. Limitations",
     blurb: "What a chunked engine can't do easily, and what @chunked does today.",
   },
-] as const;
+];
+
+/** Every page of the site, as a path relative to its root. */
+export const PAGE_PATHS = ["", ...LESSONS.map((l) => `${l.slug}/`)];

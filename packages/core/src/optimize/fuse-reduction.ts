@@ -16,8 +16,9 @@ import {
   type LoopSource,
   MAX_SEQUENTIAL_RUN,
 } from "../kernels/fused.js";
-import type { ReduceChunkParams, ReduceOp } from "../kernels/reduce.js";
-import type { Graph, Key, Param, Task } from "./task.js";
+import type { ReduceChunkParams } from "../kernels/reduce.js";
+import type { ReduceOp } from "../ops/reductions.js";
+import type { Graph, Key, Param, Task } from "../graph/task.js";
 
 interface PreParams {
   readonly expr: Expr;

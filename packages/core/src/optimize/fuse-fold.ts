@@ -7,7 +7,7 @@
  * unchanged, and the numbers are bit-identical (kernels/reduce.ts, reduceFold).
  */
 import { isFoldable } from "../kernels/reduce.js";
-import type { Graph, Key, Param, Task } from "./task.js";
+import type { Graph, Key, Param, Task } from "../graph/task.js";
 
 const STAGE = /^reduce\.(\w+)\.(combine|agg)$/;
 
@@ -22,9 +22,23 @@ function params(task: Task | undefined): Params | undefined {
 const sameJSON = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /**
+ * True when `task` makes blocks of length 1 on every axis of `axes`: a stack or expandDims block
+ * (`join.expand`) or an indexing block with new axes there. Only then does the fold beat the
+ * chunk steps; elsewhere it would just hold up to splitEvery raw blocks instead of partials.
+ */
+function newAxesCover(task: Task | undefined, axes: Param | undefined): boolean {
+  const p = params(task);
+  if (!task || !p || !Array.isArray(axes)) return false;
+  const raw = task.op === "join.expand" ? p.axis : task.op === "getitem.region" ? p.newaxes : undefined;
+  const added = typeof raw === "number" ? [raw] : Array.isArray(raw) ? raw : [];
+  return axes.length > 0 && axes.every((ax) => added.includes(ax));
+}
+
+/**
  * Folds the chunk steps of a reduction into the combine or aggregate task that reads them (see
- * the module doc). Chunk steps that are outputs, have other dependents, carry a fused `pre`
- * expression or block offsets stay as they are.
+ * the module doc), when their blocks come from a stack (or new axes) on the reduced axes. Chunk
+ * steps that are outputs, have other dependents, carry a fused `pre` expression or block offsets
+ * stay as they are.
  *
  * @example
  * ```ts
@@ -55,7 +69,8 @@ export function fuseFolds(graph: Graph, outputs: readonly Key[]): Graph {
         dependents.get(task.deps[i]) === 1 &&
         cp.pre === undefined &&
         cp.blockOffset === undefined &&
-        sameJSON(cp.axis, p.axis)
+        sameJSON(cp.axis, p.axis) &&
+        newAxesCover(graph.get(c.deps[0]), cp.axis)
       );
     });
     if (!foldable) continue;

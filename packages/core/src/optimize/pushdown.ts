@@ -3,11 +3,18 @@
  * reads only every hundredth row (dask's `optimize_slices` / `fuse_slice`). Works on tasks alone;
  * the kernels' params are the contract (kernels/getitem.ts, kernels/source.ts).
  */
-import type { AxisRange, GetitemParams, GetitemReadParams } from "../kernels/getitem.js";
-import { applyGetitem } from "../kernels/getitem.js";
-import type { Region, SourceReadParams } from "../kernels/source.js";
+import type { Graph, Key, Param, Task } from "../graph/task.js";
+import { literal } from "../kernels/core.js";
+import {
+  type AxisRange,
+  applyGetitem,
+  type GetitemParams,
+  type GetitemReadParams,
+  getitemRead,
+  getitemRegion,
+} from "../kernels/getitem.js";
+import { type Region, type SourceReadParams, sourceRead } from "../kernels/source.js";
 import { NDArray, type NDArrayLike } from "../ndarray/ndarray.js";
-import type { Graph, Key, Param, Task } from "./task.js";
 
 function len(start: number, stop: number, step: number): number {
   return step > 0
@@ -131,7 +138,7 @@ export interface PushdownOptions {
 export function pushdownSlices(graph: Graph, outputs: readonly Key[], options: PushdownOptions = {}): Graph {
   let any = false;
   for (const t of graph.values()) {
-    if (t.op === "getitem.region") {
+    if (t.op === getitemRegion.id) {
       any = true;
       break;
     }
@@ -147,10 +154,10 @@ export function pushdownSlices(graph: Graph, outputs: readonly Key[], options: P
   // 1. Merge getitem chains (any order: each merge looks at the current graph).
   for (const key of graph.keys()) {
     let t = out.get(key);
-    if (t?.op !== "getitem.region" || t.deps.length !== 1) continue;
+    if (t?.op !== getitemRegion.id || t.deps.length !== 1) continue;
     for (;;) {
       const dep = out.get(t.deps[0]);
-      if (!foldable(dep) || dep.op !== "getitem.region" || dep.deps.length !== 1) break;
+      if (!foldable(dep) || dep.op !== getitemRegion.id || dep.deps.length !== 1) break;
       const params = composeGetitem(dep.params as GetitemParams, t.params as GetitemParams);
       if (!params) break;
       out.delete(dep.key);
@@ -161,11 +168,11 @@ export function pushdownSlices(graph: Graph, outputs: readonly Key[], options: P
 
   // 2. Fold getitems into the reads and literals below them.
   for (const t of [...out.values()]) {
-    if (t.op !== "getitem.region" || t.deps.length !== 1) continue;
+    if (t.op !== getitemRegion.id || t.deps.length !== 1) continue;
     const dep = out.get(t.deps[0]);
     if (!foldable(dep)) continue;
     const g = t.params as GetitemParams;
-    if (dep.op === "source.read") {
+    if (dep.op === sourceRead.id) {
       const p = dep.params as unknown as SourceReadParams;
       if (p.region.some((r) => r[2] < 1)) continue;
       const { region, post } = composeRead(p.region, g);
@@ -173,20 +180,20 @@ export function pushdownSlices(graph: Graph, outputs: readonly Key[], options: P
       if (post === null) {
         out.set(t.key, {
           key: t.key,
-          op: "source.read",
+          op: sourceRead.id,
           deps: [],
           params: { ...p, region } as unknown as Param,
         });
       } else {
         const params: GetitemReadParams = { ...p, region, getitem: post };
-        out.set(t.key, { key: t.key, op: "getitem.read", deps: [], params: params as unknown as Param });
+        out.set(t.key, { key: t.key, op: getitemRead.id, deps: [], params: params as unknown as Param });
       }
-    } else if (dep.op === "core.literal" && options.literals !== false && dep.deps.length === 0) {
+    } else if (dep.op === literal.id && options.literals !== false && dep.deps.length === 0) {
       const block = NDArray.revive((dep.params as unknown as { array: NDArrayLike }).array);
       out.delete(dep.key);
       out.set(t.key, {
         key: t.key,
-        op: "core.literal",
+        op: literal.id,
         deps: [],
         params: { array: applyGetitem(block, g) as any },
       });

@@ -1,67 +1,25 @@
 /**
- * Graph optimisations run before scheduling (shared/design.md §5): cull what the outputs do not
- * need, and fuse chains of elementwise tasks into one task per chunk (one loop, no temporaries),
- * like dask's blockwise fusion plus `fuse_linear`. Output keys never change and are never fused
- * away.
+ * The array-aware optimisation (dask's `dask/array/optimization.py`): cull, push slices into reads,
+ * fuse chains of elementwise tasks into one task per chunk (one loop, no temporaries) and into the
+ * chunk step of reductions, then the generic linear fusion of `graph/`. Output keys never change
+ * and are never fused away.
  */
+import { InvalidArgumentError } from "../errors.js";
+import { cull } from "../graph/cull.js";
+import { fuseLinear } from "../graph/fuse-linear.js";
+import { indexGraph } from "../graph/indexed.js";
+import type { Graph, Key, Param, Task } from "../graph/task.js";
+import { elementwiseExpr } from "../kernels/elementwise.js";
+import type { ElementwiseParams, Expr } from "../kernels/expr.js";
 import { fuseFolds } from "./fuse-fold.js";
-import { fuseLinear } from "./fuse-linear.js";
 import { fuseMultiReductions } from "./fuse-multi.js";
 import { fuseReductions } from "./fuse-reduction.js";
 import { pushdownSlices } from "./pushdown.js";
-import { InvalidArgumentError } from "../errors.js";
-import { indexGraph } from "./order.js";
-import type { Graph, Key, Param, Task } from "./task.js";
 
-/**
- * The expression of an `"elementwise.expr"` task: `{in: j}` reads input `j` (its position in
- * `deps`), `{const, dtype}` is a scalar, `{op, args, dtype}` applies an elementwise operation.
- */
-export type Expr =
-  | { readonly in: number }
-  | { readonly const: number; readonly dtype: string }
-  | { readonly op: string; readonly args: readonly Expr[]; readonly dtype: string };
-
-/** Parameters of an `"elementwise.expr"` task (other fields are kept as they are). */
-export interface ElementwiseParams {
-  readonly expr: Expr;
-  readonly dtype: string;
-  readonly shape: readonly number[];
-}
-
-/** Op id of fusable elementwise tasks. */
-export const ELEMENTWISE_OP = "elementwise.expr";
+const ELEMENTWISE_OP = elementwiseExpr.id;
 
 /** A producer used more than once by its consumer's expression is inlined only when this small. */
 const MAX_DUPLICATED_EXPR_NODES = 8;
-
-/**
- * The tasks needed to compute `outputs` (each task object kept as is). Dependencies missing from
- * the graph are left alone (they may be supplied from outside); a missing output throws.
- *
- * @see dask.optimization.cull
- */
-export function cull(graph: Graph, outputs: readonly Key[]): Graph {
-  const out: Graph = new Map();
-  const stack: Task[] = [];
-  for (const key of outputs) {
-    if (out.has(key)) continue;
-    const task = graph.get(key);
-    if (!task) throw new InvalidArgumentError(`Output key ${JSON.stringify(key)} is not in the graph.`);
-    out.set(key, task);
-    stack.push(task);
-  }
-  while (stack.length > 0) {
-    for (const dep of stack.pop()!.deps) {
-      if (out.has(dep)) continue;
-      const task = graph.get(dep);
-      if (!task) continue;
-      out.set(dep, task);
-      stack.push(task);
-    }
-  }
-  return out;
-}
 
 function isExpr(value: unknown): value is Expr {
   return typeof value === "object" && value !== null && ("in" in value || "const" in value || "op" in value);

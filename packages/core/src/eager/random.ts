@@ -1,6 +1,6 @@
-import type { DType } from "../../dtype/dtypes.js";
-import { type Distribution, randomBlock } from "../../kernels/random.js";
-import type { NDArray } from "../ndarray.js";
+import type { DType } from "../dtype/dtypes.js";
+import { type Distribution, randomBlock } from "../kernels/random.js";
+import type { NDArray } from "../ndarray/ndarray.js";
 
 export interface EagerRandomOptions<D extends DType> {
   /** Same seeds give the same numbers as the chunked `random.*` functions, whatever their chunking. */

@@ -9,19 +9,13 @@
  * **NumPy divergence:** there is no int64. Where NumPy returns int64 (int32 + uint32, bool + 1, two
  * JS numbers) the result is float64, exact to 2^53.
  */
-import type { DType } from "../../dtype/dtypes.js";
-import type { ElementwiseOp } from "../../dtype/promote.js";
-import { fmt, InvalidArgumentError } from "../../errors.js";
-import { evaluateExpr } from "../../kernels/elementwise.js";
-import {
-  type BuildOpOptions,
-  buildClip,
-  buildOp,
-  type OperandSpec,
-  type OpExpr,
-} from "../../kernels/expr.js";
-import { broadcastShapes } from "../broadcast.js";
-import { NDArray } from "../ndarray.js";
+import type { DType } from "../dtype/dtypes.js";
+import type { ElementwiseOp } from "../dtype/promote.js";
+import { fmt, InvalidArgumentError } from "../errors.js";
+import { evaluateExpr } from "../kernels/elementwise.js";
+import { type BuildOpOptions, buildClip, buildOp, type OperandSpec, type OpExpr } from "../kernels/expr.js";
+import { broadcastShapes } from "../ndarray/broadcast.js";
+import { NDArray } from "../ndarray/ndarray.js";
 
 /** An operand of an eager elementwise operation: an array or a (weak) JS scalar. */
 export type Operand = NDArray | number | boolean;

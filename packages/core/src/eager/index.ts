@@ -84,4 +84,4 @@ export {
   sum,
   variance as var,
 } from "./reduce.js";
-export { broadcastShapes, broadcastTo } from "../broadcast.js";
+export { broadcastShapes, broadcastTo } from "../ndarray/broadcast.js";

@@ -5,9 +5,10 @@
  * the same sweep, plus one small `reduce.fields` task per reduction that hands its partial (bit
  * for bit what its own chunk task returned) to its unchanged combine/aggregate tree.
  */
-import { isMultiReducible, multiFieldRanges, type ReduceOp } from "../kernels/reduce.js";
-import type { Graph, Key, Param, Task } from "./task.js";
-import { tokenize } from "./tokenize.js";
+import { isMultiReducible, multiFieldRanges } from "../kernels/reduce.js";
+import type { ReduceOp } from "../ops/reductions.js";
+import type { Graph, Key, Param, Task } from "../graph/task.js";
+import { tokenize } from "../graph/tokenize.js";
 
 const CHUNK = /^reduce\.(\w+)\.chunk$/;
 
