@@ -1,10 +1,13 @@
 import { type AxisChunkSpec, type ChunkSpec, chunkOffsets, normalizeChunks } from "../chunks/normalize.js";
-import type { DType } from "../dtype/dtypes.js";
+import { type DType, itemsize } from "../dtype/dtypes.js";
 import { BroadcastError, fmt, InvalidChunksError, UnknownChunksError } from "../errors.js";
 import { blockKey, type Task } from "../graph/task.js";
 import { tokenize } from "../graph/tokenize.js";
 import type { RechunkAssembleParams, RechunkPiece } from "../kernels/join.js";
 import { blockIndices, ChunkedArray } from "./chunked-array.js";
+import { planRechunk, type RechunkOptions } from "./rechunk-plan.js";
+
+export type { RechunkOptions } from "./rechunk-plan.js";
 
 /** The remedy for operations that need chunk sizes a boolean mask left unknown. @internal */
 export const UNKNOWN_CHUNKS_FIX = "Call x.computeChunkSizes() first.";
@@ -114,12 +117,16 @@ function axisPieces(oldChunks: readonly number[], newChunks: readonly number[]):
 
 /**
  * A new array with the same values and a different block grid. Each new block is assembled from the
- * old blocks it overlaps in one task (pieces cut and placed directly), so the graph holds one task
- * per new block and no intermediates; a new block that is exactly an old one is an alias.
+ * old blocks it overlaps in one task (pieces cut and placed directly); a new block that is exactly
+ * an old one is an alias. When one such stage would make too many tasks or need too much memory in
+ * one task (the old blocks it reads plus the block it writes), the rechunk goes through intermediate
+ * chunkings planned by {@link planRechunk} (dask's `plan_rechunk` plus a per-task memory check).
  *
  * @param chunks Anything `normalizeChunks` accepts: a block length, one entry per axis (`null`
  *   keeps an axis, `-1` is the whole axis), `"auto"`, explicit per-axis sizes, or a dict by axis
  *   such as `{ 0: -1, 1: 100, 2: "auto" }` (axes not named keep their chunks).
+ * @param options Planner limits; an explicit `memoryLimit` makes a rechunk no plan fits throw
+ *   `InvalidChunksError` at build time.
  *
  * @example
  * ```ts
@@ -129,8 +136,21 @@ function axisPieces(oldChunks: readonly number[], newChunks: readonly number[]):
  * ```
  * @see dask.array.rechunk
  */
-export function rechunk<D extends DType>(x: ChunkedArray<D>, chunks: ChunkSpec): ChunkedArray<D> {
+export function rechunk<D extends DType>(
+  x: ChunkedArray<D>,
+  chunks: ChunkSpec,
+  options: RechunkOptions = {},
+): ChunkedArray<D> {
   const newChunks = resolveSpec(x, chunks);
+  if (sameChunks(newChunks, x.chunks)) return x;
+  let out = x;
+  for (const stage of planRechunk(x.chunks, newChunks, itemsize(x.dtype), options))
+    out = rechunkStage(out, stage);
+  return out;
+}
+
+/** One stage: every block of `newChunks` assembled in one task from the old blocks it overlaps. */
+function rechunkStage<D extends DType>(x: ChunkedArray<D>, newChunks: number[][]): ChunkedArray<D> {
   if (sameChunks(newChunks, x.chunks)) return x;
   const perAxis = newChunks.map((c, i) => axisPieces(x.chunks[i], c));
   const name = `rechunk-${tokenize("rechunk", x.name, newChunks)}`;

@@ -1,13 +1,23 @@
-import type { DType } from "../dtype/dtypes.js";
-import { fmt, InvalidArgumentError, UnknownChunksError } from "../errors.js";
+import { chunkOffsets, DEFAULT_CHUNK_BYTES } from "../chunks/normalize.js";
+import { type DType, itemsize } from "../dtype/dtypes.js";
+import { fmt, InvalidArgumentError, InvalidChunksError, UnknownChunksError } from "../errors.js";
 import { blockKey, type Task } from "../graph/task.js";
 import { tokenize } from "../graph/tokenize.js";
 import type { FullParams } from "../kernels/create.js";
 import type { ReshapeParams } from "../kernels/join.js";
-import { chunkOffsets } from "../chunks/normalize.js";
 import { shapeSize } from "../ndarray/ndarray.js";
 import { blockIndices, ChunkedArray } from "./chunked-array.js";
 import { rechunk, UNKNOWN_CHUNKS_FIX } from "./rechunk.js";
+import { divideToWidth, largestBlock } from "./rechunk-plan.js";
+
+/** Options of {@link reshape}. */
+export interface ReshapeOptions {
+  /**
+   * Largest block in bytes that merging axes may make (dask's `limit`). Default 128 MiB, or the
+   * input's largest block when that is larger.
+   */
+  limit?: number;
+}
 
 /** Resolves one `-1` in a requested shape and checks the size, with NumPy's message. */
 function resolveShape(size: number, shapeArg: readonly number[] | number): number[] {
@@ -50,6 +60,45 @@ function gcd(a: number, b: number): number {
 interface Group {
   inAxes: number[];
   outAxes: number[];
+}
+
+/** How the first input axis `a0` of a group maps to the first output axis `b0`. */
+interface AxisMap {
+  a0: number;
+  b0: number;
+  /** Block boundaries on `a0` must be multiples of this. */
+  step: number;
+  inTailSize: number;
+  outTailSize: number;
+}
+
+function maxOf(xs: readonly number[]): number {
+  return xs.reduce((m, v) => Math.max(m, v), 0);
+}
+
+/**
+ * Splits the first axes of groups (at multiples of their step) until no block of `inChunks` holds
+ * more than `limit` elements; throws when even the narrowest blocks are too large.
+ */
+function boundBlocks(
+  inChunks: number[][],
+  maps: readonly AxisMap[],
+  limit: number,
+  describe: () => string,
+): void {
+  for (let largest = largestBlock(inChunks); largest > limit; largest = largestBlock(inChunks)) {
+    const splittable = maps.filter((g) => maxOf(inChunks[g.a0]) > g.step);
+    if (!splittable.length) throw new InvalidChunksError(describe());
+    const g = splittable.reduce((p, q) =>
+      maxOf(inChunks[q.a0]) / q.step > maxOf(inChunks[p.a0]) / p.step ? q : p,
+    );
+    const widest = maxOf(inChunks[g.a0]);
+    const width = Math.max(g.step, Math.floor((widest * limit) / largest / g.step) * g.step);
+    inChunks[g.a0] = divideToWidth(
+      inChunks[g.a0].map((c) => c / g.step),
+      width / g.step,
+    ).map((u) => u * g.step);
+  }
 }
 
 /** Splits the axes into the smallest groups whose sizes multiply to the same value, left to right. */
@@ -100,7 +149,10 @@ function groupAxes(inShape: readonly number[], outShape: readonly number[]): Gro
  * in its own task (a view when contiguous). One axis of `shape` may be `-1`.
  *
  * Merging axes makes blocks as long as the trailing merged axes: reshaping `[20000, 20000]` into
- * `[-1]` gives blocks of whole rows.
+ * `[-1]` gives blocks of whole rows. Blocks stay within `options.limit` by splitting the leading
+ * axis further; when even the narrowest possible block is larger, an `InvalidChunksError` names
+ * it and the limit (never one giant block silently). The rechunk of the input is planned by
+ * `rechunk`, so it is multi-stage when one stage would need too much memory per task.
  *
  * @example
  * ```ts
@@ -113,6 +165,7 @@ function groupAxes(inShape: readonly number[], outShape: readonly number[]): Gro
 export function reshape<D extends DType>(
   x: ChunkedArray<D>,
   shape: readonly number[] | number,
+  options: ReshapeOptions = {},
 ): ChunkedArray<D> {
   if (x.chunks.some((c) => c.some(Number.isNaN))) {
     throw new UnknownChunksError(
@@ -146,6 +199,7 @@ export function reshape<D extends DType>(
   const groups = groupAxes(inShape, outShape);
   const inChunks = x.chunks.map((c) => [...c]);
   const outChunks: number[][] = outShape.map((s) => [s]);
+  const maps: AxisMap[] = [];
   for (const g of groups) {
     if (g.inAxes.length === 0 || g.outAxes.length === 0) {
       // Only length-1 axes: one block each.
@@ -158,17 +212,24 @@ export function reshape<D extends DType>(
     const outTailSize = shapeSize(outTail.map((b) => outShape[b]));
     for (const a of inTail) inChunks[a] = [inShape[a]];
     // Block boundaries on a0 must fall on whole rows of the output's trailing axes.
-    const m = outTailSize / gcd(inTailSize, outTailSize);
+    const step = outTailSize / gcd(inTailSize, outTailSize);
     const n0 = inShape[a0];
     const cuts = new Set<number>();
     for (const b of chunkOffsets(x.chunks[a0]).slice(1, -1)) {
-      const c = Math.round(b / m) * m;
+      const c = Math.round(b / step) * step;
       if (c > 0 && c < n0) cuts.add(c);
     }
     const bounds = [0, ...[...cuts].sort((p, q) => p - q), n0];
     inChunks[a0] = bounds.slice(1).map((b, k) => b - bounds[k]);
-    outChunks[b0] = inChunks[a0].map((c) => (c * inTailSize) / outTailSize);
+    maps.push({ a0, b0, step, inTailSize, outTailSize });
   }
+  const size = itemsize(x.dtype);
+  const limitBytes = Math.max(options.limit ?? DEFAULT_CHUNK_BYTES, size * largestBlock(x.chunks));
+  boundBlocks(inChunks, maps, limitBytes / size, () => {
+    const narrowest = inChunks.map((c, a) => maps.find((g) => g.a0 === a)?.step ?? maxOf(c));
+    return `reshape of shape ${fmt(inShape)} into ${fmt(outShape)} needs input blocks of at least ${fmt(narrowest)} (${size * shapeSize(narrowest)} bytes), more than the limit of ${limitBytes} bytes. Got chunks=${fmt(x.chunksize)}, limit=${limitBytes}; pass a larger { limit } or reshape so fewer axes are merged.`;
+  });
+  for (const g of maps) outChunks[g.b0] = inChunks[g.a0].map((c) => (c * g.inTailSize) / g.outTailSize);
   const src = rechunk(x, inChunks);
   // Output block index -> input block index: only the first axis of each group has several blocks.
   const inAxisOf = new Array<number>(outShape.length).fill(-1);
@@ -194,6 +255,6 @@ export function reshape<D extends DType>(
  * ```
  * @see numpy.ravel
  */
-export function ravel<D extends DType>(x: ChunkedArray<D>): ChunkedArray<D> {
-  return reshape(x, [-1]);
+export function ravel<D extends DType>(x: ChunkedArray<D>, options: ReshapeOptions = {}): ChunkedArray<D> {
+  return reshape(x, [-1], options);
 }
