@@ -338,6 +338,7 @@ export {
   StoreError,
   TaskError,
   UnknownChunksError,
+  UnknownKernelError,
   UnsupportedError,
 } from "./errors.js";
 export type { ErrorByCode, ErrorCode } from "./errors.js";
