@@ -15,7 +15,8 @@ export type ErrorCode =
   | "UnsupportedError"
   | "UnknownChunksError"
   | "WorkerExitError"
-  | "UnclonableParamError";
+  | "UnclonableParamError"
+  | "UnknownKernelError";
 
 /** Base class of every error thrown by \@chunked. Narrow with {@link isChunkedError}. */
 export abstract class ChunkedError extends Error {
@@ -126,6 +127,21 @@ export class UnclonableParamError extends ChunkedError {
   override readonly name = "UnclonableParamError";
 }
 
+/**
+ * A task names a kernel id that is not registered where it runs: a user kernel whose module was not
+ * imported there (every worker must import it), or a misspelt id.
+ */
+export class UnknownKernelError extends ChunkedError {
+  readonly code = "UnknownKernelError" as const;
+  override readonly name = "UnknownKernelError";
+  /** The kernel id that was looked up. */
+  readonly kernel: string;
+  constructor(kernel: string, message: string) {
+    super(message);
+    this.kernel = kernel;
+  }
+}
+
 /** The error class of each code (what {@link isChunkedError} narrows to). */
 export type ErrorByCode = {
   InvalidChunksError: InvalidChunksError;
@@ -140,6 +156,7 @@ export type ErrorByCode = {
   UnknownChunksError: UnknownChunksError;
   WorkerExitError: WorkerExitError;
   UnclonableParamError: UnclonableParamError;
+  UnknownKernelError: UnknownKernelError;
 };
 
 /** True when `err` is a \@chunked error, optionally one of the given codes. */

@@ -342,6 +342,7 @@ export {
   StoreError,
   TaskError,
   UnknownChunksError,
+  UnknownKernelError,
   UnsupportedError,
 } from "./errors.js";
 export type { ErrorByCode, ErrorCode } from "./errors.js";

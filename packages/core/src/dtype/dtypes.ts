@@ -2,6 +2,7 @@
  * Dtypes and their associated JavaScript types. Add a dtype by adding one row to {@link DTypeMap}
  * and one to {@link DTYPE_INFO}.
  */
+import { DTypeError } from "../errors.js";
 
 /** Associated types for each dtype. */
 export interface DTypeMap {
@@ -138,5 +139,7 @@ export function dtypeOfTypedArray(data: ArrayBufferView): DType {
   if (data instanceof Uint32Array) return "uint32";
   if (data instanceof Uint16Array) return "uint16";
   if (data instanceof Uint8Array || data instanceof Uint8ClampedArray) return "uint8";
-  throw new TypeError(`Unsupported TypedArray ${data.constructor.name}`);
+  throw new DTypeError(
+    `Unsupported TypedArray. Got ${data.constructor.name}, expected a Float64Array, Float32Array, Int32Array, Int16Array, Int8Array, Uint32Array, Uint16Array or Uint8Array (BigInt64Array: @chunked has no 64-bit integers).`,
+  );
 }

@@ -1,4 +1,5 @@
 import type { DType } from "../dtype/dtypes.js";
+import { InvalidArgumentError, UnknownKernelError } from "../errors.js";
 import type { Param } from "../graph/task.js";
 import type { NDArray } from "../ndarray/ndarray.js";
 
@@ -19,7 +20,11 @@ const KERNELS = new Map<string, Kernel>();
  */
 export function defineKernel<P = Param>(id: string, fn: Kernel<P>): KernelRef<P> {
   const existing = KERNELS.get(id);
-  if (existing && existing !== fn) throw new Error(`Kernel ${JSON.stringify(id)} is already registered`);
+  if (existing && existing !== fn) {
+    throw new InvalidArgumentError(
+      `Kernel ${JSON.stringify(id)} is already registered. Got a second function for id=${JSON.stringify(id)}; kernel ids must be unique.`,
+    );
+  }
   KERNELS.set(id, fn as Kernel);
   return { id, fn };
 }
@@ -28,7 +33,8 @@ export function defineKernel<P = Param>(id: string, fn: Kernel<P>): KernelRef<P>
 export function getKernel(id: string): Kernel {
   const k = KERNELS.get(id);
   if (!k) {
-    throw new Error(
+    throw new UnknownKernelError(
+      id,
       `No kernel registered as ${JSON.stringify(id)}. A user kernel must be imported (registered) in every worker: pass its module specifier to the executor.`,
     );
   }
