@@ -28,12 +28,9 @@ describe("graph keys", () => {
     expect(grid[1][0]).toBe(0);
   });
 
-  test("a 100k-block grid and its keys build quickly", () => {
-    const start = performance.now();
+  test("a 100k-block grid and its keys build", () => {
     const keys = blockIndices([316, 316]).map((idx) => blockKey("normal-0123456789ab", idx));
     expect(keys).toHaveLength(99856);
     expect(keys[99855]).toBe("normal-0123456789ab/315,315");
-    // Generous bound (a loaded CI machine): about 10 ms unloaded.
-    expect(performance.now() - start).toBeLessThan(2000);
   });
 });
