@@ -315,7 +315,7 @@ export type {
 } from "./diagnostics/index.js";
 
 // Result dtypes at the type level (what `x.add(1)` is)
-export type { Arithmetic, Promote, TrueDivide, WithScalar } from "./dtype/result-dtype.js";
+export type { Arithmetic, FloatDType, Promote, TrueDivide, WithScalar } from "./dtype/result-dtype.js";
 export type { WithOperand } from "./array/methods.js";
 
 // Sources and targets

@@ -116,7 +116,8 @@ export type Promote<A extends DType, B extends DType> = A extends DType
     : never
   : never;
 
-type FloatDType = "float32" | "float64";
+/** The float dtypes. */
+export type FloatDType = "float32" | "float64";
 
 /**
  * An array of dtype `D` with a JS scalar `S` (NEP 50: the scalar only raises the kind). An integer
