@@ -44,6 +44,8 @@ class ChunkedCell extends HTMLElement {
         EditorView.contentAttributes.of({ "aria-label": `Code: ${title}. Shift+Enter runs it.` }),
       ],
     });
+    // A long cell scrolls inside the editor: keyboard users reach that region with Tab (WCAG 2.1.1).
+    this.#view.scrollDOM.tabIndex = 0;
     source.hidden = true;
     q<HTMLButtonElement>(this, "button.run").addEventListener("click", () => this.run());
     q<HTMLButtonElement>(this, "button.cancel").addEventListener("click", () => this.cancel());
