@@ -317,26 +317,3 @@ describe("without cross-origin isolation (a host that sets no COOP/COEP)", () =>
     }
   });
 });
-
-describe("offline", () => {
-  it("pages and cells that need no data work offline once the site was loaded", async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(inject("isolatedUrl"));
-    await page.evaluate(async () => {
-      // Installed means precached; wait until it is the active worker.
-      const registration = await navigator.serviceWorker.ready;
-      const sw = registration.active!;
-      if (sw.state !== "activated")
-        await new Promise((resolve) =>
-          sw.addEventListener("statechange", () => sw.state === "activated" && resolve(null)),
-        );
-    });
-    await context.setOffline(true);
-    await page.goto(new URL("5-limitations/", inject("isolatedUrl")).href);
-    await page.waitForSelector("chunked-cell[data-ready]");
-    const r = await run(page, "mask");
-    expect(r.state).toBe("done");
-    await context.close();
-  });
-});
