@@ -66,7 +66,12 @@ describe("in-process memory recycling (kernels/recycle.ts)", () => {
     expect(Number.isFinite(Number(s.item()))).toBe(true);
     // Blocks of the same size made afterwards must not land in z's memory.
     await ca.compute([x.mul(5).sub(x), x.add(2).max()]);
-    expect(differing(zz.data, Float64Array.from(values, (v) => v + 1))).toBe(0);
+    expect(
+      differing(
+        zz.data,
+        Float64Array.from(values, (v) => v + 1),
+      ),
+    ).toBe(0);
   });
 
   it("never recycles the caller's arrays or eager results", async () => {
