@@ -74,7 +74,9 @@ function abortError(signal: AbortSignal | undefined): AbortError {
 
 /**
  * Runs the tasks that `outputs` need and returns the output chunks by key. Tasks start in static
- * priority order among those ready; intermediates are dropped after their last use.
+ * priority order among those ready, except that ready tasks with inputs go before roots (tasks
+ * without dependencies, which load or make new data): data in memory is used up before more is
+ * loaded. Intermediates are dropped after their last use.
  *
  * @throws TaskError when a kernel fails (no new task starts after that), AbortError on abort.
  * @see dask.local.get_async
@@ -131,7 +133,11 @@ export function runGraphWithStats(
   const results: (NDArray | undefined)[] = new Array(n).fill(undefined);
   for (const key of outputs) isOutput[g.index.get(key)!] = 1;
 
-  // Ready tasks: a binary min-heap on static priority.
+  // Ready tasks: a binary min-heap on static priority, where a task with inputs (they are in
+  // memory once it is ready) goes before every root: what is loaded is used up before more is
+  // loaded. The static order alone may load every root of a multi-stage rechunk before any
+  // intermediate releases them (dask#3139).
+  for (let i = 0; i < n; i++) if (depOff[i + 1] === depOff[i]) prio[i] += n;
   const heap = new Int32Array(n);
   let heapSize = 0;
   const heapPush = (x: number): void => {
