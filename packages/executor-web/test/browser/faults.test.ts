@@ -113,7 +113,7 @@ describe("faults on the Web Worker pool", () => {
       const counts = await Promise.all(
         [0, 1].map((i) => pool.run(t(`entries/${i}`, "test.gateEntries"), [])),
       );
-      return counts.reduce((s, c) => s + c.item(), 0);
+      return counts.reduce((s, c) => s + Number(c.item()), 0);
     };
     const entries0 = await entries();
     const ac = new AbortController();
