@@ -15,11 +15,18 @@ type RunGraph = (
     executor?: NodePool;
     signal?: AbortSignal;
     maxInFlight?: number;
+    maxBytesInFlight?: number;
     timeout?: { task?: number; total?: number };
   },
 ) => Promise<Map<Key, NDArray>>;
+type RunGraphWithStats = (
+  ...args: Parameters<RunGraph>
+) => Promise<{ results: Map<Key, NDArray>; stats: { peakHeldBytes: number } }>;
 const schedulerPath = fileURLToPath(new URL("../../core/src/schedule/scheduler.ts", import.meta.url));
-const { runGraph } = (await import(schedulerPath)) as { runGraph: RunGraph };
+const { runGraph, runGraphWithStats } = (await import(schedulerPath)) as {
+  runGraph: RunGraph;
+  runGraphWithStats: RunGraphWithStats;
+};
 
 const modules = [new URL("./fixtures/kernels.ts", import.meta.url)];
 
@@ -186,6 +193,37 @@ describe("shared buffers", () => {
       // Released on last use: nothing left, and at most what the scheduler had in flight or held.
       expect(buffers.liveBuffers).toBe(0);
       expect(buffers.peakLiveBytes).toBeLessThanOrEqual(12 * 65_536 * 8);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe("memory budget", () => {
+  it("maxBytesInFlight bounds the chunks held while workers make them", async () => {
+    const pool = new NodePool({ workers: 2, modules });
+    try {
+      // 16 blocks of 256 KiB made in the workers, each reduced to one value.
+      const graph = new Map<string, Task>();
+      const parts: string[] = [];
+      for (let i = 0; i < 16; i++) {
+        graph.set(`block/${i}`, { key: `block/${i}`, op: "test.range", deps: [], params: { n: 65_536 } });
+        graph.set(`part/${i}`, { key: `part/${i}`, op: "test.sum", deps: [`block/${i}`] });
+        parts.push(`part/${i}`);
+      }
+      const block = 65_536 * 4;
+      const budget = 4 * block;
+      const bounded = await runGraphWithStats(graph, parts, {
+        executor: pool,
+        maxInFlight: 16,
+        maxBytesInFlight: budget,
+      });
+      const free = await runGraphWithStats(graph, parts, { executor: pool, maxInFlight: 16 });
+      const sum = (65_535 * 65_536) / 2;
+      for (const { results } of [bounded, free]) expect(results.get("part/15")!.item()).toBe(sum);
+      expect(bounded.stats.peakHeldBytes).toBeLessThanOrEqual(budget);
+      // Without it, the first 16 blocks go out at once and come back 8 to a batch.
+      expect(free.stats.peakHeldBytes).toBeGreaterThan(budget);
     } finally {
       await pool.close();
     }
