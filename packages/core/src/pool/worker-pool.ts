@@ -267,6 +267,8 @@ export class WorkerPool implements Executor, AsyncDisposable {
     if (this.#closed) return Promise.reject(this.#closedError());
     for (let i = 0; i < this.workers; i++) if (!this.#slots[i]) this.#slots[i] = this.#spawn(i);
     if (this.#slots.every((s) => s?.ready)) return Promise.resolve();
+    // A script whose only pending work is `await pool.ready()` must not exit before the workers start.
+    for (const s of this.#slots) if (s && !s.ready) s.worker.keepAlive?.(true);
     return new Promise((resolve, reject) => this.#readyWaiters.push({ resolve, reject }));
   }
 
@@ -396,7 +398,8 @@ export class WorkerPool implements Executor, AsyncDisposable {
       ...(running ? { running } : {}),
     };
     worker.post(init, []);
-    worker.keepAlive?.(false);
+    // Idle threads never keep the process alive, except while someone awaits ready().
+    worker.keepAlive?.(this.#readyWaiters.length > 0);
     return slot;
   }
 
@@ -420,6 +423,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
       case "ready":
         slot.ready = true;
         this.#startFailures = 0;
+        if (slot.batches.size === 0) slot.worker.keepAlive?.(false);
         if (this.#slots.every((s) => s?.ready)) for (const w of this.#readyWaiters.splice(0)) w.resolve();
         break;
       case "done":
