@@ -10,6 +10,7 @@ import type { Executor } from "../schedule/executor.js";
 import { defaultExecutor, InProcessExecutor } from "../schedule/in-process.js";
 import { inlineKernelOf } from "../kernels/user.js";
 import { type ProgressEvent, runGraph } from "../schedule/scheduler.js";
+import { computeWarnings, runCollectingWarnings, type WarningOption } from "../warnings.js";
 import { blockIndices, ChunkedArray } from "./chunked-array.js";
 import { blockRegion } from "./creation.js";
 
@@ -44,6 +45,14 @@ export interface ComputeOptions {
    * interrupted: use a pool for work that may hang.
    */
   timeout?: number | { task?: number; total?: number };
+  /**
+   * What to do with NumPy's warnings (`divide by zero encountered in divide`, `Mean of empty
+   * slice.`, …; see {@link ChunkedWarning}): a function receiving each distinct warning once per
+   * compute, with the key of the first block that produced it, or `"ignore"`. Default: the handler
+   * of {@link setWarningHandler}, which prints each kind once per process with `console.warn`.
+   * Warnings never change results; they come from pool workers too.
+   */
+  onWarning?: WarningOption;
 }
 
 /** Throws an InvalidArgumentError naming the first option that is not of its expected kind. */
@@ -62,7 +71,8 @@ function checkComputeOptions(options: ComputeOptions): {
       `Invalid compute option ${name}. Got ${name}=${shown}, expected ${expected}.`,
     );
   };
-  const { executor, signal, onProgress, optimize, maxInFlight, maxBytesInFlight, timeout } = options;
+  const { executor, signal, onProgress, optimize, maxInFlight, maxBytesInFlight, timeout, onWarning } =
+    options;
   if (
     executor !== undefined &&
     (typeof executor !== "object" ||
@@ -83,6 +93,9 @@ function checkComputeOptions(options: ComputeOptions): {
   }
   if (onProgress !== undefined && typeof onProgress !== "function") bad("onProgress", "a function");
   if (optimize !== undefined && typeof optimize !== "boolean") bad("optimize", "true or false");
+  if (onWarning !== undefined && onWarning !== "ignore" && typeof onWarning !== "function") {
+    bad("onWarning", 'a function or "ignore"');
+  }
   if (maxInFlight !== undefined && !(Number.isInteger(maxInFlight) && maxInFlight >= 1)) {
     bad("maxInFlight", "a positive integer");
   }
@@ -129,7 +142,11 @@ function withLocalTasks(executor: Executor): Executor {
       return executor.concurrency;
     },
     run(task: Task, inputs, options) {
-      if (runsHere(task)) return getKernel(task.op)(inputs as NDArray[], task.params);
+      if (runsHere(task)) {
+        const run = () => getKernel(task.op)(inputs as NDArray[], task.params);
+        const onWarning = options?.onWarning;
+        return onWarning ? runCollectingWarnings(task.key, onWarning, run) : run();
+      }
       return executor.run(task, inputs, options);
     },
     retain: (chunk) => executor.retain?.(chunk),
@@ -168,6 +185,7 @@ export async function computeBlocks(
     maxInFlight: options.maxInFlight,
     maxBytesInFlight,
     timeout,
+    onWarning: computeWarnings(options.onWarning),
   });
 }
 
