@@ -304,7 +304,6 @@ export type {
   ColormapName,
   MemorySample,
   Profile,
-  ProfiledOptions,
   ProfileSvgOptions,
   ProgressHookOptions,
   ProgressInfo,

@@ -31,6 +31,23 @@ export interface ComputeOptions {
    * interrupted: use a pool for work that may hang.
    */
   timeout?: number | { task?: number; total?: number };
+  /**
+   * A `Profiler` to record this compute into: per task its start, end, worker and bytes, and the
+   * bytes held over time (dask's `Profiler` and `ResourceProfiler`). Draw it with `profileSvg`.
+   */
+  profile?: {
+    wrap(executor: Executor): Executor;
+    readonly onProgress: (event: ProgressEvent) => void;
+  };
+}
+
+/** Whether `value` is an object whose members `names` are functions. */
+function hasFunctions(value: unknown, ...names: string[]): boolean {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    names.every((name) => typeof (value as Record<string, unknown>)[name] === "function")
+  );
 }
 
 /** Throws an InvalidArgumentError naming the first option that is not of its expected kind. */
@@ -46,22 +63,13 @@ function checkComputeOptions(options: ComputeOptions): { task?: number; total?: 
       `Invalid compute option ${name}. Got ${name}=${shown}, expected ${expected}.`,
     );
   };
-  const { executor, signal, onProgress, optimize, maxInFlight, timeout } = options;
-  if (
-    executor !== undefined &&
-    (typeof executor !== "object" ||
-      executor === null ||
-      typeof executor.run !== "function" ||
-      !(executor.concurrency >= 1))
-  ) {
+  const { executor, signal, onProgress, optimize, maxInFlight, timeout, profile } = options;
+  if (executor !== undefined && !(hasFunctions(executor, "run") && executor.concurrency >= 1)) {
     bad("executor", "an Executor (run(task, inputs) and a concurrency >= 1), e.g. a NodePool");
   }
   if (
     signal !== undefined &&
-    (typeof signal !== "object" ||
-      signal === null ||
-      typeof signal.aborted !== "boolean" ||
-      typeof signal.addEventListener !== "function")
+    !(hasFunctions(signal, "addEventListener") && typeof signal.aborted === "boolean")
   ) {
     bad("signal", "an AbortSignal");
   }
@@ -69,6 +77,9 @@ function checkComputeOptions(options: ComputeOptions): { task?: number; total?: 
   if (optimize !== undefined && typeof optimize !== "boolean") bad("optimize", "true or false");
   if (maxInFlight !== undefined && !(Number.isInteger(maxInFlight) && maxInFlight >= 1)) {
     bad("maxInFlight", "a positive integer");
+  }
+  if (profile !== undefined && !hasFunctions(profile, "wrap", "onProgress")) {
+    bad("profile", "a Profiler (new ca.Profiler())");
   }
   if (timeout === undefined) return undefined;
   const positive = (ms: unknown) =>
@@ -134,10 +145,18 @@ export async function computeBlocks(
       }
     }
   }
+  const { profile, onProgress } = options;
+  const executor = withLocalTasks(options.executor ?? defaultExecutor);
   return runGraph(optimized, outputs, {
-    executor: withLocalTasks(options.executor ?? defaultExecutor),
+    executor: profile ? profile.wrap(executor) : executor,
     signal: options.signal,
-    onProgress: options.onProgress,
+    onProgress:
+      profile && onProgress
+        ? (event) => {
+            profile.onProgress(event);
+            onProgress(event);
+          }
+        : (profile?.onProgress ?? onProgress),
     maxInFlight: options.maxInFlight,
     timeout,
   });

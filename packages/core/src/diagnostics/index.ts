@@ -10,7 +10,6 @@ export { type ProfileSvgOptions, profileSvg } from "./profile-svg.js";
 export {
   type MemorySample,
   type Profile,
-  type ProfiledOptions,
   Profiler,
   type TaskRecord,
 } from "./profiler.js";

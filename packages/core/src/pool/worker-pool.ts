@@ -121,6 +121,7 @@ interface Entry {
   readonly resolve: (out: NDArray) => void;
   readonly reject: (err: unknown) => void;
   readonly signal: AbortSignal | undefined;
+  readonly onWorker: ((worker: number) => void) | undefined;
   settled: boolean;
   batch: Batch | undefined;
   retries: number;
@@ -278,7 +279,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
   run(
     task: Task,
     inputs: readonly NDArray[],
-    options: { signal?: AbortSignal } = {},
+    options: { signal?: AbortSignal; onWorker?: (worker: number) => void } = {},
   ): NDArray | Promise<NDArray> {
     if (this.#closed) {
       return Promise.reject(
@@ -298,6 +299,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
         resolve,
         reject,
         signal,
+        onWorker: options.onWorker,
         settled: false,
         batch: undefined,
         retries: 0,
@@ -805,6 +807,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
         const out = outputs[nextOut];
         if (!e.settled) this.#buffers.arrived(out.data.buffer, ids[nextOut], slot);
         nextOut++;
+        if (!e.settled) e.onWorker?.(slot.index);
         this.#resolve(e, out);
       } else if (s === FAILED) {
         this.#learn(e.task.op, ms[i]);

@@ -10,8 +10,15 @@ import type { NDArray } from "../ndarray/ndarray.js";
 export interface Executor {
   /** How many tasks the scheduler should keep in flight at once. */
   readonly concurrency: number;
-  /** Runs one task. `inputs` are the chunks named by `task.deps`, in order. */
-  run(task: Task, inputs: readonly NDArray[], options?: { signal?: AbortSignal }): NDArray | Promise<NDArray>;
+  /**
+   * Runs one task. `inputs` are the chunks named by `task.deps`, in order. An executor that runs
+   * tasks on workers calls `onWorker` with the index of the worker that ran it (for profiles).
+   */
+  run(
+    task: Task,
+    inputs: readonly NDArray[],
+    options?: { signal?: AbortSignal; onWorker?: (worker: number) => void },
+  ): NDArray | Promise<NDArray>;
   /**
    * Called when the scheduler stores a result (of any task, whoever ran it). With {@link release}
    * it lets an executor that owns chunk memory count the results that use it.
