@@ -14,4 +14,4 @@ export {
   type TaskRecord,
 } from "./profiler.js";
 export { type ProgressHookOptions, type ProgressInfo, progressHook } from "./progress.js";
-export { type RasterOptions, type Rgba, rasterRgba } from "./raster.js";
+export { colorLimits, type RasterOptions, type Rgba, rasterRgba } from "./raster.js";
