@@ -226,7 +226,10 @@ export class WorkerPool implements Executor, AsyncDisposable {
     return this.#transport.sharing;
   }
 
-  /** How many tasks the scheduler should keep in flight (see {@link WorkerPoolOptions.concurrency}). */
+  /**
+   * How many tasks the scheduler should keep in flight: the `concurrency` option, or adaptive,
+   * `workers` × (2 ms / mean task time), between 1 and 64 per worker.
+   */
   get concurrency(): number {
     if (this.#fixedConcurrency !== undefined) return this.#fixedConcurrency;
     if (this.#meanMs === undefined) return this.workers;
