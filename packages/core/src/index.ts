@@ -153,6 +153,7 @@ export {
 export type {
   ArgReduceOptions,
   KernelLike,
+  ReduceAxis,
   ReduceOptions,
   ReductionOptions,
   SplitEvery,
@@ -186,8 +187,9 @@ export type {
   TransposeOptions,
 } from "./array/joining.js";
 export { ravel, reshape } from "./array/reshape.js";
+export type { ReshapeOptions } from "./array/reshape.js";
 export { commonBlockdim, rechunk, unifyChunks } from "./array/rechunk.js";
-export type { UnifiedChunks } from "./array/rechunk.js";
+export type { RechunkOptions, UnifiedChunks } from "./array/rechunk.js";
 
 // Values decide the shape (unknown chunk sizes), array indexing
 export {
@@ -219,7 +221,7 @@ export {
   sort,
   topk,
 } from "./array/sort.js";
-export type { QuantileOptions, SortOptions, TopkOptions } from "./array/sort.js";
+export type { QuantileDType, QuantileOptions, SortOptions, TopkOptions } from "./array/sort.js";
 
 // Linear algebra
 export { dot, matmul, outer, tensordot } from "./array/linalg.js";
@@ -294,6 +296,7 @@ export type { ToDotOptions } from "./graph/visualize.js";
 
 // Diagnostics: progress, profiles, fused-task labels, rasters
 export {
+  colorLimits,
   colormap,
   Profiler,
   profileSvg,
@@ -306,7 +309,6 @@ export type {
   ColormapName,
   MemorySample,
   Profile,
-  ProfiledOptions,
   ProfileSvgOptions,
   ProgressHookOptions,
   ProgressInfo,
@@ -343,8 +345,10 @@ export {
   isChunkedError,
   StoreError,
   TaskError,
+  UnclonableParamError,
   UnknownChunksError,
   UnknownKernelError,
   UnsupportedError,
+  WorkerExitError,
 } from "./errors.js";
 export type { ErrorByCode, ErrorCode } from "./errors.js";

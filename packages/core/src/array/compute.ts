@@ -53,6 +53,23 @@ export interface ComputeOptions {
    * Warnings never change results; they come from pool workers too.
    */
   onWarning?: WarningOption;
+  /**
+   * A `Profiler` to record this compute into: per task its start, end, worker and bytes, and the
+   * bytes held over time (dask's `Profiler` and `ResourceProfiler`). Draw it with `profileSvg`.
+   */
+  profile?: {
+    wrap(executor: Executor): Executor;
+    readonly onProgress: (event: ProgressEvent) => void;
+  };
+}
+
+/** Whether `value` is an object whose members `names` are functions. */
+function hasFunctions(value: unknown, ...names: string[]): boolean {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    names.every((name) => typeof (value as Record<string, unknown>)[name] === "function")
+  );
 }
 
 /** Throws an InvalidArgumentError naming the first option that is not of its expected kind. */
@@ -71,23 +88,23 @@ function checkComputeOptions(options: ComputeOptions): {
       `Invalid compute option ${name}. Got ${name}=${shown}, expected ${expected}.`,
     );
   };
-  const { executor, signal, onProgress, optimize, maxInFlight, maxBytesInFlight, timeout, onWarning } =
-    options;
-  if (
-    executor !== undefined &&
-    (typeof executor !== "object" ||
-      executor === null ||
-      typeof executor.run !== "function" ||
-      !(executor.concurrency >= 1))
-  ) {
+  const {
+    executor,
+    signal,
+    onProgress,
+    optimize,
+    maxInFlight,
+    maxBytesInFlight,
+    timeout,
+    onWarning,
+    profile,
+  } = options;
+  if (executor !== undefined && !(hasFunctions(executor, "run") && executor.concurrency >= 1)) {
     bad("executor", "an Executor (run(task, inputs) and a concurrency >= 1), e.g. a NodePool");
   }
   if (
     signal !== undefined &&
-    (typeof signal !== "object" ||
-      signal === null ||
-      typeof signal.aborted !== "boolean" ||
-      typeof signal.addEventListener !== "function")
+    !(hasFunctions(signal, "addEventListener") && typeof signal.aborted === "boolean")
   ) {
     bad("signal", "an AbortSignal");
   }
@@ -102,6 +119,9 @@ function checkComputeOptions(options: ComputeOptions): {
   const budget = typeof maxBytesInFlight === "string" ? parseBytes(maxBytesInFlight) : maxBytesInFlight;
   if (maxBytesInFlight !== undefined && !(typeof budget === "number" && budget >= 1)) {
     bad("maxBytesInFlight", 'a number of bytes >= 1 or a size such as "512 MB"');
+  }
+  if (profile !== undefined && !hasFunctions(profile, "wrap", "onProgress")) {
+    bad("profile", "a Profiler (new ca.Profiler())");
   }
   return { timeout: checkTimeout(timeout, bad), maxBytesInFlight: budget };
 }
@@ -178,10 +198,18 @@ export async function computeBlocks(
       }
     }
   }
+  const { profile, onProgress } = options;
+  const executor = withLocalTasks(options.executor ?? defaultExecutor);
   return runGraph(optimized, outputs, {
-    executor: withLocalTasks(options.executor ?? defaultExecutor),
+    executor: profile ? profile.wrap(executor) : executor,
     signal: options.signal,
-    onProgress: options.onProgress,
+    onProgress:
+      profile && onProgress
+        ? (event) => {
+            profile.onProgress(event);
+            onProgress(event);
+          }
+        : (profile?.onProgress ?? onProgress),
     maxInFlight: options.maxInFlight,
     maxBytesInFlight,
     timeout,
