@@ -287,7 +287,7 @@ function tallSkinny(x: ChunkedArray, fn: string): ChunkedArray {
   if (x.ndim !== 2) throw new InvalidArgumentError(`${fn} needs a 2-d array. Got x shape=${fmt(x.shape)}.`);
   requireKnownChunks(x, fn);
   const n = x.shape[1];
-  const src = x.chunks[1].length === 1 ? x : rechunk(x, [null as any, -1]);
+  const src = x.chunks[1].length === 1 ? x : rechunk(x, [null, -1]);
   const short = src.chunks[0].findIndex((m) => m < n);
   if (short >= 0) {
     throw new InvalidArgumentError(
@@ -352,7 +352,7 @@ export function lstsq(a: ChunkedArray, b: ChunkedArray): ChunkedArray<"float64">
     );
   }
   const { q, r } = qr(a);
-  const qtb = tensordot(q, rechunk(b, [q.chunks[0], ...b.chunks.slice(1).map(() => -1 as any)]), [[0], [0]]);
+  const qtb = tensordot(q, rechunk(b, [q.chunks[0], ...b.chunks.slice(1).map(() => -1)]), [[0], [0]]);
   const y = b.ndim === 1 ? rechunk(qtb, [-1]) : rechunk(qtb, [-1, -1]);
   return blockLayer("lstsq", null, [r, y], y.chunks, "float64", (_, key) =>
     task(solveUpperKernel, key, [r.key([0, 0]), y.key(y.chunks.map(() => 0))]),
@@ -385,7 +385,7 @@ export function solve(a: ChunkedArray, b: ChunkedArray): ChunkedArray<"float64">
   requireKnownChunks(b, "solve");
   const sb = rechunk(
     b,
-    b.chunks.map(() => -1 as any),
+    b.chunks.map(() => -1),
   );
   return blockLayer("solve", null, [sa, sb], sb.chunks, "float64", (_, key) =>
     task(luSolveKernel, key, [sa.key([0, 0]), sb.key(sb.chunks.map(() => 0))]),

@@ -169,7 +169,7 @@ export function mapBlocks(
   const squeezed = inputs0.map((a) => {
     const lead = nd - a.ndim;
     const spec = a.chunks.map((c, j) => (drop.includes(j + lead) && c.length > 1 ? -1 : null));
-    return spec.some((s) => s === -1) ? rechunk(a, spec as any) : a;
+    return spec.some((s) => s === -1) ? rechunk(a, spec) : a;
   });
   const { chunks: inChunks, arrays: inputs } =
     inputs0.length > 1
