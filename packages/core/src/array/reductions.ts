@@ -9,13 +9,7 @@ import { type DType, isDType } from "../dtype/dtypes.js";
 import { DTypeError, fmt, InvalidArgumentError, UnknownChunksError } from "../errors.js";
 import type { Param } from "../graph/task.js";
 import { REDUCE_KERNELS } from "../kernels/reduce.js";
-import {
-  isArgReduction,
-  type MeanDType,
-  type ReduceOp,
-  reduceResultDType,
-  type SumDType,
-} from "../ops/reductions.js";
+import { isArgReduction, type ReduceOp, reduceResultDType } from "../ops/reductions.js";
 import type { KernelRef } from "../kernels/registry.js";
 import { normalizeAxisTuple } from "../index/axis.js";
 import { checkReduction, REDUCTION_AXES } from "../ops/reductions.js";

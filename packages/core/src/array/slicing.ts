@@ -12,7 +12,7 @@ import { parseIndex } from "../index/parse.js";
 import { type IndexValue, isFullSlice, newaxis, type Selection, type SelectionItem } from "../index/slice.js";
 import { type AxisRange, type GetitemParams, getitemRegion } from "../kernels/getitem.js";
 import { task } from "../kernels/registry.js";
-import { NDArray, shapeSize } from "../ndarray/ndarray.js";
+import { NDArray } from "../ndarray/ndarray.js";
 import { type ArrayIndex, indexWithArray } from "./array-index.js";
 import { blockLayer } from "./block-layer.js";
 import { ChunkedArray } from "./chunked-array.js";
