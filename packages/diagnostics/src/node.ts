@@ -24,16 +24,32 @@ import {
   rasterRgba,
 } from "@chunked/core";
 import cliProgress from "cli-progress";
+import { crc32 } from "./crc32.js";
 import { type GraphSvgOptions, graphSvg } from "./index.js";
 
 export { type GraphSvgOptions, graphSvg } from "./index.js";
 
-/** Options of {@link ProgressBar}. */
-export interface ProgressBarOptions {
-  /** Text before the bar (default "compute"). */
-  title?: string;
+/** Where and whether a bar draws. */
+export interface BarOutputOptions {
   /** Where to draw (default `process.stderr`). Not a terminal: a line every 2 s instead of redraws. */
   stream?: NodeJS.WriteStream;
+  /**
+   * Draw at all. Default: only where someone watches, i.e. when stdout and `stream` are terminals and
+   * the `CI` environment variable is not set (a bar in a log file or a pipe is noise).
+   */
+  enabled?: boolean;
+}
+
+/** Options of {@link ProgressBar}. */
+export interface ProgressBarOptions extends BarOutputOptions {
+  /** Text before the bar (default "compute"). */
+  title?: string;
+}
+
+/** The default of {@link BarOutputOptions.enabled}. */
+function watched(stream: NodeJS.WriteStream): boolean {
+  const ci = process.env.CI;
+  return Boolean(stream.isTTY && process.stdout.isTTY) && (!ci || ci === "false" || ci === "0");
 }
 
 const MB = 1e6;
@@ -63,12 +79,14 @@ function newBar(format: string, stream: NodeJS.WriteStream): cliProgress.SingleB
 export class ProgressBar {
   readonly #title: string;
   readonly #stream: NodeJS.WriteStream;
+  readonly #enabled: boolean;
   #bar: cliProgress.SingleBar | undefined;
   #hook: ((event: ProgressEvent) => void) | undefined;
 
   constructor(options: ProgressBarOptions = {}) {
     this.#title = options.title ?? "compute";
     this.#stream = options.stream ?? process.stderr;
+    this.#enabled = options.enabled ?? watched(this.#stream);
   }
 
   #render(p: ProgressInfo): void {
@@ -92,6 +110,7 @@ export class ProgressBar {
 
   /** The compute `onProgress` callback that drives the bar. */
   readonly onProgress = (event: ProgressEvent): void => {
+    if (!this.#enabled) return;
     this.#hook ??= progressHook((p) => this.#render(p), { intervalMs: 100 });
     this.#hook(event);
   };
@@ -114,7 +133,8 @@ export interface ByteProgress {
 }
 
 /**
- * A byte-counting terminal bar with rate and ETA (`pnpm prep` writes its data sets under it).
+ * A byte-counting terminal bar with rate and ETA (`pnpm prep` writes its data sets under it). Like
+ * {@link ProgressBar}, it draws only where someone watches unless `enabled` says otherwise.
  *
  * @example
  * ```ts
@@ -124,7 +144,9 @@ export interface ByteProgress {
  * bar.stop();
  * ```
  */
-export function byteProgressBar(stream: NodeJS.WriteStream = process.stderr): ByteProgress {
+export function byteProgressBar(options: BarOutputOptions = {}): ByteProgress {
+  const stream = options.stream ?? process.stderr;
+  if (!(options.enabled ?? watched(stream))) return { start() {}, advance() {}, stop() {} };
   let bar: cliProgress.SingleBar | undefined;
   let t0 = 0;
   let done = 0;
@@ -177,22 +199,6 @@ export async function visualize(
   const text = options.filename.endsWith(".dot") ? x.visualize(options) : await graphSvg(x, options);
   writeFileSync(options.filename, text);
   return text;
-}
-
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
 }
 
 function pngChunk(type: string, data: Uint8Array): Buffer {

@@ -38,6 +38,19 @@ function quantile(values: ArrayLike<number>, q: number): number {
 }
 
 /**
+ * The values a colormap's ends stand for: `vmin` and `vmax` as given, by default the 1st and 99th
+ * percentiles of the finite values (so a few outliers do not wash the image out).
+ */
+export function colorLimits(
+  x: NDArray,
+  options: Pick<RasterOptions, "vmin" | "vmax"> = {},
+): { vmin: number; vmax: number } {
+  if (options.vmin !== undefined && options.vmax !== undefined) return { vmin: options.vmin, vmax: options.vmax };
+  const numeric = Array.from(x.toTypedArray() as ArrayLike<number>, Number);
+  return { vmin: options.vmin ?? quantile(numeric, 0.01), vmax: options.vmax ?? quantile(numeric, 0.99) };
+}
+
+/**
  * Colours a 2-D array (rows are image rows, like `imshow`): each value scaled between `vmin` and
  * `vmax` and looked up in the colormap; non-finite values are transparent.
  *
@@ -51,8 +64,7 @@ export function rasterRgba(x: NDArray, options: RasterOptions = {}): Rgba {
   if (x.ndim !== 2) throw new RangeError(`rasterRgba needs a 2-D array. Got shape [${x.shape.join(", ")}].`);
   const [rows, cols] = x.shape;
   const numeric = Array.from(x.toTypedArray() as ArrayLike<number>, Number);
-  const vmin = options.vmin ?? quantile(numeric, 0.01);
-  const vmax = options.vmax ?? quantile(numeric, 0.99);
+  const { vmin, vmax } = colorLimits(x, options);
   const cmap = options.cmap ?? "viridis";
   const s = Math.max(1, Math.floor(options.scale ?? 1));
   const width = cols * s;
