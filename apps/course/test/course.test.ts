@@ -248,7 +248,7 @@ describe("without cross-origin isolation (a host that sets no COOP/COEP)", () =>
       inject("plainUrl"),
     ));
 
-  it.each(PAGE_PATHS)("%s loads without console errors and has no serious accessibility violation", (path) =>
+  it.each(PAGE_PATHS)("/%s loads without console errors and has no serious accessibility violation", (path) =>
     inLesson(
       path,
       async ({ page, errors }) => {
