@@ -13,6 +13,7 @@ import { type ProgressEvent, runGraph } from "../schedule/scheduler.js";
 import { blockIndices, ChunkedArray } from "./chunked-array.js";
 import { blockRegion } from "./creation.js";
 
+/** Options of `compute`, `persist`, `store` and the io writers: where and how the graph runs. */
 export interface ComputeOptions {
   /** Where tasks run (default: in-process, on the calling thread). */
   executor?: Executor;
@@ -30,13 +31,22 @@ export interface ComputeOptions {
    * aborted; a pool replaces a worker stuck in one. A synchronous in-process kernel cannot be
    * interrupted: use a pool for work that may hang.
    */
-  timeout?: number | { task?: number; total?: number };
+  timeout?:
+    | number
+    | {
+        /** Most milliseconds one task may run. */
+        task?: number;
+        /** Most milliseconds the whole compute may run. */
+        total?: number;
+      };
   /**
    * A `Profiler` to record this compute into: per task its start, end, worker and bytes, and the
    * bytes held over time (dask's `Profiler` and `ResourceProfiler`). Draw it with `profileSvg`.
    */
   profile?: {
+    /** The executor that runs and records each task. */
     wrap(executor: Executor): Executor;
+    /** Records the bytes held over time. */
     readonly onProgress: (event: ProgressEvent) => void;
   };
 }
