@@ -284,7 +284,9 @@ export type {
 // Computing
 export { compute, computeBlocks, persist } from "./array/compute.js";
 export type { ComputeOptions } from "./array/compute.js";
-export type { Executor } from "./schedule/executor.js";
+export type { Executor, RunOptions } from "./schedule/executor.js";
+export { setWarningHandler, warnOnce } from "./warnings.js";
+export type { ChunkedWarning, WarningCategory, WarningHandler, WarningOption } from "./warnings.js";
 export type { Graph, Key, Param, Task } from "./graph/task.js";
 export type { Kernel, KernelRef } from "./kernels/registry.js";
 export { InProcessExecutor } from "./schedule/in-process.js";

@@ -35,3 +35,4 @@ export { randomBlock } from "./kernels/random.js";
 export { isThenable } from "./schedule/thenable.js";
 export { UnclonableParamError, WorkerExitError } from "./errors.js";
 export * as pool from "./pool/index.js";
+export { collectWarnings, emitWarning } from "./warnings.js";

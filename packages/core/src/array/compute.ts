@@ -1,4 +1,4 @@
-import { chunkOffsets } from "../chunks/normalize.js";
+import { chunkOffsets, parseBytes } from "../chunks/normalize.js";
 import type { DType } from "../dtype/dtypes.js";
 import { optimize } from "../optimize/optimize.js";
 import type { Key, Task } from "../graph/task.js";
@@ -10,6 +10,7 @@ import type { Executor } from "../schedule/executor.js";
 import { defaultExecutor, InProcessExecutor } from "../schedule/in-process.js";
 import { inlineKernelOf } from "../kernels/user.js";
 import { type ProgressEvent, runGraph } from "../schedule/scheduler.js";
+import { computeWarnings, runCollectingWarnings, type WarningOption } from "../warnings.js";
 import { blockIndices, ChunkedArray } from "./chunked-array.js";
 import { blockRegion } from "./creation.js";
 
@@ -26,6 +27,19 @@ export interface ComputeOptions {
   /** Most tasks in flight at once (default twice the executor's concurrency). */
   maxInFlight?: number;
   /**
+   * Memory budget of the run: bytes of chunks held plus the expected outputs of the tasks running
+   * (each kernel's mean output so far), as a number of bytes or a size such as `"512 MB"`. No new
+   * task starts while starting it would go over the budget, so a pool does not read ahead more
+   * blocks than fit; one task always runs, so a budget below one chunk still finishes. Default: no
+   * budget (the executor's concurrency alone bounds the work in flight).
+   *
+   * @example
+   * ```ts
+   * await ca.compute([x.mean()], { executor: pool, maxBytesInFlight: "512 MB" });
+   * ```
+   */
+  maxBytesInFlight?: number | string;
+  /**
    * Fail with a `TaskError` naming the task when the compute takes longer than this many ms
    * (a number), or per task and for the whole compute (`{ task, total }`). The running tasks are
    * aborted; a pool replaces a worker stuck in one. A synchronous in-process kernel cannot be
@@ -39,6 +53,14 @@ export interface ComputeOptions {
         /** Most milliseconds the whole compute may run. */
         total?: number;
       };
+  /**
+   * What to do with NumPy's warnings (`divide by zero encountered in divide`, `Mean of empty
+   * slice.`, …; see {@link ChunkedWarning}): a function receiving each distinct warning once per
+   * compute, with the key of the first block that produced it, or `"ignore"`. Default: the handler
+   * of {@link setWarningHandler}, which prints each kind once per process with `console.warn`.
+   * Warnings never change results; they come from pool workers too.
+   */
+  onWarning?: WarningOption;
   /**
    * A `Profiler` to record this compute into: per task its start, end, worker and bytes, and the
    * bytes held over time (dask's `Profiler` and `ResourceProfiler`). Draw it with `profileSvg`.
@@ -61,7 +83,10 @@ function hasFunctions(value: unknown, ...names: string[]): boolean {
 }
 
 /** Throws an InvalidArgumentError naming the first option that is not of its expected kind. */
-function checkComputeOptions(options: ComputeOptions): { task?: number; total?: number } | undefined {
+function checkComputeOptions(options: ComputeOptions): {
+  timeout: { task?: number; total?: number } | undefined;
+  maxBytesInFlight: number | undefined;
+} {
   if (typeof options !== "object" || options === null) {
     throw new InvalidArgumentError(`compute options must be an object. Got options=${fmt(options)}.`);
   }
@@ -73,7 +98,17 @@ function checkComputeOptions(options: ComputeOptions): { task?: number; total?: 
       `Invalid compute option ${name}. Got ${name}=${shown}, expected ${expected}.`,
     );
   };
-  const { executor, signal, onProgress, optimize, maxInFlight, timeout, profile } = options;
+  const {
+    executor,
+    signal,
+    onProgress,
+    optimize,
+    maxInFlight,
+    maxBytesInFlight,
+    timeout,
+    onWarning,
+    profile,
+  } = options;
   if (executor !== undefined && !(hasFunctions(executor, "run") && executor.concurrency >= 1)) {
     bad("executor", "an Executor (run(task, inputs) and a concurrency >= 1), e.g. a NodePool");
   }
@@ -85,12 +120,26 @@ function checkComputeOptions(options: ComputeOptions): { task?: number; total?: 
   }
   if (onProgress !== undefined && typeof onProgress !== "function") bad("onProgress", "a function");
   if (optimize !== undefined && typeof optimize !== "boolean") bad("optimize", "true or false");
+  if (onWarning !== undefined && onWarning !== "ignore" && typeof onWarning !== "function") {
+    bad("onWarning", 'a function or "ignore"');
+  }
   if (maxInFlight !== undefined && !(Number.isInteger(maxInFlight) && maxInFlight >= 1)) {
     bad("maxInFlight", "a positive integer");
   }
   if (profile !== undefined && !hasFunctions(profile, "wrap", "onProgress")) {
     bad("profile", "a Profiler (new ca.Profiler())");
   }
+  const budget = typeof maxBytesInFlight === "string" ? parseBytes(maxBytesInFlight) : maxBytesInFlight;
+  if (maxBytesInFlight !== undefined && !(typeof budget === "number" && budget >= 1)) {
+    bad("maxBytesInFlight", 'a number of bytes >= 1 or a size such as "512 MB"');
+  }
+  return { timeout: checkTimeout(timeout, bad), maxBytesInFlight: budget };
+}
+
+function checkTimeout(
+  timeout: ComputeOptions["timeout"],
+  bad: (name: string, expected: string) => never,
+): { task?: number; total?: number } | undefined {
   if (timeout === undefined) return undefined;
   const positive = (ms: unknown) =>
     ms === undefined || (typeof ms === "number" && ms > 0 && ms <= 2 ** 31 - 1);
@@ -123,7 +172,11 @@ function withLocalTasks(executor: Executor): Executor {
       return executor.concurrency;
     },
     run(task: Task, inputs, options) {
-      if (runsHere(task)) return getKernel(task.op)(inputs as NDArray[], task.params);
+      if (runsHere(task)) {
+        const run = () => getKernel(task.op)(inputs as NDArray[], task.params);
+        const onWarning = options?.onWarning;
+        return onWarning ? runCollectingWarnings(task.key, onWarning, run) : run();
+      }
       return executor.run(task, inputs, options);
     },
     retain: (chunk) => executor.retain?.(chunk),
@@ -136,7 +189,7 @@ export async function computeBlocks(
   arrays: readonly ChunkedArray[],
   options: ComputeOptions = {},
 ): Promise<Map<Key, NDArray>> {
-  const timeout = checkComputeOptions(options);
+  const { timeout, maxBytesInFlight } = checkComputeOptions(options);
   const graph = new Map<Key, Task>();
   for (const a of arrays)
     for (const layer of a.layers.values()) for (const t of layer.tasks) graph.set(t.key, t);
@@ -168,7 +221,9 @@ export async function computeBlocks(
           }
         : (profile?.onProgress ?? onProgress),
     maxInFlight: options.maxInFlight,
+    maxBytesInFlight,
     timeout,
+    onWarning: computeWarnings(options.onWarning),
   });
 }
 

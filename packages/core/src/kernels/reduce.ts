@@ -17,6 +17,7 @@ import { fmt, InvalidArgumentError } from "../errors.js";
 import type { Param } from "../graph/task.js";
 import { cStrides, NDArray, shapeSize } from "../ndarray/ndarray.js";
 import { isArgReduction, type ReduceOp, REDUCTION_OPS, reduceResultDType } from "../ops/reductions.js";
+import { checkAggregate, checkChunkOverflow, checkMergeOverflow } from "./fp-warnings.js";
 import { walkSegments } from "./interpret.js";
 import { defineKernel, getKernel, type KernelRef } from "./registry.js";
 
@@ -1457,6 +1458,7 @@ function reduceSource(op: ReduceOp, a: BlockSource, params: ReduceChunkParams): 
     }
   }
   const st = foldBlock(a, axes, r, indexStrides, indexBase);
+  if (a.fill === null) checkChunkOverflow(op, st, a);
   const shape = a.shape.map((n, i) => (axes.includes(i) ? 1 : n));
   shape.push(r.fields);
   return new NDArray("float64", st, shape);
@@ -1483,6 +1485,7 @@ function mergePartials(
     }
     r.merge(st, b.data.subarray(0, b.size) as Float64Array);
   }
+  if (inputs.length > 1) checkMergeOverflow(op, st, inputs);
   return { st, shape: first.shape };
 }
 
@@ -1526,6 +1529,7 @@ export function reduceAggregate(
   const outShape = shape.slice(0, ndim).filter((_, i) => params.keepdims || !axes.includes(i));
   const out = allocate(dtype, st.length / r.fields);
   r.finish(st, out, params);
+  checkAggregate(op, st, r.fields, out, params.ddof ?? 0);
   return new NDArray(dtype, out, outShape);
 }
 

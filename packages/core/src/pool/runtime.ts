@@ -10,6 +10,7 @@ import { allocateSharedByDefault, setSharedAllocator } from "../dtype/dtypes.js"
 import { getKernel, kernelIds } from "../kernels/registry.js";
 import { NDArray, type NDArrayLike } from "../ndarray/ndarray.js";
 import { isThenable } from "../schedule/thenable.js";
+import { collectWarnings } from "../warnings.js";
 import { WorkerBuffers } from "./buffers.js";
 import {
   BIG_BYTES,
@@ -28,6 +29,7 @@ import {
   readBatchIndex,
   readChunkTable,
   type Sharing,
+  type TaskWarning,
   type ToWorker,
   toWireError,
   type WireError,
@@ -51,6 +53,11 @@ export interface ServeOptions {
    * defaults (kernels allocating in shared memory). Default: `scope === globalThis`.
    */
   ownsRealm?: boolean;
+  /**
+   * The clock, in ms, that kernel run times are measured with; the pool sizes batches and its
+   * concurrency from them. Default `performance.now`. Tests inject a clock their kernels advance.
+   */
+  clock?: () => number;
 }
 
 /** Longest stretch of kernels run without looking at incoming messages (cancellations), in ms. */
@@ -97,6 +104,7 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
   marked.__chunkedServed = true;
   const importModule = options.importModule ?? ((s: string) => import(/* @vite-ignore */ s));
   const ownsRealm = options.ownsRealm ?? scope === (globalThis as unknown);
+  const clock = options.clock ?? (() => performance.now());
 
   let modules: readonly string[] = [];
   let sharing: Sharing = "transfer";
@@ -216,6 +224,11 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
     const table = new ChunkTableBuilder();
     const transfer = new Set<ArrayBuffer>();
     const errors: WireError[] = [];
+    const warnings: TaskWarning[] = [];
+    let index = 0;
+    const warn = (category: TaskWarning["category"], message: string, op: string): void => {
+      warnings.push({ index, category, message, op });
+    };
     let lastYield = performance.now();
     for (let i = 0; i < n; i++) {
       if (dead) return;
@@ -224,13 +237,15 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
         continue;
       }
       setRunning(id, i);
-      const t0 = performance.now();
+      const t0 = clock();
       const kernelId = ops[op[i]];
       try {
         if (loadError) throw loadError;
         const args: NDArray[] = [];
         for (let j = inStart[i]; j < inStart[i + 1]; j++) args.push(chunks[inputs[j]]);
-        let out: unknown = getKernel(kernelId)(args, params[i]);
+        index = i;
+        const kernel = getKernel(kernelId);
+        let out: unknown = collectWarnings(warn, () => kernel(args, params[i]));
         if (isThenable(out)) out = await out;
         addOutput(checkResult(out, kernelId), table, transfer);
         header[i] = OK;
@@ -238,10 +253,9 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
         errors.push(toWireError(e));
         header[i] = FAILED;
       }
-      const t1 = performance.now();
-      header[n + i] = t1 - t0;
+      header[n + i] = clock() - t0;
       // Let a cancel message for this batch in.
-      if (t1 - lastYield > YIELD_MS && i + 1 < n) {
+      if (performance.now() - lastYield > YIELD_MS && i + 1 < n) {
         await yieldNow();
         lastYield = performance.now();
       }
@@ -250,7 +264,13 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
     cancelled.delete(id);
     const chunksOut = table.finish(header);
     if (chunksOut.arena) transfer.add(chunksOut.arena);
-    const response: BatchResponse = { type: "done", id, chunks: chunksOut, errors };
+    const response: BatchResponse = {
+      type: "done",
+      id,
+      chunks: chunksOut,
+      errors,
+      ...(warnings.length > 0 ? { warnings } : {}),
+    };
     post(response, [...transfer]);
   }
 

@@ -9,9 +9,11 @@ import type { Task } from "../graph/task.js";
 import { getKernel } from "../kernels/registry.js";
 import { workerModules } from "../kernels/source.js";
 import type { NDArray, NDArrayLike } from "../ndarray/ndarray.js";
-import type { Executor } from "../schedule/executor.js";
+import type { Executor, RunOptions } from "../schedule/executor.js";
+import { runCollectingWarnings, type WarningHandler, warningHandler } from "../warnings.js";
 import { isThenable } from "../schedule/thenable.js";
 import { BufferLedger, type BufferStats } from "./buffers.js";
+import { RunTimes } from "./run-times.js";
 import type { PoolTransport, PoolWorker } from "./transport.js";
 import {
   BIG_BYTES,
@@ -47,8 +49,6 @@ const BATCHES_PER_WORKER = 2;
 const MAX_RETRIES = 3;
 /** A worker that dies before it starts this many times in a row means its script cannot load. */
 const MAX_START_FAILURES = 3;
-/** Weight of a new sample in the moving average of task run times. */
-const EWMA = 0.25;
 
 /** Options of {@link WorkerPool} (the transport-independent ones). */
 export interface WorkerPoolOptions {
@@ -57,8 +57,9 @@ export interface WorkerPoolOptions {
   /** Module URLs every worker imports before its first task, so their kernels register. */
   modules?: readonly string[];
   /**
-   * Tasks the scheduler should keep in flight. Default: adaptive, `workers` × (2 ms / mean task
-   * time), between 1 and 64 per worker, so tiny tasks are batched and big ones are not over-queued.
+   * Tasks the scheduler should keep in flight. Default: adaptive, `workers` × (2 ms / the median
+   * run time of the slowest kernel run lately), between 1 and 64 per worker, so tiny tasks are
+   * batched and big ones (reads, say) are not over-queued, even among many tiny ones.
    */
   concurrency?: number;
   /**
@@ -121,6 +122,9 @@ interface Entry {
   readonly resolve: (out: NDArray) => void;
   readonly reject: (err: unknown) => void;
   readonly signal: AbortSignal | undefined;
+  /** Receives the warnings the worker reports for this task. */
+  readonly onWarning: WarningHandler | undefined;
+  /** Told which worker ran this task (profiles). */
   readonly onWorker: ((worker: number) => void) | undefined;
   settled: boolean;
   batch: Batch | undefined;
@@ -180,9 +184,8 @@ export class WorkerPool implements Executor, AsyncDisposable {
   #inflight = 0;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   #lastActive = 0;
-  /** Moving average of run time (ms, measured in the worker) per kernel id, and over all tasks. */
-  readonly #cost = new Map<string, number>();
-  #meanMs: number | undefined;
+  /** Run times per kernel id, as measured in the workers. */
+  readonly #runTimes = new RunTimes();
   /**
    * SharedArrayBuffer copies of the caller's chunks, so a chunk used by many tasks is copied once.
    * Kept per compute (the scheduler's signal): an array given to `fromArray` may change between computes.
@@ -228,12 +231,13 @@ export class WorkerPool implements Executor, AsyncDisposable {
 
   /**
    * How many tasks the scheduler should keep in flight: the `concurrency` option, or adaptive,
-   * `workers` × (2 ms / mean task time), between 1 and 64 per worker.
+   * `workers` × (2 ms / the slowest recent kernel's run time), between 1 and 64 per worker.
    */
   get concurrency(): number {
     if (this.#fixedConcurrency !== undefined) return this.#fixedConcurrency;
-    if (this.#meanMs === undefined) return this.workers;
-    const perWorker = Math.round(BATCH_TARGET_MS / Math.max(this.#meanMs, 1e-3));
+    const slowest = this.#runTimes.slowestRecent();
+    if (slowest === undefined) return this.workers;
+    const perWorker = Math.round(BATCH_TARGET_MS / Math.max(slowest, 1e-3));
     return this.workers * Math.max(1, Math.min(MAX_TASKS_PER_WORKER, perWorker));
   }
 
@@ -271,6 +275,8 @@ export class WorkerPool implements Executor, AsyncDisposable {
     if (this.#closed) return Promise.reject(this.#closedError());
     for (let i = 0; i < this.workers; i++) if (!this.#slots[i]) this.#slots[i] = this.#spawn(i);
     if (this.#slots.every((s) => s?.ready)) return Promise.resolve();
+    // A script whose only pending work is `await pool.ready()` must not exit before the workers start.
+    for (const s of this.#slots) if (s && !s.ready) s.worker.keepAlive?.(true);
     return new Promise((resolve, reject) => this.#readyWaiters.push({ resolve, reject }));
   }
 
@@ -279,11 +285,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
    * modified or detached. Rejects with a `TaskError` (key, kernel, cause) when the kernel throws or
    * its worker dies, and with an `AbortError` when `signal` aborts first.
    */
-  run(
-    task: Task,
-    inputs: readonly NDArray[],
-    options: { signal?: AbortSignal; onWorker?: (worker: number) => void } = {},
-  ): NDArray | Promise<NDArray> {
+  run(task: Task, inputs: readonly NDArray[], options: RunOptions = {}): NDArray | Promise<NDArray> {
     if (this.#closed) {
       return Promise.reject(
         new WorkerExitError(
@@ -294,7 +296,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
     if (this.#broken) return Promise.reject(new TaskError(task.key, task.op, this.#broken));
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(abortError(task.key, signal));
-    if (this.#inline.has(task.op)) return this.#runInline(task, inputs);
+    if (this.#inline.has(task.op)) return this.#runInline(task, inputs, options.onWarning);
     return new Promise<NDArray>((resolve, reject) => {
       const entry: Entry = {
         task,
@@ -302,6 +304,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
         resolve,
         reject,
         signal,
+        onWarning: options.onWarning,
         onWorker: options.onWorker,
         settled: false,
         batch: undefined,
@@ -365,10 +368,15 @@ export class WorkerPool implements Executor, AsyncDisposable {
     return new WorkerExitError(`${this.#transport.poolName} is closed.`);
   }
 
-  #runInline(task: Task, inputs: readonly NDArray[]): NDArray | Promise<NDArray> {
+  #runInline(
+    task: Task,
+    inputs: readonly NDArray[],
+    onWarning: WarningHandler | undefined,
+  ): NDArray | Promise<NDArray> {
     const fail = (e: unknown) => Promise.reject(new TaskError(task.key, task.op, e));
     try {
-      const out = getKernel(task.op)(inputs as NDArray[], task.params);
+      const run = () => getKernel(task.op)(inputs as NDArray[], task.params);
+      const out = onWarning ? runCollectingWarnings(task.key, onWarning, run) : run();
       return isThenable<NDArray>(out) ? Promise.resolve(out).catch(fail) : out;
     } catch (e) {
       return fail(e);
@@ -401,7 +409,8 @@ export class WorkerPool implements Executor, AsyncDisposable {
       ...(running ? { running } : {}),
     };
     worker.post(init, []);
-    worker.keepAlive?.(false);
+    // Idle threads never keep the process alive, except while someone awaits ready().
+    worker.keepAlive?.(this.#readyWaiters.length > 0);
     return slot;
   }
 
@@ -425,6 +434,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
       case "ready":
         slot.ready = true;
         this.#startFailures = 0;
+        if (slot.batches.size === 0) slot.worker.keepAlive?.(false);
         if (this.#slots.every((s) => s?.ready)) for (const w of this.#readyWaiters.splice(0)) w.resolve();
         break;
       case "done":
@@ -656,7 +666,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
         this.#head++;
         entries.push(e);
         if (e.solo) break;
-        cost += this.#cost.get(e.task.op) ?? 0;
+        cost += this.#runTimes.cost(e.task.op) ?? 0;
       }
       if (this.#head === this.#queue.length) {
         this.#queue = [];
@@ -779,9 +789,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
 
   #learn(op: string, ms: number): void {
     this.#stats.kernelMs += ms;
-    const prev = this.#cost.get(op);
-    this.#cost.set(op, prev === undefined ? ms : prev + EWMA * (ms - prev));
-    this.#meanMs = this.#meanMs === undefined ? ms : this.#meanMs + EWMA * (ms - this.#meanMs);
+    this.#runTimes.learn(op, ms);
   }
 
   #done(slot: Slot, res: BatchResponse): void {
@@ -801,6 +809,12 @@ export class WorkerPool implements Executor, AsyncDisposable {
     let nextOut = 0;
     let nextError = 0;
     const retry: Entry[] = [];
+    for (const w of res.warnings ?? []) {
+      const e = batch.entries[w.index];
+      if (e.settled) continue;
+      const { category, message, op } = w;
+      (e.onWarning ?? warningHandler())({ category, message, op, key: e.task.key });
+    }
     for (let i = 0; i < n; i++) {
       const e = batch.entries[i];
       e.batch = undefined;

@@ -3,7 +3,8 @@ import type { Task } from "../graph/task.js";
 import "../kernels/core.js";
 import { getKernel, type Kernel } from "../kernels/registry.js";
 import type { NDArray } from "../ndarray/ndarray.js";
-import type { Executor } from "./executor.js";
+import { runCollectingWarnings } from "../warnings.js";
+import type { Executor, RunOptions } from "./executor.js";
 
 /**
  * Runs each task on the calling thread by calling its kernel directly. Synchronous kernels return
@@ -16,14 +17,17 @@ export class InProcessExecutor implements Executor {
   private lastKernel: Kernel | undefined;
 
   /** Runs `task`'s kernel on `inputs`. */
-  run(task: Task, inputs: readonly NDArray[]): NDArray | Promise<NDArray> {
+  run(task: Task, inputs: readonly NDArray[], options?: RunOptions): NDArray | Promise<NDArray> {
     let kernel = this.lastKernel;
     if (task.op !== this.lastOp || kernel === undefined) {
       kernel = getKernel(task.op);
       this.lastOp = task.op;
       this.lastKernel = kernel;
     }
-    return kernel(inputs as NDArray[], task.params);
+    const onWarning = options?.onWarning;
+    if (onWarning === undefined) return kernel(inputs as NDArray[], task.params);
+    const run = kernel;
+    return runCollectingWarnings(task.key, onWarning, () => run(inputs as NDArray[], task.params));
   }
 }
 
