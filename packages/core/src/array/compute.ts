@@ -3,7 +3,8 @@ import type { DType } from "../dtype/dtypes.js";
 import { optimize } from "../optimize/optimize.js";
 import type { Key, Task } from "../graph/task.js";
 import { isLocalTask } from "../kernels/source.js";
-import { getKernel } from "../kernels/registry.js";
+import { literal } from "../kernels/core.js";
+import { getKernel, task } from "../kernels/registry.js";
 import { fmt, InvalidArgumentError } from "../errors.js";
 import { copyInto, NDArray } from "../ndarray/ndarray.js";
 import type { Executor } from "../schedule/executor.js";
@@ -11,7 +12,8 @@ import { defaultExecutor, InProcessExecutor } from "../schedule/in-process.js";
 import { inlineKernelOf } from "../kernels/user.js";
 import { type ProgressEvent, runGraph } from "../schedule/scheduler.js";
 import { computeWarnings, runCollectingWarnings, type WarningOption } from "../warnings.js";
-import { blockIndices, ChunkedArray } from "./chunked-array.js";
+import { blockLayer } from "./block-layer.js";
+import { blockIndices, type ChunkedArray } from "./chunked-array.js";
 import { blockRegion } from "./creation.js";
 
 /** Options of `compute`, `persist`, `store` and the io writers: where and how the graph runs. */
@@ -126,12 +128,12 @@ function checkComputeOptions(options: ComputeOptions): {
   if (maxInFlight !== undefined && !(Number.isInteger(maxInFlight) && maxInFlight >= 1)) {
     bad("maxInFlight", "a positive integer");
   }
-  if (profile !== undefined && !hasFunctions(profile, "wrap", "onProgress")) {
-    bad("profile", "a Profiler (new ca.Profiler())");
-  }
   const budget = typeof maxBytesInFlight === "string" ? parseBytes(maxBytesInFlight) : maxBytesInFlight;
   if (maxBytesInFlight !== undefined && !(typeof budget === "number" && budget >= 1)) {
     bad("maxBytesInFlight", 'a number of bytes >= 1 or a size such as "512 MB"');
+  }
+  if (profile !== undefined && !hasFunctions(profile, "wrap", "onProgress")) {
+    bad("profile", "a Profiler (new ca.Profiler())");
   }
   return { timeout: checkTimeout(timeout, bad), maxBytesInFlight: budget };
 }
@@ -275,12 +277,7 @@ export async function persist<D extends DType>(
   options: ComputeOptions = {},
 ): Promise<ChunkedArray<D>> {
   const blocks = await computeBlocks([a], options);
-  const name = `persist-${a.name}`;
-  const tasks = a.keys().map((key) => ({
-    key: `${name}${key.slice(a.name.length)}`,
-    op: "core.literal",
-    deps: [],
-    params: { array: blocks.get(key)! as any },
-  }));
-  return ChunkedArray.fromLayer({ name, tasks, dependencies: [] }, [], a.chunks, a.dtype);
+  return blockLayer("persist", a.name, [], a.chunks, a.dtype, (idx, key) =>
+    task(literal, key, [], { array: blocks.get(a.key(idx))! }),
+  );
 }

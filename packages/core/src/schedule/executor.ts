@@ -8,7 +8,7 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
   /** Receives the NumPy warnings the task's kernel emits (with the task's key). */
   readonly onWarning?: WarningHandler;
-  /** Called by an executor that runs tasks on workers with the index of the worker that ran it (profiles). */
+  /** An executor that runs tasks on workers calls it with the index of the worker that ran the task (for profiles). */
   readonly onWorker?: (worker: number) => void;
 }
 

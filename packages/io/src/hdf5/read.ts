@@ -3,8 +3,8 @@
  * NODERAWFS build) and the browser entry (`./browser.ts`, the web build) pass in their h5wasm
  * and platform hooks.
  */
-import { copyInto, dtypes, NDArray, shapeSize } from "@chunked/core/internal";
-import { causeText, fmt, IoError, where } from "../errors.js";
+import { copyInto, dtypes, fmt, NDArray, shapeSize } from "@chunked/core/internal";
+import { causeText, IoError, where } from "../errors.js";
 import { checkRegion, outputFor } from "../region.js";
 import { hdf5DatasetRepr } from "../repr.js";
 import type { ArraySource, ArrayTarget, DType, Hdf5SourceDescriptor, Region } from "../types.js";
@@ -84,9 +84,7 @@ export class Hdf5File {
       throw new IoError(
         "corrupt",
         `Cannot open ${where(init.name)} as HDF5: ${causeText(err)}.${init.name.endsWith(".partial") ? " A .partial file is what an unfinished write leaves behind; write it again." : ""}`,
-        init.name,
-        undefined,
-        { cause: err },
+        { file: init.name, cause: err },
       );
     }
   }
@@ -139,8 +137,7 @@ export class Hdf5File {
         throw new IoError(
           "no-dataset",
           `Dataset ${JSON.stringify(name)} ${what} in HDF5 file ${JSON.stringify(this.name)}. Got path=${JSON.stringify(path)}, expected one of ${fmt(found.slice(0, 20))}${found.length > 20 ? " ..." : ""}.`,
-          this.name,
-          name,
+          { file: this.name, dataset: name },
         );
       }
       ds = new Hdf5Dataset(this, name);
@@ -151,7 +148,7 @@ export class Hdf5File {
 
   #checkOpen(): void {
     if (this.#closed)
-      throw new IoError("closed", `HDF5 file ${JSON.stringify(this.name)} is closed.`, this.name);
+      throw new IoError("closed", `HDF5 file ${JSON.stringify(this.name)} is closed.`, { file: this.name });
   }
 
   /** Closes the file (and its direct-read handle). Datasets of a closed file cannot be read. */
@@ -211,22 +208,16 @@ export class Hdf5Dataset<D extends DType = DType> implements ArraySource<D>, Arr
       throw new IoError(
         "corrupt",
         `Cannot read the metadata of ${where(file.name, name)}: ${causeText(err)}.`,
-        file.name,
-        name,
-        {
-          cause: err,
-        },
+        { file: file.name, dataset: name, cause: err },
       );
     }
     const boolAttr = meta.type === 0 && meta.size === 1 && this.#attr(BOOL_ATTR) === "bool";
     const map = mapH5Type(meta, file.init.options.int64 ?? "error", boolAttr);
     if (typeof map === "string") {
-      throw new IoError(
-        "dtype",
-        `Unsupported dtype in ${where(file.name, name)}. Got ${map}.`,
-        file.name,
-        name,
-      );
+      throw new IoError("dtype", `Unsupported dtype in ${where(file.name, name)}. Got ${map}.`, {
+        file: file.name,
+        dataset: name,
+      });
     }
     this.#map = map;
     this.dtype = map.dtype as D;
@@ -241,8 +232,7 @@ export class Hdf5Dataset<D extends DType = DType> implements ArraySource<D>, Arr
       throw new IoError(
         "filter",
         `${where(file.name, name)} is compressed with ${names}, a filter h5wasm does not include. Got filters=${fmt(this.filters.map((f) => f.name || f.id))}, expected HDF5's built-in ones (gzip/deflate, shuffle, fletcher32, scaleoffset, nbit). Rewrite it with gzip, e.g. h5repack -f GZIP=4.`,
-        file.name,
-        name,
+        { file: file.name, dataset: name },
       );
     }
     this.token = `${file.init.token}:${name}`;
@@ -355,15 +345,11 @@ export class Hdf5Dataset<D extends DType = DType> implements ArraySource<D>, Arr
       }
     } catch (err) {
       if (err instanceof IoError) throw err;
-      throw new IoError(
-        "corrupt",
-        `Cannot read ${where(this.file.name, this.name)}: ${causeText(err)}.`,
-        this.file.name,
-        this.name,
-        {
-          cause: err,
-        },
-      );
+      throw new IoError("corrupt", `Cannot read ${where(this.file.name, this.name)}: ${causeText(err)}.`, {
+        file: this.file.name,
+        dataset: this.name,
+        cause: err,
+      });
     }
     return out;
   }
@@ -375,12 +361,10 @@ export class Hdf5Dataset<D extends DType = DType> implements ArraySource<D>, Arr
 
   #checkOpen(): void {
     if (this.file.closed) {
-      throw new IoError(
-        "closed",
-        `Cannot use ${where(this.file.name, this.name)}: the file is closed.`,
-        this.file.name,
-        this.name,
-      );
+      throw new IoError("closed", `Cannot use ${where(this.file.name, this.name)}: the file is closed.`, {
+        file: this.file.name,
+        dataset: this.name,
+      });
     }
   }
 
@@ -457,8 +441,7 @@ export class Hdf5Dataset<D extends DType = DType> implements ArraySource<D>, Arr
       throw new IoError(
         "closed",
         `Cannot write ${where(this.file.name, this.name)}: the file is open read-only. Open it with { mode: "a" }.`,
-        this.file.name,
-        this.name,
+        { file: this.file.name, dataset: this.name },
       );
     }
     writeRegion(
