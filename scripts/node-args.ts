@@ -1,12 +1,11 @@
+import { fileURLToPath } from "node:url";
+
 /**
  * How the scripts' tests start a TypeScript process, as `pnpm prep` does: packages from their
- * sources (`--conditions=source`) and h5wasm loaded before tsx's hook is registered. tsx would
- * otherwise transform h5wasm's 4 MB module (~30 s and ~600 MB per process).
+ * sources (`--conditions=source`) and tsx registered after h5wasm is loaded (see register-tsx.mjs).
  */
 export const TSX_NODE_ARGS: readonly string[] = [
   "--conditions=source",
   "--import",
-  "h5wasm/node",
-  "--import",
-  "tsx",
+  fileURLToPath(new URL("./register-tsx.mjs", import.meta.url)),
 ];

@@ -16,6 +16,7 @@ import { blockLayer } from "./block-layer.js";
 import { blockIndices, type ChunkedArray } from "./chunked-array.js";
 import { blockRegion } from "./creation.js";
 
+/** Options of `compute`, `persist`, `store` and the io writers: where and how the graph runs. */
 export interface ComputeOptions {
   /** Where tasks run (default: in-process, on the calling thread). */
   executor?: Executor;
@@ -46,7 +47,14 @@ export interface ComputeOptions {
    * aborted; a pool replaces a worker stuck in one. A synchronous in-process kernel cannot be
    * interrupted: use a pool for work that may hang.
    */
-  timeout?: number | { task?: number; total?: number };
+  timeout?:
+    | number
+    | {
+        /** Most milliseconds one task may run. */
+        task?: number;
+        /** Most milliseconds the whole compute may run. */
+        total?: number;
+      };
   /**
    * What to do with NumPy's warnings (`divide by zero encountered in divide`, `Mean of empty
    * slice.`, …; see {@link ChunkedWarning}): a function receiving each distinct warning once per
@@ -60,7 +68,9 @@ export interface ComputeOptions {
    * bytes held over time (dask's `Profiler` and `ResourceProfiler`). Draw it with `profileSvg`.
    */
   profile?: {
+    /** The executor that runs and records each task. */
     wrap(executor: Executor): Executor;
+    /** Records the bytes held over time. */
     readonly onProgress: (event: ProgressEvent) => void;
   };
 }

@@ -12,6 +12,7 @@ import { taskLabel } from "../graph/labels.js";
 
 /** One task of a profiled run. Times are milliseconds since the profiler's first task. */
 export interface TaskRecord {
+  /** The task's key (`layer/block index`). */
   readonly key: string;
   /** What ran: the op, or the ops of a fused task (see {@link taskLabel}). */
   readonly label: string;
@@ -39,14 +40,19 @@ export interface MemorySample {
   readonly time: number;
   /** Bytes of chunk results held in memory. */
   readonly bytesHeld: number;
+  /** Tasks running (handed to the executor, not yet back). */
   readonly running: number;
+  /** Tasks finished. */
   readonly done: number;
+  /** Tasks in the run. */
   readonly total: number;
 }
 
 /** What a {@link Profiler} recorded. */
 export interface Profile {
+  /** Every task run, in the order they finished. */
   readonly tasks: readonly TaskRecord[];
+  /** The scheduler's state over time. */
   readonly memory: readonly MemorySample[];
   /** From the first event to the last, in milliseconds. */
   readonly durationMs: number;

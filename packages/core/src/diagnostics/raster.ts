@@ -20,11 +20,15 @@ export interface RasterOptions {
 
 /** Pixels of an image: `height × width × 4` bytes, row-major RGBA (what `ImageData` holds). */
 export interface Rgba {
+  /** Pixels per row. */
   readonly width: number;
+  /** Rows of pixels. */
   readonly height: number;
+  /** RGBA bytes, row by row. */
   readonly data: Uint8ClampedArray;
-  /** The values mapped to the colormap's ends. */
+  /** The value mapped to the colormap's low end. */
   readonly vmin: number;
+  /** The value mapped to its high end. */
   readonly vmax: number;
 }
 
@@ -44,8 +48,14 @@ function quantile(values: ArrayLike<number>, q: number): number {
 export function colorLimits(
   x: NDArray,
   options: Pick<RasterOptions, "vmin" | "vmax"> = {},
-): { vmin: number; vmax: number } {
-  if (options.vmin !== undefined && options.vmax !== undefined) return { vmin: options.vmin, vmax: options.vmax };
+): {
+  /** The value of the colormap's low end. */
+  vmin: number;
+  /** The value of its high end. */
+  vmax: number;
+} {
+  if (options.vmin !== undefined && options.vmax !== undefined)
+    return { vmin: options.vmin, vmax: options.vmax };
   const numeric = Array.from(x.toTypedArray() as ArrayLike<number>, Number);
   return { vmin: options.vmin ?? quantile(numeric, 0.01), vmax: options.vmax ?? quantile(numeric, 0.99) };
 }

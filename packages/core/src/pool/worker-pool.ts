@@ -124,6 +124,7 @@ interface Entry {
   readonly signal: AbortSignal | undefined;
   /** Receives the warnings the worker reports for this task. */
   readonly onWarning: WarningHandler | undefined;
+  /** Told which worker ran this task (profiles). */
   readonly onWorker: ((worker: number) => void) | undefined;
   settled: boolean;
   batch: Batch | undefined;
@@ -230,7 +231,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
 
   /**
    * How many tasks the scheduler should keep in flight: the `concurrency` option, or adaptive,
-   * `workers` × (2 ms / mean task time), between 1 and 64 per worker.
+   * `workers` × (2 ms / the slowest recent kernel's run time), between 1 and 64 per worker.
    */
   get concurrency(): number {
     if (this.#fixedConcurrency !== undefined) return this.#fixedConcurrency;
