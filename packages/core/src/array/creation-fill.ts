@@ -1,10 +1,19 @@
 import { type ChunkSpec, chunkOffsets, normalizeChunks } from "../chunks/normalize.js";
 import { DTYPE_INFO, type DType, dtypeKind, isDType } from "../dtype/dtypes.js";
 import { DTypeError, fmt, InvalidArgumentError, UnknownChunksError } from "../errors.js";
-import { blockKey, type Task } from "../graph/task.js";
-import { tokenize } from "../graph/tokenize.js";
-import type { ArangeParams, EyeParams, FullParams, LinspaceParams } from "../kernels/create.js";
-import { blockIndices, ChunkedArray } from "./chunked-array.js";
+import {
+  type ArangeParams,
+  createArange,
+  createEye,
+  createFull,
+  createLinspace,
+  type EyeParams,
+  type FullParams,
+  type LinspaceParams,
+} from "../kernels/create.js";
+import { task } from "../kernels/registry.js";
+import { blockLayer } from "./block-layer.js";
+import type { ChunkedArray } from "./chunked-array.js";
 import { UNKNOWN_CHUNKS_FIX } from "./rechunk.js";
 
 export interface FillOptions<D extends DType = DType> {
@@ -83,12 +92,10 @@ function fillArray<D extends DType>(
   dtype: D,
   chunks: number[][],
 ): ChunkedArray<D> {
-  const name = `${prefix}-${tokenize("full", shape, value, dtype, chunks)}`;
-  const tasks: Task[] = blockIndices(chunks.map((c) => c.length)).map((idx) => {
+  return blockLayer(prefix, ["full", shape, value], [], chunks, dtype, (idx, key) => {
     const params: FullParams = { shape: idx.map((b, ax) => chunks[ax][b]), value, dtype };
-    return { key: blockKey(name, idx), op: "create.full", deps: [], params: params as any };
+    return task(createFull, key, [], params);
   });
-  return ChunkedArray.fromLayer({ name, tasks, dependencies: [] }, [], chunks, dtype);
 }
 
 function filled<D extends DType>(
@@ -330,13 +337,11 @@ export function arange(...args: (number | RangeOptions | undefined)[]): ChunkedA
     );
   }
   const chunks = normalizeChunks(options.chunks ?? "auto", [num], { dtype });
-  const name = `arange-${tokenize("arange", start, stop, step, dtype, chunks)}`;
   const offsets = chunkOffsets(chunks[0]);
-  const tasks: Task[] = chunks[0].map((n, b) => {
-    const params: ArangeParams = { start, step, offset: offsets[b], n, dtype };
-    return { key: blockKey(name, [b]), op: "create.arange", deps: [], params: params as any };
+  return blockLayer("arange", [start, stop, step], [], chunks, dtype, ([b], key) => {
+    const params: ArangeParams = { start, step, offset: offsets[b], n: chunks[0][b], dtype };
+    return task(createArange, key, [], params);
   });
-  return ChunkedArray.fromLayer({ name, tasks, dependencies: [] }, [], chunks, dtype);
 }
 
 export interface LinspaceOptions<D extends DType = DType> extends RangeOptions<D> {
@@ -390,13 +395,11 @@ export function linspace<D extends DType = "float64">(
   const endpoint = options.endpoint ?? true;
   const dtype = checkDType(options.dtype ?? "float64", "linspace") as D;
   const chunks = normalizeChunks(options.chunks ?? "auto", [num], { dtype });
-  const name = `linspace-${tokenize("linspace", start, stop, num, endpoint, dtype, chunks)}`;
   const offsets = chunkOffsets(chunks[0]);
-  const tasks: Task[] = chunks[0].map((n, b) => {
-    const params: LinspaceParams = { start, stop, num, endpoint, offset: offsets[b], n, dtype };
-    return { key: blockKey(name, [b]), op: "create.linspace", deps: [], params: params as any };
+  return blockLayer("linspace", [start, stop, num, endpoint], [], chunks, dtype, ([b], key) => {
+    const params: LinspaceParams = { start, stop, num, endpoint, offset: offsets[b], n: chunks[0][b], dtype };
+    return task(createLinspace, key, [], params);
   });
-  return ChunkedArray.fromLayer({ name, tasks, dependencies: [] }, [], chunks, dtype);
 }
 
 export interface EyeOptions<D extends DType = DType> {
@@ -427,21 +430,17 @@ export function eye<D extends DType = "float64">(N: number, options: EyeOptions<
   if (!Number.isInteger(k)) throw new InvalidArgumentError(`eye: k must be an integer. Got k=${fmt(k)}.`);
   const dtype = checkDType(options.dtype ?? "float64", "eye") as D;
   const chunks = normalizeChunks(options.chunks ?? "auto", shape, { dtype });
-  const name = `eye-${tokenize("eye", shape, k, dtype, chunks)}`;
   const offsets = chunks.map(chunkOffsets);
-  const tasks: Task[] = blockIndices(chunks.map((c) => c.length)).map((idx) => {
+  return blockLayer("eye", [shape, k], [], chunks, dtype, (idx, key) => {
     const bshape: [number, number] = [chunks[0][idx[0]], chunks[1][idx[1]]];
     const offset: [number, number] = [offsets[0][idx[0]], offsets[1][idx[1]]];
-    const key = blockKey(name, idx);
     // Blocks that miss the diagonal are plain zeros.
     const lo = offset[1] - (offset[0] + bshape[0] - 1);
     const hi = offset[1] + bshape[1] - 1 - offset[0];
     if (k < lo || k > hi) {
-      const params: FullParams = { shape: bshape, value: 0, dtype };
-      return { key, op: "create.full", deps: [], params: params as any };
+      return task(createFull, key, [], { shape: bshape, value: 0, dtype });
     }
     const params: EyeParams = { shape: bshape, offset, k, dtype };
-    return { key, op: "create.eye", deps: [], params: params as any };
+    return task(createEye, key, [], params);
   });
-  return ChunkedArray.fromLayer({ name, tasks, dependencies: [] }, [], chunks, dtype);
 }

@@ -367,3 +367,5 @@ export function nanargmax(
 ): ChunkedArray<"float64"> {
   return reduceArray("nanargmax", x, options) as ChunkedArray<"float64">;
 }
+
+export { variance as var };

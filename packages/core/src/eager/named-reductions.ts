@@ -299,3 +299,5 @@ export function nanargmin(x: NDArray, options: NDArgReduceOptions = {}): NDArray
 export function nanargmax(x: NDArray, options: NDArgReduceOptions = {}): NDArray<"float64"> {
   return reduce("nanargmax", x, options) as NDArray<"float64">;
 }
+
+export { variance as var };

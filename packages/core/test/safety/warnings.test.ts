@@ -4,7 +4,7 @@ import * as ca from "../../src/index.js";
 import { nd } from "../../src/index.js";
 import { setCodegen } from "../../src/kernels/interpret.js";
 import { readFileSync } from "node:fs";
-import { GOLDEN_DIR } from "../../src/testing/golden-node.js";
+import { GOLDEN_DIR } from "@chunked/core/testing/node";
 import {
   WARNING_CASES,
   type WarningGolden,

@@ -58,8 +58,7 @@ export function writeRegion(
       throw new IoError(
         "write",
         `Out of wasm memory writing ${part.byteLength} bytes to ${where(file, name)}.`,
-        file,
-        name,
+        { file, dataset: name },
       );
     try {
       M.HEAPU8.set(part, ptr);
@@ -77,7 +76,9 @@ export function writeRegion(
         );
       }
     } catch (err) {
-      throw new IoError("write", `Cannot write ${where(file, name)}: ${causeText(err)}.`, file, name, {
+      throw new IoError("write", `Cannot write ${where(file, name)}: ${causeText(err)}.`, {
+        file,
+        dataset: name,
         cause: err,
       });
     } finally {
@@ -168,7 +169,7 @@ export class Hdf5Writer {
       throw new IoError(
         "exists",
         `HDF5 file ${JSON.stringify(path)} is already being written in this thread. Finish that writer first.`,
-        path,
+        { file: path },
       );
     }
     this.path = path;
@@ -185,13 +186,10 @@ export class Hdf5Writer {
       }
     } catch (err) {
       if (files.exists(this.partialPath)) files.remove(this.partialPath);
-      throw new IoError(
-        "write",
-        `Cannot create HDF5 file ${JSON.stringify(path)}: ${causeText(err)}.`,
-        path,
-        undefined,
-        { cause: err },
-      );
+      throw new IoError("write", `Cannot create HDF5 file ${JSON.stringify(path)}: ${causeText(err)}.`, {
+        file: path,
+        cause: err,
+      });
     }
     ACTIVE.add(abs);
   }
@@ -201,8 +199,7 @@ export class Hdf5Writer {
       throw new IoError(
         "closed",
         `Cannot write ${where(this.path, dataset)}: the writer is ${this.#state}.`,
-        this.path,
-        dataset,
+        { file: this.path, dataset },
       );
     }
   }
@@ -221,15 +218,17 @@ export class Hdf5Writer {
       const M = this.#M;
       const fileId = this.#h5.file_id;
       if (M.get_type(fileId, path) >= 0) {
-        throw new IoError("exists", `${where(this.path, path)} already exists.`, this.path, path);
+        throw new IoError("exists", `${where(this.path, path)} already exists.`, {
+          file: this.path,
+          dataset: path,
+        });
       }
       const { shape, dtype } = options;
       if (!(dtype in H5_WRITE_DTYPE)) {
         throw new IoError(
           "dtype",
           `Cannot write dtype ${JSON.stringify(dtype)} to ${where(this.path, path)}.`,
-          this.path,
-          path,
+          { file: this.path, dataset: path },
         );
       }
       const parts = path.split("/").filter(Boolean);
@@ -266,13 +265,11 @@ export class Hdf5Writer {
         if (dtype === "bool") ds.create_attribute(BOOL_ATTR, "bool");
         for (const [k, v] of Object.entries(options.attrs ?? {})) ds.create_attribute(k, v);
       } catch (err) {
-        throw new IoError(
-          "write",
-          `Cannot create ${where(this.path, path)}: ${causeText(err)}.`,
-          this.path,
-          path,
-          { cause: err },
-        );
+        throw new IoError("write", `Cannot create ${where(this.path, path)}: ${causeText(err)}.`, {
+          file: this.path,
+          dataset: path,
+          cause: err,
+        });
       }
       const meta = M.get_dataset_metadata(fileId, path);
       return new Hdf5DatasetTarget<D>(this, path, [...shape], dtype, meta.chunks ?? undefined);
@@ -309,9 +306,7 @@ export class Hdf5Writer {
         throw new IoError(
           "write",
           `Cannot finish HDF5 file ${JSON.stringify(this.path)}: a block failed to write (${causeText(this.#failed)}). Call abort().`,
-          this.path,
-          undefined,
-          { cause: this.#failed },
+          { file: this.path, cause: this.#failed },
         );
       }
       this.#state = "finished";
@@ -324,11 +319,7 @@ export class Hdf5Writer {
         throw new IoError(
           "write",
           `Cannot finish HDF5 file ${JSON.stringify(this.path)}: ${causeText(err)}.`,
-          this.path,
-          undefined,
-          {
-            cause: err,
-          },
+          { file: this.path, cause: err },
         );
       }
     });
