@@ -133,12 +133,18 @@ function sampleSort<D extends DType>(x: ChunkedArray<D>, arg: boolean): ChunkedA
     ([i, b], key) => task(samplePartition, key, [local.key([i]), splitKey], { arg, buckets: B, bucket: b }),
     [splitters],
   );
+  return mergeBuckets(parts, arg, arg ? "float64" : x.dtype, [arg, B]);
+}
+
+/** The sorted array: bucket `b` is the merge of the partitions `[i, b]` of every input block `i`. */
+function mergeBuckets(parts: ChunkedArray, arg: boolean, dtype: DType, token: unknown): ChunkedArray {
+  const [P, B] = parts.numblocks;
   return blockLayer(
     arg ? "argsort" : "sort",
-    [arg, B],
+    token,
     [parts],
     [Array(B).fill(Number.NaN)],
-    arg ? "float64" : x.dtype,
+    dtype,
     ([b], key) =>
       task(
         sampleMerge,
@@ -197,20 +203,7 @@ function recomputingSampleSort<D extends DType>(x: ChunkedArray<D>, arg: boolean
       }),
     [splitters, ...clones],
   );
-  return blockLayer(
-    arg ? "argsort" : "sort",
-    [arg, B, "recompute"],
-    [parts],
-    [Array(B).fill(Number.NaN)],
-    arg ? "float64" : x.dtype,
-    ([b], key) =>
-      task(
-        sampleMerge,
-        key,
-        Array.from({ length: P }, (_, i) => parts.key([i, b])),
-        { arg },
-      ),
-  );
+  return mergeBuckets(parts, arg, arg ? "float64" : x.dtype, [arg, B, "recompute"]);
 }
 
 /** Options of {@link topk} and {@link argtopk}. */
@@ -364,6 +357,15 @@ function quantileImpl<D extends DType>(
   });
 }
 
+/** A quantile function: `q` scaled by `scale` (1 or 100 for percent), NaN ignored or not. */
+function quantileFunction(fn: string, skipNaN: boolean, scale: number) {
+  return <D extends DType>(
+    x: ChunkedArray<D>,
+    q: number | readonly number[],
+    options: QuantileOptions = {},
+  ) => quantileImpl(x, q, options, skipNaN, fn, scale);
+}
+
 /**
  * Exact quantiles along an axis (NumPy's default "linear" interpolation); `q` in [0, 1]. With an
  * array `q` the result has a leading axis of `q.length`. A chunked axis is rechunked to one block
@@ -375,22 +377,16 @@ function quantileImpl<D extends DType>(
  * ```
  * @see numpy.quantile
  */
-export function quantile<D extends DType>(
-  x: ChunkedArray<D>,
-  q: number | readonly number[],
-  options: QuantileOptions = {},
-) {
-  return quantileImpl(x, q, options, false, "quantile", 1);
-}
+export const quantile = quantileFunction("quantile", false, 1);
 
 /** {@link quantile} with `q` in percent, [0, 100]. @see numpy.percentile */
-export function percentile<D extends DType>(
-  x: ChunkedArray<D>,
-  q: number | readonly number[],
-  options: QuantileOptions = {},
-) {
-  return quantileImpl(x, q, options, false, "percentile", 100);
-}
+export const percentile = quantileFunction("percentile", false, 100);
+
+/** {@link quantile} ignoring NaN. @see numpy.nanquantile */
+export const nanquantile = quantileFunction("nanquantile", true, 1);
+
+/** {@link percentile} ignoring NaN. @see numpy.nanpercentile */
+export const nanpercentile = quantileFunction("nanpercentile", true, 100);
 
 /** The exact median along an axis (`quantile(x, 0.5)`). @see numpy.median, dask.array.median */
 export function median<D extends DType>(x: ChunkedArray<D>, options: QuantileOptions = {}) {
@@ -400,22 +396,4 @@ export function median<D extends DType>(x: ChunkedArray<D>, options: QuantileOpt
 /** {@link median} ignoring NaN. @see numpy.nanmedian */
 export function nanmedian<D extends DType>(x: ChunkedArray<D>, options: QuantileOptions = {}) {
   return quantileImpl(x, 0.5, options, true, "nanmedian", 1);
-}
-
-/** {@link quantile} ignoring NaN. @see numpy.nanquantile */
-export function nanquantile<D extends DType>(
-  x: ChunkedArray<D>,
-  q: number | readonly number[],
-  options: QuantileOptions = {},
-) {
-  return quantileImpl(x, q, options, true, "nanquantile", 1);
-}
-
-/** {@link percentile} ignoring NaN. @see numpy.nanpercentile */
-export function nanpercentile<D extends DType>(
-  x: ChunkedArray<D>,
-  q: number | readonly number[],
-  options: QuantileOptions = {},
-) {
-  return quantileImpl(x, q, options, true, "nanpercentile", 100);
 }

@@ -4,7 +4,7 @@ import * as ca from "../../src/index.js";
 import { nd } from "../../src/index.js";
 import { setCodegen } from "../../src/kernels/interpret.js";
 import { readFileSync } from "node:fs";
-import { GOLDEN_DIR } from "../../src/testing/golden-node.js";
+import { GOLDEN_DIR } from "@chunked/core/testing/node";
 import {
   WARNING_CASES,
   type WarningGolden,
@@ -111,6 +111,16 @@ describe("onWarning", () => {
     await expect(ca.compute([x], { onWarning: "print" as never })).rejects.toThrow(
       /Invalid compute option onWarning\. Got onWarning="print", expected a function or "ignore"/,
     );
+  });
+
+  test("NaN passed through from the inputs is silent; a warning elsewhere in the block is still found", async () => {
+    const data = ca.fromArray([Number.NaN, 4, Number.NaN, 0], { chunks: 4 });
+    expect((await warningsOf(ca.sqrt(data))).seen).toEqual([]);
+    expect(messagesOf((await warningsOf(ca.log(data))).seen)).toEqual(["divide by zero encountered in log"]);
+    const inf = ca.fromArray([Number.POSITIVE_INFINITY, 1], { chunks: 2 });
+    expect(messagesOf((await warningsOf(ca.multiply(inf, 0))).seen)).toEqual([
+      "invalid value encountered in multiply",
+    ]);
   });
 
   test("a block without non-finite values is not re-evaluated", async () => {
