@@ -1,13 +1,22 @@
 /**
- * Smoke test of `pnpm bench`: every workload at `--scale tiny`, one timed run, one process per
- * workload; every variant must run and agree with its baseline. Timings are not checked.
+ * Smoke test of `pnpm bench`: every workload at `--scale tiny`, one run with no warm-up, one process
+ * per workload; every variant must run and agree with its baseline. Timings are not checked.
  */
 import { expect, test } from "vitest";
 import { runBench } from "./bench-process.js";
 import { WORKLOADS } from "./workloads/index.js";
 
 test("bench --scale tiny: every workload runs and every variant agrees with its baseline", () => {
-  const { rows, status } = runBench(["--scale", "tiny", "--repeats", "1", "--isolate", "workload"]);
+  const { rows, status } = runBench([
+    "--scale",
+    "tiny",
+    "--repeats",
+    "1",
+    "--warmup",
+    "no",
+    "--isolate",
+    "workload",
+  ]);
   const problems = rows
     .filter((row) => row.error || !row.agrees)
     .map(
