@@ -77,6 +77,7 @@ export * from "./array/named-reductions.js";
 export type {
   ArgReduceOptions,
   KernelLike,
+  ReduceAxis,
   ReduceOptions,
   ReductionOptions,
   SplitEvery,
@@ -110,8 +111,9 @@ export type {
   TransposeOptions,
 } from "./array/joining.js";
 export { ravel, reshape } from "./array/reshape.js";
+export type { ReshapeOptions } from "./array/reshape.js";
 export { commonBlockdim, rechunk, unifyChunks } from "./array/rechunk.js";
-export type { UnifiedChunks } from "./array/rechunk.js";
+export type { RechunkOptions, UnifiedChunks } from "./array/rechunk.js";
 
 // Values decide the shape (unknown chunk sizes), array indexing
 export {
@@ -143,7 +145,7 @@ export {
   sort,
   topk,
 } from "./array/sort.js";
-export type { QuantileOptions, SortOptions, TopkOptions } from "./array/sort.js";
+export type { QuantileDType, QuantileOptions, SortOptions, TopkOptions } from "./array/sort.js";
 
 // Linear algebra
 export { dot, matmul, outer, tensordot } from "./array/linalg.js";
@@ -218,6 +220,7 @@ export type { ToDotOptions } from "./graph/visualize.js";
 
 // Diagnostics: progress, profiles, fused-task labels, rasters
 export {
+  colorLimits,
   colormap,
   Profiler,
   profileSvg,
@@ -230,7 +233,6 @@ export type {
   ColormapName,
   MemorySample,
   Profile,
-  ProfiledOptions,
   ProfileSvgOptions,
   ProgressHookOptions,
   ProgressInfo,
@@ -267,8 +269,10 @@ export {
   isChunkedError,
   StoreError,
   TaskError,
+  UnclonableParamError,
   UnknownChunksError,
   UnknownKernelError,
   UnsupportedError,
+  WorkerExitError,
 } from "./errors.js";
 export type { ErrorByCode, ErrorCode } from "./errors.js";

@@ -16,7 +16,7 @@ export type IoErrorReason =
   | "not-found"
   /** The file exists but has no dataset/array at the given path. */
   | "no-dataset"
-  /** The dataset's dtype has no @chunked equivalent (strings, compounds, int64 by default, float16). */
+  /** The dataset's dtype has no \@chunked equivalent (strings, compounds, int64 by default, float16). */
   | "dtype"
   /** The dataset needs a compression filter this build cannot decode (HDF5 lzf, blosc, ...). */
   | "filter"

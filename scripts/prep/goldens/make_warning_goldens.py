@@ -62,6 +62,9 @@ CASES = {
     "nanmax of an all-NaN slice": ([nan_col], lambda a: np.nanmax(a, axis=0)),
     "nanvar of an all-NaN slice": ([nan_col], lambda a: np.nanvar(a, axis=0)),
     "nanstd with ddof = count": ([with_nan], lambda a: np.nanstd(a, ddof=3)),
+    "nanmedian of an all-NaN slice": ([nan_col], lambda a: np.nanmedian(a, axis=0)),
+    "nanquantile of an all-NaN slice": ([nan_col], lambda a: np.nanquantile(a, [0.25, 0.75], axis=0)),
+    "median with a NaN is silent": ([with_nan], lambda a: np.median(a)),
     "nansum of an all-NaN slice is silent": ([nan_col], lambda a: np.nansum(a, axis=0)),
     "mean with a NaN is silent": ([with_nan], lambda a: a.mean()),
 }

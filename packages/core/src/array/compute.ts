@@ -16,6 +16,7 @@ import { blockLayer } from "./block-layer.js";
 import { blockIndices, type ChunkedArray } from "./chunked-array.js";
 import { blockRegion } from "./creation.js";
 
+/** Options of `compute`, `persist`, `store` and the io writers: where and how the graph runs. */
 export interface ComputeOptions {
   /** Where tasks run (default: in-process, on the calling thread). */
   executor?: Executor;
@@ -46,7 +47,14 @@ export interface ComputeOptions {
    * aborted; a pool replaces a worker stuck in one. A synchronous in-process kernel cannot be
    * interrupted: use a pool for work that may hang.
    */
-  timeout?: number | { task?: number; total?: number };
+  timeout?:
+    | number
+    | {
+        /** Most milliseconds one task may run. */
+        task?: number;
+        /** Most milliseconds the whole compute may run. */
+        total?: number;
+      };
   /**
    * What to do with NumPy's warnings (`divide by zero encountered in divide`, `Mean of empty
    * slice.`, …; see {@link ChunkedWarning}): a function receiving each distinct warning once per
@@ -55,6 +63,25 @@ export interface ComputeOptions {
    * Warnings never change results; they come from pool workers too.
    */
   onWarning?: WarningOption;
+  /**
+   * A `Profiler` to record this compute into: per task its start, end, worker and bytes, and the
+   * bytes held over time (dask's `Profiler` and `ResourceProfiler`). Draw it with `profileSvg`.
+   */
+  profile?: {
+    /** The executor that runs and records each task. */
+    wrap(executor: Executor): Executor;
+    /** Records the bytes held over time. */
+    readonly onProgress: (event: ProgressEvent) => void;
+  };
+}
+
+/** Whether `value` is an object whose members `names` are functions. */
+function hasFunctions(value: unknown, ...names: string[]): boolean {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    names.every((name) => typeof (value as Record<string, unknown>)[name] === "function")
+  );
 }
 
 /** Throws an InvalidArgumentError naming the first option that is not of its expected kind. */
@@ -73,23 +100,23 @@ function checkComputeOptions(options: ComputeOptions): {
       `Invalid compute option ${name}. Got ${name}=${shown}, expected ${expected}.`,
     );
   };
-  const { executor, signal, onProgress, optimize, maxInFlight, maxBytesInFlight, timeout, onWarning } =
-    options;
-  if (
-    executor !== undefined &&
-    (typeof executor !== "object" ||
-      executor === null ||
-      typeof executor.run !== "function" ||
-      !(executor.concurrency >= 1))
-  ) {
+  const {
+    executor,
+    signal,
+    onProgress,
+    optimize,
+    maxInFlight,
+    maxBytesInFlight,
+    timeout,
+    onWarning,
+    profile,
+  } = options;
+  if (executor !== undefined && !(hasFunctions(executor, "run") && executor.concurrency >= 1)) {
     bad("executor", "an Executor (run(task, inputs) and a concurrency >= 1), e.g. a NodePool");
   }
   if (
     signal !== undefined &&
-    (typeof signal !== "object" ||
-      signal === null ||
-      typeof signal.aborted !== "boolean" ||
-      typeof signal.addEventListener !== "function")
+    !(hasFunctions(signal, "addEventListener") && typeof signal.aborted === "boolean")
   ) {
     bad("signal", "an AbortSignal");
   }
@@ -104,6 +131,9 @@ function checkComputeOptions(options: ComputeOptions): {
   const budget = typeof maxBytesInFlight === "string" ? parseBytes(maxBytesInFlight) : maxBytesInFlight;
   if (maxBytesInFlight !== undefined && !(typeof budget === "number" && budget >= 1)) {
     bad("maxBytesInFlight", 'a number of bytes >= 1 or a size such as "512 MB"');
+  }
+  if (profile !== undefined && !hasFunctions(profile, "wrap", "onProgress")) {
+    bad("profile", "a Profiler (new ca.Profiler())");
   }
   return { timeout: checkTimeout(timeout, bad), maxBytesInFlight: budget };
 }
@@ -180,10 +210,18 @@ export async function computeBlocks(
       }
     }
   }
+  const { profile, onProgress } = options;
+  const executor = withLocalTasks(options.executor ?? defaultExecutor);
   return runGraph(optimized, outputs, {
-    executor: withLocalTasks(options.executor ?? defaultExecutor),
+    executor: profile ? profile.wrap(executor) : executor,
     signal: options.signal,
-    onProgress: options.onProgress,
+    onProgress:
+      profile && onProgress
+        ? (event) => {
+            profile.onProgress(event);
+            onProgress(event);
+          }
+        : (profile?.onProgress ?? onProgress),
     maxInFlight: options.maxInFlight,
     maxBytesInFlight,
     timeout,

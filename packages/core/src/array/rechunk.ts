@@ -121,7 +121,7 @@ function axisPieces(oldChunks: readonly number[], newChunks: readonly number[]):
  * old blocks it overlaps in one task (pieces cut and placed directly); a new block that is exactly
  * an old one is an alias. When one such stage would make too many tasks or need too much memory in
  * one task (the old blocks it reads plus the block it writes), the rechunk goes through intermediate
- * chunkings planned by {@link planRechunk} (dask's `plan_rechunk` plus a per-task memory check).
+ * chunkings planned by `planRechunk` (dask's `plan_rechunk` plus a per-task memory check).
  *
  * @param chunks Anything `normalizeChunks` accepts: a block length, one entry per axis (`null`
  *   keeps an axis, `-1` is the whole axis), `"auto"`, explicit per-axis sizes, or a dict by axis

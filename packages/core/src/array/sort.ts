@@ -323,7 +323,8 @@ export interface QuantileOptions {
   axis?: number | null;
 }
 
-type QuantileDType<D extends DType> = D extends "float32" ? "float32" | "float64" : "float64";
+/** The dtype of a quantile of a `D` array: float32 may stay float32 (median), anything else is float64. */
+export type QuantileDType<D extends DType> = D extends "float32" ? "float32" | "float64" : "float64";
 
 function quantileImpl<D extends DType>(
   x: ChunkedArray<D>,

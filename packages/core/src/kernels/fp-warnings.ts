@@ -1,9 +1,10 @@
 /**
  * NumPy's floating-point warnings for elementwise expressions and reductions, found after the
  * fact so that a block where nothing went wrong costs one scan of its output: only a float output
- * holding a non-finite value (or an expression with an integer division or a float-to-int cast,
- * which leave no trace in the output) is re-evaluated node by node, and each node is checked the
- * way NumPy's FPU flags would have been set by its ufunc. Results are never changed.
+ * holding a non-finite value that its inputs do not explain (or an expression with an integer
+ * division or a float-to-int cast, which leave no trace in the output) is re-evaluated node by
+ * node, and each node is checked the way NumPy's FPU flags would have been set by its ufunc.
+ * Results are never changed.
  *
  * Not seen: a non-finite intermediate that a later op hides from the output (`where(x > 0,
  * log(x), 0)`, `(x / 0) > 1`, `1 / (1 / x)`), which NumPy reports.
@@ -88,9 +89,56 @@ export function checkExprWarnings(
   out: NDArray,
 ): void {
   const inDTypes = inputs.map((a) => a.dtype);
-  const suspicious = isFloat(out.dtype) ? hasNonFinite(out.data) : false;
+  const suspicious =
+    isFloat(out.dtype) && hasNonFinite(out.data) && !passedThrough(prepared, inputs, shape, strides, out);
   if (!suspicious && !warnsSilently(prepared, inDTypes)) return;
   checkedEvaluate(prepared, inputs, shape, strides, nodeDTypes(prepared, inDTypes));
+}
+
+/**
+ * True when every non-finite output element is explained by an input read at the same position:
+ * a NaN output by a NaN input, ±inf by ±inf (NumPy raises no flag for those). Missing data then
+ * costs a scan, not a re-evaluation. A flag raised by another branch of the expression at an
+ * element that also reads a NaN (`x + 1 / y` with x NaN where y is 0) goes unreported.
+ */
+function passedThrough(
+  prepared: Prepared,
+  inputs: readonly NDArray[],
+  shape: readonly number[],
+  strides: readonly (readonly number[])[],
+  out: NDArray,
+): boolean {
+  const used = [...prepared.used];
+  const last = shape.length - 1;
+  const outData = out.data;
+  let explained = true;
+  walkSegments(
+    shape,
+    used.map((k) => strides[k]),
+    used.map((k) => inputs[k].offset),
+    0,
+    out.size,
+    VECTOR,
+    (pos, len, ptrs) => {
+      if (!explained) return;
+      for (let i = 0; i < len; i++) {
+        const r = outData[pos + i];
+        if (r - r === 0) continue;
+        const nan = Number.isNaN(r);
+        let found = false;
+        for (let u = 0; u < used.length && !found; u++) {
+          const k = used[u];
+          const v = inputs[k].data[ptrs[u] + i * (last >= 0 ? strides[k][last] : 0)];
+          found = nan ? Number.isNaN(v) : v === r || v === -r;
+        }
+        if (!found) {
+          explained = false;
+          return;
+        }
+      }
+    },
+  );
+  return explained;
 }
 
 interface CheckedNode {

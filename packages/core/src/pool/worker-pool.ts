@@ -124,6 +124,8 @@ interface Entry {
   readonly signal: AbortSignal | undefined;
   /** Receives the warnings the worker reports for this task. */
   readonly onWarning: WarningHandler | undefined;
+  /** Told which worker ran this task (profiles). */
+  readonly onWorker: ((worker: number) => void) | undefined;
   settled: boolean;
   batch: Batch | undefined;
   retries: number;
@@ -227,7 +229,10 @@ export class WorkerPool implements Executor, AsyncDisposable {
     return this.#transport.sharing;
   }
 
-  /** How many tasks the scheduler should keep in flight (see {@link WorkerPoolOptions.concurrency}). */
+  /**
+   * How many tasks the scheduler should keep in flight: the `concurrency` option, or adaptive,
+   * `workers` × (2 ms / the slowest recent kernel's run time), between 1 and 64 per worker.
+   */
   get concurrency(): number {
     if (this.#fixedConcurrency !== undefined) return this.#fixedConcurrency;
     const slowest = this.#runTimes.slowestRecent();
@@ -300,6 +305,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
         reject,
         signal,
         onWarning: options.onWarning,
+        onWorker: options.onWorker,
         settled: false,
         batch: undefined,
         retries: 0,
@@ -818,6 +824,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
         const out = outputs[nextOut];
         if (!e.settled) this.#buffers.arrived(out.data.buffer, ids[nextOut], slot);
         nextOut++;
+        if (!e.settled) e.onWorker?.(slot.index);
         this.#resolve(e, out);
       } else if (s === FAILED) {
         this.#learn(e.task.op, ms[i]);

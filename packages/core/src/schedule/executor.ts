@@ -8,6 +8,8 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
   /** Receives the NumPy warnings the task's kernel emits (with the task's key). */
   readonly onWarning?: WarningHandler;
+  /** An executor that runs tasks on workers calls it with the index of the worker that ran the task (for profiles). */
+  readonly onWorker?: (worker: number) => void;
 }
 
 /**

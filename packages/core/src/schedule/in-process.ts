@@ -1,6 +1,7 @@
 import type { Task } from "../graph/task.js";
 // The optimiser emits core kernels (fused subgraphs) whatever the graph used.
 import "../kernels/core.js";
+import { releaseChunk, retainChunk, runRecycling } from "../kernels/recycle.js";
 import { getKernel, type Kernel } from "../kernels/registry.js";
 import type { NDArray } from "../ndarray/ndarray.js";
 import { runCollectingWarnings } from "../warnings.js";
@@ -24,10 +25,23 @@ export class InProcessExecutor implements Executor {
       this.lastOp = task.op;
       this.lastKernel = kernel;
     }
+    // Outputs of at least 64 KiB reuse the memory of released results (kernels/recycle.ts).
     const onWarning = options?.onWarning;
-    if (onWarning === undefined) return kernel(inputs as NDArray[], task.params);
+    if (onWarning === undefined) return runRecycling(kernel, inputs as NDArray[], task.params);
     const run = kernel;
-    return runCollectingWarnings(task.key, onWarning, () => run(inputs as NDArray[], task.params));
+    return runCollectingWarnings(task.key, onWarning, () =>
+      runRecycling(run, inputs as NDArray[], task.params),
+    );
+  }
+
+  /** Counts a stored result that uses recyclable memory. */
+  retain(chunk: NDArray): void {
+    retainChunk(chunk);
+  }
+
+  /** Recycles a released result's memory once no stored result uses it. */
+  release(chunk: NDArray): void {
+    releaseChunk(chunk);
   }
 }
 

@@ -69,6 +69,9 @@ export const WARNING_CASES: Readonly<Record<string, (a: A, b: A) => A>> = {
   "nanmax of an all-NaN slice": (a) => ca.nanmax(a, { axis: 0 }),
   "nanvar of an all-NaN slice": (a) => ca.nanvar(a, { axis: 0 }),
   "nanstd with ddof = count": (a) => ca.nanstd(a, { ddof: 3 }),
+  "nanmedian of an all-NaN slice": (a) => ca.nanmedian(a, { axis: 0 }),
+  "nanquantile of an all-NaN slice": (a) => ca.nanquantile(a, [0.25, 0.75], { axis: 0 }),
+  "median with a NaN is silent": (a) => ca.median(a),
   "nansum of an all-NaN slice is silent": (a) => ca.nansum(a, { axis: 0 }),
   "mean with a NaN is silent": (a) => ca.mean(a),
 };

@@ -106,6 +106,8 @@ const computeOptions = fc.record(
     onProgress: fc.constantFrom("x", 1, null),
     optimize: fc.constantFrom(true, false, "no"),
     timeout: fc.constantFrom(10_000, -5, "1s", { task: 10_000 }, { total: Number.NaN }),
+    maxBytesInFlight: fc.constantFrom(1, 1e9, "512 MB", 0, "lots", Number.NaN, -1),
+    onWarning: fc.constantFrom("ignore", "print", 1, null),
   },
   { requiredKeys: [] },
 );

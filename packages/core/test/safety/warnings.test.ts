@@ -113,6 +113,16 @@ describe("onWarning", () => {
     );
   });
 
+  test("NaN passed through from the inputs is silent; a warning elsewhere in the block is still found", async () => {
+    const data = ca.fromArray([Number.NaN, 4, Number.NaN, 0], { chunks: 4 });
+    expect((await warningsOf(ca.sqrt(data))).seen).toEqual([]);
+    expect(messagesOf((await warningsOf(ca.log(data))).seen)).toEqual(["divide by zero encountered in log"]);
+    const inf = ca.fromArray([Number.POSITIVE_INFINITY, 1], { chunks: 2 });
+    expect(messagesOf((await warningsOf(ca.multiply(inf, 0))).seen)).toEqual([
+      "invalid value encountered in multiply",
+    ]);
+  });
+
   test("a block without non-finite values is not re-evaluated", async () => {
     // The check is a scan of the output: a clean compute emits nothing and costs one pass.
     const { seen, plain } = await warningsOf(ca.divide(ca.add(x, 10), 3));

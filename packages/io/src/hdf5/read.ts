@@ -6,6 +6,7 @@
 import { copyInto, dtypes, fmt, NDArray, shapeSize } from "@chunked/core/internal";
 import { causeText, IoError, where } from "../errors.js";
 import { checkRegion, outputFor } from "../region.js";
+import { hdf5DatasetRepr } from "../repr.js";
 import type { ArraySource, ArrayTarget, DType, Hdf5SourceDescriptor, Region } from "../types.js";
 import { type ByteReader, type DirectLayout, discoverLayout, readDirect } from "./direct.js";
 import { BOOL_ATTR, type DTypeMapping, type H5TypeInfo, mapH5Type } from "./dtype.js";
@@ -192,6 +193,7 @@ export class Hdf5Dataset<D extends DType = DType> implements ArraySource<D>, Arr
   /** HDF5 filters in the pipeline (`[]` when uncompressed), e.g. `[{ id: 1, name: "deflate" }]`. */
   readonly filters: readonly { readonly id: number; readonly name: string }[];
   readonly #map: DTypeMapping;
+  readonly #repr: string;
   #layout: DirectLayout | null | undefined;
 
   /** @internal Use {@link Hdf5File.get}. */
@@ -220,6 +222,7 @@ export class Hdf5Dataset<D extends DType = DType> implements ArraySource<D>, Arr
     this.#map = map;
     this.dtype = map.dtype as D;
     this.shape = meta.shape ?? [];
+    this.#repr = hdf5DatasetRepr(name, this.shape, meta);
     if (meta.chunks) this.chunks = meta.chunks;
     this.filters = M.get_dataset_filters(file.fileId, name).map((f) => ({ id: f.id, name: f.name }));
     const missing = this.filters.filter((f) => !BUILTIN_FILTERS.has(f.id));
@@ -240,6 +243,15 @@ export class Hdf5Dataset<D extends DType = DType> implements ArraySource<D>, Arr
         ...(file.init.options.int64 ? { int64: file.init.options.int64 } : {}),
       };
     }
+  }
+
+  /** h5py's repr: `<HDF5 dataset "x": shape (100, 200), type "<f4">` (the file's type). */
+  toString(): string {
+    return this.file.closed ? "<Closed HDF5 dataset>" : this.#repr;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
   }
 
   #attr(key: string): unknown {

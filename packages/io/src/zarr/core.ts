@@ -8,6 +8,7 @@ import * as zarr from "zarrita";
 import { IoError, where } from "../errors.js";
 import { KeyedLock } from "../lock.js";
 import { checkBlockShape, checkRegion, chunkPieces, outputFor, regionShape } from "../region.js";
+import { zarrArrayRepr } from "../repr.js";
 import type { ArraySource, CompletableTarget, DType, Region, ZarrSourceDescriptor } from "../types.js";
 
 /** A zarrita store: anything with `get(key)` (and `set(key, bytes)` to write). */
@@ -220,6 +221,15 @@ export class ZarrArray<D extends DType = DType> implements ArraySource<D> {
     this.storeName = storeName;
     this.path = array.path;
     if (descriptor) this.descriptor = descriptor;
+  }
+
+  /** zarr-python's repr: `<zarr.core.Array '/x' (100, 200) float32 read-only>`. */
+  toString(): string {
+    return zarrArrayRepr(this.path, this.shape, this.dtype);
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
   }
 
   /** The array's attributes (`.zattrs` / `attributes`). */
