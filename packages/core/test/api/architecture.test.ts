@@ -93,6 +93,21 @@ describe("architecture (docs/architecture.md)", () => {
     expect(missing).toEqual([]);
   });
 
+  test("tests import core through its entry points, or only the internal modules the document lists", () => {
+    const listed = /## Tests\n[\s\S]*?```text\n([\s\S]*?)```/.exec(doc)?.[1].trim().split("\n") ?? [];
+    expect(listed.length).toBeGreaterThan(0);
+    const allowed = new Set(listed);
+    const testDir = join(root, "test");
+    const outside = files(testDir).flatMap((file) => {
+      const text = readFileSync(file, "utf8");
+      return [...text.matchAll(/\bfrom\s+"((?:\.\.\/)+src\/[^"]+)"/g)]
+        .map((m) => relative(src, resolve(dirname(file), m[1])).replace(/\.js$/, ".ts"))
+        .filter((module) => !allowed.has(module))
+        .map((module) => `${relative(testDir, file)} → src/${module}`);
+    });
+    expect(outside).toEqual([]);
+  });
+
   test("every file the document names exists", () => {
     const named = [...doc.matchAll(/^([\w-]+\/[\w.-]+\.ts|[\w-]+\.ts)\s/gm)].map((m) => m[1]);
     expect(named.length).toBeGreaterThan(40);

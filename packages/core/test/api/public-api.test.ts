@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import * as ca from "../../src/index.js";
+import * as ca from "@chunked/core";
 
 test("the public API (a changed list is a deliberate API change)", () => {
   expect(Object.keys(ca).sort()).toMatchSnapshot();

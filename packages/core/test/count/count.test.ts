@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import * as ca from "../../src/index.js";
+import * as ca from "@chunked/core";
 import { goldenSuite } from "../support/golden-families.js";
 
 describe("count goldens", () => {

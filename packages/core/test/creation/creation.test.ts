@@ -1,6 +1,6 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
-import type { ChunkedArray } from "../../src/array/chunked-array.js";
+import type { ChunkedArray } from "@chunked/core";
 import {
   arange,
   empty,
@@ -12,11 +12,11 @@ import {
   onesLike,
   zeros,
   zerosLike,
-} from "../../src/array/creation-fill.js";
-import { isChunkedError } from "../../src/errors.js";
-import { assertClose, assertGolden } from "../../src/testing/assert.js";
-import { chunkingsFor } from "../../src/testing/chunkings.js";
-import type { GoldenCase } from "../../src/testing/golden.js";
+} from "@chunked/core";
+import { isChunkedError } from "@chunked/core";
+import { assertClose, assertGolden } from "@chunked/core/testing";
+import { chunkingsFor } from "@chunked/core/testing";
+import type { GoldenCase } from "@chunked/core/testing";
 import { loadGolden } from "@chunked/core/testing/node";
 import { evaluate } from "../joining/helpers.js";
 

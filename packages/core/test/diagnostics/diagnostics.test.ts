@@ -1,11 +1,11 @@
 import { inspect } from "node:util";
 import { describe, expect, test } from "vitest";
-import * as ca from "../../src/index.js";
-import { TaskError } from "../../src/errors.js";
+import * as ca from "@chunked/core";
+import { TaskError } from "@chunked/core";
 import { optimize } from "../../src/optimize/optimize.js";
-import type { Graph, Task } from "../../src/graph/task.js";
-import { defineKernel } from "../../src/kernels/registry.js";
-import { NDArray } from "../../src/ndarray/ndarray.js";
+import type { Graph, Task } from "@chunked/core";
+import { defineKernel } from "@chunked/core/internal";
+import { NDArray } from "@chunked/core";
 import { runGraph } from "../../src/schedule/scheduler.js";
 
 const x = ca.random.normal(0, 1, [200, 200], { chunks: [100, 100], seed: 1 });

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import * as lazy from "@chunked/core";
-import { fromArray } from "../../src/array/creation.js";
+import { fromArray } from "@chunked/core";
 import type { ElementwiseOpName } from "@chunked/core";
-import { NDArray } from "../../src/ndarray/ndarray.js";
+import { NDArray } from "@chunked/core";
 import { nd as eager } from "@chunked/core";
-import { assertGolden } from "../../src/testing/assert.js";
-import { chunkingsFor } from "../../src/testing/chunkings.js";
-import type { GoldenCase, GoldenInput } from "../../src/testing/golden.js";
-import { loadGolden } from "../../src/testing/golden-node.js";
+import { assertGolden } from "@chunked/core/testing";
+import { chunkingsFor } from "@chunked/core/testing";
+import type { GoldenCase, GoldenInput } from "@chunked/core/testing";
+import { loadGolden } from "@chunked/core/testing/node";
 import { evaluate } from "./helpers.js";
 
 const golden = loadGolden("elementwise");

@@ -3,10 +3,10 @@
  * block against the chunks) and, when the scheduler is present, a check that `compute()` agrees.
  */
 import "../../src/kernels/all.js";
-import type { ChunkedArray } from "../../src/array/chunked-array.js";
-import type { DType } from "../../src/dtype/dtypes.js";
-import { NDArray } from "../../src/ndarray/ndarray.js";
-import { assertClose } from "../../src/testing/assert.js";
+import type { ChunkedArray } from "@chunked/core";
+import type { DType } from "@chunked/core";
+import { NDArray } from "@chunked/core";
+import { assertClose } from "@chunked/core/testing";
 
 import { computeNaive } from "../support/compute-naive.js";
 

@@ -3,22 +3,22 @@ import { fileURLToPath } from "node:url";
 import { fc, test } from "@fast-check/vitest";
 import { afterEach, describe, expect, it } from "vitest";
 import "../../src/array/methods.js";
-import { fromArray } from "../../src/array/creation.js";
+import { fromArray } from "@chunked/core";
 import * as L from "@chunked/core";
 import { nansum } from "@chunked/core";
-import { DTYPES } from "../../src/dtype/dtypes.js";
+import { DTYPES } from "@chunked/core";
 import { ELEMENTWISE_OPS, type ElementwiseOp } from "@chunked/core";
 import { codegenEnabled, setCodegen } from "../../src/kernels/interpret.js";
-import { NDArray } from "../../src/ndarray/ndarray.js";
+import { NDArray } from "@chunked/core";
 import { nd as E } from "@chunked/core";
 import { nd } from "@chunked/core";
 
 const random = nd.random;
 import { nd as R } from "@chunked/core";
-import { assertClose } from "../../src/testing/assert.js";
-import { arbNDArray } from "../../src/testing/arbitraries.js";
-import type { GoldenCase } from "../../src/testing/golden.js";
-import { loadGolden } from "../../src/testing/golden-node.js";
+import { assertClose } from "@chunked/core/testing";
+import { arbNDArray } from "@chunked/core/testing/arbitraries";
+import type { GoldenCase } from "@chunked/core/testing";
+import { loadGolden } from "@chunked/core/testing/node";
 
 afterEach(() => {
   setCodegen(true);

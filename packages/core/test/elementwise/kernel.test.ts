@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { isChunkedError } from "../../src/errors.js";
+import { isChunkedError } from "@chunked/core";
 import { compiledCount, evaluateExpr } from "../../src/kernels/elementwise.js";
 import type { ElementwiseParams, Expr } from "../../src/kernels/expr.js";
-import { getKernel } from "../../src/kernels/registry.js";
-import { NDArray } from "../../src/ndarray/ndarray.js";
+import { getKernel } from "@chunked/core/internal";
+import { NDArray } from "@chunked/core";
 import { nd as E } from "@chunked/core";
 import { arr, values } from "./helpers.js";
 

@@ -1,16 +1,16 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
-import type { ChunkedArray } from "../../src/array/chunked-array.js";
-import { fromArray } from "../../src/array/creation.js";
+import type { ChunkedArray } from "@chunked/core";
+import { fromArray } from "@chunked/core";
 import * as L from "@chunked/core";
-import type { DType } from "../../src/dtype/dtypes.js";
+import type { DType } from "@chunked/core";
 import type { ElementwiseOp } from "@chunked/core";
-import { isChunkedError } from "../../src/errors.js";
+import { isChunkedError } from "@chunked/core";
 import type { ElementwiseParams } from "../../src/kernels/expr.js";
-import { NDArray } from "../../src/ndarray/ndarray.js";
+import { NDArray } from "@chunked/core";
 import { nd as E } from "@chunked/core";
-import { assertClose } from "../../src/testing/assert.js";
-import { arbChunksFor, arbNDArray, arbShape } from "../../src/testing/arbitraries.js";
+import { assertClose } from "@chunked/core/testing";
+import { arbChunksFor, arbNDArray, arbShape } from "@chunked/core/testing/arbitraries";
 import { arr, evaluate, values } from "./helpers.js";
 
 const iota = (shape: number[], dtype: DType = "float64") => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DTYPES, type DType } from "../../src/dtype/dtypes.js";
+import { DTYPES, type DType } from "@chunked/core";
 import {
   canCastSafely,
   checkScalarFits,
@@ -9,7 +9,7 @@ import {
   resultTypeWithScalar,
   trueDivideType,
 } from "../../src/dtype/promote.js";
-import { isChunkedError } from "../../src/errors.js";
+import { isChunkedError } from "@chunked/core";
 import { type ElementwiseOp, opResultType } from "../../src/ops/elementwise.js";
 
 // np.result_type(a, b) from NumPy 2.4, with int64 -> float64 (our divergence). Columns follow ORDER.

@@ -1,9 +1,9 @@
 import { describe, expect, test } from "vitest";
 import { fuseLinear } from "../../src/graph/fuse-linear.js";
-import type { Graph, Task } from "../../src/graph/task.js";
+import type { Graph, Task } from "@chunked/core";
 import "../../src/kernels/all.js";
-import { defineKernel, getKernel } from "../../src/kernels/registry.js";
-import { NDArray } from "../../src/ndarray/ndarray.js";
+import { defineKernel, getKernel } from "@chunked/core/internal";
+import { NDArray } from "@chunked/core";
 
 defineKernel("test.fl.const", (_i, p: { v: number }) => NDArray.from([p.v]));
 defineKernel("test.fl.add", (inputs) =>

@@ -1,20 +1,20 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import "../../src/array/methods.js";
-import type { ChunkedArray } from "../../src/array/chunked-array.js";
-import { compute } from "../../src/array/compute.js";
-import { fromArray } from "../../src/array/creation.js";
+import type { ChunkedArray } from "@chunked/core";
+import { compute } from "@chunked/core";
+import { fromArray } from "@chunked/core";
 import * as L from "@chunked/core";
 import * as LR from "@chunked/core";
 import { reduceArray } from "../../src/array/reductions.js";
 import { optimize } from "../../src/optimize/optimize.js";
-import { newaxis, slice } from "../../src/index/slice.js";
-import { NDArray } from "../../src/ndarray/ndarray.js";
+import { newaxis, slice } from "@chunked/core";
+import { NDArray } from "@chunked/core";
 import { ndget } from "../../src/eager/getitem.js";
 import { nd as E } from "@chunked/core";
 import { nd as ER } from "@chunked/core";
-import { assertClose } from "../../src/testing/assert.js";
-import { arbAxisChunks, arbFloatData } from "../../src/testing/arbitraries.js";
+import { assertClose } from "@chunked/core/testing";
+import { arbAxisChunks, arbFloatData } from "@chunked/core/testing/arbitraries";
 import { evaluate } from "../reductions/helpers.js";
 
 /** The kernels the optimised graph runs (looking inside linear-fused subgraphs). */

@@ -1,4 +1,4 @@
-import type { Graph, Key, Task } from "../../src/graph/task.js";
+import type { Graph, Key, Task } from "@chunked/core";
 
 /** A dask-style tuple key: `k("a", 1, 0)` is `"a/1,0"`; `k("x")` is `"x"`. */
 export function k(name: string, ...index: number[]): Key {

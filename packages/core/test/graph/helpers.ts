@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import type { Graph, Key } from "../../src/graph/task.js";
+import type { Graph, Key } from "@chunked/core";
 
 export { G, k, treeReduction } from "./graphs.js";
 

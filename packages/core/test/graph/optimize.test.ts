@@ -1,12 +1,12 @@
 import { describe, expect, test } from "vitest";
-import { InvalidArgumentError } from "../../src/errors.js";
+import { InvalidArgumentError } from "@chunked/core";
 import { cull } from "../../src/graph/cull.js";
 import type { ElementwiseOp } from "@chunked/core";
 import type { Expr } from "../../src/kernels/expr.js";
 import { fuseElementwise, optimize } from "../../src/optimize/optimize.js";
-import type { Graph, Key, Param, Task } from "../../src/graph/task.js";
-import { defineKernel } from "../../src/kernels/registry.js";
-import { NDArray } from "../../src/ndarray/ndarray.js";
+import type { Graph, Key, Param, Task } from "@chunked/core";
+import { defineKernel } from "@chunked/core/internal";
+import { NDArray } from "@chunked/core";
 import { runGraph } from "../../src/schedule/scheduler.js";
 
 defineKernel("test.opt.value", (_inputs, params: { value: number }) => NDArray.from([params.value]));

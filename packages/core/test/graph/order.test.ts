@@ -7,7 +7,7 @@ import { fc, test as fcTest } from "@fast-check/vitest";
 import { describe, expect, test } from "vitest";
 import { indexGraph } from "../../src/graph/indexed.js";
 import { order, orderIndexed, peakHeld } from "../../src/graph/order.js";
-import type { Graph, Key } from "../../src/graph/task.js";
+import type { Graph, Key } from "@chunked/core";
 import { assertTopological, G, k, sequence, treeReduction } from "./helpers.js";
 
 /** dask's `diagnostics(dsk, o)[1]`: results held just before each task runs. */

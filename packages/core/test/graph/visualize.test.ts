@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { order } from "../../src/graph/order.js";
 import { rampColor } from "../../src/graph/colormaps.js";
-import { toDot } from "../../src/graph/visualize.js";
+import { toDot } from "@chunked/core";
 import { G, k, treeReduction } from "./graphs.js";
 
 describe("toDot", () => {

@@ -1,12 +1,12 @@
 import { describe, expect, test } from "vitest";
-import { isChunkedError } from "../../src/errors.js";
+import { isChunkedError } from "@chunked/core";
 import {
   expandSelection,
   formatSelection,
   normalizeSelection,
   selectionShape,
 } from "../../src/index/normalize.js";
-import { newaxis, slice } from "../../src/index/slice.js";
+import { newaxis, slice } from "@chunked/core";
 
 function errorOf(fn: () => unknown): Error {
   try {

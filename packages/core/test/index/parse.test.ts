@@ -1,9 +1,9 @@
 import { fc, test as propTest } from "@fast-check/vitest";
 import { describe, expect, test } from "vitest";
-import { isChunkedError } from "../../src/errors.js";
+import { isChunkedError } from "@chunked/core";
 import { formatSelection } from "../../src/index/normalize.js";
-import { parseIndex } from "../../src/index/parse.js";
-import { type IndexValue, newaxis, type SelectionItem, Slice, slice } from "../../src/index/slice.js";
+import { parseIndex } from "@chunked/core";
+import { type IndexValue, newaxis, type SelectionItem, Slice, slice } from "@chunked/core";
 
 const ix = (strings: TemplateStringsArray, ...values: IndexValue[]) => parseIndex(strings, values);
 

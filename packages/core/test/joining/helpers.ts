@@ -5,12 +5,12 @@
  */
 import "../../src/kernels/all.js";
 import { expect } from "vitest";
-import type { ChunkedArray } from "../../src/array/chunked-array.js";
-import { compute } from "../../src/array/compute.js";
-import { fromArray } from "../../src/array/creation.js";
-import type { DType } from "../../src/dtype/dtypes.js";
-import { NDArray } from "../../src/ndarray/ndarray.js";
-import { assertClose } from "../../src/testing/assert.js";
+import type { ChunkedArray } from "@chunked/core";
+import { compute } from "@chunked/core";
+import { fromArray } from "@chunked/core";
+import type { DType } from "@chunked/core";
+import { NDArray } from "@chunked/core";
+import { assertClose } from "@chunked/core/testing";
 
 import { computeNaive } from "../support/compute-naive.js";
 

@@ -1,6 +1,6 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
-import type { ChunkedArray } from "../../src/array/chunked-array.js";
+import type { ChunkedArray } from "@chunked/core";
 import {
   broadcastTo,
   concatenate,
@@ -10,17 +10,17 @@ import {
   stack,
   swapaxes,
   transpose,
-} from "../../src/array/joining.js";
-import { getitem } from "../../src/array/slicing.js";
-import type { DType } from "../../src/dtype/dtypes.js";
-import { isChunkedError } from "../../src/errors.js";
-import { slice } from "../../src/index/slice.js";
+} from "@chunked/core";
+import { getitem } from "@chunked/core";
+import type { DType } from "@chunked/core";
+import { isChunkedError } from "@chunked/core";
+import { slice } from "@chunked/core";
 import { joinTranspose } from "../../src/kernels/join.js";
-import { NDArray } from "../../src/ndarray/ndarray.js";
-import { assertClose, assertGolden } from "../../src/testing/assert.js";
-import { arbShapeAndChunks } from "../../src/testing/arbitraries.js";
-import { chunkingsFor } from "../../src/testing/chunkings.js";
-import type { GoldenCase } from "../../src/testing/golden.js";
+import { NDArray } from "@chunked/core";
+import { assertClose, assertGolden } from "@chunked/core/testing";
+import { arbShapeAndChunks } from "@chunked/core/testing/arbitraries";
+import { chunkingsFor } from "@chunked/core/testing";
+import type { GoldenCase } from "@chunked/core/testing";
 import { loadGolden } from "@chunked/core/testing/node";
 import { chunked, evaluate, iota } from "./helpers.js";
 

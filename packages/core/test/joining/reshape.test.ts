@@ -1,10 +1,10 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
-import { concatenate } from "../../src/array/joining.js";
-import { ravel, reshape } from "../../src/array/reshape.js";
-import { NDArray } from "../../src/ndarray/ndarray.js";
-import { assertClose } from "../../src/testing/assert.js";
-import { arbChunksFor } from "../../src/testing/arbitraries.js";
+import { concatenate } from "@chunked/core";
+import { ravel, reshape } from "@chunked/core";
+import { NDArray } from "@chunked/core";
+import { assertClose } from "@chunked/core/testing";
+import { arbChunksFor } from "@chunked/core/testing/arbitraries";
 import { chunked, evaluate, iota } from "./helpers.js";
 
 function primeFactors(n: number): number[] {

@@ -1,7 +1,7 @@
 /** blockKey's per-rank templates and blockIndices' preallocated grid keep their exact output. */
 import { describe, expect, test } from "vitest";
 import { blockIndices } from "../../src/array/chunked-array.js";
-import { blockKey } from "../../src/graph/task.js";
+import { blockKey } from "@chunked/core/internal";
 
 describe("graph keys", () => {
   test("blockKey is the name, a slash and the comma-joined index, for every rank", () => {

@@ -9,7 +9,7 @@ import { allocate, type DType } from "../../src/dtype/dtypes.js";
 import "../../src/kernels/all.js";
 import { reduceAggregate, reduceChunk } from "../../src/kernels/reduce.js";
 import { type ReduceOp, reduceResultDType } from "../../src/ops/reductions.js";
-import { NDArray } from "../../src/ndarray/ndarray.js";
+import { NDArray } from "@chunked/core";
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;

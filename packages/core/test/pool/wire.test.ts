@@ -1,6 +1,6 @@
 /** The pool wire format (core/src/pool/wire.ts): compaction, chunk tables, params and errors. */
 import { describe, expect, it } from "vitest";
-import { NDArray, pool } from "../../src/internal.js";
+import { NDArray, pool } from "@chunked/core/internal";
 
 const { BIG_BYTES, ChunkTableBuilder, compactCopy, fromWireError, packParams, readChunkTable, toWireError } =
   pool;

@@ -1,6 +1,6 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect } from "vitest";
-import * as ca from "../../src/index.js";
+import * as ca from "@chunked/core";
 
 describe("random", () => {
   test.prop(

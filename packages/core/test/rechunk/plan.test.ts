@@ -1,11 +1,11 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
-import { ones } from "../../src/array/creation-fill.js";
-import { rechunk } from "../../src/array/rechunk.js";
+import { ones } from "@chunked/core";
+import { rechunk } from "@chunked/core";
 import { largestBlock, planRechunk, taskBytes } from "../../src/array/rechunk-plan.js";
-import { isChunkedError } from "../../src/errors.js";
-import { assertClose } from "../../src/testing/assert.js";
-import { arbChunksFor, arbShapeAndChunks } from "../../src/testing/arbitraries.js";
+import { isChunkedError } from "@chunked/core";
+import { assertClose } from "@chunked/core/testing";
+import { arbChunksFor, arbShapeAndChunks } from "@chunked/core/testing/arbitraries";
 import { chunked, evaluate, iota } from "../joining/helpers.js";
 
 const MiB = 2 ** 20;

@@ -1,13 +1,13 @@
 import { test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
-import { ChunkedArray } from "../../src/array/chunked-array.js";
-import { commonBlockdim, rechunk, unifyChunks } from "../../src/array/rechunk.js";
-import { isChunkedError } from "../../src/errors.js";
-import { blockKey } from "../../src/graph/task.js";
+import { ChunkedArray } from "@chunked/core";
+import { commonBlockdim, rechunk, unifyChunks } from "@chunked/core";
+import { isChunkedError } from "@chunked/core";
+import { blockKey } from "@chunked/core/internal";
 import { rechunkAssemble } from "../../src/kernels/join.js";
-import { NDArray } from "../../src/ndarray/ndarray.js";
-import { assertClose } from "../../src/testing/assert.js";
-import { arbChunksFor, arbShapeAndChunks } from "../../src/testing/arbitraries.js";
+import { NDArray } from "@chunked/core";
+import { assertClose } from "@chunked/core/testing";
+import { arbChunksFor, arbShapeAndChunks } from "@chunked/core/testing/arbitraries";
 import { chunked, evaluate, iota } from "../joining/helpers.js";
 
 describe("rechunk: plan", () => {

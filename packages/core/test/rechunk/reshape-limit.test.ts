@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ones } from "../../src/array/creation-fill.js";
-import { ravel, reshape } from "../../src/array/reshape.js";
-import { isChunkedError } from "../../src/errors.js";
-import { assertClose } from "../../src/testing/assert.js";
+import { ones } from "@chunked/core";
+import { ravel, reshape } from "@chunked/core";
+import { isChunkedError } from "@chunked/core";
+import { assertClose } from "@chunked/core/testing";
 import { chunked, evaluate, iota } from "../joining/helpers.js";
 
 const MiB = 2 ** 20;

@@ -1,10 +1,10 @@
 import { describe, expect, test } from "vitest";
-import { fromArray } from "../../src/array/creation.js";
-import type { ReduceOp } from "../../src/ops/reductions.js";
-import type { NDArray } from "../../src/ndarray/ndarray.js";
-import { assertGolden } from "../../src/testing/assert.js";
-import { chunkingsFor } from "../../src/testing/chunkings.js";
-import { loadGolden } from "../../src/testing/golden-node.js";
+import { fromArray } from "@chunked/core";
+import type { ReduceOp } from "@chunked/core";
+import type { NDArray } from "@chunked/core";
+import { assertGolden } from "@chunked/core/testing";
+import { chunkingsFor } from "@chunked/core/testing";
+import { loadGolden } from "@chunked/core/testing/node";
 import { computeOne, EAGER, evaluate, LAZY } from "./helpers.js";
 
 const SPLIT_EVERY = [2, 3, 4, 8];

@@ -1,14 +1,14 @@
 import { blockIndices, type ChunkedArray } from "../../src/array/chunked-array.js";
-import { compute } from "../../src/array/compute.js";
+import { compute } from "@chunked/core";
 import { blockRegion } from "../../src/array/creation.js";
 import { chunkOffsets } from "../../src/chunks/normalize.js";
 import * as lazy from "@chunked/core";
-import type { Key, Task } from "../../src/graph/task.js";
+import type { Key, Task } from "@chunked/core";
 import "../../src/kernels/all.js";
-import { getKernel } from "../../src/kernels/registry.js";
-import { copyInto, NDArray } from "../../src/ndarray/ndarray.js";
+import { getKernel } from "@chunked/core/internal";
+import { copyInto, NDArray } from "@chunked/core/internal";
 import { nd as eager } from "@chunked/core";
-import type { ReduceOp } from "../../src/ops/reductions.js";
+import type { ReduceOp } from "@chunked/core";
 
 /**
  * Runs an array's raw (unoptimised) graph task by task and assembles the result: an oracle that

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "vitest";
-import type { ChunkedArray } from "../../src/array/chunked-array.js";
-import { fromArray } from "../../src/array/creation.js";
+import type { ChunkedArray } from "@chunked/core";
+import { fromArray } from "@chunked/core";
 import * as lazy from "@chunked/core";
-import { DTYPES } from "../../src/dtype/dtypes.js";
+import { DTYPES } from "@chunked/core";
 import {
   pairwiseSum,
   REDUCE_KERNELS,
@@ -11,9 +11,9 @@ import {
   reduceCombine,
 } from "../../src/kernels/reduce.js";
 import { REDUCTION_OPS, reduceResultDType } from "../../src/ops/reductions.js";
-import { NDArray } from "../../src/ndarray/ndarray.js";
+import { NDArray } from "@chunked/core";
 import { nd as eager } from "@chunked/core";
-import { assertClose } from "../../src/testing/assert.js";
+import { assertClose } from "@chunked/core/testing";
 import { computeOne } from "./helpers.js";
 
 /** Deterministic pseudo-random integers (an LCG), so tests need no seed plumbing. */

@@ -1,15 +1,15 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import "../../src/array/methods.js";
-import { compute } from "../../src/array/compute.js";
-import { fromArray } from "../../src/array/creation.js";
-import { stack } from "../../src/array/joining.js";
+import { compute } from "@chunked/core";
+import { fromArray } from "@chunked/core";
+import { stack } from "@chunked/core";
 import { optimize } from "../../src/optimize/optimize.js";
 import { reduceChunk, reduceVirtual } from "../../src/kernels/reduce.js";
 import { REDUCTION_OPS as REDUCE_OPS, type ReduceOp } from "../../src/ops/reductions.js";
-import { NDArray } from "../../src/ndarray/ndarray.js";
-import { assertClose } from "../../src/testing/assert.js";
-import { arbNDArray } from "../../src/testing/arbitraries.js";
+import { NDArray } from "@chunked/core";
+import { assertClose } from "@chunked/core/testing";
+import { arbNDArray } from "@chunked/core/testing/arbitraries";
 import { evaluate, LAZY } from "./helpers.js";
 
 const NON_ARG = REDUCE_OPS.filter((op) => !op.includes("arg"));

@@ -1,10 +1,10 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect } from "vitest";
-import { fromArray } from "../../src/array/creation.js";
-import type { ReduceOp } from "../../src/ops/reductions.js";
-import { NDArray } from "../../src/ndarray/ndarray.js";
-import { assertClose } from "../../src/testing/assert.js";
-import { arbChunkedCase, arbChunksFor } from "../../src/testing/arbitraries.js";
+import { fromArray } from "@chunked/core";
+import type { ReduceOp } from "@chunked/core";
+import { NDArray } from "@chunked/core";
+import { assertClose } from "@chunked/core/testing";
+import { arbChunkedCase, arbChunksFor } from "@chunked/core/testing/arbitraries";
 import { computeOne, EAGER, LAZY } from "./helpers.js";
 
 const RUNS = { numRuns: 100 };

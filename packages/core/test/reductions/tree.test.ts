@@ -1,12 +1,12 @@
 import { describe, expect, test } from "vitest";
-import { fromArray } from "../../src/array/creation.js";
+import { fromArray } from "@chunked/core";
 import * as ew from "@chunked/core";
 import { argmax, argmin, mean, min, reduction, std, sum, variance } from "@chunked/core";
 import { normalizeSplitEvery, treeDepth } from "../../src/array/reductions.js";
-import { isChunkedError } from "../../src/errors.js";
+import { isChunkedError } from "@chunked/core";
 import { fuseElementwise } from "../../src/optimize/optimize.js";
-import { NDArray } from "../../src/ndarray/ndarray.js";
-import { assertClose } from "../../src/testing/assert.js";
+import { NDArray } from "@chunked/core";
+import { assertClose } from "@chunked/core/testing";
 import { computeOne, evaluate, levelSizes } from "./helpers.js";
 
 const range = (n: number) => new Float64Array(n).map((_, i) => i);

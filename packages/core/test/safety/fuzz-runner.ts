@@ -12,7 +12,7 @@
  */
 import fs from "node:fs";
 import fc from "fast-check";
-import * as ca from "../../src/index.js";
+import * as ca from "@chunked/core";
 
 export type Outcome = "ok" | "lazy" | "error" | "late-error" | "plain-error" | "wrong" | "hang";
 

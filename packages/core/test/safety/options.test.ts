@@ -1,7 +1,7 @@
 /** Bad options and huge shapes fail at once with a ChunkedError; a compute always settles. */
 import { describe, expect, test } from "vitest";
-import * as ca from "../../src/index.js";
-import type { NDArray } from "../../src/ndarray/ndarray.js";
+import * as ca from "@chunked/core";
+import type { NDArray } from "@chunked/core";
 
 const x = ca.arange(10, { chunks: 5 });
 

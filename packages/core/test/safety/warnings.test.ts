@@ -1,7 +1,7 @@
 /** NumPy's RuntimeWarnings through `onWarning`, checked against NumPy 1.24 (numpy-warnings.json). */
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
-import * as ca from "../../src/index.js";
-import { nd } from "../../src/index.js";
+import * as ca from "@chunked/core";
+import { nd } from "@chunked/core";
 import { setCodegen } from "../../src/kernels/interpret.js";
 import { readFileSync } from "node:fs";
 import { GOLDEN_DIR } from "@chunked/core/testing/node";
@@ -10,7 +10,7 @@ import {
   type WarningGolden,
   warningCase,
   warningMessages as messagesOf,
-} from "../../src/testing/index.js";
+} from "@chunked/core/testing";
 
 const golden = JSON.parse(readFileSync(`${GOLDEN_DIR}warnings.json`, "utf8")) as WarningGolden;
 

@@ -1,10 +1,10 @@
 import { describe, expect, test } from "vitest";
-import type { Graph, Task } from "../../src/graph/task.js";
-import * as ca from "../../src/index.js";
-import { defineKernel } from "../../src/kernels/registry.js";
-import { NDArray } from "../../src/ndarray/ndarray.js";
-import type { Executor } from "../../src/schedule/executor.js";
-import { InProcessExecutor } from "../../src/schedule/in-process.js";
+import type { Graph, Task } from "@chunked/core";
+import * as ca from "@chunked/core";
+import { defineKernel } from "@chunked/core/internal";
+import { NDArray } from "@chunked/core";
+import type { Executor } from "@chunked/core";
+import { InProcessExecutor } from "@chunked/core";
 import { runGraphWithStats } from "../../src/schedule/scheduler.js";
 
 /** A "read": 1000 float64 (8000 bytes). */

@@ -1,6 +1,6 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
-import * as ca from "../../src/index.js";
+import * as ca from "@chunked/core";
 import { recycleStats } from "../../src/kernels/recycle.js";
 
 // Blocks of 10000 float64 (80 KB) are above the 64 KiB threshold, so their memory is recycled.

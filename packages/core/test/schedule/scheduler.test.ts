@@ -1,11 +1,11 @@
 import { fc, test as fcTest } from "@fast-check/vitest";
 import { describe, expect, test } from "vitest";
-import { AbortError, InvalidArgumentError, isChunkedError, TaskError } from "../../src/errors.js";
+import { AbortError, InvalidArgumentError, isChunkedError, TaskError } from "@chunked/core";
 import { order } from "../../src/graph/order.js";
-import type { Graph, Key, Task } from "../../src/graph/task.js";
-import { defineKernel, getKernel } from "../../src/kernels/registry.js";
-import { NDArray } from "../../src/ndarray/ndarray.js";
-import type { Executor } from "../../src/schedule/executor.js";
+import type { Graph, Key, Task } from "@chunked/core";
+import { defineKernel, getKernel } from "@chunked/core/internal";
+import { NDArray } from "@chunked/core";
+import type { Executor } from "@chunked/core";
 import { defaultExecutor, InProcessExecutor } from "../../src/schedule/in-process.js";
 import { type ProgressEvent, runGraph, runGraphWithStats } from "../../src/schedule/scheduler.js";
 import { G, k, treeReduction } from "../graph/graphs.js";

@@ -1,13 +1,13 @@
 import "../../src/kernels/all.js";
 import { describe, expect, test } from "vitest";
-import { compute } from "../../src/array/compute.js";
-import { fromArray } from "../../src/array/creation.js";
-import { getitem } from "../../src/array/slicing.js";
+import { compute } from "@chunked/core";
+import { fromArray } from "@chunked/core";
+import { getitem } from "@chunked/core";
 import { optimize } from "../../src/optimize/optimize.js";
-import { newaxis, type Selection, slice } from "../../src/index/slice.js";
-import type { ArraySource, Region } from "../../src/kernels/source.js";
-import type { NDArray } from "../../src/ndarray/ndarray.js";
-import { assertEq } from "../../src/testing/assert-eq.js";
+import { newaxis, type Selection, slice } from "@chunked/core";
+import type { ArraySource, Region } from "@chunked/core";
+import type { NDArray } from "@chunked/core";
+import { assertEq } from "@chunked/core/testing";
 import { iota, referenceGet } from "./helpers.js";
 
 const S = slice;

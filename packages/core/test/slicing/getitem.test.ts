@@ -1,12 +1,12 @@
 import { fc, test as propTest } from "@fast-check/vitest";
 import { describe, expect, test } from "vitest";
-import { fromArray } from "../../src/array/creation.js";
-import { ChunkedArray } from "../../src/array/chunked-array.js";
+import { fromArray } from "@chunked/core";
+import { ChunkedArray } from "@chunked/core";
 import { getitem, getitemTemplate, planAxis } from "../../src/array/slicing.js";
-import { isChunkedError } from "../../src/errors.js";
+import { isChunkedError } from "@chunked/core";
 import { normalizeSelection } from "../../src/index/normalize.js";
-import { type IndexValue, newaxis, type Selection, slice } from "../../src/index/slice.js";
-import { NDArray } from "../../src/ndarray/ndarray.js";
+import { type IndexValue, newaxis, type Selection, slice } from "@chunked/core";
+import { NDArray } from "@chunked/core";
 import { computeNaive, iota, referenceGet } from "./helpers.js";
 
 const S = slice;

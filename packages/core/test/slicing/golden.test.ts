@@ -1,14 +1,14 @@
 import "../../src/kernels/all.js";
 import { describe, expect, test } from "vitest";
-import { fromArray } from "../../src/array/creation.js";
+import { fromArray } from "@chunked/core";
 import { getitem, getitemTemplate } from "../../src/array/slicing.js";
-import { isChunkedError } from "../../src/errors.js";
-import { newaxis, type Selection, type SelectionItem, slice } from "../../src/index/slice.js";
-import { assertGolden } from "../../src/testing/assert.js";
-import { chunkingsFor } from "../../src/testing/chunkings.js";
-import type { GoldenSelectionItem } from "../../src/testing/golden.js";
+import { isChunkedError } from "@chunked/core";
+import { newaxis, type Selection, type SelectionItem, slice } from "@chunked/core";
+import { assertGolden } from "@chunked/core/testing";
+import { chunkingsFor } from "@chunked/core/testing";
+import type { GoldenSelectionItem } from "@chunked/core/testing";
 import { loadGolden } from "@chunked/core/testing/node";
-import type { NDArray } from "../../src/ndarray/ndarray.js";
+import type { NDArray } from "@chunked/core";
 import { computeNaive } from "./helpers.js";
 
 const golden = loadGolden("indexing");

@@ -1,11 +1,11 @@
 import "../../src/kernels/all.js";
-import type { ChunkedArray } from "../../src/array/chunked-array.js";
+import type { ChunkedArray } from "@chunked/core";
 import { chunkOffsets } from "../../src/chunks/normalize.js";
-import type { DType } from "../../src/dtype/dtypes.js";
-import type { Graph, Key } from "../../src/graph/task.js";
-import { type Selection, type SelectionItem, type Slice, newaxis } from "../../src/index/slice.js";
-import { getKernel } from "../../src/kernels/registry.js";
-import { copyInto, NDArray } from "../../src/ndarray/ndarray.js";
+import type { DType } from "@chunked/core";
+import type { Graph, Key } from "@chunked/core";
+import { type Selection, type SelectionItem, type Slice, newaxis } from "@chunked/core";
+import { getKernel } from "@chunked/core/internal";
+import { copyInto, NDArray } from "@chunked/core/internal";
 
 /** Runs a graph by plain recursion over the kernels (independent of the scheduler under test elsewhere). */
 export async function runNaive(graph: Graph, outputs: readonly Key[]): Promise<Map<Key, NDArray>> {

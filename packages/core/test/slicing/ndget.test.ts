@@ -1,10 +1,10 @@
 import { fc, test as propTest } from "@fast-check/vitest";
 import { describe, expect, test } from "vitest";
-import { isChunkedError } from "../../src/errors.js";
-import { newaxis, type Selection, slice } from "../../src/index/slice.js";
+import { isChunkedError } from "@chunked/core";
+import { newaxis, type Selection, slice } from "@chunked/core";
 import { applyGetitem } from "../../src/kernels/getitem.js";
-import { getKernel } from "../../src/kernels/registry.js";
-import { NDArray } from "../../src/ndarray/ndarray.js";
+import { getKernel } from "@chunked/core/internal";
+import { NDArray } from "@chunked/core";
 import { ndget } from "../../src/eager/getitem.js";
 import { regionView } from "../../src/ndarray/region.js";
 import { iota, referenceGet } from "./helpers.js";

@@ -1,13 +1,13 @@
 import { fc, test as propTest } from "@fast-check/vitest";
 import { describe, expect, test } from "vitest";
-import { fromArray } from "../../src/array/creation.js";
-import { getitem } from "../../src/array/slicing.js";
+import { fromArray } from "@chunked/core";
+import { getitem } from "@chunked/core";
 import { composeGetitem, pushdownSlices } from "../../src/optimize/pushdown.js";
-import type { Graph } from "../../src/graph/task.js";
-import { newaxis, type Selection, slice } from "../../src/index/slice.js";
+import type { Graph } from "@chunked/core";
+import { newaxis, type Selection, slice } from "@chunked/core";
 import { type GetitemParams, applyGetitem } from "../../src/kernels/getitem.js";
-import type { ArraySource, Region } from "../../src/kernels/source.js";
-import type { NDArray } from "../../src/ndarray/ndarray.js";
+import type { ArraySource, Region } from "@chunked/core";
+import type { NDArray } from "@chunked/core";
 import { computeNaive, iota, referenceGet } from "./helpers.js";
 
 const S = slice;

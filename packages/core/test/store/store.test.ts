@@ -1,8 +1,8 @@
 import { describe, expect, test } from "vitest";
-import * as ca from "../../src/index.js";
-import { store } from "../../src/array/store.js";
-import { NDArray, copyInto } from "../../src/ndarray/ndarray.js";
-import type { ArrayTarget, Region } from "../../src/kernels/source.js";
+import * as ca from "@chunked/core";
+import { store } from "@chunked/core";
+import { NDArray, copyInto } from "@chunked/core/internal";
+import type { ArrayTarget, Region } from "@chunked/core";
 
 /** An in-memory target that records its writes. */
 function memoryTarget(shape: number[], dtype: ca.DType = "float64", delayMs = 0) {

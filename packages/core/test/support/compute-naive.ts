@@ -1,10 +1,10 @@
 import "../../src/kernels/all.js";
-import type { ChunkedArray } from "../../src/array/chunked-array.js";
+import type { ChunkedArray } from "@chunked/core";
 import { chunkOffsets } from "../../src/chunks/normalize.js";
-import type { DType } from "../../src/dtype/dtypes.js";
-import type { Key } from "../../src/graph/task.js";
-import { getKernel } from "../../src/kernels/registry.js";
-import { copyInto, NDArray } from "../../src/ndarray/ndarray.js";
+import type { DType } from "@chunked/core";
+import type { Key } from "@chunked/core";
+import { getKernel } from "@chunked/core/internal";
+import { copyInto, NDArray } from "@chunked/core/internal";
 
 /** Computes an array by recursion over its tasks; checks each block against the chunks. */
 export async function computeNaive<D extends DType>(x: ChunkedArray<D>): Promise<NDArray<D>> {

@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "vitest";
-import type { ChunkedArray } from "../../src/array/chunked-array.js";
-import { compute } from "../../src/array/compute.js";
-import { fromArray } from "../../src/array/creation.js";
-import { NDArray } from "../../src/ndarray/ndarray.js";
-import { assertGolden } from "../../src/testing/assert.js";
-import { chunkingsFor } from "../../src/testing/chunkings.js";
-import { decodeGolden, type GoldenCase, type GoldenFileJSON } from "../../src/testing/golden.js";
+import type { ChunkedArray } from "@chunked/core";
+import { compute } from "@chunked/core";
+import { fromArray } from "@chunked/core";
+import { NDArray } from "@chunked/core";
+import { assertGolden } from "@chunked/core/testing";
+import { chunkingsFor } from "@chunked/core/testing";
+import { decodeGolden, type GoldenCase, type GoldenFileJSON } from "@chunked/core/testing";
 import { GOLDEN_DIR } from "@chunked/core/testing/node";
 
 /** Reads `fixtures/golden/<family>.json` (the coverage families are not in GoldenFamily). */

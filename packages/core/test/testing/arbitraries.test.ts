@@ -11,9 +11,9 @@ import {
   arbSelection,
   arbShape,
   arbShapeAndChunks,
-} from "../../src/testing/arbitraries.js";
-import { referenceGetitem, selectionToSyntax } from "../../src/testing/index.js";
-import { NDArray, shapeSize } from "../../src/ndarray/ndarray.js";
+} from "@chunked/core/testing/arbitraries";
+import { referenceGetitem, selectionToSyntax } from "@chunked/core/testing";
+import { NDArray, shapeSize } from "@chunked/core/internal";
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const opts = { numRuns: 200 };

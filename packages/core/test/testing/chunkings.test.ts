@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { SPLIT_EVERY_VALUES, chunkingsFor } from "../../src/testing/index.js";
+import { SPLIT_EVERY_VALUES, chunkingsFor } from "@chunked/core/testing";
 
 const sums = (spec: number[][]) => spec.map((axis) => axis.reduce((a, b) => a + b, 0));
 

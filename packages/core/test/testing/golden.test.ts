@@ -10,9 +10,9 @@ import {
   selectionToSyntax,
   type GoldenFileJSON,
   type GoldenSelectionItem,
-} from "../../src/testing/index.js";
-import { loadGolden } from "../../src/testing/golden-node.js";
-import type { NDArray } from "../../src/ndarray/ndarray.js";
+} from "@chunked/core/testing";
+import { loadGolden } from "@chunked/core/testing/node";
+import type { NDArray } from "@chunked/core";
 
 describe("decoding", () => {
   test("nan/inf strings become numbers", () => {

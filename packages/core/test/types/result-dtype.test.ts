@@ -1,8 +1,8 @@
 // Type-level dtypes: checked by `tsc` (pnpm typecheck); the runtime assertions check the same cases.
 import { describe, expect, expectTypeOf, test } from "vitest";
-import * as ca from "../../src/index.js";
-import { DTYPES } from "../../src/dtype/dtypes.js";
-import { resultType } from "../../src/dtype/promote.js";
+import * as ca from "@chunked/core";
+import { DTYPES } from "@chunked/core";
+import { resultType } from "@chunked/core";
 import { PROMOTION_TABLE } from "../../src/dtype/result-dtype.js";
 
 const f32 = ca.zeros([4], { dtype: "float32" });

@@ -1,4 +1,4 @@
-import { defineKernel, NDArray } from "../../src/index.js";
+import { defineKernel, NDArray } from "@chunked/core";
 
 /** Doubles a block (a kernel a pool could load: module + export name). */
 export const double = defineKernel({ module: import.meta.url, name: "double" }, ([b]: NDArray[]) => {

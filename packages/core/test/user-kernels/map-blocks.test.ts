@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import * as ca from "../../src/index.js";
-import { NDArray } from "../../src/ndarray/ndarray.js";
+import * as ca from "@chunked/core";
+import { NDArray } from "@chunked/core";
 import { double, rowSums } from "./kernels.fixture.js";
 
 const grid = (r: number, c: number) =>
