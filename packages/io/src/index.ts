@@ -16,7 +16,7 @@
  * @module
  */
 export { IoError } from "./errors.js";
-export type { IoErrorReason } from "./errors.js";
+export type { IoErrorOptions, IoErrorReason } from "./errors.js";
 export { clearSourceCache, openSource } from "./open-source.js";
 export { alignedChunks, checkRegion, chunkPieces, fullRegion, regionShape } from "./region.js";
 export type { ChunkPiece } from "./region.js";
