@@ -10,6 +10,7 @@ import { DTypeError, fmt, InvalidArgumentError, UnknownChunksError } from "../er
 import { blockKey, type Param, type Task } from "../graph/task.js";
 import { tokenize } from "../graph/tokenize.js";
 import { REDUCE_KERNELS } from "../kernels/reduce.js";
+import { int64Reduction } from "../kernels/int64-reduce.js";
 import {
   isArgReduction,
   type MeanDType,
@@ -293,7 +294,7 @@ export function reduceArray(
   if (!(typeof ddof === "number" && Number.isFinite(ddof))) {
     throw new InvalidArgumentError(`ddof must be a finite number. Got ddof=${fmt(ddof)}.`);
   }
-  const k = REDUCE_KERNELS[op];
+  const k = int64Reduction(op, x.dtype) ?? REDUCE_KERNELS[op];
   return reduction(x, {
     chunk: k.chunk,
     combine: k.combine,

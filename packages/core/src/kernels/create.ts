@@ -2,23 +2,25 @@
  * Creation kernels: every block computes its values from its own shape and global offset, so no
  * data sits in the graph.
  */
-import { allocate, type DType, dtypeKind } from "../dtype/dtypes.js";
+import { allocate, type DType, dtypeKind, is64BitInt } from "../dtype/dtypes.js";
+import { arange64, numbersTo64, full64 } from "./int64-create.js";
 import { NDArray, shapeSize } from "../ndarray/ndarray.js";
 import { defineKernel } from "./registry.js";
 
 export interface FullParams {
   /** Block shape. */
   readonly shape: readonly number[];
-  /** Fill value (already a valid value of `dtype`; booleans as 0/1). */
-  readonly value: number;
+  /** Fill value (already a valid value of `dtype`; booleans as 0/1; a decimal string for a 64-bit integer past ±2^53). */
+  readonly value: number | string;
   readonly dtype: DType;
 }
 
 /** A block filled with one value. */
 export const createFull = defineKernel("create.full", (_inputs, p: FullParams) => {
+  if (is64BitInt(p.dtype)) return full64(p.dtype, p.shape, p.value);
   const data = allocate(p.dtype, shapeSize(p.shape));
   // Fresh TypedArrays are +0-filled already.
-  if (p.value !== 0 || Object.is(p.value, -0)) data.fill(p.value);
+  if (p.value !== 0 || Object.is(p.value, -0)) data.fill(Number(p.value));
   return new NDArray(p.dtype, data, [...p.shape]);
 });
 
@@ -40,6 +42,7 @@ export interface ArangeParams {
  */
 export const createArange = defineKernel("create.arange", (_inputs, p: ArangeParams) => {
   const { n, offset, dtype } = p;
+  if (is64BitInt(dtype)) return arange64(dtype, p.start, p.step, offset, n);
   const data = allocate(dtype, n) as any;
   const kind = dtypeKind(dtype);
   if (kind === "float") {
@@ -88,8 +91,10 @@ export interface LinspaceParams {
  * `step = (stop - start) / div`, `(i / div) * delta + start` when `step` underflows to 0, and the
  * last sample exactly `stop` when `endpoint`. Integer dtypes take the floor, as NumPy does.
  */
-export const createLinspace = defineKernel("create.linspace", (_inputs, p: LinspaceParams) => {
+export const createLinspace = defineKernel("create.linspace", (_inputs, p: LinspaceParams): NDArray => {
   const { n, offset, dtype, num, start } = p;
+  if (is64BitInt(dtype))
+    return numbersTo64(createLinspace.fn(_inputs, { ...p, dtype: "float64" }) as NDArray, dtype);
   const data = allocate(dtype, n) as any;
   // NumPy evaluates in float64 and casts at the end.
   const y: Float64Array = dtype === "float64" ? data : new Float64Array(n);
@@ -125,7 +130,9 @@ export interface EyeParams {
 }
 
 /** A block of the identity-like matrix with ones on diagonal `k`. */
-export const createEye = defineKernel("create.eye", (_inputs, p: EyeParams) => {
+export const createEye = defineKernel("create.eye", (_inputs, p: EyeParams): NDArray => {
+  if (is64BitInt(p.dtype))
+    return numbersTo64(createEye.fn(_inputs, { ...p, dtype: "float64" }) as NDArray, p.dtype);
   const [rows, cols] = p.shape;
   const data = allocate(p.dtype, rows * cols);
   // Global (row, col) is on the diagonal when col - row === k.
