@@ -42,45 +42,11 @@ const courseData = {
   },
 };
 
-/**
- * Modules the course's workers import for their side effects, in packages whose `sideEffects`
- * field does not list them (so a bundler would drop them): the pool protocol of
- * `@chunked/executor-web/worker`, and `@chunked/io`'s format table, which registers the openers
- * of HDF5 and Zarr sources.
- */
-const SIDE_EFFECTS =
-  /[\\/](executor-web[\\/](src|dist)[\\/]worker|io[\\/](src|dist)[\\/](index|open-source))\.(ts|js)$/;
-const keepWorkerEntry = () => ({
-  name: "keep-worker-side-effects",
-  enforce: "pre",
-  transform(code, id) {
-    return SIDE_EFFECTS.test(id) ? { code, map: null, moduleSideEffects: true } : null;
-  },
-});
-
-/**
- * `@chunked/io` asks pools to make their workers import its format table by a URL computed next to
- * its own module (`registerWorkerModule`). In a bundle that file does not exist, and a worker that
- * cannot import a listed module fails every task. The course's pool worker bundles `@chunked/io`
- * itself (src/runtime/pool-worker.ts), so the registration is dropped from the bundles.
- */
-const bundledIoFormats = () => ({
-  name: "bundled-io-formats",
-  enforce: "pre",
-  transform(code, id) {
-    if (!/[\\/]io[\\/](src|dist)[\\/]worker-module\.(ts|js)$/.test(id)) return null;
-    const out = code.replace(/registerWorkerModule\(FORMAT_TABLE\);/, "");
-    if (out === code)
-      this.warn("@chunked/io's worker-module changed: its worker module URL may not resolve in this build");
-    return out;
-  },
-});
-
 export default defineConfig({
   integrations: [courseData],
   server: { headers: { ...ISOLATION_HEADERS, "Accept-Ranges": "bytes" } },
   vite: {
-    worker: { format: "es", plugins: () => [keepWorkerEntry(), bundledIoFormats()] },
+    worker: { format: "es" },
     resolve: { conditions: ["source", "module", "browser", "development|production"] },
     build: { chunkSizeWarningLimit: 6000 },
   },

@@ -1,14 +1,13 @@
 /**
  * The offline service worker, written into a build by `astro:build:done`: it precaches every page
- * and the small built assets (the heavy, rarely used ones — h5wasm, Graphviz, Zarr codecs — are
- * cached the first time a lesson uses them), serves hashed assets from the cache first and pages
+ * and the assets they need to run a cell (see `precacheAssets`), serves hashed assets from the cache first and pages
  * from the network first (so a new build is picked up), and leaves the data under /data/ to the
  * network (range requests of files too big to keep).
  */
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { join } from "node:path";
 
-/** Assets above this size are cached on first use instead of at install. */
+/** Lazily imported assets above this size are cached on first use instead of at install. */
 const PRECACHE_MAX_BYTES = 500_000;
 
 function files(dir) {
@@ -17,22 +16,36 @@ function files(dir) {
   );
 }
 
+/** A reference to a built asset: `from"./x.js"`, `import("./x.js")`, `new URL("/_astro/x.js", …)`, `src="/_astro/x.js"`. */
+const ASSET_REF = /(import\(\s*)?["'`](?:\.\/|[^"'`\s]*\/_astro\/)([\w.-]+\.(?:js|mjs|css|wasm))["'`]/g;
+
+/**
+ * The assets to precache: everything the pages load, and everything those load in turn by static
+ * import or as a worker script (the cell runner and the pool's workers, whatever their size), plus
+ * lazily imported chunks when small. Big lazy chunks (h5wasm, Graphviz, Zarr codecs) are cached the
+ * first time a lesson uses them.
+ */
+export function precacheAssets(dist) {
+  const assets = join(dist, "_astro");
+  const exists = new Set(readdirSync(assets));
+  const wanted = new Set();
+  const visit = (text) => {
+    for (const [, dynamic, name] of text.matchAll(ASSET_REF)) {
+      if (!exists.has(name) || wanted.has(name)) continue;
+      if (dynamic && statSync(join(assets, name)).size > PRECACHE_MAX_BYTES) continue;
+      wanted.add(name);
+      visit(readFileSync(join(assets, name), "utf8"));
+    }
+  };
+  for (const f of files(dist)) if (f.endsWith(".html")) visit(readFileSync(f, "utf8"));
+  return [...wanted].sort();
+}
+
 /** Writes `<dist>/sw.js` precaching the build under `dist` (served at `base`). */
 export function writeServiceWorker(dist, pages, base = "/") {
-  // What the pages load directly is precached whatever its size; lazily loaded chunks only when small.
-  const html = files(dist)
-    .filter((f) => f.endsWith(".html"))
-    .map((f) => readFileSync(f, "utf8"))
-    .join("\n");
   const urls = [
     ...pages.map((p) => `${base}${p}`),
-    ...files(join(dist, "_astro"))
-      .filter(
-        (f) =>
-          statSync(f).size <= PRECACHE_MAX_BYTES ||
-          html.includes(`/_astro/${relative(join(dist, "_astro"), f)}`),
-      )
-      .map((f) => `${base}${relative(dist, f).split(sep).join("/")}`),
+    ...precacheAssets(dist).map((name) => `${base}_astro/${name}`),
     `${base}favicon.svg`,
   ];
   const version = Date.now().toString(36);

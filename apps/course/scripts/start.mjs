@@ -6,7 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { APP, buildIsStale } from "./build-state.mjs";
+import { APP, buildIsStale, buildSite } from "./build-state.mjs";
 import { courseDataReady } from "./data-files.mjs";
 import { serveStatic } from "./serve.mjs";
 
@@ -20,11 +20,7 @@ if (!courseDataReady()) {
 }
 if (buildIsStale()) {
   console.log("Building the course site (astro build)…");
-  execFileSync("pnpm", ["exec", "astro", "build"], {
-    cwd: APP,
-    stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: "1" },
-  });
+  buildSite({ quiet: true });
 }
 const { url } = await serveStatic({ root: join(APP, "dist"), port: Number(values.port), host: values.host });
 console.log(`\nThe @chunked course is at ${url}  (Ctrl+C stops it)\n`);

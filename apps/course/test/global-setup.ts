@@ -6,7 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { APP as app, buildIsStale } from "../scripts/build-state.mjs";
+import { APP as app, buildIsStale, buildSite } from "../scripts/build-state.mjs";
 import { courseDataReady } from "../scripts/data-files.mjs";
 import { serveStatic } from "../scripts/serve.mjs";
 
@@ -20,12 +20,7 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   if (!courseDataReady())
     execFileSync("pnpm", ["prep", "--course", "-q"], { cwd: join(app, "..", ".."), stdio: "inherit" });
-  if (process.env.COURSE_SKIP_BUILD !== "1" && buildIsStale())
-    execFileSync("pnpm", ["exec", "astro", "build"], {
-      cwd: app,
-      stdio: "inherit",
-      env: { ...process.env, ASTRO_TELEMETRY_DISABLED: "1" },
-    });
+  if (process.env.COURSE_SKIP_BUILD !== "1" && buildIsStale()) buildSite();
   const root = join(app, "dist");
   const isolated = await serveStatic({ root, isolation: true });
   const plain = await serveStatic({ root, isolation: false });

@@ -24,6 +24,7 @@ import {
   rasterRgba,
 } from "@chunked/core";
 import cliProgress from "cli-progress";
+import { crc32 } from "./crc32.js";
 import { type GraphSvgOptions, graphSvg } from "./index.js";
 
 export { type GraphSvgOptions, graphSvg } from "./index.js";
@@ -177,22 +178,6 @@ export async function visualize(
   const text = options.filename.endsWith(".dot") ? x.visualize(options) : await graphSvg(x, options);
   writeFileSync(options.filename, text);
   return text;
-}
-
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
 }
 
 function pngChunk(type: string, data: Uint8Array): Buffer {

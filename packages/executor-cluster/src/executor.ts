@@ -5,8 +5,8 @@
  * @module
  */
 import { randomUUID } from "node:crypto";
-import { AbortError, TaskError, UnsupportedError } from "@chunked/core";
-import type { Executor, NDArray, Task } from "@chunked/core/internal";
+import { AbortError, InvalidArgumentError, StoreError, TaskError, UnsupportedError } from "@chunked/core";
+import { type Executor, type NDArray, type Task, WorkerExitError } from "@chunked/core/internal";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { decodeChunk, encodeChunk, pack, unpack } from "./codec.js";
@@ -43,6 +43,11 @@ export interface ClusterExecutorOptions {
   stalledIntervalMs?: number;
   /** Tasks the scheduler keeps in flight. Default: adaptive, from the workers' threads and measured task times. */
   concurrency?: number;
+  /**
+   * How long a compute waits for Redis to be reachable before it fails with a `StoreError`, in ms
+   * (default 10000). Later outages are not timed: ioredis reconnects and replays commands.
+   */
+  connectTimeoutMs?: number;
 }
 
 /** A batch should carry about this much work: each job costs a few Redis round trips. */
@@ -80,6 +85,11 @@ interface Upload {
   released: boolean;
 }
 
+/** The URL with any password replaced, for error messages. */
+function redactPassword(url: string): string {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@");
+}
+
 /**
  * Connection errors surface through the commands that wait on them (ioredis reconnects and replays
  * them); without a listener ioredis would also print each one.
@@ -101,6 +111,8 @@ class Compute {
   nextUpload = 0;
   flushScheduled = false;
   ended = false;
+  /** Redis was reached for this compute, so it may hold keys to sweep when it ends. */
+  connected = false;
   started!: Promise<void>;
   idleTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -110,6 +122,8 @@ class Compute {
   ) {
     this.keys = computeKeys(prefix, this.id);
     this.queue = new Queue(this.keys.queue, { connection: redis, prefix });
+    // As for `quiet`: connection errors surface through the commands that wait on them.
+    this.queue.on("error", () => {});
     this.blocking = quiet(redis.duplicate());
   }
 }
@@ -151,6 +165,8 @@ export class ClusterExecutor implements Executor {
   readonly #lockMs: number;
   readonly #stalledMs: number;
   readonly #fixedConcurrency: number | undefined;
+  readonly #connectTimeoutMs: number;
+  readonly #url: string;
   readonly #computes = new Map<AbortSignal, Compute>();
   readonly #ending = new Set<Promise<void>>();
   /** The signal of tasks run without one (outside a scheduler). */
@@ -166,6 +182,13 @@ export class ClusterExecutor implements Executor {
     this.#lockMs = options.lockDurationMs ?? 2000;
     this.#stalledMs = options.stalledIntervalMs ?? 1000;
     this.#fixedConcurrency = options.concurrency;
+    this.#connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    if (!(this.#connectTimeoutMs > 0)) {
+      throw new InvalidArgumentError(
+        `connectTimeoutMs must be a positive number of milliseconds, got ${String(options.connectTimeoutMs)}.`,
+      );
+    }
+    this.#url = redactPassword(options.redis);
     // BullMQ needs maxRetriesPerRequest: null on connections it may block on.
     this.#redis = quiet(new Redis(options.redis, { maxRetriesPerRequest: null }));
     this.#store = new RedisChunkStore(this.#redis, this.#prefix);
@@ -205,7 +228,7 @@ export class ClusterExecutor implements Executor {
   run(task: Task, inputs: readonly NDArray[], options: { signal?: AbortSignal } = {}): Promise<NDArray> {
     if (this.#closed) {
       return Promise.reject(
-        new Error(`ClusterExecutor is closed: cannot run task ${task.key}. Create a new one.`),
+        new WorkerExitError(`ClusterExecutor is closed: cannot run task ${task.key}. Create a new one.`),
       );
     }
     const signal = options.signal ?? this.#noSignal;
@@ -239,11 +262,12 @@ export class ClusterExecutor implements Executor {
     if (this.#closed) return;
     this.#closed = true;
     for (const c of this.#computes.values()) {
-      this.#end(c, new Error("The ClusterExecutor was closed before the task finished."));
+      this.#end(c, new WorkerExitError("The ClusterExecutor was closed before the task finished."));
     }
     await this.idle();
     this.#events?.disconnect();
-    await this.#redis.quit().catch(() => {});
+    if (this.#redis.status === "ready") await this.#redis.quit().catch(() => {});
+    else this.#redis.disconnect();
   }
 
   #abortError(signal: AbortSignal): AbortError {
@@ -267,6 +291,8 @@ export class ClusterExecutor implements Executor {
 
   /** Checks the workers, marks the compute live and tells the workers about it. */
   async #announce(c: Compute): Promise<void> {
+    await this.#connected();
+    c.connected = true;
     // Per compute: kernels defined after the executor was made count too.
     const hash = registryHash();
     const workers = await this.workers();
@@ -294,6 +320,32 @@ export class ClusterExecutor implements Executor {
         throw storeError(err, "starting a compute");
       });
     void this.#consume(c);
+  }
+
+  /** Resolves once Redis answers; a `StoreError` naming the URL if it does not within the timeout. */
+  async #connected(): Promise<void> {
+    const redis = this.#redis;
+    if (redis.status === "ready") return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let onReady: (() => void) | undefined;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        onReady = resolve;
+        redis.once("ready", onReady);
+        timer = setTimeout(
+          () =>
+            reject(
+              new StoreError(
+                `Cannot reach Redis at ${this.#url}: not connected within ${this.#connectTimeoutMs} ms. Check the URL and that redis-server is running, or raise connectTimeoutMs.`,
+              ),
+            ),
+          this.#connectTimeoutMs,
+        );
+      });
+    } finally {
+      clearTimeout(timer);
+      if (onReady) redis.off("ready", onReady);
+    }
   }
 
   /**
@@ -558,6 +610,9 @@ export class ClusterExecutor implements Executor {
     for (const e of waiting) e.reject(err);
     const ending = (async () => {
       c.blocking.disconnect();
+      // Never connected: nothing to sweep, and commands would wait for a Redis that is not there
+      // (the queue shares the executor's connection, which close() ends).
+      if (!c.connected) return;
       await this.#events?.unsubscribe(c.keys.events).catch(() => {});
       const redis = this.#redis;
       const sweep = async () => {

@@ -17,7 +17,15 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClusterExecutor } from "../src/index.js";
 import { fail, slowIncrement, slowZeros } from "./fixtures/kernels.js";
-import { alive, allKeys, type RedisServer, startRedis, startWorker, type WorkerProcess } from "./harness.js";
+import {
+  alive,
+  allKeys,
+  freePort,
+  type RedisServer,
+  startRedis,
+  startWorker,
+  type WorkerProcess,
+} from "./harness.js";
 
 const api = ca as unknown as Record<string, (...args: any[]) => ca.ChunkedArray>;
 
@@ -239,6 +247,32 @@ describe("the cluster executor", () => {
     await cluster.idle();
     expect(await computeKeysLeft(redis)).toEqual([]);
   }
+
+  it("a Redis that cannot be reached: a StoreError naming the URL after connectTimeoutMs, not a hang", async () => {
+    const port = await freePort(); // nothing listens there
+    const unreachable = new ClusterExecutor({
+      redis: `redis://user:secret@127.0.0.1:${port}`,
+      connectTimeoutMs: 300,
+    });
+    try {
+      const err = await ca
+        .add(ca.ones([4], { chunks: [2] }), 1)
+        .compute({ executor: unreachable })
+        .catch((e: unknown) => e);
+      const store = ca.isChunkedError(err, "StoreError") ? err : (err as Error).cause;
+      expect(ca.isChunkedError(store, "StoreError"), String(err)).toBe(true);
+      expect((store as Error).message).toContain(`Cannot reach Redis at redis://user:***@127.0.0.1:${port}`);
+      expect((store as Error).message).not.toContain("secret");
+    } finally {
+      await unreachable.close();
+    }
+  });
+
+  it("connectTimeoutMs must be positive", () => {
+    expect(() => new ClusterExecutor({ redis: "redis://127.0.0.1:1", connectTimeoutMs: 0 })).toThrow(
+      /connectTimeoutMs must be a positive number of milliseconds, got 0/,
+    );
+  });
 
   it("Redis at maxmemory when the driver sends tasks: a StoreError, not a hang", async () => {
     await limitMemory(-1);

@@ -24,8 +24,9 @@ export interface NodePoolOptions {
    */
   idleTimeout?: number;
   /**
-   * Tasks the scheduler should keep in flight. Default: adaptive, `workers` × (2 ms / mean task
-   * time), between 1 and 64 per worker, so tiny tasks are batched and big ones are not over-queued.
+   * Tasks the scheduler should keep in flight. Default: adaptive, `workers` × (2 ms / the median
+   * run time of the slowest kernel run lately), between 1 and 64 per worker, so tiny tasks are
+   * batched and big ones (reads) are not over-queued, however many tiny tasks run beside them.
    */
   concurrency?: number;
   /**

@@ -2,7 +2,7 @@ import { isChunkedError } from "@chunked/core";
 import { getKernel, NDArray, type Task } from "@chunked/core/internal";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NodePool } from "../src/index.js";
-import "./fixtures/kernels.js";
+import { makeGate } from "./fixtures/kernels.js";
 
 const modules = [new URL("./fixtures/kernels.ts", import.meta.url)];
 
@@ -81,13 +81,10 @@ describe("NodePool", () => {
   });
 
   it("runs tasks on all workers at once", async () => {
-    // test.spin waits for wall-clock time, so this holds on a loaded machine too.
-    await Promise.all([0, 1].map(() => pool.run(task("test.spin", { ms: 1 }), []))); // cost learned
-    const t0 = performance.now();
-    await Promise.all(Array.from({ length: 4 }, () => pool.run(task("test.spin", { ms: 300 }), [])));
-    const ms = performance.now() - t0;
-    expect(ms).toBeGreaterThanOrEqual(595);
-    expect(ms).toBeLessThan(1100); // serial would be 1200
+    // Each task waits until both have started: they finish only if the two workers run them together.
+    const { chunk } = makeGate();
+    const out = await Promise.all([0, 1].map(() => pool.run(task("test.meet", { n: 2 }, ["g"]), [chunk])));
+    expect(out.map((o) => o.item())).toEqual([2, 2]);
   });
 
   it("lets two tasks on two workers use one input at once, without detaching it", async () => {
@@ -222,23 +219,25 @@ describe("NodePool abort", () => {
   });
 
   it("drops queued tasks and rejects in-flight ones immediately", async () => {
+    const gate = makeGate();
     const ac = new AbortController();
-    const running = pool.run(task("test.spin", { ms: 1000 }), [], { signal: ac.signal });
-    await new Promise((r) => setTimeout(r, 100)); // running on the only worker
+    const running = pool.run(task("test.gate", undefined, ["g"]), [gate.chunk], { signal: ac.signal });
+    await gate.until(1); // running on the only worker
     const queued = Array.from({ length: 5 }, () =>
-      pool.run(task("test.spin", { ms: 1000 }), [], { signal: ac.signal }),
+      pool.run(task("test.gate", undefined, ["g"]), [gate.chunk], { signal: ac.signal }),
     );
-    const t0 = performance.now();
     ac.abort(new Error("stop"));
+    // All reject while the running kernel is still held at the gate: nothing waited for it.
     const all = await Promise.allSettled([running, ...queued]);
-    // Well before the running kernel's remaining ~900 ms of wall-clock spin: nothing waited for it.
-    expect(performance.now() - t0).toBeLessThan(800);
     for (const s of all) expect(s.status === "rejected" && s.reason.name).toBe("AbortError");
-    // The worker finishes the running kernel (< 1 s left) and skips the rest (5 s of work).
-    const t1 = performance.now();
+    expect(gate.entered()).toBe(1);
+    // The worker finishes the running kernel and skips the rest: it reads its messages (the cancel)
+    // before a batch that was sent over 1 ms earlier, which this wait makes sure of.
+    await new Promise((r) => setTimeout(r, 5));
+    gate.open();
     const after = await pool.run(task("test.scale", { k: 2 }), [NDArray.from([4])]);
     expect(after.toArray()).toEqual([8]);
-    expect(performance.now() - t1).toBeLessThan(3000);
+    expect(gate.entered()).toBe(1);
   });
 
   it("aborts only the tasks of the aborted signal", async () => {
@@ -383,12 +382,12 @@ describe("NodePool options and life", () => {
     const pool = new NodePool({ workers: 1, modules, inline: [], abortGrace: 50 });
     try {
       const ac = new AbortController();
-      // Ten minutes of busy kernel: only ending the thread stops it.
+      // A kernel held at a gate nobody opens: only ending the thread stops it.
+      const gate = makeGate();
       const stuck = Promise.resolve(
-        pool.run(task("test.spin", { ms: 600_000 }), [], { signal: ac.signal }),
+        pool.run(task("test.gate", undefined, ["g"]), [gate.chunk], { signal: ac.signal }),
       ).catch((e) => e);
-      await pool.ready();
-      await new Promise((r) => setTimeout(r, 50));
+      await gate.until(1);
       ac.abort(new Error("timeout"));
       expect((await stuck).name).toBe("AbortError");
       const after = await pool.run(task("test.scale", { k: 3 }), [NDArray.from([2])]);

@@ -10,6 +10,7 @@
  * The page (bench/index.html + bench/page.ts) is served by Vite (vitest's own copy), which
  * compiles the TypeScript and bundles the worker as an app would.
  */
+import { readdirSync, readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -33,7 +34,76 @@ const ISOLATION = {
   "Cross-Origin-Embedder-Policy": "require-corp",
 };
 
-async function runOnce(isolated: boolean): Promise<BenchResult> {
+/** Peak RSS (MB) of the renderer processes during the main-thread runs and the pool runs. */
+interface RssPeaks {
+  /** Before the first run (page loaded, workers started). */
+  idleMB: number;
+  mainMB: number;
+  poolMB: number;
+}
+
+/** RSS in bytes of the renderer processes whose parent is `browserPid` (Linux /proc). */
+function rendererRss(browserPid: number): number {
+  let total = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const status = readFileSync(`/proc/${entry}/status`, "utf8");
+      const ppid = Number(/PPid:\s+(\d+)/.exec(status)?.[1]);
+      if (ppid !== browserPid && !isDescendant(Number(entry), browserPid)) continue;
+      if (!readFileSync(`/proc/${entry}/cmdline`, "utf8").includes("--type=renderer")) continue;
+      total += Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return total;
+}
+
+function isDescendant(pid: number, ancestor: number): boolean {
+  for (let p = pid, hops = 0; p > 1 && hops < 8; hops++) {
+    const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+    p = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    if (p === ancestor) return true;
+  }
+  return false;
+}
+
+/** The browser process playwright started: this process's child running chromium. */
+function childBrowserPid(): number | undefined {
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const ppid = Number(/PPid:\s+(\d+)/.exec(readFileSync(`/proc/${entry}/status`, "utf8"))?.[1]);
+      if (ppid === process.pid && readFileSync(`/proc/${entry}/cmdline`, "utf8").includes("chrom"))
+        return Number(entry);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return undefined;
+}
+
+/** Samples the renderers' RSS every 20 ms, with epoch-ms timestamps. */
+function sampleRendererRss(browserPid: number | undefined) {
+  const samples: [number, number][] = [];
+  const timer = setInterval(() => {
+    if (browserPid !== undefined) samples.push([Date.now(), rendererRss(browserPid)]);
+  }, 20);
+  const peakIn = (windows: [number, number][]) =>
+    Math.max(0, ...samples.filter(([t]) => windows.some(([a, b]) => t >= a && t <= b)).map(([, r]) => r)) /
+    1e6;
+  return {
+    stop: () => clearInterval(timer),
+    peaks(mainWindows: [number, number][], poolWindows: [number, number][]): RssPeaks {
+      const first = Math.min(mainWindows[0]?.[0] ?? Date.now(), poolWindows[0]?.[0] ?? Date.now());
+      const before = samples.filter(([t]) => t < first).map(([, r]) => r);
+      return { idleMB: (before.at(-1) ?? 0) / 1e6, mainMB: peakIn(mainWindows), poolMB: peakIn(poolWindows) };
+    },
+  };
+}
+
+async function runOnce(isolated: boolean): Promise<BenchResult & { rss: RssPeaks }> {
   const server = await createViteServer({
     root,
     configFile: false,
@@ -57,6 +127,8 @@ async function runOnce(isolated: boolean): Promise<BenchResult> {
     const page = await browser.newPage();
     page.on("pageerror", (e) => console.error("page error:", e));
     await page.goto(`${url}bench/index.html`);
+    // Dedicated workers are threads of the page's renderer process: its RSS is the page's memory.
+    const sampler = sampleRendererRss(childBrowserPid());
     await page.waitForFunction(
       () => typeof (globalThis as { runBench?: unknown }).runBench === "function",
       null,
@@ -64,10 +136,15 @@ async function runOnce(isolated: boolean): Promise<BenchResult> {
         timeout: 60_000,
       },
     );
-    return await page.evaluate(
-      (o) => (globalThis as unknown as { runBench: (o: BenchOptions) => Promise<BenchResult> }).runBench(o),
-      options,
-    );
+    try {
+      const result = await page.evaluate(
+        (o) => (globalThis as unknown as { runBench: (o: BenchOptions) => Promise<BenchResult> }).runBench(o),
+        options,
+      );
+      return { ...result, rss: sampler.peaks(result.mean.mainWindows, result.mean.poolWindows) };
+    } finally {
+      sampler.stop();
+    }
   } finally {
     await browser.close();
     await server.close();
@@ -118,7 +195,7 @@ console.log(
   `parallel capacity now: ${capacity.ratio.toFixed(2)} of ${capacity.threads} cores (1.0: other processes take the rest)`,
 );
 console.log(
-  `tutorial mean: random.normal(10, 0.1, [${options.shape}], chunks [${options.chunks}]).mean({ axis: 0 }), ${options.repeats} repeats; ${options.tinyTasks} tiny tasks`,
+  `W2: random.normal(10, 0.1, [${options.shape}], chunks [${options.chunks}]).mean({ axis: 0 })[::100], ${options.repeats} repeats; ${options.tinyTasks} tiny tasks`,
 );
 for (const isolated of [true, false]) {
   const r = await runOnce(isolated);
@@ -136,6 +213,10 @@ for (const isolated of [true, false]) {
       `warm ${r.tiny.poolWarmUsPerTask.toFixed(1)} µs/task in ${r.tiny.messages} messages | overhead over main thread ${r.tiny.overheadUsPerTask.toFixed(1)} µs/task`,
   );
   console.log(`one task at a time (message round trip): ${r.roundTripUs.toFixed(0)} µs`);
+  console.log(
+    `peak RSS of the page's renderer (main thread + workers), sampled every 20 ms: idle ${r.rss.idleMB.toFixed(0)} MB | ` +
+      `during main-thread runs ${r.rss.mainMB.toFixed(0)} MB | during pool runs ${r.rss.poolMB.toFixed(0)} MB`,
+  );
 }
 const after = await parallelCapacity();
 console.log(`\nparallel capacity after: ${after.ratio.toFixed(2)} of ${after.threads} cores`);

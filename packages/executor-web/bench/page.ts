@@ -29,6 +29,9 @@ export interface BenchResult {
     tasks: number;
     /** Kernel time summed over the workers, per pool run. */
     kernelMs: number[];
+    /** When each run started and ended (epoch ms), for the renderer's memory sampled outside. */
+    mainWindows: [number, number][];
+    poolWindows: [number, number][];
   };
   tiny: {
     tasks: number;
@@ -43,10 +46,12 @@ export interface BenchResult {
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
+async function time<T>(fn: () => Promise<T>, windows?: [number, number][]): Promise<[number, T]> {
   const t0 = performance.now();
   const v = await fn();
-  return [performance.now() - t0, v];
+  const t1 = performance.now();
+  windows?.push([performance.timeOrigin + t0, performance.timeOrigin + t1]);
+  return [t1 - t0, v];
 }
 
 async function runBench(options: BenchOptions): Promise<BenchResult> {
@@ -55,18 +60,20 @@ async function runBench(options: BenchOptions): Promise<BenchResult> {
   await pool.ready();
   const workerStartMs = performance.now() - t0;
   try {
-    // The tutorial's mean at a browser-sized scale.
+    // W2, the tutorial's mean, at a browser-sized scale.
     const x = ca.random.normal(10, 0.1, options.shape, { chunks: options.chunks, seed: 42 });
-    const y = x.mean({ axis: 0 });
+    const y = x.mean({ axis: 0 }).at`::100`;
+    const mainWindows: [number, number][] = [];
+    const poolWindows: [number, number][] = [];
     const mainMs: number[] = [];
     const poolMs: number[] = [];
     const kernelMs: number[] = [];
     let ref: ca.NDArray | undefined;
     let same = true;
     for (let r = 0; r < options.repeats; r++) {
-      const [tm, [a]] = await time(() => ca.compute([y]));
+      const [tm, [a]] = await time(() => ca.compute([y]), mainWindows);
       const k0 = pool.stats.kernelMs;
-      const [tp, [b]] = await time(() => ca.compute([y], { executor: pool }));
+      const [tp, [b]] = await time(() => ca.compute([y], { executor: pool }), poolWindows);
       kernelMs.push(pool.stats.kernelMs - k0);
       mainMs.push(tm);
       poolMs.push(tp);
@@ -116,6 +123,8 @@ async function runBench(options: BenchOptions): Promise<BenchResult> {
         identical: same,
         tasks: x.nblocks,
         kernelMs,
+        mainWindows,
+        poolWindows,
       },
       tiny: {
         tasks: n,

@@ -53,6 +53,8 @@ class FakeScope implements WorkerScope {
 export interface FakeWorkerOptions {
   /** Fire an `error` event on the page side instead of starting (a script that fails to load). */
   failToLoad?: boolean;
+  /** The clock the worker runtime measures kernel run times with (default `performance.now`). */
+  clock?: () => number;
 }
 
 export class FakeWorker implements WorkerLike {
@@ -80,7 +82,7 @@ export class FakeWorker implements WorkerLike {
     this.scope.addEventListener("message", (e: MessageEvent) => {
       if ((e.data as { type: string }).type === "run") this.received.push((e.data as { id: number }).id);
     });
-    pool.serve(this.scope);
+    pool.serve(this.scope, { clock: options.clock });
   }
 
   postMessage(message: unknown, transfer: Transferable[]): void {

@@ -1,20 +1,5 @@
 /** A minimal ZIP writer (stored, no compression): enough to download a Zarr store as one file. */
-
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
+import { crc32 } from "@chunked/diagnostics/crc32";
 
 /** Zips `files` (path → bytes) without compression; paths use `/`. */
 export function zip(files: ReadonlyMap<string, Uint8Array>): Uint8Array {

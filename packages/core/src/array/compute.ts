@@ -1,4 +1,4 @@
-import { chunkOffsets } from "../chunks/normalize.js";
+import { chunkOffsets, parseBytes } from "../chunks/normalize.js";
 import type { DType } from "../dtype/dtypes.js";
 import { optimize } from "../optimize/optimize.js";
 import type { Key, Task } from "../graph/task.js";
@@ -25,6 +25,19 @@ export interface ComputeOptions {
   /** Most tasks in flight at once (default twice the executor's concurrency). */
   maxInFlight?: number;
   /**
+   * Memory budget of the run: bytes of chunks held plus the expected outputs of the tasks running
+   * (each kernel's mean output so far), as a number of bytes or a size such as `"512 MB"`. No new
+   * task starts while starting it would go over the budget, so a pool does not read ahead more
+   * blocks than fit; one task always runs, so a budget below one chunk still finishes. Default: no
+   * budget (the executor's concurrency alone bounds the work in flight).
+   *
+   * @example
+   * ```ts
+   * await ca.compute([x.mean()], { executor: pool, maxBytesInFlight: "512 MB" });
+   * ```
+   */
+  maxBytesInFlight?: number | string;
+  /**
    * Fail with a `TaskError` naming the task when the compute takes longer than this many ms
    * (a number), or per task and for the whole compute (`{ task, total }`). The running tasks are
    * aborted; a pool replaces a worker stuck in one. A synchronous in-process kernel cannot be
@@ -34,7 +47,10 @@ export interface ComputeOptions {
 }
 
 /** Throws an InvalidArgumentError naming the first option that is not of its expected kind. */
-function checkComputeOptions(options: ComputeOptions): { task?: number; total?: number } | undefined {
+function checkComputeOptions(options: ComputeOptions): {
+  timeout: { task?: number; total?: number } | undefined;
+  maxBytesInFlight: number | undefined;
+} {
   if (typeof options !== "object" || options === null) {
     throw new InvalidArgumentError(`compute options must be an object. Got options=${fmt(options)}.`);
   }
@@ -46,7 +62,7 @@ function checkComputeOptions(options: ComputeOptions): { task?: number; total?: 
       `Invalid compute option ${name}. Got ${name}=${shown}, expected ${expected}.`,
     );
   };
-  const { executor, signal, onProgress, optimize, maxInFlight, timeout } = options;
+  const { executor, signal, onProgress, optimize, maxInFlight, maxBytesInFlight, timeout } = options;
   if (
     executor !== undefined &&
     (typeof executor !== "object" ||
@@ -70,6 +86,17 @@ function checkComputeOptions(options: ComputeOptions): { task?: number; total?: 
   if (maxInFlight !== undefined && !(Number.isInteger(maxInFlight) && maxInFlight >= 1)) {
     bad("maxInFlight", "a positive integer");
   }
+  const budget = typeof maxBytesInFlight === "string" ? parseBytes(maxBytesInFlight) : maxBytesInFlight;
+  if (maxBytesInFlight !== undefined && !(typeof budget === "number" && budget >= 1)) {
+    bad("maxBytesInFlight", 'a number of bytes >= 1 or a size such as "512 MB"');
+  }
+  return { timeout: checkTimeout(timeout, bad), maxBytesInFlight: budget };
+}
+
+function checkTimeout(
+  timeout: ComputeOptions["timeout"],
+  bad: (name: string, expected: string) => never,
+): { task?: number; total?: number } | undefined {
   if (timeout === undefined) return undefined;
   const positive = (ms: unknown) =>
     ms === undefined || (typeof ms === "number" && ms > 0 && ms <= 2 ** 31 - 1);
@@ -115,7 +142,7 @@ export async function computeBlocks(
   arrays: readonly ChunkedArray[],
   options: ComputeOptions = {},
 ): Promise<Map<Key, NDArray>> {
-  const timeout = checkComputeOptions(options);
+  const { timeout, maxBytesInFlight } = checkComputeOptions(options);
   const graph = new Map<Key, Task>();
   for (const a of arrays)
     for (const layer of a.layers.values()) for (const t of layer.tasks) graph.set(t.key, t);
@@ -139,6 +166,7 @@ export async function computeBlocks(
     signal: options.signal,
     onProgress: options.onProgress,
     maxInFlight: options.maxInFlight,
+    maxBytesInFlight,
     timeout,
   });
 }

@@ -12,6 +12,7 @@ import type { NDArray, NDArrayLike } from "../ndarray/ndarray.js";
 import type { Executor } from "../schedule/executor.js";
 import { isThenable } from "../schedule/thenable.js";
 import { BufferLedger, type BufferStats } from "./buffers.js";
+import { RunTimes } from "./run-times.js";
 import type { PoolTransport, PoolWorker } from "./transport.js";
 import {
   BIG_BYTES,
@@ -47,8 +48,6 @@ const BATCHES_PER_WORKER = 2;
 const MAX_RETRIES = 3;
 /** A worker that dies before it starts this many times in a row means its script cannot load. */
 const MAX_START_FAILURES = 3;
-/** Weight of a new sample in the moving average of task run times. */
-const EWMA = 0.25;
 
 /** Options of {@link WorkerPool} (the transport-independent ones). */
 export interface WorkerPoolOptions {
@@ -57,8 +56,9 @@ export interface WorkerPoolOptions {
   /** Module URLs every worker imports before its first task, so their kernels register. */
   modules?: readonly string[];
   /**
-   * Tasks the scheduler should keep in flight. Default: adaptive, `workers` × (2 ms / mean task
-   * time), between 1 and 64 per worker, so tiny tasks are batched and big ones are not over-queued.
+   * Tasks the scheduler should keep in flight. Default: adaptive, `workers` × (2 ms / the median
+   * run time of the slowest kernel run lately), between 1 and 64 per worker, so tiny tasks are
+   * batched and big ones (reads, say) are not over-queued, even among many tiny ones.
    */
   concurrency?: number;
   /**
@@ -179,9 +179,8 @@ export class WorkerPool implements Executor, AsyncDisposable {
   #inflight = 0;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   #lastActive = 0;
-  /** Moving average of run time (ms, measured in the worker) per kernel id, and over all tasks. */
-  readonly #cost = new Map<string, number>();
-  #meanMs: number | undefined;
+  /** Run times per kernel id, as measured in the workers. */
+  readonly #runTimes = new RunTimes();
   /**
    * SharedArrayBuffer copies of the caller's chunks, so a chunk used by many tasks is copied once.
    * Kept per compute (the scheduler's signal): an array given to `fromArray` may change between computes.
@@ -228,8 +227,9 @@ export class WorkerPool implements Executor, AsyncDisposable {
   /** How many tasks the scheduler should keep in flight (see {@link WorkerPoolOptions.concurrency}). */
   get concurrency(): number {
     if (this.#fixedConcurrency !== undefined) return this.#fixedConcurrency;
-    if (this.#meanMs === undefined) return this.workers;
-    const perWorker = Math.round(BATCH_TARGET_MS / Math.max(this.#meanMs, 1e-3));
+    const slowest = this.#runTimes.slowestRecent();
+    if (slowest === undefined) return this.workers;
+    const perWorker = Math.round(BATCH_TARGET_MS / Math.max(slowest, 1e-3));
     return this.workers * Math.max(1, Math.min(MAX_TASKS_PER_WORKER, perWorker));
   }
 
@@ -267,6 +267,8 @@ export class WorkerPool implements Executor, AsyncDisposable {
     if (this.#closed) return Promise.reject(this.#closedError());
     for (let i = 0; i < this.workers; i++) if (!this.#slots[i]) this.#slots[i] = this.#spawn(i);
     if (this.#slots.every((s) => s?.ready)) return Promise.resolve();
+    // A script whose only pending work is `await pool.ready()` must not exit before the workers start.
+    for (const s of this.#slots) if (s && !s.ready) s.worker.keepAlive?.(true);
     return new Promise((resolve, reject) => this.#readyWaiters.push({ resolve, reject }));
   }
 
@@ -396,7 +398,8 @@ export class WorkerPool implements Executor, AsyncDisposable {
       ...(running ? { running } : {}),
     };
     worker.post(init, []);
-    worker.keepAlive?.(false);
+    // Idle threads never keep the process alive, except while someone awaits ready().
+    worker.keepAlive?.(this.#readyWaiters.length > 0);
     return slot;
   }
 
@@ -420,6 +423,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
       case "ready":
         slot.ready = true;
         this.#startFailures = 0;
+        if (slot.batches.size === 0) slot.worker.keepAlive?.(false);
         if (this.#slots.every((s) => s?.ready)) for (const w of this.#readyWaiters.splice(0)) w.resolve();
         break;
       case "done":
@@ -651,7 +655,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
         this.#head++;
         entries.push(e);
         if (e.solo) break;
-        cost += this.#cost.get(e.task.op) ?? 0;
+        cost += this.#runTimes.cost(e.task.op) ?? 0;
       }
       if (this.#head === this.#queue.length) {
         this.#queue = [];
@@ -774,9 +778,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
 
   #learn(op: string, ms: number): void {
     this.#stats.kernelMs += ms;
-    const prev = this.#cost.get(op);
-    this.#cost.set(op, prev === undefined ? ms : prev + EWMA * (ms - prev));
-    this.#meanMs = this.#meanMs === undefined ? ms : this.#meanMs + EWMA * (ms - this.#meanMs);
+    this.#runTimes.learn(op, ms);
   }
 
   #done(slot: Slot, res: BatchResponse): void {

@@ -46,9 +46,11 @@ export interface RunGraphOptions {
   /** Most tasks in flight at once (default: twice the executor's concurrency). */
   maxInFlight?: number;
   /**
-   * Soft cap on bytes held plus the expected output of running tasks (the mean output size so
-   * far): above it, no new task starts until a running one finishes. One task may always run, so
-   * progress is guaranteed. Default: no cap.
+   * Soft cap, in bytes, on chunks held plus the expected outputs of the tasks running and of the
+   * next one (each kernel's mean output size so far; a kernel not yet seen counts as the largest
+   * mean seen, and runs one task alone until its first output shows its size): no new task starts
+   * while that would go over it. One task may always run, so progress is guaranteed. Default: no
+   * cap.
    */
   maxBytesInFlight?: number;
   /** Longest synchronous stretch before yielding to the event loop, in ms (default 50). */
@@ -72,7 +74,9 @@ function abortError(signal: AbortSignal | undefined): AbortError {
 
 /**
  * Runs the tasks that `outputs` need and returns the output chunks by key. Tasks start in static
- * priority order among those ready; intermediates are dropped after their last use.
+ * priority order among those ready, except that ready tasks with inputs go before roots (tasks
+ * without dependencies, which load or make new data): data in memory is used up before more is
+ * loaded. Intermediates are dropped after their last use.
  *
  * @throws TaskError when a kernel fails (no new task starts after that), AbortError on abort.
  * @see dask.local.get_async
@@ -118,6 +122,7 @@ export function runGraphWithStats(
   const fixedInFlight = options.maxInFlight;
   const inFlightLimit = () => Math.max(1, fixedInFlight ?? executor.concurrency * 2);
   const maxBytes = options.maxBytesInFlight ?? Number.POSITIVE_INFINITY;
+  const bounded = maxBytes !== Number.POSITIVE_INFINITY;
   const yieldEveryMs = options.yieldEveryMs ?? 50;
   const onProgress = options.onProgress;
 
@@ -128,7 +133,11 @@ export function runGraphWithStats(
   const results: (NDArray | undefined)[] = new Array(n).fill(undefined);
   for (const key of outputs) isOutput[g.index.get(key)!] = 1;
 
-  // Ready tasks: a binary min-heap on static priority.
+  // Ready tasks: a binary min-heap on static priority, where a task with inputs (they are in
+  // memory once it is ready) goes before every root: what is loaded is used up before more is
+  // loaded. The static order alone may load every root of a multi-stage rechunk before any
+  // intermediate releases them (dask#3139).
+  for (let i = 0; i < n; i++) if (depOff[i + 1] === depOff[i]) prio[i] += n;
   const heap = new Int32Array(n);
   let heapSize = 0;
   const heapPush = (x: number): void => {
@@ -171,12 +180,44 @@ export function runGraphWithStats(
   let bytesHeld = 0;
   let peakHeld = 0;
   let peakBytes = 0;
-  let bytesMade = 0;
+  // Expected output bytes per kernel (mean so far), and of the tasks running.
+  const outBytes = new Map<string, { total: number; count: number }>();
+  let largestMeanOut = 0;
+  let runningBytes = 0;
+  const expectedBytes = new Float64Array(n);
+  // Kernels with a task running and no output seen yet: their next task waits for that size.
+  const probing = new Map<string, number>();
+  const expectOutput = (op: string): number => {
+    const seen = outBytes.get(op);
+    return seen === undefined ? largestMeanOut : seen.total / seen.count;
+  };
+  const learnOutput = (op: string, bytes: number): void => {
+    let seen = outBytes.get(op);
+    if (seen === undefined) outBytes.set(op, (seen = { total: 0, count: 0 }));
+    seen.total += bytes;
+    seen.count++;
+    largestMeanOut = Math.max(largestMeanOut, seen.total / seen.count);
+  };
+  const fitsBudget = (op: string): boolean =>
+    !probing.has(op) && bytesHeld + runningBytes + expectOutput(op) <= maxBytes;
+  const startBounded = (i: number): void => {
+    const op = tasks[i].op;
+    runningBytes += expectedBytes[i] = expectOutput(op);
+    if (!outBytes.has(op)) probing.set(op, (probing.get(op) ?? 0) + 1);
+  };
+  const settleBounded = (i: number): void => {
+    runningBytes = running === 0 ? 0 : runningBytes - expectedBytes[i];
+    const op = tasks[i].op;
+    const probes = probing.get(op);
+    if (probes !== undefined) {
+      if (probes > 1) probing.set(op, probes - 1);
+      else probing.delete(op);
+    }
+  };
   const retainChunk = executor.retain?.bind(executor);
   const hold = (value: NDArray): void => {
     retainChunk?.(value);
     held++;
-    bytesMade += value.data.byteLength;
     if (held > peakHeld) peakHeld = held;
     const data = value.data;
     const r = refs.get(data);
@@ -278,6 +319,7 @@ export function runGraphWithStats(
     /** Stores a result, releases inputs whose last dependent this was, readies dependents. */
     const complete = (i: number, value: NDArray): void => {
       results[i] = value;
+      if (bounded) learnOutput(tasks[i].op, value.data.byteLength);
       hold(value);
       done++;
       for (let e = depOff[i]; e < depOff[i + 1]; e++) {
@@ -293,6 +335,7 @@ export function runGraphWithStats(
 
     const asyncSettled = (i: number): void => {
       running--;
+      if (bounded) settleBounded(i);
       runningSince.delete(i);
       const timer = taskTimers.get(i);
       if (timer !== undefined) {
@@ -322,9 +365,7 @@ export function runGraphWithStats(
       while (
         heapSize > 0 &&
         running < inFlightLimit() &&
-        (running === 0 ||
-          maxBytes === Number.POSITIVE_INFINITY ||
-          bytesHeld + running * (bytesMade / done) < maxBytes)
+        (!bounded || running === 0 || fitsBudget(tasks[heap[0]].op))
       ) {
         const i = heapPop();
         lastStarted = i;
@@ -341,6 +382,7 @@ export function runGraphWithStats(
         }
         if (isThenable<NDArray>(value)) {
           running++;
+          if (bounded) startBounded(i);
           if (totalTimeout !== undefined || taskTimeout !== undefined) runningSince.set(i, performance.now());
           if (taskTimeout !== undefined) {
             taskTimers.set(

@@ -96,12 +96,38 @@ describe("runGraph", () => {
     expect(stats.tasks).toBe(1);
   });
 
-  test("runs tasks in static priority order on a sequential executor", async () => {
+  test("runs ready tasks in static priority order on a sequential executor, roots last", async () => {
     const { graph, out } = treeReduction(200, 3);
     const rec = recording();
     await runGraph(graph, [out], { executor: rec.executor });
     const o = order(graph, [out]);
-    expect(rec.ran).toEqual([...o.keys()].sort((a, b) => o.get(a)! - o.get(b)!));
+    // Replays the run: among ready tasks, those with inputs first, then by static priority.
+    const left = new Map([...graph.values()].map((x) => [x.key, x.deps.length]));
+    const expected: Key[] = [];
+    while (left.size > 0) {
+      const ready = [...left].filter(([, waiting]) => waiting === 0).map(([key]) => key);
+      const rank = (key: Key) => o.get(key)! + (graph.get(key)!.deps.length === 0 ? graph.size : 0);
+      const next = ready.reduce((a, b) => (rank(b) < rank(a) ? b : a));
+      expected.push(next);
+      left.delete(next);
+      for (const x of graph.values()) if (x.deps.includes(next)) left.set(x.key, left.get(x.key)! - 1);
+    }
+    expect(rec.ran).toEqual(expected);
+  });
+
+  test("uses up the data in memory before loading more: a two-stage rechunk holds one column band of roots", async () => {
+    // 8 roots in 2 column bands; stage 1 makes 2×2 blocks, each from the 4 roots of its column
+    // band; stage 2 makes 2 row blocks, each from the 2 blocks of its row. By static priority alone
+    // the first row block is reached by loading all 8 roots, then holding them for the second row.
+    const g = new G();
+    for (let i = 0; i < 8; i++) g.t(k("root", i));
+    for (let r = 0; r < 2; r++)
+      for (let c = 0; c < 2; c++) g.t(k("mid", r, c), ...[0, 1, 2, 3].map((j) => k("root", 4 * c + j)));
+    for (let r = 0; r < 2; r++) g.t(k("out", r), k("mid", r, 0), k("mid", r, 1));
+    const { stats } = await runGraphWithStats(g.graph, [k("out", 0), k("out", 1)]);
+    // At worst one band of roots (4) and all four blocks, as the last block is stored before its
+    // roots are released; by static priority alone it is 11 (all 8 roots and 3 blocks).
+    expect(stats.peakHeldChunks).toBeLessThanOrEqual(8);
   });
 
   test("releases intermediates after their last use: a 1000-chunk tree reduction holds a handful", async () => {

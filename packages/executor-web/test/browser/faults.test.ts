@@ -8,7 +8,7 @@ import type { Task } from "@chunked/core/internal";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebPool, WorkerExitError } from "../../src/index.js";
 import { KERNELS_URL } from "./helpers.js";
-import "../fixtures/kernels.js";
+import { pageGate } from "../fixtures/kernels.js";
 
 const t = (key: string, op: string, params?: unknown, deps: string[] = []): Task => ({
   key,
@@ -105,25 +105,34 @@ describe("faults on the Web Worker pool", () => {
   });
 
   it("aborting a compute rejects it at once; workers skip what they have not started", async () => {
-    const spins = blocks("spin", 40, () => ({ op: "test.spin", params: { ms: 50 } }), 1);
+    const channel = `gate-${Math.random()}`;
+    const gate = pageGate(channel);
+    const waits = blocks("wait", 40, () => ({ op: "test.gate", params: { channel } }), 1);
+    const entries = async () => {
+      // One task per idle worker (a fair share of two).
+      const counts = await Promise.all(
+        [0, 1].map((i) => pool.run(t(`entries/${i}`, "test.gateEntries"), [])),
+      );
+      return counts.reduce((s, c) => s + Number(c.item()), 0);
+    };
+    const entries0 = await entries();
     const ac = new AbortController();
-    setTimeout(() => ac.abort(new Error("user cancelled")), 120);
-    const kernelMs0 = pool.stats.kernelMs;
-    const t0 = performance.now();
-    const err = await ca.compute([spins], { executor: pool, signal: ac.signal }).catch((e) => e);
-    const elapsed = performance.now() - t0;
+    const running = ca.compute([waits], { executor: pool, signal: ac.signal }).catch((e) => e);
+    await gate.entered;
+    const tasksBefore = pool.stats.tasks;
+    ac.abort(new Error("user cancelled"));
+    // Rejected while the workers' kernels are still waiting at the closed gate.
+    const err = await running;
     expect(isChunkedError(err, "AbortError")).toBe(true);
     expect(err.cause.message).toBe("user cancelled");
-    // Not the 1 s (at least) the 40 tasks take on 2 workers.
-    expect(elapsed).toBeLessThan(900);
-    const tasksBefore = pool.stats.tasks;
-    await new Promise((r) => setTimeout(r, 200));
     // Nothing more was sent after the abort.
     expect(pool.stats.tasks).toBe(tasksBefore);
+    gate.open();
     // Queued behind whatever the workers still hold, so their batches have been answered by now.
     await stillWorks(pool);
-    // The workers ran a few of the 40 spins (50 ms each, 2 s in all), then skipped the rest.
-    expect(pool.stats.kernelMs - kernelMs0).toBeLessThan(1500);
+    // The workers finished the kernels they were in and skipped the rest of the 40.
+    expect((await entries()) - entries0).toBeLessThan(40);
+    gate.close();
   });
 
   it("an aborted compute through compute() rejects with AbortError", async () => {

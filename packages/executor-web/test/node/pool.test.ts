@@ -7,7 +7,7 @@ import { NDArray, type Task } from "@chunked/core/internal";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Transport, WebPool, type WebPoolOptions, WorkerExitError } from "../../src/index.js";
 import { fakeWorkers } from "../fake-worker.js";
-import "../fixtures/kernels.js";
+import { simulatedClock } from "../fixtures/kernels.js";
 
 const modules = [new URL("../fixtures/kernels.ts", import.meta.url)];
 const pools: WebPool[] = [];
@@ -228,23 +228,45 @@ describe("batching", () => {
   });
 
   it("sizes later batches from measured run times, and adapts concurrency", async () => {
-    const { pool } = makePool({ workers: 2 });
+    // Run times on a simulated clock that only the kernels advance: the same on any load.
+    const fakes = fakeWorkers({ clock: simulatedClock });
+    const { pool } = makePool({ workers: 2, createWorker: fakes.createWorker });
     expect(pool.concurrency).toBe(2);
-    const x = NDArray.from([1, 2]);
-    await Promise.all(
-      Array.from({ length: 20 }, (_, i) => pool.run(task(`s/${i}`, "test.scale", { k: i }, ["x"]), [x])),
-    );
-    // Tiny tasks: several per worker in flight.
-    expect(pool.concurrency).toBeGreaterThan(pool.workers);
+    const tiny = (name: string, count: number) =>
+      Promise.all(
+        Array.from({ length: count }, (_, i) =>
+          pool.run(task(`${name}/${i}`, "test.takes", { ms: 0.01 }), []),
+        ),
+      );
+    const long = (name: string) =>
+      Promise.all(
+        Array.from({ length: 6 }, (_, i) => pool.run(task(`${name}/${i}`, "test.takes", { ms: 10 }), [])),
+      );
+    await tiny("s", 20);
+    // 0.01 ms tasks: 2 ms / 0.01 ms = 200 per worker wanted, capped at 64.
+    expect(pool.concurrency).toBe(2 * 64);
     const before = pool.stats.batches;
-    // 10 ms tasks: a batch holds one, at most two messages per worker in flight.
-    await Promise.all(
-      Array.from({ length: 6 }, (_, i) => pool.run(task(`p/${i}`, "test.spin", { ms: 10 }), [])),
-    );
-    await Promise.all(
-      Array.from({ length: 6 }, (_, i) => pool.run(task(`q/${i}`, "test.spin", { ms: 10 }), [])),
-    );
-    expect(pool.stats.batches - before).toBeGreaterThanOrEqual(6 + 2);
+    // 10 ms tasks: the first 6 (cost unknown) are shared out, one batch per worker; the next 6,
+    // measured, go one per batch.
+    await long("p");
+    await long("q");
+    expect(pool.stats.batches - before).toBe(2 + 6);
+    expect(pool.concurrency).toBe(2);
+  });
+
+  it("keeps the concurrency of its slowest recent kernel, however many tiny tasks run beside it", async () => {
+    const fakes = fakeWorkers({ clock: simulatedClock });
+    const { pool } = makePool({ workers: 2, createWorker: fakes.createWorker });
+    for (let round = 0; round < 5; round++) {
+      await Promise.all([
+        pool.run(task(`big/${round}`, "test.takes", { ms: 20 }), []),
+        ...Array.from({ length: 40 }, (_, i) =>
+          pool.run(task(`part/${round}/${i}`, "test.scale", { k: 1 }, ["x"]), [NDArray.from([1])]),
+        ),
+      ]);
+      // 200 tiny tasks to 5 big ones: a mean over all tasks would allow ~10 per worker.
+      expect(pool.concurrency).toBe(2);
+    }
   });
 
   it("sends a chunk used by several tasks of a batch once", async () => {
@@ -382,7 +404,6 @@ describe("faults", () => {
     }
     expect(errors[0].cause).toBeInstanceOf(WorkerExitError);
     expect(errors[0].cause.message).toMatch(/failed to load/);
-    await new Promise((r) => setTimeout(r, 20));
     const last = await Promise.resolve(pool.run(task("r/9", "test.range", { n: 1 }), [])).catch((e) => e);
     expect(last.cause.message).toMatch(/failed to start 3 times in a row/);
     expect(fakes.made.length).toBe(3);
@@ -400,23 +421,24 @@ describe("abort", () => {
         (e) => e,
       ),
     );
-    setTimeout(() => ac.abort(new Error("user")), 12);
+    // Abort once the worker is inside the batch (the fake worker shares this thread: this loop runs
+    // when the worker yields, every 10 ms of kernels).
+    while (g.__spins === 0) await new Promise((r) => setTimeout(r, 1));
+    ac.abort(new Error("user"));
     const results = await Promise.all(runs);
     const aborted = results.filter((r): r is any => r instanceof Error);
     expect(aborted.length).toBeGreaterThan(0);
     expect(aborted[0].name).toBe("AbortError");
     expect(aborted[0].cause.message).toBe("user");
-    // The worker noticed the cancel (it yields every 10 ms) and did not run all 20.
-    await new Promise((r) => setTimeout(r, 50));
-    expect(g.__spins).toBeLessThan(20);
-    // A task run with an aborted signal rejects without being sent.
     const before = pool.stats.tasks;
     const e: any = await Promise.resolve(
       pool.run(task("x/0", "test.range", { n: 1 }), [], { signal: ac.signal }),
     ).catch((x) => x);
     expect(e.name).toBe("AbortError");
     expect(pool.stats.tasks).toBe(before);
+    // The one worker runs this after the aborted batch: it noticed the cancel and skipped the rest.
     expect((await pool.run(task("r/0", "test.range", { n: 3 }), [])).toArray()).toEqual([0, 1, 2]);
+    expect(g.__spins).toBeLessThan(20);
   });
 
   it("terminate() rejects pending tasks and later runs", async () => {
