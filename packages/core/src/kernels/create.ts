@@ -25,9 +25,9 @@ export const createFull = defineKernel("create.full", (_inputs, p: FullParams) =
 });
 
 export interface ArangeParams {
-  /** `start` of the whole range. */
-  readonly start: number;
-  readonly step: number;
+  /** `start` of the whole range (a decimal string for an integer past ±2^53). */
+  readonly start: number | string;
+  readonly step: number | string;
   /** Global index of this block's first element. */
   readonly offset: number;
   /** Number of elements in this block. */
@@ -43,13 +43,15 @@ export interface ArangeParams {
 export const createArange = defineKernel("create.arange", (_inputs, p: ArangeParams) => {
   const { n, offset, dtype } = p;
   if (is64BitInt(dtype)) return arange64(dtype, p.start, p.step, offset, n);
+  const start = Number(p.start);
+  const step = Number(p.step);
   const data = allocate(dtype, n) as any;
   const kind = dtypeKind(dtype);
   if (kind === "float") {
     const f32 = dtype === "float32";
     const r = f32 ? Math.fround : (v: number) => v;
-    const v0 = r(p.start);
-    const v1 = r(p.start + p.step);
+    const v0 = r(start);
+    const v1 = r(start + step);
     const delta = r(v1 - v0);
     let i = 0;
     if (offset === 0 && n > 0) data[i++] = v0;
@@ -61,8 +63,8 @@ export const createArange = defineKernel("create.arange", (_inputs, p: ArangePar
     }
   } else {
     // Integer (and bool, length <= 2) dtypes: values are cast by truncation, then stepped exactly.
-    const v0 = Math.trunc(p.start);
-    const v1 = Math.trunc(p.start + p.step);
+    const v0 = Math.trunc(start);
+    const v1 = Math.trunc(start + step);
     const delta = v1 - v0;
     for (let i = 0; i < n; i++) {
       const g = offset + i;

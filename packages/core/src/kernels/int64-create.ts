@@ -22,10 +22,18 @@ export function full64(dtype: Wide, shape: readonly number[], value: number | st
  * A block of `arange` over integers: element `g` (global index) is `start + g * step`, exact in
  * BigInt and wrapped to the dtype. `start` and `step` are truncated toward zero, as NumPy casts them.
  */
-export function arange64(dtype: Wide, start: number, step: number, offset: number, n: number): NDArray {
+export function arange64(
+  dtype: Wide,
+  start: number | string,
+  step: number | string,
+  offset: number,
+  n: number,
+): NDArray {
   const data = allocate(dtype, n);
-  const v0 = BigInt(Math.trunc(start));
-  const delta = BigInt(Math.trunc(start + step)) - v0;
+  // Integers (bigint arguments) step exactly; fractional numbers follow NumPy's cast of start and start + step.
+  const exact = typeof start === "string" || typeof step === "string" || (Number.isInteger(start) && Number.isInteger(step));
+  const v0 = exact ? BigInt(start) : BigInt(Math.trunc(start as number));
+  const delta = exact ? BigInt(step) : BigInt(Math.trunc((start as number) + (step as number))) - v0;
   for (let i = 0; i < n; i++) data[i] = toElement(v0 + BigInt(offset + i) * delta, dtype) as bigint;
   return new NDArray(dtype, data, [n]);
 }

@@ -19,8 +19,8 @@ export const GOLDEN_FAMILIES: readonly GoldenFamily[] = [
   "creation",
 ];
 
-/** A number on the wire: JSON has no NaN or infinities, so they travel as strings. */
-export type GoldenNumberJSON = number | "nan" | "inf" | "-inf";
+/** A number on the wire: JSON has no NaN or infinities, so they travel as strings; so do int64 values past ±2^53 (decimal). */
+export type GoldenNumberJSON = number | "nan" | "inf" | "-inf" | `${bigint}`;
 
 /** An array on the wire: `data` is flattened in C order; bools are 0/1. */
 export interface GoldenArrayJSON {
@@ -161,7 +161,7 @@ export function decodeArray(json: GoldenArrayJSON): NDArray {
   const data = allocate(dtype, n);
   if (is64BitInt(dtype)) {
     // 64-bit integers: JSON numbers within ±2^53, decimal strings beyond.
-    for (let i = 0; i < n; i++) data[i] = BigInt(json.data[i] as number | string);
+    for (let i = 0; i < n; i++) data[i] = BigInt(json.data[i]);
   } else for (let i = 0; i < n; i++) data[i] = decodeNumber(json.data[i]);
   return NDArray.from(data, { dtype, shape });
 }
