@@ -328,7 +328,8 @@ export function arange(...args: (number | bigint | RangeOptions | undefined)[]):
   const last = args[args.length - 1];
   const options: RangeOptions = typeof last === "object" && last !== null ? (args.pop() as RangeOptions) : {};
   while (args.length && args[args.length - 1] === undefined) args.pop();
-  if (args.length > 0 && args.every((n) => typeof n === "bigint")) return arangeBig(args as bigint[], options);
+  if (args.length > 0 && args.every((n) => typeof n === "bigint"))
+    return arangeBig(args as bigint[], options);
   const nums = args as number[];
   if (nums.length === 0 || nums.length > 3 || !nums.every((n) => typeof n === "number")) {
     throw new InvalidArgumentError(
@@ -366,20 +367,27 @@ export function arange(...args: (number | bigint | RangeOptions | undefined)[]):
 /** `arange` of bigint arguments: int64 by default, the length and every value exact in BigInt. */
 function arangeBig(args: readonly bigint[], options: RangeOptions): ChunkedArray {
   if (args.length > 3) {
-    throw new InvalidArgumentError(`arange takes 1 to 3 bigints (start, stop, step) then options. Got ${args.length}.`);
+    throw new InvalidArgumentError(
+      `arange takes 1 to 3 bigints (start, stop, step) then options. Got ${args.length}.`,
+    );
   }
   const [start, stop, step] = args.length === 1 ? [0n, args[0], 1n] : [args[0], args[1], args[2] ?? 1n];
-  if (step === 0n) throw new InvalidArgumentError("arange: step must not be zero (division by zero). Got step=0.");
+  if (step === 0n)
+    throw new InvalidArgumentError("arange: step must not be zero (division by zero). Got step=0.");
   const dtype = checkDType(options.dtype ?? "int64", "arange");
   const span = stop - start;
   // ceil(span / step) for either sign, at least 0.
   const q = span / step + (span % step !== 0n && span > 0n === step > 0n ? 1n : 0n);
   const num = q > 0n ? Number(q) : 0;
   if (!Number.isSafeInteger(num)) {
-    throw new InvalidArgumentError(`arange: too many elements. Got ${q} (start=${start}, stop=${stop}, step=${step}).`);
+    throw new InvalidArgumentError(
+      `arange: too many elements. Got ${q} (start=${start}, stop=${stop}, step=${step}).`,
+    );
   }
   if (dtype === "bool" && num > 2) {
-    throw new DTypeError(`arange: no fill-function for data-type bool beyond 2 elements. Got dtype="bool", length=${num}.`);
+    throw new DTypeError(
+      `arange: no fill-function for data-type bool beyond 2 elements. Got dtype="bool", length=${num}.`,
+    );
   }
   const chunks = normalizeChunks(options.chunks ?? "auto", [num], { dtype });
   // Past ±2^53 the ends travel as decimal strings (graph parameters stay JSON-like).

@@ -31,7 +31,10 @@ export function arange64(
 ): NDArray {
   const data = allocate(dtype, n);
   // Integers (bigint arguments) step exactly; fractional numbers follow NumPy's cast of start and start + step.
-  const exact = typeof start === "string" || typeof step === "string" || (Number.isInteger(start) && Number.isInteger(step));
+  const exact =
+    typeof start === "string" ||
+    typeof step === "string" ||
+    (Number.isInteger(start) && Number.isInteger(step));
   const v0 = exact ? BigInt(start) : BigInt(Math.trunc(start as number));
   const delta = exact ? BigInt(step) : BigInt(Math.trunc((start as number) + (step as number))) - v0;
   for (let i = 0; i < n; i++) data[i] = toElement(v0 + BigInt(offset + i) * delta, dtype) as bigint;

@@ -132,7 +132,8 @@ describe("leading-axis reductions: fast path vs generic path", () => {
     for (const dtype of ["float64", "float32", "int32"] as DType[]) {
       const a = makeArray(dtype, [333, 77], 9);
       const acc = new Float64Array(77);
-      for (let r = 0; r < 333; r++) for (let c = 0; c < 77; c++) acc[c] += (a.data as Float64Array)[r * 77 + c];
+      for (let r = 0; r < 333; r++)
+        for (let c = 0; c < 77; c++) acc[c] += (a.data as Float64Array)[r * 77 + c];
       expect(Array.from(reduceChunk("sum", a, { axis: [0] }).data)).toEqual(Array.from(acc));
       const mean = reduceAggregate("mean", [reduceChunk("mean", a, { axis: [0] })], {
         axis: [0],

@@ -45,7 +45,9 @@ describe("decoding", () => {
 
   test("int64/uint64 decode to bigints; unknown dtypes and bad lengths throw", () => {
     expect(decodeArray({ dtype: "int64", shape: [1], data: [2 ** 53] }).item(0)).toBe(2n ** 53n);
-    expect(decodeArray({ dtype: "uint64", shape: [1], data: ["18446744073709551615"] }).item(0)).toBe(2n ** 64n - 1n);
+    expect(decodeArray({ dtype: "uint64", shape: [1], data: ["18446744073709551615"] }).item(0)).toBe(
+      2n ** 64n - 1n,
+    );
     expect(() => decodeArray({ dtype: "float16", shape: [1], data: [1] })).toThrow(/float16/);
     expect(() => decodeArray({ dtype: "int32", shape: [2, 2], data: [1, 2, 3] })).toThrow(
       /3 values, expected 4/,
