@@ -18,8 +18,14 @@ try {
   await toHdf5(h5, { "/x": x });
 
   const y = await fromHdf5(h5, "/x", { chunks: [200, 300] });
-  const bar = new ProgressBar({ title: "smoke mean" });
-  const onPool = await y.mean({ axis: 0 }).compute({ executor: pool, onProgress: bar.onProgress });
+  const bar = new ProgressBar({ title: "smoke mean", enabled: true });
+  const profiler = new ca.Profiler();
+  const onPool = await y
+    .mean({ axis: 0 })
+    .compute({ executor: pool, onProgress: bar.onProgress, profile: profiler });
+  const { tasks } = profiler.profile;
+  if (!tasks.some((t) => t.worker !== undefined)) throw new Error("the profile names no worker");
+  if (!ca.profileSvg(profiler.profile).startsWith("<svg")) throw new Error("profileSvg drew no SVG");
   const inProcess = await x.mean({ axis: 0 }).compute();
   assertClose(onPool, inProcess);
   const mean = (await y.mean().compute({ executor: pool })).item();

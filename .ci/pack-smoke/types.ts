@@ -2,6 +2,7 @@
 import type * as ca from "@chunked/core";
 import { graphSvg } from "@chunked/diagnostics";
 import { ProgressBar } from "@chunked/diagnostics/node";
+import type { imshowPlot } from "@chunked/diagnostics/plot";
 import { NodePool } from "@chunked/executor-node";
 import { WebPool } from "@chunked/executor-web";
 import { fromHdf5 } from "@chunked/io/hdf5";
@@ -22,8 +23,9 @@ export async function typed(): Promise<number> {
 
 // The declarations resolved (an unresolved import would make these `any`).
 type IsAny<T> = 0 extends 1 & T ? true : false;
-export const resolved: [IsAny<ca.ChunkedArray>, IsAny<NodePool>, IsAny<typeof fromHdf5>] = [
-  false,
-  false,
-  false,
-];
+export const resolved: [
+  IsAny<ca.ChunkedArray>,
+  IsAny<NodePool>,
+  IsAny<typeof fromHdf5>,
+  IsAny<typeof imshowPlot>,
+] = [false, false, false, false];

@@ -3,7 +3,7 @@ import { existsSync, linkSync, mkdirSync, readdirSync, copyFileSync, statSync } 
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "astro/config";
-import { COURSE_FILES, DATASETS, serveFile } from "./scripts/data-files.mjs";
+import { COURSE_DATA, DATASETS, dataPath, serveFile } from "./scripts/data-files.mjs";
 import { ISOLATION_HEADERS } from "./scripts/headers.mjs";
 import { PAGE_PATHS } from "./scripts/lessons.mjs";
 import { writeServiceWorker } from "./scripts/service-worker.mjs";
@@ -30,13 +30,14 @@ const courseData = {
   hooks: {
     "astro:server:setup": ({ server }) => {
       server.middlewares.use("/data", (req, res, next) => {
-        if (!serveFile(req, res, DATASETS, req.url ?? "/", ISOLATION_HEADERS)) next();
+        const path = dataPath(req.url ?? "/");
+        if (path === undefined || !serveFile(req, res, DATASETS, path, ISOLATION_HEADERS)) next();
       });
     },
     "astro:build:done": ({ dir }) => {
       const out = join(fileURLToPath(dir), "data");
-      for (const f of COURSE_FILES)
-        if (existsSync(join(DATASETS, f))) linkTree(join(DATASETS, f), join(out, f));
+      for (const [name, path] of Object.entries(COURSE_DATA))
+        if (existsSync(join(DATASETS, path))) linkTree(join(DATASETS, path), join(out, name));
       writeServiceWorker(fileURLToPath(dir), PAGE_PATHS);
     },
   },

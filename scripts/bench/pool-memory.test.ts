@@ -4,60 +4,32 @@
  * in its own process. The pool's peak RSS (the whole process, workers included) must stay within
  * in-process + a fixed allowance per worker: chunks are freed on last use, not when GC gets to them.
  */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { expect, test } from "vitest";
-import type { Row } from "./run.js";
+import { runBench } from "./bench-process.js";
 
-const scripts = dirname(dirname(fileURLToPath(import.meta.url)));
 const WORKERS = 2;
 /** A worker thread's own footprint (its V8 heap, core's modules) plus its chunks in flight, in MB. */
 const ALLOWANCE_PER_WORKER_MB = 150;
 
 test("a 400 MB read-and-reduce on the pool stays within in-process peak RSS + 150 MB per worker", () => {
-  const dir = mkdtempSync(join(tmpdir(), "chunked-pool-memory-"));
-  try {
-    const json = join(dir, "memory.json");
-    const r = spawnSync(
-      process.execPath,
-      [
-        "--conditions=source",
-        "--import",
-        "tsx",
-        "bench/run.ts",
-        "--scale",
-        "small",
-        "--only",
-        "W1",
-        "--variants",
-        "chunked in-process,chunked pool",
-        "--workers",
-        String(WORKERS),
-        "--repeats",
-        "1",
-        "--json",
-        json,
-      ],
-      { cwd: scripts, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let rows: Row[] = [];
-    try {
-      rows = JSON.parse(readFileSync(json, "utf8")).rows;
-    } catch {
-      throw new Error(`bench wrote no results (exit ${r.status}):\n${r.stderr.slice(-3000)}`);
-    }
-    const [inProcess, pool] = rows;
-    expect(rows.map((row) => row.error ?? "ok")).toEqual(["ok", "ok"]);
-    expect(pool.agrees).toBe(true);
-    const limit = inProcess.peakRssMB + WORKERS * ALLOWANCE_PER_WORKER_MB;
-    console.log(
-      `peak RSS: in-process ${inProcess.peakRssMB.toFixed(0)} MB, pool ${pool.peakRssMB.toFixed(0)} MB (limit ${limit.toFixed(0)} MB)`,
-    );
-    expect(pool.peakRssMB).toBeLessThanOrEqual(limit);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const { rows } = runBench([
+    "--scale",
+    "small",
+    "--only",
+    "W1",
+    "--variants",
+    "chunked in-process,chunked pool",
+    "--workers",
+    String(WORKERS),
+    "--repeats",
+    "1",
+  ]);
+  const [inProcess, pool] = rows;
+  expect(rows.map((row) => row.error ?? "ok")).toEqual(["ok", "ok"]);
+  expect(pool.agrees).toBe(true);
+  const limit = inProcess.peakRssMB + WORKERS * ALLOWANCE_PER_WORKER_MB;
+  console.log(
+    `peak RSS: in-process ${inProcess.peakRssMB.toFixed(0)} MB, pool ${pool.peakRssMB.toFixed(0)} MB (limit ${limit.toFixed(0)} MB)`,
+  );
+  expect(pool.peakRssMB).toBeLessThanOrEqual(limit);
 }, 600_000);

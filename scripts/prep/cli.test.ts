@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { TSX_NODE_ARGS } from "../node-args.js";
 import { parseCommand, USAGE } from "./cli.js";
 import { prepareWeather } from "./prep.js";
 import { previewHdf5 } from "./preview.js";
@@ -21,8 +22,8 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-/** Runs the CLI as `pnpm prep` does (under tsx), without pnpm's and npx's own processes. */
-const NODE_ARGS = ["--conditions=source", "--import", "tsx", CLI];
+/** Runs the CLI as `pnpm prep` does, without pnpm's own process. */
+const NODE_ARGS = [...TSX_NODE_ARGS, CLI];
 function prep(args: string[]) {
   return spawnSync(process.execPath, [...NODE_ARGS, ...args], {
     cwd: SCRIPTS,

@@ -265,8 +265,8 @@ export async function run(argv: readonly string[]): Promise<number> {
         console.log(summary(d, r));
       }
     }
-    // maxRSS includes tsx's one-off several hundred MB for transforming h5wasm's 4 MB module at
-    // start-up; the RSS sampled while writing shows what the data itself costs.
+    // maxRSS includes start-up (loading h5wasm and the packages); the RSS sampled while writing
+    // shows what the data itself costs.
     const mb = (bytes: number) => (bytes / 1e6).toFixed(0);
     console.log(
       `done in ${((performance.now() - t0) / 1000).toFixed(1)} s, peak RSS ${mb(process.resourceUsage().maxRSS * 1024)} MB` +

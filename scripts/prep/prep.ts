@@ -108,7 +108,7 @@ export interface PrepReport {
   seconds: number;
   /**
    * Highest resident set size sampled after each block while writing (bytes). Unlike the
-   * process's maxRSS it leaves out start-up costs such as tsx transforming h5wasm's 4 MB module.
+   * process's maxRSS it leaves out start-up costs (loading h5wasm and the packages).
    */
   writeRss: number;
   /** Resident set size after the first block (bytes): `writeRss - firstRss` is what writing grew. */

@@ -10,6 +10,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import * as ca from "@chunked/core";
+import { ProgressBar } from "@chunked/diagnostics/node";
 import { NodePool } from "@chunked/executor-node";
 import { fromHdf5, openHdf5Dataset } from "@chunked/io/hdf5";
 import { fromZarr, toZarr } from "@chunked/io/zarr";
@@ -47,6 +48,8 @@ async function timed<T>(label: string, fn: () => Promise<T> | T): Promise<T> {
   );
   return value;
 }
+/** A terminal bar for one compute, as dask's ProgressBar (drawn when stdout is a terminal, not in CI). */
+const bar = (title: string) => new ProgressBar({ title: `  ${title}` }).onProgress;
 function agree(a: number, b: number, what: string, rtol = 1e-9) {
   const ok = Math.abs(a - b) <= rtol * Math.max(Math.abs(a), Math.abs(b));
   console.log(`  ${ok ? "✓" : "✗"} ${what}: ${a} vs ${b}`);
@@ -87,10 +90,12 @@ try {
   console.log(`  ${String(x)}`);
   const result = x.sum();
   console.log(`  x.sum() is lazy: ${String(result)}`);
-  const [sum1] = await timed("x.sum().compute()  (in-process)", () => ca.compute([result]));
+  const [sum1] = await timed("x.sum().compute()  (in-process)", () =>
+    ca.compute([result], { onProgress: bar("sum") }),
+  );
   agree(sum1.item() as number, byHand.total, "sum equals the by-hand loop", 1e-6);
   const [m, v, s] = await timed("mean, var, std together  (worker pool)", () =>
-    ca.compute([x.mean(), x.var(), x.std()], { executor: pool }),
+    ca.compute([x.mean(), x.var(), x.std()], { executor: pool, onProgress: bar("mean, var, std") }),
   );
   agree(m.item() as number, byHand.mean, "mean equals the by-hand loop", 1e-6);
   console.log(`  var ${v.item()}, std ${s.item()} (exponential(1): both ≈ 1)`);
@@ -106,8 +111,10 @@ try {
     const whole = ca.nd.random.normal(10, 0.1, [side, side], { seed: 42 });
     return ca.nd.get(ca.nd.mean(whole, { axis: 0 }), [ca.slice(null, null, 100)]);
   });
-  const inProcess = await timed("chunked, in-process", () => y.compute());
-  const pooled = await timed(`chunked, ${pool.workers} workers`, () => y.compute({ executor: pool }));
+  const inProcess = await timed("chunked, in-process", () => y.compute({ onProgress: bar("in-process") }));
+  const pooled = await timed(`chunked, ${pool.workers} workers`, () =>
+    y.compute({ executor: pool, onProgress: bar("pool") }),
+  );
   agree(inProcess.item(0) as number, eager.item(0) as number, "chunked equals eager (element 0)", 1e-12);
   agree(pooled.item(3) as number, eager.item(3) as number, "pool equals eager (element 3)", 1e-12);
 
@@ -121,7 +128,10 @@ try {
   const w = ca.stack(arrays, { axis: 0 });
   console.log(`  ${String(w)}`);
   const [mean, anomaly] = await timed("x.mean(axis 0) and x[0] - x.mean(axis 0), pool", () =>
-    ca.compute([w.mean({ axis: 0 }), w.at`0`.sub(w.mean({ axis: 0 }))], { executor: pool }),
+    ca.compute([w.mean({ axis: 0 }), w.at`0`.sub(w.mean({ axis: 0 }))], {
+      executor: pool,
+      onProgress: bar("mean, anomaly"),
+    }),
   );
   const [H, W] = mean.shape;
   writeFileSync(join(dataDir, "weather-mean.png"), renderField(mean.data as Float64Array, H, W));
@@ -129,7 +139,7 @@ try {
   console.log(`  images: ${join(dataDir, "weather-mean.png")}, weather-anomaly.png`);
   const out = join(dataDir, "myfile.zarr");
   await timed("store x[:, ::2, ::2] to Zarr, block by block", () =>
-    toZarr(w.at`:, ::2, ::2`, out, { overwrite: true, executor: pool }),
+    toZarr(w.at`:, ::2, ::2`, out, { overwrite: true, executor: pool, onProgress: bar("toZarr") }),
   );
   const back = await fromZarr(out);
   console.log(`  ${out}: shape [${back.shape}], ${back.dtype}`);
@@ -154,7 +164,7 @@ try {
   const energy = ca.nansum(ca.multiply(4, sr6.mul(sr6).sub(sr6)));
   const ljChunked = await timed(
     "chunked, fused, worker pool",
-    async () => ((await energy.item({ executor: pool })) as number) / 2,
+    async () => ((await energy.item({ executor: pool, onProgress: bar("energy") })) as number) / 2,
   );
   agree(ljChunked, ljEager, "energy equals eager", 1e-9);
 

@@ -1,8 +1,9 @@
 /**
- * The course's data, served under /data/ from the repository's datasets/ (made by
- * `pnpm prep --course`): a static file handler with HEAD and Range support (h5wasm's lazy HTTP
- * file needs `Accept-Ranges: bytes` on HEAD, or it silently downloads the whole file).
+ * The course's data, served under /data/ from the repository's datasets/: a static file handler
+ * with HEAD and Range support (h5wasm's lazy HTTP file needs `Accept-Ranges: bytes` on HEAD, or it
+ * silently downloads the whole file), and how the files are made.
  */
+import { execFileSync } from "node:child_process";
 import { createReadStream, existsSync, statSync } from "node:fs";
 import { extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,12 +11,42 @@ import { fileURLToPath } from "node:url";
 /** The repository's datasets/ folder. */
 export const DATASETS = fileURLToPath(new URL("../../../datasets/", import.meta.url));
 
-/** What the lessons read: lesson 1–2 the HDF5 file, lesson 3 the Zarr copy of the weather. */
-export const COURSE_FILES = ["random.hdf5", "weather-big.zarr"];
+/**
+ * What the lessons read, by the name it is served under (/data/NAME) → its path in datasets/:
+ * lessons 1–2 the float32 HDF5 file of `pnpm prep --course`; lesson 3 the 31 days of weather as
+ * float32 Zarr at 360 × 720 (26 MB, two 360 × 360 chunks a day: sized for a browser, where the
+ * 720 × 1440 float64 copy of `pnpm prep --course` is 220 MB of nearly incompressible chunks).
+ */
+export const COURSE_DATA = {
+  "random.hdf5": "random.hdf5",
+  "weather.zarr": "course/weather-big.zarr",
+};
+
+/** The `pnpm prep` runs that make the course's data (seconds each). */
+const PREP_RUNS = [
+  ["prep", "--course"],
+  ["prep", "-d", "weather", "--growth", "2", "--dtype", "float32", "--chunk", "360", "--format", "zarr"],
+];
 
 /** True when every course file has been prepared. */
 export function courseDataReady(root = DATASETS) {
-  return COURSE_FILES.every((f) => existsSync(join(root, f)));
+  return Object.values(COURSE_DATA).every((f) => existsSync(join(root, f)));
+}
+
+/** Makes the course's data under the repository's datasets/ (`pnpm prep`), keeping what is there. */
+export function prepareCourseData({ quiet = false } = {}) {
+  const repo = join(DATASETS, "..");
+  for (const args of PREP_RUNS) {
+    const out = args.includes("--course") ? [] : ["--out", join(DATASETS, "course")];
+    execFileSync("pnpm", [...args, ...out, ...(quiet ? ["-q"] : [])], { cwd: repo, stdio: "inherit" });
+  }
+}
+
+/** The datasets/ path of a request path under /data/ (`/weather.zarr/x/c/0/0` → `course/weather-big.zarr/x/c/0/0`). */
+export function dataPath(path) {
+  const [first, ...rest] = path.replace(/^\/+/, "").split("/");
+  const target = COURSE_DATA[decodeURIComponent(first)];
+  return target === undefined ? undefined : [target, ...rest].join("/");
 }
 
 const TYPES = {

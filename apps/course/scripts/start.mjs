@@ -1,22 +1,20 @@
 /**
- * `pnpm start`: prepares the course data if missing (`pnpm prep --course`), builds the site if
+ * `pnpm start`: prepares the course data if missing (`pnpm prep`, see data-files.mjs), builds the site if
  * its sources changed (`astro build`), then serves it with COOP/COEP and prints its URL.
  * `--port N` (default 4321), `--host H` (default 127.0.0.1; 0.0.0.0 to open it to a phone on your network).
  */
-import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { APP, buildIsStale, buildSite } from "./build-state.mjs";
-import { courseDataReady } from "./data-files.mjs";
+import { courseDataReady, prepareCourseData } from "./data-files.mjs";
 import { serveStatic } from "./serve.mjs";
 
 const { values } = parseArgs({
   options: { port: { type: "string", default: "4321" }, host: { type: "string", default: "127.0.0.1" } },
 });
-const repo = join(APP, "..", "..");
 if (!courseDataReady()) {
-  console.log("Preparing the course data (pnpm prep --course)…");
-  execFileSync("pnpm", ["prep", "--course"], { cwd: repo, stdio: "inherit" });
+  console.log("Preparing the course data (pnpm prep)…");
+  prepareCourseData();
 }
 if (buildIsStale()) {
   console.log("Building the course site (astro build)…");

@@ -1,13 +1,12 @@
 /**
- * Before the browser tests: the course data (`pnpm prep --course`) and the static build (`astro
+ * Before the browser tests: the course data (`pnpm prep`) and the static build (`astro
  * build`, skipped when dist/ is newer than every source file), then two static servers of dist/:
  * one cross-origin isolated (SharedArrayBuffer), one without the headers (transfer mode).
  */
-import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { APP as app, buildIsStale, buildSite } from "../scripts/build-state.mjs";
-import { courseDataReady } from "../scripts/data-files.mjs";
+import { courseDataReady, prepareCourseData } from "../scripts/data-files.mjs";
 import { serveStatic } from "../scripts/serve.mjs";
 
 declare module "vitest" {
@@ -18,8 +17,7 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
-  if (!courseDataReady())
-    execFileSync("pnpm", ["prep", "--course", "-q"], { cwd: join(app, "..", ".."), stdio: "inherit" });
+  if (!courseDataReady()) prepareCourseData({ quiet: true });
   if (process.env.COURSE_SKIP_BUILD !== "1" && buildIsStale()) buildSite();
   const root = join(app, "dist");
   const isolated = await serveStatic({ root, isolation: true });

@@ -1,7 +1,8 @@
 /**
  * Writes the op wrappers from the op tables (NumPy's `generate_umath.py`, for TypeScript): the lazy
- * and eager elementwise functions with their TSDoc, the export lists of `index.ts` and
- * `eager/index.ts`, and the `ChunkedArray` method sugar. Run `pnpm --filter @chunked/core generate`
+ * and eager elementwise functions and reductions with their TSDoc and alias exports (`index.ts` and
+ * `eager/index.ts` re-export these modules whole, so the export list exists once, here), and the
+ * `ChunkedArray` method sugar. Run `pnpm --filter @chunked/core generate`
  * after changing a table; `test/api/generated.test.ts` fails while a generated file is stale.
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -90,22 +91,16 @@ function wrappers(lazy: boolean): string {
   const what = lazy
     ? "Lazy elementwise operations, one per row"
     : "Eager elementwise operations, one per row";
-  return `${HEADER}/**\n * ${what} of the op table (src/ops/elementwise.ts).\n * @module\n */\n${imports}\n${fns.join("\n")}`;
+  const aliases = GENERATED.flatMap((op) => (elementwiseOpRow(op).aliases ?? []).map((a) => `${op} as ${a}`));
+  return `${HEADER}/**\n * ${what} of the op table (src/ops/elementwise.ts).\n * @module\n */\n${imports}\n${fns.join("\n")}${aliasExport(aliases)}`;
 }
 
-/** `name` and `name as alias` entries of an export list, in the order biome keeps them. */
-function exportList(): string[] {
-  const names = GENERATED.flatMap((op) => [
-    op,
-    ...(elementwiseOpRow(op).aliases ?? []).map((a) => `${op} as ${a}`),
-  ]);
-  return names.sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
-}
-
-function exportBlock(from: string): string {
-  return `export {\n${exportList()
-    .map((n) => `  ${n},`)
-    .join("\n")}\n} from "${from}";\n`;
+/** `export { name as alias, … };` as biome prints it (sorted; one line when it fits). */
+function aliasExport(entries: string[]): string {
+  if (entries.length === 0) return "";
+  const sorted = [...entries].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
+  const line = `export { ${sorted.join(", ")} };`;
+  return line.length <= 110 ? `\n${line}\n` : `\nexport {\n${sorted.map((n) => `  ${n},`).join("\n")}\n};\n`;
 }
 
 /**
@@ -211,17 +206,9 @@ function reductionWrappers(lazy: boolean): string {
     return `${reductionDoc(op, lazy)}${head}\n  return ${call} as ${type};\n}\n`;
   });
   const what = lazy ? "The named tree reductions" : "The named eager reductions";
-  return `${HEADER}/**\n * ${what}, one per row of the reduction table (src/ops/reductions.ts).\n * @module\n */\n${imports}\n${fns.join("\n")}`;
-}
-
-function reductionExportBlock(from: string): string {
-  const names = REDUCTION_OPS.map((op) =>
-    reductionRow(op).name ? `${fnName(op)}, ${fnName(op)} as ${op}` : op,
-  )
-    .join(", ")
-    .split(", ");
-  names.sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
-  return `export {\n${names.map((n) => `  ${n},`).join("\n")}\n} from "${from}";\n`;
+  // `var` is a reserved word: the function is `variance`, exported as `var` too.
+  const aliases = REDUCTION_OPS.filter((op) => reductionRow(op).name).map((op) => `${fnName(op)} as ${op}`);
+  return `${HEADER}/**\n * ${what}, one per row of the reduction table (src/ops/reductions.ts).\n * @module\n */\n${imports}\n${fns.join("\n")}${aliasExport(aliases)}`;
 }
 
 function reductionMethods(): { decls: string[]; defs: string[] } {
@@ -257,24 +244,6 @@ export function renderOps(read: (file: string) => string = (f) => readFileSync(j
     ["eager/ufuncs.ts", wrappers(false)],
     ["array/named-reductions.ts", reductionWrappers(true)],
     ["eager/named-reductions.ts", reductionWrappers(false)],
-    [
-      "index.ts",
-      splice(
-        "index.ts",
-        splice("index.ts", read("index.ts"), exportBlock("./array/ufuncs.js")),
-        reductionExportBlock("./array/named-reductions.js"),
-        "reductions",
-      ),
-    ],
-    [
-      "eager/index.ts",
-      splice(
-        "eager/index.ts",
-        splice("eager/index.ts", read("eager/index.ts"), exportBlock("./ufuncs.js")),
-        reductionExportBlock("./named-reductions.js"),
-        "reductions",
-      ),
-    ],
     ["array/methods.ts", splice("array/methods.ts", read("array/methods.ts"), methodsBlock())],
   ]);
 }

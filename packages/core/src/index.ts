@@ -56,61 +56,8 @@ export type { RandomOptions } from "./array/random.js";
 
 // Elementwise
 export { astype, clip, elementwiseOp } from "./array/elementwise.js";
-// <generated-ops>
-export {
-  abs,
-  add,
-  arccos,
-  arcsin,
-  arctan,
-  arctan2,
-  ceil,
-  cos,
-  cosh,
-  divide,
-  divide as div,
-  equal,
-  exp,
-  expm1,
-  floor,
-  floorDivide,
-  floorDivide as floorDiv,
-  greater,
-  greaterEqual,
-  isfinite,
-  isinf,
-  isnan,
-  less,
-  lessEqual,
-  log,
-  log1p,
-  logicalAnd,
-  logicalNot,
-  logicalOr,
-  logicalXor,
-  maximum,
-  minimum,
-  mod,
-  multiply,
-  multiply as mul,
-  negative,
-  negative as neg,
-  notEqual,
-  power,
-  power as pow,
-  reciprocal,
-  round,
-  sign,
-  sin,
-  sinh,
-  sqrt,
-  square,
-  subtract,
-  subtract as sub,
-  tan,
-  tanh,
-} from "./array/ufuncs.js";
-// </generated-ops>
+// The generated elementwise ops (one per row of ops/elementwise.ts) and their aliases.
+export * from "./array/ufuncs.js";
 export type { LazyOperand } from "./array/elementwise.js";
 export { ELEMENTWISE_OPS } from "./ops/elementwise.js";
 export type {
@@ -125,34 +72,12 @@ export type { MeanDType, ReduceOp, ReductionDTypeRule, ReductionRow, SumDType } 
 
 // Reductions
 export { DEFAULT_SPLIT_EVERY, reduction } from "./array/reductions.js";
-// <generated-reductions>
-export {
-  all,
-  any,
-  argmax,
-  argmin,
-  max,
-  mean,
-  min,
-  nanargmax,
-  nanargmin,
-  nanmax,
-  nanmean,
-  nanmin,
-  nanprod,
-  nanstd,
-  nansum,
-  nanvar,
-  prod,
-  std,
-  sum,
-  variance,
-  variance as var,
-} from "./array/named-reductions.js";
-// </generated-reductions>
+// The generated named reductions (one per row of ops/reductions.ts).
+export * from "./array/named-reductions.js";
 export type {
   ArgReduceOptions,
   KernelLike,
+  ReduceAxis,
   ReduceOptions,
   ReductionOptions,
   SplitEvery,
@@ -186,8 +111,9 @@ export type {
   TransposeOptions,
 } from "./array/joining.js";
 export { ravel, reshape } from "./array/reshape.js";
+export type { ReshapeOptions } from "./array/reshape.js";
 export { commonBlockdim, rechunk, unifyChunks } from "./array/rechunk.js";
-export type { UnifiedChunks } from "./array/rechunk.js";
+export type { RechunkOptions, UnifiedChunks } from "./array/rechunk.js";
 
 // Values decide the shape (unknown chunk sizes), array indexing
 export {
@@ -219,7 +145,7 @@ export {
   sort,
   topk,
 } from "./array/sort.js";
-export type { QuantileOptions, SortOptions, TopkOptions } from "./array/sort.js";
+export type { QuantileDType, QuantileOptions, SortOptions, TopkOptions } from "./array/sort.js";
 
 // Linear algebra
 export { dot, matmul, outer, tensordot } from "./array/linalg.js";
@@ -282,7 +208,9 @@ export type {
 // Computing
 export { compute, computeBlocks, persist } from "./array/compute.js";
 export type { ComputeOptions } from "./array/compute.js";
-export type { Executor } from "./schedule/executor.js";
+export type { Executor, RunOptions } from "./schedule/executor.js";
+export { setWarningHandler, warnOnce } from "./warnings.js";
+export type { ChunkedWarning, WarningCategory, WarningHandler, WarningOption } from "./warnings.js";
 export type { Graph, Key, Param, Task } from "./graph/task.js";
 export type { Kernel, KernelRef } from "./kernels/registry.js";
 export { InProcessExecutor } from "./schedule/in-process.js";
@@ -292,6 +220,7 @@ export type { ToDotOptions } from "./graph/visualize.js";
 
 // Diagnostics: progress, profiles, fused-task labels, rasters
 export {
+  colorLimits,
   colormap,
   Profiler,
   profileSvg,
@@ -304,7 +233,6 @@ export type {
   ColormapName,
   MemorySample,
   Profile,
-  ProfiledOptions,
   ProfileSvgOptions,
   ProgressHookOptions,
   ProgressInfo,
@@ -341,8 +269,10 @@ export {
   isChunkedError,
   StoreError,
   TaskError,
+  UnclonableParamError,
   UnknownChunksError,
   UnknownKernelError,
   UnsupportedError,
+  WorkerExitError,
 } from "./errors.js";
 export type { ErrorByCode, ErrorCode } from "./errors.js";

@@ -5,7 +5,7 @@
  */
 import "./kernels/all.js";
 
-export { defineKernel, getKernel, hasKernel, kernelIds } from "./kernels/registry.js";
+export { defineKernel, getKernel, hasKernel, kernelIds, task } from "./kernels/registry.js";
 export {
   clearOpened,
   openDescriptor,
@@ -21,7 +21,7 @@ export type {
   Region,
   SourceDescriptor,
 } from "./kernels/source.js";
-export type { Kernel, KernelRef } from "./kernels/registry.js";
+export type { Kernel, KernelRef, ParamsArg } from "./kernels/registry.js";
 export { NDArray, cStrides, shapeSize, copyInto } from "./ndarray/ndarray.js";
 export type { NDArrayLike } from "./ndarray/ndarray.js";
 export type { Task, Key, Param, Graph } from "./graph/task.js";
@@ -35,3 +35,4 @@ export { randomBlock } from "./kernels/random.js";
 export { isThenable } from "./schedule/thenable.js";
 export { UnclonableParamError, WorkerExitError } from "./errors.js";
 export * as pool from "./pool/index.js";
+export { collectWarnings, emitWarning } from "./warnings.js";

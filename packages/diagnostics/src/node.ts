@@ -29,12 +29,27 @@ import { type GraphSvgOptions, graphSvg } from "./index.js";
 
 export { type GraphSvgOptions, graphSvg } from "./index.js";
 
-/** Options of {@link ProgressBar}. */
-export interface ProgressBarOptions {
-  /** Text before the bar (default "compute"). */
-  title?: string;
+/** Where and whether a bar draws. */
+export interface BarOutputOptions {
   /** Where to draw (default `process.stderr`). Not a terminal: a line every 2 s instead of redraws. */
   stream?: NodeJS.WriteStream;
+  /**
+   * Draw at all. Default: only where someone watches, i.e. when stdout and `stream` are terminals and
+   * the `CI` environment variable is not set (a bar in a log file or a pipe is noise).
+   */
+  enabled?: boolean;
+}
+
+/** Options of {@link ProgressBar}. */
+export interface ProgressBarOptions extends BarOutputOptions {
+  /** Text before the bar (default "compute"). */
+  title?: string;
+}
+
+/** The default of {@link BarOutputOptions.enabled}. */
+function watched(stream: NodeJS.WriteStream): boolean {
+  const ci = process.env.CI;
+  return Boolean(stream.isTTY && process.stdout.isTTY) && (!ci || ci === "false" || ci === "0");
 }
 
 const MB = 1e6;
@@ -64,12 +79,14 @@ function newBar(format: string, stream: NodeJS.WriteStream): cliProgress.SingleB
 export class ProgressBar {
   readonly #title: string;
   readonly #stream: NodeJS.WriteStream;
+  readonly #enabled: boolean;
   #bar: cliProgress.SingleBar | undefined;
   #hook: ((event: ProgressEvent) => void) | undefined;
 
   constructor(options: ProgressBarOptions = {}) {
     this.#title = options.title ?? "compute";
     this.#stream = options.stream ?? process.stderr;
+    this.#enabled = options.enabled ?? watched(this.#stream);
   }
 
   #render(p: ProgressInfo): void {
@@ -93,6 +110,7 @@ export class ProgressBar {
 
   /** The compute `onProgress` callback that drives the bar. */
   readonly onProgress = (event: ProgressEvent): void => {
+    if (!this.#enabled) return;
     this.#hook ??= progressHook((p) => this.#render(p), { intervalMs: 100 });
     this.#hook(event);
   };
@@ -115,7 +133,8 @@ export interface ByteProgress {
 }
 
 /**
- * A byte-counting terminal bar with rate and ETA (`pnpm prep` writes its data sets under it).
+ * A byte-counting terminal bar with rate and ETA (`pnpm prep` writes its data sets under it). Like
+ * {@link ProgressBar}, it draws only where someone watches unless `enabled` says otherwise.
  *
  * @example
  * ```ts
@@ -125,7 +144,9 @@ export interface ByteProgress {
  * bar.stop();
  * ```
  */
-export function byteProgressBar(stream: NodeJS.WriteStream = process.stderr): ByteProgress {
+export function byteProgressBar(options: BarOutputOptions = {}): ByteProgress {
+  const stream = options.stream ?? process.stderr;
+  if (!(options.enabled ?? watched(stream))) return { start() {}, advance() {}, stop() {} };
   let bar: cliProgress.SingleBar | undefined;
   let t0 = 0;
   let done = 0;

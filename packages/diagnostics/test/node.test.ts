@@ -66,7 +66,7 @@ describe("imshow", () => {
 describe("progress bars", () => {
   test("ProgressBar shows tasks done and stops at the end", async () => {
     const out = capture();
-    const bar = new ProgressBar({ title: "mean", stream: out.stream });
+    const bar = new ProgressBar({ title: "mean", stream: out.stream, enabled: true });
     await x.mean({ axis: 0 }).compute({ onProgress: bar.onProgress });
     expect(out.text()).toMatch(/mean .*100% \| (\d+)\/\1 tasks/);
     expect(out.text()).not.toContain("{"); // every token filled, from the first line on
@@ -74,10 +74,20 @@ describe("progress bars", () => {
 
   test("byteProgressBar counts bytes", () => {
     const out = capture();
-    const bar = byteProgressBar(out.stream);
+    const bar = byteProgressBar({ stream: out.stream, enabled: true });
     bar.start("data", 4e6);
     bar.advance(4e6, "f.h5");
     bar.stop();
     expect(out.text()).toMatch(/data .*100% \| 4\/4 MB/);
+  });
+
+  test("bars stay silent on a stream that is not a terminal, unless enabled", async () => {
+    const out = capture(); // not a terminal
+    await x.sum().compute({ onProgress: new ProgressBar({ stream: out.stream }).onProgress });
+    const bytes = byteProgressBar({ stream: out.stream });
+    bytes.start("data", 10);
+    bytes.advance(10, "f.h5");
+    bytes.stop();
+    expect(out.text()).toBe("");
   });
 });

@@ -6,7 +6,15 @@
  * @module
  */
 import { endianness } from "node:os";
-import { dtypes, NDArray, type NDArrayLike } from "@chunked/core/internal";
+import { DTypeError } from "@chunked/core";
+import {
+  dtypes,
+  NDArray,
+  type NDArrayLike,
+  StoreError,
+  UnclonableParamError,
+  UnsupportedError,
+} from "@chunked/core/internal";
 import { addExtension, Packr } from "msgpackr";
 
 const { DTYPES, DTYPE_INFO } = dtypes;
@@ -18,7 +26,7 @@ const DTYPE_CODE = new Map<DType, number>(DTYPES.map((d, i) => [d, i]));
 
 if (endianness() !== "LE") {
   // Chunks are stored as raw little-endian bytes, read back with TypedArray views.
-  throw new Error("@chunked/executor-cluster needs a little-endian machine.");
+  throw new UnsupportedError("big-endian", "@chunked/executor-cluster needs a little-endian machine.");
 }
 
 /**
@@ -31,7 +39,7 @@ export function encodeChunk(a: NDArrayLike): Buffer {
   const ndim = arr.shape.length;
   const headerBytes = 8 + 8 * ndim;
   const code = DTYPE_CODE.get(arr.dtype);
-  if (code === undefined) throw new TypeError(`Cannot encode a chunk of dtype ${arr.dtype}.`);
+  if (code === undefined) throw new DTypeError(`Cannot encode a chunk of dtype ${arr.dtype}.`);
   const data = arr.data;
   const itemsize = data.BYTES_PER_ELEMENT;
   const elements = new Uint8Array(data.buffer, data.byteOffset + arr.offset * itemsize, arr.size * itemsize);
@@ -49,10 +57,10 @@ export function encodeChunk(a: NDArrayLike): Buffer {
 /** Decodes {@link encodeChunk}'s bytes into a C-contiguous NDArray with its own, aligned buffer. */
 export function decodeChunk(bytes: Uint8Array): NDArray {
   if (bytes.length < 8 || MAGIC.some((m, i) => bytes[i] !== m)) {
-    throw new TypeError("Not a @chunked chunk (bad magic bytes): the store holds something else.");
+    throw new StoreError("Not a @chunked chunk (bad magic bytes): the store holds something else.");
   }
   const dtype = DTYPES[bytes[4]];
-  if (dtype === undefined) throw new TypeError(`Unknown dtype code ${bytes[4]} in a stored chunk.`);
+  if (dtype === undefined) throw new StoreError(`Unknown dtype code ${bytes[4]} in a stored chunk.`);
   const ndim = bytes[5];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const shape = new Array<number>(ndim);
@@ -61,7 +69,7 @@ export function decodeChunk(bytes: Uint8Array): NDArray {
   const start = 8 + 8 * ndim;
   const { ctor, itemsize } = DTYPE_INFO[dtype];
   if (bytes.length - start !== size * itemsize) {
-    throw new TypeError(
+    throw new StoreError(
       `A stored chunk is truncated: shape ${JSON.stringify(shape)} of ${dtype} needs ${size * itemsize} bytes, got ${bytes.length - start}.`,
     );
   }
@@ -106,7 +114,7 @@ function markNegativeZero(v: unknown): unknown {
 function rejectCode(v: unknown, path: string): void {
   const t = typeof v;
   if (t === "function" || t === "symbol") {
-    throw new TypeError(
+    throw new UnclonableParamError(
       `Task parameter ${path} is a ${t}, which cannot be sent to a cluster worker. Pass data only; a kernel that needs code must be registered with defineKernel in a module every worker imports (chunked-worker --module).`,
     );
   }

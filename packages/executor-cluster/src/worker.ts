@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { extname, isAbsolute, resolve as resolvePath } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { InvalidArgumentError } from "@chunked/core";
 import type { NDArray, Task } from "@chunked/core/internal";
 import { NodePool } from "@chunked/executor-node";
 import { type Job, Worker } from "bullmq";
@@ -112,7 +113,7 @@ export class ClusterWorker {
       try {
         await import(m);
       } catch (err) {
-        throw new Error(
+        throw new InvalidArgumentError(
           `Could not import kernel module ${JSON.stringify(options.modules![i])}: ${err instanceof Error ? err.message : String(err)}. A file path must start with ./, ../ or /.`,
           { cause: err },
         );

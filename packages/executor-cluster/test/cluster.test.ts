@@ -4,16 +4,10 @@
  * suites for reductions and elementwise ops run as two big computes (every case, two chunkings);
  * then W2 at 4000², a throwing kernel, a full Redis, an abort, a frozen and a killed worker.
  */
-import { readFileSync } from "node:fs";
 import * as ca from "@chunked/core";
 import { type KernelRef, NDArray, type Param } from "@chunked/core/internal";
-import {
-  assertClose,
-  assertGolden,
-  chunkingsFor,
-  decodeGolden,
-  type GoldenFamily,
-} from "@chunked/core/testing";
+import { assertClose, assertGolden, assertIdentical, chunkingsFor } from "@chunked/core/testing";
+import { loadGolden } from "@chunked/core/testing/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClusterExecutor } from "../src/index.js";
 import { fail, slowIncrement, slowZeros } from "./fixtures/kernels.js";
@@ -28,19 +22,6 @@ import {
 } from "./harness.js";
 
 const api = ca as unknown as Record<string, (...args: any[]) => ca.ChunkedArray>;
-
-function loadGolden(family: GoldenFamily) {
-  const json = JSON.parse(
-    readFileSync(new URL(`../../../fixtures/golden/${family}.json`, import.meta.url), "utf8"),
-  );
-  return decodeGolden(json, family);
-}
-
-function same(actual: NDArray, expected: NDArray, label: string): void {
-  expect(actual.dtype, label).toBe(expected.dtype);
-  expect(actual.shape, label).toEqual(expected.shape);
-  expect(actual.toArray(), label).toEqual(expected.toArray());
-}
 
 /** Keys other than the workers' registrations (which live as long as the workers). */
 async function computeKeysLeft(redis: RedisServer): Promise<string[]> {
@@ -106,7 +87,7 @@ describe("core goldens on the cluster", () => {
       // Inputs cross the network compacted, and core's reduce kernels may sum a strided view and
       // its contiguous copy in different orders (as on the NodePool): last bits only.
       try {
-        same(r, inProcess[i], cases[i].id);
+        assertIdentical(r, inProcess[i], cases[i].id);
       } catch {
         lastBits++;
         assertClose(r, inProcess[i], { label: cases[i].id, rtol: 1e-13, atol: 1e-13 });
@@ -143,7 +124,7 @@ describe("core goldens on the cluster", () => {
     const inProcess = await ca.compute(arrays);
     onCluster.forEach((r, i) => {
       assertGolden(r, cases[i], { label: cases[i].id });
-      same(r, inProcess[i], cases[i].id);
+      assertIdentical(r, inProcess[i], cases[i].id);
     });
   });
 });
@@ -155,7 +136,7 @@ describe("the cluster executor", () => {
     const events: ca.ProgressEvent[] = [];
     const onCluster = await w2().compute({ executor: cluster, onProgress: (e) => events.push(e) });
     const inProcess = await w2().compute();
-    same(onCluster, inProcess, "W2");
+    assertIdentical(onCluster, inProcess, "W2");
     // Progress arrives through the scheduler's events, as with local executors.
     const last = events.at(-1)!;
     expect(last.done).toBe(last.total);

@@ -3,33 +3,14 @@
  * the results must match NumPy and be identical to each other (same kernels, same order of
  * floating-point operations, whichever thread runs them).
  */
-import { readFileSync } from "node:fs";
 import * as ca from "@chunked/core";
 import { NDArray } from "@chunked/core/internal";
-import {
-  assertClose,
-  assertGolden,
-  chunkingsFor,
-  decodeGolden,
-  type GoldenFamily,
-} from "@chunked/core/testing";
+import { assertClose, assertGolden, assertIdentical, chunkingsFor } from "@chunked/core/testing";
+import { loadGolden } from "@chunked/core/testing/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NodePool } from "../src/index.js";
 
 const api = ca as unknown as Record<string, (...args: any[]) => ca.ChunkedArray>;
-
-function loadGolden(family: GoldenFamily) {
-  const json = JSON.parse(
-    readFileSync(new URL(`../../../fixtures/golden/${family}.json`, import.meta.url), "utf8"),
-  );
-  return decodeGolden(json, family);
-}
-
-function same(actual: NDArray, expected: NDArray, label: string): void {
-  expect(actual.dtype, label).toBe(expected.dtype);
-  expect(actual.shape, label).toEqual(expected.shape);
-  expect(actual.toArray(), label).toEqual(expected.toArray());
-}
 
 describe("core goldens on the pool", () => {
   let pool: NodePool;
@@ -54,7 +35,7 @@ describe("core goldens on the pool", () => {
         // Core's reduce kernels sum a strided view and its contiguous copy in different orders, and
         // the pool sends gap-views compacted: results may differ from in-process in the last bits.
         try {
-          same(onPool, inProcess, label);
+          assertIdentical(onPool, inProcess, label);
         } catch {
           lastBits++;
           assertClose(onPool, inProcess, { label, rtol: 1e-13, atol: 1e-13 });
@@ -75,7 +56,7 @@ describe("core goldens on the pool", () => {
       for (const optimize of [true, false]) {
         const [onPool] = await ca.compute([y], { executor: pool, optimize });
         const [inProcess] = await ca.compute([y], { optimize });
-        same(onPool, inProcess, `${y.name} optimize=${optimize}`);
+        assertIdentical(onPool, inProcess, `${y.name} optimize=${optimize}`);
       }
     }
   });
@@ -99,7 +80,7 @@ describe("core goldens on the pool", () => {
         const [onPool] = await ca.compute([y], { executor: pool });
         const [inProcess] = await ca.compute([y]);
         assertGolden(onPool, c, { label });
-        same(onPool, inProcess, label);
+        assertIdentical(onPool, inProcess, label);
       }
     }
   });

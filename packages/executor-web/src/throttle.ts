@@ -1,3 +1,5 @@
+import { InvalidArgumentError } from "@chunked/core";
+
 /** A throttled function, as returned by {@link throttle}. */
 export interface Throttled<A extends unknown[]> {
   (...args: A): void;
@@ -25,7 +27,7 @@ export interface Throttled<A extends unknown[]> {
  * ```
  */
 export function throttle<A extends unknown[]>(fn: (...args: A) => void, ms: number): Throttled<A> {
-  if (!(ms >= 0)) throw new RangeError(`throttle needs a non-negative interval. Got ms=${ms}.`);
+  if (!(ms >= 0)) throw new InvalidArgumentError(`throttle needs a non-negative interval. Got ms=${ms}.`);
   let last = Number.NEGATIVE_INFINITY;
   let pending: A | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -1,12 +1,22 @@
 import { StoreError } from "@chunked/core/internal";
 
+/** Where an {@link IoError} happened, and what caused it. */
+export interface IoErrorOptions {
+  /** The file, directory or URL involved. */
+  readonly file?: string;
+  /** The dataset or array path inside it. */
+  readonly dataset?: string;
+  /** The underlying error. */
+  readonly cause?: unknown;
+}
+
 /** Why an IO operation failed; one value per failure the user can act on. */
 export type IoErrorReason =
   /** The file, directory or URL does not exist or cannot be opened. */
   | "not-found"
   /** The file exists but has no dataset/array at the given path. */
   | "no-dataset"
-  /** The dataset's dtype has no @chunked equivalent (strings, compounds, int64 by default, float16). */
+  /** The dataset's dtype has no \@chunked equivalent (strings, compounds, int64 by default, float16). */
   | "dtype"
   /** The dataset needs a compression filter this build cannot decode (HDF5 lzf, blosc, ...). */
   | "filter"
@@ -31,17 +41,24 @@ export type IoErrorReason =
  * ```ts
  * try { await openHdf5Dataset("a.h5", "/missing"); }
  * catch (err) { if (err instanceof IoError && err.reason === "no-dataset") console.log(err.message); }
+ *
+ * throw new IoError("no-dataset", "No dataset /x in a.h5.", { file: "a.h5", dataset: "/x" });
  * ```
  */
 export class IoError extends StoreError {
+  /** The file, directory or URL involved. */
+  readonly file?: string;
+  /** The dataset or array path inside the file. */
+  readonly dataset?: string;
+
   constructor(
     readonly reason: IoErrorReason,
     message: string,
-    readonly file?: string,
-    readonly dataset?: string,
-    options?: { cause?: unknown },
+    options: IoErrorOptions = {},
   ) {
-    super(message, file, options);
+    super(message, options.file, options.cause === undefined ? undefined : { cause: options.cause });
+    this.file = options.file;
+    this.dataset = options.dataset;
   }
 }
 
@@ -59,12 +76,4 @@ export function causeText(err: unknown): string {
   if (!last) return text.split("\n")[0];
   const m = /\(\): (.*)$/.exec(last);
   return (m ? m[1] : last).trim();
-}
-
-/** Formats a value for a message like core's `fmt`: arrays as `[5, 6]`, strings quoted. */
-export function fmt(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(fmt).join(", ")}]`;
-  if (typeof value === "string") return JSON.stringify(value);
-  if (value === null) return "null";
-  return String(value);
 }

@@ -5,8 +5,8 @@
  * (see `./worker-module.ts`) and nothing a descriptor names.
  * @module
  */
-import { clearOpened, openDescriptor, registerOpener } from "@chunked/core/internal";
-import { fmt, IoError } from "./errors.js";
+import { clearOpened, fmt, openDescriptor, registerOpener } from "@chunked/core/internal";
+import { IoError } from "./errors.js";
 import type { ArraySource, SourceDescriptor } from "./types.js";
 import { loadInWorkers } from "./worker-module.js";
 

@@ -1,5 +1,5 @@
-import { NDArray } from "@chunked/core/internal";
-import { fmt, IoError, where } from "./errors.js";
+import { fmt, NDArray } from "@chunked/core/internal";
+import { IoError, where } from "./errors.js";
 import type { DType, Region } from "./types.js";
 
 /** Length of `start:stop:step`. */
@@ -23,8 +23,7 @@ export function checkRegion(region: Region, shape: readonly number[], file?: str
     throw new IoError(
       "region",
       `Region does not fit the array in ${where(file, dataset)}: ${why}. Got region=${fmt(region.map((r) => [...r]))}, shape=${fmt([...shape])}.`,
-      file,
-      dataset,
+      { file, dataset },
     );
   };
   if (!Array.isArray(region) || region.length !== shape.length) {
@@ -52,8 +51,7 @@ export function checkBlockShape(
     throw new IoError(
       "region",
       `Block shape does not match the region written in ${where(file, dataset)}. Got block shape=${fmt([...blockShape])}, expected ${fmt(expected)}.`,
-      file,
-      dataset,
+      { file, dataset },
     );
   }
 }
@@ -177,8 +175,7 @@ export function outputFor<D extends DType>(
     throw new IoError(
       "region",
       `The output array does not fit the read of ${where(file, dataset)}. Got out dtype=${fmt(out.dtype)}, shape=${fmt([...out.shape])}, expected a C-contiguous ${fmt(dtype)} array of shape ${fmt(shape)}.`,
-      file,
-      dataset,
+      { file, dataset },
     );
   }
   return out;

@@ -8,7 +8,7 @@ import type { dtypes, SourceDescriptor as CoreDescriptor } from "@chunked/core/i
 
 export type { ArraySource, ArrayTarget, CompletableTarget, Region } from "@chunked/core/internal";
 
-/** A NumPy dtype name supported by @chunked (`"float32"`, `"int16"`, `"bool"`, ...). */
+/** A NumPy dtype name supported by \@chunked (`"float32"`, `"int16"`, `"bool"`, ...). */
 export type DType = dtypes.DType;
 
 /** Where an HDF5 dataset lives, in a form that survives `postMessage` (see {@link openSource}). */

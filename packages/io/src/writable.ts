@@ -22,9 +22,7 @@ export function assertWritable(path: string, what: string): void {
     throw new IoError(
       "write",
       `Cannot write ${what} ${JSON.stringify(path)}: ${code}: ${why} (${JSON.stringify(dir)}).`,
-      path,
-      undefined,
-      { cause: err },
+      { file: path, cause: err },
     );
   }
 }

@@ -67,6 +67,11 @@ export function variant<S>(spec: {
 /** Prep progress lines go to stderr, so the parent's table stays clean. */
 const log = (line: string) => console.error(`  prep: ${line}`);
 
+/** Prep's byte bar while data sets are written (drawn only in a terminal, outside CI). */
+async function prepBar() {
+  return (await import("../../prep/progress.js")).barProgress();
+}
+
 /** The `random` data set of `size` values (kept apart from the course's `datasets/random.hdf5`). */
 export function randomFile(context: BenchContext, size: number): string {
   return join(context.dataDir, "bench", `random-${size}`, "random.hdf5");
@@ -77,7 +82,14 @@ export async function prepareRandomData(context: BenchContext, size: number): Pr
   const { prepareRandom } = await import("../../prep/prep.js");
   const file = randomFile(context, size);
   const t0 = performance.now();
-  const r = await prepareRandom({ root: dirname(file), size, chunk: 1e6, dtype: "float32", log });
+  const r = await prepareRandom({
+    root: dirname(file),
+    size,
+    chunk: 1e6,
+    dtype: "float32",
+    log,
+    progress: await prepBar(),
+  });
   if (r.written.length)
     log(
       `wrote ${file} (${(size * 4e-9).toFixed(2)} GB) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
@@ -99,7 +111,15 @@ export async function prepareWeatherData(
   const { prepareWeather } = await import("../../prep/prep.js");
   const dir = weatherDir(context, growth);
   const t0 = performance.now();
-  const r = await prepareWeather({ root: dirname(dir), growth, days, dtype: "float32", small: false, log });
+  const r = await prepareWeather({
+    root: dirname(dir),
+    growth,
+    days,
+    dtype: "float32",
+    small: false,
+    log,
+    progress: await prepBar(),
+  });
   if (r.written.length)
     log(`wrote ${r.written.length} weather files in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return dir;

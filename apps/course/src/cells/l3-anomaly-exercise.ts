@@ -3,10 +3,10 @@ import { openZarr } from "@chunked/io/zarr";
 
 const dates = Array.from({ length: 31 }, (_, i) => `2014-01-${String(i + 1).padStart(2, "0")}`);
 const days = await Promise.all(
-  dates.map((d) => openZarr(data.url("weather-big.zarr"), { path: `/${d}/t2m` })),
+  dates.map((d) => openZarr(data.url("weather.zarr"), { path: `/${d}/t2m` })),
 );
 const x = ca.stack(
-  days.map((day) => ca.fromArray(day, { chunks: [500, 500] })),
+  days.map((day) => ca.fromArray(day, { chunks: [360, 360] })),
   { axis: 0 },
 );
 

@@ -1,7 +1,7 @@
 import { openZarr } from "@chunked/io/zarr";
 
-// One day of 2-m temperature, stored as Zarr: one compressed object per 500 × 500 chunk.
-const day = await openZarr(data.url("weather-big.zarr"), { path: "/2014-01-01/t2m" });
+// One day of 2-m temperature, stored as Zarr: one compressed object per 360 × 360 chunk.
+const day = await openZarr(data.url("weather.zarr"), { path: "/2014-01-01/t2m" });
 console.log(`shape [${day.shape}], dtype ${day.dtype}, chunks [${day.chunks}]`);
 show(
   await day.read([

@@ -1,17 +1,18 @@
-// The answer must be day one minus the mean over time, (720, 1440).
+// The answer must be day one minus the mean over time, (360, 720).
 import * as ca from "@chunked/core";
 import { openZarr } from "@chunked/io/zarr";
 
 if (!(value instanceof ca.NDArray)) return `answer(...) got ${value?.constructor?.name ?? value}: pass the computed NDArray.`;
-if (value.shape.join() !== "720,1440") return `Day one minus the mean has shape [720, 1440]; yours is [${value.shape}].`;
+if (value.shape.join() !== "360,720") return `Day one minus the mean has shape [360, 720]; yours is [${value.shape}].`;
 
 const dates = Array.from({ length: 31 }, (_, i) => `2014-01-${String(i + 1).padStart(2, "0")}`);
-const days = await Promise.all(dates.map((d) => openZarr(data.url("weather-big.zarr"), { path: `/${d}/t2m` })));
+const days = await Promise.all(dates.map((d) => openZarr(data.url("weather.zarr"), { path: `/${d}/t2m` })));
 
-const blocks = await Promise.all(days.map((d) => d.read([[0, 500, 1], [0, 500, 1]])));
-for (const [i, j] of [[10, 20], [250, 400], [499, 3]]) {
+const blocks = await Promise.all(days.map((d) => d.read([[0, 360, 1], [0, 360, 1]])));
+for (const [i, j] of [[10, 20], [250, 300], [359, 3]]) {
   const mean = blocks.reduce((s, b) => s + (b.item(i, j) as number), 0) / blocks.length;
   const want = (blocks[0].item(i, j) as number) - mean;
-  if (Math.abs((value.item(i, j) as number) - want) > 1e-9 * Math.max(1, Math.abs(want))) return `At [${i}, ${j}] day one minus the mean is ${want}, yours is ${value.item(i, j)}.`;
+  // float32 data: the pool's float32 mean and this double one differ by a few float32 ulps of the mean.
+  if (Math.abs((value.item(i, j) as number) - want) > 1e-6 * Math.abs(mean)) return `At [${i}, ${j}] day one minus the mean is ${want}, yours is ${value.item(i, j)}.`;
 }
 return true;

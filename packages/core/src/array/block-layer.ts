@@ -1,24 +1,27 @@
 /**
- * The small builder every op of the coverage files uses: one task per output block, named
- * `<prefix>-<token>/<index>`, over the layers of its input arrays.
+ * The one layer builder of the lazy API: one task per output block, named `<prefix>-<token>/<index>`,
+ * over the layers of its input arrays, each task built by the typed `task(kernel, key, deps, params)`.
  */
 import type { DType } from "../dtype/dtypes.js";
 import { fmt, InvalidArgumentError, UnknownChunksError } from "../errors.js";
-import { blockKey, type Key, type Param, type Task } from "../graph/task.js";
+import { blockKey, type Key, layerOf, type Task } from "../graph/task.js";
 import { tokenize } from "../graph/tokenize.js";
+import { identity } from "../kernels/core.js";
+import { sumKernel } from "../kernels/linalg.js";
+import { type KernelRef, type ParamsArg, task } from "../kernels/registry.js";
 import { blockIndices, ChunkedArray, type Layer } from "./chunked-array.js";
 import { UNKNOWN_CHUNKS_FIX } from "./rechunk.js";
 
-/** What one output block's task reads and runs. */
-export interface BlockTask {
-  readonly op: string;
-  readonly deps: readonly Key[];
-  readonly params?: Param;
-}
-
 /**
- * An array with one task per block of `chunks`, made by `task(index)`. `token` must identify the
- * computation (it names the layer); `inputs` are the arrays whose blocks the tasks read.
+ * An array with one task per block of `chunks`: `build(index, key, name)` makes block `index`'s task
+ * with {@link task}, under `key`. `token` must identify the computation (with `prefix`, the input
+ * names, the chunks and the dtype it names the layer); `inputs` are the arrays whose blocks the tasks
+ * read. Every graph builder of `array/` makes its layers here.
+ *
+ * @example
+ * ```ts
+ * blockLayer("neg", null, [x], x.chunks, x.dtype, (idx, key) => task(negKernel, key, [x.key(idx)]));
+ * ```
  */
 export function blockLayer<D extends DType>(
   prefix: string,
@@ -26,7 +29,7 @@ export function blockLayer<D extends DType>(
   inputs: readonly ChunkedArray[],
   chunks: readonly (readonly number[])[],
   dtype: D,
-  task: (index: number[], name: string) => BlockTask,
+  build: (index: number[], key: Key, name: string) => Task,
   extraLayers: readonly Layer[] = [],
 ): ChunkedArray<D> {
   const name = `${prefix}-${tokenize(
@@ -36,12 +39,7 @@ export function blockLayer<D extends DType>(
     chunks,
     dtype,
   )}`;
-  const tasks: Task[] = blockIndices(chunks.map((c) => c.length)).map((idx) => {
-    const t = task(idx, name);
-    return t.params === undefined
-      ? { key: blockKey(name, idx), op: t.op, deps: t.deps }
-      : { key: blockKey(name, idx), op: t.op, deps: t.deps, params: t.params };
-  });
+  const tasks = blockIndices(chunks.map((c) => c.length)).map((idx) => build(idx, blockKey(name, idx), name));
   const deps = new Set<string>();
   for (const l of extraLayers) deps.add(l.name);
   for (const a of inputs) deps.add(a.name);
@@ -49,18 +47,16 @@ export function blockLayer<D extends DType>(
 }
 
 /** A single task that is not a block of an array (a splitter table, a count): a layer of its own. */
-export function singleTask(
+export function singleTask<P>(
   prefix: string,
   token: unknown,
-  op: string,
+  kernel: KernelRef<P>,
   deps: readonly Key[],
-  params?: Param,
+  ...params: ParamsArg<P>
 ): Layer {
-  const name = `${prefix}-${tokenize(prefix, deps, op, token)}`;
-  const dependencies = [...new Set(deps.map((k) => k.slice(0, k.lastIndexOf("/"))))];
-  const task: Task =
-    params === undefined ? { key: `${name}/`, op, deps } : { key: `${name}/`, op, deps, params };
-  return { name, tasks: [task], dependencies };
+  const name = `${prefix}-${tokenize(prefix, deps, kernel.id, token)}`;
+  const dependencies = [...new Set(deps.map(layerOf))];
+  return { name, tasks: [task(kernel, `${name}/`, deps, ...params)], dependencies };
 }
 
 /** Throws {@link UnknownChunksError} naming `computeChunkSizes()` when an axis of `x` has unknown chunk sizes. */
@@ -97,11 +93,16 @@ export function sumPartials(
   dtype: DType,
   K: number,
   split: number,
-  partial: (outIdx: number[], k: number) => { op: string; deps: Key[]; params: any },
+  partial: (outIdx: number[], k: number, key: Key) => Task,
 ): ChunkedArray {
   const partChunks = [...outChunks, Array(K).fill(1)];
-  let level = blockLayer(`${prefix}-partial`, token, inputs, partChunks, K === 1 ? dtype : "float64", (idx) =>
-    partial(idx.slice(0, -1), idx[idx.length - 1]),
+  let level = blockLayer(
+    `${prefix}-partial`,
+    token,
+    inputs,
+    partChunks,
+    K === 1 ? dtype : "float64",
+    (idx, key) => partial(idx.slice(0, -1), idx[idx.length - 1], key),
   );
   let count = K;
   while (count > 1) {
@@ -115,22 +116,18 @@ export function sumPartials(
       [prev],
       [...outChunks, Array(count).fill(1)],
       done ? dtype : "float64",
-      (idx) => {
+      (idx, key) => {
         const g = idx[idx.length - 1];
         const out = idx.slice(0, -1);
-        return {
-          op: "linalg.sum",
-          deps: Array.from({ length: Math.min(split, prevCount - g * split) }, (_, j) =>
-            prev.key([...out, g * split + j]),
-          ),
-          params: { dtype: done ? dtype : "float64" },
-        };
+        const deps = Array.from({ length: Math.min(split, prevCount - g * split) }, (_, j) =>
+          prev.key([...out, g * split + j]),
+        );
+        return task(sumKernel, key, deps, { dtype: done ? dtype : "float64" });
       },
     );
   }
   // Drop the (now single-block) partial axis: alias each block.
-  return blockLayer(prefix, token, [level], outChunks, dtype, (idx) => ({
-    op: "core.identity",
-    deps: [level.key([...idx, 0])],
-  }));
+  return blockLayer(prefix, token, [level], outChunks, dtype, (idx, key) =>
+    task(identity, key, [level.key([...idx, 0])]),
+  );
 }

@@ -3,16 +3,20 @@ import type { DType } from "../dtype/dtypes.js";
 import { optimize } from "../optimize/optimize.js";
 import type { Key, Task } from "../graph/task.js";
 import { isLocalTask } from "../kernels/source.js";
-import { getKernel } from "../kernels/registry.js";
+import { literal } from "../kernels/core.js";
+import { getKernel, task } from "../kernels/registry.js";
 import { fmt, InvalidArgumentError } from "../errors.js";
 import { copyInto, NDArray } from "../ndarray/ndarray.js";
 import type { Executor } from "../schedule/executor.js";
 import { defaultExecutor, InProcessExecutor } from "../schedule/in-process.js";
 import { inlineKernelOf } from "../kernels/user.js";
 import { type ProgressEvent, runGraph } from "../schedule/scheduler.js";
-import { blockIndices, ChunkedArray } from "./chunked-array.js";
+import { computeWarnings, runCollectingWarnings, type WarningOption } from "../warnings.js";
+import { blockLayer } from "./block-layer.js";
+import { blockIndices, type ChunkedArray } from "./chunked-array.js";
 import { blockRegion } from "./creation.js";
 
+/** Options of `compute`, `persist`, `store` and the io writers: where and how the graph runs. */
 export interface ComputeOptions {
   /** Where tasks run (default: in-process, on the calling thread). */
   executor?: Executor;
@@ -43,7 +47,41 @@ export interface ComputeOptions {
    * aborted; a pool replaces a worker stuck in one. A synchronous in-process kernel cannot be
    * interrupted: use a pool for work that may hang.
    */
-  timeout?: number | { task?: number; total?: number };
+  timeout?:
+    | number
+    | {
+        /** Most milliseconds one task may run. */
+        task?: number;
+        /** Most milliseconds the whole compute may run. */
+        total?: number;
+      };
+  /**
+   * What to do with NumPy's warnings (`divide by zero encountered in divide`, `Mean of empty
+   * slice.`, …; see {@link ChunkedWarning}): a function receiving each distinct warning once per
+   * compute, with the key of the first block that produced it, or `"ignore"`. Default: the handler
+   * of {@link setWarningHandler}, which prints each kind once per process with `console.warn`.
+   * Warnings never change results; they come from pool workers too.
+   */
+  onWarning?: WarningOption;
+  /**
+   * A `Profiler` to record this compute into: per task its start, end, worker and bytes, and the
+   * bytes held over time (dask's `Profiler` and `ResourceProfiler`). Draw it with `profileSvg`.
+   */
+  profile?: {
+    /** The executor that runs and records each task. */
+    wrap(executor: Executor): Executor;
+    /** Records the bytes held over time. */
+    readonly onProgress: (event: ProgressEvent) => void;
+  };
+}
+
+/** Whether `value` is an object whose members `names` are functions. */
+function hasFunctions(value: unknown, ...names: string[]): boolean {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    names.every((name) => typeof (value as Record<string, unknown>)[name] === "function")
+  );
 }
 
 /** Throws an InvalidArgumentError naming the first option that is not of its expected kind. */
@@ -62,33 +100,40 @@ function checkComputeOptions(options: ComputeOptions): {
       `Invalid compute option ${name}. Got ${name}=${shown}, expected ${expected}.`,
     );
   };
-  const { executor, signal, onProgress, optimize, maxInFlight, maxBytesInFlight, timeout } = options;
-  if (
-    executor !== undefined &&
-    (typeof executor !== "object" ||
-      executor === null ||
-      typeof executor.run !== "function" ||
-      !(executor.concurrency >= 1))
-  ) {
+  const {
+    executor,
+    signal,
+    onProgress,
+    optimize,
+    maxInFlight,
+    maxBytesInFlight,
+    timeout,
+    onWarning,
+    profile,
+  } = options;
+  if (executor !== undefined && !(hasFunctions(executor, "run") && executor.concurrency >= 1)) {
     bad("executor", "an Executor (run(task, inputs) and a concurrency >= 1), e.g. a NodePool");
   }
   if (
     signal !== undefined &&
-    (typeof signal !== "object" ||
-      signal === null ||
-      typeof signal.aborted !== "boolean" ||
-      typeof signal.addEventListener !== "function")
+    !(hasFunctions(signal, "addEventListener") && typeof signal.aborted === "boolean")
   ) {
     bad("signal", "an AbortSignal");
   }
   if (onProgress !== undefined && typeof onProgress !== "function") bad("onProgress", "a function");
   if (optimize !== undefined && typeof optimize !== "boolean") bad("optimize", "true or false");
+  if (onWarning !== undefined && onWarning !== "ignore" && typeof onWarning !== "function") {
+    bad("onWarning", 'a function or "ignore"');
+  }
   if (maxInFlight !== undefined && !(Number.isInteger(maxInFlight) && maxInFlight >= 1)) {
     bad("maxInFlight", "a positive integer");
   }
   const budget = typeof maxBytesInFlight === "string" ? parseBytes(maxBytesInFlight) : maxBytesInFlight;
   if (maxBytesInFlight !== undefined && !(typeof budget === "number" && budget >= 1)) {
     bad("maxBytesInFlight", 'a number of bytes >= 1 or a size such as "512 MB"');
+  }
+  if (profile !== undefined && !hasFunctions(profile, "wrap", "onProgress")) {
+    bad("profile", "a Profiler (new ca.Profiler())");
   }
   return { timeout: checkTimeout(timeout, bad), maxBytesInFlight: budget };
 }
@@ -129,7 +174,11 @@ function withLocalTasks(executor: Executor): Executor {
       return executor.concurrency;
     },
     run(task: Task, inputs, options) {
-      if (runsHere(task)) return getKernel(task.op)(inputs as NDArray[], task.params);
+      if (runsHere(task)) {
+        const run = () => getKernel(task.op)(inputs as NDArray[], task.params);
+        const onWarning = options?.onWarning;
+        return onWarning ? runCollectingWarnings(task.key, onWarning, run) : run();
+      }
       return executor.run(task, inputs, options);
     },
     retain: (chunk) => executor.retain?.(chunk),
@@ -161,13 +210,22 @@ export async function computeBlocks(
       }
     }
   }
+  const { profile, onProgress } = options;
+  const executor = withLocalTasks(options.executor ?? defaultExecutor);
   return runGraph(optimized, outputs, {
-    executor: withLocalTasks(options.executor ?? defaultExecutor),
+    executor: profile ? profile.wrap(executor) : executor,
     signal: options.signal,
-    onProgress: options.onProgress,
+    onProgress:
+      profile && onProgress
+        ? (event) => {
+            profile.onProgress(event);
+            onProgress(event);
+          }
+        : (profile?.onProgress ?? onProgress),
     maxInFlight: options.maxInFlight,
     maxBytesInFlight,
     timeout,
+    onWarning: computeWarnings(options.onWarning),
   });
 }
 
@@ -219,12 +277,7 @@ export async function persist<D extends DType>(
   options: ComputeOptions = {},
 ): Promise<ChunkedArray<D>> {
   const blocks = await computeBlocks([a], options);
-  const name = `persist-${a.name}`;
-  const tasks = a.keys().map((key) => ({
-    key: `${name}${key.slice(a.name.length)}`,
-    op: "core.literal",
-    deps: [],
-    params: { array: blocks.get(key)! as any },
-  }));
-  return ChunkedArray.fromLayer({ name, tasks, dependencies: [] }, [], a.chunks, a.dtype);
+  return blockLayer("persist", a.name, [], a.chunks, a.dtype, (idx, key) =>
+    task(literal, key, [], { array: blocks.get(a.key(idx))! }),
+  );
 }

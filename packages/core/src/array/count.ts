@@ -6,8 +6,18 @@ import { asIndices, numberValues, refuse64BitInput } from "./int64-support.js";
 import { dtypeKind } from "../dtype/dtypes.js";
 import { DTypeError, fmt, InvalidArgumentError, UnsupportedError } from "../errors.js";
 import type { Key } from "../graph/task.js";
-import "../kernels/count.js";
-import type { BincountParams, HistogramParams, IsinParams, SearchsortedParams } from "../kernels/count.js";
+import {
+  type BincountParams,
+  bincountKernel,
+  type HistogramParams,
+  histogramKernel,
+  type IsinParams,
+  isinKernel,
+  type SearchsortedParams,
+  searchsortedKernel,
+  sumPaddedKernel,
+} from "../kernels/count.js";
+import { task } from "../kernels/registry.js";
 import { NDArray } from "../ndarray/ndarray.js";
 import { blockLayer, requireKnownChunks, sumPartials } from "./block-layer.js";
 import { blockIndices, ChunkedArray } from "./chunked-array.js";
@@ -107,11 +117,8 @@ export function histogram(
     "float64",
     blocks.length,
     DEFAULT_SPLIT_EVERY,
-    (_out, k) => ({
-      op: "count.histogram",
-      deps: wr ? [x.key(blocks[k]), wr.key(blocks[k])] : [x.key(blocks[k])],
-      params: params as any,
-    }),
+    (_out, k, key) =>
+      task(histogramKernel, key, wr ? [x.key(blocks[k]), wr.key(blocks[k])] : [x.key(blocks[k])], params),
   ) as ChunkedArray<"float64">;
   return { hist: wr ? hist : asIndices(hist), binEdges: new NDArray("float64", edges, [edges.length]) };
 }
@@ -164,22 +171,21 @@ export function bincount(
     wr ? [x, wr] : [x],
     [x.chunks[0].map(() => Number.NaN)],
     "float64",
-    ([b]) => ({
-      op: "count.bincount",
-      deps: wr ? [x.key([b]), wr.key([b])] : [x.key([b])],
-      params: params as any,
-    }),
+    ([b], key) => task(bincountKernel, key, wr ? [x.key([b]), wr.key([b])] : [x.key([b])], params),
   );
   while (level.numblocks[0] > 1) {
     const prev = level;
     const n = Math.ceil(prev.numblocks[0] / DEFAULT_SPLIT_EVERY);
-    level = blockLayer("bincount", n, [prev], [Array(n).fill(Number.NaN)], "float64", ([g]) => ({
-      op: "count.sumPadded",
-      deps: Array.from(
-        { length: Math.min(DEFAULT_SPLIT_EVERY, prev.numblocks[0] - g * DEFAULT_SPLIT_EVERY) },
-        (_, j): Key => prev.key([g * DEFAULT_SPLIT_EVERY + j]),
+    level = blockLayer("bincount", n, [prev], [Array(n).fill(Number.NaN)], "float64", ([g], key) =>
+      task(
+        sumPaddedKernel,
+        key,
+        Array.from(
+          { length: Math.min(DEFAULT_SPLIT_EVERY, prev.numblocks[0] - g * DEFAULT_SPLIT_EVERY) },
+          (_, j): Key => prev.key([g * DEFAULT_SPLIT_EVERY + j]),
+        ),
       ),
-    }));
+    );
   }
   return wr ? level : asIndices(level);
 }
@@ -214,11 +220,9 @@ export function isin(
   if (vals.some((v) => typeof v !== "number"))
     throw new InvalidArgumentError(`testElements must be numbers. Got testElements=${fmt(testElements)}.`);
   const params: IsinParams = { test: Float64Array.from(vals).sort(), invert: options.invert ?? false };
-  return blockLayer("isin", params, [x], x.chunks, "bool", (idx) => ({
-    op: "count.isin",
-    deps: [x.key(idx)],
-    params: params as any,
-  }));
+  return blockLayer("isin", params, [x], x.chunks, "bool", (idx, key) =>
+    task(isinKernel, key, [x.key(idx)], params),
+  );
 }
 
 /** Options of {@link searchsorted}. */
@@ -256,11 +260,7 @@ export function searchsorted(
     "float64",
     a.numblocks[0],
     DEFAULT_SPLIT_EVERY,
-    (out, k) => ({
-      op: "count.searchsorted",
-      deps: [a.key([k]), vs.key(out)],
-      params: params as any,
-    }),
+    (out, k, key) => task(searchsortedKernel, key, [a.key([k]), vs.key(out)], params),
   );
   return asIndices(positions);
 }

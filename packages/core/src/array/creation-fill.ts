@@ -2,10 +2,19 @@ import { type ChunkSpec, chunkOffsets, normalizeChunks } from "../chunks/normali
 import { DTYPE_INFO, type DType, dtypeKind, is64BitInt, isDType } from "../dtype/dtypes.js";
 import { checkScalarFits } from "../dtype/promote.js";
 import { DTypeError, fmt, InvalidArgumentError, UnknownChunksError } from "../errors.js";
-import { blockKey, type Task } from "../graph/task.js";
-import { tokenize } from "../graph/tokenize.js";
-import type { ArangeParams, EyeParams, FullParams, LinspaceParams } from "../kernels/create.js";
-import { blockIndices, ChunkedArray } from "./chunked-array.js";
+import {
+  type ArangeParams,
+  createArange,
+  createEye,
+  createFull,
+  createLinspace,
+  type EyeParams,
+  type FullParams,
+  type LinspaceParams,
+} from "../kernels/create.js";
+import { task } from "../kernels/registry.js";
+import { blockLayer } from "./block-layer.js";
+import type { ChunkedArray } from "./chunked-array.js";
 import { UNKNOWN_CHUNKS_FIX } from "./rechunk.js";
 
 export interface FillOptions<D extends DType = DType> {
@@ -94,12 +103,10 @@ function fillArray<D extends DType>(
   dtype: D,
   chunks: number[][],
 ): ChunkedArray<D> {
-  const name = `${prefix}-${tokenize("full", shape, value, dtype, chunks)}`;
-  const tasks: Task[] = blockIndices(chunks.map((c) => c.length)).map((idx) => {
+  return blockLayer(prefix, ["full", shape, value], [], chunks, dtype, (idx, key) => {
     const params: FullParams = { shape: idx.map((b, ax) => chunks[ax][b]), value, dtype };
-    return { key: blockKey(name, idx), op: "create.full", deps: [], params: params as any };
+    return task(createFull, key, [], params);
   });
-  return ChunkedArray.fromLayer({ name, tasks, dependencies: [] }, [], chunks, dtype);
 }
 
 function filled<D extends DType>(
@@ -355,13 +362,11 @@ export function arange(...args: (number | bigint | RangeOptions | undefined)[]):
     );
   }
   const chunks = normalizeChunks(options.chunks ?? "auto", [num], { dtype });
-  const name = `arange-${tokenize("arange", start, stop, step, dtype, chunks)}`;
   const offsets = chunkOffsets(chunks[0]);
-  const tasks: Task[] = chunks[0].map((n, b) => {
-    const params: ArangeParams = { start, step, offset: offsets[b], n, dtype };
-    return { key: blockKey(name, [b]), op: "create.arange", deps: [], params: params as any };
+  return blockLayer("arange", [start, stop, step], [], chunks, dtype, ([b], key) => {
+    const params: ArangeParams = { start, step, offset: offsets[b], n: chunks[0][b], dtype };
+    return task(createArange, key, [], params);
   });
-  return ChunkedArray.fromLayer({ name, tasks, dependencies: [] }, [], chunks, dtype);
 }
 
 /** `arange` of bigint arguments: int64 by default, the length and every value exact in BigInt. */
@@ -392,13 +397,17 @@ function arangeBig(args: readonly bigint[], options: RangeOptions): ChunkedArray
   const chunks = normalizeChunks(options.chunks ?? "auto", [num], { dtype });
   // Past ±2^53 the ends travel as decimal strings (graph parameters stay JSON-like).
   const exact = (v: bigint): number | string => (Number.isSafeInteger(Number(v)) ? Number(v) : String(v));
-  const name = `arange-${tokenize("arange", String(start), String(stop), String(step), dtype, chunks)}`;
   const offsets = chunkOffsets(chunks[0]);
-  const tasks: Task[] = chunks[0].map((n, b) => {
-    const params: ArangeParams = { start: exact(start), step: exact(step), offset: offsets[b], n, dtype };
-    return { key: blockKey(name, [b]), op: "create.arange", deps: [], params: params as any };
+  return blockLayer("arange", [String(start), String(stop), String(step)], [], chunks, dtype, ([b], key) => {
+    const params: ArangeParams = {
+      start: exact(start),
+      step: exact(step),
+      offset: offsets[b],
+      n: chunks[0][b],
+      dtype,
+    };
+    return task(createArange, key, [], params);
   });
-  return ChunkedArray.fromLayer({ name, tasks, dependencies: [] }, [], chunks, dtype);
 }
 
 export interface LinspaceOptions<D extends DType = DType> extends RangeOptions<D> {
@@ -452,13 +461,11 @@ export function linspace<D extends DType = "float64">(
   const endpoint = options.endpoint ?? true;
   const dtype = checkDType(options.dtype ?? "float64", "linspace") as D;
   const chunks = normalizeChunks(options.chunks ?? "auto", [num], { dtype });
-  const name = `linspace-${tokenize("linspace", start, stop, num, endpoint, dtype, chunks)}`;
   const offsets = chunkOffsets(chunks[0]);
-  const tasks: Task[] = chunks[0].map((n, b) => {
-    const params: LinspaceParams = { start, stop, num, endpoint, offset: offsets[b], n, dtype };
-    return { key: blockKey(name, [b]), op: "create.linspace", deps: [], params: params as any };
+  return blockLayer("linspace", [start, stop, num, endpoint], [], chunks, dtype, ([b], key) => {
+    const params: LinspaceParams = { start, stop, num, endpoint, offset: offsets[b], n: chunks[0][b], dtype };
+    return task(createLinspace, key, [], params);
   });
-  return ChunkedArray.fromLayer({ name, tasks, dependencies: [] }, [], chunks, dtype);
 }
 
 export interface EyeOptions<D extends DType = DType> {
@@ -489,21 +496,17 @@ export function eye<D extends DType = "float64">(N: number, options: EyeOptions<
   if (!Number.isInteger(k)) throw new InvalidArgumentError(`eye: k must be an integer. Got k=${fmt(k)}.`);
   const dtype = checkDType(options.dtype ?? "float64", "eye") as D;
   const chunks = normalizeChunks(options.chunks ?? "auto", shape, { dtype });
-  const name = `eye-${tokenize("eye", shape, k, dtype, chunks)}`;
   const offsets = chunks.map(chunkOffsets);
-  const tasks: Task[] = blockIndices(chunks.map((c) => c.length)).map((idx) => {
+  return blockLayer("eye", [shape, k], [], chunks, dtype, (idx, key) => {
     const bshape: [number, number] = [chunks[0][idx[0]], chunks[1][idx[1]]];
     const offset: [number, number] = [offsets[0][idx[0]], offsets[1][idx[1]]];
-    const key = blockKey(name, idx);
     // Blocks that miss the diagonal are plain zeros.
     const lo = offset[1] - (offset[0] + bshape[0] - 1);
     const hi = offset[1] + bshape[1] - 1 - offset[0];
     if (k < lo || k > hi) {
-      const params: FullParams = { shape: bshape, value: 0, dtype };
-      return { key, op: "create.full", deps: [], params: params as any };
+      return task(createFull, key, [], { shape: bshape, value: 0, dtype });
     }
     const params: EyeParams = { shape: bshape, offset, k, dtype };
-    return { key, op: "create.eye", deps: [], params: params as any };
+    return task(createEye, key, [], params);
   });
-  return ChunkedArray.fromLayer({ name, tasks, dependencies: [] }, [], chunks, dtype);
 }

@@ -8,11 +8,12 @@ import {
   isDType,
 } from "../dtype/dtypes.js";
 import { DTypeError, fmt, InvalidArgumentError } from "../errors.js";
-import { blockKey, type Task } from "../graph/task.js";
-import { tokenize } from "../graph/tokenize.js";
-import { type ArraySource, type Region, registerLocal, rememberOpen } from "../kernels/source.js";
+import { literal } from "../kernels/core.js";
+import { task } from "../kernels/registry.js";
+import { type ArraySource, type Region, registerLocal, rememberOpen, sourceRead } from "../kernels/source.js";
 import { NDArray, type NestedArray } from "../ndarray/ndarray.js";
-import { blockIndices, ChunkedArray } from "./chunked-array.js";
+import { blockLayer } from "./block-layer.js";
+import type { ChunkedArray } from "./chunked-array.js";
 
 export interface FromArrayOptions {
   /** Block shape: a number, one entry per axis, `-1` for a whole axis, `"auto"`, or explicit per-axis sizes. Default `"auto"`. */
@@ -115,15 +116,10 @@ export function fromArray<D extends DType = DType>(
   });
   if (source.descriptor) rememberOpen(source);
   const descriptor = source.descriptor ?? registerLocal(source);
-  const name = `${options.name ?? "array"}-${tokenize(objectToken(source), chunks)}`;
   const offsets = chunks.map(chunkOffsets);
-  const tasks: Task[] = blockIndices(chunks.map((c) => c.length)).map((idx) => ({
-    key: blockKey(name, idx),
-    op: "source.read",
-    deps: [],
-    params: { source: descriptor as any, region: blockRegion(offsets, idx) as any },
-  }));
-  return ChunkedArray.fromLayer({ name, tasks, dependencies: [] }, [], chunks, source.dtype);
+  return blockLayer(options.name ?? "array", objectToken(source), [], chunks, source.dtype, (idx, key) =>
+    task(sourceRead, key, [], { source: descriptor, region: blockRegion(offsets, idx) }),
+  );
 }
 
 /**
@@ -167,13 +163,9 @@ function checkValues(values: NestedArray | number | boolean, dtype: DType): void
 
 function fromNDArray<D extends DType>(a: NDArray<D>, options: FromArrayOptions): ChunkedArray<D> {
   const chunks = normalizeChunks(options.chunks ?? "auto", a.shape, { dtype: a.dtype });
-  const name = `${options.name ?? "array"}-${tokenize(objectToken(a), a.shape, a.strides, a.offset, chunks)}`;
   const offsets = chunks.map(chunkOffsets);
-  const tasks: Task[] = blockIndices(chunks.map((c) => c.length)).map((idx) => ({
-    key: blockKey(name, idx),
-    op: "core.literal",
-    deps: [],
-    params: { array: a.region(blockRegion(offsets, idx)) as any },
-  }));
-  return ChunkedArray.fromLayer({ name, tasks, dependencies: [] }, [], chunks, a.dtype);
+  const token = [objectToken(a), a.shape, a.strides, a.offset];
+  return blockLayer(options.name ?? "array", token, [], chunks, a.dtype, (idx, key) =>
+    task(literal, key, [], { array: a.region(blockRegion(offsets, idx)) }),
+  );
 }

@@ -12,9 +12,7 @@
  */
 import { DTYPES, type DType, isDType } from "../dtype/dtypes.js";
 import { DTypeError, fmt, InvalidArgumentError, UnknownChunksError } from "../errors.js";
-import { blockKey, type Task } from "../graph/task.js";
-import { tokenize } from "../graph/tokenize.js";
-import "../kernels/elementwise.js";
+import { elementwiseExpr } from "../kernels/elementwise.js";
 import {
   type BuildOpOptions,
   buildClip,
@@ -31,7 +29,9 @@ import {
   elementwiseOpRow,
   resolveElementwiseOp,
 } from "../ops/elementwise.js";
-import { blockIndices, ChunkedArray } from "./chunked-array.js";
+import { task } from "../kernels/registry.js";
+import { blockLayer } from "./block-layer.js";
+import { ChunkedArray } from "./chunked-array.js";
 import { fromArray } from "./creation.js";
 import { UNKNOWN_CHUNKS_FIX, unifyChunks } from "./rechunk.js";
 
@@ -102,27 +102,14 @@ function blockwise(
   const dtype = expr.dtype;
 
   // 4. One task per output block.
-  const name = `${opName}-${tokenize(
-    "elementwise",
-    inputs.map((a) => a.name),
-    expr,
-    chunks,
-  )}`;
-  const tasks: Task[] = [];
-  for (const idx of blockIndices(chunks.map((c) => c.length))) {
+  return blockLayer(opName, ["elementwise", expr], inputs, chunks, dtype, (idx, key) => {
     const deps = inputs.map((a) => {
       const lead = nd - a.ndim;
       return a.key(a.chunks.map((c, j) => (c.length === 1 ? 0 : idx[j + lead])));
     });
     const params: ElementwiseParams = { expr, dtype, shape: idx.map((b, ax) => chunks[ax][b]) };
-    tasks.push({ key: blockKey(name, idx), op: "elementwise.expr", deps, params: params as any });
-  }
-  return ChunkedArray.fromLayer(
-    { name, tasks, dependencies: [...new Set(inputs.map((a) => a.name))] },
-    inputs,
-    chunks,
-    dtype,
-  );
+    return task(elementwiseExpr, key, deps, params);
+  });
 }
 
 /** Builds the layer of one elementwise op: what every generated `ca.<op>` wrapper calls. */

@@ -2,11 +2,22 @@ import { type ChunkSpec, normalizeChunks } from "../chunks/normalize.js";
 import type { DType } from "../dtype/dtypes.js";
 import { resultType } from "../dtype/promote.js";
 import { BroadcastError, fmt, InvalidArgumentError, UnknownChunksError } from "../errors.js";
-import { blockKey, type Task } from "../graph/task.js";
-import { tokenize } from "../graph/tokenize.js";
 import { normalizeAxisIndex, normalizeAxisTuple } from "../index/axis.js";
-import type { BroadcastParams, ExpandParams, SqueezeParams, TransposeParams } from "../kernels/join.js";
-import { blockIndices, ChunkedArray } from "./chunked-array.js";
+import { identity } from "../kernels/core.js";
+import {
+  type BroadcastParams,
+  type ExpandParams,
+  joinBroadcast,
+  joinCast,
+  joinExpand,
+  joinSqueeze,
+  joinTranspose,
+  type SqueezeParams,
+  type TransposeParams,
+} from "../kernels/join.js";
+import { task } from "../kernels/registry.js";
+import { blockLayer } from "./block-layer.js";
+import type { ChunkedArray } from "./chunked-array.js";
 import { commonBlockdim, rechunk, sameChunks, UNKNOWN_CHUNKS_FIX } from "./rechunk.js";
 import { ravel } from "./reshape.js";
 
@@ -102,46 +113,28 @@ export function concatenate<D extends DType>(
     shape0.map((_, i) => i).filter((i) => i !== axis),
   );
   const chunks = seq[0].chunks.map((c, i) => (i === axis ? seq.flatMap((a) => a.chunks[axis]) : [...c]));
-  const name = `concatenate-${tokenize(
-    "concatenate",
-    seq.map((a) => a.name),
-    axis,
-    dtype,
-  )}`;
   // Which input and which of its blocks each output block index along `axis` comes from.
   const source: [number, number][] = [];
   seq.forEach((a, k) => {
     for (let b = 0; b < a.numblocks[axis]; b++) source.push([k, b]);
   });
-  const tasks: Task[] = blockIndices(chunks.map((c) => c.length)).map((idx) => {
+  return blockLayer("concatenate", axis, seq, chunks, dtype, (idx, key) => {
     const [k, b] = source[idx[axis]];
     const inIdx = [...idx];
     inIdx[axis] = b;
     const a = seq[k];
-    const key = blockKey(name, idx);
     return a.dtype === dtype
-      ? { key, op: "core.identity", deps: [a.key(inIdx)] }
-      : { key, op: "join.cast", deps: [a.key(inIdx)], params: { dtype } };
+      ? task(identity, key, [a.key(inIdx)])
+      : task(joinCast, key, [a.key(inIdx)], { dtype });
   });
-  return ChunkedArray.fromLayer(
-    { name, tasks, dependencies: [...new Set(seq.map((a) => a.name))] },
-    seq,
-    chunks,
-    dtype,
-  );
 }
 
 /** The array in `dtype` (itself when it already is). */
 function castArray(x: ChunkedArray, dtype: DType): ChunkedArray {
   if (x.dtype === dtype) return x;
-  const name = `astype-${tokenize("astype", x.name, dtype)}`;
-  const tasks: Task[] = x.keys().map((k) => ({
-    key: `${name}${k.slice(x.name.length)}`,
-    op: "join.cast",
-    deps: [k],
-    params: { dtype },
-  }));
-  return ChunkedArray.fromLayer({ name, tasks, dependencies: [x.name] }, [x], x.chunks, dtype);
+  return blockLayer("astype", null, [x], x.chunks, dtype, (idx, key) =>
+    task(joinCast, key, [x.key(idx)], { dtype }),
+  );
 }
 
 export interface StackOptions {
@@ -196,24 +189,12 @@ export function stack<D extends DType>(
     new Array(seq.length).fill(1),
     ...inChunks.slice(axis).map((c) => [...c]),
   ];
-  const name = `stack-${tokenize(
-    "stack",
-    seq.map((a) => a.name),
-    axis,
-    dtype,
-  )}`;
-  const tasks: Task[] = blockIndices(chunks.map((c) => c.length)).map((idx) => {
+  return blockLayer("stack", axis, seq, chunks, dtype, (idx, key) => {
     const a = seq[idx[axis]];
     const inIdx = [...idx.slice(0, axis), ...idx.slice(axis + 1)];
     const params: ExpandParams = a.dtype === dtype ? { axis } : { axis, dtype };
-    return { key: blockKey(name, idx), op: "join.expand", deps: [a.key(inIdx)], params: params as any };
+    return task(joinExpand, key, [a.key(inIdx)], params);
   });
-  return ChunkedArray.fromLayer(
-    { name, tasks, dependencies: [...new Set(seq.map((a) => a.name))] },
-    seq,
-    chunks,
-    dtype,
-  );
 }
 
 export interface TransposeOptions {
@@ -253,14 +234,12 @@ export function transpose<D extends DType>(
   }
   if (axes.every((a, i) => a === i)) return x;
   const chunks = axes.map((a) => [...x.chunks[a]]);
-  const name = `transpose-${tokenize("transpose", x.name, axes)}`;
   const params: TransposeParams = { axes };
-  const tasks: Task[] = blockIndices(chunks.map((c) => c.length)).map((idx) => {
+  return blockLayer("transpose", axes, [x], chunks, x.dtype, (idx, key) => {
     const inIdx = new Array<number>(ndim);
     for (let i = 0; i < ndim; i++) inIdx[axes[i]] = idx[i];
-    return { key: blockKey(name, idx), op: "join.transpose", deps: [x.key(inIdx)], params: params as any };
+    return task(joinTranspose, key, [x.key(inIdx)], params);
   });
-  return ChunkedArray.fromLayer({ name, tasks, dependencies: [x.name] }, [x], chunks, x.dtype);
 }
 
 /**
@@ -344,14 +323,12 @@ export function squeeze<D extends DType>(x: ChunkedArray<D>, options: SqueezeOpt
     ? rechunk(x, Object.fromEntries(axes.map((a) => [a, [1]])))
     : x;
   const chunks = src.chunks.filter((_, i) => !axes.includes(i)).map((c) => [...c]);
-  const name = `squeeze-${tokenize("squeeze", src.name, axes)}`;
   const params: SqueezeParams = { axis: axes };
-  const tasks: Task[] = blockIndices(chunks.map((c) => c.length)).map((idx) => {
+  return blockLayer("squeeze", axes, [src], chunks, x.dtype, (idx, key) => {
     const inIdx: number[] = [];
     for (let i = 0, j = 0; i < src.ndim; i++) inIdx.push(axes.includes(i) ? 0 : idx[j++]);
-    return { key: blockKey(name, idx), op: "join.squeeze", deps: [src.key(inIdx)], params: params as any };
+    return task(joinSqueeze, key, [src.key(inIdx)], params);
   });
-  return ChunkedArray.fromLayer({ name, tasks, dependencies: [src.name] }, [src], chunks, x.dtype);
 }
 
 export interface ExpandDimsOptions {
@@ -379,15 +356,10 @@ export function expandDims<D extends DType>(x: ChunkedArray<D>, options: ExpandD
   const chunks: number[][] = [];
   for (let i = 0, j = 0; i < x.ndim + axes.length; i++)
     chunks.push(axes.includes(i) ? [1] : [...x.chunks[j++]]);
-  const name = `expand_dims-${tokenize("expand_dims", x.name, axes)}`;
   const params: ExpandParams = { axis: axes };
-  const tasks: Task[] = blockIndices(chunks.map((c) => c.length)).map((idx) => ({
-    key: blockKey(name, idx),
-    op: "join.expand",
-    deps: [x.key(idx.filter((_, i) => !axes.includes(i)))],
-    params: params as any,
-  }));
-  return ChunkedArray.fromLayer({ name, tasks, dependencies: [x.name] }, [x], chunks, x.dtype);
+  return blockLayer("expand_dims", axes, [x], chunks, x.dtype, (idx, key) =>
+    task(joinExpand, key, [x.key(idx.filter((_, i) => !axes.includes(i)))], params),
+  );
 }
 
 export interface BroadcastToOptions {
@@ -450,11 +422,9 @@ export function broadcastTo<D extends DType>(
     x.chunks.map((c, j) => (broadcastAxis[j] ? [1] : options.chunks === undefined ? c : chunks[j + lead])),
   );
   if (lead === 0 && sameChunks(chunks, src.chunks)) return src;
-  const name = `broadcast_to-${tokenize("broadcast_to", src.name, target, chunks)}`;
-  const tasks: Task[] = blockIndices(chunks.map((c) => c.length)).map((idx) => {
+  return blockLayer("broadcast_to", target, [src], chunks, x.dtype, (idx, key) => {
     const inIdx = src.chunks.map((_, j) => (broadcastAxis[j] ? 0 : idx[j + lead]));
     const params: BroadcastParams = { shape: idx.map((b, i) => chunks[i][b]) };
-    return { key: blockKey(name, idx), op: "join.broadcast", deps: [src.key(inIdx)], params: params as any };
+    return task(joinBroadcast, key, [src.key(inIdx)], params);
   });
-  return ChunkedArray.fromLayer({ name, tasks, dependencies: [src.name] }, [src], chunks, x.dtype);
 }

@@ -11,8 +11,21 @@
  */
 import { resultType } from "../dtype/promote.js";
 import { fmt, InvalidArgumentError, UnsupportedError } from "../errors.js";
-import type { MatmulParams, TensordotParams, TsqrParams } from "../kernels/linalg.js";
-import "../kernels/linalg.js";
+import {
+  choleskyKernel,
+  luSolveKernel,
+  type MatmulParams,
+  matmulKernel,
+  solveUpperKernel,
+  type TensordotParams,
+  type TsqrParams,
+  tensordotKernel,
+  tsqrBlockKernel,
+  tsqrQKernel,
+  tsqrRKernel,
+  tsqrReduceKernel,
+} from "../kernels/linalg.js";
+import { task } from "../kernels/registry.js";
 import { blockLayer, normalizeOneAxis, requireKnownChunks, singleTask, sumPartials } from "./block-layer.js";
 import { blockIndices, type ChunkedArray } from "./chunked-array.js";
 import { eye } from "./creation-fill.js";
@@ -112,7 +125,7 @@ export function tensordot(
     dtype,
     kIdx.length,
     split,
-    (out, k) => {
+    (out, k, key) => {
       const ia = new Array<number>(a.ndim);
       const ib = new Array<number>(b.ndim);
       freeA.forEach((ax, i) => {
@@ -125,7 +138,7 @@ export function tensordot(
         ia[ax] = kIdx[k][i];
         ib[axesB[i]] = kIdx[k][i];
       });
-      return { op: "linalg.tensordot", deps: [ra.key(ia), rb.key(ib)], params };
+      return task(tensordotKernel, key, [ra.key(ia), rb.key(ib)], params);
     },
   );
 }
@@ -173,11 +186,14 @@ export function matmul(a: ChunkedArray, b: ChunkedArray, options: ProductOptions
   const outChunks = [...batchChunks, [...ra.chunks[nd - 2]], [...rb.chunks[nd - 1]]];
   const dtype = resultType(a.dtype, b.dtype);
   const params: MatmulParams = { dtype: kChunks.length === 1 ? dtype : "float64" };
-  return sumPartials("matmul", null, [ra, rb], outChunks, dtype, kChunks.length, split, (out, k) => ({
-    op: "linalg.matmul",
-    deps: [ra.key([...out.slice(0, nd - 1), k]), rb.key([...out.slice(0, nd - 2), k, out[nd - 1]])],
-    params,
-  }));
+  return sumPartials("matmul", null, [ra, rb], outChunks, dtype, kChunks.length, split, (out, k, key) =>
+    task(
+      matmulKernel,
+      key,
+      [ra.key([...out.slice(0, nd - 1), k]), rb.key([...out.slice(0, nd - 2), k, out[nd - 1]])],
+      params,
+    ),
+  );
 }
 
 /**
@@ -271,7 +287,7 @@ function tallSkinny(x: ChunkedArray, fn: string): ChunkedArray {
   if (x.ndim !== 2) throw new InvalidArgumentError(`${fn} needs a 2-d array. Got x shape=${fmt(x.shape)}.`);
   requireKnownChunks(x, fn);
   const n = x.shape[1];
-  const src = x.chunks[1].length === 1 ? x : rechunk(x, [null as any, -1]);
+  const src = x.chunks[1].length === 1 ? x : rechunk(x, [null, -1]);
   const short = src.chunks[0].findIndex((m) => m < n);
   if (short >= 0) {
     throw new InvalidArgumentError(
@@ -296,12 +312,11 @@ export function qr(x: ChunkedArray): { q: ChunkedArray<"float64">; r: ChunkedArr
   const src = tallSkinny(x, "qr");
   const n = src.shape[1];
   const rows = [...src.chunks[0]];
-  const blocks = blockLayer("tsqr-block", null, [src], [rows.map((m) => m + n), [n]], "float64", ([i]) => ({
-    op: "linalg.tsqr.block",
-    deps: [src.key([i, 0])],
-  }));
+  const blocks = blockLayer("tsqr-block", null, [src], [rows.map((m) => m + n), [n]], "float64", ([i], key) =>
+    task(tsqrBlockKernel, key, [src.key([i, 0])]),
+  );
   const params: TsqrParams = { n, rows };
-  const reduced = singleTask("tsqr-reduce", params, "linalg.tsqr.reduce", blocks.keys(), params as any);
+  const reduced = singleTask("tsqr-reduce", params, tsqrReduceKernel, blocks.keys(), params);
   const redKey = reduced.tasks[0].key;
   const q = blockLayer(
     "tsqr-q",
@@ -309,11 +324,7 @@ export function qr(x: ChunkedArray): { q: ChunkedArray<"float64">; r: ChunkedArr
     [blocks],
     [rows, [n]],
     "float64",
-    ([i]) => ({
-      op: "linalg.tsqr.q",
-      deps: [blocks.key([i, 0]), redKey],
-      params: { ...params, block: i } as any,
-    }),
+    ([i], key) => task(tsqrQKernel, key, [blocks.key([i, 0]), redKey], { ...params, block: i }),
     [reduced],
   );
   const r = blockLayer(
@@ -322,11 +333,7 @@ export function qr(x: ChunkedArray): { q: ChunkedArray<"float64">; r: ChunkedArr
     [blocks],
     [[n], [n]],
     "float64",
-    () => ({
-      op: "linalg.tsqr.r",
-      deps: [redKey],
-      params: params as any,
-    }),
+    (_, key) => task(tsqrRKernel, key, [redKey], params),
     [reduced],
   );
   return { q, r };
@@ -345,12 +352,11 @@ export function lstsq(a: ChunkedArray, b: ChunkedArray): ChunkedArray<"float64">
     );
   }
   const { q, r } = qr(a);
-  const qtb = tensordot(q, rechunk(b, [q.chunks[0], ...b.chunks.slice(1).map(() => -1 as any)]), [[0], [0]]);
+  const qtb = tensordot(q, rechunk(b, [q.chunks[0], ...b.chunks.slice(1).map(() => -1)]), [[0], [0]]);
   const y = b.ndim === 1 ? rechunk(qtb, [-1]) : rechunk(qtb, [-1, -1]);
-  return blockLayer("lstsq", null, [r, y], y.chunks, "float64", () => ({
-    op: "linalg.solveUpper",
-    deps: [r.key([0, 0]), y.key(y.chunks.map(() => 0))],
-  }));
+  return blockLayer("lstsq", null, [r, y], y.chunks, "float64", (_, key) =>
+    task(solveUpperKernel, key, [r.key([0, 0]), y.key(y.chunks.map(() => 0))]),
+  );
 }
 
 function square(a: ChunkedArray, fn: string): ChunkedArray {
@@ -379,12 +385,11 @@ export function solve(a: ChunkedArray, b: ChunkedArray): ChunkedArray<"float64">
   requireKnownChunks(b, "solve");
   const sb = rechunk(
     b,
-    b.chunks.map(() => -1 as any),
+    b.chunks.map(() => -1),
   );
-  return blockLayer("solve", null, [sa, sb], sb.chunks, "float64", () => ({
-    op: "linalg.luSolve",
-    deps: [sa.key([0, 0]), sb.key(sb.chunks.map(() => 0))],
-  }));
+  return blockLayer("solve", null, [sa, sb], sb.chunks, "float64", (_, key) =>
+    task(luSolveKernel, key, [sa.key([0, 0]), sb.key(sb.chunks.map(() => 0))]),
+  );
 }
 
 /** The inverse of a square matrix (`solve(a, eye(n))`). @see numpy.linalg.inv */
@@ -401,8 +406,7 @@ export function inv(a: ChunkedArray): ChunkedArray<"float64"> {
  */
 export function cholesky(a: ChunkedArray): ChunkedArray<"float64"> {
   const sa = square(a, "cholesky");
-  return blockLayer("cholesky", null, [sa], sa.chunks, "float64", () => ({
-    op: "linalg.cholesky",
-    deps: [sa.key([0, 0])],
-  }));
+  return blockLayer("cholesky", null, [sa], sa.chunks, "float64", (_, key) =>
+    task(choleskyKernel, key, [sa.key([0, 0])]),
+  );
 }

@@ -12,10 +12,10 @@ import { chunkOffsets } from "../chunks/normalize.js";
 import { type DType, isDType } from "../dtype/dtypes.js";
 import { fmt, InvalidArgumentError } from "../errors.js";
 import type { Key, Param } from "../graph/task.js";
-import type { RechunkAssembleParams, RechunkPiece } from "../kernels/join.js";
-import { defineKernel as register, type Kernel } from "../kernels/registry.js";
-import { INLINE_PREFIX, type UserMapParams } from "../kernels/user.js";
-import "../kernels/user.js";
+import { identity, subgraph } from "../kernels/core.js";
+import { type RechunkAssembleParams, type RechunkPiece, rechunkAssemble } from "../kernels/join.js";
+import { type Kernel, defineKernel as register, task } from "../kernels/registry.js";
+import { INLINE_PREFIX, type UserMapParams, userMap } from "../kernels/user.js";
 import type { NDArray } from "../ndarray/ndarray.js";
 import { Slice } from "../index/slice.js";
 import { blockLayer, normalizeOneAxis, requireKnownChunks } from "./block-layer.js";
@@ -169,7 +169,7 @@ export function mapBlocks(
   const squeezed = inputs0.map((a) => {
     const lead = nd - a.ndim;
     const spec = a.chunks.map((c, j) => (drop.includes(j + lead) && c.length > 1 ? -1 : null));
-    return spec.some((s) => s === -1) ? rechunk(a, spec as any) : a;
+    return spec.some((s) => s === -1) ? rechunk(a, spec) : a;
   });
   const { chunks: inChunks, arrays: inputs } =
     inputs0.length > 1
@@ -211,7 +211,7 @@ export function mapBlocks(
     inputs,
     outChunks,
     dtype,
-    (idx) => {
+    (idx, key) => {
       // Output block -> input block: remove the new axes, re-insert the dropped ones (block 0).
       const noNew = idx.filter((_, k) => !addedSorted.includes(k));
       const full: number[] = [];
@@ -228,7 +228,7 @@ export function mapBlocks(
         dtype,
         caller: "mapBlocks",
       };
-      return { op: "user.map", deps, params: params as any };
+      return task(userMap, key, deps, params);
     },
   );
 }
@@ -333,7 +333,7 @@ export function blockwise(
     aligned,
     outChunks,
     dtype,
-    (idx) => {
+    (idx, key) => {
       const deps = aligned.map((a, k) =>
         a.key([...pairs[k].ind].map((l, ax) => (a.chunks[ax].length === 1 ? 0 : idx[out.indexOf(l)]))),
       );
@@ -344,7 +344,7 @@ export function blockwise(
         dtype,
         caller: "blockwise",
       };
-      return { op: "user.map", deps, params: params as any };
+      return task(userMap, key, deps, params);
     },
   );
 }
@@ -435,7 +435,7 @@ export function mapOverlap(
     [padded],
     x.chunks,
     dtype,
-    (idx) => {
+    (idx, key) => {
       // The extended block in padded coordinates, clipped to the padded array ("none" at the edges).
       const lo = idx.map((b, ax) => Math.max(0, xOffsets[ax][b] + shift[ax] - depth[ax]));
       const hi = idx.map((b, ax) => Math.min(pShape[ax], xOffsets[ax][b + 1] + shift[ax] + depth[ax]));
@@ -457,16 +457,12 @@ export function mapOverlap(
         trim,
         caller: "mapOverlap",
       };
-      return {
-        op: "core.subgraph",
-        deps,
-        params: {
-          steps: [
-            { op: "rechunk.assemble", params: assemble, args: deps.map((_, k) => k) },
-            { op: "user.map", params, args: [deps.length] },
-          ],
-        } as any,
-      };
+      return task(subgraph, key, deps, {
+        steps: [
+          { op: rechunkAssemble.id, params: assemble, args: deps.map((_, k) => k) },
+          { op: userMap.id, params, args: [deps.length] },
+        ],
+      });
     },
   );
 }
@@ -558,10 +554,9 @@ export class BlockView<D extends DType = DType> {
       );
     });
     const chunks = picks.map((p, ax) => p.map((b) => x.chunks[ax][b]));
-    return blockLayer("blocks", picks, [x], chunks, x.dtype, (idx) => ({
-      op: "core.identity",
-      deps: [x.key(idx.map((k, ax) => picks[ax][k]))],
-    }));
+    return blockLayer("blocks", picks, [x], chunks, x.dtype, (idx, key) =>
+      task(identity, key, [x.key(idx.map((k, ax) => picks[ax][k]))]),
+    );
   }
 }
 

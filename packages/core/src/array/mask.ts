@@ -7,8 +7,17 @@
  */
 import type { DType } from "../dtype/dtypes.js";
 import { BroadcastError, DTypeError, fmt, InvalidArgumentError, UnsupportedError } from "../errors.js";
-import "../kernels/mask.js";
-import type { ArgwhereParams, CompressParams } from "../kernels/mask.js";
+import { createFull } from "../kernels/create.js";
+import {
+  type ArgwhereParams,
+  type CompressParams,
+  maskArgwhere,
+  maskBlockShape,
+  maskCompress,
+  maskSelect,
+  maskUnique,
+} from "../kernels/mask.js";
+import { task } from "../kernels/registry.js";
 import { NDArray } from "../ndarray/ndarray.js";
 import { blockLayer, normalizeOneAxis, requireKnownChunks } from "./block-layer.js";
 import { blockIndices, ChunkedArray } from "./chunked-array.js";
@@ -83,20 +92,16 @@ export function booleanMask<D extends DType>(x: ChunkedArray<D>, mask: ArrayLike
     ms = ravel(ms);
   }
   if (x.ndim === 0)
-    return blockLayer("getitem-mask", "select", [xs, ms], [[Number.NaN]], x.dtype, () => ({
-      op: "mask.select",
-      deps: [xs.key([0]), ms.key([0])],
-    }));
+    return blockLayer("getitem-mask", "select", [xs, ms], [[Number.NaN]], x.dtype, (_, key) =>
+      task(maskSelect, key, [xs.key([0]), ms.key([0])]),
+    );
   return blockLayer(
     "getitem-mask",
     "select",
     [xs, ms],
     [xs.chunks[0].map(() => Number.NaN)],
     x.dtype,
-    ([b]) => ({
-      op: "mask.select",
-      deps: [xs.key([b]), ms.key([b])],
-    }),
+    ([b], key) => task(maskSelect, key, [xs.key([b]), ms.key([b])]),
   );
 }
 
@@ -147,11 +152,9 @@ export function compress<D extends DType>(
   cond = rechunk(cond, [src.chunks[axis]]);
   const chunks = src.chunks.map((c, ax) => (ax === axis ? c.map(() => Number.NaN) : [...c]));
   const params: CompressParams = { axis };
-  return blockLayer("compress", params, [src, cond], chunks, x.dtype, (idx) => ({
-    op: "mask.compress",
-    deps: [src.key(idx), cond.key([idx[axis]])],
-    params: params as any,
-  }));
+  return blockLayer("compress", params, [src, cond], chunks, x.dtype, (idx, key) =>
+    task(maskCompress, key, [src.key(idx), cond.key([idx[axis]])], params),
+  );
 }
 
 /**
@@ -184,9 +187,9 @@ export function argwhere(x: ChunkedArray): ChunkedArray<"int64"> {
   const flat = numberValues(x.ndim === 1 ? x : ravel(x));
   const starts = flat.offsets()[0];
   const chunks = [flat.chunks[0].map(() => Number.NaN), [x.ndim]];
-  const rows = blockLayer("argwhere", shape, [flat], chunks, "float64", ([b]) => {
+  const rows = blockLayer("argwhere", shape, [flat], chunks, "float64", ([b], key) => {
     const params: ArgwhereParams = { start: starts[b], shape };
-    return { op: "mask.argwhere", deps: [flat.key([b])], params: params as any };
+    return task(maskArgwhere, key, [flat.key([b])], params);
   });
   return asIndices(rows);
 }
@@ -247,27 +250,25 @@ export function unique<D extends DType>(x: ChunkedArray<D>, options: UniqueOptio
     [x],
     [x.keys().map(() => Number.NaN)],
     x.dtype,
-    ([b]) => ({
-      op: "mask.unique",
-      deps: [x.key(blockIndices(x.numblocks)[b])],
-    }),
+    ([b], key) => task(maskUnique, key, [x.key(blockIndices(x.numblocks)[b])]),
   );
   if (x.nblocks === 0) {
-    return blockLayer("unique", null, [], [[0]], x.dtype, () => ({
-      op: "create.full",
-      deps: [],
-      params: { shape: [0], value: 0, dtype: x.dtype },
-    }));
+    return blockLayer("unique", null, [], [[0]], x.dtype, (_, key) =>
+      task(createFull, key, [], { shape: [0], value: 0, dtype: x.dtype }),
+    );
   }
   while (level.nblocks > 1) {
     const prev = level;
     const n = Math.ceil(prev.nblocks / split);
-    level = blockLayer("unique-merge", split, [prev], [Array(n).fill(Number.NaN)], x.dtype, ([g]) => ({
-      op: "mask.unique",
-      deps: Array.from({ length: Math.min(split, prev.nblocks - g * split) }, (_, i) =>
-        prev.key([g * split + i]),
+    level = blockLayer("unique-merge", split, [prev], [Array(n).fill(Number.NaN)], x.dtype, ([g], key) =>
+      task(
+        maskUnique,
+        key,
+        Array.from({ length: Math.min(split, prev.nblocks - g * split) }, (_, i) =>
+          prev.key([g * split + i]),
+        ),
       ),
-    }));
+    );
   }
   return level;
 }
@@ -297,10 +298,7 @@ export async function computeChunkSizes<D extends DType>(
     [x],
     x.numblocks.map((n) => Array(n).fill(1)),
     "float64",
-    (idx) => ({
-      op: "mask.blockShape",
-      deps: [x.key(idx)],
-    }),
+    (idx, key) => task(maskBlockShape, key, [x.key(idx)]),
   );
   const blocks = await computeBlocks([shapes], options);
   const chunks = x.chunks.map((c) => [...c]);

@@ -344,3 +344,5 @@ export function nanargmax(
 ): ChunkedArray<"int64"> {
   return reduceArray("nanargmax", x, options) as ChunkedArray<"int64">;
 }
+
+export { variance as var };

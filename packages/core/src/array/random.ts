@@ -1,10 +1,10 @@
 import { type ChunkSpec, chunkOffsets, normalizeChunks } from "../chunks/normalize.js";
 import { DTYPE_INFO, DTYPES, type DType, isDType } from "../dtype/dtypes.js";
 import { DTypeError, fmt, InvalidArgumentError } from "../errors.js";
-import { blockKey, type Task } from "../graph/task.js";
-import { tokenize } from "../graph/tokenize.js";
-import type { Distribution, RandomFillParams } from "../kernels/random.js";
-import { blockIndices, ChunkedArray } from "./chunked-array.js";
+import { type Distribution, type RandomFillParams, randomFill } from "../kernels/random.js";
+import { task } from "../kernels/registry.js";
+import { blockLayer } from "./block-layer.js";
+import type { ChunkedArray } from "./chunked-array.js";
 
 export interface RandomOptions<D extends DType = DType> {
   /** Block shape (default `"auto"`: about 128 MiB per block). */
@@ -58,9 +58,8 @@ function randomArray<D extends DType>(
     }
   }
   const chunks = normalizeChunks(options.chunks ?? "auto", shape, { dtype });
-  const layerName = `${name}-${tokenize("random", dist, seed, dtype, chunks)}`;
   const offsets = chunks.map(chunkOffsets);
-  const tasks: Task[] = blockIndices(chunks.map((c) => c.length)).map((idx) => {
+  return blockLayer(name, ["random", dist, seed], [], chunks, dtype, (idx, key) => {
     const params: RandomFillParams = {
       dist,
       seed,
@@ -69,9 +68,8 @@ function randomArray<D extends DType>(
       offset: idx.map((b, ax) => offsets[ax][b]),
       shape: idx.map((b, ax) => chunks[ax][b]),
     };
-    return { key: blockKey(layerName, idx), op: "random.fill", deps: [], params: params as any };
+    return task(randomFill, key, [], params);
   });
-  return ChunkedArray.fromLayer({ name: layerName, tasks, dependencies: [] }, [], chunks, dtype);
 }
 
 function floatOnly(dtype: DType | undefined, fn: string): void {

@@ -1,10 +1,11 @@
 import { type AxisChunkSpec, type ChunkSpec, chunkOffsets, normalizeChunks } from "../chunks/normalize.js";
 import { type DType, itemsize } from "../dtype/dtypes.js";
 import { BroadcastError, fmt, InvalidChunksError, UnknownChunksError } from "../errors.js";
-import { blockKey, type Task } from "../graph/task.js";
-import { tokenize } from "../graph/tokenize.js";
-import type { RechunkAssembleParams, RechunkPiece } from "../kernels/join.js";
-import { blockIndices, ChunkedArray } from "./chunked-array.js";
+import { identity } from "../kernels/core.js";
+import { type RechunkAssembleParams, type RechunkPiece, rechunkAssemble } from "../kernels/join.js";
+import { task } from "../kernels/registry.js";
+import { blockLayer } from "./block-layer.js";
+import { blockIndices, type ChunkedArray } from "./chunked-array.js";
 import { planRechunk, type RechunkOptions } from "./rechunk-plan.js";
 
 export type { RechunkOptions } from "./rechunk-plan.js";
@@ -120,7 +121,7 @@ function axisPieces(oldChunks: readonly number[], newChunks: readonly number[]):
  * old blocks it overlaps in one task (pieces cut and placed directly); a new block that is exactly
  * an old one is an alias. When one such stage would make too many tasks or need too much memory in
  * one task (the old blocks it reads plus the block it writes), the rechunk goes through intermediate
- * chunkings planned by {@link planRechunk} (dask's `plan_rechunk` plus a per-task memory check).
+ * chunkings planned by `planRechunk` (dask's `plan_rechunk` plus a per-task memory check).
  *
  * @param chunks Anything `normalizeChunks` accepts: a block length, one entry per axis (`null`
  *   keeps an axis, `-1` is the whole axis), `"auto"`, explicit per-axis sizes, or a dict by axis
@@ -153,14 +154,10 @@ export function rechunk<D extends DType>(
 function rechunkStage<D extends DType>(x: ChunkedArray<D>, newChunks: number[][]): ChunkedArray<D> {
   if (sameChunks(newChunks, x.chunks)) return x;
   const perAxis = newChunks.map((c, i) => axisPieces(x.chunks[i], c));
-  const name = `rechunk-${tokenize("rechunk", x.name, newChunks)}`;
-  const tasks: Task[] = [];
-  for (const idx of blockIndices(newChunks.map((c) => c.length))) {
+  return blockLayer("rechunk", null, [x], newChunks, x.dtype, (idx, key) => {
     const axisLists = idx.map((b, ax) => perAxis[ax][b]);
-    const key = blockKey(name, idx);
     if (axisLists.every((l, ax) => l.length === 1 && isWholeBlock(l[0], x.chunks[ax]))) {
-      tasks.push({ key, op: "core.identity", deps: [x.key(axisLists.map((l) => l[0].old))] });
-      continue;
+      return task(identity, key, [x.key(axisLists.map((l) => l[0].old))]);
     }
     const deps: string[] = [];
     const pieces: RechunkPiece[] = [];
@@ -178,9 +175,8 @@ function rechunkStage<D extends DType>(x: ChunkedArray<D>, newChunks: number[][]
       dtype: x.dtype,
       pieces,
     };
-    tasks.push({ key, op: "rechunk.assemble", deps, params: params as any });
-  }
-  return ChunkedArray.fromLayer({ name, tasks, dependencies: [x.name] }, [x], newChunks, x.dtype);
+    return task(rechunkAssemble, key, deps, params);
+  });
 }
 
 function isWholeBlock(p: AxisPiece, oldChunks: readonly number[]): boolean {

@@ -7,20 +7,14 @@
  */
 import { type DType, isDType } from "../dtype/dtypes.js";
 import { DTypeError, fmt, InvalidArgumentError, UnknownChunksError } from "../errors.js";
-import { blockKey, type Param, type Task } from "../graph/task.js";
-import { tokenize } from "../graph/tokenize.js";
+import type { Param } from "../graph/task.js";
 import { REDUCE_KERNELS } from "../kernels/reduce.js";
 import { int64Reduction } from "../kernels/int64-reduce.js";
-import {
-  isArgReduction,
-  type MeanDType,
-  type ReduceOp,
-  reduceResultDType,
-  type SumDType,
-} from "../ops/reductions.js";
+import { isArgReduction, type ReduceOp, reduceResultDType } from "../ops/reductions.js";
 import type { KernelRef } from "../kernels/registry.js";
 import { normalizeAxisTuple } from "../index/axis.js";
 import { checkReduction, REDUCTION_AXES } from "../ops/reductions.js";
+import { blockLayer } from "./block-layer.js";
 import { blockIndices, ChunkedArray } from "./chunked-array.js";
 
 /** Default most partials merged by one task along each reduced axis group (dask's `split_every` config). */
@@ -165,8 +159,6 @@ function partialReduce<D extends DType>(
   params: Readonly<Record<string, Param>>,
   dtype: D,
 ): ChunkedArray<D> {
-  const splitEntries = [...split.entries()];
-  const name = `${prefix}-${tokenize(op, x.name, splitEntries, keepdims, params, dtype)}`;
   const groups: number[][][] = x.numblocks.map((nb, ax) => {
     const size = split.get(ax) ?? 1;
     const out: number[][] = [];
@@ -175,21 +167,18 @@ function partialReduce<D extends DType>(
     return out;
   });
   const keptAxes = x.chunks.map((_, ax) => ax).filter((ax) => keepdims || !split.has(ax));
-  const tasks: Task[] = blockIndices(groups.map((g) => g.length)).map((gi) => {
+  const chunks = keptAxes.map((ax) => (split.has(ax) ? groups[ax].map(() => 1) : [...x.chunks[ax]]));
+  const token = [op, [...split.entries()], keepdims, params];
+  return blockLayer(prefix, token, [x], chunks, dtype, (outIdx, key) => {
+    // A dropped axis (keepdims false, at the root) has one group.
+    const gi = x.chunks.map(() => 0);
+    keptAxes.forEach((ax, i) => {
+      gi[ax] = outIdx[i];
+    });
     const members = blockIndices(gi.map((g, ax) => groups[ax][g].length));
     const deps = members.map((m) => x.key(m.map((j, ax) => groups[ax][gi[ax]][j])));
-    return {
-      key: blockKey(
-        name,
-        keptAxes.map((ax) => gi[ax]),
-      ),
-      op,
-      deps,
-      params,
-    };
+    return { key, op, deps, params };
   });
-  const chunks = keptAxes.map((ax) => (split.has(ax) ? groups[ax].map(() => 1) : [...x.chunks[ax]]));
-  return ChunkedArray.fromLayer({ name, tasks, dependencies: [x.name] }, [x], chunks, dtype);
 }
 
 /**
@@ -231,22 +220,23 @@ export function reduction<D extends DType>(x: ChunkedArray, options: ReductionOp
     offsets = x.offsets();
   }
   const chunkParams = { ...params, axis: axes, keepdims: true, fusable: true };
-  const chunkName = `${prefix}-chunk-${tokenize(chunkOp, x.name, chunkParams, options.blockInfo ?? false)}`;
   const arrayShape = x.shape;
-  const tasks: Task[] = blockIndices(x.numblocks).map((idx) => ({
-    key: blockKey(chunkName, idx),
-    op: chunkOp,
-    deps: [x.key(idx)],
-    params: offsets
-      ? { ...chunkParams, blockOffset: idx.map((b, ax) => offsets[ax][b]), arrayShape }
-      : chunkParams,
-  }));
   const partialChunks = x.chunks.map((c, ax) => (split.has(ax) ? c.map(() => 1) : [...c]));
-  let level: ChunkedArray = ChunkedArray.fromLayer(
-    { name: chunkName, tasks, dependencies: [x.name] },
+  const chunkToken = [chunkOp, chunkParams, options.blockInfo ?? false];
+  let level: ChunkedArray = blockLayer(
+    `${prefix}-chunk`,
+    chunkToken,
     [x],
     partialChunks,
     "float64",
+    (idx, key) => ({
+      key,
+      op: chunkOp,
+      deps: [x.key(idx)],
+      params: offsets
+        ? { ...chunkParams, blockOffset: idx.map((b, ax) => offsets[ax][b]), arrayShape }
+        : chunkParams,
+    }),
   );
 
   const depth = treeDepth(level.numblocks, split);

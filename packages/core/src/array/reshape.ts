@@ -1,12 +1,12 @@
 import { chunkOffsets, DEFAULT_CHUNK_BYTES } from "../chunks/normalize.js";
 import { type DType, itemsize } from "../dtype/dtypes.js";
 import { fmt, InvalidArgumentError, InvalidChunksError, UnknownChunksError } from "../errors.js";
-import { blockKey, type Task } from "../graph/task.js";
-import { tokenize } from "../graph/tokenize.js";
-import type { FullParams } from "../kernels/create.js";
-import type { ReshapeParams } from "../kernels/join.js";
+import { createFull } from "../kernels/create.js";
+import { joinReshape, type ReshapeParams } from "../kernels/join.js";
+import { task } from "../kernels/registry.js";
 import { shapeSize } from "../ndarray/ndarray.js";
-import { blockIndices, ChunkedArray } from "./chunked-array.js";
+import { blockLayer } from "./block-layer.js";
+import type { ChunkedArray } from "./chunked-array.js";
 import { rechunk, UNKNOWN_CHUNKS_FIX } from "./rechunk.js";
 import { divideToWidth, largestBlock } from "./rechunk-plan.js";
 
@@ -175,25 +175,15 @@ export function reshape<D extends DType>(
   const inShape = x.shape;
   const outShape = resolveShape(x.size, shape);
   if (outShape.length === inShape.length && outShape.every((s, i) => s === inShape[i])) return x;
-  const token = tokenize("reshape", x.name, outShape);
   if (x.size === 0) {
     // No elements: one empty block per axis, nothing to read.
-    const name = `reshape-${token}`;
-    const params: FullParams = { shape: outShape, value: 0, dtype: x.dtype };
-    const task: Task = {
-      key: blockKey(
-        name,
-        outShape.map(() => 0),
-      ),
-      op: "create.full",
-      deps: [],
-      params: params as any,
-    };
-    return ChunkedArray.fromLayer(
-      { name, tasks: [task], dependencies: [] },
+    return blockLayer(
+      "reshape",
+      [x.name, outShape],
       [],
       outShape.map((s) => [s]),
       x.dtype,
+      (_, key) => task(createFull, key, [], { shape: outShape, value: 0, dtype: x.dtype }),
     );
   }
   const groups = groupAxes(inShape, outShape);
@@ -234,16 +224,14 @@ export function reshape<D extends DType>(
   // Output block index -> input block index: only the first axis of each group has several blocks.
   const inAxisOf = new Array<number>(outShape.length).fill(-1);
   for (const g of groups) if (g.inAxes.length && g.outAxes.length) inAxisOf[g.outAxes[0]] = g.inAxes[0];
-  const name = `reshape-${token}`;
-  const tasks: Task[] = blockIndices(outChunks.map((c) => c.length)).map((idx) => {
+  return blockLayer("reshape", outShape, [src], outChunks, x.dtype, (idx, key) => {
     const inIdx = new Array<number>(inShape.length).fill(0);
     idx.forEach((b, ax) => {
       if (inAxisOf[ax] >= 0) inIdx[inAxisOf[ax]] = b;
     });
     const params: ReshapeParams = { shape: idx.map((b, ax) => outChunks[ax][b]) };
-    return { key: blockKey(name, idx), op: "join.reshape", deps: [src.key(inIdx)], params: params as any };
+    return task(joinReshape, key, [src.key(inIdx)], params);
   });
-  return ChunkedArray.fromLayer({ name, tasks, dependencies: [src.name] }, [src], outChunks, x.dtype);
 }
 
 /**

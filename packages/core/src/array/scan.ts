@@ -7,9 +7,16 @@
 import { type DType, dtypeKind } from "../dtype/dtypes.js";
 import { reduceResultDType, type SumDType } from "../ops/reductions.js";
 import { astype } from "./elementwise.js";
-import type { ScanParams } from "../kernels/scan.js";
-import "../kernels/scan.js";
 import { blockKey } from "../graph/task.js";
+import { identity } from "../kernels/core.js";
+import { task } from "../kernels/registry.js";
+import {
+  type ScanParams,
+  scanApplyKernel,
+  scanCarryKernel,
+  scanLastKernel,
+  scanLocalKernel,
+} from "../kernels/scan.js";
 import { blockLayer, normalizeOneAxis, requireKnownChunks } from "./block-layer.js";
 import type { ChunkedArray } from "./chunked-array.js";
 import { ravel } from "./reshape.js";
@@ -38,30 +45,25 @@ function scan<D extends DType>(
   const axis = flat ? 0 : normalizeOneAxis(options.axis as number, x.ndim);
   requireKnownChunks(src, fn, [axis]);
   const params: ScanParams = { axis, op, skipNaN, dtype };
-  const p = params as any;
-  const local = blockLayer(`${fn}-local`, params, [src], src.chunks, dtype, (idx) => ({
-    op: "scan.local",
-    deps: [src.key(idx)],
-    params: p,
-  }));
+  const local = blockLayer(`${fn}-local`, params, [src], src.chunks, dtype, (idx, key) =>
+    task(scanLocalKernel, key, [src.key(idx)], params),
+  );
   if (src.chunks[axis].length <= 1) return local;
   const lastChunks = src.chunks.map((c, ax) => (ax === axis ? c.map(() => 1) : [...c]));
-  const last = blockLayer(`${fn}-last`, params, [local], lastChunks, dtype, (idx) => ({
-    op: "scan.last",
-    deps: [local.key(idx)],
-    params: p,
-  }));
+  const last = blockLayer(`${fn}-last`, params, [local], lastChunks, dtype, (idx, key) =>
+    task(scanLastKernel, key, [local.key(idx)], params),
+  );
   // carry[i] = op(carry[i-1], last[i-1]); carry[1] = last[0]. Block 0 of the carry layer is unused.
-  const carry = blockLayer(`${fn}-carry`, params, [last], lastChunks, dtype, (idx, self) => {
+  const carry = blockLayer(`${fn}-carry`, params, [last], lastChunks, dtype, (idx, key, self) => {
     const i = idx[axis];
     const along = (j: number) => idx.map((v, ax) => (ax === axis ? j : v));
-    if (i <= 1) return { op: "core.identity", deps: [last.key(along(0))] };
-    return { op: "scan.carry", deps: [blockKey(self, along(i - 1)), last.key(along(i - 1))], params: p };
+    if (i <= 1) return task(identity, key, [last.key(along(0))]);
+    return task(scanCarryKernel, key, [blockKey(self, along(i - 1)), last.key(along(i - 1))], params);
   });
-  return blockLayer(fn, params, [local, carry], src.chunks, dtype, (idx) =>
+  return blockLayer(fn, params, [local, carry], src.chunks, dtype, (idx, key) =>
     idx[axis] === 0
-      ? { op: "core.identity", deps: [local.key(idx)] }
-      : { op: "scan.apply", deps: [carry.key(idx), local.key(idx)], params: p },
+      ? task(identity, key, [local.key(idx)])
+      : task(scanApplyKernel, key, [carry.key(idx), local.key(idx)], params),
   );
 }
 

@@ -5,8 +5,8 @@
  */
 import type { DType } from "../dtype/dtypes.js";
 import { fmt, InvalidArgumentError } from "../errors.js";
-import "../kernels/select.js";
-import type { RepeatParams, TriParams } from "../kernels/select.js";
+import { task } from "../kernels/registry.js";
+import { type RepeatParams, selectRepeat, selectTri, type TriParams } from "../kernels/select.js";
 import { slice } from "../index/slice.js";
 import { blockLayer, normalizeOneAxis, requireKnownChunks } from "./block-layer.js";
 import type { ChunkedArray } from "./chunked-array.js";
@@ -36,9 +36,9 @@ function tri<D extends DType>(x: ChunkedArray<D>, k: number, lower: boolean, fn:
   const offsets = x.offsets();
   const r = x.ndim - 2;
   const c = x.ndim - 1;
-  return blockLayer(fn, k, [x], x.chunks, x.dtype, (idx) => {
+  return blockLayer(fn, k, [x], x.chunks, x.dtype, (idx, key) => {
     const params: TriParams = { k, lower, rowOffset: offsets[r][idx[r]], colOffset: offsets[c][idx[c]] };
-    return { op: "select.tri", deps: [x.key(idx)], params: params as any };
+    return task(selectTri, key, [x.key(idx)], params);
   });
 }
 
@@ -315,9 +315,9 @@ export function repeat<D extends DType>(
   const chunks = src.chunks.map((c, ax) =>
     ax === axis ? per.map((p) => p.reduce((s, v) => s + v, 0)) : [...c],
   );
-  return blockLayer("repeat", [axis, counts], [src], chunks, x.dtype, (idx) => {
+  return blockLayer("repeat", [axis, counts], [src], chunks, x.dtype, (idx, key) => {
     const params: RepeatParams = { axis, counts: per[idx[axis]] };
-    return { op: "select.repeat", deps: [src.key(idx)], params: params as any };
+    return task(selectRepeat, key, [src.key(idx)], params);
   });
 }
 

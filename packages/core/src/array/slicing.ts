@@ -1,8 +1,6 @@
 import { chunkOffsets } from "../chunks/normalize.js";
 import type { DType } from "../dtype/dtypes.js";
 import { UnknownChunksError } from "../errors.js";
-import { blockKey, type Task } from "../graph/task.js";
-import { tokenize } from "../graph/tokenize.js";
 import {
   asSelection,
   expandSelection,
@@ -12,10 +10,12 @@ import {
 } from "../index/normalize.js";
 import { parseIndex } from "../index/parse.js";
 import { type IndexValue, isFullSlice, newaxis, type Selection, type SelectionItem } from "../index/slice.js";
-import type { AxisRange, GetitemParams } from "../kernels/getitem.js";
-import { NDArray, shapeSize } from "../ndarray/ndarray.js";
+import { type AxisRange, type GetitemParams, getitemRegion } from "../kernels/getitem.js";
+import { task } from "../kernels/registry.js";
+import { NDArray } from "../ndarray/ndarray.js";
 import { type ArrayIndex, indexWithArray } from "./array-index.js";
-import { blockIndices, ChunkedArray } from "./chunked-array.js";
+import { blockLayer } from "./block-layer.js";
+import { ChunkedArray } from "./chunked-array.js";
 
 /** How one input axis maps to output blocks (dask's `_slice_1d`). */
 export interface AxisPlan {
@@ -172,30 +172,25 @@ export function getitem<D extends DType>(
     }
   }
 
-  const name = `getitem-${tokenize("getitem", x.name, items, x.chunks)}`;
-  const numblocks = outChunks.map((c) => c.length);
-  const tasks: Task[] = [];
-  if (shapeSize(numblocks) > 0) {
-    const inIndex = new Array<number>(x.ndim);
-    const region = new Array<AxisRange>(x.ndim);
-    for (const it of items) {
-      if (it.kind === "index") {
-        inIndex[it.axis] = plans[it.axis]!.blocks[0];
-        region[it.axis] = plans[it.axis]!.ranges[0];
-      }
-    }
-    for (const outIndex of blockIndices(numblocks)) {
-      for (let o = 0; o < outIndex.length; o++) {
-        const a = outSource[o];
-        if (a === null) continue;
-        inIndex[a] = plans[a]!.blocks[outIndex[o]];
-        region[a] = plans[a]!.ranges[outIndex[o]];
-      }
-      const params: GetitemParams = { region: [...region], drop, newaxes };
-      tasks.push({ key: blockKey(name, outIndex), op: "getitem.region", deps: [x.key(inIndex)], params });
+  // Axes indexed by an integer read the same block and range in every task.
+  const inIndex = new Array<number>(x.ndim);
+  const region = new Array<AxisRange>(x.ndim);
+  for (const it of items) {
+    if (it.kind === "index") {
+      inIndex[it.axis] = plans[it.axis]!.blocks[0];
+      region[it.axis] = plans[it.axis]!.ranges[0];
     }
   }
-  return ChunkedArray.fromLayer({ name, tasks, dependencies: [x.name] }, [x], outChunks, x.dtype);
+  return blockLayer("getitem", [items, x.chunks], [x], outChunks, x.dtype, (outIndex, key) => {
+    for (let o = 0; o < outIndex.length; o++) {
+      const a = outSource[o];
+      if (a === null) continue;
+      inIndex[a] = plans[a]!.blocks[outIndex[o]];
+      region[a] = plans[a]!.ranges[outIndex[o]];
+    }
+    const params: GetitemParams = { region: [...region], drop, newaxes };
+    return task(getitemRegion, key, [x.key(inIndex)], params);
+  });
 }
 
 /**

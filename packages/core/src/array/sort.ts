@@ -10,8 +10,21 @@
  */
 import type { DType } from "../dtype/dtypes.js";
 import { fmt, InvalidArgumentError } from "../errors.js";
-import "../kernels/sort.js";
-import type { QuantileParams, SampleParams, SortAxisParams, TopkParams } from "../kernels/sort.js";
+import { task } from "../kernels/registry.js";
+import {
+  type QuantileParams,
+  quantileKernel,
+  sampleDraw,
+  sampleLocal,
+  sampleMerge,
+  samplePartition,
+  sampleSamples,
+  sampleSelect,
+  sampleSplitters,
+  type SortAxisParams,
+  sortAxisKernel,
+  topkKernel,
+} from "../kernels/sort.js";
 import { shapeSize } from "../ndarray/ndarray.js";
 import { blockLayer, normalizeOneAxis, requireKnownChunks, singleTask } from "./block-layer.js";
 import type { ChunkedArray } from "./chunked-array.js";
@@ -62,11 +75,9 @@ function sortImpl<D extends DType>(x: ChunkedArray<D>, arg: boolean, options: So
   }
   const src = wholeAxis(x, axis);
   const params: SortAxisParams = { axis, arg };
-  return blockLayer(fn, params, [src], src.chunks, arg ? "float64" : x.dtype, (idx) => ({
-    op: "sort.axis",
-    deps: [src.key(idx)],
-    params: params as any,
-  }));
+  return blockLayer(fn, params, [src], src.chunks, arg ? "float64" : x.dtype, (idx, key) =>
+    task(sortAxisKernel, key, [src.key(idx)], params),
+  );
 }
 
 /**
@@ -99,27 +110,21 @@ function sampleSort<D extends DType>(x: ChunkedArray<D>, arg: boolean): ChunkedA
   const P = x.numblocks[0];
   const B = P;
   const offsets = x.offsets()[0];
-  const local = blockLayer("sort-local", arg, [x], x.chunks, arg ? "float64" : x.dtype, ([i]) => ({
-    op: "sort.sample.local",
-    deps: [x.key([i])],
-    params: { arg, offset: offsets[i] } satisfies SampleParams as any,
-  }));
+  const local = blockLayer("sort-local", arg, [x], x.chunks, arg ? "float64" : x.dtype, ([i], key) =>
+    task(sampleLocal, key, [x.key([i])], { arg, offset: offsets[i] }),
+  );
   const samples = blockLayer(
     "sort-samples",
     [arg, B],
     [local],
     [x.chunks[0].map(() => Number.NaN)],
     "float64",
-    ([i]) => ({
-      op: "sort.sample.samples",
-      deps: [local.key([i])],
-      params: { arg, buckets: B } satisfies SampleParams as any,
-    }),
+    ([i], key) => task(sampleSamples, key, [local.key([i])], { arg, buckets: B }),
   );
-  const splitters = singleTask("sort-splitters", [arg, B], "sort.sample.splitters", samples.keys(), {
+  const splitters = singleTask("sort-splitters", [arg, B], sampleSplitters, samples.keys(), {
     arg,
     buckets: B,
-  } satisfies SampleParams as any);
+  });
   const splitKey = splitters.tasks[0].key;
   const parts = blockLayer(
     "sort-partition",
@@ -127,24 +132,28 @@ function sampleSort<D extends DType>(x: ChunkedArray<D>, arg: boolean): ChunkedA
     [local, samples],
     [Array(P).fill(Number.NaN), Array(B).fill(Number.NaN)],
     "float64",
-    ([i, b]) => ({
-      op: "sort.sample.partition",
-      deps: [local.key([i]), splitKey],
-      params: { arg, buckets: B, bucket: b } satisfies SampleParams as any,
-    }),
+    ([i, b], key) => task(samplePartition, key, [local.key([i]), splitKey], { arg, buckets: B, bucket: b }),
     [splitters],
   );
+  return mergeBuckets(parts, arg, arg ? "float64" : x.dtype, [arg, B]);
+}
+
+/** The sorted array: bucket `b` is the merge of the partitions `[i, b]` of every input block `i`. */
+function mergeBuckets(parts: ChunkedArray, arg: boolean, dtype: DType, token: unknown): ChunkedArray {
+  const [P, B] = parts.numblocks;
   return blockLayer(
     arg ? "argsort" : "sort",
-    [arg, B],
+    token,
     [parts],
     [Array(B).fill(Number.NaN)],
-    arg ? "float64" : x.dtype,
-    ([b]) => ({
-      op: "sort.sample.merge",
-      deps: Array.from({ length: P }, (_, i) => parts.key([i, b])),
-      params: { arg } satisfies SampleParams as any,
-    }),
+    dtype,
+    ([b], key) =>
+      task(
+        sampleMerge,
+        key,
+        Array.from({ length: P }, (_, i) => parts.key([i, b])),
+        { arg },
+      ),
   );
 }
 
@@ -168,16 +177,12 @@ function recomputingSampleSort<D extends DType>(x: ChunkedArray<D>, arg: boolean
     [x],
     [x.chunks[0].map(() => Number.NaN)],
     "float64",
-    ([i]) => ({
-      op: "sort.sample.draw",
-      deps: [x.key([i])],
-      params: { arg, buckets: B, offset: offsets[i] } satisfies SampleParams as any,
-    }),
+    ([i], key) => task(sampleDraw, key, [x.key([i])], { arg, buckets: B, offset: offsets[i] }),
   );
-  const splitters = singleTask("sort-splitters", [arg, B, "draw"], "sort.sample.splitters", samples.keys(), {
+  const splitters = singleTask("sort-splitters", [arg, B, "draw"], sampleSplitters, samples.keys(), {
     arg,
     buckets: B,
-  } satisfies SampleParams as any);
+  });
   const splitKey = splitters.tasks[0].key;
   const byIndex = new Map(layer.tasks.map((t) => [t.key, t]));
   const clones = Array.from({ length: B }, (_, b) => ({
@@ -191,25 +196,16 @@ function recomputingSampleSort<D extends DType>(x: ChunkedArray<D>, arg: boolean
     [samples],
     [Array(P).fill(Number.NaN), Array(B).fill(Number.NaN)],
     "float64",
-    ([i, b]) => ({
-      op: "sort.sample.select",
-      deps: [clones[b].tasks[i].key, splitKey],
-      params: { arg, buckets: B, bucket: b, offset: offsets[i] } satisfies SampleParams as any,
-    }),
+    ([i, b], key) =>
+      task(sampleSelect, key, [clones[b].tasks[i].key, splitKey], {
+        arg,
+        buckets: B,
+        bucket: b,
+        offset: offsets[i],
+      }),
     [splitters, ...clones],
   );
-  return blockLayer(
-    arg ? "argsort" : "sort",
-    [arg, B, "recompute"],
-    [parts],
-    [Array(B).fill(Number.NaN)],
-    arg ? "float64" : x.dtype,
-    ([b]) => ({
-      op: "sort.sample.merge",
-      deps: Array.from({ length: P }, (_, i) => parts.key([i, b])),
-      params: { arg } satisfies SampleParams as any,
-    }),
-  );
+  return mergeBuckets(parts, arg, arg ? "float64" : x.dtype, [arg, B, "recompute"]);
 }
 
 /** Options of {@link topk} and {@link argtopk}. */
@@ -253,10 +249,8 @@ function topkImpl(x: ChunkedArray, k: number, arg: boolean, options: TopkOptions
     [x],
     withAxis(x.chunks, sizes),
     arg ? "float64" : dtype,
-    (idx) => ({
-      op: "sort.topk",
-      deps: [x.key(idx)],
-      params: {
+    (idx, key) =>
+      task(topkKernel, key, [x.key(idx)], {
         k,
         axis,
         arg,
@@ -264,8 +258,7 @@ function topkImpl(x: ChunkedArray, k: number, arg: boolean, options: TopkOptions
         finish: single,
         offset: offsets[idx[axis]],
         dtype,
-      } satisfies TopkParams as any,
-    }),
+      }),
   );
   while (level.numblocks[axis] > 1) {
     const prev = level;
@@ -284,13 +277,15 @@ function topkImpl(x: ChunkedArray, k: number, arg: boolean, options: TopkOptions
       [prev],
       withAxis(prev.chunks, sizes),
       arg ? "float64" : dtype,
-      (idx) => ({
-        op: "sort.topk",
-        deps: Array.from({ length: Math.min(split, prev.numblocks[axis] - idx[axis] * split) }, (_, j) =>
-          prev.key(idx.map((v, ax) => (ax === axis ? idx[axis] * split + j : v))),
+      (idx, key) =>
+        task(
+          topkKernel,
+          key,
+          Array.from({ length: Math.min(split, prev.numblocks[axis] - idx[axis] * split) }, (_, j) =>
+            prev.key(idx.map((v, ax) => (ax === axis ? idx[axis] * split + j : v))),
+          ),
+          { k, axis, arg, raw: false, finish, dtype },
         ),
-        params: { k, axis, arg, raw: false, finish, dtype } satisfies TopkParams as any,
-      }),
     );
   }
   return level;
@@ -331,7 +326,8 @@ export interface QuantileOptions {
   axis?: number | null;
 }
 
-type QuantileDType<D extends DType> = D extends "float32" ? "float32" | "float64" : "float64";
+/** The dtype of a quantile of a `D` array: float32 may stay float32 (median), anything else is float64. */
+export type QuantileDType<D extends DType> = D extends "float32" ? "float32" | "float64" : "float64";
 
 function quantileImpl<D extends DType>(
   x: ChunkedArray<D>,
@@ -358,11 +354,20 @@ function quantileImpl<D extends DType>(
   const rest = src.chunks.filter((_, ax) => ax !== axis).map((c) => [...c]);
   const chunks = scalar ? rest : [[qs.length], ...rest];
   const params: QuantileParams = { axis, q: qs.map((v) => v / scale), scalar, skipNaN, dtype };
-  return blockLayer(fn, params, [src], chunks, dtype, (idx) => {
+  return blockLayer(fn, params, [src], chunks, dtype, (idx, key) => {
     const restIdx = scalar ? idx : idx.slice(1);
     const inIdx = [...restIdx.slice(0, axis), 0, ...restIdx.slice(axis)];
-    return { op: "sort.quantile", deps: [src.key(inIdx)], params: params as any };
+    return task(quantileKernel, key, [src.key(inIdx)], params);
   });
+}
+
+/** A quantile function: `q` scaled by `scale` (1 or 100 for percent), NaN ignored or not. */
+function quantileFunction(fn: string, skipNaN: boolean, scale: number) {
+  return <D extends DType>(
+    x: ChunkedArray<D>,
+    q: number | readonly number[],
+    options: QuantileOptions = {},
+  ) => quantileImpl(x, q, options, skipNaN, fn, scale);
 }
 
 /**
@@ -376,22 +381,16 @@ function quantileImpl<D extends DType>(
  * ```
  * @see numpy.quantile
  */
-export function quantile<D extends DType>(
-  x: ChunkedArray<D>,
-  q: number | readonly number[],
-  options: QuantileOptions = {},
-) {
-  return quantileImpl(x, q, options, false, "quantile", 1);
-}
+export const quantile = quantileFunction("quantile", false, 1);
 
 /** {@link quantile} with `q` in percent, [0, 100]. @see numpy.percentile */
-export function percentile<D extends DType>(
-  x: ChunkedArray<D>,
-  q: number | readonly number[],
-  options: QuantileOptions = {},
-) {
-  return quantileImpl(x, q, options, false, "percentile", 100);
-}
+export const percentile = quantileFunction("percentile", false, 100);
+
+/** {@link quantile} ignoring NaN. @see numpy.nanquantile */
+export const nanquantile = quantileFunction("nanquantile", true, 1);
+
+/** {@link percentile} ignoring NaN. @see numpy.nanpercentile */
+export const nanpercentile = quantileFunction("nanpercentile", true, 100);
 
 /** The exact median along an axis (`quantile(x, 0.5)`). @see numpy.median, dask.array.median */
 export function median<D extends DType>(x: ChunkedArray<D>, options: QuantileOptions = {}) {
@@ -401,22 +400,4 @@ export function median<D extends DType>(x: ChunkedArray<D>, options: QuantileOpt
 /** {@link median} ignoring NaN. @see numpy.nanmedian */
 export function nanmedian<D extends DType>(x: ChunkedArray<D>, options: QuantileOptions = {}) {
   return quantileImpl(x, 0.5, options, true, "nanmedian", 1);
-}
-
-/** {@link quantile} ignoring NaN. @see numpy.nanquantile */
-export function nanquantile<D extends DType>(
-  x: ChunkedArray<D>,
-  q: number | readonly number[],
-  options: QuantileOptions = {},
-) {
-  return quantileImpl(x, q, options, true, "nanquantile", 1);
-}
-
-/** {@link percentile} ignoring NaN. @see numpy.nanpercentile */
-export function nanpercentile<D extends DType>(
-  x: ChunkedArray<D>,
-  q: number | readonly number[],
-  options: QuantileOptions = {},
-) {
-  return quantileImpl(x, q, options, true, "nanpercentile", 100);
 }

@@ -9,7 +9,9 @@ import {
   registerLocal,
   releaseLocal,
   type SourceDescriptor,
+  storeWrite,
 } from "../kernels/source.js";
+import { task } from "../kernels/registry.js";
 import type { NDArray } from "../ndarray/ndarray.js";
 import { blockIndices, ChunkedArray } from "./chunked-array.js";
 import { type ComputeOptions, computeBlocks } from "./compute.js";
@@ -150,12 +152,9 @@ export async function store(
             step,
           ] as const;
         });
-        tasks.push({
-          key: blockKey(name, idx),
-          op: "store.write",
-          deps: [x.key(idx)],
-          params: { target: descriptor as any, region: blockRegion as any },
-        });
+        tasks.push(
+          task(storeWrite, blockKey(name, idx), [x.key(idx)], { target: descriptor, region: blockRegion }),
+        );
       }
       layers.push(x);
     });

@@ -2,8 +2,8 @@
 import type { DType } from "../dtype/dtypes.js";
 import { dtypeKind } from "../dtype/dtypes.js";
 import { DTypeError, fmt, InvalidArgumentError, InvalidSelectionError, UnsupportedError } from "../errors.js";
-import "../kernels/select.js";
-import type { TakeParams } from "../kernels/select.js";
+import { task } from "../kernels/registry.js";
+import { selectTake, type TakeParams } from "../kernels/select.js";
 import { NDArray } from "../ndarray/ndarray.js";
 import { blockLayer, normalizeOneAxis, requireKnownChunks } from "./block-layer.js";
 import { ChunkedArray } from "./chunked-array.js";
@@ -92,12 +92,13 @@ export function take<D extends DType>(
     return { blocks, params };
   });
   const chunks = x.chunks.map((c, ax) => (ax === axis ? groups.map((g) => g.length) : [...c]));
-  return blockLayer("take", [axis, idx], [x], chunks, x.dtype, (bi) => {
+  return blockLayer("take", [axis, idx], [x], chunks, x.dtype, (bi, key) => {
     const plan = plans[bi[axis]];
-    return {
-      op: "select.take",
-      deps: plan.blocks.map((b) => x.key(bi.map((v, ax) => (ax === axis ? b : v)))),
-      params: plan.params as any,
-    };
+    return task(
+      selectTake,
+      key,
+      plan.blocks.map((b) => x.key(bi.map((v, ax) => (ax === axis ? b : v)))),
+      plan.params,
+    );
   });
 }

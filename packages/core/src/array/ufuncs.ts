@@ -716,3 +716,12 @@ export function maximum(x1: LazyOperand, x2: LazyOperand): ChunkedArray {
 export function minimum(x1: LazyOperand, x2: LazyOperand): ChunkedArray {
   return applyElementwise("minimum", [x1, x2]);
 }
+
+export {
+  divide as div,
+  floorDivide as floorDiv,
+  multiply as mul,
+  negative as neg,
+  power as pow,
+  subtract as sub,
+};

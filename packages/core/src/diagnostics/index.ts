@@ -10,9 +10,8 @@ export { type ProfileSvgOptions, profileSvg } from "./profile-svg.js";
 export {
   type MemorySample,
   type Profile,
-  type ProfiledOptions,
   Profiler,
   type TaskRecord,
 } from "./profiler.js";
 export { type ProgressHookOptions, type ProgressInfo, progressHook } from "./progress.js";
-export { type RasterOptions, type Rgba, rasterRgba } from "./raster.js";
+export { colorLimits, type RasterOptions, type Rgba, rasterRgba } from "./raster.js";

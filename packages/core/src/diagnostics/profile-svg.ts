@@ -1,6 +1,7 @@
 /**
  * A profile as an SVG drawing, like dask's `visualize([prof, rprof])`: the task stream (one row per
- * lane, one bar per task, coloured by what it ran) above the bytes held over time.
+ * lane, one bar per task, coloured by what it ran) above the bytes held over time. A lane is a slot
+ * of the scheduler's concurrency; the worker that ran each task is in its tooltip.
  * @module
  */
 import type { Profile } from "./profiler.js";
@@ -56,7 +57,7 @@ const formatBytes = (b: number) =>
  * @example
  * ```ts
  * const profiler = new Profiler();
- * await y.compute(profiler.options({ executor: pool }));
+ * await y.compute({ executor: pool, profile: profiler });
  * writeFileSync("profile.svg", profileSvg(profiler.profile));  // or element.innerHTML = …
  * ```
  */
@@ -121,7 +122,7 @@ export function profileSvg(profile: Profile, options: ProfileSvgOptions = {}): s
     const w = Math.max(0.5, x(t.end) - x(t.start));
     out.push(
       `<rect x="${x(t.start).toFixed(2)}" y="${(streamTop + t.lane * laneH + 0.5).toFixed(2)}" width="${w.toFixed(2)}" height="${(laneH - 1).toFixed(2)}" fill="${colour.get(t.label)}"><title>${escapeXml(
-        `${t.label}\n${t.key}\n${formatMs(t.end - t.start)}, made ${formatBytes(t.bytes)} from ${formatBytes(t.inputBytes)}`,
+        `${t.label}\n${t.key}\n${formatMs(t.end - t.start)}${t.worker === undefined ? "" : ` on worker ${t.worker}`}, made ${formatBytes(t.bytes)} from ${formatBytes(t.inputBytes)}`,
       )}</title></rect>`,
     );
   }

@@ -12,6 +12,7 @@ import { taskLabel } from "../graph/labels.js";
 
 /** One task of a profiled run. Times are milliseconds since the profiler's first task. */
 export interface TaskRecord {
+  /** The task's key (`layer/block index`). */
   readonly key: string;
   /** What ran: the op, or the ops of a fused task (see {@link taskLabel}). */
   readonly label: string;
@@ -25,6 +26,8 @@ export interface TaskRecord {
    * flight as there are workers).
    */
   readonly lane: number;
+  /** The index of the pool worker that ran it; `undefined` when it ran on the calling thread. */
+  readonly worker: number | undefined;
   /** Bytes of the chunk it produced. */
   readonly bytes: number;
   /** Bytes of its input chunks. */
@@ -37,14 +40,19 @@ export interface MemorySample {
   readonly time: number;
   /** Bytes of chunk results held in memory. */
   readonly bytesHeld: number;
+  /** Tasks running (handed to the executor, not yet back). */
   readonly running: number;
+  /** Tasks finished. */
   readonly done: number;
+  /** Tasks in the run. */
   readonly total: number;
 }
 
 /** What a {@link Profiler} recorded. */
 export interface Profile {
+  /** Every task run, in the order they finished. */
   readonly tasks: readonly TaskRecord[];
+  /** The scheduler's state over time. */
   readonly memory: readonly MemorySample[];
   /** From the first event to the last, in milliseconds. */
   readonly durationMs: number;
@@ -52,21 +60,15 @@ export interface Profile {
   readonly lanes: number;
 }
 
-/** Options a compute takes that a {@link Profiler} fills in. */
-export interface ProfiledOptions {
-  executor?: Executor;
-  onProgress?: (event: ProgressEvent) => void;
-}
-
 /**
- * Records every task of the computes it is attached to: start, end, lane, bytes made; and the bytes
- * the scheduler held over time. Attach it with {@link Profiler.options}, draw it with
- * {@link profileSvg}.
+ * Records every task of the computes it is passed to (`compute({ profile })`, also `persist`,
+ * `store` and the io writers): start, end, worker, bytes made; and the bytes the scheduler held over
+ * time. Draw it with {@link profileSvg}. One profiler may record several computes in turn.
  *
  * @example
  * ```ts
  * const profiler = new Profiler();
- * await y.compute(profiler.options({ executor: pool }));
+ * await y.compute({ executor: pool, profile: profiler });
  * const { tasks, memory } = profiler.profile; // or: profileSvg(profiler.profile)
  * ```
  * @see dask.diagnostics.Profiler
@@ -94,7 +96,14 @@ export class Profiler {
     return lane;
   }
 
-  #record(task: Task, inputs: readonly NDArray[], start: number, lane: number, value: NDArray): NDArray {
+  #record(
+    task: Task,
+    inputs: readonly NDArray[],
+    start: number,
+    lane: number,
+    worker: number | undefined,
+    value: NDArray,
+  ): NDArray {
     this.#busy[lane] = false;
     let inputBytes = 0;
     for (const x of inputs) inputBytes += x.data.byteLength;
@@ -104,38 +113,51 @@ export class Profiler {
       start,
       end: this.#now(),
       lane,
+      worker,
       bytes: value?.data?.byteLength ?? 0,
       inputBytes,
     });
     return value;
   }
 
-  /** An executor that runs tasks on `executor` (default: in-process) and records them. */
+  /**
+   * An executor that runs tasks on `executor` (default: in-process) and records them; `compute`
+   * uses it for its `profile` option.
+   */
   wrap(executor: Executor = defaultExecutor): Executor {
     return {
       get concurrency() {
         return executor.concurrency;
       },
+      retain: executor.retain && ((chunk) => executor.retain?.(chunk)),
+      release: executor.release && ((chunk) => executor.release?.(chunk)),
       run: (task, inputs, options) => {
         const lane = this.#takeLane();
         const start = this.#now();
+        let worker: number | undefined;
         let out: NDArray | Promise<NDArray>;
         try {
-          out = executor.run(task, inputs, options);
+          out = executor.run(task, inputs, {
+            ...options,
+            onWorker: (w) => {
+              worker = w;
+              options?.onWorker?.(w);
+            },
+          });
         } catch (err) {
           this.#busy[lane] = false;
           throw err;
         }
         if (out instanceof Promise || typeof (out as { then?: unknown }).then === "function") {
           return Promise.resolve(out).then(
-            (value) => this.#record(task, inputs, start, lane, value),
+            (value) => this.#record(task, inputs, start, lane, worker, value),
             (err) => {
               this.#busy[lane] = false;
               throw err;
             },
           );
         }
-        return this.#record(task, inputs, start, lane, out as NDArray);
+        return this.#record(task, inputs, start, lane, worker, out as NDArray);
       },
     };
   }
@@ -145,24 +167,6 @@ export class Profiler {
     const { bytesHeld, running, done, total } = event;
     this.#memory.push({ time: this.#now(), bytesHeld, running, done, total });
   };
-
-  /**
-   * `options` with its executor wrapped and its `onProgress` chained after the profiler's, for
-   * `compute`, `store`, `persist` and the io writers.
-   */
-  options<T extends ProfiledOptions>(options: T = {} as T): T {
-    const user = options.onProgress;
-    return {
-      ...options,
-      executor: this.wrap(options.executor),
-      onProgress: user
-        ? (e: ProgressEvent) => {
-            this.onProgress(e);
-            user(e);
-          }
-        : this.onProgress,
-    };
-  }
 
   /** What was recorded so far (a copy). */
   get profile(): Profile {

@@ -20,11 +20,15 @@ export interface RasterOptions {
 
 /** Pixels of an image: `height × width × 4` bytes, row-major RGBA (what `ImageData` holds). */
 export interface Rgba {
+  /** Pixels per row. */
   readonly width: number;
+  /** Rows of pixels. */
   readonly height: number;
+  /** RGBA bytes, row by row. */
   readonly data: Uint8ClampedArray;
-  /** The values mapped to the colormap's ends. */
+  /** The value mapped to the colormap's low end. */
   readonly vmin: number;
+  /** The value mapped to its high end. */
   readonly vmax: number;
 }
 
@@ -35,6 +39,25 @@ function quantile(values: ArrayLike<number>, q: number): number {
     .sort();
   if (finite.length === 0) return 0;
   return finite[Math.min(finite.length - 1, Math.max(0, Math.round(q * (finite.length - 1))))];
+}
+
+/**
+ * The values a colormap's ends stand for: `vmin` and `vmax` as given, by default the 1st and 99th
+ * percentiles of the finite values (so a few outliers do not wash the image out).
+ */
+export function colorLimits(
+  x: NDArray,
+  options: Pick<RasterOptions, "vmin" | "vmax"> = {},
+): {
+  /** The value of the colormap's low end. */
+  vmin: number;
+  /** The value of its high end. */
+  vmax: number;
+} {
+  if (options.vmin !== undefined && options.vmax !== undefined)
+    return { vmin: options.vmin, vmax: options.vmax };
+  const numeric = Array.from(x.toTypedArray() as ArrayLike<number>, Number);
+  return { vmin: options.vmin ?? quantile(numeric, 0.01), vmax: options.vmax ?? quantile(numeric, 0.99) };
 }
 
 /**
@@ -51,8 +74,7 @@ export function rasterRgba(x: NDArray, options: RasterOptions = {}): Rgba {
   if (x.ndim !== 2) throw new RangeError(`rasterRgba needs a 2-D array. Got shape [${x.shape.join(", ")}].`);
   const [rows, cols] = x.shape;
   const numeric = Array.from(x.toTypedArray() as ArrayLike<number>, Number);
-  const vmin = options.vmin ?? quantile(numeric, 0.01);
-  const vmax = options.vmax ?? quantile(numeric, 0.99);
+  const { vmin, vmax } = colorLimits(x, options);
   const cmap = options.cmap ?? "viridis";
   const s = Math.max(1, Math.floor(options.scale ?? 1));
   const width = cols * s;

@@ -151,6 +151,17 @@ export function setSharedAllocator(fn: ((bytes: number) => SharedArrayBuffer | u
   sharedAllocator = fn;
 }
 
+let localAllocator: ((bytes: number) => ArrayBuffer | undefined) | undefined;
+
+/**
+ * Makes {@link allocate}'s non-shared arrays take memory from `fn` (the in-process executor's
+ * recycled buffers, kernels/recycle.ts): `fn` returns a zero-filled ArrayBuffer of exactly `bytes`,
+ * or `undefined` for a fresh array.
+ */
+export function setLocalAllocator(fn: ((bytes: number) => ArrayBuffer | undefined) | undefined): void {
+  localAllocator = fn;
+}
+
 /** Allocates a zero-filled TypedArray for `length` elements (SharedArrayBuffer-backed when `shared`). */
 export function allocate<D extends DType>(dtype: D, length: number, shared?: boolean): TypedArrayOf<D> {
   const { ctor, itemsize } = DTYPE_INFO[dtype];
@@ -162,7 +173,8 @@ export function allocate<D extends DType>(dtype: D, length: number, shared?: boo
     }
     return new ctor(new SharedArrayBuffer(length * itemsize), 0, length) as TypedArrayOf<D>;
   }
-  return new ctor(length) as TypedArrayOf<D>;
+  const buffer = localAllocator?.(length * itemsize);
+  return (buffer ? new ctor(buffer, 0, length) : new ctor(length)) as TypedArrayOf<D>;
 }
 
 /** The dtype whose storage is this TypedArray (Uint8Array maps to uint8, never bool). */

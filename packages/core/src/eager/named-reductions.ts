@@ -282,3 +282,5 @@ export function nanargmin(x: NDArray, options: NDArgReduceOptions = {}): NDArray
 export function nanargmax(x: NDArray, options: NDArgReduceOptions = {}): NDArray<"int64"> {
   return reduce("nanargmax", x, options) as NDArray<"int64">;
 }
+
+export { variance as var };

@@ -645,3 +645,12 @@ export function maximum(x1: Operand, x2: Operand): NDArray {
 export function minimum(x1: Operand, x2: Operand): NDArray {
   return applyElementwise("minimum", [x1, x2]);
 }
+
+export {
+  divide as div,
+  floorDivide as floorDiv,
+  multiply as mul,
+  negative as neg,
+  power as pow,
+  subtract as sub,
+};

@@ -1,5 +1,6 @@
 import { stepLabel } from "../graph/labels.js";
 import { NDArray, type NDArrayLike } from "../ndarray/ndarray.js";
+import { recycleScratch } from "./recycle.js";
 import { defineKernel, getKernel } from "./registry.js";
 
 /** A chunk embedded in the graph (fromArray over in-memory data, persisted results). */
@@ -48,8 +49,25 @@ export const subgraph = defineKernel("core.subgraph", (inputs, params: { steps: 
     if (r instanceof Promise) return finishAsync(r, values, steps, i);
     values.push(r);
   }
-  return values[values.length - 1];
+  const out = values[values.length - 1];
+  recycleIntermediates(values, inputs.length, out);
+  return out;
 });
+
+/**
+ * Gives back the memory of the chain's intermediate results (a block read, then reduced): no one
+ * else has them. Buffers that the result or an input uses are kept, and recycleScratch takes only
+ * buffers this thread's in-process run allocated and no stored result uses.
+ */
+function recycleIntermediates(values: readonly NDArray[], nInputs: number, out: NDArray): void {
+  for (let i = nInputs; i < values.length - 1; i++) {
+    const buffer = values[i].data.buffer;
+    if (buffer === out.data.buffer) continue;
+    let isInput = false;
+    for (let j = 0; j < nInputs; j++) if (values[j].data.buffer === buffer) isInput = true;
+    if (!isInput) recycleScratch(values[i].data);
+  }
+}
 
 async function finishAsync(
   pending: Promise<NDArray>,

@@ -13,6 +13,7 @@ import { BroadcastError, DTypeError, fmt, InvalidArgumentError } from "../errors
 import { cStrides, NDArray } from "../ndarray/ndarray.js";
 import { type ElementwiseOp, elementwiseOpRow, isElementwiseOp } from "../ops/elementwise.js";
 import type { ElementwiseParams, Expr } from "./expr.js";
+import { checkExprWarnings } from "./fp-warnings.js";
 import { castFn, codegenEnabled, VECTOR, vectorProgram, walkSegments } from "./interpret.js";
 import { castScalar, HELPERS } from "./scalar.js";
 import { evaluate64, involves64 } from "./int64-elementwise.js";
@@ -589,6 +590,7 @@ export function evaluateExpr(params: ElementwiseParams, inputs: readonly NDArray
   }
   if (!codegenEnabled()) {
     interpretInto(prepared, inputs, shape, strides, out);
+    checkExprWarnings(prepared, inputs, shape, strides, out);
     return out;
   }
   const fn = compile(
@@ -610,6 +612,7 @@ export function evaluateExpr(params: ElementwiseParams, inputs: readonly NDArray
     }
   }
   fn(...args);
+  checkExprWarnings(prepared, inputs, shape, strides, out);
   return out;
 }
 

@@ -18,11 +18,20 @@
 import { DTYPE_INFO, type DType, type NumberTypedArray, numberStorage } from "../dtype/dtypes.js";
 import { BroadcastError, fmt, InvalidArgumentError } from "../errors.js";
 import { NDArray, shapeSize } from "../ndarray/ndarray.js";
-import { Codegen, castSource, type Mode, type Prepared, prepare, shapeText } from "./elementwise.js";
+import {
+  Codegen,
+  castSource,
+  evaluateExpr,
+  type Mode,
+  type Prepared,
+  prepare,
+  shapeText,
+} from "./elementwise.js";
 import type { Expr } from "./expr.js";
+import { hasNonFinite, warnsSilently } from "./fp-warnings.js";
 import { castFn, codegenEnabled, VECTOR, vectorProgram, walkSegments } from "./interpret.js";
 import type { ReduceOp } from "../ops/reductions.js";
-import { type ReduceChunkParams, reduceVirtual } from "./reduce.js";
+import { type ReduceChunkParams, reduceAggregate, reduceChunk, reduceVirtual } from "./reduce.js";
 import { defineKernel } from "./registry.js";
 import { HELPERS } from "./scalar.js";
 
@@ -469,13 +478,53 @@ export function runFusedLoop(params: FusedLoopParams, inputs: readonly NDArray[]
     walkSegments(shape, strides, offsets, start, len, len, (pos, n, P) =>
       segment(dst, dOff + (pos - start), n, P, S, D, IO, CS),
     );
+  let out: NDArray;
   if (params.reduce) {
     const { op, ...chunkParams } = params.reduce;
-    return reduceVirtual(op, shape, fill, chunkParams);
+    out = reduceVirtual(op, shape, fill, chunkParams);
+  } else {
+    out = NDArray.zeros(params.dtype, shape);
+    if (out.size > 0) fill(numberStorage(out.dtype, out.data, "fused.loop"), 0, 0, out.size);
   }
-  const out = NDArray.zeros(params.dtype, shape);
-  if (out.size > 0) fill(numberStorage(out.dtype, out.data, "fused.loop"), 0, 0, out.size);
+  if (hasNonFinite(numberStorage(out.dtype, out.data, "fused.loop")) || fusedWarnsSilently(loop, inputs))
+    replayForWarnings(params, inputs);
   return out;
+}
+
+function fusedWarnsSilently(loop: Loop, inputs: readonly NDArray[]): boolean {
+  if (warnsSilently(loop.outer, loop.sourceDTypes)) return true;
+  return loop.plans.some(
+    (p) =>
+      p !== null &&
+      warnsSilently(
+        p.prepared,
+        inputs.map((a) => a.dtype),
+      ),
+  );
+}
+
+/**
+ * Runs the loop's steps unfused (each inner reduction, the outer expression, the chunk step), only
+ * for the NumPy warnings they emit (fp-warnings.ts): a block with a non-finite value, or with a
+ * cast or integer division that may have warned, is rare, and this is the simple exact way to
+ * name the op that warned. The result is discarded.
+ */
+function replayForWarnings(params: FusedLoopParams, inputs: readonly NDArray[]): void {
+  const sources = params.sources.map((src) => {
+    if ("input" in src) return inputs[src.input];
+    const block = evaluateExpr({ expr: src.expr, dtype: src.exprDType, shape: src.shape }, inputs);
+    const partial = reduceChunk(src.reduce, block, { axis: src.axis });
+    return reduceAggregate(src.reduce, [partial], {
+      axis: src.axis,
+      keepdims: src.keepdims,
+      dtype: src.dtype,
+    });
+  });
+  const block = evaluateExpr({ expr: params.expr, dtype: params.dtype, shape: params.shape }, sources);
+  if (params.reduce) {
+    const { op, ...chunkParams } = params.reduce;
+    reduceChunk(op, block, chunkParams);
+  }
 }
 
 /** The `fused.loop` kernel (see {@link runFusedLoop}). */

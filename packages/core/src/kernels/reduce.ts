@@ -26,8 +26,10 @@ import { fmt, InvalidArgumentError } from "../errors.js";
 import type { Param } from "../graph/task.js";
 import { cStrides, NDArray, shapeSize } from "../ndarray/ndarray.js";
 import { isArgReduction, type ReduceOp, REDUCTION_OPS, reduceResultDType } from "../ops/reductions.js";
+import { checkAggregate, checkChunkOverflow, checkMergeOverflow } from "./fp-warnings.js";
 import { walkSegments } from "./interpret.js";
 import { defineKernel, getKernel, type KernelRef } from "./registry.js";
+import { recycleScratch } from "./recycle.js";
 
 /** An elementwise expression fused into a chunk task by the graph optimiser (see elementwise.ts). */
 export interface FusedPre {
@@ -1250,13 +1252,15 @@ function singleRow(
 /** Field planes of interleaved states (`[nk, F]` → `[F, nk]`), or back with `back`. */
 function transposeStates(src: Float64Array, nk: number, F: number, back: boolean): Float64Array {
   if (F === 1) return src;
-  const out = new Float64Array(src.length);
+  // Planes are scratch (never shared memory); states going back are the result.
+  const out = allocate("float64", src.length, back ? undefined : false);
   for (let o = 0; o < nk; o++) {
     for (let f = 0; f < F; f++) {
       if (back) out[o * F + f] = src[f * nk + o];
       else out[f * nk + o] = src[o * F + f];
     }
   }
+  recycleScratch(src);
   return out;
 }
 
@@ -1310,7 +1314,7 @@ function foldBlock(
   let nk = 1;
   for (let i = 0; i < nd; i++) if (!reduced[i]) nk *= a.shape[i];
   const F = r.fields;
-  const st = new Float64Array(nk * F);
+  const st = allocate("float64", nk * F);
   r.init(st);
   if (shapeSize(a.shape) === 0) return st;
 
@@ -1472,22 +1476,25 @@ function reduceSource(op: ReduceOp, a: BlockSource, params: ReduceChunkParams): 
     }
   }
   const st = foldBlock(a, axes, r, indexStrides, indexBase);
+  if (a.fill === null) checkChunkOverflow(op, st, a);
   const shape = a.shape.map((n, i) => (axes.includes(i) ? 1 : n));
   shape.push(r.fields);
   return new NDArray("float64", st, shape);
 }
 
-/** Merges partials of equal shape into a fresh state array. */
+/** Merges partials of equal shape into a fresh state array (`shared: false` for a scratch one). */
 function mergePartials(
   op: ReduceOp,
   inputs: readonly NDArray[],
+  shared?: boolean,
 ): { st: Float64Array; shape: readonly number[] } {
   if (inputs.length === 0) throw new InvalidArgumentError(`reduce.${op}: no partials to merge.`);
   const first = inputs[0].contiguous();
   if (first.dtype !== "float64") {
     throw new InvalidArgumentError(`reduce.${op}: partials must be float64. Got dtype=${fmt(first.dtype)}.`);
   }
-  const st = (first.data as Float64Array).slice(0, first.size);
+  const st = allocate("float64", first.size, shared);
+  st.set((first.data as Float64Array).subarray(0, first.size));
   const r = REDUCERS[op];
   for (let i = 1; i < inputs.length; i++) {
     const b = inputs[i].contiguous();
@@ -1498,6 +1505,7 @@ function mergePartials(
     }
     r.merge(st, b.data.subarray(0, b.size) as Float64Array);
   }
+  if (inputs.length > 1) checkMergeOverflow(op, st, inputs);
   return { st, shape: first.shape };
 }
 
@@ -1531,7 +1539,17 @@ export function reduceAggregate(
   inputs: readonly NDArray[],
   params: ReduceAggParams = {},
 ): NDArray {
-  const { st, shape } = mergePartials(op, inputs);
+  const { st, shape } = mergePartials(op, inputs, false);
+  return finishStates(op, st, shape, params);
+}
+
+/** The finished result of merged states `st` (of partial shape `shape`); `st` is recycled. */
+function finishStates(
+  op: ReduceOp,
+  st: Float64Array,
+  shape: readonly number[],
+  params: ReduceAggParams,
+): NDArray {
   const r = REDUCERS[op];
   const dtype = params.dtype ?? reduceResultDType(op, "float64");
   if (!isDType(dtype))
@@ -1543,6 +1561,8 @@ export function reduceAggregate(
   const wide = is64BitInt(dtype);
   const out = allocate(wide ? "float64" : dtype, st.length / r.fields) as AnyTypedArray;
   r.finish(st, out, params);
+  checkAggregate(op, st, r.fields, out, params.ddof ?? 0);
+  recycleScratch(st);
   return wide
     ? numbersTo64(new NDArray("float64", out as Float64Array, outShape), dtype)
     : new NDArray(dtype, out, outShape);
@@ -1790,7 +1810,7 @@ export function reduceFold(inputs: readonly NDArray[], params: ReduceFoldParams)
     return stage === "agg" ? reduceAggregate(op, partials, params) : reduceCombine(op, partials);
   }
   const size = first.size;
-  const st = new Float64Array(size * r.fields);
+  const st = allocate("float64", size * r.fields, stage === "agg" ? false : undefined);
   inputs.forEach((a, i) => {
     walkSegments(a.shape, [a.strides], [a.offset], 0, size, size, (pos, len, ptrs) =>
       singleRow(
@@ -1805,8 +1825,9 @@ export function reduceFold(inputs: readonly NDArray[], params: ReduceFoldParams)
       ),
     );
   });
-  const partial = new NDArray("float64", st, [...first.shape, r.fields]);
-  return stage === "agg" ? reduceAggregate(op, [partial], params) : partial;
+  const shape = [...first.shape, r.fields];
+  // (The raw blocks are never recycled: they may be views of the caller's arrays.)
+  return stage === "agg" ? finishStates(op, st, shape, params) : new NDArray("float64", st, shape);
 }
 
 /** Reduces its input blocks into one partial (or result) without a partial per block. */

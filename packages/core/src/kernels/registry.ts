@@ -1,6 +1,6 @@
 import type { DType } from "../dtype/dtypes.js";
 import { InvalidArgumentError, UnknownKernelError } from "../errors.js";
-import type { Param } from "../graph/task.js";
+import type { Key, Param, Task } from "../graph/task.js";
 import type { NDArray } from "../ndarray/ndarray.js";
 
 /** A kernel: a pure function from input chunks and literal parameters to one output chunk. */
@@ -18,7 +18,7 @@ const KERNELS = new Map<string, Kernel>();
  * Registers a kernel under an id (`family.op.stage`). The same module is imported by the main thread
  * and by every worker, so the registry is identical everywhere.
  */
-export function defineKernel<P = Param>(id: string, fn: Kernel<P>): KernelRef<P> {
+export function defineKernel<P = undefined>(id: string, fn: Kernel<P>): KernelRef<P> {
   const existing = KERNELS.get(id);
   if (existing && existing !== fn) {
     throw new InvalidArgumentError(
@@ -27,6 +27,27 @@ export function defineKernel<P = Param>(id: string, fn: Kernel<P>): KernelRef<P>
   }
   KERNELS.set(id, fn as Kernel);
   return { id, fn };
+}
+
+/** The params argument of a task running a kernel of params `P`: none when the kernel takes none. */
+export type ParamsArg<P> = [P] extends [undefined] ? [] : [params: NoInfer<P>];
+
+/**
+ * A task running `kernel` over the blocks `deps`. The kernel is named by its handle, not its id, and
+ * `params` are checked against the kernel's own parameter type, so renaming a kernel or changing
+ * its parameters fails to compile where tasks are built.
+ *
+ * @example
+ * ```ts
+ * task(createFull, "zeros-3f9a/0", [], { shape: [4], value: 0, dtype: "float64" });
+ * task(identity, "copy-1c2d/0", ["zeros-3f9a/0"]);
+ * ```
+ */
+export function task<P>(kernel: KernelRef<P>, key: Key, deps: readonly Key[], ...params: ParamsArg<P>): Task {
+  // Kernel param types are interfaces (no index signature), so they are checked above, not as Param.
+  return params.length === 0
+    ? { key, op: kernel.id, deps }
+    : { key, op: kernel.id, deps, params: params[0] as Param };
 }
 
 /** The kernel registered under `id`; throws naming the id when missing. */

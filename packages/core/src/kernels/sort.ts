@@ -5,6 +5,7 @@
 import type { DType } from "../dtype/dtypes.js";
 import { NDArray } from "../ndarray/ndarray.js";
 import { compareNanLast, forEachLane, laneOutput } from "./lanes.js";
+import { emitWarning } from "../warnings.js";
 import { defineKernel } from "./registry.js";
 
 /** Orders positions by value (NaN last), ties by position: a stable argsort of one lane. */
@@ -139,6 +140,8 @@ export function quantileBlock(a: NDArray, p: QuantileParams): NDArray {
       }
       lane[len++] = v;
     }
+    if (len === 0 && n > 0 && p.skipNaN)
+      emitWarning("all-nan-slice", "All-NaN slice encountered", "nanquantile");
     const sorted = lane.subarray(0, len).sort();
     p.q.forEach((q, j) => {
       let v: number;

@@ -6,7 +6,14 @@
  * no partial per block, no copies of partials; the tree's shape (and so its memory bound) is
  * unchanged, and the numbers are bit-identical (kernels/reduce.ts, reduceFold).
  */
-import { isFoldable } from "../kernels/reduce.js";
+import {
+  isFoldable,
+  type ReduceAggParams,
+  type ReduceFoldParams,
+  reduceFoldKernel,
+} from "../kernels/reduce.js";
+import type { ReduceOp } from "../ops/reductions.js";
+import { task as kernelTask } from "../kernels/registry.js";
 import type { Graph, Key, Param, Task } from "../graph/task.js";
 
 const STAGE = /^reduce\.(\w+)\.(combine|agg)$/;
@@ -56,7 +63,8 @@ export function fuseFolds(graph: Graph, outputs: readonly Key[]): Graph {
     const m = STAGE.exec(task.op);
     const p = params(task);
     if (!m || !p || !isFoldable(m[1]) || task.deps.length === 0) continue;
-    const [, op, stage] = m;
+    const op = m[1] as ReduceOp;
+    const stage = m[2] as ReduceFoldParams["stage"];
     const chunks = task.deps.map((key) => graph.get(key));
     const foldable = chunks.every((c, i) => {
       const cp = params(c);
@@ -76,12 +84,8 @@ export function fuseFolds(graph: Graph, outputs: readonly Key[]): Graph {
     if (!foldable) continue;
     out ??= new Map(graph);
     for (const key of task.deps) out.delete(key);
-    out.set(task.key, {
-      key: task.key,
-      op: "reduce.fold",
-      deps: chunks.map((c) => (c as Task).deps[0]),
-      params: { ...p, op, stage },
-    });
+    const deps = chunks.map((c) => (c as Task).deps[0]);
+    out.set(task.key, kernelTask(reduceFoldKernel, task.key, deps, { ...(p as ReduceAggParams), op, stage }));
   }
   return out ?? graph;
 }

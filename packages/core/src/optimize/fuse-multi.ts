@@ -5,7 +5,14 @@
  * the same sweep, plus one small `reduce.fields` task per reduction that hands its partial (bit
  * for bit what its own chunk task returned) to its unchanged combine/aggregate tree.
  */
-import { isMultiReducible, multiFieldRanges } from "../kernels/reduce.js";
+import {
+  isMultiReducible,
+  multiFieldRanges,
+  type ReduceChunkParams,
+  reduceFields,
+  reduceMultiChunk,
+} from "../kernels/reduce.js";
+import { task as kernelTask } from "../kernels/registry.js";
 import type { ReduceOp } from "../ops/reductions.js";
 import type { Graph, Key, Param, Task } from "../graph/task.js";
 import { tokenize } from "../graph/tokenize.js";
@@ -54,16 +61,11 @@ export function fuseMultiReductions(graph: Graph, outputs: readonly Key[]): Grap
     const first = group[0];
     const index = first.key.slice(first.key.lastIndexOf("/") + 1);
     const multiKey = `multi-chunk-${tokenize(group.map((t) => t.key))}/${index}`;
-    const { fusable: _fusable, ...params } = first.params as { readonly [k: string]: Param };
-    out.set(multiKey, {
-      key: multiKey,
-      op: "reduce.multi.chunk",
-      deps: first.deps,
-      params: { ...params, ops },
-    });
+    const { fusable: _fusable, ...params } = first.params as ReduceChunkParams;
+    out.set(multiKey, kernelTask(reduceMultiChunk, multiKey, first.deps, { ...params, ops }));
     multiFieldRanges(ops).forEach(([start, count], i) => {
       const key = group[i].key;
-      out?.set(key, { key, op: "reduce.fields", deps: [multiKey], params: { start, count } });
+      out?.set(key, kernelTask(reduceFields, key, [multiKey], { start, count }));
     });
   }
   return out ?? graph;

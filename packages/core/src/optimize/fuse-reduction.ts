@@ -9,6 +9,7 @@
 import type { DType } from "../dtype/dtypes.js";
 import type { Expr } from "../kernels/expr.js";
 import {
+  fusedLoop,
   type FusedLoopParams,
   INNER_OPS,
   type InnerOp,
@@ -17,6 +18,7 @@ import {
   MAX_SEQUENTIAL_RUN,
 } from "../kernels/fused.js";
 import type { ReduceChunkParams } from "../kernels/reduce.js";
+import { task as kernelTask } from "../kernels/registry.js";
 import type { ReduceOp } from "../ops/reductions.js";
 import type { Graph, Key, Param, Task } from "../graph/task.js";
 
@@ -158,7 +160,7 @@ export function fuseReductions(graph: Graph, outputs: readonly Key[]): Graph {
       ...(reduce ? { reduce } : {}),
     };
     for (const key of absorbed) out.delete(key);
-    out.set(task.key, { key: task.key, op: "fused.loop", deps, params: fused as unknown as Param });
+    out.set(task.key, kernelTask(fusedLoop, task.key, deps, fused));
   }
   return out;
 }

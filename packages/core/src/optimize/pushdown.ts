@@ -3,7 +3,7 @@
  * reads only every hundredth row (dask's `optimize_slices` / `fuse_slice`). Works on tasks alone;
  * the kernels' params are the contract (kernels/getitem.ts, kernels/source.ts).
  */
-import type { Graph, Key, Param, Task } from "../graph/task.js";
+import type { Graph, Key, Task } from "../graph/task.js";
 import { literal } from "../kernels/core.js";
 import {
   type AxisRange,
@@ -13,6 +13,7 @@ import {
   getitemRead,
   getitemRegion,
 } from "../kernels/getitem.js";
+import { task } from "../kernels/registry.js";
 import { type Region, type SourceReadParams, sourceRead } from "../kernels/source.js";
 import { NDArray, type NDArrayLike } from "../ndarray/ndarray.js";
 
@@ -161,7 +162,7 @@ export function pushdownSlices(graph: Graph, outputs: readonly Key[], options: P
       const params = composeGetitem(dep.params as GetitemParams, t.params as GetitemParams);
       if (!params) break;
       out.delete(dep.key);
-      t = { key: t.key, op: t.op, deps: dep.deps, params: params as Param };
+      t = task(getitemRegion, t.key, dep.deps, params);
       out.set(t.key, t);
     }
   }
@@ -178,25 +179,15 @@ export function pushdownSlices(graph: Graph, outputs: readonly Key[], options: P
       const { region, post } = composeRead(p.region, g);
       out.delete(dep.key);
       if (post === null) {
-        out.set(t.key, {
-          key: t.key,
-          op: sourceRead.id,
-          deps: [],
-          params: { ...p, region } as unknown as Param,
-        });
+        out.set(t.key, task(sourceRead, t.key, [], { ...p, region }));
       } else {
         const params: GetitemReadParams = { ...p, region, getitem: post };
-        out.set(t.key, { key: t.key, op: getitemRead.id, deps: [], params: params as unknown as Param });
+        out.set(t.key, task(getitemRead, t.key, [], params));
       }
     } else if (dep.op === literal.id && options.literals !== false && dep.deps.length === 0) {
       const block = NDArray.revive((dep.params as unknown as { array: NDArrayLike }).array);
       out.delete(dep.key);
-      out.set(t.key, {
-        key: t.key,
-        op: literal.id,
-        deps: [],
-        params: { array: applyGetitem(block, g) as any },
-      });
+      out.set(t.key, task(literal, t.key, [], { array: applyGetitem(block, g) }));
     }
   }
   return out;

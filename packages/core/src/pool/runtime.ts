@@ -10,6 +10,7 @@ import { allocateSharedByDefault, setSharedAllocator } from "../dtype/dtypes.js"
 import { getKernel, kernelIds } from "../kernels/registry.js";
 import { NDArray, type NDArrayLike } from "../ndarray/ndarray.js";
 import { isThenable } from "../schedule/thenable.js";
+import { collectWarnings } from "../warnings.js";
 import { WorkerBuffers } from "./buffers.js";
 import {
   BIG_BYTES,
@@ -28,6 +29,7 @@ import {
   readBatchIndex,
   readChunkTable,
   type Sharing,
+  type TaskWarning,
   type ToWorker,
   toWireError,
   type WireError,
@@ -222,6 +224,11 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
     const table = new ChunkTableBuilder();
     const transfer = new Set<ArrayBuffer>();
     const errors: WireError[] = [];
+    const warnings: TaskWarning[] = [];
+    let index = 0;
+    const warn = (category: TaskWarning["category"], message: string, op: string): void => {
+      warnings.push({ index, category, message, op });
+    };
     let lastYield = performance.now();
     for (let i = 0; i < n; i++) {
       if (dead) return;
@@ -236,7 +243,9 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
         if (loadError) throw loadError;
         const args: NDArray[] = [];
         for (let j = inStart[i]; j < inStart[i + 1]; j++) args.push(chunks[inputs[j]]);
-        let out: unknown = getKernel(kernelId)(args, params[i]);
+        index = i;
+        const kernel = getKernel(kernelId);
+        let out: unknown = collectWarnings(warn, () => kernel(args, params[i]));
         if (isThenable(out)) out = await out;
         addOutput(checkResult(out, kernelId), table, transfer);
         header[i] = OK;
@@ -255,7 +264,13 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
     cancelled.delete(id);
     const chunksOut = table.finish(header);
     if (chunksOut.arena) transfer.add(chunksOut.arena);
-    const response: BatchResponse = { type: "done", id, chunks: chunksOut, errors };
+    const response: BatchResponse = {
+      type: "done",
+      id,
+      chunks: chunksOut,
+      errors,
+      ...(warnings.length > 0 ? { warnings } : {}),
+    };
     post(response, [...transfer]);
   }
 

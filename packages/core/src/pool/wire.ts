@@ -13,6 +13,7 @@
  */
 import { DTYPE_INFO, DTYPES, type AnyTypedArray, type DType } from "../dtype/dtypes.js";
 import { UnclonableParamError } from "../errors.js";
+import type { WarningCategory } from "../warnings.js";
 import { copyInto, NDArray, type NDArrayLike } from "../ndarray/ndarray.js";
 
 /**
@@ -122,6 +123,16 @@ export interface BatchResponse {
   readonly id: number;
   readonly chunks: ChunkTable;
   readonly errors: WireError[];
+  /** NumPy warnings the kernels emitted (warnings.ts), by task index; absent when there were none. */
+  readonly warnings?: TaskWarning[];
+}
+
+/** A warning of task `index` of a batch. */
+export interface TaskWarning {
+  readonly index: number;
+  readonly category: WarningCategory;
+  readonly message: string;
+  readonly op: string;
 }
 
 /** The worker script evaluated and its kernel modules were imported (sent once, after init). */

@@ -9,7 +9,8 @@ import type { Task } from "../graph/task.js";
 import { getKernel } from "../kernels/registry.js";
 import { workerModules } from "../kernels/source.js";
 import type { NDArray, NDArrayLike } from "../ndarray/ndarray.js";
-import type { Executor } from "../schedule/executor.js";
+import type { Executor, RunOptions } from "../schedule/executor.js";
+import { runCollectingWarnings, type WarningHandler, warningHandler } from "../warnings.js";
 import { isThenable } from "../schedule/thenable.js";
 import { BufferLedger, type BufferStats } from "./buffers.js";
 import { RunTimes } from "./run-times.js";
@@ -121,6 +122,10 @@ interface Entry {
   readonly resolve: (out: NDArray) => void;
   readonly reject: (err: unknown) => void;
   readonly signal: AbortSignal | undefined;
+  /** Receives the warnings the worker reports for this task. */
+  readonly onWarning: WarningHandler | undefined;
+  /** Told which worker ran this task (profiles). */
+  readonly onWorker: ((worker: number) => void) | undefined;
   settled: boolean;
   batch: Batch | undefined;
   retries: number;
@@ -224,7 +229,10 @@ export class WorkerPool implements Executor, AsyncDisposable {
     return this.#transport.sharing;
   }
 
-  /** How many tasks the scheduler should keep in flight (see {@link WorkerPoolOptions.concurrency}). */
+  /**
+   * How many tasks the scheduler should keep in flight: the `concurrency` option, or adaptive,
+   * `workers` × (2 ms / the slowest recent kernel's run time), between 1 and 64 per worker.
+   */
   get concurrency(): number {
     if (this.#fixedConcurrency !== undefined) return this.#fixedConcurrency;
     const slowest = this.#runTimes.slowestRecent();
@@ -277,11 +285,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
    * modified or detached. Rejects with a `TaskError` (key, kernel, cause) when the kernel throws or
    * its worker dies, and with an `AbortError` when `signal` aborts first.
    */
-  run(
-    task: Task,
-    inputs: readonly NDArray[],
-    options: { signal?: AbortSignal } = {},
-  ): NDArray | Promise<NDArray> {
+  run(task: Task, inputs: readonly NDArray[], options: RunOptions = {}): NDArray | Promise<NDArray> {
     if (this.#closed) {
       return Promise.reject(
         new WorkerExitError(
@@ -292,7 +296,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
     if (this.#broken) return Promise.reject(new TaskError(task.key, task.op, this.#broken));
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(abortError(task.key, signal));
-    if (this.#inline.has(task.op)) return this.#runInline(task, inputs);
+    if (this.#inline.has(task.op)) return this.#runInline(task, inputs, options.onWarning);
     return new Promise<NDArray>((resolve, reject) => {
       const entry: Entry = {
         task,
@@ -300,6 +304,8 @@ export class WorkerPool implements Executor, AsyncDisposable {
         resolve,
         reject,
         signal,
+        onWarning: options.onWarning,
+        onWorker: options.onWorker,
         settled: false,
         batch: undefined,
         retries: 0,
@@ -362,10 +368,15 @@ export class WorkerPool implements Executor, AsyncDisposable {
     return new WorkerExitError(`${this.#transport.poolName} is closed.`);
   }
 
-  #runInline(task: Task, inputs: readonly NDArray[]): NDArray | Promise<NDArray> {
+  #runInline(
+    task: Task,
+    inputs: readonly NDArray[],
+    onWarning: WarningHandler | undefined,
+  ): NDArray | Promise<NDArray> {
     const fail = (e: unknown) => Promise.reject(new TaskError(task.key, task.op, e));
     try {
-      const out = getKernel(task.op)(inputs as NDArray[], task.params);
+      const run = () => getKernel(task.op)(inputs as NDArray[], task.params);
+      const out = onWarning ? runCollectingWarnings(task.key, onWarning, run) : run();
       return isThenable<NDArray>(out) ? Promise.resolve(out).catch(fail) : out;
     } catch (e) {
       return fail(e);
@@ -798,6 +809,12 @@ export class WorkerPool implements Executor, AsyncDisposable {
     let nextOut = 0;
     let nextError = 0;
     const retry: Entry[] = [];
+    for (const w of res.warnings ?? []) {
+      const e = batch.entries[w.index];
+      if (e.settled) continue;
+      const { category, message, op } = w;
+      (e.onWarning ?? warningHandler())({ category, message, op, key: e.task.key });
+    }
     for (let i = 0; i < n; i++) {
       const e = batch.entries[i];
       e.batch = undefined;
@@ -807,6 +824,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
         const out = outputs[nextOut];
         if (!e.settled) this.#buffers.arrived(out.data.buffer, ids[nextOut], slot);
         nextOut++;
+        if (!e.settled) e.onWorker?.(slot.index);
         this.#resolve(e, out);
       } else if (s === FAILED) {
         this.#learn(e.task.op, ms[i]);

@@ -1,5 +1,16 @@
 import type { Task } from "../graph/task.js";
 import type { NDArray } from "../ndarray/ndarray.js";
+import type { WarningHandler } from "../warnings.js";
+
+/** Options of {@link Executor.run}. */
+export interface RunOptions {
+  /** Aborts the task. */
+  readonly signal?: AbortSignal;
+  /** Receives the NumPy warnings the task's kernel emits (with the task's key). */
+  readonly onWarning?: WarningHandler;
+  /** An executor that runs tasks on workers calls it with the index of the worker that ran the task (for profiles). */
+  readonly onWorker?: (worker: number) => void;
+}
 
 /**
  * Runs tasks. The scheduler decides what runs when (static order, release on last use, a bound on
@@ -11,7 +22,7 @@ export interface Executor {
   /** How many tasks the scheduler should keep in flight at once. */
   readonly concurrency: number;
   /** Runs one task. `inputs` are the chunks named by `task.deps`, in order. */
-  run(task: Task, inputs: readonly NDArray[], options?: { signal?: AbortSignal }): NDArray | Promise<NDArray>;
+  run(task: Task, inputs: readonly NDArray[], options?: RunOptions): NDArray | Promise<NDArray>;
   /**
    * Called when the scheduler stores a result (of any task, whoever ran it). With {@link release}
    * it lets an executor that owns chunk memory count the results that use it.

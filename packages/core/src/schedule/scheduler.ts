@@ -9,6 +9,7 @@ import { indexGraph } from "../graph/indexed.js";
 import { orderIndexed } from "../graph/order.js";
 import type { Graph, Key } from "../graph/task.js";
 import type { NDArray } from "../ndarray/ndarray.js";
+import type { WarningHandler } from "../warnings.js";
 import type { Executor } from "./executor.js";
 import { defaultExecutor } from "./in-process.js";
 import { isThenable } from "./thenable.js";
@@ -62,6 +63,8 @@ export interface RunGraphOptions {
    * timeout applies to asynchronous tasks (pools, async reads).
    */
   timeout?: { readonly task?: number; readonly total?: number };
+  /** Receives the NumPy warnings of the tasks (passed on to the executor; default: the global handler). */
+  onWarning?: WarningHandler;
 }
 
 const PROGRESS_INTERVAL_MS = 50;
@@ -248,7 +251,7 @@ export function runGraphWithStats(
   let lastYield = 0;
   let sinceCheck = 0;
   const internal = new AbortController();
-  const runOptions = { signal: internal.signal };
+  const runOptions = { signal: internal.signal, onWarning: options.onWarning };
 
   // Start times of the asynchronous tasks running, for timeouts.
   const runningSince = new Map<number, number>();

@@ -148,6 +148,32 @@ export function assertClose(actual: NDArray, expected: NDArray, options: AssertC
 }
 
 /**
+ * Checks that two arrays are bit-identical: same dtype, shape and elements (NaN equals NaN; -0 and
+ * 0 differ). For results that must not depend on where they ran (a pool against in-process).
+ *
+ * @example
+ * ```ts
+ * assertIdentical(await y.compute({ executor: pool }), await y.compute(), "mean on the pool");
+ * ```
+ */
+export function assertIdentical(actual: NDArray, expected: NDArray, label?: string): void {
+  if (actual.dtype !== expected.dtype) {
+    fail(label, `dtype mismatch. Got actual.dtype=${fmt(actual.dtype)}, expected ${fmt(expected.dtype)}.`);
+  }
+  assertClose(actual, expected, { label, rtol: 0, atol: 0 });
+  const a = actual.toTypedArray();
+  const e = expected.toTypedArray();
+  for (let i = 0; i < e.length; i++) {
+    if (!Object.is(a[i], e[i]) && !(Number.isNaN(Number(a[i])) && Number.isNaN(Number(e[i])))) {
+      fail(
+        label,
+        `values differ at flat index ${i}: actual=${show(Number(a[i]))}, expected=${show(Number(e[i]))}.`,
+      );
+    }
+  }
+}
+
+/**
  * {@link assertClose} against a decoded golden case: labels the message with the case id, uses
  * reduction tolerances for the `reductions` family.
  *

@@ -1,6 +1,7 @@
 /**
- * Node-only golden loader. Kept out of `testing/index.ts` so the testing entry point stays free
- * of `node:*` imports (core must load in browsers and workers); tests import this file directly.
+ * `@chunked/core/testing/node`: the Node-only golden loader. Kept out of `testing/index.ts` so the
+ * testing entry point stays free of `node:*` imports (core must load in browsers and workers).
+ * @module
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -15,7 +16,7 @@ export const GOLDEN_DIR: string = fileURLToPath(new URL("../../../../fixtures/go
  *
  * @example
  * ```ts
- * import { loadGolden } from "../../src/testing/golden-node.js";
+ * import { loadGolden } from "@chunked/core/testing/node";
  * const { cases, numpy } = loadGolden("reductions");
  * ```
  */

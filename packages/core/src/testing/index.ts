@@ -1,7 +1,7 @@
 /**
  * Test helpers for \@chunked and for code built on it: NumPy goldens, tolerance-aware comparison
  * and the chunkings every case runs over. Browser-safe; Node tests read golden files with
- * `loadGolden` from `./golden-node.js` (not exported here: it imports `node:fs`). The fast-check
+ * `loadGolden` from `@chunked/core/testing/node` (not exported here: it imports `node:fs`). The fast-check
  * arbitraries are in `@chunked/core/testing/arbitraries`, which needs the optional peer `fast-check`.
  *
  * @example
@@ -19,7 +19,7 @@
  * @module
  */
 
-export { AssertionError, assertClose, assertGolden, toleranceFor } from "./assert.js";
+export { AssertionError, assertClose, assertGolden, assertIdentical, toleranceFor } from "./assert.js";
 export type { AssertCloseOptions, Tolerance } from "./assert.js";
 
 export { SPLIT_EVERY_VALUES, chunkingsFor } from "./chunkings.js";
@@ -53,4 +53,6 @@ export type {
 export { referenceGetitem, sliceIndices } from "./reference.js";
 
 export { assertEq } from "./assert-eq.js";
+export { WARNING_CASES, warningCase, warningMessages } from "./warnings.js";
+export type { WarningGolden, WarningGoldenInput } from "./warnings.js";
 export type { AssertEqOptions } from "./assert-eq.js";

@@ -1,4 +1,5 @@
 import * as ca from "@chunked/core";
+import { defineKernel, type Task, task } from "@chunked/core/internal";
 import { describe, expect, expectTypeOf, test } from "vitest";
 
 // Type tests of the public API: checked by `tsc` (pnpm typecheck), which fails on a wrong type.
@@ -49,5 +50,34 @@ describe("dtypes flow through the public API", () => {
     expect(() => ca.argmax(x, { axis: [0, 1] })).toThrow(ca.InvalidArgumentError);
     // @ts-expect-error not an elementwise op
     expect(() => ca.elementwiseOp("plus", [x, 1])).toThrow(ca.InvalidArgumentError);
+  });
+});
+
+describe("tasks are typed by their kernel's handle", () => {
+  const scale = defineKernel("test.types.scale", ([a], _p: { factor: number }) => a);
+  const copy = defineKernel("test.types.copy", ([a]) => a);
+
+  test("params are checked against the kernel's parameter type", () => {
+    expectTypeOf(task(scale, "s/0", ["a/0"], { factor: 2 })).toEqualTypeOf<Task>();
+    expect(task(scale, "s/0", ["a/0"], { factor: 2 })).toEqual({
+      key: "s/0",
+      op: "test.types.scale",
+      deps: ["a/0"],
+      params: { factor: 2 },
+    });
+    // @ts-expect-error a misspelt parameter
+    task(scale, "s/0", ["a/0"], { factr: 2 });
+    // @ts-expect-error a parameter of the wrong type
+    task(scale, "s/0", ["a/0"], { factor: "2" });
+    // @ts-expect-error a parameter the kernel does not take
+    task(scale, "s/0", ["a/0"], { factor: 2, offset: 1 });
+    // @ts-expect-error the params are missing
+    task(scale, "s/0", ["a/0"]);
+  });
+
+  test("a kernel without params takes none", () => {
+    expect(task(copy, "c/0", ["a/0"])).toEqual({ key: "c/0", op: "test.types.copy", deps: ["a/0"] });
+    // @ts-expect-error this kernel takes no params
+    task(copy, "c/0", ["a/0"], { factor: 2 });
   });
 });

@@ -17,7 +17,7 @@ import { isChunkedError } from "../../src/errors.js";
 import { assertClose, assertGolden } from "../../src/testing/assert.js";
 import { chunkingsFor } from "../../src/testing/chunkings.js";
 import type { GoldenCase } from "../../src/testing/golden.js";
-import { loadGolden } from "../../src/testing/golden-node.js";
+import { loadGolden } from "@chunked/core/testing/node";
 import { evaluate } from "../joining/helpers.js";
 
 function buildCase(c: GoldenCase, chunks: number[][] | undefined): ChunkedArray {

@@ -58,7 +58,7 @@ describe("Profiler", () => {
     const profiler = new ca.Profiler();
     const y = x.add(1).sum({ axis: 0 });
     let events = 0;
-    const out = await y.compute(profiler.options({ onProgress: () => events++ }));
+    const out = await y.compute({ profile: profiler, onProgress: () => events++ });
     expect(out.shape).toEqual([200]);
     const p = profiler.profile;
     expect(events).toBeGreaterThan(0);
@@ -68,6 +68,7 @@ describe("Profiler", () => {
       expect(t.end).toBeGreaterThanOrEqual(t.start);
       expect(t.bytes).toBeGreaterThan(0);
       expect(t.label).not.toContain("core.subgraph");
+      expect(t.worker).toBeUndefined(); // in-process: the calling thread
     }
     expect(p.memory.at(-1)).toMatchObject({ done: p.tasks.length, total: p.tasks.length });
     const svg = ca.profileSvg(p);
@@ -85,9 +86,36 @@ describe("Profiler", () => {
       concurrency: 3,
       run: (task, inputs) => new Promise((r) => setTimeout(() => r(inner.run(task, inputs) as NDArray), 5)),
     };
-    await x.add(1).compute(profiler.options({ executor: slow, optimize: false }));
+    await x.add(1).compute({ executor: slow, optimize: false, profile: profiler });
     expect(profiler.profile.lanes).toBeGreaterThan(1);
     expect(profiler.profile.lanes).toBeLessThanOrEqual(6);
+  });
+
+  test("records the worker an executor names, and passes retain/release through", async () => {
+    const profiler = new ca.Profiler();
+    const inner = new ca.InProcessExecutor();
+    const retained: NDArray[] = [];
+    const released: NDArray[] = [];
+    const pool: ca.Executor = {
+      concurrency: 2,
+      run: (task, inputs, options) => {
+        options?.onWorker?.(task.key.endsWith(",0") ? 0 : 1);
+        return inner.run(task, inputs);
+      },
+      retain: (chunk) => retained.push(chunk),
+      release: (chunk) => released.push(chunk),
+    };
+    await x.add(1).sum({ axis: 0 }).compute({ executor: pool, optimize: false, profile: profiler });
+    const workers = new Set(profiler.profile.tasks.map((t) => t.worker));
+    expect(workers).toEqual(new Set([0, 1]));
+    expect(retained.length).toBeGreaterThan(0);
+    expect(released.length).toBeGreaterThan(0);
+  });
+
+  test("profile must be a Profiler", async () => {
+    await expect(x.sum().compute({ profile: true as never })).rejects.toThrow(
+      /Invalid compute option profile\. Got profile=true, expected a Profiler/,
+    );
   });
 });
 

@@ -21,7 +21,7 @@ import { assertClose, assertGolden } from "../../src/testing/assert.js";
 import { arbShapeAndChunks } from "../../src/testing/arbitraries.js";
 import { chunkingsFor } from "../../src/testing/chunkings.js";
 import type { GoldenCase } from "../../src/testing/golden.js";
-import { loadGolden } from "../../src/testing/golden-node.js";
+import { loadGolden } from "@chunked/core/testing/node";
 import { chunked, evaluate, iota } from "./helpers.js";
 
 /** Builds the lazy expression of a golden case over one chunking per input. */

@@ -106,6 +106,8 @@ const computeOptions = fc.record(
     onProgress: fc.constantFrom("x", 1, null),
     optimize: fc.constantFrom(true, false, "no"),
     timeout: fc.constantFrom(10_000, -5, "1s", { task: 10_000 }, { total: Number.NaN }),
+    maxBytesInFlight: fc.constantFrom(1, 1e9, "512 MB", 0, "lots", Number.NaN, -1),
+    onWarning: fc.constantFrom("ignore", "print", 1, null),
   },
   { requiredKeys: [] },
 );
@@ -167,6 +169,67 @@ export const cases = fc.oneof(
     dtype: dtypes,
   }),
   fc.record({ kind: fc.constant("compute"), options: computeOptions }),
+  fc.record({
+    kind: fc.constant("mask"),
+    op: fc.constantFrom("booleanMask", "compress", "extract", "argwhere", "nonzero", "flatnonzero", "unique"),
+    shape: fc.array(fc.integer({ min: 0, max: 6 }), { minLength: 1, maxLength: 2 }),
+    chunks: chunkSpecs,
+    threshold: fc.integer({ min: -4, max: 8 }),
+    condition: fc.oneof(
+      { weight: 4, arbitrary: fc.constant("derived") },
+      { weight: 1, arbitrary: fc.constantFrom(null, "x", [true, false], [1, 2, 3], 7) },
+    ),
+    axis: fc.oneof(fc.constant(undefined), fc.integer({ min: -3, max: 2 }), fc.constantFrom(null, 0.5)),
+    splitEvery: fc.constantFrom(undefined, 2, 3, 1, 0, Number.NaN),
+  }),
+  fc.record({
+    kind: fc.constant("sort"),
+    op: fc.constantFrom(
+      "sort",
+      "argsort",
+      "topk",
+      "argtopk",
+      "median",
+      "nanmedian",
+      "quantile",
+      "percentile",
+      "nanquantile",
+    ),
+    shape: fc.array(fc.integer({ min: 0, max: 7 }), { minLength: 1, maxLength: 2 }),
+    chunks: chunkSpecs,
+    axis: fc.oneof(fc.constant(undefined), fc.integer({ min: -3, max: 2 }), fc.constantFrom(null, 0.5, "a")),
+    k: fc.oneof(fc.integer({ min: -8, max: 8 }), fc.constantFrom(Number.NaN, 1.5, 1e300, "2")),
+    q: fc.oneof(
+      fc.constantFrom(0, 0.25, 0.5, 1),
+      fc.constantFrom([0.1, 0.9], [], 1.5, -0.1, Number.NaN, "x", [0.5, Number.NaN]),
+    ),
+    nan: fc.boolean(),
+  }),
+  fc.record({
+    kind: fc.constant("linalg"),
+    op: fc.constantFrom(
+      "matmul",
+      "dot",
+      "tensordot",
+      "outer",
+      "solve",
+      "inv",
+      "cholesky",
+      "qr",
+      "norm",
+      "lstsq",
+    ),
+    n: fc.integer({ min: 0, max: 6 }),
+    m: fc.integer({ min: 0, max: 6 }),
+    ndimB: fc.integer({ min: 0, max: 3 }),
+    chunks: chunkSpecs,
+    chunksB: chunkSpecs,
+    axes: fc.oneof(
+      fc.constant(undefined),
+      fc.integer({ min: -1, max: 3 }),
+      fc.constantFrom([[1], [0]], [[0], [0]], [[5], [0]], "x"),
+    ),
+  }),
 );
 
 export type Case = typeof cases extends fc.Arbitrary<infer T> ? T : never;
@@ -286,6 +349,122 @@ function build(c: Case): {
       const array = ca.random.integers(c.low, c.high, any(c.shape), { dtype: any(c.dtype), seed: 7 });
       return { array, check: (v) => values(v).every((x) => x >= c.low && x < c.high && Number.isInteger(x)) };
     }
+    case "mask": {
+      const n = c.shape.reduce((a, b) => a * b, 1);
+      const data = Float64Array.from({ length: n }, (_, i) => ((i * 5) % 7) - 1);
+      const x = ca.fromArray(data, { shape: c.shape, chunks: any(c.chunks) });
+      const whole = ca.fromArray(data, { shape: c.shape, chunks: -1 });
+      const condition = (a: ca.ChunkedArray) =>
+        c.condition === "derived" ? ca.greater(a, c.threshold) : any(c.condition);
+      const ops = ca as unknown as Record<string, (...a: unknown[]) => unknown>;
+      const make = (a: ca.ChunkedArray): ca.ChunkedArray => {
+        switch (c.op) {
+          case "booleanMask":
+            return ca.booleanMask(a, condition(a));
+          case "compress": {
+            const axis = c.axis === undefined ? null : c.axis;
+            const len = axis === null ? n : (c.shape.at(Number(axis)) ?? 0);
+            const cond =
+              c.condition === "derived"
+                ? Array.from({ length: len }, (_, i) => i % 3 !== c.threshold % 3)
+                : c.condition;
+            return ca.compress(any(cond), a, { axis: any(axis) });
+          }
+          case "extract":
+            return ca.extract(condition(a), a);
+          case "nonzero":
+            return ca.nonzero(ca.greater(a, c.threshold))[0];
+          case "unique":
+            return ca.unique(a, { splitEvery: any(c.splitEvery) });
+          default:
+            return ops[c.op](ca.greater(a, c.threshold)) as ca.ChunkedArray;
+        }
+      };
+      const array = make(x);
+      const reference = make(whole);
+      return { array, check: async (v) => sameValues(values(v), values(await reference.compute())) };
+    }
+    case "sort": {
+      const n = c.shape.reduce((a, b) => a * b, 1);
+      const data = Float64Array.from({ length: n }, (_, i) =>
+        c.nan && i % 4 === 1 ? Number.NaN : ((i * 5) % 7) - 2,
+      );
+      const x = ca.fromArray(data, { shape: c.shape, chunks: any(c.chunks) });
+      const whole = ca.fromArray(data, { shape: c.shape, chunks: -1 });
+      const ops = ca as unknown as Record<string, (...a: unknown[]) => ca.ChunkedArray>;
+      const options = c.axis === undefined ? {} : { axis: any(c.axis) };
+      const make = (a: ca.ChunkedArray): ca.ChunkedArray => {
+        if (c.op === "topk" || c.op === "argtopk") return ops[c.op](a, any(c.k), options);
+        if (c.op === "quantile" || c.op === "nanquantile") return ops[c.op](a, any(c.q), options);
+        if (c.op === "percentile") {
+          const q =
+            typeof c.q === "number"
+              ? c.q * 100
+              : Array.isArray(c.q)
+                ? (c.q as number[]).map((v) => v * 100)
+                : c.q;
+          return ops[c.op](a, any(q), options);
+        }
+        return ops[c.op](a, options);
+      };
+      const array = make(x);
+      const reference = make(whole);
+      return { array, check: async (v) => sameValues(values(v), values(await reference.compute())) };
+    }
+    case "linalg": {
+      const { n, m } = c;
+      // Symmetric and diagonally dominant: positive definite, so solve, inv and cholesky succeed.
+      const spd = Float64Array.from({ length: n * n }, (_, i) => {
+        const [r, col] = [Math.floor(i / n), i % n];
+        return r === col ? n + 1 : 1 / (1 + Math.abs(r - col));
+      });
+      const tall = Float64Array.from(
+        { length: n * m },
+        (_, i) => ((i * 3) % 5) - 1 + (i % (m + 1) === 0 ? 4 : 0),
+      );
+      const bShape = [[], [n], [n, m], [2, n, m]][c.ndimB];
+      const bData = Float64Array.from(
+        { length: bShape.reduce((a, b) => a * b, 1) },
+        (_, i) => ((i * 7) % 9) - 4,
+      );
+      const square = ["solve", "inv", "cholesky"].includes(c.op);
+      const aShape = square ? [n, n] : [n, m];
+      const aData = square ? spd : tall;
+      const A = (chunks: unknown) => ca.fromArray(aData, { shape: aShape, chunks: any(chunks) });
+      const B = (chunks: unknown) => ca.fromArray(bData, { shape: bShape, chunks: any(chunks) });
+      const la = ca.linalg as unknown as Record<string, (...a: unknown[]) => unknown>;
+      const make = (a: ca.ChunkedArray, b: ca.ChunkedArray): ca.ChunkedArray => {
+        switch (c.op) {
+          case "matmul":
+          case "dot":
+          case "outer":
+            return (ca as unknown as Record<string, (...a: unknown[]) => ca.ChunkedArray>)[c.op](a, b);
+          case "tensordot":
+            return ca.tensordot(a, b, any(c.axes));
+          case "inv":
+          case "cholesky":
+          case "norm":
+            return la[c.op](a) as ca.ChunkedArray;
+          case "qr": {
+            const { q, r } = la.qr(a) as { q: ca.ChunkedArray; r: ca.ChunkedArray };
+            return ca.matmul(q, r);
+          }
+          default:
+            return la[c.op](a, b) as ca.ChunkedArray;
+        }
+      };
+      const array = make(A(c.chunks), B(c.chunksB));
+      const reference = make(A(-1), B(-1));
+      return {
+        array,
+        check: async (v) => {
+          const want = values(await reference.compute());
+          const got = values(v);
+          const scale = Math.max(1, ...want.map(Math.abs));
+          return got.length === want.length && got.every((x, i) => Math.abs(x - want[i]) <= 1e-9 * scale);
+        },
+      };
+    }
     case "compute": {
       const array = ca.arange(10, { chunks: 3 }).sum();
       const options = { ...c.options } as Record<string, unknown>;
@@ -303,7 +482,7 @@ export async function runCase(c: Case): Promise<{ outcome: Outcome; detail?: str
   try {
     built = build(c);
   } catch (err) {
-    if (ca.isChunkedError(err)) return { outcome: "error" };
+    if (ca.isChunkedError(err)) return { outcome: "error", detail: String(err).slice(0, 200) };
     return { outcome: "plain-error", detail: String(err).slice(0, 200) };
   }
   if (built.array.nbytes > MAX_COMPUTE_BYTES) return { outcome: "lazy" };
@@ -321,7 +500,7 @@ export async function runCase(c: Case): Promise<{ outcome: Outcome; detail?: str
     // compute() checks its options before any task runs; only a TaskError comes from the work.
     if (ca.isChunkedError(err, "TaskError"))
       return { outcome: "late-error", detail: String(err).slice(0, 200) };
-    if (ca.isChunkedError(err)) return { outcome: "error" };
+    if (ca.isChunkedError(err)) return { outcome: "error", detail: String(err).slice(0, 200) };
     return { outcome: "plain-error", detail: String(err).slice(0, 200) };
   } finally {
     clearTimeout(timer);

@@ -7,7 +7,7 @@ import { newaxis, type Selection, type SelectionItem, slice } from "../../src/in
 import { assertGolden } from "../../src/testing/assert.js";
 import { chunkingsFor } from "../../src/testing/chunkings.js";
 import type { GoldenSelectionItem } from "../../src/testing/golden.js";
-import { loadGolden } from "../../src/testing/golden-node.js";
+import { loadGolden } from "@chunked/core/testing/node";
 import type { NDArray } from "../../src/ndarray/ndarray.js";
 import { computeNaive } from "./helpers.js";
 

@@ -8,7 +8,7 @@ import { NDArray } from "../../src/ndarray/ndarray.js";
 import { assertGolden } from "../../src/testing/assert.js";
 import { chunkingsFor } from "../../src/testing/chunkings.js";
 import { decodeGolden, type GoldenCase, type GoldenFileJSON } from "../../src/testing/golden.js";
-import { GOLDEN_DIR } from "../../src/testing/golden-node.js";
+import { GOLDEN_DIR } from "@chunked/core/testing/node";
 
 /** Reads `fixtures/golden/<family>.json` (the coverage families are not in GoldenFamily). */
 export function loadFamily(family: string) {

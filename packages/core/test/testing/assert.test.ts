@@ -1,12 +1,13 @@
 import { describe, expect, test } from "vitest";
-import { NDArray } from "../../src/ndarray/ndarray.js";
+import { NDArray } from "@chunked/core";
 import {
   AssertionError,
   assertClose,
   assertGolden,
+  assertIdentical,
   decodeGolden,
   toleranceFor,
-} from "../../src/testing/index.js";
+} from "@chunked/core/testing";
 
 const f64 = (v: number[], shape?: number[]) => NDArray.from(Float64Array.from(v), { shape });
 const f32 = (v: number[]) => NDArray.from(Float32Array.from(v));
@@ -117,4 +118,13 @@ test("assertGolden labels with the id and uses reduction tolerance", () => {
   expect(() => assertGolden(NDArray.from(Int32Array.from([5]), { shape: [] }), cases[1])).toThrow(
     /sum: dtype/,
   );
+});
+
+test("assertIdentical: bit-identical only (NaN equals NaN, -0 is not 0, dtypes must agree)", () => {
+  expect(() => assertIdentical(f64([1, Number.NaN, -0]), f64([1, Number.NaN, -0]))).not.toThrow();
+  expect(() => assertIdentical(f64([1, 0]), f64([1, -0]), "zero")).toThrow(
+    /zero: values differ at flat index 1/,
+  );
+  expect(() => assertIdentical(f64([1, 2]), f64([1, 2 + 2 ** -51]))).toThrow(AssertionError);
+  expect(() => assertIdentical(f32([1]), f64([1]))).toThrow(/dtype mismatch/);
 });

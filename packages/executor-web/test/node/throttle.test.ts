@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { InvalidArgumentError } from "@chunked/core";
 import { throttle } from "../../src/index.js";
 
 describe("throttle", () => {
@@ -49,6 +50,6 @@ describe("throttle", () => {
     f.cancel();
     vi.advanceTimersByTime(100);
     expect(calls).toEqual([1]);
-    expect(() => throttle(() => {}, -1)).toThrow(RangeError);
+    expect(() => throttle(() => {}, -1)).toThrow(InvalidArgumentError);
   });
 });

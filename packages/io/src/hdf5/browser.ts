@@ -57,7 +57,7 @@ function bufferReader(bytes: Uint8Array, name: string): ByteReader {
         throw new IoError(
           "corrupt",
           `HDF5 data ${JSON.stringify(name)} is truncated at offset ${position}.`,
-          name,
+          { file: name },
         );
       }
       into.set(bytes.subarray(position, position + into.byteLength));
@@ -79,7 +79,7 @@ function blobReader(blob: Blob, name: string): ByteReader | undefined {
         throw new IoError(
           "corrupt",
           `HDF5 file ${JSON.stringify(name)} is truncated at offset ${position}.`,
-          name,
+          { file: name },
         );
       }
       into.set(got);

@@ -55,7 +55,7 @@ function fileReader(path: string): ByteReader {
           throw new IoError(
             "corrupt",
             `HDF5 file ${JSON.stringify(path)} is truncated: needed ${into.byteLength} bytes at offset ${position}, file size ${size}.`,
-            path,
+            { file: path },
           );
         }
         done += n;
@@ -96,12 +96,13 @@ export async function openHdf5(path: string, options: Hdf5OpenOptions = {}): Pro
   try {
     stat = fs.statSync(abs);
   } catch (err) {
-    throw new IoError("not-found", `HDF5 file ${JSON.stringify(path)} does not exist.`, path, undefined, {
+    throw new IoError("not-found", `HDF5 file ${JSON.stringify(path)} does not exist.`, {
+      file: path,
       cause: err,
     });
   }
   if (!stat.isFile())
-    throw new IoError("not-found", `HDF5 path ${JSON.stringify(path)} is not a file.`, path);
+    throw new IoError("not-found", `HDF5 path ${JSON.stringify(path)} is not a file.`, { file: path });
   return new Hdf5File({
     h5wasm,
     Module,

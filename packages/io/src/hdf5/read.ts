@@ -3,9 +3,10 @@
  * NODERAWFS build) and the browser entry (`./browser.ts`, the web build) pass in their h5wasm
  * and platform hooks.
  */
-import { copyInto, dtypes, NDArray, shapeSize } from "@chunked/core/internal";
-import { causeText, fmt, IoError, where } from "../errors.js";
+import { copyInto, dtypes, fmt, NDArray, shapeSize } from "@chunked/core/internal";
+import { causeText, IoError, where } from "../errors.js";
 import { checkRegion, outputFor } from "../region.js";
+import { hdf5DatasetRepr } from "../repr.js";
 import type { ArraySource, ArrayTarget, DType, Hdf5SourceDescriptor, Region } from "../types.js";
 import { type ByteReader, type DirectLayout, discoverLayout, readDirect } from "./direct.js";
 import { BOOL_ATTR, type DTypeMapping, type H5TypeInfo, mapH5Type } from "./dtype.js";
@@ -83,9 +84,7 @@ export class Hdf5File {
       throw new IoError(
         "corrupt",
         `Cannot open ${where(init.name)} as HDF5: ${causeText(err)}.${init.name.endsWith(".partial") ? " A .partial file is what an unfinished write leaves behind; write it again." : ""}`,
-        init.name,
-        undefined,
-        { cause: err },
+        { file: init.name, cause: err },
       );
     }
   }
@@ -138,8 +137,7 @@ export class Hdf5File {
         throw new IoError(
           "no-dataset",
           `Dataset ${JSON.stringify(name)} ${what} in HDF5 file ${JSON.stringify(this.name)}. Got path=${JSON.stringify(path)}, expected one of ${fmt(found.slice(0, 20))}${found.length > 20 ? " ..." : ""}.`,
-          this.name,
-          name,
+          { file: this.name, dataset: name },
         );
       }
       ds = new Hdf5Dataset(this, name);
@@ -150,7 +148,7 @@ export class Hdf5File {
 
   #checkOpen(): void {
     if (this.#closed)
-      throw new IoError("closed", `HDF5 file ${JSON.stringify(this.name)} is closed.`, this.name);
+      throw new IoError("closed", `HDF5 file ${JSON.stringify(this.name)} is closed.`, { file: this.name });
   }
 
   /** Closes the file (and its direct-read handle). Datasets of a closed file cannot be read. */
@@ -195,6 +193,7 @@ export class Hdf5Dataset<D extends DType = DType> implements ArraySource<D>, Arr
   /** HDF5 filters in the pipeline (`[]` when uncompressed), e.g. `[{ id: 1, name: "deflate" }]`. */
   readonly filters: readonly { readonly id: number; readonly name: string }[];
   readonly #map: DTypeMapping;
+  readonly #repr: string;
   #layout: DirectLayout | null | undefined;
 
   /** @internal Use {@link Hdf5File.get}. */
@@ -209,26 +208,21 @@ export class Hdf5Dataset<D extends DType = DType> implements ArraySource<D>, Arr
       throw new IoError(
         "corrupt",
         `Cannot read the metadata of ${where(file.name, name)}: ${causeText(err)}.`,
-        file.name,
-        name,
-        {
-          cause: err,
-        },
+        { file: file.name, dataset: name, cause: err },
       );
     }
     const boolAttr = meta.type === 0 && meta.size === 1 && this.#attr(BOOL_ATTR) === "bool";
     const map = mapH5Type(meta, file.init.options.int64 ?? "int64", boolAttr);
     if (typeof map === "string") {
-      throw new IoError(
-        "dtype",
-        `Unsupported dtype in ${where(file.name, name)}. Got ${map}.`,
-        file.name,
-        name,
-      );
+      throw new IoError("dtype", `Unsupported dtype in ${where(file.name, name)}. Got ${map}.`, {
+        file: file.name,
+        dataset: name,
+      });
     }
     this.#map = map;
     this.dtype = map.dtype as D;
     this.shape = meta.shape ?? [];
+    this.#repr = hdf5DatasetRepr(name, this.shape, meta);
     if (meta.chunks) this.chunks = meta.chunks;
     this.filters = M.get_dataset_filters(file.fileId, name).map((f) => ({ id: f.id, name: f.name }));
     const missing = this.filters.filter((f) => !BUILTIN_FILTERS.has(f.id));
@@ -238,8 +232,7 @@ export class Hdf5Dataset<D extends DType = DType> implements ArraySource<D>, Arr
       throw new IoError(
         "filter",
         `${where(file.name, name)} is compressed with ${names}, a filter h5wasm does not include. Got filters=${fmt(this.filters.map((f) => f.name || f.id))}, expected HDF5's built-in ones (gzip/deflate, shuffle, fletcher32, scaleoffset, nbit). Rewrite it with gzip, e.g. h5repack -f GZIP=4.`,
-        file.name,
-        name,
+        { file: file.name, dataset: name },
       );
     }
     this.token = `${file.init.token}:${name}`;
@@ -250,6 +243,15 @@ export class Hdf5Dataset<D extends DType = DType> implements ArraySource<D>, Arr
         ...(file.init.options.int64 ? { int64: file.init.options.int64 } : {}),
       };
     }
+  }
+
+  /** h5py's repr: `<HDF5 dataset "x": shape (100, 200), type "<f4">` (the file's type). */
+  toString(): string {
+    return this.file.closed ? "<Closed HDF5 dataset>" : this.#repr;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
   }
 
   #attr(key: string): unknown {
@@ -343,15 +345,11 @@ export class Hdf5Dataset<D extends DType = DType> implements ArraySource<D>, Arr
       }
     } catch (err) {
       if (err instanceof IoError) throw err;
-      throw new IoError(
-        "corrupt",
-        `Cannot read ${where(this.file.name, this.name)}: ${causeText(err)}.`,
-        this.file.name,
-        this.name,
-        {
-          cause: err,
-        },
-      );
+      throw new IoError("corrupt", `Cannot read ${where(this.file.name, this.name)}: ${causeText(err)}.`, {
+        file: this.file.name,
+        dataset: this.name,
+        cause: err,
+      });
     }
     return out;
   }
@@ -363,12 +361,10 @@ export class Hdf5Dataset<D extends DType = DType> implements ArraySource<D>, Arr
 
   #checkOpen(): void {
     if (this.file.closed) {
-      throw new IoError(
-        "closed",
-        `Cannot use ${where(this.file.name, this.name)}: the file is closed.`,
-        this.file.name,
-        this.name,
-      );
+      throw new IoError("closed", `Cannot use ${where(this.file.name, this.name)}: the file is closed.`, {
+        file: this.file.name,
+        dataset: this.name,
+      });
     }
   }
 
@@ -445,8 +441,7 @@ export class Hdf5Dataset<D extends DType = DType> implements ArraySource<D>, Arr
       throw new IoError(
         "closed",
         `Cannot write ${where(this.file.name, this.name)}: the file is open read-only. Open it with { mode: "a" }.`,
-        this.file.name,
-        this.name,
+        { file: this.file.name, dataset: this.name },
       );
     }
     writeRegion(

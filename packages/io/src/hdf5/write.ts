@@ -62,8 +62,7 @@ export function writeRegion(
       throw new IoError(
         "write",
         `Out of wasm memory writing ${part.byteLength} bytes to ${where(file, name)}.`,
-        file,
-        name,
+        { file, dataset: name },
       );
     try {
       M.HEAPU8.set(part, ptr);
@@ -81,7 +80,9 @@ export function writeRegion(
         );
       }
     } catch (err) {
-      throw new IoError("write", `Cannot write ${where(file, name)}: ${causeText(err)}.`, file, name, {
+      throw new IoError("write", `Cannot write ${where(file, name)}: ${causeText(err)}.`, {
+        file,
+        dataset: name,
         cause: err,
       });
     } finally {
@@ -172,7 +173,7 @@ export class Hdf5Writer {
       throw new IoError(
         "exists",
         `HDF5 file ${JSON.stringify(path)} is already being written in this thread. Finish that writer first.`,
-        path,
+        { file: path },
       );
     }
     this.path = path;
@@ -189,13 +190,10 @@ export class Hdf5Writer {
       }
     } catch (err) {
       if (files.exists(this.partialPath)) files.remove(this.partialPath);
-      throw new IoError(
-        "write",
-        `Cannot create HDF5 file ${JSON.stringify(path)}: ${causeText(err)}.`,
-        path,
-        undefined,
-        { cause: err },
-      );
+      throw new IoError("write", `Cannot create HDF5 file ${JSON.stringify(path)}: ${causeText(err)}.`, {
+        file: path,
+        cause: err,
+      });
     }
     ACTIVE.add(abs);
   }
@@ -205,8 +203,7 @@ export class Hdf5Writer {
       throw new IoError(
         "closed",
         `Cannot write ${where(this.path, dataset)}: the writer is ${this.#state}.`,
-        this.path,
-        dataset,
+        { file: this.path, dataset },
       );
     }
   }
@@ -225,15 +222,17 @@ export class Hdf5Writer {
       const M = this.#M;
       const fileId = this.#h5.file_id;
       if (M.get_type(fileId, path) >= 0) {
-        throw new IoError("exists", `${where(this.path, path)} already exists.`, this.path, path);
+        throw new IoError("exists", `${where(this.path, path)} already exists.`, {
+          file: this.path,
+          dataset: path,
+        });
       }
       const { shape, dtype } = options;
       if (!(dtype in H5_WRITE_DTYPE)) {
         throw new IoError(
           "dtype",
           `Cannot write dtype ${JSON.stringify(dtype)} to ${where(this.path, path)}.`,
-          this.path,
-          path,
+          { file: this.path, dataset: path },
         );
       }
       const parts = path.split("/").filter(Boolean);
@@ -270,13 +269,11 @@ export class Hdf5Writer {
         if (dtype === "bool") ds.create_attribute(BOOL_ATTR, "bool");
         for (const [k, v] of Object.entries(options.attrs ?? {})) ds.create_attribute(k, v);
       } catch (err) {
-        throw new IoError(
-          "write",
-          `Cannot create ${where(this.path, path)}: ${causeText(err)}.`,
-          this.path,
-          path,
-          { cause: err },
-        );
+        throw new IoError("write", `Cannot create ${where(this.path, path)}: ${causeText(err)}.`, {
+          file: this.path,
+          dataset: path,
+          cause: err,
+        });
       }
       const meta = M.get_dataset_metadata(fileId, path);
       return new Hdf5DatasetTarget<D>(this, path, [...shape], dtype, meta.chunks ?? undefined);
@@ -313,9 +310,7 @@ export class Hdf5Writer {
         throw new IoError(
           "write",
           `Cannot finish HDF5 file ${JSON.stringify(this.path)}: a block failed to write (${causeText(this.#failed)}). Call abort().`,
-          this.path,
-          undefined,
-          { cause: this.#failed },
+          { file: this.path, cause: this.#failed },
         );
       }
       this.#state = "finished";
@@ -328,11 +323,7 @@ export class Hdf5Writer {
         throw new IoError(
           "write",
           `Cannot finish HDF5 file ${JSON.stringify(this.path)}: ${causeText(err)}.`,
-          this.path,
-          undefined,
-          {
-            cause: err,
-          },
+          { file: this.path, cause: err },
         );
       }
     });

@@ -3,11 +3,12 @@
  * paths (`@zarrita/storage/fs`); both entries take URLs (`FetchStore`), a `Map` (memory), or any
  * zarrita store.
  */
-import { copyInto, cStrides, dtypes, NDArray, shapeSize } from "@chunked/core/internal";
+import { copyInto, cStrides, dtypes, fmt, NDArray, shapeSize } from "@chunked/core/internal";
 import * as zarr from "zarrita";
-import { fmt, IoError, where } from "../errors.js";
+import { IoError, where } from "../errors.js";
 import { KeyedLock } from "../lock.js";
 import { checkBlockShape, checkRegion, chunkPieces, outputFor, regionShape } from "../region.js";
+import { zarrArrayRepr } from "../repr.js";
 import type { ArraySource, CompletableTarget, DType, Region, ZarrSourceDescriptor } from "../types.js";
 
 /** A zarrita store: anything with `get(key)` (and `set(key, bytes)` to write). */
@@ -59,7 +60,7 @@ function resolveStore(input: ZarrInput, platform: ZarrPlatform): ResolvedStore {
       throw new IoError(
         "not-found",
         `Zarr paths need Node; in a browser pass a URL, a Map or a store. Got ${JSON.stringify(input)}.`,
-        input,
+        { file: input },
       );
     }
     const fs = platform.pathStore(input);
@@ -71,14 +72,14 @@ function resolveStore(input: ZarrInput, platform: ZarrPlatform): ResolvedStore {
 /** `"/a/b"` for `"a/b"`; `.` and `..` segments are refused (like zarr-python), so no path leaves the store. */
 function normalizePath(path: string | undefined, store?: string): `/${string}` {
   if (path !== undefined && typeof path !== "string") {
-    throw new IoError("path", `A Zarr path must be a string. Got path=${fmt(path)}.`, store);
+    throw new IoError("path", `A Zarr path must be a string. Got path=${fmt(path)}.`, { file: store });
   }
   const parts = (path ?? "").split("/").filter(Boolean);
   if (parts.some((p) => p === "." || p === "..")) {
     throw new IoError(
       "path",
       `A path containing '.' or '..' segments is not allowed in Zarr ${where(store)}. Got path=${fmt(path)}.`,
-      store,
+      { file: store },
     );
   }
   return `/${parts.join("/")}`;
@@ -112,13 +113,17 @@ const SUPPORTED = new Set<string>([
  */
 function checkBloscFrame(frame: Uint8Array): { nbytes: number } {
   if (frame.byteLength < 16) {
-    throw new Error(`blosc frame is truncated: ${frame.byteLength} bytes, shorter than its 16-byte header`);
+    throw new IoError(
+      "corrupt",
+      `blosc frame is truncated: ${frame.byteLength} bytes, shorter than its 16-byte header`,
+    );
   }
   const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
   const nbytes = view.getUint32(4, true);
   const cbytes = view.getUint32(12, true);
   if (cbytes !== frame.byteLength) {
-    throw new Error(
+    throw new IoError(
+      "corrupt",
       `blosc frame is damaged: its header says ${cbytes} compressed bytes, the chunk has ${frame.byteLength}`,
     );
   }
@@ -148,7 +153,8 @@ function registerCodecs(): void {
             const { nbytes } = checkBloscFrame(frame);
             const out = await codec.decode(frame);
             if (out.byteLength !== nbytes) {
-              throw new Error(
+              throw new IoError(
+                "corrupt",
                 `blosc decompression failed: ${out.byteLength} bytes out, the header says ${nbytes}`,
               );
             }
@@ -219,6 +225,15 @@ export class ZarrArray<D extends DType = DType> implements ArraySource<D> {
     if (descriptor) this.descriptor = descriptor;
   }
 
+  /** zarr-python's repr: `<zarr.core.Array '/x' (100, 200) float32 read-only>`. */
+  toString(): string {
+    return zarrArrayRepr(this.path, this.shape, this.dtype);
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+
   /** The array's attributes (`.zattrs` / `attributes`). */
   get attrs(): Record<string, unknown> {
     return this.array.attrs;
@@ -284,9 +299,7 @@ export class ZarrArray<D extends DType = DType> implements ArraySource<D> {
       throw new IoError(
         "corrupt",
         `Cannot decode chunk ${JSON.stringify(key)} of Zarr ${where(this.storeName, this.path)}: ${text}.`,
-        this.storeName,
-        this.path,
-        { cause: err },
+        { file: this.storeName, dataset: this.path, cause: err },
       );
     }
     const data = toTyped<D>(chunk.data);
@@ -295,8 +308,7 @@ export class ZarrArray<D extends DType = DType> implements ArraySource<D> {
       throw new IoError(
         "corrupt",
         `Chunk ${JSON.stringify(key)} of Zarr ${where(this.storeName, this.path)} is damaged: it decodes to ${data.length} elements, expected ${expected} (chunk shape ${fmt([...this.chunks])}).`,
-        this.storeName,
-        this.path,
+        { file: this.storeName, dataset: this.path },
       );
     }
     return { data, strides: chunk.stride };
@@ -320,12 +332,16 @@ function wrapError(err: unknown, doing: "read" | "open" | "write", file?: string
   if (err instanceof IoError) return err;
   const text = err instanceof Error ? err.message : String(err);
   if (isZarritaError(err, "NotFoundError")) {
-    return new IoError("no-dataset", `No Zarr array at ${where(file, dataset)}: ${text}.`, file, dataset, {
+    return new IoError("no-dataset", `No Zarr array at ${where(file, dataset)}: ${text}.`, {
+      file,
+      dataset,
       cause: err,
     });
   }
   const reason = doing === "write" ? "write" : "corrupt";
-  return new IoError(reason, `Cannot ${doing} Zarr ${where(file, dataset)}: ${text}.`, file, dataset, {
+  return new IoError(reason, `Cannot ${doing} Zarr ${where(file, dataset)}: ${text}.`, {
+    file,
+    dataset,
     cause: err,
   });
 }
@@ -342,9 +358,7 @@ async function readJson(store: ZarrStore, key: `/${string}`, name?: string): Pro
     throw new IoError(
       "corrupt",
       `Zarr metadata ${JSON.stringify(`${name ?? "<memory>"}${key}`)} is not valid JSON: ${err instanceof Error ? err.message : String(err)}.`,
-      name,
-      key,
-      { cause: err },
+      { file: name, dataset: key, cause: err },
     );
   }
 }
@@ -358,7 +372,7 @@ function checkMetadata(meta: unknown, format: 2 | 3, file: string): (coords: rea
     throw new IoError(
       "corrupt",
       `Invalid Zarr metadata in ${JSON.stringify(file)}: field ${JSON.stringify(field)}. Got ${field}=${fmt(got)}, expected ${expected}.`,
-      file,
+      { file },
     );
   };
   if (typeof meta !== "object" || meta === null || Array.isArray(meta)) bad("(root)", meta, "a JSON object");
@@ -406,7 +420,10 @@ export async function openZarrWith(
   const r = resolveStore(input, platform);
   const path = normalizePath(options.path, r.name);
   if (r.fs && !r.fs.exists()) {
-    throw new IoError("not-found", `Zarr store ${JSON.stringify(r.name)} does not exist.`, r.name, path);
+    throw new IoError("not-found", `Zarr store ${JSON.stringify(r.name)} does not exist.`, {
+      file: r.name,
+      dataset: path,
+    });
   }
   registerCodecs();
   let array: zarr.Array<zarr.DataType, zarr.Readable>;
@@ -428,8 +445,7 @@ export async function openZarrWith(
       throw new IoError(
         "no-dataset",
         `No Zarr array at ${where(r.name, path)}: neither ${JSON.stringify(v3)} nor ${JSON.stringify(v2)} exists (an unfinished write has no metadata).`,
-        r.name,
-        path,
+        { file: r.name, dataset: path },
       );
     }
   } catch (err) {
@@ -439,8 +455,7 @@ export async function openZarrWith(
     throw new IoError(
       "dtype",
       `Unsupported dtype in Zarr ${where(r.name, path)}. Got ${JSON.stringify(array.dtype)}.`,
-      r.name,
-      path,
+      { file: r.name, dataset: path },
     );
   }
   let version = "";
@@ -573,8 +588,7 @@ export class ZarrArrayTarget<D extends DType = DType> implements CompletableTarg
       throw new IoError(
         "closed",
         `Cannot write Zarr ${where(this.storeName, this.path)}: the target is ${this.#state}.`,
-        this.storeName,
-        this.path,
+        { file: this.storeName, dataset: this.path },
       );
     }
   }
@@ -632,9 +646,7 @@ export class ZarrArrayTarget<D extends DType = DType> implements CompletableTarg
       throw new IoError(
         "write",
         `Cannot finish Zarr ${where(this.storeName, this.path)}: a block failed to write (${this.#failed instanceof Error ? this.#failed.message : String(this.#failed)}). Call abort().`,
-        this.storeName,
-        this.path,
-        { cause: this.#failed },
+        { file: this.storeName, dataset: this.path, cause: this.#failed },
       );
     }
     this.#state = "finished";
@@ -749,23 +761,23 @@ export async function createZarrWith<D extends DType>(
   const { shape, dtype } = options;
   const format = options.zarrFormat ?? 3;
   if (!SUPPORTED.has(dtype)) {
-    throw new IoError(
-      "dtype",
-      `Cannot write dtype ${fmt(dtype)} to Zarr ${where(r.name, path)}.`,
-      r.name,
-      path,
-    );
+    throw new IoError("dtype", `Cannot write dtype ${fmt(dtype)} to Zarr ${where(r.name, path)}.`, {
+      file: r.name,
+      dataset: path,
+    });
   }
   if (!r.store.set)
-    throw new IoError("write", `Zarr store ${where(r.name, path)} is read-only.`, r.name, path);
+    throw new IoError("write", `Zarr store ${where(r.name, path)} is read-only.`, {
+      file: r.name,
+      dataset: path,
+    });
   r.fs?.assertWritable();
   const chunks = (options.chunks ?? shape).map((c, d) => Math.max(1, Math.min(c, shape[d] || 1)));
   if (chunks.length !== shape.length) {
     throw new IoError(
       "region",
       `Chunks do not match the shape. Got chunks=${fmt([...chunks])}, shape=${fmt([...shape])}.`,
-      r.name,
-      path,
+      { file: r.name, dataset: path },
     );
   }
   const metaKeys = ["zarr.json", ".zarray", ".zgroup"].map((k) => keyOf(path, k));
@@ -774,8 +786,7 @@ export async function createZarrWith<D extends DType>(
     throw new IoError(
       "exists",
       `Zarr ${where(r.name, path)} already contains an array or group. Pass { overwrite: true } to replace it.`,
-      r.name,
-      path,
+      { file: r.name, dataset: path },
     );
   }
   // Old metadata goes first, so a half-done rewrite never shows the old array's metadata.
@@ -786,8 +797,7 @@ export async function createZarrWith<D extends DType>(
         throw new IoError(
           "write",
           `Cannot overwrite Zarr ${where(r.name, path)}: the store cannot delete keys.`,
-          r.name,
-          path,
+          { file: r.name, dataset: path },
         );
       await del.call(r.store, k);
     }
