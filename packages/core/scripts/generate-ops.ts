@@ -162,7 +162,7 @@ function reductionResult(op: ReduceOp, array: string): { type: string; generic: 
     case "bool":
       return { type: `${array}<"bool">`, generic: false };
     case "index":
-      return { type: `${array}<"float64">`, generic: false };
+      return { type: `${array}<"int64">`, generic: false };
   }
 }
 

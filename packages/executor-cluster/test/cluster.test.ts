@@ -325,7 +325,7 @@ describe("the cluster executor", () => {
     } finally {
       frozen.process.kill("SIGCONT");
     }
-    expect(Array.from(result.data)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(Array.from(result.data as Float64Array)).toEqual([1, 2, 3, 4, 5, 6]);
     await cluster.idle();
     // The thawed worker finishes its stale batches; they write nothing for the ended compute.
     await new Promise((r) => setTimeout(r, 1500));
@@ -339,7 +339,7 @@ describe("the cluster executor", () => {
     await new Promise((r) => setTimeout(r, 400));
     victim.process.kill("SIGKILL");
     const result = await running;
-    expect(Array.from(result.data)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(Array.from(result.data as Float64Array)).toEqual([1, 2, 3, 4, 5, 6]);
     await cluster.idle();
     expect(await computeKeysLeft(redis)).toEqual([]);
   });

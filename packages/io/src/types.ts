@@ -25,7 +25,7 @@ export interface Hdf5SourceDescriptor extends CoreDescriptor {
   /** The source's token when the descriptor was made; a changed file gets a fresh handle. */
   readonly version?: string;
   /** How 64-bit integers are read (see `Hdf5OpenOptions.int64`). */
-  readonly int64?: "error" | "float64";
+  readonly int64?: "int64" | "error" | "float64";
 }
 
 /** Where a Zarr array lives, in a form that survives `postMessage` (see {@link openSource}). */

@@ -48,9 +48,12 @@ self.onmessage = async (e: MessageEvent<{ file: File; url: string; cases: Case[]
       results.push({
         dataset: c.dataset,
         layout: fromFile.directLayout,
-        file: same(fromFile.readAll().data, want),
-        url: same(fromUrl.readAll().data, want),
-        reopened: same((await reopened.read(c.shape.map((n) => [0, n, 1] as const))).data, want),
+        file: same(fromFile.readAll().data as ArrayLike<number>, want),
+        url: same(fromUrl.readAll().data as ArrayLike<number>, want),
+        reopened: same(
+          (await reopened.read(c.shape.map((n) => [0, n, 1] as const))).data as ArrayLike<number>,
+          want,
+        ),
       });
       fromFile.file.close();
       fromUrl.file.close();

@@ -14,5 +14,5 @@ self.onmessage = async (e: MessageEvent<string>) => {
     code = (err as { code?: string }).code ?? "";
   }
   const first = await ca.fromArray(ds, { chunks: 1e10 }).at`:3`.compute();
-  postMessage({ error, code, first: Array.from(first.data) });
+  postMessage({ error, code, first: Array.from(first.data as Float64Array) });
 };

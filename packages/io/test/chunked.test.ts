@@ -23,9 +23,11 @@ describe("dask-style one-liners", () => {
     expect(a.item()).toBeCloseTo(b.item() as number, 10);
     const half = await y.at`::2, 1::3`.compute();
     const want = await x.at`::2, 1::3`.compute();
-    expect(Array.from(half.data)).toEqual(Array.from(want.data));
+    expect(Array.from(half.data as ArrayLike<number>)).toEqual(Array.from(want.data));
     const m = await (await fromHdf5(path, "/m")).compute();
-    expect(Array.from(m.data)).toEqual(Array.from((await x.mean({ axis: 0 }).compute()).data));
+    expect(Array.from(m.data as ArrayLike<number>)).toEqual(
+      Array.from((await x.mean({ axis: 0 }).compute()).data),
+    );
   });
 
   test("toZarr then fromZarr round-trips; irregular chunks are regularised", async () => {
@@ -35,7 +37,7 @@ describe("dask-style one-liners", () => {
     const z = await fromZarr(path);
     expect(z.dtype).toBe("float64");
     const [got, want] = await ca.compute([z, x]);
-    expect(Array.from(got.data)).toEqual(Array.from(want.data));
+    expect(Array.from(got.data as ArrayLike<number>)).toEqual(Array.from(want.data));
     await toZarr(x.at`::2, ::2`, path, { overwrite: true, zarrFormat: 2, compressor: "zstd" });
     const z2 = await fromZarr(path);
     expect(z2.shape).toEqual([19, 12]);

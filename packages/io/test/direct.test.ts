@@ -34,7 +34,7 @@ beforeAll(async () => {
   await w.finish();
   for (const r of blockRegions([40, 40], [8, 8]).filter((_, i) => i % 3 !== 0)) {
     for (let i = r[0][0]; i < r[0][1]; i++)
-      DATA["/sparse2d"].data.fill(0, i * 40 + r[1][0], i * 40 + r[1][1]);
+      (DATA["/sparse2d"].data as Float64Array).fill(0, i * 40 + r[1][0], i * 40 + r[1][1]);
   }
   // A contiguous dataset, through h5wasm directly (our writer always chunks).
   await h5wasm.ready;

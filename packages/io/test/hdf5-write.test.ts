@@ -82,11 +82,13 @@ describe("HDF5 round trips, block by block", () => {
     await d.write([[0, 4, 1]], NDArray.from([0, 2.5, Number.NaN, -1], { dtype: "float64" }));
     await w.finish();
     const f = await openHdf5(file("misc.h5"));
-    expect(Array.from(f.get("/a").readAll().data)).toEqual([1, -1, 2, -2, 3, -3, 4, -4, 5, 1000]);
+    expect(Array.from(f.get("/a").readAll().data as ArrayLike<number>)).toEqual([
+      1, -1, 2, -2, 3, -3, 4, -4, 5, 1000,
+    ]);
     expect(f.get("/a").attrs()).toEqual({ units: "m", scale: 2 });
     expect(f.get("/b").readAll().item()).toBe(2.5);
     expect([f.get("/c").shape, f.get("/c").dtype]).toEqual([[0, 3], "bool"]);
-    expect(Array.from(f.get("/d").readAll().data)).toEqual([0, 1, 1, 1]);
+    expect(Array.from(f.get("/d").readAll().data as ArrayLike<number>)).toEqual([0, 1, 1, 1]);
     f.close();
   });
 
@@ -134,7 +136,7 @@ describe("HDF5 round trips, block by block", () => {
     await Promise.all(writes);
     await w.finish();
     const y = await openHdf5Dataset(p, "/x");
-    expect(new Set(y.readAll().data)).toEqual(new Set([9]));
+    expect(new Set(y.readAll().data as Float64Array)).toEqual(new Set([9]));
     y.file.close();
   });
 
@@ -192,7 +194,7 @@ describe("HDF5 round trips, block by block", () => {
     ro.file.close();
     const rw = await openHdf5Dataset(p, "/x", { mode: "a" });
     rw.write([[1, 6, 2]], NDArray.from([0, 0, 0], { dtype: "uint16" }));
-    expect(Array.from(rw.readAll().data)).toEqual([1, 0, 3, 0, 5, 0]);
+    expect(Array.from(rw.readAll().data as ArrayLike<number>)).toEqual([1, 0, 3, 0, 5, 0]);
     rw.file.close();
   });
 });

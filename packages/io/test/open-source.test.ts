@@ -52,7 +52,9 @@ describe("openSource", () => {
     const t = await createHdf5Dataset(path.join(tmp.dir, "later.h5"), "/x", { shape: [3], dtype: "int8" });
     await t.write([[0, 3, 1]], NDArray.from([1, 2, 3], { dtype: "int8" }));
     await t.finish();
-    expect(Array.from((await (await openSource(d)).read([[0, 3, 1]])).data)).toEqual([1, 2, 3]);
+    expect(Array.from((await (await openSource(d)).read([[0, 3, 1]])).data as ArrayLike<number>)).toEqual([
+      1, 2, 3,
+    ]);
   });
 });
 

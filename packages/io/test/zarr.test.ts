@@ -184,7 +184,7 @@ describe("Zarr round trips", () => {
     expect(fs.existsSync(path.join(dir, "0"))).toBe(false);
     await b.write([[0, 2, 1]], NDArray.from(new Int16Array(2).fill(1)));
     await b.finish();
-    expect(Array.from((await (await openZarr(dir)).read([[0, 10, 1]])).data)).toEqual([
+    expect(Array.from((await (await openZarr(dir)).read([[0, 10, 1]])).data as ArrayLike<number>)).toEqual([
       1, 1, 0, 0, 0, 0, 0, 0, 0, 0,
     ]);
     // And across formats: a v3 array replaces the v2 one.
@@ -207,7 +207,7 @@ describe("Zarr round trips", () => {
     });
     await t.write([[0, 2, 1]], NDArray.from([1, 2], { dtype: "float32" }));
     await t.finish();
-    expect(Array.from((await (await openZarr(store)).read([[0, 4, 1]])).data)).toEqual([
+    expect(Array.from((await (await openZarr(store)).read([[0, 4, 1]])).data as ArrayLike<number>)).toEqual([
       1,
       2,
       Number.NaN,
@@ -263,9 +263,9 @@ describe("Zarr round trips", () => {
     await t.write([[0, 10, 3]], NDArray.from([1, 2, 3, 4]));
     await expect(t.write([[0, 10, 3]], NDArray.from([1, 2, 3]))).rejects.toMatchObject({ reason: "region" });
     await t.finish();
-    expect(Array.from((await (await openZarr(store, { path: "s" })).read([[0, 10, 1]])).data)).toEqual([
-      1, 0, 0, 2, 0, 0, 3, 0, 0, 4,
-    ]);
+    expect(
+      Array.from((await (await openZarr(store, { path: "s" })).read([[0, 10, 1]])).data as ArrayLike<number>),
+    ).toEqual([1, 0, 0, 2, 0, 0, 3, 0, 0, 4]);
     const s = await createZarr(store, { path: "scalar", shape: [], dtype: "int16", zarrFormat: 2 });
     await s.write([], NDArray.from([7], { dtype: "int16", shape: [] }));
     await s.finish();

@@ -2,6 +2,7 @@
  * Counting: `histogram` with known bins, `bincount`, `isin` and `searchsorted`. Per-block counts
  * are summed in a tree (at most `splitEvery` per task), so memory is bounded by the count vectors.
  */
+import { asIndices, numberValues, refuse64BitInput } from "./int64-support.js";
 import { dtypeKind } from "../dtype/dtypes.js";
 import { DTypeError, fmt, InvalidArgumentError, UnsupportedError } from "../errors.js";
 import type { Key } from "../graph/task.js";
@@ -45,8 +46,8 @@ function uniformEdges(lo: number, hi: number, n: number): Float64Array {
 
 /**
  * Counts per bin over the whole array, with bins known before compute (explicit edges, or a
- * count with a `range`). Returns the counts (float64: NumPy's int64, or float64 with weights) as
- * a one-block array and the edges.
+ * count with a `range`). Returns the counts (int64, or float64 with weights) as a one-block
+ * array and the edges.
  *
  * @example
  * ```ts
@@ -55,9 +56,11 @@ function uniformEdges(lo: number, hi: number, n: number): Float64Array {
  * @see numpy.histogram, dask.array.histogram
  */
 export function histogram(
-  x: ChunkedArray,
+  input: ChunkedArray,
   options: HistogramOptions,
-): { hist: ChunkedArray<"float64">; binEdges: NDArray<"float64"> } {
+): { hist: ChunkedArray<"int64" | "float64">; binEdges: NDArray<"float64"> } {
+  // Bins compare in float64, as NumPy's histogram does.
+  const x = numberValues(input);
   const bins = options?.bins;
   let edges: Float64Array;
   if (typeof bins === "number") {
@@ -117,7 +120,7 @@ export function histogram(
     (_out, k, key) =>
       task(histogramKernel, key, wr ? [x.key(blocks[k]), wr.key(blocks[k])] : [x.key(blocks[k])], params),
   ) as ChunkedArray<"float64">;
-  return { hist, binEdges: new NDArray("float64", edges, [edges.length]) };
+  return { hist: wr ? hist : asIndices(hist), binEdges: new NDArray("float64", edges, [edges.length]) };
 }
 
 /** Options of {@link bincount}. */
@@ -129,13 +132,19 @@ export interface BincountOptions {
 }
 
 /**
- * Occurrences of each value `0..max(x)` in a 1-d array of non-negative integers. The length
+ * Occurrences (int64; float64 sums with `weights`) of each value `0..max(x)` in a 1-d array of
+ * non-negative integers. The length
  * depends on the values, so the result is one block of unknown size (`NaN`) until computed.
  *
  * @see numpy.bincount, dask.array.bincount
  */
-export function bincount(x: ChunkedArray, options: BincountOptions = {}): ChunkedArray<"float64"> {
-  const kind = dtypeKind(x.dtype);
+export function bincount(
+  input: ChunkedArray,
+  options: BincountOptions = {},
+): ChunkedArray<"int64" | "float64"> {
+  const kind = dtypeKind(input.dtype);
+  // Values index the counts, so they are below 2^53 and exact as float64.
+  const x = numberValues(input);
   if (kind !== "int" && kind !== "uint" && kind !== "bool") {
     throw new DTypeError(`bincount needs integers. Got x dtype=${fmt(x.dtype)}.`);
   }
@@ -178,7 +187,7 @@ export function bincount(x: ChunkedArray, options: BincountOptions = {}): Chunke
       ),
     );
   }
-  return level;
+  return wr ? level : asIndices(level);
 }
 
 /** Options of {@link isin}. */
@@ -197,6 +206,7 @@ export function isin(
   testElements: NDArray | readonly number[] | ChunkedArray,
   options: IsinOptions = {},
 ): ChunkedArray<"bool"> {
+  refuse64BitInput(x, "isin");
   if (testElements instanceof ChunkedArray) {
     throw new UnsupportedError(
       "lazy testElements",
@@ -222,7 +232,7 @@ export interface SearchsortedOptions {
 }
 
 /**
- * Insertion positions of `v` into the sorted 1-d array `a` (float64: NumPy's int64). Each
+ * Insertion positions (int64) of `v` into the sorted 1-d array `a`. Each
  * position is the sum over `a`'s blocks of the block's own count, tree-summed.
  *
  * @see numpy.searchsorted, dask.array.searchsorted
@@ -231,16 +241,18 @@ export function searchsorted(
   a: ChunkedArray,
   v: ChunkedArray | NDArray,
   options: SearchsortedOptions = {},
-): ChunkedArray<"float64"> {
+): ChunkedArray<"int64"> {
   if (a.ndim !== 1)
     throw new InvalidArgumentError(`searchsorted needs a 1-d sorted array. Got a shape=${fmt(a.shape)}.`);
+  refuse64BitInput(a, "searchsorted", "a");
   const side = options.side ?? "left";
   if (side !== "left" && side !== "right")
     throw new InvalidArgumentError(`side must be "left" or "right". Got side=${fmt(side)}.`);
   requireKnownChunks(a, "searchsorted");
   const vs = v instanceof ChunkedArray ? v : fromArray(v, { chunks: -1 });
+  refuse64BitInput(vs, "searchsorted", "v");
   const params: SearchsortedParams = { right: side === "right" };
-  return sumPartials(
+  const positions = sumPartials(
     "searchsorted",
     side,
     [a, vs],
@@ -249,5 +261,6 @@ export function searchsorted(
     a.numblocks[0],
     DEFAULT_SPLIT_EVERY,
     (out, k, key) => task(searchsortedKernel, key, [a.key([k]), vs.key(out)], params),
-  ) as ChunkedArray<"float64">;
+  );
+  return asIndices(positions);
 }

@@ -1,5 +1,6 @@
 import { type ChunkSpec, chunkOffsets, normalizeChunks } from "../chunks/normalize.js";
-import { DTYPE_INFO, type DType, dtypeKind, isDType } from "../dtype/dtypes.js";
+import { DTYPE_INFO, type DType, dtypeKind, is64BitInt, isDType } from "../dtype/dtypes.js";
+import { checkScalarFits } from "../dtype/promote.js";
 import { DTypeError, fmt, InvalidArgumentError, UnknownChunksError } from "../errors.js";
 import {
   type ArangeParams,
@@ -57,10 +58,20 @@ function checkShape(shape: readonly number[] | number, fn: string): number[] {
   return s;
 }
 
-/** The stored form of a fill value in `dtype`, checked as NumPy 2 checks Python scalars. */
-function fillValue(value: number | boolean, dtype: DType, fn: string): number {
+/**
+ * The stored form of a fill value in `dtype`, checked as NumPy 2 checks Python scalars. A 64-bit
+ * integer past ±2^53 is stored as its decimal string (graph parameters stay JSON-like).
+ */
+function fillValue(value: number | boolean | bigint, dtype: DType, fn: string): number | string {
   const kind = dtypeKind(dtype);
   if (typeof value === "boolean") return value ? 1 : 0;
+  if (typeof value === "bigint") {
+    if (kind === "bool") return value !== 0n ? 1 : 0;
+    if (kind === "float") return dtype === "float32" ? Math.fround(Number(value)) : Number(value);
+    checkScalarFits(dtype, value, "value");
+    return Number.isSafeInteger(Number(value)) ? Number(value) : String(value);
+  }
+  if (is64BitInt(dtype) && Number.isInteger(value)) checkScalarFits(dtype, value, "value");
   if (typeof value !== "number") {
     throw new InvalidArgumentError(
       `${fn}: the fill value must be a number or a boolean. Got value=${fmt(value)}.`,
@@ -69,7 +80,7 @@ function fillValue(value: number | boolean, dtype: DType, fn: string): number {
   if (kind === "bool") return value !== 0 ? 1 : 0;
   if (kind === "int" || kind === "uint") {
     const { min, max } = DTYPE_INFO[dtype];
-    if (Number.isInteger(value) && (value < min || value > max)) {
+    if (!is64BitInt(dtype) && Number.isInteger(value) && (value < min || value > max)) {
       throw new InvalidArgumentError(
         `Python integer ${value} out of bounds for ${dtype}. Got value=${value}, expected ${min} <= value <= ${max}.`,
       );
@@ -88,7 +99,7 @@ function fillValue(value: number | boolean, dtype: DType, fn: string): number {
 function fillArray<D extends DType>(
   prefix: string,
   shape: readonly number[],
-  value: number,
+  value: number | string,
   dtype: D,
   chunks: number[][],
 ): ChunkedArray<D> {
@@ -101,7 +112,7 @@ function fillArray<D extends DType>(
 function filled<D extends DType>(
   prefix: string,
   shapeArg: readonly number[] | number,
-  value: number | boolean,
+  value: number | boolean | bigint,
   dtypeArg: DType,
   chunkSpec: ChunkSpec | undefined,
 ): ChunkedArray<D> {
@@ -160,28 +171,27 @@ export function empty<D extends DType = "float64">(
 }
 
 /**
- * An array filled with `value`.
- *
- * **NumPy divergence:** NumPy infers int64 for an integer value; \@chunked has no int64, so a
- * number gives float64 (pass `dtype` for an integer array) and a boolean gives bool.
+ * An array filled with `value`. A number gives float64, a boolean bool and a `bigint` int64 (a
+ * JS number does not say whether it is an integer; a bigint is what NumPy's Python int is).
  *
  * @example
  * ```ts
  * const x = ca.full([3, 4], 7, { dtype: "int32", chunks: 2 });
  * const m = ca.full([3, 4], Number.NaN); // float64
+ * const big = ca.full([2], 2n ** 60n); // int64, exact
  * ```
  * @see numpy.full, dask.array.full
  */
 export function full<D extends DType = "float64">(
   shape: readonly number[] | number,
-  value: number | boolean,
+  value: number | boolean | bigint,
   options: FillOptions<D> = {},
 ): ChunkedArray<D> {
   return filled(
     "full",
     shape,
     value,
-    options.dtype ?? (typeof value === "boolean" ? "bool" : "float64"),
+    options.dtype ?? (typeof value === "boolean" ? "bool" : typeof value === "bigint" ? "int64" : "float64"),
     options.chunks,
   );
 }
@@ -254,17 +264,17 @@ export function onesLike(x: ChunkedArray, options: FillLikeOptions = {}): Chunke
  */
 export function fullLike<D extends DType>(
   x: ChunkedArray<D>,
-  value: number | boolean,
+  value: number | boolean | bigint,
   options?: FillLikeOptions<D>,
 ): ChunkedArray<D>;
 export function fullLike<D extends DType>(
   x: ChunkedArray,
-  value: number | boolean,
+  value: number | boolean | bigint,
   options: FillLikeOptions<D> & { dtype: D },
 ): ChunkedArray<D>;
 export function fullLike(
   x: ChunkedArray,
-  value: number | boolean,
+  value: number | boolean | bigint,
   options: FillLikeOptions = {},
 ): ChunkedArray {
   const { shape, dtype, chunks } = likeArgs(x, options, "fullLike");
@@ -285,17 +295,30 @@ export interface RangeOptions<D extends DType = DType> {
  * its buffer (dask's per-block `arange` can differ from NumPy for fractional steps; this does not).
  * The length is `ceil((stop - start) / step)`, or 0 when negative.
  *
- * **NumPy divergence:** NumPy returns int64 for integer arguments; \@chunked has no int64 and
- * returns float64 (exact up to 2^53). Pass `dtype: "int32"` for an integer array.
+ * Numbers give float64 and `bigint` arguments int64 (NumPy's Python ints), computed exactly in BigInt:
+ * `ca.arange(10n)` is NumPy's `np.arange(10)`.
  *
  * @example
  * ```ts
  * ca.arange(10, { chunks: 4 });           // [0, 1, ..., 9], chunks [[4, 4, 2]], float64
  * ca.arange(1, 2, 0.25);                  // [1, 1.25, 1.5, 1.75]
  * ca.arange(0, 10, 3, { dtype: "int32" }); // [0, 3, 6, 9]
+ * ca.arange(2n ** 60n, 2n ** 60n + 3n);    // int64, exact past 2^53
  * ```
  * @see numpy.arange, dask.array.arange
  */
+export function arange<D extends DType = "int64">(stop: bigint, options?: RangeOptions<D>): ChunkedArray<D>;
+export function arange<D extends DType = "int64">(
+  start: bigint,
+  stop: bigint,
+  options?: RangeOptions<D>,
+): ChunkedArray<D>;
+export function arange<D extends DType = "int64">(
+  start: bigint,
+  stop: bigint,
+  step: bigint,
+  options?: RangeOptions<D>,
+): ChunkedArray<D>;
 export function arange<D extends DType = "float64">(stop: number, options?: RangeOptions<D>): ChunkedArray<D>;
 export function arange<D extends DType = "float64">(
   start: number,
@@ -308,14 +331,16 @@ export function arange<D extends DType = "float64">(
   step: number,
   options?: RangeOptions<D>,
 ): ChunkedArray<D>;
-export function arange(...args: (number | RangeOptions | undefined)[]): ChunkedArray {
+export function arange(...args: (number | bigint | RangeOptions | undefined)[]): ChunkedArray {
   const last = args[args.length - 1];
   const options: RangeOptions = typeof last === "object" && last !== null ? (args.pop() as RangeOptions) : {};
   while (args.length && args[args.length - 1] === undefined) args.pop();
+  if (args.length > 0 && args.every((n) => typeof n === "bigint"))
+    return arangeBig(args as bigint[], options);
   const nums = args as number[];
   if (nums.length === 0 || nums.length > 3 || !nums.every((n) => typeof n === "number")) {
     throw new InvalidArgumentError(
-      `arange takes 1 to 3 numbers (start, stop, step) then options. Got ${fmt(nums)}.`,
+      `arange takes 1 to 3 numbers (start, stop, step), or 1 to 3 bigints, then options. Got ${fmt(nums)}.`,
     );
   }
   const [start, stop, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
@@ -340,6 +365,47 @@ export function arange(...args: (number | RangeOptions | undefined)[]): ChunkedA
   const offsets = chunkOffsets(chunks[0]);
   return blockLayer("arange", [start, stop, step], [], chunks, dtype, ([b], key) => {
     const params: ArangeParams = { start, step, offset: offsets[b], n: chunks[0][b], dtype };
+    return task(createArange, key, [], params);
+  });
+}
+
+/** `arange` of bigint arguments: int64 by default, the length and every value exact in BigInt. */
+function arangeBig(args: readonly bigint[], options: RangeOptions): ChunkedArray {
+  if (args.length > 3) {
+    throw new InvalidArgumentError(
+      `arange takes 1 to 3 bigints (start, stop, step) then options. Got ${args.length}.`,
+    );
+  }
+  const [start, stop, step] = args.length === 1 ? [0n, args[0], 1n] : [args[0], args[1], args[2] ?? 1n];
+  if (step === 0n)
+    throw new InvalidArgumentError("arange: step must not be zero (division by zero). Got step=0.");
+  const dtype = checkDType(options.dtype ?? "int64", "arange");
+  const span = stop - start;
+  // ceil(span / step) for either sign, at least 0.
+  const q = span / step + (span % step !== 0n && span > 0n === step > 0n ? 1n : 0n);
+  const num = q > 0n ? Number(q) : 0;
+  if (!Number.isSafeInteger(num)) {
+    throw new InvalidArgumentError(
+      `arange: too many elements. Got ${q} (start=${start}, stop=${stop}, step=${step}).`,
+    );
+  }
+  if (dtype === "bool" && num > 2) {
+    throw new DTypeError(
+      `arange: no fill-function for data-type bool beyond 2 elements. Got dtype="bool", length=${num}.`,
+    );
+  }
+  const chunks = normalizeChunks(options.chunks ?? "auto", [num], { dtype });
+  // Past ±2^53 the ends travel as decimal strings (graph parameters stay JSON-like).
+  const exact = (v: bigint): number | string => (Number.isSafeInteger(Number(v)) ? Number(v) : String(v));
+  const offsets = chunkOffsets(chunks[0]);
+  return blockLayer("arange", [String(start), String(stop), String(step)], [], chunks, dtype, ([b], key) => {
+    const params: ArangeParams = {
+      start: exact(start),
+      step: exact(step),
+      offset: offsets[b],
+      n: chunks[0][b],
+      dtype,
+    };
     return task(createArange, key, [], params);
   });
 }

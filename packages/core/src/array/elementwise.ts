@@ -8,9 +8,7 @@
  * In-memory {@link NDArray} operands become `core.literal` blocks chunked like the result; size-1
  * arrays and JS scalars become constants of the expression. The result dtype (NumPy 2 promotion,
  * NEP 50 weak scalars) is known before compute, and unsupported dtypes throw at graph build.
- *
- * **NumPy divergence:** there is no int64. Where NumPy returns int64 (int32 + uint32, bool + 1) the
- * result is float64, exact to 2^53.
+ * int64/uint64 results (int32 + uint32, bool + 1) are computed in BigInt and wrap as NumPy's.
  */
 import { DTYPES, type DType, isDType } from "../dtype/dtypes.js";
 import { DTypeError, fmt, InvalidArgumentError, UnknownChunksError } from "../errors.js";
@@ -167,7 +165,7 @@ export function clip(x: LazyOperand, min: LazyOperand | null, max: LazyOperand |
  *
  * **NumPy divergence:** casting NaN, ±inf or values outside the int32 range to an integer dtype is
  * undefined in NumPy (platform-dependent); \@chunked gives 0 for NaN and ±inf and wraps other values
- * modulo 2^32.
+ * modulo 2^32 (int64/uint64: x86's 2^63 pattern for NaN, ±inf and out-of-range values, as NumPy there).
  *
  * @example
  * ```ts
@@ -178,12 +176,8 @@ export function clip(x: LazyOperand, min: LazyOperand | null, max: LazyOperand |
  */
 export function astype<D extends DType>(x: LazyOperand, dtype: D): ChunkedArray<D> {
   if (!isDType(dtype)) {
-    const hint =
-      dtype === "int64" || dtype === "uint64"
-        ? " @chunked has no 64-bit integers: use float64 (exact to 2**53) or int32."
-        : "";
     throw new DTypeError(
-      `astype: unknown dtype. Got dtype=${fmt(dtype)}, expected one of ${DTYPES.join(", ")}.${hint}`,
+      `astype: unknown dtype. Got dtype=${fmt(dtype)}, expected one of ${DTYPES.join(", ")}.`,
     );
   }
   if (x instanceof ChunkedArray && x.dtype === dtype) return x as ChunkedArray<D>;

@@ -24,6 +24,7 @@ import { blockIndices, ChunkedArray } from "./chunked-array.js";
 import { type ComputeOptions, computeBlocks } from "./compute.js";
 import { fromArray } from "./creation.js";
 import { astype } from "./elementwise.js";
+import { asIndices, numberValues, refuse64BitInput } from "./int64-support.js";
 import { DEFAULT_SPLIT_EVERY } from "./reductions.js";
 import { rechunk, unifyChunks } from "./rechunk.js";
 import { ravel } from "./reshape.js";
@@ -171,8 +172,8 @@ export function extract<D extends DType>(condition: ArrayLikeOperand, x: Chunked
 }
 
 /**
- * Indices of the non-zero elements, one row per element (shape `[n, ndim]`, float64 since there
- * is no int64), in C order. `n` is unknown until computed.
+ * Indices of the non-zero elements, one row per element (shape `[n, ndim]`, int64), in C order.
+ * `n` is unknown until computed.
  *
  * @example
  * ```ts
@@ -180,16 +181,17 @@ export function extract<D extends DType>(condition: ArrayLikeOperand, x: Chunked
  * ```
  * @see numpy.argwhere, dask.array.argwhere
  */
-export function argwhere(x: ChunkedArray): ChunkedArray<"float64"> {
+export function argwhere(x: ChunkedArray): ChunkedArray<"int64"> {
   requireKnownChunks(x, "argwhere");
   const shape = x.shape;
-  const flat = x.ndim === 1 ? x : ravel(x);
+  const flat = numberValues(x.ndim === 1 ? x : ravel(x));
   const starts = flat.offsets()[0];
   const chunks = [flat.chunks[0].map(() => Number.NaN), [x.ndim]];
-  return blockLayer("argwhere", shape, [flat], chunks, "float64", ([b], key) => {
+  const rows = blockLayer("argwhere", shape, [flat], chunks, "float64", ([b], key) => {
     const params: ArgwhereParams = { start: starts[b], shape };
     return task(maskArgwhere, key, [flat.key([b])], params);
   });
+  return asIndices(rows);
 }
 
 /**
@@ -201,7 +203,7 @@ export function argwhere(x: ChunkedArray): ChunkedArray<"float64"> {
  * ```
  * @see numpy.nonzero, dask.array.nonzero
  */
-export function nonzero(x: ChunkedArray): ChunkedArray<"float64">[] {
+export function nonzero(x: ChunkedArray): ChunkedArray<"int64">[] {
   if (x.ndim === 0) {
     throw new InvalidArgumentError(
       `Calling nonzero on 0d arrays is not allowed. Got x shape=${fmt(x.shape)}; use nonzero(atleast1d) e.g. x.reshape([1]).`,
@@ -216,7 +218,7 @@ export function nonzero(x: ChunkedArray): ChunkedArray<"float64">[] {
  *
  * @see numpy.flatnonzero
  */
-export function flatnonzero(x: ChunkedArray): ChunkedArray<"float64"> {
+export function flatnonzero(x: ChunkedArray): ChunkedArray<"int64"> {
   return nonzero(x.ndim === 1 ? x : ravel(x))[0];
 }
 
@@ -237,6 +239,7 @@ export interface UniqueOptions {
  * @see numpy.unique, dask.array.unique
  */
 export function unique<D extends DType>(x: ChunkedArray<D>, options: UniqueOptions = {}): ChunkedArray<D> {
+  refuse64BitInput(x, "unique");
   const split = options.splitEvery ?? DEFAULT_SPLIT_EVERY;
   if (!(Number.isInteger(split) && split >= 2)) {
     throw new InvalidArgumentError(`splitEvery must be an integer >= 2. Got splitEvery=${fmt(split)}.`);

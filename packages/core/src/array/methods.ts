@@ -184,9 +184,9 @@ declare module "./chunked-array.js" {
     /** {@link named.all} as a method. */
     all(options?: ReduceOptions | ReduceAxis): ChunkedArray<"bool">;
     /** {@link named.argmin} as a method. */
-    argmin(options?: ArgReduceOptions | ReduceAxis): ChunkedArray<"float64">;
+    argmin(options?: ArgReduceOptions | ReduceAxis): ChunkedArray<"int64">;
     /** {@link named.argmax} as a method. */
-    argmax(options?: ArgReduceOptions | ReduceAxis): ChunkedArray<"float64">;
+    argmax(options?: ArgReduceOptions | ReduceAxis): ChunkedArray<"int64">;
   }
 }
 

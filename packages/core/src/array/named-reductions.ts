@@ -9,10 +9,8 @@ import type { ChunkedArray } from "./chunked-array.js";
 import { type ArgReduceOptions, type ReduceAxis, type ReduceOptions, reduceArray } from "./reductions.js";
 
 /**
- * Sum over the given axes (pairwise within blocks, float64 accumulation throughout).
- *
- * **NumPy divergence:** bool and integer input gives float64 (NumPy: int64/uint64); sums are exact up
- * to 2^53 and never wrap around.
+ * Sum over the given axes. Floats sum pairwise within blocks in float64; bool and integers give int64
+ * (uint64 for unsigned), exact and wrapping around modulo 2^64 as NumPy.
  *
  * @example
  * ```ts
@@ -29,10 +27,8 @@ export function sum<D extends DType>(
 }
 
 /**
- * Product over the given axes.
- *
- * **NumPy divergence:** bool and integer input gives float64 (NumPy: int64/uint64, which wraps
- * around).
+ * Product over the given axes; bool and integers give int64 (uint64 for unsigned), wrapping around
+ * modulo 2^64 as NumPy.
  *
  * @example
  * ```ts
@@ -168,8 +164,6 @@ export function all(x: ChunkedArray, options: ReduceOptions | ReduceAxis = {}): 
  * Index of the minimum along one axis, or into the flattened array with `axis: null` (the first one; a
  * NaN wins, as in NumPy).
  *
- * **NumPy divergence:** indices are float64 (NumPy: int64).
- *
  * @example
  * ```ts
  * const x = ca.fromArray(new Float64Array(600), { shape: [20, 30], chunks: [5, 10] });
@@ -177,18 +171,13 @@ export function all(x: ChunkedArray, options: ReduceOptions | ReduceAxis = {}): 
  * ```
  * @see numpy.argmin, dask.array.argmin
  */
-export function argmin(
-  x: ChunkedArray,
-  options: ArgReduceOptions | ReduceAxis = {},
-): ChunkedArray<"float64"> {
-  return reduceArray("argmin", x, options) as ChunkedArray<"float64">;
+export function argmin(x: ChunkedArray, options: ArgReduceOptions | ReduceAxis = {}): ChunkedArray<"int64"> {
+  return reduceArray("argmin", x, options) as ChunkedArray<"int64">;
 }
 
 /**
  * Index of the maximum along one axis, or into the flattened array with `axis: null` (the first one; a
  * NaN wins, as in NumPy).
- *
- * **NumPy divergence:** indices are float64 (NumPy: int64).
  *
  * @example
  * ```ts
@@ -197,18 +186,12 @@ export function argmin(
  * ```
  * @see numpy.argmax, dask.array.argmax
  */
-export function argmax(
-  x: ChunkedArray,
-  options: ArgReduceOptions | ReduceAxis = {},
-): ChunkedArray<"float64"> {
-  return reduceArray("argmax", x, options) as ChunkedArray<"float64">;
+export function argmax(x: ChunkedArray, options: ArgReduceOptions | ReduceAxis = {}): ChunkedArray<"int64"> {
+  return reduceArray("argmax", x, options) as ChunkedArray<"int64">;
 }
 
 /**
  * Sum treating NaN as zero.
- *
- * **NumPy divergence:** bool and integer input gives float64 (NumPy: int64/uint64); sums are exact up
- * to 2^53 and never wrap around.
  *
  * @example
  * ```ts
@@ -226,8 +209,6 @@ export function nansum<D extends DType>(
 
 /**
  * Product treating NaN as one.
- *
- * **NumPy divergence:** bool and integer input gives float64 (NumPy: int64/uint64).
  *
  * @example
  * ```ts
@@ -332,8 +313,6 @@ export function nanmax<D extends DType>(
  * Index of the minimum ignoring NaN. An all-NaN slice throws "All-NaN slice encountered" at compute
  * (inside a `TaskError` for lazy arrays), since only the values can tell.
  *
- * **NumPy divergence:** indices are float64 (NumPy: int64).
- *
  * @example
  * ```ts
  * const x = ca.fromArray(new Float64Array(600), { shape: [20, 30], chunks: [5, 10] });
@@ -344,15 +323,13 @@ export function nanmax<D extends DType>(
 export function nanargmin(
   x: ChunkedArray,
   options: ArgReduceOptions | ReduceAxis = {},
-): ChunkedArray<"float64"> {
-  return reduceArray("nanargmin", x, options) as ChunkedArray<"float64">;
+): ChunkedArray<"int64"> {
+  return reduceArray("nanargmin", x, options) as ChunkedArray<"int64">;
 }
 
 /**
  * Index of the maximum ignoring NaN. An all-NaN slice throws "All-NaN slice encountered" at compute
  * (inside a `TaskError` for lazy arrays), since only the values can tell.
- *
- * **NumPy divergence:** indices are float64 (NumPy: int64).
  *
  * @example
  * ```ts
@@ -364,8 +341,8 @@ export function nanargmin(
 export function nanargmax(
   x: ChunkedArray,
   options: ArgReduceOptions | ReduceAxis = {},
-): ChunkedArray<"float64"> {
-  return reduceArray("nanargmax", x, options) as ChunkedArray<"float64">;
+): ChunkedArray<"int64"> {
+  return reduceArray("nanargmax", x, options) as ChunkedArray<"int64">;
 }
 
 export { variance as var };

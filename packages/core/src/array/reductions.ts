@@ -9,6 +9,7 @@ import { type DType, isDType } from "../dtype/dtypes.js";
 import { DTypeError, fmt, InvalidArgumentError, UnknownChunksError } from "../errors.js";
 import type { Param } from "../graph/task.js";
 import { REDUCE_KERNELS } from "../kernels/reduce.js";
+import { int64Reduction } from "../kernels/int64-reduce.js";
 import { isArgReduction, type ReduceOp, reduceResultDType } from "../ops/reductions.js";
 import type { KernelRef } from "../kernels/registry.js";
 import { normalizeAxisTuple } from "../index/axis.js";
@@ -283,7 +284,7 @@ export function reduceArray(
   if (!(typeof ddof === "number" && Number.isFinite(ddof))) {
     throw new InvalidArgumentError(`ddof must be a finite number. Got ddof=${fmt(ddof)}.`);
   }
-  const k = REDUCE_KERNELS[op];
+  const k = int64Reduction(op, x.dtype) ?? REDUCE_KERNELS[op];
   return reduction(x, {
     chunk: k.chunk,
     combine: k.combine,

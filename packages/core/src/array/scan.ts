@@ -4,7 +4,9 @@
  * tasks, and each block adds (multiplies) its carry. Blocks stream: block i needs only its local
  * scan and carry i.
  */
-import type { DType } from "../dtype/dtypes.js";
+import { type DType, dtypeKind } from "../dtype/dtypes.js";
+import { reduceResultDType, type SumDType } from "../ops/reductions.js";
+import { astype } from "./elementwise.js";
 import { blockKey } from "../graph/task.js";
 import { identity } from "../kernels/core.js";
 import { task } from "../kernels/registry.js";
@@ -25,8 +27,8 @@ export interface ScanOptions {
   axis?: number | null;
 }
 
-/** NumPy's cumsum/cumprod dtype, with int64/uint64 as float64 (no 64-bit integers): float32 stays float32. */
-export type ScanDType<D extends DType> = D extends "float32" ? "float32" : "float64";
+/** NumPy's cumsum/cumprod dtype: floats keep theirs, unsigned integers give uint64, bool and signed int64. */
+export type ScanDType<D extends DType> = SumDType<D>;
 
 function scan<D extends DType>(
   x: ChunkedArray<D>,
@@ -36,10 +38,12 @@ function scan<D extends DType>(
   fn: string,
 ): ChunkedArray<ScanDType<D>> {
   const flat = options.axis === null || options.axis === undefined;
-  const src = flat ? (x.ndim === 1 ? x : ravel(x)) : x;
+  const dtype = reduceResultDType("sum", x.dtype) as ScanDType<D>;
+  // Integers scan in int64/uint64 (BigInt, wrapping as NumPy), so the input is cast first.
+  const cast: ChunkedArray = x.dtype === dtype || dtypeKind(dtype) === "float" ? x : astype(x, dtype);
+  const src = flat ? (cast.ndim === 1 ? cast : ravel(cast)) : cast;
   const axis = flat ? 0 : normalizeOneAxis(options.axis as number, x.ndim);
   requireKnownChunks(src, fn, [axis]);
-  const dtype = (x.dtype === "float32" ? "float32" : "float64") as ScanDType<D>;
   const params: ScanParams = { axis, op, skipNaN, dtype };
   const local = blockLayer(`${fn}-local`, params, [src], src.chunks, dtype, (idx, key) =>
     task(scanLocalKernel, key, [src.key(idx)], params),
@@ -65,7 +69,8 @@ function scan<D extends DType>(
 
 /**
  * Cumulative sum along an axis (flattened when `axis` is `null`). Integer and bool input give
- * float64 (NumPy: int64), float32 stays float32 and accumulates in float32.
+ * int64 (uint64 for unsigned), wrapping modulo 2^64 as NumPy; float32 stays float32 and
+ * accumulates in float32.
  *
  * @example
  * ```ts

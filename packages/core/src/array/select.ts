@@ -423,13 +423,13 @@ export function allclose(
  * ```
  * @see numpy.where, dask.array.where
  */
-export function where(condition: ChunkedArray): ChunkedArray<"float64">[];
+export function where(condition: ChunkedArray): ChunkedArray<"int64">[];
 export function where(condition: ew.LazyOperand, x: ew.LazyOperand, y: ew.LazyOperand): ChunkedArray;
 export function where(
   condition: ew.LazyOperand,
   x?: ew.LazyOperand,
   y?: ew.LazyOperand,
-): ChunkedArray | ChunkedArray<"float64">[] {
+): ChunkedArray | ChunkedArray<"int64">[] {
   if (x === undefined && y === undefined) {
     if (typeof condition !== "object" || !("chunks" in condition)) {
       throw new InvalidArgumentError(

@@ -30,6 +30,7 @@ import { blockLayer, normalizeOneAxis, requireKnownChunks, singleTask } from "./
 import type { ChunkedArray } from "./chunked-array.js";
 import { DEFAULT_SPLIT_EVERY } from "./reductions.js";
 import { rechunk } from "./rechunk.js";
+import { asIndices, numberValues, refuse64BitInput } from "./int64-support.js";
 import { ravel } from "./reshape.js";
 
 /** Options of {@link sort} and {@link argsort}. */
@@ -65,6 +66,7 @@ export function wholeAxis<D extends DType>(x: ChunkedArray<D>, axis: number): Ch
 
 function sortImpl<D extends DType>(x: ChunkedArray<D>, arg: boolean, options: SortOptions): ChunkedArray {
   const fn = arg ? "argsort" : "sort";
+  refuse64BitInput(x, fn);
   if (x.ndim === 0) throw new InvalidArgumentError(`${fn} needs at least one axis. Got x shape=[].`);
   const axis = normalizeOneAxis(options.axis ?? -1, x.ndim);
   requireKnownChunks(x, fn, [axis]);
@@ -95,13 +97,13 @@ export function sort<D extends DType>(x: ChunkedArray<D>, options: SortOptions =
 }
 
 /**
- * The positions that sort `x` along an axis (stable: ties keep their order; float64 since there
- * is no int64). Chunked 1-D arrays use the blocked sample sort, as {@link sort}.
+ * The positions (int64) that sort `x` along an axis (stable: ties keep their order). Chunked 1-D
+ * arrays use the blocked sample sort, as {@link sort}.
  *
  * @see numpy.argsort
  */
-export function argsort(x: ChunkedArray, options: SortOptions = {}): ChunkedArray<"float64"> {
-  return sortImpl(x, true, options) as ChunkedArray<"float64">;
+export function argsort(x: ChunkedArray, options: SortOptions = {}): ChunkedArray<"int64"> {
+  return asIndices(sortImpl(x, true, options));
 }
 
 function sampleSort<D extends DType>(x: ChunkedArray<D>, arg: boolean): ChunkedArray {
@@ -215,6 +217,7 @@ export interface TopkOptions {
 }
 
 function topkImpl(x: ChunkedArray, k: number, arg: boolean, options: TopkOptions): ChunkedArray {
+  refuse64BitInput(x, arg ? "argtopk" : "topk");
   const fn = arg ? "argtopk" : "topk";
   if (x.ndim === 0) throw new InvalidArgumentError(`${fn} needs at least one axis. Got x shape=[].`);
   const axis = normalizeOneAxis(options.axis ?? -1, x.ndim);
@@ -309,12 +312,12 @@ export function topk<D extends DType>(
 }
 
 /**
- * The positions of {@link topk}'s elements along the axis (float64).
+ * The positions (int64) of {@link topk}'s elements along the axis.
  *
  * @see dask.array.argtopk
  */
-export function argtopk(x: ChunkedArray, k: number, options: TopkOptions = {}): ChunkedArray<"float64"> {
-  return topkImpl(x, k, true, options) as ChunkedArray<"float64">;
+export function argtopk(x: ChunkedArray, k: number, options: TopkOptions = {}): ChunkedArray<"int64"> {
+  return asIndices(topkImpl(x, k, true, options));
 }
 
 /** Options of the quantile family. */
@@ -339,7 +342,8 @@ function quantileImpl<D extends DType>(
     throw new InvalidArgumentError(`${fn}: q must be in the range [0, ${scale}]. Got q=${fmt(q)}.`);
   }
   const flat = options.axis === null || options.axis === undefined;
-  const src0 = flat ? (x.ndim === 1 ? x : ravel(x)) : x;
+  // int64 is read as float64, as NumPy's quantiles compute in float64.
+  const src0 = numberValues(flat ? (x.ndim === 1 ? x : ravel(x)) : x);
   if (src0.ndim === 0) throw new InvalidArgumentError(`${fn} needs at least one axis. Got x shape=[].`);
   const axis = flat ? 0 : normalizeOneAxis(options.axis as number, x.ndim);
   requireKnownChunks(src0, fn, [axis]);

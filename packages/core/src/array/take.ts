@@ -29,7 +29,7 @@ function indexValues(indices: NDArray | readonly number[] | ChunkedArray): numbe
     if (indices.ndim !== 1) {
       throw new InvalidArgumentError(`take needs 1-d indices. Got indices shape=${fmt(indices.shape)}.`);
     }
-    return Array.from(indices.toTypedArray() as ArrayLike<number>);
+    return Array.from(indices.toTypedArray() as ArrayLike<number | bigint>, Number);
   }
   if (!Array.isArray(indices) || indices.some((v) => !Number.isInteger(v))) {
     throw new InvalidArgumentError(`take needs integer indices. Got indices=${fmt(indices)}.`);

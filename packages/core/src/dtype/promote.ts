@@ -2,15 +2,16 @@
  * NumPy 2 type promotion for the dtypes of \@chunked: `result_type` between arrays and NEP 50 weak
  * scalars. What each elementwise op makes of the promoted dtype is its row's rule (ops/elementwise.ts).
  *
- * **NumPy divergence:** there is no int64. Where NumPy promotes to int64 (int32 + uint32,
- * bool + a JS integer, int8 + uint32, ...) \@chunked returns float64, exact up to 2^53.
- * Where NumPy returns float16 (sqrt of int8/uint8/bool, round of bool) \@chunked returns float32.
+ * int64 and uint64 follow NumPy: `int32 + uint32` is int64, `int64 + uint64` is float64, a bool
+ * array with a JS integer is int64.
+ *
+ * **NumPy divergence:** where NumPy returns float16 (sqrt of int8/uint8/bool, round of bool) \@chunked returns float32.
  */
-import { DTYPE_INFO, type DType } from "./dtypes.js";
+import { DTYPE_INFO, type DType, INT64_RANGE, is64BitInt } from "./dtypes.js";
 import { InvalidArgumentError } from "../errors.js";
 
 /** Signed integer dtypes by size, to find the smallest that holds a signed and an unsigned type. */
-const SIGNED_BY_SIZE: readonly DType[] = ["int8", "int16", "int32"];
+const SIGNED_BY_SIZE: readonly DType[] = ["int8", "int16", "int32", "int64"];
 
 /**
  * The dtype NumPy's `result_type(a, b)` gives for two array dtypes (NumPy 2 rules).
@@ -20,7 +21,8 @@ const SIGNED_BY_SIZE: readonly DType[] = ["int8", "int16", "int32"];
  * resultType("int8", "uint8"); // "int16"
  * resultType("int16", "float32"); // "float32"
  * resultType("int32", "float32"); // "float64"
- * resultType("int32", "uint32"); // "float64" (NumPy: int64)
+ * resultType("int32", "uint32"); // "int64"
+ * resultType("int64", "uint64"); // "float64"
  * ```
  * @see numpy.result_type, numpy.promote_types
  */
@@ -37,7 +39,7 @@ export function resultType(a: DType, b: DType): DType {
     return other.kind === "float" || other.itemsize <= 2 ? "float32" : "float64";
   }
   if (ia.kind === ib.kind) return ia.itemsize >= ib.itemsize ? a : b;
-  // One signed, one unsigned: the smallest signed type holding both (int64 becomes float64).
+  // One signed, one unsigned: the smallest signed type holding both (none for uint64: float64).
   const [signed, unsigned] = ia.kind === "int" ? [ia, ib] : [ib, ia];
   const need = Math.max(signed.itemsize, unsigned.itemsize * 2);
   for (const s of SIGNED_BY_SIZE) if (DTYPE_INFO[s].itemsize >= need) return s;
@@ -62,9 +64,8 @@ export function scalarKind(value: WeakScalar): "bool" | "int" | "float" {
  * resultTypeWithScalar("int8", 3); // "int8"
  * resultTypeWithScalar("int8", 2.5); // "float64"
  * resultTypeWithScalar("float32", 0.1); // "float32"
- * resultTypeWithScalar("bool", 1); // "float64" (NumPy: int64)
+ * resultTypeWithScalar("bool", 1); // "int64"
  * ```
- * **NumPy divergence:** NumPy gives int64 for a bool array and an integer; \@chunked gives float64.
  * Whether an integer scalar fits the result dtype is checked separately ({@link checkScalarFits}).
  * @see numpy.result_type, NEP 50
  */
@@ -75,13 +76,14 @@ export function resultTypeWithScalar(dtype: DType, scalar: WeakScalar): DType {
 function combineWeak(dtype: DType, weak: "bool" | "int" | "float"): DType {
   const kind = DTYPE_INFO[dtype].kind;
   if (weak === "bool") return dtype;
-  if (weak === "int") return kind === "bool" ? "float64" : dtype;
+  if (weak === "int") return kind === "bool" ? "int64" : dtype;
   return kind === "float" ? dtype : "float64";
 }
 
-/** The dtype of JS scalars alone: bool for booleans, float64 otherwise (NumPy: int64 for integers). */
+/** The dtype of JS scalars alone, as NumPy's defaults: bool, int64 for integers, float64 with any float. */
 function weakAlone(kinds: readonly ("bool" | "int" | "float")[]): DType {
-  return kinds.every((k) => k === "bool") ? "bool" : "float64";
+  if (kinds.includes("float")) return "float64";
+  return kinds.includes("int") ? "int64" : "bool";
 }
 
 /**
@@ -92,7 +94,7 @@ function weakAlone(kinds: readonly ("bool" | "int" | "float")[]): DType {
  * ```ts
  * resultTypeOf("int8", "uint8", 3); // "int16"
  * resultTypeOf("float32", 1.5); // "float32"
- * resultTypeOf(2, 3); // "float64" (NumPy: int64)
+ * resultTypeOf(2, 3); // "int64"
  * ```
  * @see numpy.result_type
  */
@@ -138,9 +140,20 @@ export function floatType(dtype: DType): DType {
  *
  * @param name - the argument, for the message.
  */
-export function checkScalarFits(dtype: DType, value: WeakScalar, name = "scalar"): void {
-  if (typeof value === "boolean" || !Number.isInteger(value)) return;
+export function checkScalarFits(dtype: DType, value: WeakScalar | bigint, name = "scalar"): void {
+  if (typeof value === "boolean") return;
+  if (typeof value === "number" && !Number.isInteger(value)) return;
   const info = DTYPE_INFO[dtype];
+  if (is64BitInt(dtype)) {
+    const { min, max } = INT64_RANGE[dtype];
+    const v = BigInt(value);
+    if (v < min || v > max) {
+      throw new InvalidArgumentError(
+        `Python integer ${value} out of bounds for ${dtype}. Got ${name}=${value}, expected ${min} <= ${name} <= ${max}.`,
+      );
+    }
+    return;
+  }
   if (info.kind !== "int" && info.kind !== "uint") return;
   if (value < info.min || value > info.max) {
     throw new InvalidArgumentError(

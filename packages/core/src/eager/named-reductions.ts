@@ -9,10 +9,8 @@ import type { MeanDType, SumDType } from "../ops/reductions.js";
 import { type NDArgReduceOptions, type NDReduceOptions, reduce } from "./reduce.js";
 
 /**
- * Sum over the given axes (pairwise within blocks, float64 accumulation throughout).
- *
- * **NumPy divergence:** bool and integer input gives float64 (NumPy: int64/uint64); sums are exact up
- * to 2^53 and never wrap around.
+ * Sum over the given axes. Floats sum pairwise within blocks in float64; bool and integers give int64
+ * (uint64 for unsigned), exact and wrapping around modulo 2^64 as NumPy.
  *
  * @example
  * ```ts
@@ -25,10 +23,8 @@ export function sum<D extends DType>(x: NDArray<D>, options: NDReduceOptions = {
 }
 
 /**
- * Product over the given axes.
- *
- * **NumPy divergence:** bool and integer input gives float64 (NumPy: int64/uint64, which wraps
- * around).
+ * Product over the given axes; bool and integers give int64 (uint64 for unsigned), wrapping around
+ * modulo 2^64 as NumPy.
  *
  * @example
  * ```ts
@@ -141,39 +137,32 @@ export function all(x: NDArray, options: NDReduceOptions = {}): NDArray<"bool"> 
  * Index of the minimum along one axis, or into the flattened array with `axis: null` (the first one; a
  * NaN wins, as in NumPy).
  *
- * **NumPy divergence:** indices are float64 (NumPy: int64).
- *
  * @example
  * ```ts
- * argmin(NDArray.from([[4, 1], [0, 7]])); // array(2.)
+ * argmin(NDArray.from([[4, 1], [0, 7]])); // array(2) (int64)
  * ```
  * @see numpy.argmin
  */
-export function argmin(x: NDArray, options: NDArgReduceOptions = {}): NDArray<"float64"> {
-  return reduce("argmin", x, options) as NDArray<"float64">;
+export function argmin(x: NDArray, options: NDArgReduceOptions = {}): NDArray<"int64"> {
+  return reduce("argmin", x, options) as NDArray<"int64">;
 }
 
 /**
  * Index of the maximum along one axis, or into the flattened array with `axis: null` (the first one; a
  * NaN wins, as in NumPy).
  *
- * **NumPy divergence:** indices are float64 (NumPy: int64).
- *
  * @example
  * ```ts
- * argmax(NDArray.from([[4, 1], [0, 7]]), { axis: 1 }); // array([0., 1.])
+ * argmax(NDArray.from([[4, 1], [0, 7]]), { axis: 1 }); // array([0, 1])
  * ```
  * @see numpy.argmax
  */
-export function argmax(x: NDArray, options: NDArgReduceOptions = {}): NDArray<"float64"> {
-  return reduce("argmax", x, options) as NDArray<"float64">;
+export function argmax(x: NDArray, options: NDArgReduceOptions = {}): NDArray<"int64"> {
+  return reduce("argmax", x, options) as NDArray<"int64">;
 }
 
 /**
  * Sum treating NaN as zero.
- *
- * **NumPy divergence:** bool and integer input gives float64 (NumPy: int64/uint64); sums are exact up
- * to 2^53 and never wrap around.
  *
  * @example
  * ```ts
@@ -187,8 +176,6 @@ export function nansum<D extends DType>(x: NDArray<D>, options: NDReduceOptions 
 
 /**
  * Product treating NaN as one.
- *
- * **NumPy divergence:** bool and integer input gives float64 (NumPy: int64/uint64).
  *
  * @example
  * ```ts
@@ -272,32 +259,28 @@ export function nanmax<D extends DType>(x: NDArray<D>, options: NDReduceOptions 
  * Index of the minimum ignoring NaN. An all-NaN slice throws "All-NaN slice encountered" at compute
  * (inside a `TaskError` for lazy arrays), since only the values can tell.
  *
- * **NumPy divergence:** indices are float64 (NumPy: int64).
- *
  * @example
  * ```ts
- * nanargmin(NDArray.from([NaN, 3, 1])); // array(2.)
+ * nanargmin(NDArray.from([NaN, 3, 1])); // array(2)
  * ```
  * @see numpy.nanargmin
  */
-export function nanargmin(x: NDArray, options: NDArgReduceOptions = {}): NDArray<"float64"> {
-  return reduce("nanargmin", x, options) as NDArray<"float64">;
+export function nanargmin(x: NDArray, options: NDArgReduceOptions = {}): NDArray<"int64"> {
+  return reduce("nanargmin", x, options) as NDArray<"int64">;
 }
 
 /**
  * Index of the maximum ignoring NaN. An all-NaN slice throws "All-NaN slice encountered" at compute
  * (inside a `TaskError` for lazy arrays), since only the values can tell.
  *
- * **NumPy divergence:** indices are float64 (NumPy: int64).
- *
  * @example
  * ```ts
- * nanargmax(NDArray.from([NaN, 3, 1])); // array(1.)
+ * nanargmax(NDArray.from([NaN, 3, 1])); // array(1)
  * ```
  * @see numpy.nanargmax
  */
-export function nanargmax(x: NDArray, options: NDArgReduceOptions = {}): NDArray<"float64"> {
-  return reduce("nanargmax", x, options) as NDArray<"float64">;
+export function nanargmax(x: NDArray, options: NDArgReduceOptions = {}): NDArray<"int64"> {
+  return reduce("nanargmax", x, options) as NDArray<"int64">;
 }
 
 export { variance as var };

@@ -4,6 +4,7 @@
  */
 import type { DType } from "../dtype/dtypes.js";
 import { reduceAggregate, reduceChunk } from "../kernels/reduce.js";
+import { int64Reduction } from "../kernels/int64-reduce.js";
 import { type MeanDType, type ReduceOp, reduceResultDType, type SumDType } from "../ops/reductions.js";
 import type { NDArray } from "../ndarray/ndarray.js";
 import { checkReduction } from "../ops/reductions.js";
@@ -36,11 +37,17 @@ export interface NDArgReduceOptions {
  */
 export function reduce(op: ReduceOp, a: NDArray, options: NDReduceOptions = {}): NDArray {
   const axes = checkReduction(op, a.shape, options.axis);
-  const partial = reduceChunk(op, a, { axis: axes, arrayShape: a.shape });
-  return reduceAggregate(op, [partial], {
+  const aggParams = {
     axis: axes,
     keepdims: options.keepdims ?? false,
     dtype: reduceResultDType(op, a.dtype),
     ddof: options.ddof ?? 0,
-  });
+  };
+  const wide = int64Reduction(op, a.dtype);
+  if (wide) {
+    const partial = wide.chunk.fn([a], { axis: axes, arrayShape: a.shape }) as NDArray;
+    return wide.agg.fn([partial], aggParams) as NDArray;
+  }
+  const partial = reduceChunk(op, a, { axis: axes, arrayShape: a.shape });
+  return reduceAggregate(op, [partial], aggParams);
 }

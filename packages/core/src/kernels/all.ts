@@ -18,3 +18,4 @@ import "./user.js";
 import "./scan.js";
 import "./linalg.js";
 import "./count.js";
+import "./int64-reduce.js";

@@ -2,30 +2,32 @@
  * Creation kernels: every block computes its values from its own shape and global offset, so no
  * data sits in the graph.
  */
-import { allocate, type DType, dtypeKind } from "../dtype/dtypes.js";
+import { allocate, type DType, dtypeKind, is64BitInt } from "../dtype/dtypes.js";
+import { arange64, numbersTo64, full64 } from "./int64-create.js";
 import { NDArray, shapeSize } from "../ndarray/ndarray.js";
 import { defineKernel } from "./registry.js";
 
 export interface FullParams {
   /** Block shape. */
   readonly shape: readonly number[];
-  /** Fill value (already a valid value of `dtype`; booleans as 0/1). */
-  readonly value: number;
+  /** Fill value (already a valid value of `dtype`; booleans as 0/1; a decimal string for a 64-bit integer past ±2^53). */
+  readonly value: number | string;
   readonly dtype: DType;
 }
 
 /** A block filled with one value. */
 export const createFull = defineKernel("create.full", (_inputs, p: FullParams) => {
+  if (is64BitInt(p.dtype)) return full64(p.dtype, p.shape, p.value);
   const data = allocate(p.dtype, shapeSize(p.shape));
   // Fresh TypedArrays are +0-filled already.
-  if (p.value !== 0 || Object.is(p.value, -0)) data.fill(p.value);
+  if (p.value !== 0 || Object.is(p.value, -0)) data.fill(Number(p.value));
   return new NDArray(p.dtype, data, [...p.shape]);
 });
 
 export interface ArangeParams {
-  /** `start` of the whole range. */
-  readonly start: number;
-  readonly step: number;
+  /** `start` of the whole range (a decimal string for an integer past ±2^53). */
+  readonly start: number | string;
+  readonly step: number | string;
   /** Global index of this block's first element. */
   readonly offset: number;
   /** Number of elements in this block. */
@@ -40,13 +42,16 @@ export interface ArangeParams {
  */
 export const createArange = defineKernel("create.arange", (_inputs, p: ArangeParams) => {
   const { n, offset, dtype } = p;
+  if (is64BitInt(dtype)) return arange64(dtype, p.start, p.step, offset, n);
+  const start = Number(p.start);
+  const step = Number(p.step);
   const data = allocate(dtype, n) as any;
   const kind = dtypeKind(dtype);
   if (kind === "float") {
     const f32 = dtype === "float32";
     const r = f32 ? Math.fround : (v: number) => v;
-    const v0 = r(p.start);
-    const v1 = r(p.start + p.step);
+    const v0 = r(start);
+    const v1 = r(start + step);
     const delta = r(v1 - v0);
     let i = 0;
     if (offset === 0 && n > 0) data[i++] = v0;
@@ -58,8 +63,8 @@ export const createArange = defineKernel("create.arange", (_inputs, p: ArangePar
     }
   } else {
     // Integer (and bool, length <= 2) dtypes: values are cast by truncation, then stepped exactly.
-    const v0 = Math.trunc(p.start);
-    const v1 = Math.trunc(p.start + p.step);
+    const v0 = Math.trunc(start);
+    const v1 = Math.trunc(start + step);
     const delta = v1 - v0;
     for (let i = 0; i < n; i++) {
       const g = offset + i;
@@ -88,8 +93,10 @@ export interface LinspaceParams {
  * `step = (stop - start) / div`, `(i / div) * delta + start` when `step` underflows to 0, and the
  * last sample exactly `stop` when `endpoint`. Integer dtypes take the floor, as NumPy does.
  */
-export const createLinspace = defineKernel("create.linspace", (_inputs, p: LinspaceParams) => {
+export const createLinspace = defineKernel("create.linspace", (_inputs, p: LinspaceParams): NDArray => {
   const { n, offset, dtype, num, start } = p;
+  if (is64BitInt(dtype))
+    return numbersTo64(createLinspace.fn(_inputs, { ...p, dtype: "float64" }) as NDArray, dtype);
   const data = allocate(dtype, n) as any;
   // NumPy evaluates in float64 and casts at the end.
   const y: Float64Array = dtype === "float64" ? data : new Float64Array(n);
@@ -125,7 +132,9 @@ export interface EyeParams {
 }
 
 /** A block of the identity-like matrix with ones on diagonal `k`. */
-export const createEye = defineKernel("create.eye", (_inputs, p: EyeParams) => {
+export const createEye = defineKernel("create.eye", (_inputs, p: EyeParams): NDArray => {
+  if (is64BitInt(p.dtype))
+    return numbersTo64(createEye.fn(_inputs, { ...p, dtype: "float64" }) as NDArray, p.dtype);
   const [rows, cols] = p.shape;
   const data = allocate(p.dtype, rows * cols);
   // Global (row, col) is on the diagonal when col - row === k.

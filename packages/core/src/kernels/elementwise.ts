@@ -7,7 +7,7 @@
  * Numbers follow NumPy: every node's value is exact in its dtype (integers wrap, float32 nodes are
  * rounded with `Math.fround` at each step, which equals IEEE float32 arithmetic for + - * / and sqrt).
  */
-import { DTYPE_INFO, type DType } from "../dtype/dtypes.js";
+import { DTYPE_INFO, type DType, type NumberTypedArray } from "../dtype/dtypes.js";
 import { canCastSafely } from "../dtype/promote.js";
 import { BroadcastError, DTypeError, fmt, InvalidArgumentError } from "../errors.js";
 import { cStrides, NDArray } from "../ndarray/ndarray.js";
@@ -16,6 +16,7 @@ import type { ElementwiseParams, Expr } from "./expr.js";
 import { checkExprWarnings } from "./fp-warnings.js";
 import { castFn, codegenEnabled, VECTOR, vectorProgram, walkSegments } from "./interpret.js";
 import { castScalar, HELPERS } from "./scalar.js";
+import { evaluate64, involves64 } from "./int64-elementwise.js";
 import { defineKernel } from "./registry.js";
 
 export type { ConstExpr, ElementwiseParams, Expr, InputExpr, OpExpr } from "./expr.js";
@@ -48,6 +49,9 @@ function wrap(v: string, dtype: DType): string {
     case "float32":
       return `fround(${v})`;
     case "float64":
+    case "int64":
+    case "uint64":
+      // Expressions with 64-bit integers run in kernels/int64-elementwise.ts, never here.
       return v;
   }
 }
@@ -574,6 +578,16 @@ export function evaluateExpr(params: ElementwiseParams, inputs: readonly NDArray
     else modes.push("g");
   }
   if (total === 0) return out;
+  if (
+    involves64(
+      prepared,
+      inputs.map((a) => a.dtype),
+      dtype,
+    )
+  ) {
+    evaluate64(prepared, inputs, shape, strides, out);
+    return out;
+  }
   if (!codegenEnabled()) {
     interpretInto(prepared, inputs, shape, strides, out);
     checkExprWarnings(prepared, inputs, shape, strides, out);
@@ -633,7 +647,7 @@ function interpretInto(
     VECTOR,
     (pos, len, ptrs) => {
       for (let u = 0; u < used.length; u++) {
-        const d = inputs[used[u]].data;
+        const d = inputs[used[u]].data as NumberTypedArray;
         const buf = program.inputs[used[u]];
         const s = streams[u][last];
         for (let i = 0, p = ptrs[u]; i < len; i++, p += s) buf[i] = d[p];

@@ -9,7 +9,7 @@
  * Not seen: a non-finite intermediate that a later op hides from the output (`where(x > 0,
  * log(x), 0)`, `(x / 0) > 1`, `1 / (1 / x)`), which NumPy reports.
  */
-import { DTYPE_INFO, type DType } from "../dtype/dtypes.js";
+import { DTYPE_INFO, type DType, type NumberDType, type NumberTypedArray } from "../dtype/dtypes.js";
 import type { NDArray } from "../ndarray/ndarray.js";
 import { type ElementwiseOp, elementwiseOpRow } from "../ops/elementwise.js";
 import { emitWarning, type WarningCategory } from "../warnings.js";
@@ -90,7 +90,9 @@ export function checkExprWarnings(
 ): void {
   const inDTypes = inputs.map((a) => a.dtype);
   const suspicious =
-    isFloat(out.dtype) && hasNonFinite(out.data) && !passedThrough(prepared, inputs, shape, strides, out);
+    isFloat(out.dtype) &&
+    hasNonFinite(out.data as NumberTypedArray) &&
+    !passedThrough(prepared, inputs, shape, strides, out);
   if (!suspicious && !warnsSilently(prepared, inDTypes)) return;
   checkedEvaluate(prepared, inputs, shape, strides, nodeDTypes(prepared, inDTypes));
 }
@@ -122,7 +124,7 @@ function passedThrough(
     (pos, len, ptrs) => {
       if (!explained) return;
       for (let i = 0; i < len; i++) {
-        const r = outData[pos + i];
+        const r = outData[pos + i] as number;
         if (r - r === 0) continue;
         const nan = Number.isNaN(r);
         let found = false;
@@ -198,7 +200,7 @@ function checkedEvaluate(
         const d = inputs[k].data;
         const s = last >= 0 ? strides[k][last] : 0;
         const buf = bufs[j];
-        for (let i = 0, p = ptrs[u]; i < len; i++, p += s) buf[i] = d[p];
+        for (let i = 0, p = ptrs[u]; i < len; i++, p += s) buf[i] = Number(d[p]);
       }
       for (let j = 0; j < nodes.length; j++) {
         const c = ops[j];
@@ -319,7 +321,7 @@ export function checkChunkOverflow(
 
 /** After partials are merged: ±inf that none of the partials held is an overflow. */
 export function checkMergeOverflow(op: string, state: Float64Array, partials: readonly NDArray[]): void {
-  if (ACCUMULATING.has(op) && hasInf(state) && !partials.some(viewHasInf)) {
+  if (ACCUMULATING.has(op) && hasInf(state) && !partials.some((p) => viewHasInf(p as NDArray<NumberDType>))) {
     emitWarning("overflow", "overflow encountered in reduce", op);
   }
 }

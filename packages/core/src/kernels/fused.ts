@@ -15,7 +15,7 @@
  * `(n/4096 + log2 4096)·ε·Σ|x|` instead of `log2(n)·ε·Σ|x|` — for the 12 M values of a W4 block,
  * about 3e3·ε ≈ 7e-13 relative to Σ|x|.
  */
-import { DTYPE_INFO, type DType } from "../dtype/dtypes.js";
+import { DTYPE_INFO, type DType, type NumberTypedArray, numberStorage } from "../dtype/dtypes.js";
 import { BroadcastError, fmt, InvalidArgumentError } from "../errors.js";
 import { NDArray, shapeSize } from "../ndarray/ndarray.js";
 import {
@@ -469,12 +469,12 @@ export function runFusedLoop(params: FusedLoopParams, inputs: readonly NDArray[]
     ? compileSegment(loop, params, inputs, outDType)
     : interpretSegment(loop, params, inputs, outDType);
   const S = Float64Array.from(loop.streams, (s) => s.strides[shape.length - 1] ?? 0);
-  const D = loop.streams.map((s) => inputs[s.input].data);
+  const D = loop.streams.map((s) => numberStorage(inputs[s.input].dtype, inputs[s.input].data, "fused.loop"));
   const offsets = loop.streams.map((s) => inputs[s.input].offset);
   const strides = loop.streams.map((s) => s.strides);
   const IO = loop.plans.map((p) => (p ? p.offsets : []));
   const CS = [loop.outer.consts, ...loop.plans.map((p) => (p ? p.prepared.consts : new Float64Array(0)))];
-  const fill = (dst: Float64Array | NDArray["data"], dOff: number, start: number, len: number) =>
+  const fill = (dst: Float64Array | NumberTypedArray, dOff: number, start: number, len: number) =>
     walkSegments(shape, strides, offsets, start, len, len, (pos, n, P) =>
       segment(dst, dOff + (pos - start), n, P, S, D, IO, CS),
     );
@@ -484,9 +484,10 @@ export function runFusedLoop(params: FusedLoopParams, inputs: readonly NDArray[]
     out = reduceVirtual(op, shape, fill, chunkParams);
   } else {
     out = NDArray.zeros(params.dtype, shape);
-    if (out.size > 0) fill(out.data, 0, 0, out.size);
+    if (out.size > 0) fill(numberStorage(out.dtype, out.data, "fused.loop"), 0, 0, out.size);
   }
-  if (hasNonFinite(out.data) || fusedWarnsSilently(loop, inputs)) replayForWarnings(params, inputs);
+  if (hasNonFinite(numberStorage(out.dtype, out.data, "fused.loop")) || fusedWarnsSilently(loop, inputs))
+    replayForWarnings(params, inputs);
   return out;
 }
 

@@ -79,6 +79,9 @@ function wrapFn(dtype: DType): Scalar1 {
     case "float32":
       return fround;
     case "float64":
+    case "int64":
+    case "uint64":
+      // Expressions with 64-bit integers run in kernels/int64-elementwise.ts, never here.
       return identity;
   }
 }

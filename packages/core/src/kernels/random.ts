@@ -12,7 +12,8 @@
  * float64 and other dtypes go through a scratch and one native `TypedArray.set`, which converts
  * exactly like an element store.
  */
-import { allocate, type DType, type TypedArrayOf } from "../dtype/dtypes.js";
+import { allocate, type DType, is64BitInt, type TypedArrayOf } from "../dtype/dtypes.js";
+import { numbersTo64 } from "./int64-create.js";
 import { NDArray, shapeSize } from "../ndarray/ndarray.js";
 import { defineKernel } from "./registry.js";
 
@@ -513,6 +514,7 @@ export function randomBlock<D extends DType>(p: RandomFillParams & { dtype: D })
     s *= arrayShape[i];
   }
   const direct = out instanceof Float64Array ? out : null;
+  const spanOut = out as Float64Array;
   if (!direct && scratch.length < Math.min(size, SCRATCH))
     scratch = new Float64Array(Math.min(size, SCRATCH));
   // One span per run of rows that are consecutive in the global index (the whole block when it
@@ -529,7 +531,7 @@ export function randomBlock<D extends DType>(p: RandomFillParams & { dtype: D })
     for (let pos = start; pos < end; pos += SCRATCH) {
       const n = Math.min(SCRATCH, end - pos);
       fillSpan(dist.kind, prm, key, pos, pos + n, scratch, 0);
-      out.set(n === scratch.length ? scratch : scratch.subarray(0, n), k + (pos - start));
+      spanOut.set(n === scratch.length ? scratch : scratch.subarray(0, n), k + (pos - start));
     }
   };
   const rowLen = nd === 0 ? 1 : shape[nd - 1];
@@ -557,4 +559,7 @@ export function randomBlock<D extends DType>(p: RandomFillParams & { dtype: D })
 }
 
 /** The block of a random array (`random.*` layers). */
-export const randomFill = defineKernel("random.fill", (_inputs, p: RandomFillParams) => randomBlock(p));
+export const randomFill = defineKernel("random.fill", (_inputs, p: RandomFillParams) =>
+  // 64-bit integer samples are drawn as float64 integers (exact), then stored as bigints.
+  is64BitInt(p.dtype) ? numbersTo64(randomBlock({ ...p, dtype: "float64" }), p.dtype) : randomBlock(p),
+);

@@ -12,7 +12,16 @@
  * monomorphic. Sums are pairwise (NumPy's `pairwise_sum`: 8 accumulators, 128-element leaves) in
  * float64, so float32 sums are at least as accurate as NumPy's.
  */
-import { type AnyTypedArray, allocate, type DType, isDType } from "../dtype/dtypes.js";
+// 64-bit integer blocks are reduced by kernels/int64-reduce.ts, never here: these reducers read numbers.
+import {
+  allocate,
+  type DType,
+  is64BitInt,
+  isDType,
+  type NumberTypedArray as AnyTypedArray,
+  numberStorage,
+} from "../dtype/dtypes.js";
+import { numbersTo64 } from "./int64-create.js";
 import { fmt, InvalidArgumentError } from "../errors.js";
 import type { Param } from "../graph/task.js";
 import { cStrides, NDArray, shapeSize } from "../ndarray/ndarray.js";
@@ -1420,7 +1429,13 @@ function normalizedAxes(axis: readonly number[] | null | undefined, ndim: number
 export function reduceChunk(op: ReduceOp, a: NDArray, params: ReduceChunkParams = {}): NDArray<"float64"> {
   return reduceSource(
     op,
-    { shape: a.shape, strides: a.strides, offset: a.offset, data: a.data, fill: null },
+    {
+      shape: a.shape,
+      strides: a.strides,
+      offset: a.offset,
+      data: numberStorage(a.dtype, a.data, `reduce.${op}`),
+      fill: null,
+    },
     params,
   );
 }
@@ -1542,11 +1557,15 @@ function finishStates(
   const ndim = shape.length - 1;
   const axes = normalizedAxes(params.axis, ndim);
   const outShape = shape.slice(0, ndim).filter((_, i) => params.keepdims || !axes.includes(i));
-  const out = allocate(dtype, st.length / r.fields);
+  // int64 results of these reducers are indices (argmin/argmax): finished in float64, exact.
+  const wide = is64BitInt(dtype);
+  const out = allocate(wide ? "float64" : dtype, st.length / r.fields) as AnyTypedArray;
   r.finish(st, out, params);
   checkAggregate(op, st, r.fields, out, params.ddof ?? 0);
   recycleScratch(st);
-  return new NDArray(dtype, out, outShape);
+  return wide
+    ? numbersTo64(new NDArray("float64", out as Float64Array, outShape), dtype)
+    : new NDArray(dtype, out, outShape);
 }
 
 function evaluatePre(inputs: NDArray[], pre: FusedPre): NDArray | Promise<NDArray> {
@@ -1691,7 +1710,13 @@ export function reduceChunkMulti(
   const r = compositeReducer(ops);
   const axes = normalizedAxes(params.axis, a.ndim);
   const st = foldBlock(
-    { shape: a.shape, strides: a.strides, offset: a.offset, data: a.data, fill: null },
+    {
+      shape: a.shape,
+      strides: a.strides,
+      offset: a.offset,
+      data: numberStorage(a.dtype, a.data, "reduce.multi"),
+      fill: null,
+    },
     axes,
     r,
     null,
@@ -1791,7 +1816,7 @@ export function reduceFold(inputs: readonly NDArray[], params: ReduceFoldParams)
       singleRow(
         r,
         i === 0 ? "single" : "accumulate",
-        a.data,
+        numberStorage(a.dtype, a.data, "reduce.fold"),
         ptrs[0],
         len,
         a.strides[a.ndim - 1] ?? 1,

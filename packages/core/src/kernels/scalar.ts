@@ -148,5 +148,9 @@ export function castScalar(value: number, dtype: DType): number {
       return fround(value);
     case "float64":
       return value;
+    case "int64":
+    case "uint64":
+      // A 64-bit constant as a number (exact within ±2^53); kernels/int64-elementwise.ts makes it a bigint.
+      return Number.isFinite(value) ? Math.trunc(value) : 0;
   }
 }

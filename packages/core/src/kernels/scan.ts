@@ -3,7 +3,7 @@
  * block, the last slice of each, a chain of carries over those small slices, and the carry
  * applied to every block.
  */
-import type { DType } from "../dtype/dtypes.js";
+import { type DType, is64BitInt } from "../dtype/dtypes.js";
 import { NDArray } from "../ndarray/ndarray.js";
 import { forEachLane } from "./lanes.js";
 import { defineKernel } from "./registry.js";
@@ -18,6 +18,13 @@ export interface ScanParams {
 }
 
 function combiner(p: ScanParams): (a: number, b: number) => number {
+  if (is64BitInt(p.dtype)) {
+    // int64/uint64 lanes hold bigints (array/scan.ts casts integer input first); wrap as NumPy.
+    const bits = p.dtype === "int64" ? BigInt.asIntN : BigInt.asUintN;
+    const f64 =
+      p.op === "sum" ? (a: bigint, b: bigint) => bits(64, a + b) : (a: bigint, b: bigint) => bits(64, a * b);
+    return f64 as unknown as (a: number, b: number) => number;
+  }
   const f32 = p.dtype === "float32";
   if (p.op === "sum") return f32 ? (a, b) => Math.fround(a + b) : (a, b) => a + b;
   return f32 ? (a, b) => Math.fround(a * b) : (a, b) => a * b;
@@ -27,7 +34,8 @@ function combiner(p: ScanParams): (a: number, b: number) => number {
 export function scanLocal(a: NDArray, p: ScanParams): NDArray {
   const out = NDArray.zeros(p.dtype, a.shape);
   const f = combiner(p);
-  const id = p.op === "sum" ? 0 : 1;
+  const wide = is64BitInt(p.dtype);
+  const id = (p.op === "sum" ? (wide ? 0n : 0) : wide ? 1n : 1) as number;
   const n = a.shape[p.axis];
   const ad = a.data as ArrayLike<number>;
   const od = out.data as any;
@@ -37,7 +45,7 @@ export function scanLocal(a: NDArray, p: ScanParams): NDArray {
     let acc = id;
     for (let i = 0; i < n; i++) {
       const v = ad[pa + i * as];
-      acc = p.skipNaN && Number.isNaN(v) ? acc : f(acc, v);
+      acc = p.skipNaN && !wide && Number.isNaN(v) ? acc : f(acc, v);
       od[po + i * os] = acc;
     }
   });

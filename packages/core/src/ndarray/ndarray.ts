@@ -3,6 +3,7 @@ import {
   allocate,
   type DType,
   dtypeOfTypedArray,
+  is64BitInt,
   type ScalarOf,
   type TypedArrayOf,
 } from "../dtype/dtypes.js";
@@ -35,8 +36,20 @@ export interface NDArrayLike<D extends DType = DType> {
   readonly data: TypedArrayOf<D>;
 }
 
-/** Nested JS arrays of numbers/booleans, as produced by {@link NDArray.toArray}. */
-export type NestedArray = number | boolean | NestedArray[];
+/** Nested JS arrays of numbers/booleans (bigints for int64/uint64), as produced by {@link NDArray.toArray}. */
+export type NestedArray = number | boolean | bigint | NestedArray[];
+
+/**
+ * A JS value converted to an element of `dtype`: a `bigint` for int64/uint64 (wrapping modulo 2^64,
+ * as NumPy's casts; a fractional number truncates toward zero), else a number.
+ */
+export function toElement(value: number | boolean | bigint, dtype: DType): number | bigint {
+  if (dtype === "int64" || dtype === "uint64") {
+    const v = typeof value === "bigint" ? value : BigInt(Math.trunc(Number(value)));
+    return dtype === "int64" ? BigInt.asIntN(64, v) : BigInt.asUintN(64, v);
+  }
+  return typeof value === "bigint" ? Number(value) : Number(value);
+}
 
 /**
  * A dense, in-memory N-d array over a TypedArray: the chunk type of \@chunked and its eager,
@@ -99,7 +112,12 @@ export class NDArray<D extends DType = DType> implements NDArrayLike<D> {
       }
       if (dtype !== dtypeOfTypedArray(source) && !(dtype === "bool" && source instanceof Uint8Array)) {
         const out = allocate(dtype, source.length);
-        for (let i = 0; i < source.length; i++) (out as any)[i] = (source as any)[i];
+        const crosses =
+          is64BitInt(dtype) !== (source instanceof BigInt64Array || source instanceof BigUint64Array);
+        for (let i = 0; i < source.length; i++) {
+          const v = (source as any)[i];
+          (out as any)[i] = crosses ? toElement(v, dtype) : v;
+        }
         return new NDArray(dtype, out as TypedArrayOf<D>, [...shape]);
       }
       return new NDArray(dtype, source as TypedArrayOf<D>, [...shape]);
@@ -110,14 +128,19 @@ export class NDArray<D extends DType = DType> implements NDArrayLike<D> {
       shape.push(probe.length);
       probe = probe[0] as NestedArray;
     }
-    const dtype = (options.dtype ?? (typeof probe === "boolean" ? "bool" : "float64")) as D;
+    const dtype = (options.dtype ??
+      (typeof probe === "boolean" ? "bool" : typeof probe === "bigint" ? "int64" : "float64")) as D;
+    const wide = is64BitInt(dtype);
     const out = allocate(dtype, shapeSize(shape)) as any;
     let k = 0;
     const fill = (node: NestedArray, depth: number): void => {
       if (depth === shape.length) {
         if (Array.isArray(node))
           throw new InvalidArgumentError(`Ragged nested array: too deep at depth ${depth}.`);
-        out[k++] = typeof node === "boolean" ? Number(node) : dtype === "bool" ? Number(node !== 0) : node;
+        if (wide) out[k++] = toElement(node, dtype);
+        else if (dtype === "bool")
+          out[k++] = typeof node === "bigint" ? Number(node !== 0n) : Number(Boolean(node));
+        else out[k++] = Number(node);
         return;
       }
       if (!Array.isArray(node) || node.length !== shape[depth]) {
@@ -171,7 +194,7 @@ export class NDArray<D extends DType = DType> implements NDArrayLike<D> {
     return this.cast(this.data[p]);
   }
 
-  private cast(v: number): ScalarOf<D> {
+  private cast(v: number | bigint): ScalarOf<D> {
     return (this.dtype === "bool" ? v !== 0 : v) as ScalarOf<D>;
   }
 
@@ -218,10 +241,28 @@ export class NDArray<D extends DType = DType> implements NDArrayLike<D> {
     return new NDArray(this.dtype, base.data, target, cStrides(target), base.offset);
   }
 
-  /** Nested JS arrays (numbers, or booleans for bool); a scalar for 0-d. */
+  /**
+   * Nested JS arrays (numbers, booleans for bool, bigints for int64/uint64); a scalar for 0-d.
+   * For numbers from a 64-bit array use {@link toNumberArray}.
+   */
   toArray(): NestedArray {
     const walk = (axis: number, p: number): NestedArray => {
       if (axis === this.ndim) return this.cast(this.data[p]);
+      const out: NestedArray[] = [];
+      for (let i = 0; i < this.shape[axis]; i++) out.push(walk(axis + 1, p + i * this.strides[axis]));
+      return out;
+    };
+    return walk(0, this.offset);
+  }
+
+  /**
+   * Nested JS arrays of numbers: {@link toArray} with int64/uint64 elements converted by `Number`
+   * (exact up to 2^53 in magnitude, rounded to the nearest float64 beyond), booleans for bool.
+   */
+  toNumberArray(): NestedArray {
+    if (!is64BitInt(this.dtype)) return this.toArray();
+    const walk = (axis: number, p: number): NestedArray => {
+      if (axis === this.ndim) return Number(this.data[p]);
       const out: NestedArray[] = [];
       for (let i = 0; i < this.shape[axis]; i++) out.push(walk(axis + 1, p + i * this.strides[axis]));
       return out;
@@ -238,8 +279,9 @@ export class NDArray<D extends DType = DType> implements NDArrayLike<D> {
   /** NumPy-like text: `array([[1., 2.], [3., 4.]], dtype=float32)`, elided past 1000 elements. */
   toString(): string {
     const summarize = this.size > 1000;
-    const fmtScalar = (v: number): string => {
+    const fmtScalar = (v: number | bigint): string => {
       if (this.dtype === "bool") return v ? "True" : "False";
+      if (typeof v === "bigint") return String(v);
       if (Number.isNaN(v)) return "nan";
       if (v === Infinity) return "inf";
       if (v === -Infinity) return "-inf";
@@ -260,7 +302,8 @@ export class NDArray<D extends DType = DType> implements NDArrayLike<D> {
       return `[${items.join(sep)}]`;
     };
     const body = walk(0, this.offset, "      ");
-    const showDtype = this.dtype !== "float64" && this.dtype !== "bool" && this.dtype !== "int32";
+    // NumPy omits the default dtypes (float64, bool, and int64 on 64-bit platforms).
+    const showDtype = this.dtype !== "float64" && this.dtype !== "bool" && this.dtype !== "int64";
     return `array(${body}${showDtype ? `, dtype=${this.dtype}` : ""})`;
   }
 

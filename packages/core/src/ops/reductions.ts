@@ -4,11 +4,11 @@
  */
 import { fmt, InvalidArgumentError } from "../errors.js";
 import { type AxisTupleOptions, normalizeAxisTuple } from "../index/axis.js";
-import type { DType } from "../dtype/dtypes.js";
+import { type DType, dtypeKind } from "../dtype/dtypes.js";
 
-/** How a reduction's result dtype follows from its input dtype (NumPy's, with int64 → float64). */
+/** How a reduction's result dtype follows from its input dtype (NumPy's). */
 export type ReductionDTypeRule =
-  /** sum, prod: float32 stays float32, everything else float64 (NumPy: int64 for integers). */
+  /** sum, prod: floats keep their dtype; bool and signed integers give int64, unsigned uint64. */
   | "sum"
   /** mean, var, std: float32 stays float32, everything else float64. */
   | "mean"
@@ -16,7 +16,7 @@ export type ReductionDTypeRule =
   | "same"
   /** any, all. */
   | "bool"
-  /** argmin, argmax: indices, float64 (NumPy: int64). */
+  /** argmin, argmax: indices, int64. */
   | "index";
 
 /** One row of {@link REDUCTIONS}. */
@@ -39,10 +39,6 @@ export interface ReductionRow {
   readonly name?: string;
 }
 
-const SUM_DIVERGENCE =
-  "bool and integer input gives float64 (NumPy: int64/uint64); sums are exact up to 2^53 and never wrap around.";
-const INDEX_DIVERGENCE = "indices are float64 (NumPy: int64).";
-
 /**
  * Every built-in reduction, by id (NumPy's name), one row each: the single description from which
  * the lazy `ca.*` and eager `nd.*` wrappers, their exports and the methods are generated
@@ -52,15 +48,15 @@ const INDEX_DIVERGENCE = "indices are float64 (NumPy: int64).";
 export const REDUCTIONS = {
   sum: {
     dtype: "sum",
-    summary: "Sum over the given axes (pairwise within blocks, float64 accumulation throughout).",
-    divergence: SUM_DIVERGENCE,
+    summary:
+      "Sum over the given axes. Floats sum pairwise within blocks in float64; bool and integers give int64 (uint64 for unsigned), exact and wrapping around modulo 2^64 as NumPy.",
     example: "sum(NDArray.from([[1, 2], [3, 4]]), { axis: 1 }); // array([3., 7.])",
     method: "sum",
   },
   prod: {
     dtype: "sum",
-    summary: "Product over the given axes.",
-    divergence: "bool and integer input gives float64 (NumPy: int64/uint64, which wraps around).",
+    summary:
+      "Product over the given axes; bool and integers give int64 (uint64 for unsigned), wrapping around modulo 2^64 as NumPy.",
     example: "prod(NDArray.from([1, 2, 3, 4])); // array(24.)",
     method: "prod",
   },
@@ -118,8 +114,7 @@ export const REDUCTIONS = {
     arg: true,
     summary:
       "Index of the minimum along one axis, or into the flattened array with `axis: null` (the first one; a NaN wins, as in NumPy).",
-    divergence: INDEX_DIVERGENCE,
-    example: "argmin(NDArray.from([[4, 1], [0, 7]])); // array(2.)",
+    example: "argmin(NDArray.from([[4, 1], [0, 7]])); // array(2) (int64)",
     method: "argmin",
   },
   argmax: {
@@ -127,20 +122,17 @@ export const REDUCTIONS = {
     arg: true,
     summary:
       "Index of the maximum along one axis, or into the flattened array with `axis: null` (the first one; a NaN wins, as in NumPy).",
-    divergence: INDEX_DIVERGENCE,
-    example: "argmax(NDArray.from([[4, 1], [0, 7]]), { axis: 1 }); // array([0., 1.])",
+    example: "argmax(NDArray.from([[4, 1], [0, 7]]), { axis: 1 }); // array([0, 1])",
     method: "argmax",
   },
   nansum: {
     dtype: "sum",
     summary: "Sum treating NaN as zero.",
-    divergence: SUM_DIVERGENCE,
     example: "nansum(NDArray.from([1, NaN, 2])); // array(3.)",
   },
   nanprod: {
     dtype: "sum",
     summary: "Product treating NaN as one.",
-    divergence: "bool and integer input gives float64 (NumPy: int64/uint64).",
     example: "nanprod(NDArray.from([2, NaN, 3])); // array(6.)",
   },
   nanmean: {
@@ -175,16 +167,14 @@ export const REDUCTIONS = {
     arg: true,
     summary:
       'Index of the minimum ignoring NaN. An all-NaN slice throws "All-NaN slice encountered" at compute (inside a `TaskError` for lazy arrays), since only the values can tell.',
-    divergence: INDEX_DIVERGENCE,
-    example: "nanargmin(NDArray.from([NaN, 3, 1])); // array(2.)",
+    example: "nanargmin(NDArray.from([NaN, 3, 1])); // array(2)",
   },
   nanargmax: {
     dtype: "index",
     arg: true,
     summary:
       'Index of the maximum ignoring NaN. An all-NaN slice throws "All-NaN slice encountered" at compute (inside a `TaskError` for lazy arrays), since only the values can tell.',
-    divergence: INDEX_DIVERGENCE,
-    example: "nanargmax(NDArray.from([NaN, 3, 1])); // array(1.)",
+    example: "nanargmax(NDArray.from([NaN, 3, 1])); // array(1)",
   },
 } as const satisfies Record<string, ReductionRow>;
 
@@ -199,20 +189,22 @@ export function reductionRow(op: ReduceOp): ReductionRow {
   return (REDUCTIONS as Readonly<Record<ReduceOp, ReductionRow>>)[op];
 }
 
-/** NumPy's result dtype of sum/prod/mean/var/std, with int64 replaced by float64: float32 stays float32. */
-export type SumDType<D extends DType> = D extends "float32" ? "float32" : "float64";
+/** NumPy's result dtype of sum/prod: floats keep theirs, unsigned integers give uint64, bool and signed int64. */
+export type SumDType<D extends DType> = D extends "float32" | "float64"
+  ? D
+  : D extends "uint8" | "uint16" | "uint32" | "uint64"
+    ? "uint64"
+    : "int64";
 /** NumPy: mean keeps float32, promotes everything else to float64. */
 export type MeanDType<D extends DType> = D extends "float32" ? "float32" : "float64";
 
 /**
  * The result dtype of a reduction of an array of `dtype`.
  *
- * **NumPy divergence:** where NumPy returns int64/uint64 (sum and prod of bool and integers,
- * argmin/argmax indices) this returns float64, exact up to 2^53.
- *
  * @example
  * ```ts
- * reduceResultDType("sum", "int32");   // "float64" (NumPy: int64)
+ * reduceResultDType("sum", "int32");   // "int64"
+ * reduceResultDType("argmax", "float32"); // "int64"
  * reduceResultDType("mean", "float32"); // "float32"
  * reduceResultDType("max", "uint8");    // "uint8"
  * ```
@@ -225,8 +217,10 @@ export function reduceResultDType(op: ReduceOp, dtype: DType): DType {
     case "same":
       return dtype;
     case "index":
-      return "float64";
+      return "int64";
     case "sum":
+      if (dtype === "float32" || dtype === "float64") return dtype;
+      return dtypeKind(dtype) === "uint" ? "uint64" : "int64";
     case "mean":
       return dtype === "float32" ? "float32" : "float64";
   }

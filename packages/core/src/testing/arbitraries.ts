@@ -5,7 +5,15 @@
  * @module
  */
 import fc from "fast-check";
-import { DTYPE_INFO, DTYPES, type DType, dtypeKind, type TypedArrayOf } from "../dtype/dtypes.js";
+import {
+  DTYPE_INFO,
+  DTYPES,
+  type DType,
+  dtypeKind,
+  INT64_RANGE,
+  is64BitInt,
+  type TypedArrayOf,
+} from "../dtype/dtypes.js";
 import { NDArray, shapeSize } from "../ndarray/ndarray.js";
 import { type GoldenSelectionItem, selectionToSyntax } from "./golden.js";
 
@@ -91,7 +99,14 @@ export interface DataConstraints {
 }
 
 /** Arbitrary for one element of `dtype`. */
-function arbElement(dtype: DType, c: DataConstraints): fc.Arbitrary<number> {
+function arbElement(dtype: DType, c: DataConstraints): fc.Arbitrary<number | bigint> {
+  if (is64BitInt(dtype)) {
+    // bigint elements; constraints clamp the full 64-bit range.
+    const range = INT64_RANGE[dtype];
+    const lo = c.min === undefined ? range.min : BigInt(Math.ceil(c.min));
+    const hi = c.max === undefined ? range.max : BigInt(Math.floor(c.max));
+    return fc.bigInt({ min: lo > range.min ? lo : range.min, max: hi < range.max ? hi : range.max });
+  }
   const info = DTYPE_INFO[dtype];
   const kind = dtypeKind(dtype);
   if (kind === "bool") return fc.integer({ min: 0, max: 1 });

@@ -2,10 +2,10 @@
  * Value comparison with per-dtype tolerances (house style, "Testing"): integers and bool exact;
  * float32 rtol 1e-5; float64 rtol 1e-12 elementwise and 1e-10 for reductions; NaN equals NaN.
  */
-import { type DType, dtypeKind } from "../dtype/dtypes.js";
+import { type DType, dtypeKind, is64BitInt } from "../dtype/dtypes.js";
 import { fmt } from "../errors.js";
 import type { NDArray } from "../ndarray/ndarray.js";
-import type { Divergence, GoldenCase } from "./golden.js";
+import type { GoldenCase } from "./golden.js";
 
 /** Relative and absolute tolerance: `|actual - expected| <= atol + rtol * |expected|`. */
 export interface Tolerance {
@@ -21,11 +21,6 @@ export interface AssertCloseOptions {
   atol?: number;
   /** Use the looser reduction tolerances (float64 rtol 1e-10): summation order differs from NumPy's. */
   reduction?: boolean;
-  /**
-   * A recorded NumPy divergence. With `"int64→float64"` the actual dtype must be float64 (NumPy's
-   * is int64) and values are compared exactly, as integers below 2^53 are exact in float64.
-   */
-  divergence?: Divergence;
   /** Compare dtypes. Default `true`. */
   checkDtype?: boolean;
   /** Treat NaN as equal to NaN. Default `true`. */
@@ -95,33 +90,35 @@ function fail(label: string | undefined, message: string): never {
  * @see numpy.testing.assert_allclose
  */
 export function assertClose(actual: NDArray, expected: NDArray, options: AssertCloseOptions = {}): void {
-  const { label, divergence, checkDtype = true, equalNan = true } = options;
+  const { label, checkDtype = true, equalNan = true } = options;
   if (actual.ndim !== expected.ndim || actual.shape.some((s, i) => s !== expected.shape[i])) {
     fail(label, `shape mismatch. Got actual.shape=${fmt(actual.shape)}, expected ${fmt(expected.shape)}.`);
   }
-  if (divergence === "int64→float64") {
-    if (actual.dtype !== "float64") {
-      fail(
-        label,
-        `dtype mismatch. Got actual.dtype=${fmt(actual.dtype)}, expected "float64" (NumPy: int64).`,
-      );
-    }
-  } else if (checkDtype && actual.dtype !== expected.dtype) {
+  if (checkDtype && actual.dtype !== expected.dtype) {
     fail(label, `dtype mismatch. Got actual.dtype=${fmt(actual.dtype)}, expected ${fmt(expected.dtype)}.`);
   }
-  const exact = divergence !== undefined || dtypeKind(expected.dtype) !== "float";
+  const exact = dtypeKind(expected.dtype) !== "float";
   const base = exact ? { rtol: 0, atol: 0 } : toleranceFor(expected.dtype, options.reduction);
   const rtol = options.rtol ?? base.rtol;
   const atol = options.atol ?? base.atol;
 
-  const a = actual.toTypedArray();
-  const e = expected.toTypedArray();
+  // 64-bit integers compare exactly as bigints; the rest as numbers.
+  const wide = is64BitInt(actual.dtype) || is64BitInt(expected.dtype);
+  const a = asValues(actual, wide);
+  const e = asValues(expected, wide);
   let bad = 0;
   let first = -1;
   let worst = 0;
   for (let i = 0; i < e.length; i++) {
-    const x = a[i];
-    const y = e[i];
+    if (wide) {
+      if (a[i] !== e[i]) {
+        bad++;
+        if (first < 0) first = i;
+      }
+      continue;
+    }
+    const x = a[i] as number;
+    const y = e[i] as number;
     if (x === y) continue; // also inf === inf and -0 === 0
     const xNan = Number.isNaN(x);
     const yNan = Number.isNaN(y);
@@ -133,8 +130,14 @@ export function assertClose(actual: NDArray, expected: NDArray, options: AssertC
     if (diff > worst || Number.isNaN(diff)) worst = diff; // a NaN diff (NaN vs number) stays the worst
   }
   if (bad === 0) return;
-  const x = a[first];
-  const y = e[first];
+  if (wide) {
+    fail(
+      label,
+      `values differ at flat index ${first}: actual=${a[first]}, expected=${e[first]}. ${bad} of ${e.length} elements differ (exact comparison; dtype=${expected.dtype}).`,
+    );
+  }
+  const x = a[first] as number;
+  const y = e[first] as number;
   const where = expected.ndim === 0 ? "" : ` at index ${fmt(unravel(first, expected.shape))} (flat ${first})`;
   const tol = exact ? "exact comparison" : `rtol=${rtol}, atol=${atol}`;
   fail(
@@ -161,15 +164,18 @@ export function assertIdentical(actual: NDArray, expected: NDArray, label?: stri
   const a = actual.toTypedArray();
   const e = expected.toTypedArray();
   for (let i = 0; i < e.length; i++) {
-    if (!Object.is(a[i], e[i]) && !(Number.isNaN(a[i]) && Number.isNaN(e[i]))) {
-      fail(label, `values differ at flat index ${i}: actual=${show(a[i])}, expected=${show(e[i])}.`);
+    if (!Object.is(a[i], e[i]) && !(Number.isNaN(Number(a[i])) && Number.isNaN(Number(e[i])))) {
+      fail(
+        label,
+        `values differ at flat index ${i}: actual=${show(Number(a[i]))}, expected=${show(Number(e[i]))}.`,
+      );
     }
   }
 }
 
 /**
  * {@link assertClose} against a decoded golden case: labels the message with the case id, uses
- * reduction tolerances for the `reductions` family and applies the case's divergence.
+ * reduction tolerances for the `reductions` family.
  *
  * @example
  * ```ts
@@ -180,7 +186,13 @@ export function assertGolden(actual: NDArray, golden: GoldenCase, options: Asser
   assertClose(actual, golden.expected, {
     label: golden.id,
     reduction: golden.family === "reductions",
-    ...(golden.divergence ? { divergence: golden.divergence } : {}),
     ...options,
   });
+}
+
+/** The elements in C order; when `wide`, integer values as bigints (anything else never equals one). */
+function asValues(a: NDArray, wide: boolean): ArrayLike<number | bigint> {
+  const data = a.toTypedArray();
+  if (!wide || is64BitInt(a.dtype)) return data;
+  return Array.from(data as ArrayLike<number>, (v) => (Number.isInteger(v) ? BigInt(v) : v));
 }

@@ -3,7 +3,7 @@
  * and its decoding into {@link NDArray}s. Browser-safe: reading the files from disk lives in
  * `golden-node.ts`, which is not exported from the testing index.
  */
-import { allocate, type DType, isDType } from "../dtype/dtypes.js";
+import { allocate, type DType, is64BitInt, isDType } from "../dtype/dtypes.js";
 import { fmt } from "../errors.js";
 import { NDArray, shapeSize } from "../ndarray/ndarray.js";
 
@@ -19,8 +19,8 @@ export const GOLDEN_FAMILIES: readonly GoldenFamily[] = [
   "creation",
 ];
 
-/** A number on the wire: JSON has no NaN or infinities, so they travel as strings. */
-export type GoldenNumberJSON = number | "nan" | "inf" | "-inf";
+/** A number on the wire: JSON has no NaN or infinities, so they travel as strings; so do int64 values past ±2^53 (decimal). */
+export type GoldenNumberJSON = number | "nan" | "inf" | "-inf" | `${bigint}`;
 
 /** An array on the wire: `data` is flattened in C order; bools are 0/1. */
 export interface GoldenArrayJSON {
@@ -78,9 +78,6 @@ export type GoldenSelectionItem =
   | "newaxis"
   | "...";
 
-/** A recorded, intended difference from NumPy. */
-export type Divergence = "int64→float64";
-
 /** A decoded operand: an array, or a JS number for a Python scalar. */
 export type GoldenInput = NDArray | number;
 
@@ -92,12 +89,10 @@ export interface GoldenCase {
   /** kwargs with `"nan"`/`"inf"`/`"-inf"` strings turned back into numbers. */
   kwargs: Record<string, any>;
   inputs: GoldenInput[];
-  /** NumPy's result; int64/uint64 results are decoded to float64 (see `divergence`). */
+  /** NumPy's result (int64/uint64 as bigint-valued arrays). */
   expected: NDArray;
-  /** NumPy's dtype name for `expected` before decoding (`"int64"` where `expected.dtype` is float64). */
+  /** NumPy's dtype name of `expected`. */
   numpyDtype: string;
-  /** Set when \@chunked's result intentionally differs from NumPy's (int64 results become float64). */
-  divergence?: Divergence;
 }
 
 /** A decoded case where NumPy raised. */
@@ -122,9 +117,6 @@ export interface Golden {
   errors: GoldenErrorCase[];
 }
 
-/** NumPy dtypes we decode to float64 because \@chunked has no 64-bit integers. */
-const WIDE_INTS = new Set(["int64", "uint64"]);
-
 /**
  * Decodes one wire number: `"nan"`, `"inf"`, `"-inf"` or a JSON number.
  *
@@ -144,14 +136,9 @@ export function decodeNumber(value: unknown): number {
   );
 }
 
-/** The divergence implied by NumPy's dtype name, if any. */
-export function divergenceOf(numpyDtype: string): Divergence | undefined {
-  return WIDE_INTS.has(numpyDtype) ? "int64→float64" : undefined;
-}
-
 /**
- * Decodes a wire array into a C-contiguous {@link NDArray}. int64/uint64 become float64 (exact to
- * 2^53, which the generator checks); any other dtype we lack (float16, complex) throws.
+ * Decodes a wire array into a C-contiguous {@link NDArray} (int64/uint64 with bigint elements); a
+ * dtype we lack (float16, complex) throws.
  *
  * @example
  * ```ts
@@ -160,11 +147,7 @@ export function divergenceOf(numpyDtype: string): Divergence | undefined {
  */
 export function decodeArray(json: GoldenArrayJSON): NDArray {
   const numpyDtype = json.dtype;
-  const dtype: DType | undefined = WIDE_INTS.has(numpyDtype)
-    ? "float64"
-    : isDType(numpyDtype)
-      ? numpyDtype
-      : undefined;
+  const dtype: DType | undefined = isDType(numpyDtype) ? numpyDtype : undefined;
   if (dtype === undefined) {
     throw new TypeError(`Golden dtype ${fmt(numpyDtype)} has no @chunked equivalent.`);
   }
@@ -176,7 +159,10 @@ export function decodeArray(json: GoldenArrayJSON): NDArray {
     );
   }
   const data = allocate(dtype, n);
-  for (let i = 0; i < n; i++) data[i] = decodeNumber(json.data[i]);
+  if (is64BitInt(dtype)) {
+    // 64-bit integers: JSON numbers within ±2^53, decimal strings beyond.
+    for (let i = 0; i < n; i++) data[i] = BigInt(json.data[i]);
+  } else for (let i = 0; i < n; i++) data[i] = decodeNumber(json.data[i]);
   return NDArray.from(data, { dtype, shape });
 }
 
@@ -216,7 +202,6 @@ export function decodeGolden(json: GoldenFileJSON, family = json.family ?? "unkn
   }
   const cases = json.cases.map((c): GoldenCase => {
     try {
-      const divergence = divergenceOf(c.expected.dtype);
       return {
         id: c.id,
         op: c.op,
@@ -225,7 +210,6 @@ export function decodeGolden(json: GoldenFileJSON, family = json.family ?? "unkn
         inputs: c.inputs.map(decodeInput),
         expected: decodeArray(c.expected),
         numpyDtype: c.expected.dtype,
-        ...(divergence ? { divergence } : {}),
       };
     } catch (err) {
       throw new TypeError(`Golden case ${fmt(c.id)} in ${family}: ${(err as Error).message}`, { cause: err });

@@ -32,11 +32,9 @@ export {
   decodeInput,
   decodeKwargs,
   decodeNumber,
-  divergenceOf,
   selectionToSyntax,
 } from "./golden.js";
 export type {
-  Divergence,
   Golden,
   GoldenArrayJSON,
   GoldenCase,

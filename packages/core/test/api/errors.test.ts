@@ -22,6 +22,8 @@ test("a second function under a registered id is an InvalidArgumentError", () =>
 });
 
 test("a TypedArray without a dtype is a DTypeError", () => {
-  expect(() => ca.fromArray(new BigInt64Array(2) as never)).toThrow(ca.DTypeError);
-  expect(() => ca.fromArray(new BigInt64Array(2) as never)).toThrow(/Got BigInt64Array/);
+  expect(() => ca.fromArray(new BigUint64Array(2) as never, { dtype: "float16" as never })).toThrow(
+    ca.DTypeError,
+  );
+  expect(() => ca.NDArray.from(new DataView(new ArrayBuffer(8)) as never)).toThrow(/Got DataView/);
 });

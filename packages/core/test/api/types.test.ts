@@ -14,18 +14,17 @@ describe("dtypes flow through the public API", () => {
     expectTypeOf(x.chunks).toEqualTypeOf<readonly (readonly number[])[]>();
   });
 
-  test("reductions follow NumPy's result dtypes (int64 → float64)", () => {
-    expectTypeOf(ca.sum(x)).toEqualTypeOf<ca.ChunkedArray<"float64">>();
+  test("reductions follow NumPy's result dtypes", () => {
+    expectTypeOf(ca.sum(x)).toEqualTypeOf<ca.ChunkedArray<"int64">>();
+    expectTypeOf(ca.sum(ca.zeros([2], { dtype: "uint8" }))).toEqualTypeOf<ca.ChunkedArray<"uint64">>();
     expectTypeOf(ca.sum(f)).toEqualTypeOf<ca.ChunkedArray<"float32">>();
     expectTypeOf(x.mean()).toEqualTypeOf<ca.ChunkedArray<"float64">>();
     expectTypeOf(f.std({ ddof: 1 })).toEqualTypeOf<ca.ChunkedArray<"float32">>();
     expectTypeOf(x.max({ axis: 0 })).toEqualTypeOf<ca.ChunkedArray<"int16">>();
     expectTypeOf(x.any()).toEqualTypeOf<ca.ChunkedArray<"bool">>();
-    expectTypeOf(x.argmin({ axis: 1 })).toEqualTypeOf<ca.ChunkedArray<"float64">>();
+    expectTypeOf(x.argmin({ axis: 1 })).toEqualTypeOf<ca.ChunkedArray<"int64">>();
     expectTypeOf(ca.var).toEqualTypeOf(ca.variance);
-    expectTypeOf(ca.nd.sum(ca.NDArray.from([1, 2], { dtype: "int8" }))).toEqualTypeOf<
-      ca.NDArray<"float64">
-    >();
+    expectTypeOf(ca.nd.sum(ca.NDArray.from([1, 2], { dtype: "int8" }))).toEqualTypeOf<ca.NDArray<"int64">>();
   });
 
   test("elementwise ops: comparisons give bool, aliases are the same functions", () => {

@@ -25,13 +25,13 @@ describe("counting", () => {
         async (values, chunk) => {
           const x = ca.fromArray(Float64Array.from(values), { chunks: chunk });
           const { hist } = ca.histogram(x, { bins: 5, range: [0, 1] });
-          const h = (await hist.compute()).toArray() as number[];
+          const h = (await hist.compute()).toNumberArray() as number[];
           expect(h.reduce((s, v) => s + v, 0)).toBe(values.length);
           const one = (
             await ca
               .histogram(ca.fromArray(Float64Array.from(values), { chunks: -1 }), { bins: 5, range: [0, 1] })
               .hist.compute()
-          ).toArray();
+          ).toNumberArray();
           expect(h).toEqual(one);
         },
       ),

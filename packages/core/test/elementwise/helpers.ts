@@ -57,5 +57,5 @@ export function arr(
 
 /** The elements of an NDArray in C order as plain numbers (bools as 0/1). */
 export function values(a: NDArray): number[] {
-  return Array.from(a.toTypedArray() as ArrayLike<number>);
+  return Array.from(a.toTypedArray() as ArrayLike<number | bigint>, Number);
 }

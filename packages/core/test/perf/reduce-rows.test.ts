@@ -63,8 +63,8 @@ function fortran(a: NDArray): NDArray {
 
 function expectIdentical(a: NDArray, b: NDArray, what: string): void {
   expect(b.shape, what).toEqual(a.shape);
-  const x = Array.from(a.contiguous().data);
-  const y = Array.from(b.contiguous().data);
+  const x = Array.from(a.contiguous().data as ArrayLike<number>);
+  const y = Array.from(b.contiguous().data as ArrayLike<number>);
   const diff = x.findIndex((v, i) => !Object.is(v, y[i]));
   expect(diff, `${what}: first difference at ${diff}: ${x[diff]} vs ${y[diff]}`).toBe(-1);
 }
@@ -132,13 +132,14 @@ describe("leading-axis reductions: fast path vs generic path", () => {
     for (const dtype of ["float64", "float32", "int32"] as DType[]) {
       const a = makeArray(dtype, [333, 77], 9);
       const acc = new Float64Array(77);
-      for (let r = 0; r < 333; r++) for (let c = 0; c < 77; c++) acc[c] += a.data[r * 77 + c];
+      for (let r = 0; r < 333; r++)
+        for (let c = 0; c < 77; c++) acc[c] += (a.data as Float64Array)[r * 77 + c];
       expect(Array.from(reduceChunk("sum", a, { axis: [0] }).data)).toEqual(Array.from(acc));
       const mean = reduceAggregate("mean", [reduceChunk("mean", a, { axis: [0] })], {
         axis: [0],
         dtype: "float64",
       });
-      expect(Array.from(mean.data)).toEqual(Array.from(acc, (s) => s / 333));
+      expect(Array.from(mean.data as ArrayLike<number>)).toEqual(Array.from(acc, (s) => s / 333));
     }
   });
 

@@ -221,41 +221,35 @@ describe("kernels", () => {
     }
     const data = new Float64Array([3, 1, 4, 1, 5]);
     const reversed = new NDArray("float64", data, [5], [-1], 4); // [5, 1, 4, 1, 3]
-    expect(eager.argmin(reversed).item()).toBe(1);
-    expect(eager.argmax(reversed).item()).toBe(0);
+    expect(eager.argmin(reversed).item()).toBe(1n);
+    expect(eager.argmax(reversed).item()).toBe(0n);
     expect(eager.sum(reversed).item()).toBe(14);
   });
 });
 
 describe("semantics", () => {
-  test("result dtypes (int64 → float64 divergence)", () => {
+  test("result dtypes (NumPy's: integer sums int64/uint64, indices int64)", () => {
     const table: Record<string, string[]> = {};
     for (const op of REDUCTION_OPS) table[op] = DTYPES.map((d) => reduceResultDType(op, d));
     const floaty = DTYPES.map((d) => (d === "float32" ? "float32" : "float64"));
-    for (const op of [
-      "sum",
-      "prod",
-      "mean",
-      "var",
-      "std",
-      "nansum",
-      "nanprod",
-      "nanmean",
-      "nanvar",
-      "nanstd",
-    ]) {
+    const sums = DTYPES.map((d) => (d.startsWith("float") ? d : d.startsWith("uint") ? "uint64" : "int64"));
+    for (const op of ["sum", "prod", "nansum", "nanprod"]) expect(table[op]).toEqual(sums);
+    for (const op of ["mean", "var", "std", "nanmean", "nanvar", "nanstd"]) {
       expect(table[op]).toEqual(floaty);
     }
     for (const op of ["min", "max", "nanmin", "nanmax"]) expect(table[op]).toEqual([...DTYPES]);
     for (const op of ["any", "all"]) expect(new Set(table[op])).toEqual(new Set(["bool"]));
     for (const op of ["argmin", "argmax", "nanargmin", "nanargmax"])
-      expect(new Set(table[op])).toEqual(new Set(["float64"]));
+      expect(new Set(table[op])).toEqual(new Set(["int64"]));
   });
 
   test("NaN: min/max/arg* propagate (first NaN wins), nan-variants skip, across blocks", async () => {
     const data = new Float64Array([3, Number.NaN, 1, Number.NaN, -2, 5]);
     const x = fromArray(data, { chunks: 1 });
-    const val = async (y: ChunkedArray) => (await computeOne(y)).item() as number;
+    const val = async (y: ChunkedArray) => {
+      const v = (await computeOne(y)).item();
+      return typeof v === "bigint" ? Number(v) : v;
+    };
     expect(await val(lazy.argmin(x, { splitEvery: 2 }))).toBe(1);
     expect(await val(lazy.argmax(x, { splitEvery: 3 }))).toBe(1);
     expect(await val(lazy.min(x))).toBeNaN();
@@ -276,13 +270,13 @@ describe("semantics", () => {
 
   test("infinities and ties", () => {
     const a = NDArray.from([Number.POSITIVE_INFINITY, 2, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY]);
-    expect(eager.argmin(a).item()).toBe(2);
-    expect(eager.nanargmax(NDArray.from([Number.NaN, Number.POSITIVE_INFINITY])).item()).toBe(1);
+    expect(eager.argmin(a).item()).toBe(2n);
+    expect(eager.nanargmax(NDArray.from([Number.NaN, Number.POSITIVE_INFINITY])).item()).toBe(1n);
     expect(eager.nanmin(NDArray.from([Number.NaN, Number.POSITIVE_INFINITY])).item()).toBe(
       Number.POSITIVE_INFINITY,
     );
     expect(eager.max(NDArray.from([1, 7, 7, 2])).item()).toBe(7);
-    expect(eager.argmax(NDArray.from([1, 7, 7, 2])).item()).toBe(1);
+    expect(eager.argmax(NDArray.from([1, 7, 7, 2])).item()).toBe(1n);
     expect(eager.variance(NDArray.from([Number.POSITIVE_INFINITY, 1])).item()).toBeNaN();
   });
 
@@ -309,24 +303,29 @@ describe("semantics", () => {
     ]);
     const i = NDArray.from([[1, 2]], { dtype: "int32" });
     const same = eager.sum(i, { axis: [] });
-    expect(same.dtype).toBe("float64");
-    expect(same.toArray()).toEqual([[1, 2]]);
+    expect(same.dtype).toBe("int64");
+    expect(same.toArray()).toEqual([[1n, 2n]]);
     const s = NDArray.from(new Float64Array([5]), { shape: [] });
     expect(eager.sum(s).item()).toBe(5);
-    expect(eager.argmax(s).item()).toBe(0);
+    expect(eager.argmax(s).item()).toBe(0n);
     expect(eager.argmin(a, { axis: 1, keepdims: true }).shape).toEqual([2, 1, 4]);
     expect(eager.argmin(a, { keepdims: true }).shape).toEqual([1, 1, 1]);
   });
 
   test("bool and integer input", () => {
     const b = NDArray.from([true, false, true]);
-    expect(eager.sum(b).dtype).toBe("float64");
-    expect(eager.sum(b).item()).toBe(2);
+    expect(eager.sum(b).dtype).toBe("int64");
+    expect(eager.sum(b).item()).toBe(2n);
     expect(eager.max(b).dtype).toBe("bool");
     expect(eager.max(b).item()).toBe(true);
     expect(eager.all(b).item()).toBe(false);
     const u = NDArray.from(new Uint32Array([4294967295, 4294967295]));
-    expect(eager.sum(u).item()).toBe(8589934590); // NumPy: uint64 8589934590, no uint32 wrap-around
+    expect(eager.sum(u).item()).toBe(8589934590n); // uint64, no uint32 wrap-around
+    const big = NDArray.from(BigInt64Array.from([2n ** 62n, 2n ** 62n, 5n]));
+    expect(eager.sum(big).item()).toBe(-(2n ** 63n) + 5n); // wraps modulo 2^64 as NumPy
+    expect(eager.prod(NDArray.from(new Int32Array([2 ** 31 - 1, 2 ** 31 - 1, 4]))).item()).toBe(
+      BigInt.asIntN(64, (2n ** 31n - 1n) ** 2n * 4n),
+    );
     expect(eager.min(u).dtype).toBe("uint32");
     expect(eager.mean(NDArray.from(new Int8Array([-128, 127]))).item()).toBe(-0.5);
   });

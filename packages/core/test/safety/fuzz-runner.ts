@@ -237,8 +237,8 @@ export type Case = typeof cases extends fc.Arbitrary<infer T> ? T : never;
 const any = (v: unknown) => v as never;
 
 /** The values of an NDArray, as plain numbers. */
-function values(a: { data: ArrayLike<number>; size: number }): number[] {
-  return Array.from(a.data as ArrayLike<number>).slice(0, a.size);
+function values(a: { data: ArrayLike<number | bigint>; size: number }): number[] {
+  return Array.from(a.data, Number).slice(0, a.size);
 }
 
 function sameValues(a: readonly number[], b: readonly number[]): boolean {

@@ -190,7 +190,7 @@ describe("no silent garbage where NumPy raises", () => {
       "InvalidArgumentError",
       "Shape must be an integer or a list",
     ],
-    ['astype("int64")', () => x.astype("int64" as never), "DTypeError", "no 64-bit integers"],
+    ['astype("float16")', () => x.astype("float16" as never), "DTypeError", "unknown dtype"],
     ["reshape(null)", () => x.reshape(null as never), "InvalidArgumentError", "reshape needs a shape"],
     ["sum(null)", () => ca.sum(null as never), "InvalidArgumentError", "sum needs a ChunkedArray"],
     ['mean("a")', () => x.mean("a" as never), "InvalidArgumentError", "expected an axis"],
@@ -216,7 +216,7 @@ describe("no silent garbage where NumPy raises", () => {
     expect(Array.from((await a.mean(0).compute()).data)).toEqual([4, 5, 6, 7]);
     expect(Array.from((await a.sum(-1).compute()).data)).toEqual([6, 22, 38]);
     expect(Array.from((await a.max([0, 1]).compute()).data)).toEqual([11]);
-    expect(Array.from((await a.argmax(1).compute()).data)).toEqual([3, 3, 3]);
+    expect(Array.from((await a.argmax(1).compute()).data)).toEqual([3n, 3n, 3n]);
     expect(Array.from((await ca.nanmean(a, 1).compute()).data)).toEqual([1.5, 5.5, 9.5]);
     expect((await a.sum(null).compute()).item()).toBe(66);
   });

@@ -26,7 +26,7 @@ describe("scans", () => {
         async (values, chunk) => {
           const x = ca.fromArray(Int32Array.from(values), { chunks: chunk });
           let acc = 0;
-          expect((await x.cumsum().compute()).toArray()).toEqual(values.map((v) => (acc += v)));
+          expect((await x.cumsum().compute()).toArray()).toEqual(values.map((v) => BigInt((acc += v))));
         },
       ),
       { numRuns: 40 },

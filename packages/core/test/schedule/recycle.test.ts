@@ -85,7 +85,7 @@ describe("in-process memory recycling (kernels/recycle.ts)", () => {
       await ca.compute([a.add(b).mul(2).sum(), a.mul(b).max()]);
     }
     expect(differing(raw, rawCopy)).toBe(0);
-    expect(differing(eager.data, eagerCopy)).toBe(0);
+    expect(differing(eager.data as Float64Array, eagerCopy)).toBe(0);
   });
 
   it("gives back the read blocks of a fused read-and-reduce chain, with unchanged results", async () => {

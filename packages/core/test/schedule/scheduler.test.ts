@@ -85,8 +85,8 @@ describe("runGraph", () => {
     );
     const out = await runGraph(g, ["d", "c"]);
     expect([...out.keys()]).toEqual(["d", "c"]);
-    expect(Array.from(out.get("c")!.data)).toEqual([4, 4]);
-    expect(Array.from(out.get("d")!.data)).toEqual([8, 8]);
+    expect(Array.from(out.get("c")!.data as ArrayLike<number>)).toEqual([4, 4]);
+    expect(Array.from(out.get("d")!.data as ArrayLike<number>)).toEqual([8, 8]);
   });
 
   test("runs only what the outputs need", async () => {

@@ -38,8 +38,8 @@ describe("select errors and invariance", () => {
   });
   test("where(cond) gives indices", async () => {
     const [r, c] = ca.where(x.gt(2));
-    expect((await r.compute()).toArray()).toEqual([0, 1, 1, 1]);
-    expect((await c.compute()).toArray()).toEqual([2, 0, 1, 2]);
+    expect((await r.compute()).toArray()).toEqual([0n, 1n, 1n, 1n]);
+    expect((await c.compute()).toArray()).toEqual([2n, 0n, 1n, 2n]);
   });
   test("triu/roll/diff do not depend on chunking", async () => {
     await fc.assert(

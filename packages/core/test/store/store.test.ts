@@ -32,14 +32,14 @@ describe("store", () => {
     const r = await store(x, m.target);
     expect(r.blocks).toBe(2 * 4);
     expect(m.writes).toHaveLength(8);
-    expect(Array.from(m.data.data)).toEqual(Array.from({ length: 60 }, (_, i) => i));
+    expect(Array.from(m.data.data as ArrayLike<number>)).toEqual(Array.from({ length: 60 }, (_, i) => i));
   });
 
   test("regions place arrays inside bigger targets, with steps; dtypes are cast", async () => {
     const x = ca.fromArray(new Float64Array([1.5, 2.5, 3.5]), { chunks: 2 });
     const m = memoryTarget([8], "int32");
     await store([x], [m.target], { regions: [[[1, 7, 2]]] });
-    expect(Array.from(m.data.data)).toEqual([0, 1, 0, 2, 0, 3, 0, 0]);
+    expect(Array.from(m.data.data as ArrayLike<number>)).toEqual([0, 1, 0, 2, 0, 3, 0, 0]);
   });
 
   test("lock serialises writes into a target", async () => {

@@ -23,8 +23,8 @@ describe("elementwise results keep their dtype at type level", () => {
     expect(i8.mul(3).dtype).toBe("int8");
     expectTypeOf(i8.add(2.5)).toEqualTypeOf<ca.ChunkedArray<"float64">>();
     expect(i8.add(2.5).dtype).toBe("float64");
-    expectTypeOf(b.add(1)).toEqualTypeOf<ca.ChunkedArray<"float64">>();
-    expect(b.add(1).dtype).toBe("float64");
+    expectTypeOf(b.add(1)).toEqualTypeOf<ca.ChunkedArray<"int64">>();
+    expect(b.add(1).dtype).toBe("int64");
     const n: number = Math.random();
     expectTypeOf(i8.add(n)).toEqualTypeOf<ca.ChunkedArray<"int8" | "float64">>();
   });

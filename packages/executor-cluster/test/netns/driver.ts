@@ -35,8 +35,8 @@ try {
   console.log("COMPUTE STARTED");
   const result = await running;
   const expected = Array.from({ length: n }, (_, i) => i + 1);
-  if (JSON.stringify(Array.from(result.data)) !== JSON.stringify(expected)) {
-    throw new Error(`wrong result ${Array.from(result.data)}`);
+  if (JSON.stringify(Array.from(result.data as Float64Array)) !== JSON.stringify(expected)) {
+    throw new Error(`wrong result ${Array.from(result.data as Float64Array)}`);
   }
   console.log(`RESULT OK in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 } finally {

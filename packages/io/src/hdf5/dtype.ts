@@ -12,7 +12,7 @@ export interface H5TypeInfo {
 /** How the bytes of one HDF5 type map to a @chunked dtype. */
 export interface DTypeMapping {
   readonly dtype: DType;
-  /** Bytes per element as HDF5 returns them (8 for int64 read as float64). */
+  /** Bytes per element as HDF5 returns them (8 for int64, also when read as float64). */
   readonly fileItemsize: number;
   /** The bytes are little-endian and need no conversion (direct reads allowed). */
   readonly plain: boolean;
@@ -47,7 +47,7 @@ function isBoolEnum(t: H5TypeInfo): boolean {
  */
 export function mapH5Type(
   t: H5TypeInfo,
-  int64: "error" | "float64",
+  int64: "int64" | "error" | "float64",
   boolAttr: boolean,
 ): DTypeMapping | string {
   if (t.type === H5T_ENUM && isBoolEnum(t) && t.size === 1)
@@ -56,7 +56,8 @@ export function mapH5Type(
     if (t.size === 8) {
       if (int64 === "float64")
         return { dtype: "float64", fileItemsize: 8, plain: false, convert: t.signed ? "int64" : "uint64" };
-      return `${t.signed ? "int64" : "uint64"} (no 64-bit integers in @chunked; open with { int64: "float64" } to read them as float64)`;
+      if (int64 === "error") return `${t.signed ? "int64" : "uint64"} (refused by { int64: "error" })`;
+      return { dtype: t.signed ? "int64" : "uint64", fileItemsize: 8, plain: t.littleEndian };
     }
     const dtype = INTS[`${t.size}${t.signed ? "s" : "u"}`];
     if (!dtype) return `integer of ${t.size} bytes`;
@@ -91,6 +92,8 @@ export const H5_WRITE_DTYPE: Record<DType, string> = {
   uint16: "<H",
   int32: "<i",
   uint32: "<I",
+  int64: "<q",
+  uint64: "<Q",
   float32: "<f",
   float64: "<d",
 };

@@ -21,10 +21,10 @@ export interface Hdf5OpenOptions {
   /** `"r"` (default) reads; `"a"` also lets {@link Hdf5Dataset.write} change datasets in place. */
   mode?: "r" | "a";
   /**
-   * How 64-bit integer datasets are read: `"error"` (default; @chunked has no int64) or
-   * `"float64"` (exact up to 2^53). **NumPy divergence:** h5py returns int64.
+   * How 64-bit integer datasets are read: `"int64"` (default: int64/uint64, as h5py), `"float64"`
+   * (converted, exact up to 2^53) or `"error"` (refused).
    */
-  int64?: "error" | "float64";
+  int64?: "int64" | "error" | "float64";
   /**
    * Read uncompressed data straight from the file when its layout allows (contiguous, or chunks
    * indexed by a version-1 B-tree). Default `true`; `false` reads everything through h5wasm.
@@ -212,7 +212,7 @@ export class Hdf5Dataset<D extends DType = DType> implements ArraySource<D>, Arr
       );
     }
     const boolAttr = meta.type === 0 && meta.size === 1 && this.#attr(BOOL_ATTR) === "bool";
-    const map = mapH5Type(meta, file.init.options.int64 ?? "error", boolAttr);
+    const map = mapH5Type(meta, file.init.options.int64 ?? "int64", boolAttr);
     if (typeof map === "string") {
       throw new IoError("dtype", `Unsupported dtype in ${where(file.name, name)}. Got ${map}.`, {
         file: file.name,

@@ -21,11 +21,15 @@ function asDType(block: NDArray, dtype: DType): NDArray {
   const c = block.contiguous();
   if (c.dtype === dtype || (dtypes.itemsize(c.dtype) === 1 && c.dtype !== "int8" && dtype === "uint8"))
     return c;
-  const out = NDArray.zeros(dtype, c.shape);
   const src = c.data.subarray(c.offset, c.offset + c.size);
+  // NDArray.from converts across bigint (int64/uint64) and number storage.
+  if (dtypes.is64BitInt(dtype) || dtypes.is64BitInt(c.dtype))
+    return NDArray.from(src, { dtype, shape: c.shape });
+  const out = NDArray.zeros(dtype, c.shape);
+  const nums = src as ArrayLike<number>;
   if (dtype === "bool") {
-    for (let i = 0; i < src.length; i++) out.data[i] = src[i] !== 0 ? 1 : 0;
-  } else (out.data as Float64Array).set(src);
+    for (let i = 0; i < nums.length; i++) out.data[i] = nums[i] !== 0 ? 1 : 0;
+  } else (out.data as Float64Array).set(nums);
   return out;
 }
 

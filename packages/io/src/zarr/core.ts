@@ -3,7 +3,7 @@
  * paths (`@zarrita/storage/fs`); both entries take URLs (`FetchStore`), a `Map` (memory), or any
  * zarrita store.
  */
-import { copyInto, cStrides, fmt, NDArray, shapeSize } from "@chunked/core/internal";
+import { copyInto, cStrides, dtypes, fmt, NDArray, shapeSize } from "@chunked/core/internal";
 import * as zarr from "zarrita";
 import { IoError, where } from "../errors.js";
 import { KeyedLock } from "../lock.js";
@@ -101,6 +101,8 @@ const SUPPORTED = new Set<string>([
   "uint8",
   "uint16",
   "uint32",
+  "int64",
+  "uint64",
   "float32",
   "float64",
 ]);
@@ -508,6 +510,8 @@ const V2_DTYPE: Record<DType, string> = {
   uint16: "<u2",
   int32: "<i4",
   uint32: "<u4",
+  int64: "<i8",
+  uint64: "<u8",
   float32: "<f4",
   float64: "<f8",
 };
@@ -520,6 +524,8 @@ const ITEMSIZE: Record<DType, number> = {
   uint16: 2,
   int32: 4,
   uint32: 4,
+  int64: 8,
+  uint64: 8,
   float32: 4,
   float64: 8,
 };
@@ -666,9 +672,13 @@ function castTo(block: NDArray, dtype: DType): NDArray["data"] {
   if (c.dtype === dtype || (dtype === "uint8" && c.dtype === "bool")) {
     return src;
   }
+  // NDArray.from converts across bigint (int64/uint64) and number storage.
+  if (dtypes.is64BitInt(dtype) || dtypes.is64BitInt(c.dtype))
+    return NDArray.from(src, { dtype, shape: c.shape }).data;
   const out = NDArray.zeros(dtype, c.shape).data;
-  if (dtype === "bool") for (let i = 0; i < src.length; i++) out[i] = src[i] !== 0 ? 1 : 0;
-  else (out as Float64Array).set(src);
+  const nums = src as ArrayLike<number>;
+  if (dtype === "bool") for (let i = 0; i < nums.length; i++) out[i] = nums[i] !== 0 ? 1 : 0;
+  else (out as Float64Array).set(nums);
   return out;
 }
 

@@ -90,7 +90,7 @@ const platform: ZarrPlatform = {
 /**
  * Opens a Zarr array (v2 or v3, detected) for reading. Throws an `IoError`: `not-found` for a
  * missing store directory, `no-dataset` when there is no array at `path` (also while a
- * `createZarr` is unfinished), `dtype` for int64/float16/string arrays.
+ * `createZarr` is unfinished), `dtype` for float16/string arrays.
  *
  * @example
  * ```ts

@@ -1,0 +1,106 @@
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import * as ca from "../../src/index.js";
+import { NDArray } from "../../src/index.js";
+
+const I64_MIN = -(2n ** 63n);
+const wrap = (v: bigint) => BigInt.asIntN(64, v);
+const arbInt64 = fc.bigInt({ min: I64_MIN, max: 2n ** 63n - 1n });
+
+describe("int64 and uint64", () => {
+  test("storage, item() and toNumberArray()", () => {
+    const a = NDArray.from([1n, -(2n ** 62n)]);
+    expect(a.dtype).toBe("int64");
+    expect(a.data).toBeInstanceOf(BigInt64Array);
+    expect(a.item(1)).toBe(-(2n ** 62n));
+    expect(a.toNumberArray()).toEqual([1, -(2 ** 62)]);
+    expect(NDArray.from([1, 2.7], { dtype: "uint64" }).toArray()).toEqual([1n, 2n]);
+    expect(NDArray.from([-1n], { dtype: "uint64" }).item(0)).toBe(2n ** 64n - 1n);
+    expect(String(NDArray.from([5n], { dtype: "uint64" }))).toBe("array([5], dtype=uint64)");
+  });
+
+  test("elementwise arithmetic wraps modulo 2^64; division and modulo by zero give 0", async () => {
+    const x = ca.fromArray(BigInt64Array.from([2n ** 62n, I64_MIN, 7n, -7n]), { chunks: 3 });
+    expect((await x.add(x).compute()).toArray()).toEqual([I64_MIN, 0n, 14n, -14n]);
+    expect((await x.floorDiv(2).compute()).toArray()).toEqual([2n ** 61n, -(2n ** 62n), 3n, -4n]);
+    expect((await x.floorDiv(0).compute()).toArray()).toEqual([0n, 0n, 0n, 0n]);
+    expect((await x.mod(-2).compute()).toArray()).toEqual([0n, 0n, -1n, -1n]);
+    expect((await x.neg().compute()).toArray()).toEqual([-(2n ** 62n), I64_MIN, -7n, 7n]);
+    expect((await x.gt(0).compute()).toArray()).toEqual([true, false, true, false]);
+  });
+
+  test("casts both ways, as NumPy's astype", async () => {
+    const x = ca.fromArray(BigInt64Array.from([2n ** 40n + 3n, -1n]), { chunks: 1 });
+    expect((await x.astype("int32").compute()).toArray()).toEqual([3, -1]);
+    expect((await x.astype("uint64").compute()).toArray()).toEqual([2n ** 40n + 3n, 2n ** 64n - 1n]);
+    expect((await x.astype("float64").compute()).toArray()).toEqual([2 ** 40 + 3, -1]);
+    const f = ca.fromArray(Float64Array.from([2.9, -2.9, Number.NaN]), { chunks: 2 });
+    expect((await f.astype("int64").compute()).toArray()).toEqual([2n, -2n, I64_MIN]);
+  });
+
+  test("NumPy 2 promotion: uint32 + int32 is int64, int64 + uint64 float64, bool + 1 int64", () => {
+    const u = ca.zeros([2], { dtype: "uint32" });
+    const i = ca.zeros([2], { dtype: "int32" });
+    expect(u.add(i).dtype).toBe("int64");
+    expect(ca.zeros([2], { dtype: "int64" }).add(ca.zeros([2], { dtype: "uint64" })).dtype).toBe("float64");
+    expect(ca.zeros([2], { dtype: "int64" }).add(ca.zeros([2], { dtype: "float32" })).dtype).toBe("float64");
+    expect(ca.zeros([2], { dtype: "bool" }).add(1).dtype).toBe("int64");
+    expect(() => ca.zeros([2], { dtype: "uint64" }).add(-1)).toThrow(/out of bounds for uint64/);
+  });
+
+  test("reductions: sums of narrow integers are int64 (uint64 for unsigned), exact past 2^53", async () => {
+    const big = new Int32Array(300).fill(2 ** 31 - 1);
+    const x = ca.fromArray(big, { chunks: 70 });
+    expect(x.sum().dtype).toBe("int64");
+    expect((await x.sum().compute()).item()).toBe(300n * (2n ** 31n - 1n));
+    expect(ca.fromArray(new Uint8Array([1, 2])).sum().dtype).toBe("uint64");
+    const y = ca.fromArray(BigInt64Array.from([3n, -9n, 2n ** 60n, 4n]), { chunks: 3 });
+    expect((await y.min().compute()).item()).toBe(-9n);
+    expect((await y.max().compute()).item()).toBe(2n ** 60n);
+    expect((await y.argmin().compute()).item()).toBe(1n);
+    expect(y.mean().dtype).toBe("float64");
+    expect((await y.cumsum().compute()).toArray()).toEqual([3n, -6n, 2n ** 60n - 6n, 2n ** 60n - 2n]);
+  });
+
+  test("sort, topk, unique and isin refuse int64 at build time, naming the way out", () => {
+    const y = ca.fromArray(BigInt64Array.from([3n, 1n]));
+    expect(() => ca.sort(y)).toThrow(/sort does not support int64 input yet.*astype\(x, "float64"\)/);
+    expect(() => ca.topk(y, 1)).toThrow(ca.DTypeError);
+    expect(() => ca.unique(y)).toThrow(ca.DTypeError);
+  });
+
+  test("chunk invariance: sum, prod, cumsum and elementwise of int64 (with wrap-around)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(arbInt64, { minLength: 1, maxLength: 30 }),
+        fc.integer({ min: 1, max: 8 }),
+        async (values, chunk) => {
+          const x = ca.fromArray(BigInt64Array.from(values), { chunks: chunk });
+          const sum = values.reduce((s, v) => wrap(s + v), 0n);
+          const prod = values.reduce((s, v) => wrap(s * v), 1n);
+          expect((await x.sum().compute()).item()).toBe(sum);
+          expect((await x.prod().compute()).item()).toBe(prod);
+          let acc = 0n;
+          expect((await x.cumsum().compute()).toArray()).toEqual(values.map((v) => (acc = wrap(acc + v))));
+          expect((await x.mul(x).sub(3).compute()).toArray()).toEqual(values.map((v) => wrap(v * v - 3n)));
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  test("chunk invariance: int32 sums in int64 match BigInt sums", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 1, max: 9 }),
+        async (values, chunk) => {
+          const x = ca.fromArray(Int32Array.from(values), { chunks: chunk });
+          const want = values.reduce((s, v) => s + BigInt(v), 0n);
+          expect((await x.sum().compute()).item()).toBe(want);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
