@@ -6,7 +6,7 @@
  * @module
  */
 import { writeFileSync } from "node:fs";
-import { NDArray, rasterRgba } from "@chunked/core";
+import { NDArray, nd, rasterRgba } from "@chunked/core";
 import { encodePng } from "@chunked/diagnostics/node";
 
 /**
@@ -46,7 +46,7 @@ export async function previewHdf5(
       [0, W, step],
     ]);
     const [h, w] = block.shape;
-    const values = block.data;
+    const values = nd.astype(block, "float64").data; // the field's values as numbers, whatever its dtype
     const scale = Math.max(1, Math.floor(720 / w));
     writeFileSync(output, renderField(values, h, w, { scale }));
     let min = Infinity;

@@ -51,5 +51,5 @@ export function ljEnergy(natoms: number): number {
 /** Lesson 5's mask cell: how many of the values are positive. */
 export async function positiveCount(): Promise<number> {
   const x = ca.random.normal(0, 1, [1_000_000], { chunks: [250_000], seed: 7 });
-  return (await ca.greater(x, 0).sum().compute()).item() as number;
+  return Number((await ca.greater(x, 0).sum().compute()).item());
 }

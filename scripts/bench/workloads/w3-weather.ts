@@ -145,7 +145,7 @@ async function readBack(path: string): Promise<number[]> {
       [0, h, 1],
       [0, w, 1],
     ]);
-    out.push(...summary(block.toTypedArray()));
+    out.push(...summary(ca.nd.astype(block, "float64").toTypedArray()));
   }
   return [d, h, w, ...z.chunks!, ...out];
 }
