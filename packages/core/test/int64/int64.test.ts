@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import * as ca from "../../src/index.js";
-import { NDArray } from "../../src/index.js";
+import * as ca from "@chunked/core";
+import { NDArray } from "@chunked/core";
 
 const I64_MIN = -(2n ** 63n);
 const wrap = (v: bigint) => BigInt.asIntN(64, v);

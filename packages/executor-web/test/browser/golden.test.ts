@@ -82,15 +82,19 @@ function buildJoining(c: GoldenCase, k: number): ChunkedArray {
 function buildCreation(c: GoldenCase, chunks: number[][] | undefined): ChunkedArray {
   const kw = c.kwargs;
   const opt = { dtype: kw.dtype, chunks };
+  // NumPy's Python ints, where they decide an int64 result, are bigints here.
+  const pyInts = c.numpyDtype === "int64" && kw.dtype === undefined;
   switch (c.op) {
     case "arange":
-      return ca.arange(kw.start, kw.stop, kw.step, opt);
+      return pyInts
+        ? ca.arange(BigInt(kw.start), BigInt(kw.stop), BigInt(kw.step), opt)
+        : ca.arange(kw.start, kw.stop, kw.step, opt);
     case "linspace":
       return ca.linspace(kw.start, kw.stop, { ...opt, num: kw.num, endpoint: kw.endpoint });
     case "eye":
       return ca.eye(kw.N, { ...opt, M: kw.M, k: kw.k });
     case "full":
-      return ca.full(kw.shape, kw.fillValue, opt);
+      return ca.full(kw.shape, pyInts ? BigInt(kw.fillValue) : kw.fillValue, opt);
     case "zeros":
       return ca.zeros(kw.shape, opt);
     case "ones":
