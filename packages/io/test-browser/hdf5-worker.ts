@@ -10,7 +10,7 @@ interface Case {
   data_b64: string;
 }
 
-const CTORS: Record<string, { new (b: ArrayBuffer): ArrayLike<number> }> = {
+const CTORS: Record<string, { new (b: ArrayBuffer): ArrayLike<number | bigint> }> = {
   bool: Uint8Array,
   int8: Int8Array,
   uint8: Uint8Array,
@@ -20,16 +20,18 @@ const CTORS: Record<string, { new (b: ArrayBuffer): ArrayLike<number> }> = {
   uint32: Uint32Array,
   float32: Float32Array,
   float64: Float64Array,
+  int64: BigInt64Array,
+  uint64: BigUint64Array,
 };
 
-function expected(c: Case): ArrayLike<number> {
+function expected(c: Case): ArrayLike<number | bigint> {
   const bin = atob(c.data_b64);
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
   return new CTORS[c.dtype](bytes.buffer);
 }
 
-function same(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+function same(a: ArrayLike<number | bigint>, b: ArrayLike<number | bigint>): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++)
     if (!(a[i] === b[i] || (Number.isNaN(a[i]) && Number.isNaN(b[i])))) return false;

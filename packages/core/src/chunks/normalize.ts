@@ -176,6 +176,12 @@ function autoChunks(
   const limit = (options.limit ?? DEFAULT_CHUNK_BYTES) / itemsize(options.dtype);
   const out = [...perAxis];
   const autoAxes = out.flatMap((c, i) => (c === "auto" ? [i] : []));
+  // An array with no elements holds no bytes: one block along each auto axis, not a grid sized as if
+  // the other axes were full (a (9, 1e12, 0) array would otherwise get half a million empty blocks).
+  if (shape.includes(0)) {
+    for (const i of autoAxes) out[i] = Math.max(shape[i], 1);
+    return out;
+  }
   let largestBlock = 1;
   for (const c of out) {
     if (c === "auto") continue;

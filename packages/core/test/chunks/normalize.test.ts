@@ -55,6 +55,13 @@ const CASES: [string, ChunkSpec, number[], NormalizeChunksOptions, number[][]][]
   ],
   ["auto of a small array", "auto", [10, 10], { dtype: "float64" }, [[10], [10]]],
   [
+    "auto of an array with no elements: one block",
+    "auto",
+    [9, 1e12, 0],
+    { dtype: "int64" },
+    [[9], [1e12], [0]],
+  ],
+  [
     "auto under a limit",
     "auto",
     [100, 100],
