@@ -1,3 +1,4 @@
+import { SUBGRAPH_OP } from "../graph/fuse-linear.js";
 import { stepLabel } from "../graph/labels.js";
 import { NDArray, type NDArrayLike } from "../ndarray/ndarray.js";
 import { recycleScratch } from "./recycle.js";
@@ -32,7 +33,7 @@ function stepError(steps: readonly Step[], at: number, err: unknown): Error {
 }
 
 /** Runs a fused chain of kernels back to back (see graph/fuse-linear.ts); async only when a step is. */
-export const subgraph = defineKernel("core.subgraph", (inputs, params: { steps: readonly Step[] }) => {
+export const subgraph = defineKernel(SUBGRAPH_OP, (inputs, params: { steps: readonly Step[] }) => {
   const values: NDArray[] = [...inputs];
   const steps = params.steps;
   for (let i = 0; i < steps.length; i++) {
