@@ -19,3 +19,4 @@ import "./scan.js";
 import "./linalg.js";
 import "./count.js";
 import "./int64-reduce.js";
+import "./einsum.js";
