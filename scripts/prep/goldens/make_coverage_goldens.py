@@ -75,6 +75,10 @@ def make_mask() -> Family:
     g.case("unique", [np.array([True, False, True])], {}, np.unique(np.array([True, False, True])))
     for idx, ax in [([4, 0, 0, 3, -1], 0), ([2, 1], 1), ([5, 5, 5, 1, 0, 2, 3, 4], 0)]:
         g.case("take", [x], {"indices": idx, "axis": ax}, np.take(x, idx, axis=ax))
+    # The index as an input too: @chunked chunks it like any operand (a lazy integer index).
+    for idx, ax, dt in [([4, 0, 0, 3, -1], 0, "int32"), ([2, 1, -5, 4, 4, 0, 3], 1, "int16"), ([5, 5, 5, 1, 0, 2, 3, 4], 0, "uint8"), ([], 1, "int32")]:
+        i = np.array(idx, dtype=dt)
+        g.case("takeLazy", [x, i], {"axis": ax}, np.take(x, i, axis=ax))
     return g
 
 

@@ -18,7 +18,13 @@ import {
 import { task } from "../kernels/registry.js";
 import { blockLayer } from "./block-layer.js";
 import { ChunkedArray } from "./chunked-array.js";
-import { commonBlockdim, rechunk, sameChunks, UNKNOWN_CHUNKS_FIX } from "./rechunk.js";
+import {
+  commonBlockdim,
+  rechunk,
+  requireOneUnknownOrigin,
+  sameChunks,
+  UNKNOWN_CHUNKS_FIX,
+} from "./rechunk.js";
 import { ravel } from "./reshape.js";
 
 /** `true` when `T` is a union of several types. */
@@ -93,7 +99,10 @@ export function concatenate<D extends DType>(
     for (let ax = 0; ax < ndim; ax++) {
       if (ax === axis || s[ax] === shape0[ax]) continue;
       if (Number.isNaN(s[ax]) || Number.isNaN(shape0[ax])) {
-        if (sameChunks([arrays[i].chunks[ax]], [arrays[0].chunks[ax]])) continue;
+        if (sameChunks([arrays[i].chunks[ax]], [arrays[0].chunks[ax]])) {
+          requireOneUnknownOrigin([arrays[0], arrays[i]], ax - ndim);
+          continue;
+        }
         throw new UnknownChunksError(
           `Tried to concatenate arrays with unknown shape. Got shapes=${fmt(arrays.map((b) => b.shape))}. ${UNKNOWN_CHUNKS_FIX}`,
         );

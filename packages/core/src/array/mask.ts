@@ -94,7 +94,7 @@ export function booleanMask<D extends DType>(x: ChunkedArray<D>, mask: ArrayLike
   if (x.ndim === 0)
     return blockLayer("getitem-mask", "select", [xs, ms], [[Number.NaN]], x.dtype, (_, key) =>
       task(maskSelect, key, [xs.key([0]), ms.key([0])]),
-    );
+    ).withNewUnknownSizes([0], ms.name);
   return blockLayer(
     "getitem-mask",
     "select",
@@ -102,7 +102,7 @@ export function booleanMask<D extends DType>(x: ChunkedArray<D>, mask: ArrayLike
     [xs.chunks[0].map(() => Number.NaN)],
     x.dtype,
     ([b], key) => task(maskSelect, key, [xs.key([b]), ms.key([b])]),
-  );
+  ).withNewUnknownSizes([0], ms.name);
 }
 
 /** Options of {@link compress}. */
@@ -154,7 +154,7 @@ export function compress<D extends DType>(
   const params: CompressParams = { axis };
   return blockLayer("compress", params, [src, cond], chunks, x.dtype, (idx, key) =>
     task(maskCompress, key, [src.key(idx), cond.key([idx[axis]])], params),
-  );
+  ).withNewUnknownSizes([axis], cond.name);
 }
 
 /**
@@ -270,7 +270,7 @@ export function unique<D extends DType>(x: ChunkedArray<D>, options: UniqueOptio
       ),
     );
   }
-  return level;
+  return level.withNewUnknownSizes([0]);
 }
 
 /**

@@ -20,3 +20,4 @@ import "./linalg.js";
 import "./count.js";
 import "./int64-reduce.js";
 import "./einsum.js";
+import "./take-lazy.js";
