@@ -5,7 +5,7 @@
  * reductions still work, and everything that needs sizes throws {@link UnknownChunksError} at graph
  * build, naming {@link computeChunkSizes}, which resolves them by computing only the block shapes.
  */
-import type { DType } from "../dtype/dtypes.js";
+import { type DType, is64BitInt } from "../dtype/dtypes.js";
 import { BroadcastError, DTypeError, fmt, InvalidArgumentError, UnsupportedError } from "../errors.js";
 import { createFull } from "../kernels/create.js";
 import {
@@ -24,7 +24,7 @@ import { blockIndices, ChunkedArray } from "./chunked-array.js";
 import { type ComputeOptions, computeBlocks } from "./compute.js";
 import { fromArray } from "./creation.js";
 import { astype } from "./elementwise.js";
-import { asIndices, numberValues, refuse64BitInput } from "./int64-support.js";
+import { asIndices, exactFloat64Input, numberValues } from "./int64-support.js";
 import { DEFAULT_SPLIT_EVERY } from "./reductions.js";
 import { rechunk, unifyChunks } from "./rechunk.js";
 import { ravel } from "./reshape.js";
@@ -239,7 +239,7 @@ export interface UniqueOptions {
  * @see numpy.unique, dask.array.unique
  */
 export function unique<D extends DType>(x: ChunkedArray<D>, options: UniqueOptions = {}): ChunkedArray<D> {
-  refuse64BitInput(x, "unique");
+  if (is64BitInt(x.dtype)) return astype(unique(exactFloat64Input(x, "unique"), options), x.dtype);
   const split = options.splitEvery ?? DEFAULT_SPLIT_EVERY;
   if (!(Number.isInteger(split) && split >= 2)) {
     throw new InvalidArgumentError(`splitEvery must be an integer >= 2. Got splitEvery=${fmt(split)}.`);

@@ -21,3 +21,4 @@ import "./count.js";
 import "./int64-reduce.js";
 import "./einsum.js";
 import "./take-lazy.js";
+import "./int64-exact.js";
