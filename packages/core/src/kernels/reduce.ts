@@ -387,13 +387,21 @@ let nanLeafCount = 0;
  * never produced twice for a NaN).
  */
 function nanLeafSum(S: ReducedSeq, t: number, n: number): number {
+  const wasm = simdSum();
   let a: Float64Array = scratch;
   let p = 0;
-  if (S.direct) {
-    a = S.data as Float64Array;
-    p = S.start + t;
-  } else S.gather(scratch, 0, t, n);
-  const s = pairwiseSum(a, p, n);
+  let s: number;
+  if (wasm !== null) {
+    a = wasm.f64;
+    S.gather(a, 0, t, n);
+    s = wasm.sum64(n);
+  } else {
+    if (S.direct) {
+      a = S.data as Float64Array;
+      p = S.start + t;
+    } else S.gather(scratch, 0, t, n);
+    s = pairwiseSum(a, p, n);
+  }
   if (!Number.isNaN(s)) {
     nanLeafCount += n;
     return s;
