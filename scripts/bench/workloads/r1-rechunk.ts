@@ -1,8 +1,8 @@
 /**
  * R1: the rechunk of #14.3, for its memory: an n × n float64 random array rechunked from (n, 100)
- * to (100, n) chunks, then summed. As planned (default limits: two stages, every task within
- * 256 MiB; the baseline), in one stage (every new block reads all n / 100 old blocks), planned with
- * a 64 MiB per-task limit, and planned on the pool. Peak RSS is the number to watch: at the
+ * to (100, n) chunks, then summed. As planned (default limits: every task within 64 MiB; the
+ * baseline), in one stage (every new block reads all n / 100 old blocks), planned with a 16 MiB
+ * per-task limit, and planned on the pool. Peak RSS is the number to watch: at the
  * tutorial's n = 10000 the array is 800 MB, and the planned graph holds at most 896 MB of blocks
  * (docs/performance.md).
  */
@@ -41,7 +41,7 @@ export const R1: Workload = {
   variants: [
     inProcess("chunked in-process", {}),
     inProcess("chunked in-process, one stage", { memoryLimit: 2 ** 40, threshold: 1e9 }),
-    inProcess("chunked in-process, 64 MiB tasks", { memoryLimit: 64 * 2 ** 20 }),
+    inProcess("chunked in-process, 16 MiB tasks", { memoryLimit: 16 * 2 ** 20 }),
     variant({
       name: "chunked pool",
       setup: (_scale, context) => startPool(context),
