@@ -2,7 +2,7 @@
  * Sorting kernels: per-lane sort/argsort, top-k partials, quantiles, and the stages of the blocked
  * sample sort of a chunked 1-D array (local sort, samples, splitters, partition, merge).
  */
-import type { DType } from "../dtype/dtypes.js";
+import { DTYPE_INFO, type DType } from "../dtype/dtypes.js";
 import { NDArray } from "../ndarray/ndarray.js";
 import { compareNanLast, forEachLane, laneOutput } from "./lanes.js";
 import { emitWarning } from "../warnings.js";
@@ -263,9 +263,10 @@ export function sampleSortPartition(sorted: NDArray, splitters: NDArray, p: Samp
   const lo = b === 0 ? 0 : upperBound(sorted, splitters, b - 1, p.arg);
   const hi = b === nb - 1 ? sorted.shape[0] : upperBound(sorted, splitters, b, p.arg);
   const w = p.arg ? 2 : 1;
-  const out = NDArray.zeros(sorted.dtype, p.arg ? [hi - lo, 2] : [hi - lo]);
-  (out.data as any).set((sorted.data as any).subarray(lo * w, hi * w));
-  return out;
+  // A fresh copy, not a recycled buffer: bucket sizes vary, so a released part would sit unused
+  // in the recycling free list (up to its 128 MB cap) instead of going back to the GC.
+  const data = (sorted.data as Float64Array).slice(lo * w, hi * w);
+  return new NDArray(sorted.dtype, data as any, p.arg ? [hi - lo, 2] : [hi - lo]);
 }
 
 /** Stage 5: merges the sorted parts of one bucket; `final` keeps values, or indices for argsort. */
@@ -279,9 +280,12 @@ export function sampleSortMerge(parts: readonly NDArray[], p: SampleParams): NDA
     let k = 0;
     for (const s of parts) for (let i = 0; i < s.shape[0]; i++) all[k++] = s.data[i * w] as number;
     all.sort();
-    const out = NDArray.zeros(parts[0].dtype, [n]);
-    (out.data as any).set(all);
-    return out;
+    // Fresh (not recycled) storage, for the reason given in sampleSortPartition.
+    const dtype = parts[0].dtype;
+    if (dtype === "float64") return new NDArray("float64", all, [n]);
+    const data = new DTYPE_INFO[dtype].ctor(n) as any;
+    data.set(all);
+    return new NDArray(dtype, data, [n]);
   }
   // Pairs: a balanced tree of two-way merges, O(n log k).
   let level: Float64Array[] = parts.map((s) => Float64Array.from(s.data as ArrayLike<number>));
