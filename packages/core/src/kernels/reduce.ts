@@ -439,9 +439,26 @@ let lastSumDev = 0;
 /** Σ (x - mean)² over `S`, and Σ (x - mean) in {@link lastSumDev}; NaN skipped when `skipNaN`. */
 function sumSqDev(S: ReducedSeq, mean: number, skipNaN: boolean): number {
   devLanes.fill(0);
-  devMean = mean;
-  devSkipNaN = skipNaN;
-  forPieces(S, devPiece);
+  const wasm = skipNaN ? null : simdSum();
+  if (wasm !== null) {
+    // The 4-lane loop in the SIMD module, a piece at a time; the last piece's n % 4 rest here.
+    wasm.lanes.fill(0);
+    for (let t = 0; t < S.length; t += SLAB) {
+      const len = Math.min(SLAB, S.length - t);
+      S.gather(wasm.f64, 0, t, len);
+      wasm.sqDev64(len, mean);
+      if (len % 4 !== 0) {
+        devLanes.set(wasm.lanes);
+        addSqDev(wasm.f64, len - (len % 4), len % 4, mean, false);
+        wasm.lanes.set(devLanes);
+      }
+    }
+    devLanes.set(wasm.lanes);
+  } else {
+    devMean = mean;
+    devSkipNaN = skipNaN;
+    forPieces(S, devPiece);
+  }
   const L = devLanes;
   lastSumDev = L[4] + L[6] + (L[5] + L[7]);
   return L[0] + L[2] + (L[1] + L[3]);
