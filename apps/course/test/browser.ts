@@ -76,15 +76,30 @@ export async function run(page: Page, id: string, options: { code?: string; solu
   const cell = page.locator(`#${id}`);
   if (options.solution) {
     await cell.locator(".solution-box summary").click();
+    await cell.locator(".solution-box[open]").waitFor({ timeout: 5000 });
     await cell.locator("button.use-solution").click();
+    await cell.evaluate((el) => {
+      const solution = el.querySelector("pre.solution")?.textContent;
+      if ((el as unknown as { code: string }).code !== solution)
+        throw new Error(`${el.id}: "Put the solution in the editor" did not put it there`);
+    });
   }
   if (options.code !== undefined)
     await cell.evaluate(
       (el, code) => (el as unknown as { setCode(c: string): void }).setCode(code),
       options.code,
     );
+  // A cell run before still has its end state: clear it, so only this run's end is waited for.
+  await cell.evaluate((el) => el.removeAttribute("data-state"));
   await cell.locator("button.run").click();
-  await page.waitForSelector(`#${id}[data-state]`, { timeout: CELL_TIMEOUT });
+  await page.waitForSelector(`#${id}[data-state]`, { timeout: CELL_TIMEOUT }).catch(async (err) => {
+    // Where a cell that never ended stood: its status line (tasks done) and task view (per worker).
+    const status = await cell.locator(".status").innerText();
+    const tasks = await cell.locator(".taskview").innerText();
+    throw new Error(`cell ${id} did not end: "${status}"; task view: ${tasks.replace(/\s+/g, " ")}`, {
+      cause: err,
+    });
+  });
   return {
     state: await cell.getAttribute("data-state"),
     check: await cell.getAttribute("data-check"),

@@ -62,7 +62,33 @@ class ChunkedCell extends HTMLElement {
       });
       input.addEventListener("change", () => this.run());
     }
-    this.toggleAttribute("data-ready", true);
+    this.#measureOnce(host);
+  }
+
+  /**
+   * CodeMirror measures line heights only while an editor is in the window: one further down keeps
+   * estimates (14 px lines of 30 characters, the line-number gutter sized from them) until it is
+   * scrolled to, then changes height and moves everything below it, under the learner's pointer.
+   * So each editor is laid out once at its own width inside the window (invisible), measured, and
+   * put back; the cell is ready after that.
+   */
+  #measureOnce(host: HTMLElement) {
+    const { left, width } = host.getBoundingClientRect();
+    Object.assign(host.style, {
+      position: "fixed",
+      top: "0",
+      left: `${Math.max(0, left)}px`,
+      width: `${width}px`,
+      boxSizing: "border-box",
+      visibility: "hidden",
+    });
+    this.#view?.requestMeasure({
+      read: () => undefined,
+      write: () => {
+        host.removeAttribute("style");
+        this.toggleAttribute("data-ready", true);
+      },
+    });
   }
 
   runFromKey(): boolean {
