@@ -32,9 +32,9 @@ import { checkAggregate, checkChunkOverflow, checkMergeOverflow } from "./fp-war
 import { walkSegments } from "./interpret.js";
 import { defineKernel, getKernel, type KernelRef } from "./registry.js";
 import { recycleScratch } from "./recycle.js";
-import { simdSum } from "./simd-sum.js";
+import { type SimdSum, simdSum } from "./simd-sum.js";
 
-export { setSimdSum } from "./simd-sum.js";
+export { setSimdSum, simdSum } from "./simd-sum.js";
 
 /** An elementwise expression fused into a chunk task by the graph optimiser (see elementwise.ts). */
 export interface FusedPre {
@@ -343,11 +343,19 @@ class ReducedSeq {
 }
 
 /**
+ * The SIMD module when it pays for `n` elements of `S`: copying into its memory and calling it
+ * cost more than the JS loop for short runs, and in-place float64 runs below a few thousand.
+ */
+function simdFor(S: ReducedSeq, n: number): SimdSum | null {
+  return n >= (S.direct ? 2048 : 32) ? simdSum() : null;
+}
+
+/**
  * The pairwise sum of elements `t..t+n)` of `S`, n at most SLAB: by the WebAssembly SIMD loop
  * (simd-sum.ts, same operations in the same order) where available, else by {@link pairwiseSum}.
  */
 function leafSum(S: ReducedSeq, t: number, n: number): number {
-  const wasm = simdSum();
+  const wasm = simdFor(S, n);
   if (wasm !== null) {
     // float32 is copied as it is and widened by the loop; other dtypes are converted on the way in.
     if (S.data instanceof Float32Array && S.fill === null) {
@@ -387,7 +395,7 @@ let nanLeafCount = 0;
  * never produced twice for a NaN).
  */
 function nanLeafSum(S: ReducedSeq, t: number, n: number): number {
-  const wasm = simdSum();
+  const wasm = simdFor(S, n);
   let a: Float64Array = scratch;
   let p = 0;
   let s: number;
@@ -439,9 +447,26 @@ let lastSumDev = 0;
 /** Σ (x - mean)² over `S`, and Σ (x - mean) in {@link lastSumDev}; NaN skipped when `skipNaN`. */
 function sumSqDev(S: ReducedSeq, mean: number, skipNaN: boolean): number {
   devLanes.fill(0);
-  devMean = mean;
-  devSkipNaN = skipNaN;
-  forPieces(S, devPiece);
+  const wasm = skipNaN ? null : simdFor(S, S.length);
+  if (wasm !== null) {
+    // The 4-lane loop in the SIMD module, a piece at a time; the last piece's n % 4 rest here.
+    wasm.lanes.fill(0);
+    for (let t = 0; t < S.length; t += SLAB) {
+      const len = Math.min(SLAB, S.length - t);
+      S.gather(wasm.f64, 0, t, len);
+      wasm.sqDev64(len, mean);
+      if (len % 4 !== 0) {
+        devLanes.set(wasm.lanes);
+        addSqDev(wasm.f64, len - (len % 4), len % 4, mean, false);
+        wasm.lanes.set(devLanes);
+      }
+    }
+    devLanes.set(wasm.lanes);
+  } else {
+    devMean = mean;
+    devSkipNaN = skipNaN;
+    forPieces(S, devPiece);
+  }
   const L = devLanes;
   lastSumDev = L[4] + L[6] + (L[5] + L[7]);
   return L[0] + L[2] + (L[1] + L[3]);

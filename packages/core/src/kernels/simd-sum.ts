@@ -1,6 +1,6 @@
 /**
  * NumPy's pairwise sum as a WebAssembly SIMD loop, for the hot float64 and float32 sums of
- * kernels/reduce.ts. The module is assembled here, byte by byte, from the instruction list below
+ * kernels/reduce.ts (and the squared deviations of var/std). The module is assembled here, byte by byte, from the instruction list below
  * (no toolchain, no build step, no binary blob), and compiled once on first use.
  *
  * It performs exactly the float64 operations of `pairwiseSum` in reduce.ts, in the same order:
@@ -33,6 +33,13 @@ export interface SimdSum {
   readonly f32: Float32Array;
   sum64(n: number): number;
   sum32(n: number): number;
+  /** The 8 lanes of {@link sqDev64}: Σd² by position mod 4, then Σd by position mod 4. */
+  readonly lanes: Float64Array;
+  /**
+   * With d = x - mean over `f64[0..n & ~3)`: `lanes[k] += d²` and `lanes[4 + k] += d` for the
+   * elements at positions ≡ k (mod 4), in order — `addSqDev`'s 4-lane loop in reduce.ts.
+   */
+  sqDev64(n: number, mean: number): void;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -88,6 +95,10 @@ const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
 const v128Load = (offset: number) => simd(0x00, 4, ...uleb(offset));
 const v128Load64Zero = (offset: number) => simd(0x5d, 3, ...uleb(offset));
 const F64X2_ADD = simd(0xf0);
+const F64X2_SUB = simd(0xf1);
+const F64X2_MUL = simd(0xf2);
+const F64X2_SPLAT = simd(0x14);
+const v128Store = (offset: number) => simd(0x0b, 4, ...uleb(offset));
 const F64X2_PROMOTE_LOW_F32X4 = simd(0x5f);
 const extractLane = (lane: number) => simd(0x21, lane);
 const BLOCK = [0x02, 0x40];
@@ -209,19 +220,108 @@ function pairwiseBody(width: 8 | 4, self: number): number[] {
   ];
 }
 
+/** Byte address of the {@link SimdSum.lanes} (after the data). */
+const LANES = SIMD_SUM_CAPACITY * 8;
+
+/** The body of `sqdev64(p, n, mean)`: locals p, n, mean; i, end, address; s01 s23 t01 t23 m d01 d23. */
+function sqDevBody(): number[] {
+  const [p, n, mean, i, end, at, s01, s23, t01, t23, m, d01, d23] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+  ];
+  const lane = (local: number, k: number) => [...i32(0), ...v128Load(LANES + 16 * k), ...set(local)];
+  const store = (local: number, k: number) => [...i32(0), ...get(local), ...v128Store(LANES + 16 * k)];
+  /** `d = x - m` for the elements at `at + offset`, then `s += d * d` and `t += d`. */
+  const step = (d: number, s: number, t: number, offset: number) => [
+    ...get(at),
+    ...v128Load(offset),
+    ...get(m),
+    ...F64X2_SUB,
+    ...set(d),
+    ...get(s),
+    ...get(d),
+    ...get(d),
+    ...F64X2_MUL,
+    ...F64X2_ADD,
+    ...set(s),
+    ...get(t),
+    ...get(d),
+    ...F64X2_ADD,
+    ...set(t),
+  ];
+  return [
+    2,
+    3,
+    I32,
+    7,
+    V128,
+    ...lane(s01, 0),
+    ...lane(s23, 1),
+    ...lane(t01, 2),
+    ...lane(t23, 3),
+    ...get(mean),
+    ...F64X2_SPLAT,
+    ...set(m),
+    ...get(n),
+    ...i32(-4),
+    I32_AND,
+    ...set(end),
+    ...BLOCK,
+    ...LOOP,
+    ...get(i),
+    ...get(end),
+    I32_GE_U,
+    ...brIf(1),
+    ...get(p),
+    ...get(i),
+    ...i32(3),
+    I32_SHL,
+    I32_ADD,
+    ...set(at),
+    ...step(d01, s01, t01, 0),
+    ...step(d23, s23, t23, 16),
+    ...get(i),
+    ...i32(4),
+    I32_ADD,
+    ...set(i),
+    ...br(0),
+    END,
+    END,
+    ...store(s01, 0),
+    ...store(s23, 1),
+    ...store(t01, 2),
+    ...store(t23, 3),
+    END,
+  ];
+}
+
 /** The module: memory (1 page, exported), `sum64` and `sum32`, both `(p: i32, n: i32) -> f64`. */
 export function simdSumModuleBytes(): Uint8Array<ArrayBuffer> {
   const section = (id: number, body: number[]) => [id, ...sized(body)];
   const bytes = [
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [1, 0x60, 2, I32, I32, 1, F64]),
-    ...section(3, [2, 0, 0]),
+    ...section(1, [2, 0x60, 2, I32, I32, 1, F64, 0x60, 3, I32, I32, F64, 0]),
+    ...section(3, [3, 0, 0, 1]),
     ...section(5, [1, 0x00, 1]),
-    ...section(7, [3, ...name("memory"), 0x02, 0, ...name("sum64"), 0x00, 0, ...name("sum32"), 0x00, 1]),
-    ...section(10, [
+    ...section(7, [
+      4,
+      ...name("memory"),
+      0x02,
+      0,
+      ...name("sum64"),
+      0x00,
+      0,
+      ...name("sum32"),
+      0x00,
+      1,
+      ...name("sqdev64"),
+      0x00,
       2,
+    ]),
+    ...section(10, [
+      3,
       ...sized([...LOCALS, ...pairwiseBody(8, 0)]),
       ...sized([...LOCALS, ...pairwiseBody(4, 1)]),
+      ...sized(sqDevBody()),
     ]),
   ];
   return new Uint8Array(bytes);
@@ -244,11 +344,14 @@ function compile(): SimdSum | null {
   const memory = instance.exports.memory as WebAssembly.Memory;
   const sum64 = instance.exports.sum64 as (p: number, n: number) => number;
   const sum32 = instance.exports.sum32 as (p: number, n: number) => number;
+  const sqdev64 = instance.exports.sqdev64 as (p: number, n: number, mean: number) => void;
   return {
     f64: new Float64Array(memory.buffer, 0, SIMD_SUM_CAPACITY),
     f32: new Float32Array(memory.buffer, 0, SIMD_SUM_CAPACITY),
     sum64: (n) => sum64(0, n),
     sum32: (n) => sum32(0, n),
+    lanes: new Float64Array(memory.buffer, LANES, 8),
+    sqDev64: (n, mean) => sqdev64(0, n, mean),
   };
 }
 

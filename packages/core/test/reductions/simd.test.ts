@@ -5,7 +5,7 @@
 import { fc, test } from "@fast-check/vitest";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type DType, NDArray, type ReduceOp } from "@chunked/core";
-import { pairwiseSum, reduceChunk, reduceChunkMulti, setSimdSum } from "../../src/kernels/reduce.js";
+import { pairwiseSum, reduceChunk, reduceChunkMulti, setSimdSum, simdSum } from "../../src/kernels/reduce.js";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -61,12 +61,31 @@ describe("WebAssembly SIMD sums", () => {
     expect(run()).toEqual(js);
   });
 
-  it("match pairwiseSum bit for bit at every leaf size, float32 widened exactly", () => {
+  it("match pairwiseSum bit for bit at every size up to 300, float32 widened exactly", () => {
+    const wasm = simdSum();
+    if (wasm === null) throw new Error("WebAssembly SIMD is available in Node");
     for (let n = 0; n <= 300; n++) {
-      const x = values("float32", n, n + 1, false);
-      const wide = Float64Array.from(x.data as Float32Array);
-      expect(reduceChunk("sum", x).data[0]).toBe(pairwiseSum(wide, 0, n));
-      expect(reduceChunk("sum", new NDArray("float64", wide, [n])).data[0]).toBe(pairwiseSum(wide, 0, n));
+      const x = values("float32", n, n + 1, false).data as Float32Array;
+      const wide = Float64Array.from(x);
+      const want = pairwiseSum(wide, 0, n);
+      wasm.f32.set(x);
+      expect(wasm.sum32(n)).toBe(want);
+      wasm.f64.set(wide);
+      expect(wasm.sum64(n)).toBe(want);
+      // And through the kernel, contiguous and strided.
+      expect(reduceChunk("sum", new NDArray("float64", wide, [n])).data[0]).toBe(want);
+      const gapped = NDArray.zeros("float32", [n, 2]);
+      for (let i = 0; i < n; i++) (gapped.data as Float32Array)[2 * i] = x[i];
+      expect(
+        reduceChunk(
+          "sum",
+          gapped.region([
+            [0, n, 1],
+            [0, 1, 1],
+          ]),
+          { axis: [0, 1] },
+        ).data[0],
+      ).toBe(want);
     }
   });
 
