@@ -30,5 +30,5 @@ pool.serve(
     },
     close: () => port.close(),
   },
-  { importModule },
+  { importModule, ownsRealm: true },
 );
