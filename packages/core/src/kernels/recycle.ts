@@ -6,13 +6,12 @@
  * mean of 1e8 float32 read from HDF5) spent 6.6 s wall / 1.6 s CPU in-process against 0.8 s / 0.35 s
  * with glibc told never to return memory.
  *
- * So while {@link InProcessExecutor} (or a pool worker) runs a kernel, {@link allocate}'s non-shared
- * arrays of at least {@link MIN_BYTES} come from here: each such buffer counts the scheduler's
- * stored results that use it (`retain`/`release`), and when the last is released the buffer goes to
- * a free list by size, from which the next allocation of that size is served (zero-filled). Only
- * buffers made here during a kernel run are ever recycled (a pool worker's outputs come back through
- * {@link recycleReturned}), never the caller's arrays or eager results. A kernel may also give back
- * a scratch array it allocated and never let escape.
+ * So while {@link InProcessExecutor} runs a kernel, {@link allocate}'s non-shared arrays of at
+ * least {@link MIN_BYTES} come from here: each such buffer counts the scheduler's stored results
+ * that use it (`retain`/`release`), and when the last is released the buffer goes to a free list
+ * by size, from which the next allocation of that size is served (zero-filled). Only buffers made
+ * here during a kernel run are ever recycled, never the caller's arrays, eager results or pool
+ * memory. A kernel may also give back a scratch array it allocated and never let escape.
  * @internal
  * @module
  */
@@ -34,14 +33,12 @@ let freeBytes = 0;
 const counts = { fresh: 0, reused: 0 };
 /** Kernel runs in progress on this thread: allocations are recycled only inside one. */
 let depth = 0;
-/** Makes the memory of a new recyclable array (a pool worker's is shared: outputs cross uncopied). */
-let makeBuffer: (bytes: number) => ArrayBufferLike = (bytes) => new ArrayBuffer(bytes);
 
 function take(bytes: number): ArrayBuffer | undefined {
   if (depth === 0 || bytes < MIN_BYTES) return undefined;
   const buffer = free.get(bytes)?.pop();
   if (buffer === undefined) {
-    const fresh = makeBuffer(bytes) as ArrayBuffer;
+    const fresh = new ArrayBuffer(bytes);
     uses.set(fresh, 0);
     counts.fresh++;
     return fresh;
@@ -84,14 +81,6 @@ export function runRecycling<P, A, R>(kernel: (inputs: A, params: P) => R, input
   }
 }
 
-/**
- * Sets how this thread makes new recyclable buffers (`undefined`: ordinary ArrayBuffers). A pool
- * worker makes SharedArrayBuffers, so a kernel's output reaches the pool without a copy.
- */
-export function setBufferMaker(make: ((bytes: number) => ArrayBufferLike) | undefined): void {
-  makeBuffer = make ?? ((bytes) => new ArrayBuffer(bytes));
-}
-
 /** The scheduler stored a result that uses `chunk`'s memory. */
 export function retainChunk(chunk: NDArray): void {
   const buffer = chunk.data.buffer;
@@ -106,16 +95,6 @@ export function releaseChunk(chunk: NDArray): void {
   if (n === undefined || n === 0) return;
   uses.set(buffer, n - 1);
   if (n === 1) giveBack(buffer);
-}
-
-/**
- * Takes `buffer` into the free lists: recyclable memory this thread made (see {@link setBufferMaker})
- * that came back from another thread which no longer uses it (a pool worker's output, which the
- * pool returns when the scheduler has released it).
- */
-export function recycleReturned(buffer: ArrayBufferLike): void {
-  uses.set(buffer, 0);
-  giveBack(buffer);
 }
 
 /**

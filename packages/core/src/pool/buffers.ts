@@ -17,8 +17,6 @@ export const RECYCLE_CAP_BYTES = 64 * 2 ** 20;
 export class WorkerBuffers {
   readonly #free = new Map<number, SharedArrayBuffer[]>();
   readonly #ids = new WeakMap<SharedArrayBuffer, number>();
-  /** Ids of the buffers made for kernels (kernels/recycle.ts's free lists take them back). */
-  readonly #forKernels = new Set<number>();
   #freeBytes = 0;
   #next = 0;
   /** Buffers handed out again instead of allocated. */
@@ -26,23 +24,6 @@ export class WorkerBuffers {
 
   /** `idBase` makes this worker's ids distinct from every other worker's. */
   constructor(private readonly idBase: number) {}
-
-  /**
-   * A new shared buffer for the kernels' recycled memory (kernels/recycle.ts's buffer maker), with
-   * an id: a kernel's output in it reaches the pool without a copy, and comes back when released.
-   */
-  readonly makeForKernels = (bytes: number): SharedArrayBuffer => {
-    const buffer = new SharedArrayBuffer(bytes);
-    const id = this.idBase + this.#next++;
-    this.#ids.set(buffer, id);
-    this.#forKernels.add(id);
-    return buffer;
-  };
-
-  /** Whether buffer `id` was made by {@link makeForKernels} (it goes back to the kernels' free lists). */
-  isForKernels(id: number): boolean {
-    return this.#forKernels.has(id);
-  }
 
   /** A zero-filled shared buffer of `bytes` with an id (the copy of a kernel's output that travels). */
   readonly allocateShared = (bytes: number): SharedArrayBuffer => {

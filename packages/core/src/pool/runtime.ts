@@ -6,14 +6,7 @@
  * @internal
  * @module
  */
-import {
-  recycleReturned,
-  recycleStats,
-  releaseChunk,
-  retainChunk,
-  runRecycling,
-  setBufferMaker,
-} from "../kernels/recycle.js";
+import { recycleStats, releaseChunk, retainChunk, runRecycling } from "../kernels/recycle.js";
 import { getKernel, kernelIds } from "../kernels/registry.js";
 import { NDArray, type NDArrayLike } from "../ndarray/ndarray.js";
 import { isThenable } from "../schedule/thenable.js";
@@ -55,12 +48,6 @@ export interface WorkerScope {
 export interface ServeOptions {
   /** How this thread imports a kernel module (default: dynamic `import()`). */
   importModule?: (specifier: string) => Promise<unknown>;
-  /**
-   * The scope is this realm's own global (a real worker), so the runtime may set realm-wide
-   * defaults (the kernels' recycled memory is shared, so outputs cross uncopied). Default:
-   * `scope === globalThis`.
-   */
-  ownsRealm?: boolean;
   /**
    * The clock, in ms, that kernel run times are measured with; the pool sizes batches and its
    * concurrency from them. Default `performance.now`. Tests inject a clock their kernels advance.
@@ -121,7 +108,6 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
   marked.__chunkedServed = true;
   const importModule = options.importModule ?? ((s: string) => import(/* @vite-ignore */ s));
   const clock = options.clock ?? (() => performance.now());
-  const ownsRealm = options.ownsRealm ?? scope === (globalThis as unknown);
 
   let modules: readonly string[] = [];
   let sharing: Sharing = "transfer";
@@ -217,8 +203,7 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
       table.addSmall(out);
       inArena.push(out);
     } else if (isShared(out.data)) {
-      // Shared memory (the kernels' recycled memory, or an input's): nothing to copy. Its id lets
-      // the pool give it back once the scheduler has released it.
+      // Shared memory (a view of an input): nothing to copy. Its id lets the pool recycle it.
       table.addBig(out, buffers.idOf(out.data.buffer));
     } else if (sharing === "shared") {
       // Copied into a recycled shared buffer here, in parallel, rather than by the pool later when
@@ -238,27 +223,12 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
     }
   }
 
-  /** Buffers the pool released: the kernels' go back to their free lists, copies to `buffers`. */
-  function takeBack(ids: readonly number[], returned: readonly SharedArrayBuffer[]): void {
-    const copies: number[] = [];
-    for (let i = 0; i < ids.length; i++) {
-      if (buffers.isForKernels(ids[i])) {
-        buffers.adopt(ids[i], returned[i]);
-        recycleReturned(returned[i]);
-      } else copies.push(i);
-    }
-    buffers.recycle(
-      copies.map((i) => ids[i]),
-      copies.map((i) => returned[i]),
-    );
-  }
-
   async function runBatch(req: BatchRequest): Promise<void> {
     const { id, ops, params } = req;
     const { n, op, inStart, inputs } = readBatchIndex(req.chunks.meta);
     setRunning(id, -1);
     const loadError = await (loaded ??= loadModules());
-    if (req.recycled) takeBack(req.recycledIds!, req.recycled);
+    if (req.recycled) buffers.recycle(req.recycledIds!, req.recycled);
     const ids: number[] = [];
     const chunks = readChunkTable(req.chunks, false, ids);
     // An output that is a view of an input keeps the input's buffer id.
@@ -356,8 +326,6 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
         poolName = msg.poolName;
         runningCell = msg.running;
         buffers = new WorkerBuffers(msg.idBase);
-        // Kernels then make their recycled memory shared: outputs reach the pool without a copy.
-        if (ownsRealm) setBufferMaker(sharing === "shared" ? buffers.makeForKernels : undefined);
         // Import the kernel modules now, not with the first batch; "ready" once they are in (a
         // module that fails is reported by every task, naming it).
         loaded ??= loadModules();
