@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { defineConfig } from "vitest/config";
 
 /**
@@ -28,4 +29,45 @@ export function packageConfig(options: { include?: string[]; testTimeout?: numbe
       outputFile: { json: "reports/vitest.json" },
     },
   });
+}
+
+/**
+ * How the browser suites launch Chromium: Debian's `/usr/bin/chromium` (`apt-get install chromium`;
+ * playwright downloads no browser here) or `CHROMIUM_PATH`, headless-safe flags for containers.
+ */
+export const chromiumLaunchOptions = {
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+};
+
+/**
+ * Whether Chromium is installed; when it is not, says once which of `pkg`'s suites are skipped
+ * (CI installs it, a developer's machine may not have it).
+ */
+export function hasChromium(pkg: string, suites: string): boolean {
+  if (existsSync(chromiumLaunchOptions.executablePath)) return true;
+  console.warn(`${pkg}: ${chromiumLaunchOptions.executablePath} not found, skipping ${suites}`);
+  return false;
+}
+
+/**
+ * vitest's browser mode in headless Chromium. `provider` is `playwright` from
+ * `@vitest/browser-playwright`, passed in so only the packages with browser suites depend on it.
+ */
+export function chromiumBrowser<P>(
+  provider: (options: { launchOptions: typeof chromiumLaunchOptions }) => P,
+) {
+  return {
+    enabled: true,
+    headless: true,
+    screenshotFailures: false,
+    instances: [{ browser: "chromium" as const }],
+    provider: provider({ launchOptions: chromiumLaunchOptions }),
+  };
 }

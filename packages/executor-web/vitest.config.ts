@@ -1,6 +1,6 @@
 import { playwright } from "@vitest/browser-playwright";
 import { defineConfig } from "vitest/config";
-import { packageConfig, sourceResolve } from "../../vitest.shared.js";
+import { chromiumBrowser, packageConfig, sourceResolve } from "../../vitest.shared.js";
 
 /**
  * Three projects, one `vitest run`, one report (`reports/vitest.json` under CI, from the shared
@@ -11,25 +11,7 @@ import { packageConfig, sourceResolve } from "../../vitest.shared.js";
  */
 const shared = packageConfig().test!;
 
-const chromium = () => ({
-  enabled: true,
-  headless: true,
-  screenshotFailures: false,
-  instances: [{ browser: "chromium" as const }],
-  provider: playwright({
-    launchOptions: {
-      // Debian's chromium (`apt-get install chromium`); playwright downloads no browser here.
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    },
-  }),
-});
+const chromium = () => chromiumBrowser(playwright);
 
 const browserTests = ["test/browser/**/*.test.ts"];
 

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { fileURLToPath } from "node:url";
 import { playwright } from "@vitest/browser-playwright";
 import { defineConfig } from "vitest/config";
-import { sourceResolve } from "../../vitest.shared.js";
+import { chromiumBrowser, sourceResolve } from "../../vitest.shared.js";
 
 const fixtures = fileURLToPath(new URL("../../fixtures/io", import.meta.url));
 
@@ -52,23 +52,6 @@ export default defineConfig({
   test: {
     include: ["test-browser/**/*.test.ts"],
     testTimeout: 60_000,
-    browser: {
-      enabled: true,
-      headless: true,
-      screenshotFailures: false,
-      instances: [{ browser: "chromium" }],
-      provider: playwright({
-        launchOptions: {
-          executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-          args: [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-          ],
-        },
-      }),
-    },
+    browser: chromiumBrowser(playwright),
   },
 });

@@ -17,6 +17,7 @@ import {
   prepareRandom,
   prepareWeather,
 } from "./prep.js";
+import { releaseHeldLocks } from "./lock.js";
 import { previewHdf5 } from "./preview.js";
 import { barProgress, silentProgress } from "./progress.js";
 import type { Format, PrepDType, ZarrCompression } from "./writers.js";
@@ -290,6 +291,7 @@ function onSignal(signal: NodeJS.Signals, code: number): void {
   process.on(signal, () => {
     const partials = activePartials();
     for (const p of partials) rmSync(p, { recursive: true, force: true });
+    releaseHeldLocks();
     console.error(
       `\nprep: interrupted${partials.length > 0 ? `; removed ${partials.map(show).join(", ")}` : ""}`,
     );

@@ -16,6 +16,7 @@
 import { existsSync, mkdirSync, statfsSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { NDArray, randomBlock } from "@chunked/core/internal";
+import { withPrepLock } from "./lock.js";
 import { silentProgress, type Progress } from "./progress.js";
 import { dailyField, dateRange, fineBand } from "./weather.js";
 import {
@@ -288,7 +289,12 @@ function isDiskFull(err: unknown): boolean {
   return false;
 }
 
-async function runJobs(jobs: Job[], o: CommonOptions, title: string): Promise<PrepReport> {
+function runJobs(jobs: Job[], o: CommonOptions, title: string): Promise<PrepReport> {
+  mkdirSync(o.root, { recursive: true });
+  return withPrepLock(o.root, o.log ?? (() => {}), () => runJobsLocked(jobs, o, title));
+}
+
+async function runJobsLocked(jobs: Job[], o: CommonOptions, title: string): Promise<PrepReport> {
   const t0 = performance.now();
   const log = o.log ?? (() => {});
   const progress = o.progress ?? silentProgress;

@@ -91,6 +91,7 @@ export { getitem } from "./array/slicing.js";
 
 // Joining and reshaping
 export {
+  block,
   broadcastTo,
   concatenate,
   expandDims,
@@ -101,6 +102,7 @@ export {
   transpose,
 } from "./array/joining.js";
 export type {
+  BlockList,
   BroadcastToOptions,
   IsUnion,
   JoinedDType,
@@ -149,6 +151,8 @@ export type { QuantileDType, QuantileOptions, SortOptions, TopkOptions } from ".
 
 // Linear algebra
 export { dot, matmul, outer, tensordot } from "./array/linalg.js";
+export { einsum } from "./array/einsum.js";
+export type { EinsumOptions } from "./array/einsum.js";
 export type { ProductOptions, TensordotAxes } from "./array/linalg.js";
 export * as linalg from "./array/linalg-namespace.js";
 

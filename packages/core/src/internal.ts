@@ -29,7 +29,6 @@ export { blockKey, layerOf } from "./graph/task.js";
 export { tokenize } from "./graph/tokenize.js";
 export type { Executor } from "./schedule/executor.js";
 export * as dtypes from "./dtype/dtypes.js";
-export { allocateSharedByDefault } from "./dtype/dtypes.js";
 export { fmt, StoreError, UnknownKernelError, UnsupportedError } from "./errors.js";
 export { randomBlock } from "./kernels/random.js";
 export { isThenable } from "./schedule/thenable.js";

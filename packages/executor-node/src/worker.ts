@@ -30,5 +30,5 @@ pool.serve(
     },
     close: () => port.close(),
   },
-  { importModule, ownsRealm: true },
+  { importModule },
 );

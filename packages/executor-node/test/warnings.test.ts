@@ -5,7 +5,7 @@
 import * as ca from "@chunked/core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { readFileSync } from "node:fs";
-import { WARNING_CASES, type WarningGolden, warningCase, warningMessages } from "@chunked/core/testing";
+import { assertWarningCase, WARNING_CASES, type WarningGolden } from "@chunked/core/testing";
 import { NodePool } from "../src/index.js";
 
 const golden = JSON.parse(
@@ -19,15 +19,7 @@ describe("NumPy's warnings on a NodePool", () => {
   });
   afterAll(() => pool.close());
 
-  test.each(Object.keys(WARNING_CASES))("%s", async (name) => {
-    const x = warningCase(golden, name);
-    const seen: ca.ChunkedWarning[] = [];
-    const [expected] = await ca.compute([x], { onWarning: "ignore" });
-    const [result] = await ca.compute([x], { executor: pool, onWarning: (w) => seen.push(w) });
-    expect(result.toArray()).toEqual(expected.toArray());
-    expect(warningMessages(seen)).toEqual(golden.cases[name].warnings);
-    for (const w of seen) expect(w.key).toEqual(expect.any(String));
-  });
+  test.each(Object.keys(WARNING_CASES))("%s", (name) => assertWarningCase(golden, name, pool));
 
   test("without onWarning, a worker's warnings reach the global handler on the main thread", async () => {
     const global: ca.ChunkedWarning[] = [];

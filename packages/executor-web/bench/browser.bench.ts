@@ -107,6 +107,9 @@ async function runOnce(isolated: boolean): Promise<BenchResult & { rss: RssPeaks
   const server = await createViteServer({
     root,
     configFile: false,
+    // The page imports the workspace packages from their sources (no build needed), as the tests
+    // do (vitest.shared.ts: `source` first, then Vite's defaults).
+    resolve: { conditions: ["source", "module", "browser", "development|production"] },
     logLevel: "warn",
     server: { port: 0, strictPort: false, headers: isolated ? ISOLATION : {} },
   });

@@ -89,6 +89,12 @@ def lennard_jones(args):
     return float(da.nansum(4 * (sr6 * sr6 - sr6)).compute() / 2)
 
 
+def rechunk(args):
+    n = args["n"]
+    x = da.random.random((n, n), chunks=(n, 100))
+    return float(x.rechunk((100, n)).sum().compute())
+
+
 WORKLOADS = {
     "W1": hdf5_sum,
     "W6": hdf5_sum,
@@ -96,6 +102,7 @@ WORKLOADS = {
     "W3-zarr": weather_zarr,
     "W2": random_mean,
     "W4": lennard_jones,
+    "R1": rechunk,
 }
 
 

@@ -6,5 +6,6 @@ import { W3, W3zarr } from "./w3-weather.js";
 import { W4 } from "./w4-lennard-jones.js";
 import { W5a, W5b } from "./w5-scheduler.js";
 import { W6 } from "./w6-larger-than-memory.js";
+import { R1 } from "./r1-rechunk.js";
 
-export const WORKLOADS: readonly Workload[] = [W1, W2, W3, W3zarr, W4, W5a, W5b, W6];
+export const WORKLOADS: readonly Workload[] = [W1, W2, W3, W3zarr, W4, W5a, W5b, W6, R1];

@@ -75,6 +75,10 @@ def make_mask() -> Family:
     g.case("unique", [np.array([True, False, True])], {}, np.unique(np.array([True, False, True])))
     for idx, ax in [([4, 0, 0, 3, -1], 0), ([2, 1], 1), ([5, 5, 5, 1, 0, 2, 3, 4], 0)]:
         g.case("take", [x], {"indices": idx, "axis": ax}, np.take(x, idx, axis=ax))
+    # The index as an input too: @chunked chunks it like any operand (a lazy integer index).
+    for idx, ax, dt in [([4, 0, 0, 3, -1], 0, "int32"), ([2, 1, -5, 4, 4, 0, 3], 1, "int16"), ([5, 5, 5, 1, 0, 2, 3, 4], 0, "uint8"), ([], 1, "int32")]:
+        i = np.array(idx, dtype=dt)
+        g.case("takeLazy", [x, i], {"axis": ax}, np.take(x, i, axis=ax))
     return g
 
 
@@ -255,9 +259,91 @@ def make_count() -> Family:
     return g
 
 
+def own_values(seed: int, bound: float):
+    """Rounded uniform arrays from a family's own generator, so that adding cases to one family
+    leaves the other families' inputs unchanged; returns (make(*shape, dtype=...), generator)."""
+    r = np.random.default_rng(seed)
+
+    def make(*shape, dtype="float64"):
+        return np.round(r.uniform(-bound, bound, shape), 2).astype(dtype)
+
+    return make, r
+
+
+def make_einsum() -> Family:
+    f, r = own_values(20261207, 2)
+    g = Family("einsum")
+    a, b, c = f(7, 5), f(5, 6), f(6, 4)
+    v, w = f(5), f(7)
+    sq = f(6, 6)
+    s, t = f(3, 4, 5), f(3, 5, 2)
+    cases = [
+        ("ij,jk->ik", [a, b]),
+        ("ij,jk", [a, b]),
+        ("ij,jk,kl->il", [a, b, c]),
+        ("ij->ji", [a]),
+        ("ij", [a]),
+        ("ji", [a]),
+        ("ij->", [a]),
+        ("ij->j", [a]),
+        ("ii", [sq]),
+        ("ii->i", [sq]),
+        ("i,i", [v, v]),
+        ("i,j->ij", [w, v]),
+        ("ij,j->i", [a, v]),
+        ("ij,ij->ij", [a, a]),
+        ("ij,ij->", [a, a]),
+        ("bij,bjk->bik", [s, t]),
+        ("...ij,...jk", [s, t]),
+        ("i...->...", [a]),
+        ("...i,...i", [s, f(4, 5)]),
+        ("ij,kj->ik", [a, f(3, 5)]),
+        ("ij,jk->ki", [a, b]),
+        ("iij->j", [f(4, 4, 3)]),
+        ("ij,ij->ij", [f(7, 1), a]),
+        ("Ab,b->A", [a, v]),
+        ("i,i,i->", [v, v, v]),
+        ("", [np.array(2.5)]),
+        (",i->i", [np.array(2.0), v]),
+    ]
+    for sub, ops in cases:
+        g.case("einsum", ops, {"subscripts": sub}, np.einsum(sub, *ops))
+    ai, bi = r.integers(-9, 10, (4, 6)).astype("int32"), r.integers(-9, 10, (6, 3)).astype("int32")
+    g.case("einsum", [ai, bi], {"subscripts": "ij,jk->ik"}, np.einsum("ij,jk->ik", ai, bi))
+    x8 = (ai * 12).astype("int8")
+    g.case("einsum", [x8], {"subscripts": "ij->j"}, np.einsum("ij->j", x8), tag="int8 wraps")
+    a32 = a.astype("float32")
+    g.case("einsum", [a32, b], {"subscripts": "ij,jk"}, np.einsum("ij,jk", a32, b), tag="float32 with float64")
+    g.case("einsum", [a32, a32], {"subscripts": "ij,ij->i"}, np.einsum("ij,ij->i", a32, a32))
+    m = a > 0
+    g.case("einsum", [m, m], {"subscripts": "ij,ij->ij"}, np.einsum("ij,ij->ij", m, m), tag="bool")
+    return g
+
+
+def make_block() -> Family:
+    f, r = own_values(20261208, 5)
+    g = Family("block")
+    # kwargs.layout: the nesting of np.block's list, with operand indices at the leaves.
+    a, b = f(2, 3), f(2, 4)
+    c, d = f(3, 3), f(3, 4)
+    g.case("block", [a, b, c, d], {"layout": [[0, 1], [2, 3]]}, np.block([[a, b], [c, d]]))
+    v1, v2, v3 = f(3), f(2), f(4)
+    g.case("block", [v1, v2, v3], {"layout": [0, 1, 2]}, np.block([v1, v2, v3]))
+    g.case("block", [v1], {"layout": 0}, np.block(v1))
+    e, h = f(2, 2), f(2)
+    g.case("block", [e, h], {"layout": [[0], [1]]}, np.block([[e], [h]]), tag="1-d under 2-d")
+    p, q = f(2, 3, 2), f(2, 3, 5)
+    g.case("block", [p, q], {"layout": [0, 1]}, np.block([p, q]), tag="3-d on the last axis")
+    g.case("block", [p, p], {"layout": [[[0]], [[1]]]}, np.block([[[p]], [[p]]]))
+    i32, f32 = r.integers(-9, 10, (2, 2)).astype("int32"), f(2, 3, dtype="float32")
+    g.case("block", [i32, f32], {"layout": [0, 1]}, np.block([i32, f32]), tag="mixed dtypes")
+    g.case("block", [v1, v1], {"layout": [[0], [1]]}, np.block([[v1], [v1]]), tag="vectors as rows")
+    return g
+
+
 def main() -> None:
     mg.OUT.mkdir(parents=True, exist_ok=True)
-    for make in (make_mask, make_sort, make_scan, make_select, make_linalg, make_count):
+    for make in (make_mask, make_sort, make_scan, make_select, make_linalg, make_count, make_einsum, make_block):
         f = make()
         size = f.write()
         print(f"fixtures/golden/{f.name}.json  {size:>7} bytes  {len(f.cases):>4} cases")

@@ -82,8 +82,32 @@ export function normalizeOneAxis(axis: number, ndim: number, name = "axis"): num
 }
 
 /**
+ * Builds one combining task of {@link sumPartials}' tree: `deps` are the partials it reads, and
+ * `leaves[i]` the range `[first, end)` of the leaf partials (values of `k`) that `deps[i]` covers.
+ * `done` is true for the last level (its result is the output block).
+ */
+export type CombinePartials = (
+  outIdx: number[],
+  deps: Key[],
+  leaves: [number, number][],
+  key: Key,
+  done: boolean,
+) => Task;
+
+/** How {@link sumPartials} combines partials when it does not sum them in float64. */
+export interface PartialsTree {
+  /** Builds each combining task. */
+  readonly combine: CombinePartials;
+  /** Arrays the combining tasks also read (besides the partials). */
+  readonly inputs: readonly ChunkedArray[];
+  /** The dtype of the partials. */
+  readonly dtype: DType;
+}
+
+/**
  * Sums, per output block, the partials `partial(outIdx, k)` for k in `0..K-1` (same-shaped
  * blocks: partial products, counts) in a tree of at most `split` inputs per task (`linalg.sum`).
+ * A `tree` replaces the sum (partials that each fill a part of the block, for example).
  */
 export function sumPartials(
   prefix: string,
@@ -94,6 +118,12 @@ export function sumPartials(
   K: number,
   split: number,
   partial: (outIdx: number[], k: number, key: Key) => Task,
+  tree: PartialsTree = {
+    combine: (_out, deps, _leaves, key, done) =>
+      task(sumKernel, key, deps, { dtype: done ? dtype : "float64" }),
+    inputs: [],
+    dtype: "float64",
+  },
 ): ChunkedArray {
   const partChunks = [...outChunks, Array(K).fill(1)];
   let level = blockLayer(
@@ -101,28 +131,39 @@ export function sumPartials(
     token,
     inputs,
     partChunks,
-    K === 1 ? dtype : "float64",
+    K === 1 ? dtype : tree.dtype,
     (idx, key) => partial(idx.slice(0, -1), idx[idx.length - 1], key),
   );
   let count = K;
+  // Leaf partials covered by one partial of the current level.
+  let span = 1;
   while (count > 1) {
     const prev = level;
     const prevCount = count;
+    const prevSpan = span;
     count = Math.ceil(prevCount / split);
+    span *= split;
     const done = count === 1;
     level = blockLayer(
       `${prefix}-sum`,
       [token, prevCount],
-      [prev],
+      [prev, ...tree.inputs],
       [...outChunks, Array(count).fill(1)],
-      done ? dtype : "float64",
+      done ? dtype : tree.dtype,
       (idx, key) => {
         const g = idx[idx.length - 1];
         const out = idx.slice(0, -1);
-        const deps = Array.from({ length: Math.min(split, prevCount - g * split) }, (_, j) =>
-          prev.key([...out, g * split + j]),
+        const children = Array.from(
+          { length: Math.min(split, prevCount - g * split) },
+          (_, j) => g * split + j,
         );
-        return task(sumKernel, key, deps, { dtype: done ? dtype : "float64" });
+        return tree.combine(
+          out,
+          children.map((c) => prev.key([...out, c])),
+          children.map((c): [number, number] => [c * prevSpan, Math.min(K, (c + 1) * prevSpan)]),
+          key,
+          done,
+        );
       },
     );
   }

@@ -37,12 +37,26 @@ export class ChunkedArray<D extends DType = DType> {
   readonly dtype: D;
   /** Every layer needed to compute this array, including its own. */
   readonly layers: LayerGraph;
+  /**
+   * Per axis, which selection made its chunk sizes unknown (the name of the layer that introduced
+   * the `NaN`s), or `null` where they are known. Two arrays whose unknown sizes come from
+   * different selections (`x.get(m1)`, `x.get(m2)`) cannot be combined blockwise until
+   * `computeChunkSizes()`; the same selection twice (`x.get(m)` and `x.get(m).mul(2)`) can.
+   */
+  readonly unknownOrigins: readonly (string | null)[];
 
-  constructor(name: string, chunks: readonly (readonly number[])[], dtype: D, layers: LayerGraph) {
+  constructor(
+    name: string,
+    chunks: readonly (readonly number[])[],
+    dtype: D,
+    layers: LayerGraph,
+    unknownOrigins?: readonly (string | null)[],
+  ) {
     this.name = name;
     this.chunks = chunks;
     this.dtype = dtype;
     this.layers = layers;
+    this.unknownOrigins = unknownOrigins ?? chunks.map((c) => (c.some(Number.isNaN) ? name : null));
   }
 
   /** Builds an array from a new layer on top of its input arrays' graphs. */
@@ -56,7 +70,16 @@ export class ChunkedArray<D extends DType = DType> {
     const layers = mergeLayers(inputs);
     for (const l of extraLayers) layers.set(l.name, l);
     layers.set(layer.name, layer);
-    return new ChunkedArray(layer.name, chunks, dtype, layers);
+    return new ChunkedArray(layer.name, chunks, dtype, layers, inheritedOrigins(layer.name, inputs, chunks));
+  }
+
+  /**
+   * This array with the unknown sizes of `axes` marked as made by a selection, not inherited from
+   * an input; `origin` names the selection (a mask's layer: the same mask selects the same lengths).
+   */
+  withNewUnknownSizes(axes: readonly number[], origin: string = this.name): ChunkedArray<D> {
+    const origins = this.unknownOrigins.map((o, ax) => (axes.includes(ax) ? origin : o));
+    return new ChunkedArray(this.name, this.chunks, this.dtype, this.layers, origins);
   }
 
   get shape(): number[] {
@@ -132,6 +155,36 @@ export class ChunkedArray<D extends DType = DType> {
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
   }
+}
+
+const sameSizes = (a: readonly number[], b: readonly number[]) =>
+  a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+
+/**
+ * The origin of each unknown axis of a new layer: the input axis it lines up with (from the right,
+ * as in broadcasting) when that has the same chunks; else the one origin among the inputs' axes
+ * chunked alike (an axis that moved); else the layer itself.
+ */
+function inheritedOrigins(
+  name: string,
+  inputs: readonly ChunkedArray[],
+  chunks: readonly (readonly number[])[],
+): (string | null)[] {
+  return chunks.map((c, ax) => {
+    if (!c.some(Number.isNaN)) return null;
+    for (const a of inputs) {
+      const j = ax - (chunks.length - a.ndim);
+      if (j >= 0 && a.unknownOrigins[j] !== null && sameSizes(a.chunks[j], c)) return a.unknownOrigins[j];
+    }
+    const alike = new Set<string>();
+    for (const a of inputs) {
+      a.chunks.forEach((ac, j) => {
+        const o = a.unknownOrigins[j];
+        if (o !== null && sameSizes(ac, c)) alike.add(o);
+      });
+    }
+    return alike.size === 1 ? [...alike][0] : name;
+  });
 }
 
 /** Union of the layers of several arrays (shared layers are kept once). */

@@ -2,7 +2,7 @@
  * Counting: `histogram` with known bins, `bincount`, `isin` and `searchsorted`. Per-block counts
  * are summed in a tree (at most `splitEvery` per task), so memory is bounded by the count vectors.
  */
-import { asIndices, numberValues, refuse64BitInput } from "./int64-support.js";
+import { asIndices, exactFloat64Input, numberValues } from "./int64-support.js";
 import { dtypeKind } from "../dtype/dtypes.js";
 import { DTypeError, fmt, InvalidArgumentError, UnsupportedError } from "../errors.js";
 import type { Key } from "../graph/task.js";
@@ -206,7 +206,7 @@ export function isin(
   testElements: NDArray | readonly number[] | ChunkedArray,
   options: IsinOptions = {},
 ): ChunkedArray<"bool"> {
-  refuse64BitInput(x, "isin");
+  const xs = exactFloat64Input(x, "isin");
   if (testElements instanceof ChunkedArray) {
     throw new UnsupportedError(
       "lazy testElements",
@@ -215,14 +215,27 @@ export function isin(
   }
   const vals =
     testElements instanceof NDArray
-      ? Array.from(testElements.toTypedArray() as ArrayLike<number>)
+      ? Array.from(testElements.toTypedArray() as ArrayLike<number | bigint>, exactNumber)
       : [...testElements];
   if (vals.some((v) => typeof v !== "number"))
     throw new InvalidArgumentError(`testElements must be numbers. Got testElements=${fmt(testElements)}.`);
   const params: IsinParams = { test: Float64Array.from(vals).sort(), invert: options.invert ?? false };
-  return blockLayer("isin", params, [x], x.chunks, "bool", (idx, key) =>
-    task(isinKernel, key, [x.key(idx)], params),
+  return blockLayer("isin", params, [xs], xs.chunks, "bool", (idx, key) =>
+    task(isinKernel, key, [xs.key(idx)], params),
   );
+}
+
+/** A test value as a number: bigints (int64 test arrays) must be within ±2^53. */
+function exactNumber(v: number | bigint): number {
+  if (
+    typeof v === "bigint" &&
+    (v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER))
+  ) {
+    throw new DTypeError(
+      `isin compares values as float64, exact only within ±2^53. Got a testElements value ${v}; values this large are not supported by isin yet.`,
+    );
+  }
+  return Number(v);
 }
 
 /** Options of {@link searchsorted}. */
@@ -244,23 +257,23 @@ export function searchsorted(
 ): ChunkedArray<"int64"> {
   if (a.ndim !== 1)
     throw new InvalidArgumentError(`searchsorted needs a 1-d sorted array. Got a shape=${fmt(a.shape)}.`);
-  refuse64BitInput(a, "searchsorted", "a");
+  const sortedA = exactFloat64Input(a, "searchsorted");
   const side = options.side ?? "left";
   if (side !== "left" && side !== "right")
     throw new InvalidArgumentError(`side must be "left" or "right". Got side=${fmt(side)}.`);
   requireKnownChunks(a, "searchsorted");
   const vs = v instanceof ChunkedArray ? v : fromArray(v, { chunks: -1 });
-  refuse64BitInput(vs, "searchsorted", "v");
+  const vsf = exactFloat64Input(vs, "searchsorted");
   const params: SearchsortedParams = { right: side === "right" };
   const positions = sumPartials(
     "searchsorted",
     side,
-    [a, vs],
-    vs.chunks.map((c) => [...c]),
+    [sortedA, vsf],
+    vsf.chunks.map((c) => [...c]),
     "float64",
-    a.numblocks[0],
+    sortedA.numblocks[0],
     DEFAULT_SPLIT_EVERY,
-    (out, k, key) => task(searchsortedKernel, key, [a.key([k]), vs.key(out)], params),
+    (out, k, key) => task(searchsortedKernel, key, [sortedA.key([k]), vsf.key(out)], params),
   );
   return asIndices(positions);
 }

@@ -10,7 +10,7 @@
  * NEP 50 weak scalars) is known before compute, and unsupported dtypes throw at graph build.
  * int64/uint64 results (int32 + uint32, bool + 1) are computed in BigInt and wrap as NumPy's.
  */
-import { DTYPES, type DType, isDType } from "../dtype/dtypes.js";
+import { DTYPES, type DType, INT64_RANGE, is64BitInt, isDType } from "../dtype/dtypes.js";
 import { DTypeError, fmt, InvalidArgumentError, UnknownChunksError } from "../errors.js";
 import { elementwiseExpr } from "../kernels/elementwise.js";
 import {
@@ -33,10 +33,36 @@ import { task } from "../kernels/registry.js";
 import { blockLayer } from "./block-layer.js";
 import { ChunkedArray } from "./chunked-array.js";
 import { fromArray } from "./creation.js";
+import { full } from "./creation-fill.js";
 import { UNKNOWN_CHUNKS_FIX, unifyChunks } from "./rechunk.js";
 
-/** An operand of a lazy elementwise operation: a chunked array, an in-memory array, or a (weak) JS scalar. */
-export type LazyOperand = ChunkedArray | NDArray | number | boolean;
+/**
+ * An operand of a lazy elementwise operation: a chunked array, an in-memory array, or a (weak) JS
+ * scalar. A bigint is NumPy's Python int: weak like an integer-valued number, and exact past 2^53
+ * with int64/uint64 arrays.
+ */
+export type LazyOperand = ChunkedArray | NDArray | number | boolean | bigint;
+
+/**
+ * Bigint scalars as the operands the expression takes: a number within ±2^53 (exact); past that,
+ * with a 64-bit integer array whose dtype holds it, a 0-d array of that dtype (promotes as the
+ * weak scalar would); otherwise the number (float arrays convert, narrower integers overflow).
+ */
+function bigintOperands(operands: readonly (LazyOperand | null)[]): (Exclude<LazyOperand, bigint> | null)[] {
+  const wide = operands.find(
+    (o): o is ChunkedArray | NDArray =>
+      (o instanceof ChunkedArray || o instanceof NDArray) && is64BitInt(o.dtype),
+  );
+  return operands.map((o) => {
+    if (typeof o !== "bigint") return o;
+    const safe = BigInt(Number.MAX_SAFE_INTEGER);
+    if (o <= safe && o >= -safe) return Number(o);
+    if (wide && o >= INT64_RANGE[wide.dtype as "int64"].min && o <= INT64_RANGE[wide.dtype as "int64"].max) {
+      return full([], o, { dtype: wide.dtype });
+    }
+    return Number(o);
+  });
+}
 
 /**
  * Builds the layer of `op` over `operands` (`null` only for a missing clip bound). `build` makes the
@@ -44,17 +70,18 @@ export type LazyOperand = ChunkedArray | NDArray | number | boolean;
  */
 function blockwise(
   opName: string,
-  operands: readonly (LazyOperand | null)[],
+  rawOperands: readonly (LazyOperand | null)[],
   names: readonly string[],
   build: (specs: (OperandSpec | null)[]) => OpExpr,
 ): ChunkedArray {
+  const operands = bigintOperands(rawOperands);
   // 1. Classify; the result shape comes from every array-like operand.
   const shapes: (readonly number[])[] = [];
   for (const [i, o] of operands.entries()) {
     if (o instanceof ChunkedArray || o instanceof NDArray) shapes.push(o.shape);
     else if (o !== null && typeof o !== "number" && typeof o !== "boolean") {
       throw new InvalidArgumentError(
-        `Operands must be ChunkedArrays, NDArrays, numbers or booleans. Got ${names[i]}=${Object.prototype.toString.call(o)}.`,
+        `Operands must be ChunkedArrays, NDArrays, numbers, bigints or booleans. Got ${names[i]}=${Object.prototype.toString.call(o)}.`,
       );
     }
   }

@@ -1,11 +1,13 @@
 /**
  * How the value-dependent ops (masks, sort, counting) meet int64: indices and counts are computed
  * in float64 (exact, as they stay far below 2^53) and handed out as int64, NumPy's dtype for them;
- * ops whose kernels compare or copy values as numbers refuse int64/uint64 input at build time
- * rather than round values past 2^53.
+ * ops whose kernels compare values as numbers read int64/uint64 input through
+ * {@link exactFloat64Input}, which fails at compute rather than round a value past 2^53.
  */
 import { is64BitInt } from "../dtype/dtypes.js";
-import { DTypeError, fmt } from "../errors.js";
+import { exactFloat64Kernel } from "../kernels/int64-exact.js";
+import { task } from "../kernels/registry.js";
+import { blockLayer } from "./block-layer.js";
 import type { ChunkedArray } from "./chunked-array.js";
 import { astype } from "./elementwise.js";
 
@@ -14,13 +16,15 @@ export function asIndices(x: ChunkedArray): ChunkedArray<"int64"> {
   return astype(x, "int64");
 }
 
-/** Throws a {@link DTypeError} naming `fn` when `x` holds 64-bit integers, which `fn`'s kernels read as numbers. */
-export function refuse64BitInput(x: ChunkedArray, fn: string, name = "x"): void {
-  if (is64BitInt(x.dtype)) {
-    throw new DTypeError(
-      `${fn} does not support ${x.dtype} input yet: its kernels compare values as float64, which rounds past 2^53. Got ${name} dtype=${fmt(x.dtype)}; cast with astype(${name}, "float64") if the values are below 2^53.`,
-    );
-  }
+/**
+ * `x` as float64 for `fn`'s number-comparing kernels when it holds 64-bit integers (itself
+ * otherwise). A block with a value past ±2^53, which would round, fails at compute naming `fn`.
+ */
+export function exactFloat64Input(x: ChunkedArray, fn: string): ChunkedArray {
+  if (!is64BitInt(x.dtype)) return x;
+  return blockLayer("exact-float64", fn, [x], x.chunks, "float64", (idx, key) =>
+    task(exactFloat64Kernel, key, [x.key(idx)], { fn }),
+  );
 }
 
 /** `x` as float64 when it holds 64-bit integers (for kernels that only need values below 2^53, e.g. bin indices). */

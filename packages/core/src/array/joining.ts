@@ -17,8 +17,14 @@ import {
 } from "../kernels/join.js";
 import { task } from "../kernels/registry.js";
 import { blockLayer } from "./block-layer.js";
-import type { ChunkedArray } from "./chunked-array.js";
-import { commonBlockdim, rechunk, sameChunks, UNKNOWN_CHUNKS_FIX } from "./rechunk.js";
+import { ChunkedArray } from "./chunked-array.js";
+import {
+  commonBlockdim,
+  rechunk,
+  requireOneUnknownOrigin,
+  sameChunks,
+  UNKNOWN_CHUNKS_FIX,
+} from "./rechunk.js";
 import { ravel } from "./reshape.js";
 
 /** `true` when `T` is a union of several types. */
@@ -93,7 +99,10 @@ export function concatenate<D extends DType>(
     for (let ax = 0; ax < ndim; ax++) {
       if (ax === axis || s[ax] === shape0[ax]) continue;
       if (Number.isNaN(s[ax]) || Number.isNaN(shape0[ax])) {
-        if (sameChunks([arrays[i].chunks[ax]], [arrays[0].chunks[ax]])) continue;
+        if (sameChunks([arrays[i].chunks[ax]], [arrays[0].chunks[ax]])) {
+          requireOneUnknownOrigin([arrays[0], arrays[i]], ax - ndim);
+          continue;
+        }
         throw new UnknownChunksError(
           `Tried to concatenate arrays with unknown shape. Got shapes=${fmt(arrays.map((b) => b.shape))}. ${UNKNOWN_CHUNKS_FIX}`,
         );
@@ -427,4 +436,67 @@ export function broadcastTo<D extends DType>(
     const params: BroadcastParams = { shape: idx.map((b, i) => chunks[i][b]) };
     return task(joinBroadcast, key, [src.key(inIdx)], params);
   });
+}
+
+/** The nested lists of {@link block}: an array, or a list of (equally deep) nested lists. */
+export type BlockList = ChunkedArray | readonly BlockList[];
+
+/** The list depth of every leaf of `arrays` (all equal) and the largest leaf ndim; throws on a mismatch. */
+function blockDepths(arrays: BlockList): { depth: number; ndim: number } {
+  let first: { depth: number; where: string } | null = null;
+  let ndim = 0;
+  const walk = (item: BlockList, depth: number, where: string) => {
+    if (!Array.isArray(item)) {
+      if (!(item instanceof ChunkedArray)) {
+        throw new InvalidArgumentError(
+          `block takes nested lists of ChunkedArrays. Got ${fmt(item)} at ${where}; wrap values with ca.fromArray.`,
+        );
+      }
+      if (first === null) first = { depth, where };
+      else if (first.depth !== depth) {
+        throw new InvalidArgumentError(
+          `List depths are mismatched. First element was at depth ${first.depth}, but there is an element at depth ${depth} (${where}). Got arrays nested to depths ${first.depth} and ${depth}.`,
+        );
+      }
+      ndim = Math.max(ndim, (item as ChunkedArray).ndim);
+      return;
+    }
+    if (item.length === 0) {
+      throw new InvalidArgumentError(`Lists cannot be empty. Got an empty list at ${where}.`);
+    }
+    item.forEach((sub: BlockList, i: number) => {
+      walk(sub, depth + 1, `${where}[${i}]`);
+    });
+  };
+  walk(arrays, 0, "arrays");
+  return { depth: (first as { depth: number } | null)?.depth ?? 0, ndim };
+}
+
+/**
+ * Assembles an array from nested lists of blocks (NumPy's `block`): the innermost lists are
+ * joined along the last axis, the next along the second-to-last, and so on. Every leaf must sit
+ * at the same list depth; leaves with fewer dimensions than the result get leading length-1 axes
+ * (the result has `max(list depth, largest leaf ndim)` axes). Blocks are relabelled, not copied,
+ * as in {@link concatenate}; mixed dtypes promote by NumPy's `result_type`.
+ *
+ * @example
+ * ```ts
+ * ca.block([[a, b], [c, d]]);  // [[a b], [c d]] as one 2-d array
+ * ca.block([x, y, z]);         // concatenate([x, y, z], { axis: -1 })
+ * ```
+ * @see numpy.block, dask.array.block
+ */
+export function block(arrays: BlockList): ChunkedArray {
+  const { depth, ndim: leafNdim } = blockDepths(arrays);
+  const ndim = Math.max(depth, leafNdim);
+  const assemble = (item: BlockList, level: number): ChunkedArray => {
+    if (!Array.isArray(item)) {
+      const x = item as ChunkedArray;
+      const lead = ndim - x.ndim;
+      return lead === 0 ? x : expandDims(x, { axis: Array.from({ length: lead }, (_, i) => i) });
+    }
+    const parts = item.map((sub: BlockList) => assemble(sub, level + 1));
+    return concatenate(parts, { axis: level - depth });
+  };
+  return assemble(arrays, 0);
 }

@@ -43,7 +43,8 @@ export interface ProductOptions {
   splitEvery?: number;
 }
 
-function checkSplit(split: number): number {
+/** `splitEvery` checked: an integer >= 2. */
+export function checkSplit(split: number): number {
   if (!(Number.isInteger(split) && split >= 2)) {
     throw new InvalidArgumentError(`splitEvery must be an integer >= 2. Got splitEvery=${fmt(split)}.`);
   }

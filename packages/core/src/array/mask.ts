@@ -5,7 +5,7 @@
  * reductions still work, and everything that needs sizes throws {@link UnknownChunksError} at graph
  * build, naming {@link computeChunkSizes}, which resolves them by computing only the block shapes.
  */
-import type { DType } from "../dtype/dtypes.js";
+import { type DType, is64BitInt } from "../dtype/dtypes.js";
 import { BroadcastError, DTypeError, fmt, InvalidArgumentError, UnsupportedError } from "../errors.js";
 import { createFull } from "../kernels/create.js";
 import {
@@ -24,7 +24,7 @@ import { blockIndices, ChunkedArray } from "./chunked-array.js";
 import { type ComputeOptions, computeBlocks } from "./compute.js";
 import { fromArray } from "./creation.js";
 import { astype } from "./elementwise.js";
-import { asIndices, numberValues, refuse64BitInput } from "./int64-support.js";
+import { asIndices, exactFloat64Input, numberValues } from "./int64-support.js";
 import { DEFAULT_SPLIT_EVERY } from "./reductions.js";
 import { rechunk, unifyChunks } from "./rechunk.js";
 import { ravel } from "./reshape.js";
@@ -94,7 +94,7 @@ export function booleanMask<D extends DType>(x: ChunkedArray<D>, mask: ArrayLike
   if (x.ndim === 0)
     return blockLayer("getitem-mask", "select", [xs, ms], [[Number.NaN]], x.dtype, (_, key) =>
       task(maskSelect, key, [xs.key([0]), ms.key([0])]),
-    );
+    ).withNewUnknownSizes([0], ms.name);
   return blockLayer(
     "getitem-mask",
     "select",
@@ -102,7 +102,7 @@ export function booleanMask<D extends DType>(x: ChunkedArray<D>, mask: ArrayLike
     [xs.chunks[0].map(() => Number.NaN)],
     x.dtype,
     ([b], key) => task(maskSelect, key, [xs.key([b]), ms.key([b])]),
-  );
+  ).withNewUnknownSizes([0], ms.name);
 }
 
 /** Options of {@link compress}. */
@@ -154,7 +154,7 @@ export function compress<D extends DType>(
   const params: CompressParams = { axis };
   return blockLayer("compress", params, [src, cond], chunks, x.dtype, (idx, key) =>
     task(maskCompress, key, [src.key(idx), cond.key([idx[axis]])], params),
-  );
+  ).withNewUnknownSizes([axis], cond.name);
 }
 
 /**
@@ -239,7 +239,7 @@ export interface UniqueOptions {
  * @see numpy.unique, dask.array.unique
  */
 export function unique<D extends DType>(x: ChunkedArray<D>, options: UniqueOptions = {}): ChunkedArray<D> {
-  refuse64BitInput(x, "unique");
+  if (is64BitInt(x.dtype)) return astype(unique(exactFloat64Input(x, "unique"), options), x.dtype);
   const split = options.splitEvery ?? DEFAULT_SPLIT_EVERY;
   if (!(Number.isInteger(split) && split >= 2)) {
     throw new InvalidArgumentError(`splitEvery must be an integer >= 2. Got splitEvery=${fmt(split)}.`);
@@ -270,7 +270,7 @@ export function unique<D extends DType>(x: ChunkedArray<D>, options: UniqueOptio
       ),
     );
   }
-  return level;
+  return level.withNewUnknownSizes([0]);
 }
 
 /**

@@ -32,7 +32,7 @@ export type WithOperand<D extends DType, O> = O extends null
     ? Promote<D, E>
     : O extends NDArray<infer E extends DType>
       ? Promote<D, E>
-      : O extends number | boolean
+      : O extends number | boolean | bigint
         ? WithScalar<D, O>
         : DType;
 

@@ -20,7 +20,7 @@ export interface RechunkOptions {
   blockSizeLimit?: number;
   /**
    * Most bytes one task may hold (its input blocks plus its output). When given, a rechunk that no
-   * plan fits is refused with an `InvalidChunksError`. By default the limit is 256 MiB or twice the
+   * plan fits is refused with an `InvalidChunksError`. By default the limit is 64 MiB or twice the
    * largest old plus new block, whichever is larger, and a rechunk no plan fits runs in one stage.
    */
   memoryLimit?: number;
@@ -29,7 +29,9 @@ export interface RechunkOptions {
 type Chunks = readonly (readonly number[])[];
 
 const DEFAULT_THRESHOLD = 4;
-const DEFAULT_TASK_BYTES = 2 * DEFAULT_CHUNK_BYTES;
+// Narrow intermediates: the 10000² (10000, 100) -> (100, 10000) rechunk peaks at 920 MB RSS with
+// 64 MiB tasks against 990 MB with 256 MiB ones, in about the same time.
+const DEFAULT_TASK_BYTES = DEFAULT_CHUNK_BYTES / 2;
 
 function product(xs: readonly number[]): number {
   let p = 1;

@@ -223,6 +223,24 @@ export function commonBlockdim(blockdims: readonly (readonly number[])[]): numbe
   return out;
 }
 
+/**
+ * Throws {@link UnknownChunksError} when arrays' unknown chunk sizes on one axis (`fromEnd`: -1 is
+ * the last axis) come from different selections: their lengths may differ, and matching blocks by
+ * count would pair unrelated elements. The same selection (one origin) is fine.
+ */
+export function requireOneUnknownOrigin(arrays: readonly ChunkedArray[], fromEnd: number): void {
+  const origins = new Set<string>();
+  for (const a of arrays) {
+    const o = a.unknownOrigins[a.ndim + fromEnd];
+    if (o != null) origins.add(o);
+  }
+  if (origins.size > 1) {
+    throw new UnknownChunksError(
+      `Arrays have unknown chunk sizes from different selections (${[...origins].join(", ")}) along one axis, so their lengths may differ. Got shapes=${fmt(arrays.map((a) => a.shape))}. ${UNKNOWN_CHUNKS_FIX}`,
+    );
+  }
+}
+
 /** Result of {@link unifyChunks}. */
 export interface UnifiedChunks {
   /** Chunks of the broadcast result, per output axis (right-aligned NumPy broadcasting). */
@@ -262,6 +280,7 @@ export function unifyChunks(...arrays: readonly ChunkedArray[]): UnifiedChunks {
       size = s;
       dims.push(a.chunks[j]);
     }
+    requireOneUnknownOrigin(arrays, ax - ndim);
     chunks.push(dims.length ? commonBlockdim(dims) : [1]);
   }
   const out = arrays.map((a) => {

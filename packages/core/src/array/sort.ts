@@ -8,7 +8,7 @@
  * - `topk`/`argtopk` keep |k| candidates per block and merge at most `splitEvery` partials per task.
  * - `median`/`percentile`/`quantile` are exact (NumPy's "linear" method) over whole lanes.
  */
-import type { DType } from "../dtype/dtypes.js";
+import { type DType, is64BitInt } from "../dtype/dtypes.js";
 import { fmt, InvalidArgumentError } from "../errors.js";
 import { task } from "../kernels/registry.js";
 import {
@@ -27,10 +27,11 @@ import {
 } from "../kernels/sort.js";
 import { shapeSize } from "../ndarray/ndarray.js";
 import { blockLayer, normalizeOneAxis, requireKnownChunks, singleTask } from "./block-layer.js";
+import { astype } from "./elementwise.js";
 import type { ChunkedArray } from "./chunked-array.js";
 import { DEFAULT_SPLIT_EVERY } from "./reductions.js";
 import { rechunk } from "./rechunk.js";
-import { asIndices, numberValues, refuse64BitInput } from "./int64-support.js";
+import { asIndices, exactFloat64Input, numberValues } from "./int64-support.js";
 import { ravel } from "./reshape.js";
 
 /** Options of {@link sort} and {@link argsort}. */
@@ -66,7 +67,10 @@ export function wholeAxis<D extends DType>(x: ChunkedArray<D>, axis: number): Ch
 
 function sortImpl<D extends DType>(x: ChunkedArray<D>, arg: boolean, options: SortOptions): ChunkedArray {
   const fn = arg ? "argsort" : "sort";
-  refuse64BitInput(x, fn);
+  if (is64BitInt(x.dtype)) {
+    const sorted = sortImpl(exactFloat64Input(x, fn), arg, options);
+    return arg ? sorted : astype(sorted, x.dtype);
+  }
   if (x.ndim === 0) throw new InvalidArgumentError(`${fn} needs at least one axis. Got x shape=[].`);
   const axis = normalizeOneAxis(options.axis ?? -1, x.ndim);
   requireKnownChunks(x, fn, [axis]);
@@ -217,8 +221,11 @@ export interface TopkOptions {
 }
 
 function topkImpl(x: ChunkedArray, k: number, arg: boolean, options: TopkOptions): ChunkedArray {
-  refuse64BitInput(x, arg ? "argtopk" : "topk");
   const fn = arg ? "argtopk" : "topk";
+  if (is64BitInt(x.dtype)) {
+    const top = topkImpl(exactFloat64Input(x, fn), k, arg, options);
+    return arg ? top : astype(top, x.dtype);
+  }
   if (x.ndim === 0) throw new InvalidArgumentError(`${fn} needs at least one axis. Got x shape=[].`);
   const axis = normalizeOneAxis(options.axis ?? -1, x.ndim);
   if (!Number.isInteger(k) || k === 0) {

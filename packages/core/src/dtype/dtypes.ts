@@ -130,32 +130,11 @@ export function dtypeKind(dtype: DType): DTypeKind {
   return DTYPE_INFO[dtype].kind;
 }
 
-let sharedByDefault = false;
-
-/**
- * Makes {@link allocate} use SharedArrayBuffers unless told otherwise. Worker threads switch it on,
- * so the chunks their kernels produce cross back to the main thread without a copy.
- */
-export function allocateSharedByDefault(on: boolean): void {
-  sharedByDefault = on && typeof SharedArrayBuffer !== "undefined";
-}
-
-let sharedAllocator: ((bytes: number) => SharedArrayBuffer | undefined) | undefined;
-
-/**
- * Makes {@link allocate}'s default take shared memory from `fn` (a pool worker's recycled buffers): `fn`
- * returns a zero-filled SharedArrayBuffer of exactly `bytes`, or `undefined` for an ordinary
- * (non-shared) array, e.g. for results too small to be worth sharing. `undefined` restores the default.
- */
-export function setSharedAllocator(fn: ((bytes: number) => SharedArrayBuffer | undefined) | undefined): void {
-  sharedAllocator = fn;
-}
-
 let localAllocator: ((bytes: number) => ArrayBuffer | undefined) | undefined;
 
 /**
  * Makes {@link allocate}'s non-shared arrays take memory from `fn` (the in-process executor's
- * recycled buffers, kernels/recycle.ts): `fn` returns a zero-filled ArrayBuffer of exactly `bytes`,
+ * recycled buffers, kernels/recycle.ts, which pool workers use too): `fn` returns a zero-filled ArrayBuffer of exactly `bytes`,
  * or `undefined` for a fresh array.
  */
 export function setLocalAllocator(fn: ((bytes: number) => ArrayBuffer | undefined) | undefined): void {
@@ -165,12 +144,7 @@ export function setLocalAllocator(fn: ((bytes: number) => ArrayBuffer | undefine
 /** Allocates a zero-filled TypedArray for `length` elements (SharedArrayBuffer-backed when `shared`). */
 export function allocate<D extends DType>(dtype: D, length: number, shared?: boolean): TypedArrayOf<D> {
   const { ctor, itemsize } = DTYPE_INFO[dtype];
-  if ((shared ?? sharedByDefault) && typeof SharedArrayBuffer !== "undefined") {
-    // The allocator serves the default only: an explicit `shared` asks for a buffer of its own.
-    if (sharedAllocator && shared === undefined) {
-      const buffer = sharedAllocator(length * itemsize);
-      return (buffer ? new ctor(buffer, 0, length) : new ctor(length)) as TypedArrayOf<D>;
-    }
+  if (shared && typeof SharedArrayBuffer !== "undefined") {
     return new ctor(new SharedArrayBuffer(length * itemsize), 0, length) as TypedArrayOf<D>;
   }
   const buffer = localAllocator?.(length * itemsize);

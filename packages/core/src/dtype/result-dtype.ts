@@ -170,19 +170,23 @@ export type FloatDType = "float32" | "float64";
  */
 export type WithScalar<D extends DType, S> = S extends boolean
   ? D
-  : D extends FloatDType
-    ? D
-    : D extends "bool"
-      ? number extends S
-        ? "int64" | "float64"
-        : `${S & number}` extends `${bigint}`
-          ? "int64"
-          : "float64"
-      : number extends S
-        ? D | "float64"
-        : `${S & number}` extends `${bigint}`
-          ? D
-          : "float64";
+  : S extends bigint
+    ? D extends "bool"
+      ? "int64"
+      : D
+    : D extends FloatDType
+      ? D
+      : D extends "bool"
+        ? number extends S
+          ? "int64" | "float64"
+          : `${S & number}` extends `${bigint}`
+            ? "int64"
+            : "float64"
+        : number extends S
+          ? D | "float64"
+          : `${S & number}` extends `${bigint}`
+            ? D
+            : "float64";
 
 /** True division: integer results become float64. */
 export type TrueDivide<R extends DType> = R extends FloatDType ? R : "float64";

@@ -12,13 +12,16 @@ export interface SubgraphParams {
   readonly steps: readonly SubgraphStep[];
 }
 
+/** The op of a fused task (its kernel lives in `kernels/core.ts`; `graph/` names it, kernels import it). */
+export const SUBGRAPH_OP = "core.subgraph";
+
 function isProducer(producers: readonly { task: Task }[], key: Key): boolean {
   for (const p of producers) if (p.task.key === key) return true;
   return false;
 }
 
 function stepsOf(t: Task): readonly SubgraphStep[] {
-  if (t.op === "core.subgraph") return (t.params as unknown as SubgraphParams).steps;
+  if (t.op === SUBGRAPH_OP) return (t.params as unknown as SubgraphParams).steps;
   return [{ op: t.op, params: t.params, args: t.deps.map((_, i) => i) }];
 }
 
@@ -110,7 +113,7 @@ export function fuseLinear(
     }
     const fused: Task = {
       key: t.key,
-      op: "core.subgraph",
+      op: SUBGRAPH_OP,
       deps: externals,
       params: { steps } as unknown as Param,
     };

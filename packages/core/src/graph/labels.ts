@@ -3,6 +3,7 @@
  * task (`core.subgraph`) is named by the ops it contains, never by `core.subgraph`.
  * @module
  */
+import { SUBGRAPH_OP } from "./fuse-linear.js";
 
 /** The parts of a task (or of one step of a fused task) that say what it runs. */
 export interface TaskLike {
@@ -39,7 +40,7 @@ export function stepLabel(step: TaskLike): string {
  * " → " (`random.fill → elementwise(add, sqrt) → reduce.sum.chunk`), repeats collapsed (`… ×3`).
  */
 export function taskLabel(task: TaskLike): string {
-  if (task.op !== "core.subgraph") return stepLabel(task);
+  if (task.op !== SUBGRAPH_OP) return stepLabel(task);
   const steps = (task.params as { steps?: readonly TaskLike[] } | undefined)?.steps ?? [];
   const parts: string[] = [];
   let last = "";

@@ -19,3 +19,6 @@ import "./scan.js";
 import "./linalg.js";
 import "./count.js";
 import "./int64-reduce.js";
+import "./einsum.js";
+import "./take-lazy.js";
+import "./int64-exact.js";

@@ -1,6 +1,7 @@
+import { SUBGRAPH_OP } from "../graph/fuse-linear.js";
 import { stepLabel } from "../graph/labels.js";
 import { NDArray, type NDArrayLike } from "../ndarray/ndarray.js";
-import { recycleScratch } from "./recycle.js";
+import { recycleScratch, runRecycling } from "./recycle.js";
 import { defineKernel, getKernel } from "./registry.js";
 
 /** A chunk embedded in the graph (fromArray over in-memory data, persisted results). */
@@ -32,7 +33,7 @@ function stepError(steps: readonly Step[], at: number, err: unknown): Error {
 }
 
 /** Runs a fused chain of kernels back to back (see graph/fuse-linear.ts); async only when a step is. */
-export const subgraph = defineKernel("core.subgraph", (inputs, params: { steps: readonly Step[] }) => {
+export const subgraph = defineKernel(SUBGRAPH_OP, (inputs, params: { steps: readonly Step[] }) => {
   const values: NDArray[] = [...inputs];
   const steps = params.steps;
   for (let i = 0; i < steps.length; i++) {
@@ -46,7 +47,7 @@ export const subgraph = defineKernel("core.subgraph", (inputs, params: { steps: 
     } catch (err) {
       throw stepError(steps, i, err);
     }
-    if (r instanceof Promise) return finishAsync(r, values, steps, i);
+    if (r instanceof Promise) return finishAsync(r, values, inputs.length, steps, i);
     values.push(r);
   }
   const out = values[values.length - 1];
@@ -72,6 +73,7 @@ function recycleIntermediates(values: readonly NDArray[], nInputs: number, out: 
 async function finishAsync(
   pending: Promise<NDArray>,
   values: NDArray[],
+  nInputs: number,
   steps: readonly Step[],
   at: number,
 ): Promise<NDArray> {
@@ -80,8 +82,11 @@ async function finishAsync(
     values.push(await pending);
     for (i = at + 1; i < steps.length; i++) {
       const s = steps[i];
+      // After an await, the executor's runRecycling has returned: allocate from the free lists
+      // here too (an async read, then a reduction whose state would otherwise be fresh memory).
       values.push(
-        await getKernel(s.op)(
+        await runRecycling(
+          getKernel(s.op),
           s.args.map((a) => values[a]),
           s.params,
         ),
@@ -90,5 +95,7 @@ async function finishAsync(
   } catch (err) {
     throw stepError(steps, i, err);
   }
-  return values[values.length - 1];
+  const out = values[values.length - 1];
+  recycleIntermediates(values, nInputs, out);
+  return out;
 }

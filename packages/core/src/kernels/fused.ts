@@ -9,11 +9,9 @@
  * Numbers are those of the unfused tasks: each inner reduction adds its elements in exactly the
  * order reduceChunk uses on the materialised block (groups of fewer than 8 elements are summed
  * sequentially, as pairwise summation does below 8; see INNER_OPS), and casts to the dtypes the
- * unfused intermediates have. The outer reduction is pairwise within slabs of 4096 values and
- * sequential across slabs, where the unfused chunk step is pairwise over the whole run (the float32
- * path of reduceChunk already works by slabs): the error bound of a sum of n values becomes
- * `(n/4096 + log2 4096)·ε·Σ|x|` instead of `log2(n)·ε·Σ|x|` — for the 12 M values of a W4 block,
- * about 3e3·ε ≈ 7e-13 relative to Σ|x|.
+ * unfused intermediates have. The outer reduction follows the unfused chunk step's pairwise tree
+ * over the whole run (its subtrees of up to 4096 values are produced as slabs), so it is the
+ * unfused result bit for bit. A two-pass outer reduction (var, std) produces the values twice.
  */
 import { DTYPE_INFO, type DType, type NumberTypedArray, numberStorage } from "../dtype/dtypes.js";
 import { BroadcastError, fmt, InvalidArgumentError } from "../errors.js";

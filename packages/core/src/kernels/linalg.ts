@@ -3,7 +3,7 @@
  * tensordot forms), elementwise sums of partial products, Householder QR and the TSQR stages,
  * triangular solves, LU with partial pivoting, and Cholesky.
  */
-import { allocate, type DType } from "../dtype/dtypes.js";
+import { allocate, type DType, is64BitInt } from "../dtype/dtypes.js";
 import { NDArray } from "../ndarray/ndarray.js";
 import { defineKernel } from "./registry.js";
 
@@ -33,12 +33,12 @@ function gather(a: NDArray, axes: readonly number[]): Float64Array {
   const strides = axes.map((ax) => a.strides[ax]);
   const n = shape.reduce((s, v) => s * v, 1);
   const out = new Float64Array(n);
-  const d = a.data as ArrayLike<number>;
+  const d = a.data as ArrayLike<number | bigint>;
   if (n === 0) return out;
   const idx = new Array<number>(shape.length).fill(0);
   let p = a.offset;
   for (let i = 0; i < n; i++) {
-    out[i] = d[p];
+    out[i] = Number(d[p]);
     for (let ax = shape.length - 1; ax >= 0; ax--) {
       p += strides[ax];
       if (++idx[ax] < shape[ax]) break;
@@ -50,11 +50,14 @@ function gather(a: NDArray, axes: readonly number[]): Float64Array {
 }
 
 /** Writes float64 values into a new array of `dtype` (bool: non-zero is true; integers wrap). */
-function cast(values: Float64Array, dtype: DType, shape: readonly number[]): NDArray {
+export function castFloat64(values: Float64Array, dtype: DType, shape: readonly number[]): NDArray {
   if (dtype === "float64") return new NDArray("float64", values, [...shape]);
   const out = allocate(dtype, values.length) as any;
   if (dtype === "bool") for (let i = 0; i < values.length; i++) out[i] = values[i] !== 0 ? 1 : 0;
-  else out.set(values);
+  else if (is64BitInt(dtype)) {
+    const wrap = dtype === "int64" ? BigInt.asIntN : BigInt.asUintN;
+    for (let i = 0; i < values.length; i++) out[i] = wrap(64, BigInt(values[i]));
+  } else out.set(values);
   return new NDArray(dtype, out, [...shape]);
 }
 
@@ -76,7 +79,7 @@ export function tensordotBlocks(a: NDArray, b: NDArray, p: TensordotParams): NDA
   const B = gather(b, [...p.axesB, ...freeB]);
   const C = new Float64Array(m * n);
   gemm(A, B, C, m, k, n);
-  return cast(C, p.dtype, [...freeA.map((ax) => a.shape[ax]), ...freeB.map((ax) => b.shape[ax])]);
+  return castFloat64(C, p.dtype, [...freeA.map((ax) => a.shape[ax]), ...freeB.map((ax) => b.shape[ax])]);
 }
 
 /** Params of `linalg.matmul`: blocks are `[...batch, m, k]` and `[...batch, k, n]` with equal batch shapes. */
@@ -97,7 +100,7 @@ export function matmulBlocks(a: NDArray, b: NDArray, p: MatmulParams): NDArray {
   for (let t = 0; t < nb; t++) {
     gemm(A.subarray(t * m * k), B.subarray(t * k * n), C.subarray(t * m * n), m, k, n);
   }
-  return cast(C, p.dtype, [...batch, m, n]);
+  return castFloat64(C, p.dtype, [...batch, m, n]);
 }
 
 /** Elementwise sum of partial products (all of one shape) in float64, cast to `dtype`. */
@@ -108,7 +111,7 @@ export function sumBlocks(inputs: readonly NDArray[], dtype: DType): NDArray {
     const v = gather(inputs[s], [...Array(first.ndim).keys()]);
     for (let i = 0; i < acc.length; i++) acc[i] += v[i];
   }
-  return cast(acc, dtype, first.shape);
+  return castFloat64(acc, dtype, first.shape);
 }
 
 /** Householder QR of a row-major m×n matrix (m >= n): Q (m×n, orthonormal columns), R (n×n, non-negative diagonal). */

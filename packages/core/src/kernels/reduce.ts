@@ -10,7 +10,9 @@
  * All loops read float64: a float64 block is read in place, any other dtype is converted slab by slab
  * into a scratch Float64Array with `TypedArray.set` (native conversion), so every hot loop is
  * monomorphic. Sums are pairwise (NumPy's `pairwise_sum`: 8 accumulators, 128-element leaves) in
- * float64, so float32 sums are at least as accurate as NumPy's.
+ * float64, so float32 sums are at least as accurate as NumPy's. The order of every operation
+ * depends on the logical order of the elements only (see {@link ReducedSeq}), never on strides, so
+ * a pool that sends a strided view compacted gets the in-process bits.
  */
 // 64-bit integer blocks are reduced by kernels/int64-reduce.ts, never here: these reducers read numbers.
 import {
@@ -30,6 +32,9 @@ import { checkAggregate, checkChunkOverflow, checkMergeOverflow } from "./fp-war
 import { walkSegments } from "./interpret.js";
 import { defineKernel, getKernel, type KernelRef } from "./registry.js";
 import { recycleScratch } from "./recycle.js";
+import { simdSum } from "./simd-sum.js";
+
+export { setSimdSum } from "./simd-sum.js";
 
 /** An elementwise expression fused into a chunk task by the graph optimiser (see elementwise.ts). */
 export interface FusedPre {
@@ -147,21 +152,26 @@ function countValid(a: Float64Array, p: number, n: number): number {
   return c;
 }
 
-/** Σ (x - mean) of the last {@link sumSqDev} call (a module variable: no allocation per call). */
-let lastSumDev = 0;
+/** The lanes of {@link sumSqDev}: Σd² in 0..3 and Σd in 4..7, carried from piece to piece. */
+const devLanes = new Float64Array(8);
 
-/** Σ (x - mean)², and Σ (x - mean) in {@link lastSumDev}; NaN skipped when `skipNaN`. */
-function sumSqDev(a: Float64Array, p: number, n: number, mean: number, skipNaN: boolean): number {
-  let s0 = 0;
-  let s1 = 0;
-  let t0 = 0;
-  let t1 = 0;
+/**
+ * Adds `a[p..p+n)` to {@link devLanes}: d = x - mean, Σd² and Σd in 4 lanes by position mod 4, the
+ * last n % 4 in lane 0 (all in lane 0 when `skipNaN`, NaN skipped). Fed a sequence in pieces whose
+ * lengths but the last are divisible by 4, it gives the very sums of one call over all of it.
+ */
+function addSqDev(a: Float64Array, p: number, n: number, mean: number, skipNaN: boolean): void {
+  const L = devLanes;
+  let s0 = L[0];
+  let t0 = L[4];
+  let i = p;
   if (!skipNaN) {
-    let s2 = 0;
-    let s3 = 0;
-    let t2 = 0;
-    let t3 = 0;
-    let i = p;
+    let s1 = L[1];
+    let s2 = L[2];
+    let s3 = L[3];
+    let t1 = L[5];
+    let t2 = L[6];
+    let t3 = L[7];
     for (const end4 = p + n - (n % 4); i < end4; i += 4) {
       const d0 = a[i] - mean;
       const d1 = a[i + 1] - mean;
@@ -176,27 +186,22 @@ function sumSqDev(a: Float64Array, p: number, n: number, mean: number, skipNaN: 
       t2 += d2;
       t3 += d3;
     }
-    for (const end = p + n; i < end; i++) {
-      const d = a[i] - mean;
-      s0 += d * d;
-      t0 += d;
-    }
-    s0 += s2;
-    s1 += s3;
-    t0 += t2;
-    t1 += t3;
-  } else {
-    for (let i = p, end = p + n; i < end; i++) {
-      const v = a[i];
-      if (!Number.isNaN(v)) {
-        const d = v - mean;
-        s0 += d * d;
-        t0 += d;
-      }
-    }
+    L[1] = s1;
+    L[2] = s2;
+    L[3] = s3;
+    L[5] = t1;
+    L[6] = t2;
+    L[7] = t3;
   }
-  lastSumDev = t0 + t1;
-  return s0 + s1;
+  for (const end = p + n; i < end; i++) {
+    const v = a[i];
+    if (skipNaN && Number.isNaN(v)) continue;
+    const d = v - mean;
+    s0 += d * d;
+    t0 += d;
+  }
+  L[0] = s0;
+  L[4] = t0;
 }
 
 /**
@@ -252,6 +257,228 @@ function argMerge(st: Float64Array, qv: number, qi: number, v: number, i: number
 }
 
 // ---------------------------------------------------------------------------------------------
+// Reduced sequences: what one output of a block folds, in logical order, whatever the layout
+
+/** Slab length for dtype conversion: 32 KiB of float64, stays in L1/L2. */
+const SLAB = 4096;
+const scratch = new Float64Array(SLAB);
+const NO_DATA = new Float64Array(0);
+
+function fillScratch(data: AnyTypedArray, p: number, len: number, s: number): void {
+  if (s === 1) scratch.set((data as Float64Array).subarray(p, p + len));
+  else for (let i = 0, j = p; i < len; i++, j += s) scratch[i] = data[j];
+}
+
+/**
+ * Values of a block that is never materialised (a fused loop, see fused.ts): writes the values at
+ * C-order positions `start..start+len)` of the block into `dst[dOff..)`, as float64.
+ */
+export type VirtualFill = (dst: Float64Array, dOff: number, start: number, len: number) => void;
+
+/**
+ * The reduced elements of one output of a block, in C order: `runs.length` runs of `n` elements,
+ * run j starting at `base + runs[j]` with stride `s` (or the positions of a virtual block). Sums
+ * over it follow NumPy's pairwise tree over its whole length, slabs gathered as float64 where it is
+ * not one contiguous float64 run, so a strided view and its compact copy (what a pool sends) reduce
+ * to the same bits. One mutable instance per block: no allocation per output.
+ */
+class ReducedSeq {
+  data: AnyTypedArray = NO_DATA;
+  fill: VirtualFill | null = null;
+  runs: Int32Array = new Int32Array(1);
+  /** Global index of each run's first element (arg-reductions), and the index step along a run. */
+  runIndex: Float64Array = new Float64Array(1);
+  n = 0;
+  s = 1;
+  base = 0;
+  indexBase = 0;
+  indexStep = 0;
+  /** Number of elements: `runs.length * n`. */
+  length = 0;
+  /** The elements are `data[base + runs[0]..+length)` of a Float64Array: read in place. */
+  direct = false;
+
+  reset(
+    data: AnyTypedArray,
+    fill: VirtualFill | null,
+    runs: Int32Array,
+    runIndex: Float64Array,
+    n: number,
+    s: number,
+    indexStep: number,
+  ): void {
+    this.data = data;
+    this.fill = fill;
+    this.runs = runs;
+    this.runIndex = runIndex;
+    this.n = n;
+    this.s = s;
+    this.indexStep = indexStep;
+    this.length = runs.length * n;
+    this.direct = fill === null && s === 1 && runs.length === 1 && data instanceof Float64Array;
+  }
+
+  /** The first element's position in `data` (for {@link direct} sequences). */
+  get start(): number {
+    return this.base + this.runs[0];
+  }
+
+  /** Writes elements `t..t+len)` into `dst[dOff..)` (a float32 `dst` only for float32 data). */
+  gather(dst: Float64Array | Float32Array, dOff: number, t: number, len: number): void {
+    const { n, s, data, fill, runs } = this;
+    let j = Math.floor(t / n);
+    let k = t - j * n;
+    while (len > 0) {
+      const count = Math.min(n - k, len);
+      const pos = this.base + runs[j] + k * s;
+      if (fill !== null) fill(dst as Float64Array, dOff, pos, count);
+      else if (s === 1 && count > 16) dst.set((data as Float64Array).subarray(pos, pos + count), dOff);
+      else for (let i = 0, q = pos; i < count; i++, q += s) dst[dOff + i] = data[q];
+      dOff += count;
+      len -= count;
+      j++;
+      k = 0;
+    }
+  }
+}
+
+/**
+ * The pairwise sum of elements `t..t+n)` of `S`, n at most SLAB: by the WebAssembly SIMD loop
+ * (simd-sum.ts, same operations in the same order) where available, else by {@link pairwiseSum}.
+ */
+function leafSum(S: ReducedSeq, t: number, n: number): number {
+  const wasm = simdSum();
+  if (wasm !== null) {
+    // float32 is copied as it is and widened by the loop; other dtypes are converted on the way in.
+    if (S.data instanceof Float32Array && S.fill === null) {
+      S.gather(wasm.f32, 0, t, n);
+      return wasm.sum32(n);
+    }
+    S.gather(wasm.f64, 0, t, n);
+    return wasm.sum64(n);
+  }
+  if (S.direct) return pairwiseSum(S.data as Float64Array, S.start + t, n);
+  S.gather(scratch, 0, t, n);
+  return pairwiseSum(scratch, 0, n);
+}
+
+/** A sum of elements `t..t+n)` of `S`, n at most SLAB ({@link leafSum}, {@link nanLeafSum}). */
+type LeafSum = (S: ReducedSeq, t: number, n: number) => number;
+
+/** `leaf` sums over all of `S` combined by NumPy's pairwise tree: subtrees of at most SLAB go to `leaf`. */
+function pairwiseTree(S: ReducedSeq, t: number, n: number, leaf: LeafSum): number {
+  if (n <= SLAB) return leaf(S, t, n);
+  let n2 = n >>> 1;
+  n2 -= n2 % 8;
+  return pairwiseTree(S, t, n2, leaf) + pairwiseTree(S, t + n2, n - n2, leaf);
+}
+
+/** The pairwise sum of all of `S`: exactly NumPy's `pairwise_sum` of its values as float64. */
+function seqSum(S: ReducedSeq): number {
+  return pairwiseTree(S, 0, S.length, leafSum);
+}
+
+/** Non-NaN elements seen by {@link nanLeafSum} since it was last reset. */
+let nanLeafCount = 0;
+
+/**
+ * The nan-variants' subtree sum: the pairwise sum, or where it is NaN, {@link pairwiseNanSum} and
+ * a count of the non-NaN elements, from one gathering of the subtree (a fused loop's values are
+ * never produced twice for a NaN).
+ */
+function nanLeafSum(S: ReducedSeq, t: number, n: number): number {
+  const wasm = simdSum();
+  let a: Float64Array = scratch;
+  let p = 0;
+  let s: number;
+  if (wasm !== null) {
+    a = wasm.f64;
+    S.gather(a, 0, t, n);
+    s = wasm.sum64(n);
+  } else {
+    if (S.direct) {
+      a = S.data as Float64Array;
+      p = S.start + t;
+    } else S.gather(scratch, 0, t, n);
+    s = pairwiseSum(a, p, n);
+  }
+  if (!Number.isNaN(s)) {
+    nanLeafCount += n;
+    return s;
+  }
+  nanLeafCount += countValid(a, p, n);
+  return pairwiseNanSum(a, p, n);
+}
+
+/** Sum and (in {@link nanLeafCount}) count of the non-NaN elements of `S`. */
+function seqNanSum(S: ReducedSeq): number {
+  nanLeafCount = 0;
+  return pairwiseTree(S, 0, S.length, nanLeafSum);
+}
+
+/** Calls `f` on consecutive float64 pieces of `S` covering it in order, each but the last SLAB long. */
+function forPieces(S: ReducedSeq, f: (a: Float64Array, p: number, n: number) => void): void {
+  if (S.direct) {
+    f(S.data as Float64Array, S.start, S.length);
+    return;
+  }
+  for (let t = 0; t < S.length; t += SLAB) {
+    const len = Math.min(SLAB, S.length - t);
+    S.gather(scratch, 0, t, len);
+    f(scratch, 0, len);
+  }
+}
+
+let devMean = 0;
+let devSkipNaN = false;
+const devPiece = (a: Float64Array, p: number, n: number): void => addSqDev(a, p, n, devMean, devSkipNaN);
+
+/** Σ (x - mean) of the last {@link sumSqDev} call (a module variable: no allocation per call). */
+let lastSumDev = 0;
+
+/** Σ (x - mean)² over `S`, and Σ (x - mean) in {@link lastSumDev}; NaN skipped when `skipNaN`. */
+function sumSqDev(S: ReducedSeq, mean: number, skipNaN: boolean): number {
+  devLanes.fill(0);
+  devMean = mean;
+  devSkipNaN = skipNaN;
+  forPieces(S, devPiece);
+  const L = devLanes;
+  lastSumDev = L[4] + L[6] + (L[5] + L[7]);
+  return L[0] + L[2] + (L[1] + L[3]);
+}
+
+/**
+ * Feeds `S` run by run to `r.run` (other dtypes than float64 converted a slab at a time): for the
+ * reducers whose result does not depend on how a sequence is cut (min/max, arg-reductions with
+ * ties to the lowest index, any/all, and prod, which carries its product sequentially).
+ */
+function feedRuns(r: Reducer, S: ReducedSeq, st: Float64Array, q: number): void {
+  const run = r.run as NonNullable<Reducer["run"]>;
+  const { data, fill, n, s, runs, runIndex } = S;
+  const g = S.indexStep;
+  for (let j = 0; j < runs.length; j++) {
+    const p = S.base + runs[j];
+    const idx = S.indexBase + runIndex[j];
+    if (fill === null && s === 1 && data instanceof Float64Array) {
+      run(data, p, n, st, q, idx, g);
+      continue;
+    }
+    for (let k = 0; k < n; k += SLAB) {
+      const len = Math.min(SLAB, n - k);
+      if (fill !== null) fill(scratch, 0, p + k, len);
+      else fillScratch(data, p + k * s, len, s);
+      run(scratch, 0, len, st, q, idx + k * g, g);
+    }
+  }
+}
+
+/** Folds the sequence `S` into the state at `st[q]`. */
+function foldSeq(r: Reducer, S: ReducedSeq, st: Float64Array, q: number): void {
+  if (r.seq) r.seq(S, st, q);
+  else feedRuns(r, S, st, q);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Reducers: per-op state updates. The driver (foldBlock) calls `run` once per contiguous run of
 // reduced elements and `row` once per row of kept elements; neither allocates.
 
@@ -261,13 +488,23 @@ interface Reducer {
   /** 2 when `row` needs two passes over the block (var: means first, then M2). */
   readonly rowPasses: number;
   init(st: Float64Array): void;
-  /** Folds `n` reduced elements `a[p..p+n)` into the state at `st[q]`; element k has index `idx + k*step`. */
-  run(a: Float64Array, p: number, n: number, st: Float64Array, q: number, idx: number, step: number): void;
   /**
-   * `run` given `total = pairwiseSum(a, p, n)`, for the reductions whose run starts with that sum
-   * (sum, mean, var and their nan-variants): reductions of one block computed together share it.
+   * Folds the reduced sequence of one output into the state at `st[q]`, in an order that depends
+   * only on the sequence (the sums: sum, mean, var and their nan-variants). Reducers without it
+   * have `run`.
    */
-  runTotal?(a: Float64Array, p: number, n: number, st: Float64Array, q: number, total: number): void;
+  seq?(S: ReducedSeq, st: Float64Array, q: number): void;
+  /**
+   * `seq` given `total = seqSum(S)`, which every `seq` starts with: reductions of one
+   * block computed together share it.
+   */
+  seqTotal?(S: ReducedSeq, st: Float64Array, q: number, total: number): void;
+  /**
+   * Folds `n` reduced elements `a[p..p+n)` into the state at `st[q]`; element k has index
+   * `idx + k*step`. Called run by run and slab by slab, so only for reducers whose result does not
+   * depend on how a sequence is cut (see {@link feedRuns}).
+   */
+  run?(a: Float64Array, p: number, n: number, st: Float64Array, q: number, idx: number, step: number): void;
   /**
    * Folds a row of `m` kept elements into the states of outputs `q..q+m)`, all with index `idx`.
    * Rows work on field planes: field f of output o is `pl[f*nk + o]`, so the loops are contiguous.
@@ -525,25 +762,18 @@ function copyOut(st: Float64Array, out: AnyTypedArray): void {
 }
 
 function sumReducer(skipNaN: boolean): Reducer {
-  const runTotal = (
-    a: Float64Array,
-    p: number,
-    n: number,
-    st: Float64Array,
-    q: number,
-    total: number,
-  ): void => {
+  const seqTotal = (S: ReducedSeq, st: Float64Array, q: number, total: number): void => {
     // A NaN anywhere makes the sum NaN, so the nan-variant only rescans when it sees one.
-    st[q] += skipNaN && Number.isNaN(total) ? pairwiseNanSum(a, p, n) : total;
+    st[q] += skipNaN && Number.isNaN(total) ? seqNanSum(S) : total;
   };
   return {
     fields: 1,
     rowPasses: 1,
     init() {},
-    run(a, p, n, st, q) {
-      runTotal(a, p, n, st, q, pairwiseSum(a, p, n));
+    seq(S, st, q) {
+      st[q] += skipNaN ? seqNanSum(S) : seqSum(S);
     },
-    runTotal,
+    seqTotal,
     row(a, p, m, pl, q) {
       if (skipNaN) {
         for (let j = 0; j < m; j++) {
@@ -580,14 +810,15 @@ function prodReducer(skipNaN: boolean): Reducer {
       st.fill(1);
     },
     run(a, p, n, st, q) {
-      let r = 1;
+      // Sequential from the state, as NumPy multiplies: the same bits however the sequence is cut.
+      let r = st[q];
       if (skipNaN) {
         for (let i = p, end = p + n; i < end; i++) {
           const v = a[i];
           if (!Number.isNaN(v)) r *= v;
         }
       } else for (let i = p, end = p + n; i < end; i++) r *= a[i];
-      st[q] *= r;
+      st[q] = r;
     },
     row(a, p, m, pl, q) {
       if (skipNaN) {
@@ -618,19 +849,12 @@ function prodReducer(skipNaN: boolean): Reducer {
 }
 
 function meanReducer(skipNaN: boolean): Reducer {
-  const runTotal = (
-    a: Float64Array,
-    p: number,
-    n: number,
-    st: Float64Array,
-    q: number,
-    total: number,
-  ): void => {
+  const seqTotal = (S: ReducedSeq, st: Float64Array, q: number, total: number): void => {
     let s = total;
-    let c = n;
+    let c = S.length;
     if (skipNaN && Number.isNaN(s)) {
-      s = pairwiseNanSum(a, p, n);
-      c = countValid(a, p, n);
+      s = seqNanSum(S);
+      c = nanLeafCount;
     }
     st[q] += c;
     st[q + 1] += s;
@@ -639,10 +863,14 @@ function meanReducer(skipNaN: boolean): Reducer {
     fields: 2,
     rowPasses: 1,
     init() {},
-    run(a, p, n, st, q) {
-      runTotal(a, p, n, st, q, pairwiseSum(a, p, n));
+    seq(S, st, q) {
+      if (!skipNaN) seqTotal(S, st, q, seqSum(S));
+      else {
+        st[q + 1] += seqNanSum(S);
+        st[q] += nanLeafCount;
+      }
     },
-    runTotal,
+    seqTotal,
     row(a, p, m, pl, q, nk) {
       const t = nk + q;
       if (skipNaN) {
@@ -684,26 +912,19 @@ function meanReducer(skipNaN: boolean): Reducer {
 }
 
 function varReducer(skipNaN: boolean, sqrt: boolean): Reducer {
-  const runTotal = (
-    a: Float64Array,
-    p: number,
-    n: number,
-    st: Float64Array,
-    q: number,
-    total: number,
-  ): void => {
+  const seqTotal = (S: ReducedSeq, st: Float64Array, q: number, total: number): void => {
     let s = total;
-    let c = n;
+    let c = S.length;
     let skip = false;
     if (skipNaN && Number.isNaN(s)) {
-      s = pairwiseNanSum(a, p, n);
-      c = countValid(a, p, n);
+      s = seqNanSum(S);
+      c = nanLeafCount;
       skip = true;
     }
     if (c === 0) return;
-    // Corrected two-pass within the run: Σd²-(Σd)²/c, and Σd/c is the mean's low part.
+    // Corrected two-pass over the sequence: Σd²-(Σd)²/c, and Σd/c is the mean's low part.
     const mean = s / c;
-    const ssd = sumSqDev(a, p, n, mean, skip);
+    const ssd = sumSqDev(S, mean, skip);
     const sd = lastSumDev;
     chanMerge(st, q, c, mean, Math.max(ssd - (sd * sd) / c, 0), sd / c);
   };
@@ -711,10 +932,10 @@ function varReducer(skipNaN: boolean, sqrt: boolean): Reducer {
     fields: 4,
     rowPasses: 2,
     init() {},
-    run(a, p, n, st, q) {
-      runTotal(a, p, n, st, q, pairwiseSum(a, p, n));
+    seq(S, st, q) {
+      seqTotal(S, st, q, seqSum(S));
     },
-    runTotal,
+    seqTotal,
     row(a, p, m, pl, q, nk, _idx, pass) {
       // Planes: count, mean (pass 0: total), M2 (Σd² until `after`), meanLo (Σd until `after`).
       const c = q;
@@ -1072,21 +1293,6 @@ const REDUCERS: { readonly [K in ReduceOp]: Reducer } = {
 // ---------------------------------------------------------------------------------------------
 // The block driver
 
-/** Slab length for dtype conversion: 32 KiB of float64, stays in L1/L2. */
-const SLAB = 4096;
-const scratch = new Float64Array(SLAB);
-
-function fillScratch(data: AnyTypedArray, p: number, len: number, s: number): void {
-  if (s === 1) scratch.set((data as Float64Array).subarray(p, p + len));
-  else for (let i = 0, j = p; i < len; i++, j += s) scratch[i] = data[j];
-}
-
-/**
- * Values of a block that is never materialised (a fused loop, see fused.ts): writes the values at
- * C-order positions `start..start+len)` of the block into `dst[dOff..)`, as float64.
- */
-export type VirtualFill = (dst: Float64Array, dOff: number, start: number, len: number) => void;
-
 /** What {@link foldBlock} folds: a strided view, or a virtual C-contiguous block (`fill`). */
 interface BlockSource {
   readonly shape: readonly number[];
@@ -1094,40 +1300,6 @@ interface BlockSource {
   readonly offset: number;
   readonly data: AnyTypedArray;
   readonly fill: VirtualFill | null;
-}
-
-const NO_DATA = new Float64Array(0);
-
-function feedRun(
-  r: Reducer,
-  data: AnyTypedArray,
-  fill: VirtualFill | null,
-  p: number,
-  n: number,
-  s: number,
-  st: Float64Array,
-  q: number,
-  idx: number,
-  g: number,
-): void {
-  if (fill !== null) {
-    // A virtual block is C-contiguous: p is a flat position and s is 1.
-    for (let k = 0; k < n; k += SLAB) {
-      const len = Math.min(SLAB, n - k);
-      fill(scratch, 0, p + k, len);
-      r.run(scratch, 0, len, st, q, idx + k * g, g);
-    }
-    return;
-  }
-  if (s === 1 && data instanceof Float64Array) {
-    r.run(data, p, n, st, q, idx, g);
-    return;
-  }
-  for (let k = 0; k < n; k += SLAB) {
-    const len = Math.min(SLAB, n - k);
-    fillScratch(data, p + k * s, len, s);
-    r.run(scratch, 0, len, st, q, idx + k * g, g);
-  }
 }
 
 function feedRow(
@@ -1360,14 +1532,12 @@ function foldBlock(
     const kIdx = gridOffsets(new Float64Array(nko), S, G, keptOuter);
     const rOff = gridOffsets(new Int32Array(nro), S, T, reducedOuter);
     const rIdx = gridOffsets(new Float64Array(nro), S, G, reducedOuter);
-    const n = S[last];
-    const s = T[last];
-    const g = G[last];
+    const seq = new ReducedSeq();
+    seq.reset(data, fill, rOff, rIdx, S[last], T[last], G[last]);
     for (let o = 0; o < kOff.length; o++) {
-      const pk = a.offset + kOff[o];
-      const ik = indexBase + kIdx[o];
-      for (let j = 0; j < rOff.length; j++)
-        feedRun(r, data, fill, pk + rOff[j], n, s, st, o * F, ik + rIdx[j], g);
+      seq.base = a.offset + kOff[o];
+      seq.indexBase = indexBase + kIdx[o];
+      foldSeq(r, seq, st, o * F);
     }
   } else {
     // Rows: the innermost axis is kept; each reduced index adds a row into m consecutive states.
@@ -1443,8 +1613,7 @@ export function reduceChunk(op: ReduceOp, a: NDArray, params: ReduceChunkParams 
 /**
  * {@link reduceChunk} of a block that is never materialised: `fill` produces the values of the
  * C-contiguous block of `shape` a slab ({@link SLAB} values) or a row at a time, and they are
- * folded as they come. Sums over one run of the block are then pairwise within slabs and
- * sequential across them (the float32 path of reduceChunk does the same).
+ * folded as they come, in the order {@link reduceChunk} folds the materialised block.
  */
 export function reduceVirtual(
   op: ReduceOp,
@@ -1633,7 +1802,7 @@ function compositeReducer(ops: readonly ReduceOp[]): Reducer {
     return views;
   };
   const allRows = members.every((r) => r.rows !== undefined);
-  const sharedTotal = members.filter((r) => r.runTotal !== undefined).length > 1;
+  const sharedTotal = members.filter((r) => r.seqTotal !== undefined).length > 1;
   return {
     fields: F,
     rowPasses: passes,
@@ -1646,13 +1815,13 @@ function compositeReducer(ops: readonly ReduceOp[]): Reducer {
           for (let f = 0; f < r.fields; f++) st[o * F + off[i] + f] = own[o * r.fields + f];
       });
     },
-    run(a, p, n, st, q, idx, step) {
-      // One pairwise sum of the run for every member that starts with it.
-      const total = sharedTotal ? pairwiseSum(a, p, n) : 0;
+    seq(S, st, q) {
+      // One pairwise sum of the sequence for every member that starts with it.
+      const total = sharedTotal ? seqSum(S) : 0;
       for (let i = 0; i < members.length; i++) {
         const r = members[i];
-        if (sharedTotal && r.runTotal) r.runTotal(a, p, n, st, q + off[i], total);
-        else r.run(a, p, n, st, q + off[i], idx, step);
+        if (sharedTotal && r.seqTotal) r.seqTotal(S, st, q + off[i], total);
+        else foldSeq(r, S, st, q + off[i]);
       }
     },
     row(a, p, m, pl, q, nk, idx, pass) {

@@ -4,6 +4,7 @@
  */
 import type { DType } from "../dtype/dtypes.js";
 import { fmt } from "../errors.js";
+import { SUBGRAPH_OP } from "../graph/fuse-linear.js";
 import type { NDArray } from "../ndarray/ndarray.js";
 import { defineKernel, getKernel, hasKernel } from "./registry.js";
 
@@ -70,7 +71,7 @@ export function inlineKernelOf(op: string, params: unknown): string | undefined 
     const k = (params as UserMapParams).kernel;
     return k.startsWith(INLINE_PREFIX) ? k : undefined;
   }
-  if (op === "core.subgraph") {
+  if (op === SUBGRAPH_OP) {
     for (const s of (params as { steps: { op: string; params?: unknown }[] }).steps) {
       const k = inlineKernelOf(s.op, s.params);
       if (k) return k;

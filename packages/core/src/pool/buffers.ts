@@ -2,15 +2,14 @@
  * Owned shared memory. A SharedArrayBuffer lives until every thread that ever held it has
  * garbage-collected its wrapper, and a worker's heap is too small for V8 to collect often: left to
  * GC, chunks a compute dropped long ago stay resident (measured: GBs on a 4 GB read-and-reduce while
- * the scheduler held tens of MB). So buffers that workers allocate for their kernels' outputs carry
- * an id; the pool counts the scheduler's results that use each one, and when the scheduler releases
+ * the scheduler held tens of MB). So the shared buffers that workers copy their kernels' big
+ * outputs into carry an id; the pool counts the scheduler's results that use each one, and when the scheduler releases
  * the last (`Executor.release`), the buffer goes back to the worker that made it, whose allocator
- * hands it out again for the next output of that size.
+ * hands it out again for the next output of that size. (Kernels themselves allocate from the
+ * worker's own free lists of ordinary buffers, kernels/recycle.ts.)
  * @internal
  * @module
  */
-import { BIG_BYTES } from "./wire.js";
-
 /** Most bytes of free buffers a worker keeps, and the pool keeps waiting to return to one worker. */
 export const RECYCLE_CAP_BYTES = 64 * 2 ** 20;
 
@@ -26,14 +25,7 @@ export class WorkerBuffers {
   /** `idBase` makes this worker's ids distinct from every other worker's. */
   constructor(private readonly idBase: number) {}
 
-  /**
-   * A zero-filled buffer of `bytes` for a kernel's output, or `undefined` (an ordinary array) for
-   * outputs small enough to travel in a message's arena: those need no shared memory at all.
-   */
-  readonly allocate = (bytes: number): SharedArrayBuffer | undefined =>
-    bytes < BIG_BYTES ? undefined : this.allocateShared(bytes);
-
-  /** A zero-filled shared buffer of `bytes` with an id, whatever its size (a copy of a kernel's output). */
+  /** A zero-filled shared buffer of `bytes` with an id (the copy of a kernel's output that travels). */
   readonly allocateShared = (bytes: number): SharedArrayBuffer => {
     const list = this.#free.get(bytes);
     const recycled = list?.pop();

@@ -6,7 +6,7 @@
  * @internal
  * @module
  */
-import { allocateSharedByDefault, setSharedAllocator } from "../dtype/dtypes.js";
+import { recycleStats, releaseChunk, retainChunk, runRecycling } from "../kernels/recycle.js";
 import { getKernel, kernelIds } from "../kernels/registry.js";
 import { NDArray, type NDArrayLike } from "../ndarray/ndarray.js";
 import { isThenable } from "../schedule/thenable.js";
@@ -49,11 +49,6 @@ export interface ServeOptions {
   /** How this thread imports a kernel module (default: dynamic `import()`). */
   importModule?: (specifier: string) => Promise<unknown>;
   /**
-   * The scope is this realm's own global (a real worker), so the runtime may set realm-wide
-   * defaults (kernels allocating in shared memory). Default: `scope === globalThis`.
-   */
-  ownsRealm?: boolean;
-  /**
    * The clock, in ms, that kernel run times are measured with; the pool sizes batches and its
    * concurrency from them. Default `performance.now`. Tests inject a clock their kernels advance.
    */
@@ -68,6 +63,15 @@ function checkResult(out: unknown, op: string): NDArrayLike {
   if (out !== null && typeof out === "object" && ArrayBuffer.isView((out as NDArrayLike).data))
     return out as NDArrayLike;
   throw new TypeError(`Kernel ${JSON.stringify(op)} returned ${String(out)}, expected an NDArray.`);
+}
+
+/**
+ * Gives the memory of a kernel's output that was copied for the pool back to this thread's free
+ * lists: nothing here uses it any more. Only buffers recycle.ts made are taken (never an input's).
+ */
+function recycleCopied(out: NDArrayLike): void {
+  retainChunk(out as NDArray);
+  releaseChunk(out as NDArray);
 }
 
 /** A macrotask hop (not clamped like nested timers), so queued messages are handled in between. */
@@ -103,7 +107,6 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
   if (marked.__chunkedServed) return;
   marked.__chunkedServed = true;
   const importModule = options.importModule ?? ((s: string) => import(/* @vite-ignore */ s));
-  const ownsRealm = options.ownsRealm ?? scope === (globalThis as unknown);
   const clock = options.clock ?? (() => performance.now());
 
   let modules: readonly string[] = [];
@@ -185,19 +188,29 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
     return undefined;
   }
 
-  /** Adds one output to the response table; big non-shared ones go in `transfer`. */
-  function addOutput(out: NDArrayLike, table: ChunkTableBuilder, transfer: Set<ArrayBuffer>): void {
+  /**
+   * Adds one output to the response table; big non-shared ones go in `transfer`. An output that
+   * travels as a copy gives its memory back to the free lists once copied; small ones are copied
+   * into the arena when the table is finished, so they are pushed on `inArena` until then.
+   */
+  function addOutput(
+    out: NDArrayLike,
+    table: ChunkTableBuilder,
+    transfer: Set<ArrayBuffer>,
+    inArena: NDArrayLike[],
+  ): void {
     if (byteSize(out) < BIG_BYTES) {
       table.addSmall(out);
+      inArena.push(out);
     } else if (isShared(out.data)) {
-      // Shared memory: nothing to copy, whatever view it is. Its id lets the pool recycle it.
+      // Shared memory (a view of an input): nothing to copy. Its id lets the pool recycle it.
       table.addBig(out, buffers.idOf(out.data.buffer));
     } else if (sharing === "shared") {
-      // Copied into shared memory here, in parallel, rather than by the pool later when the chunk
-      // is passed on to the next task; into a recycled buffer (kernels that make their output with
-      // `new Float64Array` would otherwise leave one unreclaimed SharedArrayBuffer per task).
+      // Copied into a recycled shared buffer here, in parallel, rather than by the pool later when
+      // the chunk is passed on to the next task.
       const copy = compactCopy(out, true, buffers.allocateShared);
       table.addBig(copy, buffers.idOf(copy.data.buffer));
+      recycleCopied(out);
     } else if (ownsWholeBuffer(out)) {
       // A buffer only this batch knows (made by the kernel, or an input copy): hand it over as is.
       table.addBig(out);
@@ -206,6 +219,7 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
       const c = compactCopy(out, false);
       table.addBig(c);
       transfer.add(c.data.buffer as ArrayBuffer);
+      recycleCopied(out);
     }
   }
 
@@ -225,6 +239,8 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
     const transfer = new Set<ArrayBuffer>();
     const errors: WireError[] = [];
     const warnings: TaskWarning[] = [];
+    const inArena: NDArrayLike[] = [];
+    const allocated = recycleStats();
     let index = 0;
     const warn = (category: TaskWarning["category"], message: string, op: string): void => {
       warnings.push({ index, category, message, op });
@@ -245,9 +261,11 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
         for (let j = inStart[i]; j < inStart[i + 1]; j++) args.push(chunks[inputs[j]]);
         index = i;
         const kernel = getKernel(kernelId);
-        let out: unknown = collectWarnings(warn, () => kernel(args, params[i]));
+        // Kernels allocate from this thread's recycled buffers, as in-process (kernels/recycle.ts):
+        // a fresh multi-MB array costs a page fault per 4 KiB, 25-35 ms per 2 MB in Chromium.
+        let out: unknown = collectWarnings(warn, () => runRecycling(kernel, args, params[i]));
         if (isThenable(out)) out = await out;
-        addOutput(checkResult(out, kernelId), table, transfer);
+        addOutput(checkResult(out, kernelId), table, transfer, inArena);
         header[i] = OK;
       } catch (e) {
         errors.push(toWireError(e));
@@ -264,12 +282,15 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
     cancelled.delete(id);
     const chunksOut = table.finish(header);
     if (chunksOut.arena) transfer.add(chunksOut.arena);
+    for (const out of inArena) recycleCopied(out);
+    const now = recycleStats();
     const response: BatchResponse = {
       type: "done",
       id,
       chunks: chunksOut,
       errors,
       ...(warnings.length > 0 ? { warnings } : {}),
+      allocations: { fresh: now.fresh - allocated.fresh, reused: now.reused - allocated.reused },
     };
     post(response, [...transfer]);
   }
@@ -305,12 +326,6 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
         poolName = msg.poolName;
         runningCell = msg.running;
         buffers = new WorkerBuffers(msg.idBase);
-        // Kernels then allocate their outputs in shared memory, which reach the pool without a copy,
-        // from buffers the pool recycles (small outputs travel in the message's arena instead).
-        if (ownsRealm) {
-          allocateSharedByDefault(sharing === "shared");
-          setSharedAllocator(sharing === "shared" ? buffers.allocate : undefined);
-        }
         // Import the kernel modules now, not with the first batch; "ready" once they are in (a
         // module that fails is reported by every task, naming it).
         loaded ??= loadModules();

@@ -125,6 +125,14 @@ export interface BatchResponse {
   readonly errors: WireError[];
   /** NumPy warnings the kernels emitted (warnings.ts), by task index; absent when there were none. */
   readonly warnings?: TaskWarning[];
+  /** Arrays the batch's kernels allocated from the worker's free lists: made fresh, or reused. */
+  readonly allocations: AllocationCounts;
+}
+
+/** Recyclable allocations (kernels/recycle.ts) made fresh or served by reusing a free buffer. */
+export interface AllocationCounts {
+  readonly fresh: number;
+  readonly reused: number;
 }
 
 /** A warning of task `index` of a batch. */

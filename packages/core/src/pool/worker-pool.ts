@@ -17,6 +17,7 @@ import { RunTimes } from "./run-times.js";
 import type { PoolTransport, PoolWorker } from "./transport.js";
 import {
   BIG_BYTES,
+  type AllocationCounts,
   type BatchRequest,
   type BatchResponse,
   byteSize,
@@ -95,6 +96,11 @@ export interface WorkerPoolStats {
   readonly kernelMs: number;
   /** Worker-allocated shared buffers in use by results, and how many were recycled. */
   readonly buffers: BufferStats;
+  /**
+   * Arrays of at least 64 KiB the workers' kernels allocated: `fresh` ones cost a page fault per
+   * 4 KiB, `reused` ones came from the workers' free lists (kernels/recycle.ts).
+   */
+  readonly allocations: AllocationCounts;
 }
 
 interface Slot {
@@ -194,6 +200,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
   /** Tasks waiting on each signal: one abort listener per signal, not per task. */
   readonly #bySignal = new WeakMap<AbortSignal, Set<Entry>>();
   #stats = { tasks: 0, batches: 0, workersStarted: 0, workersLost: 0, workersStuck: 0, kernelMs: 0 };
+  readonly #allocations = { fresh: 0, reused: 0 };
   #readyWaiters: { resolve: () => void; reject: (err: Error) => void }[] = [];
   /** Which results use which worker buffers; frees them on the scheduler's last release. */
   readonly #buffers = new BufferLedger();
@@ -243,7 +250,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
 
   /** Counters: tasks and messages sent, workers started, lost and replaced. */
   get stats(): WorkerPoolStats {
-    return { ...this.#stats, buffers: this.#buffers.stats };
+    return { ...this.#stats, buffers: this.#buffers.stats, allocations: { ...this.#allocations } };
   }
 
   /** The scheduler holds `chunk` (a result): a worker buffer it uses is not free until it is released. */
@@ -801,6 +808,8 @@ export class WorkerPool implements Executor, AsyncDisposable {
     this.#inflight--;
     this.#lastActive = performance.now();
     const { errors } = res;
+    this.#allocations.fresh += res.allocations.fresh;
+    this.#allocations.reused += res.allocations.reused;
     const n = batch.entries.length;
     const status = res.chunks.meta.subarray(0, n);
     const ms = res.chunks.meta.subarray(n, 2 * n);

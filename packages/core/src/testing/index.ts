@@ -54,5 +54,6 @@ export { referenceGetitem, sliceIndices } from "./reference.js";
 
 export { assertEq } from "./assert-eq.js";
 export { WARNING_CASES, warningCase, warningMessages } from "./warnings.js";
+export { assertWarningCase } from "./executor-warnings.js";
 export type { WarningGolden, WarningGoldenInput } from "./warnings.js";
 export type { AssertEqOptions } from "./assert-eq.js";

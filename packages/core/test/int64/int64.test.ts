@@ -62,11 +62,68 @@ describe("int64 and uint64", () => {
     expect((await y.cumsum().compute()).toArray()).toEqual([3n, -6n, 2n ** 60n - 6n, 2n ** 60n - 2n]);
   });
 
-  test("sort, topk, unique and isin refuse int64 at build time, naming the way out", () => {
-    const y = ca.fromArray(BigInt64Array.from([3n, 1n]));
-    expect(() => ca.sort(y)).toThrow(/sort does not support int64 input yet.*astype\(x, "float64"\)/);
-    expect(() => ca.topk(y, 1)).toThrow(ca.DTypeError);
-    expect(() => ca.unique(y)).toThrow(ca.DTypeError);
+  test("chunk invariance: sort, argsort, topk, unique, isin and searchsorted of int64 and uint64", async () => {
+    const safe = fc.bigInt({ min: -(2n ** 53n) + 1n, max: 2n ** 53n - 1n });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.oneof(safe, fc.bigInt({ min: -5n, max: 5n })), { minLength: 1, maxLength: 20 }),
+        fc.integer({ min: 1, max: 7 }),
+        fc.boolean(),
+        async (raw, chunk, unsigned) => {
+          const values = unsigned ? raw.map((v) => (v < 0n ? -v : v)) : raw;
+          const data = unsigned ? BigUint64Array.from(values) : BigInt64Array.from(values);
+          const x = ca.fromArray(data, { chunks: chunk });
+          const sorted = [...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+          const sx = ca.sort(x);
+          expect(sx.dtype).toBe(x.dtype);
+          expect((await sx.compute()).toArray()).toEqual(sorted);
+          const order = (await ca.argsort(x).compute()).toArray() as bigint[];
+          expect(order.map((i) => values[Number(i)])).toEqual(sorted);
+          expect((await ca.topk(x, 2 > values.length ? 1 : 2).compute()).toArray()).toEqual(
+            sorted.slice(-Math.min(2, values.length)).reverse(),
+          );
+          expect((await ca.unique(x).compute()).toArray()).toEqual([...new Set(sorted)]);
+          const test = [values[0], 7n];
+          expect((await ca.isin(x, ca.NDArray.from(test)).compute()).toArray()).toEqual(
+            values.map((v) => test.includes(v)),
+          );
+          const pos = (
+            await ca.searchsorted(ca.fromArray(data.slice().sort(), { chunks: chunk }), x).compute()
+          ).toArray();
+          expect(pos).toEqual(values.map((v) => BigInt(sorted.findIndex((s) => s >= v))));
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  test("bigint scalars are NumPy's Python ints: weak, and exact past 2^53 with 64-bit arrays", async () => {
+    const big = 2n ** 60n + 3n;
+    const x = ca.fromArray(BigInt64Array.from([1n, -2n, 2n ** 62n]), { chunks: 2 });
+    const y = ca.add(x, big);
+    expect(y.dtype).toBe("int64");
+    expect((await y.compute()).toArray()).toEqual([big + 1n, big - 2n, BigInt.asIntN(64, 2n ** 62n + big)]);
+    expect((await x.mul(3n).compute()).toArray()).toEqual([3n, -6n, BigInt.asIntN(64, 3n * 2n ** 62n)]);
+    const u = ca.fromArray(BigUint64Array.from([5n]));
+    expect(ca.add(u, 2n ** 63n).dtype).toBe("uint64");
+    expect((await ca.add(u, 2n ** 63n).compute()).toArray()).toEqual([2n ** 63n + 5n]);
+    const i32 = ca.fromArray(Int32Array.from([1, 2]));
+    const z = i32.add(3n);
+    expect(z.dtype).toBe("int32");
+    expect((await z.compute()).toArray()).toEqual([4, 5]);
+    expect(ca.greater(i32, 1).add(1n).dtype).toBe("int64");
+    expect(() => i32.add(2n ** 40n)).toThrow(/out of bounds for int32/);
+    expect(ca.add(ca.ones([2]), big).dtype).toBe("float64");
+    expect((await ca.greater(x, 2n ** 61n).compute()).toArray()).toEqual([false, false, true]);
+  });
+
+  test("a value past 2^53 fails at compute naming the op, instead of rounding", async () => {
+    const y = ca.fromArray(BigInt64Array.from([3n, 2n ** 60n + 1n]), { chunks: 1 });
+    await expect(ca.sort(y).compute()).rejects.toThrow(
+      /sort compares int64 values as float64, exact only within/,
+    );
+    await expect(ca.unique(y).compute()).rejects.toThrow(/unique/);
+    expect(() => ca.isin(ca.arange(3, { chunks: 1 }), ca.NDArray.from([2n ** 60n]))).toThrow(ca.DTypeError);
   });
 
   test("chunk invariance: sum, prod, cumsum and elementwise of int64 (with wrap-around)", async () => {

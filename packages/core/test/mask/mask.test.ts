@@ -14,6 +14,7 @@ describe("mask goldens", () => {
     compress: ([c, x], kw) => ca.compress(c, x, kw),
     unique: ([x]) => ca.unique(x, { splitEvery: 2 }),
     take: ([x], kw) => ca.take(x, kw.indices, { axis: kw.axis }),
+    takeLazy: ([x, i], kw) => ca.take(x, i, { axis: kw.axis, splitEvery: 2 }),
   });
 });
 

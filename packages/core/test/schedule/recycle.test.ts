@@ -1,6 +1,7 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import * as ca from "@chunked/core";
+import { registerOpener } from "@chunked/core/internal";
 import { recycleStats } from "../../src/kernels/recycle.js";
 
 // Blocks of 10000 float64 (80 KB) are above the 64 KiB threshold, so their memory is recycled.
@@ -102,6 +103,37 @@ describe("in-process memory recycling (kernels/recycle.ts)", () => {
     ]);
     expect(s.item()).toBe(s2.item());
     expect(m.item()).toBe(m2.item());
+  });
+
+  it("an async read's later steps take their memory from the free lists too (Zarr read, then reduce)", async () => {
+    const rows = 8;
+    const cols = 20_000;
+    const values = data(5, rows * cols);
+    // A source workers could reopen (not a local one), so its reads fuse with the reduction, and
+    // whose reads resolve after an await, as Zarr's do: the reduction runs after the executor's
+    // kernel call has returned.
+    const descriptor = { kind: "test.async-rows" };
+    const rowsSource: ca.ArraySource<"float64"> = {
+      shape: [rows, cols],
+      dtype: "float64",
+      descriptor,
+      async read(region) {
+        await Promise.resolve();
+        const [[r0, r1]] = region;
+        return ca.NDArray.from(values.slice(r0 * cols, r1 * cols), { shape: [r1 - r0, cols] });
+      },
+    };
+    registerOpener(descriptor.kind, () => rowsSource);
+    const mean = ca.fromArray(rowsSource, { chunks: [1, cols] }).mean({ axis: 0 });
+    const [first] = await ca.compute([mean]);
+    const before = recycleStats();
+    const [again] = await ca.compute([mean]);
+    const after = recycleStats();
+    // Each row's partial state (count and sum of 20000 columns, 320 KB) reuses a released one.
+    expect(after.reused - before.reused).toBeGreaterThanOrEqual(rows);
+    // Fresh: only the new result's memory (the first result still holds its own).
+    expect(after.fresh - before.fresh).toBe(1);
+    expect(differing(again.data, first.data)).toBe(0);
   });
 
   it("recycles the partial states of a stack mean, bit-identical to the unoptimised graph", async () => {

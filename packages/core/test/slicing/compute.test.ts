@@ -5,25 +5,11 @@ import { fromArray } from "@chunked/core";
 import { getitem } from "@chunked/core";
 import { optimize } from "../../src/optimize/optimize.js";
 import { newaxis, type Selection, slice } from "@chunked/core";
-import type { ArraySource, Region } from "@chunked/core";
 import type { NDArray } from "@chunked/core";
 import { assertEq } from "@chunked/core/testing";
-import { iota, referenceGet } from "./helpers.js";
+import { countingSource, iota, referenceGet } from "./helpers.js";
 
 const S = slice;
-
-function countingSource(data: NDArray<"float64">) {
-  const reads: Region[] = [];
-  const source: ArraySource<"float64"> = {
-    shape: data.shape,
-    dtype: "float64",
-    read(region) {
-      reads.push(region.map((r) => [...r] as [number, number, number]));
-      return data.region(region).copy();
-    },
-  };
-  return { source, reads };
-}
 
 describe("getitem through compute()", () => {
   const data = iota([9, 10, 7], "float64") as NDArray<"float64">;

@@ -6,25 +6,10 @@ import { composeGetitem, pushdownSlices } from "../../src/optimize/pushdown.js";
 import type { Graph } from "@chunked/core";
 import { newaxis, type Selection, slice } from "@chunked/core";
 import { type GetitemParams, applyGetitem } from "../../src/kernels/getitem.js";
-import type { ArraySource, Region } from "@chunked/core";
 import type { NDArray } from "@chunked/core";
-import { computeNaive, iota, referenceGet } from "./helpers.js";
+import { computeNaive, countingSource, iota, referenceGet } from "./helpers.js";
 
 const S = slice;
-
-/** An in-memory ArraySource that records every region read. */
-function countingSource(data: NDArray<"float64">) {
-  const reads: Region[] = [];
-  const source: ArraySource<"float64"> = {
-    shape: data.shape,
-    dtype: "float64",
-    read(region) {
-      reads.push(region.map((r) => [...r] as [number, number, number]));
-      return data.region(region).copy();
-    },
-  };
-  return { source, reads };
-}
 
 /** Tasks reachable from the outputs (a plain cull), optionally of one op. */
 function count(g: Graph, op?: string, outputs?: readonly string[]): number {

@@ -2,9 +2,8 @@
  * NumPy's warnings travel back from Web Workers with each task's result
  * (fixtures/golden/warnings.json holds what NumPy says for each case).
  */
-import * as ca from "@chunked/core";
-import { WARNING_CASES, type WarningGolden, warningCase, warningMessages } from "@chunked/core/testing";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { assertWarningCase, WARNING_CASES, type WarningGolden } from "@chunked/core/testing";
+import { afterAll, beforeAll, describe, test } from "vitest";
 import { WebPool } from "../../src/index.js";
 
 const golden = (await (
@@ -18,12 +17,5 @@ describe("NumPy's warnings on a WebPool", () => {
   });
   afterAll(() => pool.close());
 
-  test.each(Object.keys(WARNING_CASES))("%s", async (name) => {
-    const x = warningCase(golden, name);
-    const seen: ca.ChunkedWarning[] = [];
-    const [expected] = await ca.compute([x], { onWarning: "ignore" });
-    const [result] = await ca.compute([x], { executor: pool, onWarning: (w) => seen.push(w) });
-    expect(result.toArray()).toEqual(expected.toArray());
-    expect(warningMessages(seen)).toEqual(golden.cases[name].warnings);
-  });
+  test.each(Object.keys(WARNING_CASES))("%s", (name) => assertWarningCase(golden, name, pool));
 });

@@ -1,0 +1,111 @@
+/**
+ * The einsum kernel: NumPy's `einsum` (without path optimisation) of a few blocks, as one loop
+ * over every label. Labels are small integers; a label repeated within an operand reads its
+ * diagonal (the axes' strides add up), and a length-1 axis under a longer label broadcasts
+ * (stride 0). Products are accumulated in float64 and cast to the result dtype.
+ */
+import type { DType } from "../dtype/dtypes.js";
+import type { NDArray } from "../ndarray/ndarray.js";
+import { castFloat64 } from "./linalg.js";
+import { defineKernel } from "./registry.js";
+
+/** Params of `einsum.block`: each operand's labels per axis, the output's labels, the result dtype. */
+export interface EinsumParams {
+  readonly terms: readonly (readonly number[])[];
+  readonly output: readonly number[];
+  readonly dtype: DType;
+}
+
+/** The block's values as float64 in its own element order (bigint and bool storage converted). */
+function numbers(a: NDArray): ArrayLike<number> {
+  const d = a.data;
+  if (d instanceof BigInt64Array || d instanceof BigUint64Array) return Float64Array.from(d, Number);
+  return d as ArrayLike<number>;
+}
+
+/** NumPy's `einsum` of `inputs` labelled by `p.terms`, summed over the labels not in `p.output`. */
+export function einsumBlocks(inputs: readonly NDArray[], p: EinsumParams): NDArray {
+  const nLabels = Math.max(-1, ...p.output, ...p.terms.flat()) + 1;
+  const extent = new Array<number>(nLabels).fill(1);
+  p.terms.forEach((t, o) => {
+    t.forEach((l, ax) => {
+      extent[l] = Math.max(extent[l], inputs[o].shape[ax]);
+    });
+  });
+  // The output labels outermost, then the summed ones; the last label is the inner loop.
+  const summed = [...extent.keys()].filter(
+    (l) => !p.output.includes(l) && p.terms.some((t) => t.includes(l)),
+  );
+  const order = [...p.output, ...summed];
+  const outShape = p.output.map((l) => extent[l]);
+  const outSize = outShape.reduce((s, v) => s * v, 1);
+  const acc = new Float64Array(outSize);
+  const total = order.reduce((s, l) => s * extent[l], 1);
+  if (total === 0) return castFloat64(acc, p.dtype, outShape);
+  const data = inputs.map(numbers);
+  // strides[o][j]: how far operand o's element moves per step of label order[j].
+  const strides = p.terms.map((t, o) =>
+    order.map((l) =>
+      t.reduce((s, tl, ax) => (tl === l && inputs[o].shape[ax] !== 1 ? s + inputs[o].strides[ax] : s), 0),
+    ),
+  );
+  const nOps = inputs.length;
+  const ptr = inputs.map((a) => a.offset);
+  const depth = order.length;
+  const inner = depth === 0 ? 1 : extent[order[depth - 1]];
+  const innerStride = strides.map((s) => (depth === 0 ? 0 : s[depth - 1]));
+  const idx = new Array<number>(depth).fill(0);
+  const summedSize = summed.reduce((s, l) => s * extent[l], 1);
+  let run = 0;
+  for (let done = 0; done < total; done += inner) {
+    // Output element: the position among output labels (summed labels are innermost).
+    const out = Math.floor(run / summedSize);
+    if (summed.length === 0) {
+      // The inner label is an output label: `inner` consecutive output elements.
+      for (let i = 0; i < inner; i++) {
+        let prod = 1;
+        for (let o = 0; o < nOps; o++) prod *= data[o][ptr[o] + i * innerStride[o]];
+        acc[out + i] = prod;
+      }
+    } else if (nOps === 1) {
+      const d0 = data[0];
+      const s0 = innerStride[0];
+      let s = 0;
+      for (let i = 0, q = ptr[0]; i < inner; i++, q += s0) s += d0[q];
+      acc[out] += s;
+    } else if (nOps === 2) {
+      const d0 = data[0];
+      const d1 = data[1];
+      const s0 = innerStride[0];
+      const s1 = innerStride[1];
+      let s = 0;
+      for (let i = 0, q0 = ptr[0], q1 = ptr[1]; i < inner; i++, q0 += s0, q1 += s1) s += d0[q0] * d1[q1];
+      acc[out] += s;
+    } else {
+      const q = [...ptr];
+      let s = 0;
+      for (let i = 0; i < inner; i++) {
+        let prod = 1;
+        for (let o = 0; o < nOps; o++) {
+          prod *= data[o][q[o]];
+          q[o] += innerStride[o];
+        }
+        s += prod;
+      }
+      acc[out] += s;
+    }
+    run += inner;
+    // Advance the odometer over every label but the inner one.
+    for (let j = depth - 2; j >= 0; j--) {
+      for (let o = 0; o < nOps; o++) ptr[o] += strides[o][j];
+      if (++idx[j] < extent[order[j]]) break;
+      for (let o = 0; o < nOps; o++) ptr[o] -= strides[o][j] * extent[order[j]];
+      idx[j] = 0;
+    }
+  }
+  return castFloat64(acc, p.dtype, outShape);
+}
+
+export const einsumKernel = defineKernel("einsum.block", (inputs, p: EinsumParams) =>
+  einsumBlocks(inputs, p),
+);
