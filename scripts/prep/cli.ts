@@ -37,9 +37,10 @@ Makes the course's data sets (as the tutorial's prep.py) under datasets/ of the 
                                 31 days from 2014-01-01 (16 GB), plus the one-degree originals
                                 datasets/weather-small/YYYY-MM-DD.hdf5 (180, 360)
                        repeat -d for both
-      --course         the small versions the course site uses, in seconds: random with 1e7
-                       values, weather --growth 4 (720 x 1440) for 31 days plus the small files,
-                       in both formats
+      --course         the small versions the course site and pnpm tutorial use, in seconds:
+                       random.hdf5 with 1e7 values, weather --growth 4 (720 x 1440) HDF5 for 31
+                       days plus the small files, and the site's float32 Zarr weather under
+                       course/ (360 x 720 in 360 x 360 chunks, and the 180 x 360 small files)
       --size N         random: number of values (default 1e9)
       --growth G       weather: big files are (180G, 360G) (default 32)
       --days N         weather: number of daily files (default 31)

@@ -380,8 +380,15 @@ describe("course data", () => {
   it("prepares the small versions in both formats, and keeps them on a second call", async () => {
     const root = tmp();
     const r = await prepareCourseData({ root });
-    // random (2 formats) + 31 days x (small + big) x 2 formats
-    expect(r.written).toHaveLength(2 + 31 * 2 * 2);
+    // random.hdf5 + 31 days x (small + big) HDF5 + 31 days x (small + big) browser Zarr
+    expect(r.written).toHaveLength(1 + 31 * 2 + 31 * 2);
+    // No float64 Zarr copies: nothing reads them.
+    expect(existsSync(join(root, "weather-big.zarr"))).toBe(false);
+    expect(existsSync(join(root, "random.zarr"))).toBe(false);
+    const browser = await readZarr(join(root, "course", "weather-big.zarr", "2014-01-31"), "t2m");
+    expect(browser).toMatchObject({ shape: [360, 720], dtype: "float32", chunks: [360, 360] });
+    const phone = await readZarr(join(root, "course", "weather-small.zarr", "2014-01-31"), "t2m");
+    expect(phone).toMatchObject({ shape: [180, 360], dtype: "float32" });
     const big = await readH5(join(root, "weather-big", "2014-01-31.hdf5"), "/t2m");
     expect(big.shape).toEqual([720, 1440]);
     expect(big.chunks).toEqual([500, 500]);

@@ -404,33 +404,57 @@ export function prepareWeather(o: WeatherOptions): Promise<PrepReport> {
   return runJobs(weatherJobs(o), o, "weather");
 }
 
-/** Sizes of the course's small versions (what `pnpm prep --course` writes). */
-export const COURSE = { randomSize: 1e7, weatherGrowth: 4, days: 31 } as const;
+/** Sizes of the course's data (what `pnpm prep --course` writes). */
+export const COURSE = {
+  randomSize: 1e7,
+  weatherGrowth: 4,
+  days: 31,
+  /** The browser's weather: (360, 720) float32 in the file's (360, 360) chunks. */
+  browserGrowth: 2,
+  browserChunk: 360,
+} as const;
 
 /**
  * The course's data, small enough to make in seconds, through exactly the code paths of the big
- * runs: random with 1e7 values, weather grown ×4 (720 × 1440) for 31 days plus the one-degree
- * files, in HDF5 and Zarr. Complete outputs are kept, so calling it again is cheap.
+ * runs, and only what something reads:
+ * - `random.hdf5` with 1e7 values (the site's lessons 1–2 over HTTP ranges, `pnpm tutorial`);
+ * - weather grown ×4 (720 × 1440 float64) for 31 days plus the one-degree files, HDF5
+ *   (`pnpm tutorial`);
+ * - `course/weather-big.zarr`, 31 days of (360, 720) float32 in (360, 360) chunks (26 MB), and its
+ *   one-degree `course/weather-small.zarr` (7 MB, for phones): what the site's lesson 3 streams.
+ *
+ * Complete outputs are kept, so calling it again is cheap.
  *
  * @param options.root Directory the data sets go in (e.g. the repository's `datasets/`).
  * @example
  * ```ts
  * const report = await prepareCourseData({ root: "datasets" });
- * report.written; // [".../random.hdf5", ".../random.zarr", ...] (empty when all were there)
+ * report.written; // [".../random.hdf5", ".../weather-small/2014-01-01.hdf5", ...] (empty when all were there)
  * ```
  */
 export async function prepareCourseData(
   options: Pick<CommonOptions, "root" | "force" | "progress" | "log" | "seed" | "compression">,
 ): Promise<PrepReport> {
-  const common: CommonOptions = { ...options, formats: ["hdf5", "zarr"] };
-  const a = await prepareRandom({ ...common, size: COURSE.randomSize });
-  const b = await prepareWeather({ ...common, growth: COURSE.weatherGrowth, days: COURSE.days });
+  const common: CommonOptions = { ...options, formats: ["hdf5"] };
+  const reports = [
+    await prepareRandom({ ...common, size: COURSE.randomSize }),
+    await prepareWeather({ ...common, growth: COURSE.weatherGrowth, days: COURSE.days }),
+    await prepareWeather({
+      ...options,
+      root: join(options.root, "course"),
+      formats: ["zarr"],
+      growth: COURSE.browserGrowth,
+      chunk: COURSE.browserChunk,
+      dtype: "float32",
+      days: COURSE.days,
+    }),
+  ];
   return {
-    written: [...a.written, ...b.written],
-    kept: [...a.kept, ...b.kept],
-    bytes: a.bytes + b.bytes,
-    seconds: a.seconds + b.seconds,
-    writeRss: Math.max(a.writeRss, b.writeRss),
-    firstRss: a.firstRss || b.firstRss,
+    written: reports.flatMap((r) => r.written),
+    kept: reports.flatMap((r) => r.kept),
+    bytes: reports.reduce((n, r) => n + r.bytes, 0),
+    seconds: reports.reduce((n, r) => n + r.seconds, 0),
+    writeRss: Math.max(...reports.map((r) => r.writeRss)),
+    firstRss: reports.find((r) => r.firstRss)?.firstRss ?? 0,
   };
 }

@@ -12,34 +12,28 @@ import { fileURLToPath } from "node:url";
 export const DATASETS = fileURLToPath(new URL("../../../datasets/", import.meta.url));
 
 /**
- * What the lessons read, by the name it is served under (/data/NAME) → its path in datasets/:
- * lessons 1–2 the float32 HDF5 file of `pnpm prep --course`; lesson 3 the 31 days of weather as
- * float32 Zarr at 360 × 720 (26 MB, two 360 × 360 chunks a day: sized for a browser, where the
- * 720 × 1440 float64 copy of `pnpm prep --course` is 220 MB of nearly incompressible chunks).
+ * What the lessons read, by the name it is served under (/data/NAME) → its path in datasets/, all
+ * made by `pnpm prep --course`: lessons 1–2 the float32 HDF5 file; lesson 3 the 31 days of weather
+ * as float32 Zarr at 360 × 720 (26 MB, two 360 × 360 chunks a day: sized for a browser), and at
+ * 180 × 360 (7 MB) for phones (the runner's `data.url` picks it on a small device).
  */
 export const COURSE_DATA = {
   "random.hdf5": "random.hdf5",
   "weather.zarr": "course/weather-big.zarr",
+  "weather-small.zarr": "course/weather-small.zarr",
 };
-
-/** The `pnpm prep` runs that make the course's data (seconds each). */
-const PREP_RUNS = [
-  ["prep", "--course"],
-  ["prep", "-d", "weather", "--growth", "2", "--dtype", "float32", "--chunk", "360", "--format", "zarr"],
-];
 
 /** True when every course file has been prepared. */
 export function courseDataReady(root = DATASETS) {
   return Object.values(COURSE_DATA).every((f) => existsSync(join(root, f)));
 }
 
-/** Makes the course's data under the repository's datasets/ (`pnpm prep`), keeping what is there. */
+/** Makes the course's data under the repository's datasets/ (`pnpm prep --course`), keeping what is there. */
 export function prepareCourseData({ quiet = false } = {}) {
-  const repo = join(DATASETS, "..");
-  for (const args of PREP_RUNS) {
-    const out = args.includes("--course") ? [] : ["--out", join(DATASETS, "course")];
-    execFileSync("pnpm", [...args, ...out, ...(quiet ? ["-q"] : [])], { cwd: repo, stdio: "inherit" });
-  }
+  execFileSync("pnpm", ["prep", "--course", ...(quiet ? ["-q"] : [])], {
+    cwd: join(DATASETS, ".."),
+    stdio: "inherit",
+  });
 }
 
 /** The datasets/ path of a request path under /data/ (`/weather.zarr/x/c/0/0` → `course/weather-big.zarr/x/c/0/0`). */

@@ -185,6 +185,21 @@ describe("lesson 3: weather", () => {
     }));
 });
 
+describe("lesson 3 on a phone-sized screen", () => {
+  it("reads the one-degree weather (180 × 360), and the mean exercise's check holds for it", () =>
+    withLesson(
+      browser,
+      "3-weather/",
+      async ({ page, errors }) => {
+        expect((await run(page, "open")).text).toContain("shape [180,360], dtype float32");
+        const right = await run(page, "mean-exercise", { solution: true });
+        expect(right.check).toBe("pass");
+        expect(errors).toEqual([]);
+      },
+      { width: 390 },
+    ));
+});
+
 describe("lesson 4: Lennard-Jones", () => {
   it("eager and chunked energies agree with Node", () =>
     inLesson("4-lennard-jones/", async ({ page, errors }) => {

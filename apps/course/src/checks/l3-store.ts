@@ -12,7 +12,9 @@ try {
 } catch (err) {
   return `No Zarr array in the store yet (${(err as Error).message}). Did you call finish()?`;
 }
-if (z.shape.join() !== "31,180,360") return `x[:, ::2, ::2] has shape [31, 180, 360]; the stored array has [${z.shape}].`;
+const [rows, columns] = days[0].shape;
+const shape = [31, Math.ceil(rows / 2), Math.ceil(columns / 2)];
+if (z.shape.join() !== shape.join()) return `x[:, ::2, ::2] has shape [${shape.join(", ")}]; the stored array has [${z.shape}].`;
 const got = await z.read([[0, 31, 10], [0, 6, 1], [0, 6, 1]]);
 for (const k of [0, 10, 20, 30]) {
   const want = await days[k].read([[0, 12, 2], [0, 12, 2]]);

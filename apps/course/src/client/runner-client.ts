@@ -38,6 +38,15 @@ function stopAll(message: string) {
   listeners.clear();
 }
 
+/**
+ * A phone-sized screen, or a device that says it has at most 2 GB (`navigator.deviceMemory`,
+ * Chromium): cells then read the small variants of the data sets.
+ */
+function smallDevice(): boolean {
+  const memory = (navigator as { deviceMemory?: number }).deviceMemory;
+  return matchMedia("(max-width: 600px)").matches || (memory !== undefined && memory <= 2);
+}
+
 /** A running cell. */
 export interface CellRun {
   id: number;
@@ -48,7 +57,7 @@ export interface CellRun {
 export function runCell(req: Omit<RunRequest, "type" | "id">, listener: Listener): CellRun {
   const id = nextId++;
   const done = new Promise<Done>((resolve) => listeners.set(id, { listener, resolve }));
-  runner().postMessage({ type: "run", id, ...req } satisfies RunRequest);
+  runner().postMessage({ type: "run", id, smallData: smallDevice(), ...req } satisfies RunRequest);
   return { id, done };
 }
 

@@ -57,6 +57,8 @@ export interface RunRequest {
   check?: string;
   /** Values the page passes to the cell (e.g. a slider's chunk size), as the global `params`. */
   params?: Record<string, number | string>;
+  /** The page is phone-sized or has little memory: `data.url` gives the small variant of a data set. */
+  smallData?: boolean;
 }
 
 export type ToRunner = RunRequest | { type: "abort"; id: number };

@@ -8,7 +8,7 @@
 import * as ca from "@chunked/core";
 import { WebPool } from "@chunked/executor-web";
 import { transform } from "sucrase";
-import type { CellError, FromRunner, Output, ToRunner, WorkerActivity } from "./protocol.js";
+import type { CellError, FromRunner, Output, RunRequest, ToRunner, WorkerActivity } from "./protocol.js";
 import { formatValue, imageOutput, toOutput } from "./show.js";
 import { zip } from "./zip.js";
 
@@ -149,14 +149,18 @@ const MODULES: Record<string, () => Promise<unknown>> = {
 };
 
 // --- what cells see besides their imports ------------------------------------------------------
-const dataUrl = (name: string) => new URL(`/data/${name}`, self.location.href).href;
+/** Data sets with a small variant for phones: lesson 3's weather at one degree (180 × 360, 7 MB). */
+const SMALL_DATA: Record<string, string> = { "weather.zarr": "weather-small.zarr" };
 
-function makeGlobals(run: Run, params: Record<string, number | string>) {
+const dataUrl = (name: string, small: boolean) =>
+  new URL(`/data/${(small && SMALL_DATA[name]) || name}`, self.location.href).href;
+
+function makeGlobals(run: Run, req: RunRequest) {
   return {
     pool,
     signal: run.controller.signal,
-    params,
-    data: { url: dataUrl },
+    params: req.params ?? {},
+    data: { url: (name: string) => dataUrl(name, req.smallData === true) },
     /** Shows values: chunked arrays as a repr with their graph, NDArrays as a table, rows as a table. */
     show(...values: unknown[]) {
       for (const v of values) emit(toOutput(v));
@@ -285,7 +289,7 @@ async function runCell(req: Extract<ToRunner, { type: "run" }>) {
   let error: CellError | undefined;
   let check: { ok: boolean; message: string } | undefined;
   try {
-    const globals = makeGlobals(run, req.params ?? {});
+    const globals = makeGlobals(run, req);
     const names = Object.keys(globals);
     const { fn, needs } = compile(req.code, names);
     const require = await load(needs);
