@@ -32,22 +32,23 @@ function alive(pid: number): boolean {
   }
 }
 
-function tryTake(path: string): number | undefined {
+/** Takes the lock, or says why not: a live owner's pid, or "retry" (a stale or vanishing lock, cleared). */
+function tryTake(path: string): "taken" | "retry" | number {
   try {
     writeFileSync(path, String(process.pid), { flag: "wx" });
-    return undefined;
+    return "taken";
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
   }
-  let owner = Number.NaN;
+  let owner: number;
   try {
     owner = Number(readFileSync(path, "utf8"));
   } catch {
-    return 0; // removed between our two calls: try again at once
+    return "retry"; // removed between our two calls
   }
   if (!Number.isInteger(owner) || owner <= 0 || !alive(owner)) {
     rmSync(path, { force: true });
-    return 0;
+    return "retry";
   }
   return owner;
 }
@@ -65,8 +66,8 @@ export async function withPrepLock<T>(
   let told = false;
   for (;;) {
     const owner = tryTake(path);
-    if (owner === undefined) break;
-    if (owner === 0) continue;
+    if (owner === "taken") break;
+    if (owner === "retry") continue;
     if (!told) log(`waiting for another prep (pid ${owner}) writing in ${root}`);
     told = true;
     await new Promise((r) => setTimeout(r, 200));

@@ -301,7 +301,6 @@ async function runJobsLocked(jobs: Job[], o: CommonOptions, title: string): Prom
   const compression = o.compression ?? "zstd";
   // Outputs are named like "datasets/random.hdf5" in the bar and notes.
   const rel = (p: string) => relative(dirname(o.root), p) || p;
-  mkdirSync(o.root, { recursive: true });
   const report: PrepReport = { written: [], kept: [], bytes: 0, seconds: 0, writeRss: 0, firstRss: 0 };
 
   const pending: { job: Job; outs: Job["outputs"] }[] = [];
