@@ -102,6 +102,18 @@ def numpy_sort(args):
     return [float(s.sum()), float(s[0]), float(s[-1])]
 
 
+_MATMUL_INPUTS = {}
+
+
+def numpy_matmul(args):
+    """M1: NumPy's `a @ b` (Debian's OpenBLAS) on the raw float64 files (read once per process)."""
+    n = args["n"]
+    if n not in _MATMUL_INPUTS:
+        _MATMUL_INPUTS[n] = [np.fromfile(args[k], dtype=np.float64).reshape(n, n) for k in ("a", "b")]
+    a, b = _MATMUL_INPUTS[n]
+    return summary(a @ b)
+
+
 WORKLOADS = {
     "W1": hdf5_sum,
     "W6": hdf5_sum,
@@ -111,10 +123,11 @@ WORKLOADS = {
     "W4": lennard_jones,
     "R1": rechunk,
     "S1": numpy_sort,
+    "M1": numpy_matmul,
 }
 
 # What the baseline row measures when it is not dask (printed in the row's extra column).
-NOT_DASK = {"S1": "NumPy np.sort (dask has no sort)"}
+NOT_DASK = {"S1": "NumPy np.sort (dask has no sort)", "M1": "NumPy a @ b (OpenBLAS)"}
 
 
 def main():
