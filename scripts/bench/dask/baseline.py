@@ -95,6 +95,25 @@ def rechunk(args):
     return float(x.rechunk((100, n)).sum().compute())
 
 
+def numpy_sort(args):
+    """S1: NumPy's np.sort of the whole array in memory (dask has no sort: dask#4368)."""
+    with h5py.File(args["file"], "r") as f:
+        s = np.sort(f["x"][...])
+    return [float(s.sum()), float(s[0]), float(s[-1])]
+
+
+_MATMUL_INPUTS = {}
+
+
+def numpy_matmul(args):
+    """M1: NumPy's `a @ b` (Debian's OpenBLAS) on the raw float64 files (read once per process)."""
+    n = args["n"]
+    if n not in _MATMUL_INPUTS:
+        _MATMUL_INPUTS[n] = [np.fromfile(args[k], dtype=np.float64).reshape(n, n) for k in ("a", "b")]
+    a, b = _MATMUL_INPUTS[n]
+    return summary(a @ b)
+
+
 WORKLOADS = {
     "W1": hdf5_sum,
     "W6": hdf5_sum,
@@ -103,7 +122,12 @@ WORKLOADS = {
     "W2": random_mean,
     "W4": lennard_jones,
     "R1": rechunk,
+    "S1": numpy_sort,
+    "M1": numpy_matmul,
 }
+
+# What the baseline row measures when it is not dask (printed in the row's extra column).
+NOT_DASK = {"S1": "NumPy np.sort (dask has no sort)", "M1": "NumPy a @ b (OpenBLAS)"}
 
 
 def main():
@@ -122,7 +146,10 @@ def main():
         r1 = resource.getrusage(resource.RUSAGE_SELF)
         cpu = (r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime) * 1000
         runs.append({"wallMs": wall, "cpuMs": cpu, "peakRssMB": r1.ru_maxrss / 1024, "startRssMB": 0})
-    print("@@bench " + json.dumps({"runs": runs, "value": value}), flush=True)
+    result = {"runs": runs, "value": value}
+    if workload in NOT_DASK:
+        result["extra"] = {"baseline": NOT_DASK[workload]}
+    print("@@bench " + json.dumps(result), flush=True)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@ import { W3, W3zarr } from "./w3-weather.js";
 import { W4 } from "./w4-lennard-jones.js";
 import { W5a, W5b } from "./w5-scheduler.js";
 import { W6 } from "./w6-larger-than-memory.js";
+import { M1 } from "./m1-matmul.js";
 import { R1 } from "./r1-rechunk.js";
+import { S1 } from "./s1-sort.js";
 
-export const WORKLOADS: readonly Workload[] = [W1, W2, W3, W3zarr, W4, W5a, W5b, W6, R1];
+export const WORKLOADS: readonly Workload[] = [W1, W2, W3, W3zarr, W4, W5a, W5b, W6, R1, S1, M1];

@@ -39,12 +39,18 @@ export interface SortOptions {
   /** Axis to sort along; negative counts from the end. Default -1. */
   axis?: number;
   /**
-   * Chunked 1-d input read straight from a source (fromArray, random, a file): re-read each input
-   * block once per output bucket instead of holding partitions of every block, so peak memory is
-   * a few blocks rather than the whole array, at the cost of reading the input once per block.
-   * Default false.
+   * Chunked 1-d input read straight from a source (fromArray, random, a file): every output
+   * bucket re-reads the input blocks and keeps the values in its range, instead of holding
+   * partitions of every block. Peak memory is then about two buckets plus a block rather than the
+   * whole array, at the cost of reading the input once per bucket. Default false.
    */
   recompute?: boolean;
+  /**
+   * Output blocks of the blocked 1-d sort (buckets of about equal size). Default: the number of
+   * input blocks. With `recompute`, fewer buckets read the input fewer times and more buckets
+   * hold less at once.
+   */
+  buckets?: number;
 }
 
 /**
@@ -74,8 +80,12 @@ function sortImpl<D extends DType>(x: ChunkedArray<D>, arg: boolean, options: So
   if (x.ndim === 0) throw new InvalidArgumentError(`${fn} needs at least one axis. Got x shape=[].`);
   const axis = normalizeOneAxis(options.axis ?? -1, x.ndim);
   requireKnownChunks(x, fn, [axis]);
-  if (x.ndim === 1 && x.chunks[0].length > 1) {
-    return options.recompute ? recomputingSampleSort(x, arg) : sampleSort(x, arg);
+  const buckets = options.buckets ?? x.numblocks[0];
+  if (!(Number.isInteger(buckets) && buckets >= 1)) {
+    throw new InvalidArgumentError(`${fn}: buckets must be a positive integer. Got buckets=${fmt(buckets)}.`);
+  }
+  if (x.ndim === 1 && (x.chunks[0].length > 1 || buckets > 1)) {
+    return options.recompute ? recomputingSampleSort(x, arg, buckets) : sampleSort(x, arg, buckets);
   }
   const src = wholeAxis(x, axis);
   const params: SortAxisParams = { axis, arg };
@@ -110,9 +120,8 @@ export function argsort(x: ChunkedArray, options: SortOptions = {}): ChunkedArra
   return asIndices(sortImpl(x, true, options));
 }
 
-function sampleSort<D extends DType>(x: ChunkedArray<D>, arg: boolean): ChunkedArray {
+function sampleSort<D extends DType>(x: ChunkedArray<D>, arg: boolean, B: number): ChunkedArray {
   const P = x.numblocks[0];
-  const B = P;
   const offsets = x.offsets()[0];
   const local = blockLayer("sort-local", arg, [x], x.chunks, arg ? "float64" : x.dtype, ([i], key) =>
     task(sampleLocal, key, [x.key([i])], { arg, offset: offsets[i] }),
@@ -161,11 +170,16 @@ function mergeBuckets(parts: ChunkedArray, arg: boolean, dtype: DType, token: un
   );
 }
 
+/** Samples drawn per input block by the recomputing sort, per bucket: enough to balance buckets. */
+const SAMPLES_PER_BUCKET = 16;
+
 /**
  * Sample sort that never holds more than one bucket's worth of partitions: samples come from the
  * input blocks, and every bucket re-reads each input block through a copy of its source task.
+ * Samples and splitters are `[value, position]` pairs, so ties (many equal values) still split
+ * evenly across buckets.
  */
-function recomputingSampleSort<D extends DType>(x: ChunkedArray<D>, arg: boolean): ChunkedArray {
+function recomputingSampleSort<D extends DType>(x: ChunkedArray<D>, arg: boolean, B: number): ChunkedArray {
   const layer = x.layers.get(x.name);
   if (!layer || layer.tasks.some((t) => t.deps.length > 0)) {
     throw new InvalidArgumentError(
@@ -173,20 +187,22 @@ function recomputingSampleSort<D extends DType>(x: ChunkedArray<D>, arg: boolean
     );
   }
   const P = x.numblocks[0];
-  const B = P;
   const offsets = x.offsets()[0];
+  const sampling = { arg, pairs: true, buckets: B };
   const samples = blockLayer(
     "sort-draw",
     [arg, B],
     [x],
     [x.chunks[0].map(() => Number.NaN)],
     "float64",
-    ([i], key) => task(sampleDraw, key, [x.key([i])], { arg, buckets: B, offset: offsets[i] }),
+    ([i], key) =>
+      task(sampleDraw, key, [x.key([i])], {
+        ...sampling,
+        samples: SAMPLES_PER_BUCKET * B,
+        offset: offsets[i],
+      }),
   );
-  const splitters = singleTask("sort-splitters", [arg, B, "draw"], sampleSplitters, samples.keys(), {
-    arg,
-    buckets: B,
-  });
+  const splitters = singleTask("sort-splitters", [arg, B, "draw"], sampleSplitters, samples.keys(), sampling);
   const splitKey = splitters.tasks[0].key;
   const byIndex = new Map(layer.tasks.map((t) => [t.key, t]));
   const clones = Array.from({ length: B }, (_, b) => ({
@@ -202,8 +218,7 @@ function recomputingSampleSort<D extends DType>(x: ChunkedArray<D>, arg: boolean
     "float64",
     ([i, b], key) =>
       task(sampleSelect, key, [clones[b].tasks[i].key, splitKey], {
-        arg,
-        buckets: B,
+        ...sampling,
         bucket: b,
         offset: offsets[i],
       }),

@@ -176,6 +176,13 @@ export interface SampleParams {
   readonly buckets?: number;
   /** Bucket this partition task selects. */
   readonly bucket?: number;
+  /**
+   * Samples and splitters are `[value, global index]` pairs even when sorting values (draw,
+   * splitters, select): ties split by position, so equal values cannot pile up in one bucket.
+   */
+  readonly pairs?: boolean;
+  /** Samples drawn per block (draw; default `4 · buckets`). */
+  readonly samples?: number;
 }
 
 function pairCompare(d: ArrayLike<number>, a: number, b: number): number {
@@ -221,7 +228,8 @@ export function sampleSortSamples(sorted: NDArray, p: SampleParams): NDArray {
 
 /** Stage 3: `buckets - 1` splitters from all samples. */
 export function sampleSortSplitters(samples: readonly NDArray[], p: SampleParams): NDArray {
-  const w = p.arg ? 2 : 1;
+  const pairs = p.arg || p.pairs === true;
+  const w = pairs ? 2 : 1;
   let n = 0;
   for (const s of samples) n += s.shape[0];
   const all = new Float64Array(n * w);
@@ -236,7 +244,7 @@ export function sampleSortSplitters(samples: readonly NDArray[], p: SampleParams
     const i = order[Math.min(n - 1, Math.floor((j * n) / b))];
     for (let c = 0; c < w; c++) out[(j - 1) * w + c] = all[i * w + c];
   }
-  return new NDArray("float64", out, p.arg ? [b - 1, 2] : [b - 1]);
+  return new NDArray("float64", out, pairs ? [b - 1, 2] : [b - 1]);
 }
 
 /** First position in the sorted block whose key is greater than the splitter `j` (or `n`). */
@@ -271,14 +279,18 @@ export function sampleSortPartition(sorted: NDArray, splitters: NDArray, p: Samp
 
 /** Stage 5: merges the sorted parts of one bucket; `final` keeps values, or indices for argsort. */
 export function sampleSortMerge(parts: readonly NDArray[], p: SampleParams): NDArray {
-  const w = p.arg ? 2 : 1;
   let n = 0;
   for (const s of parts) n += s.shape[0];
   if (!p.arg) {
     // Values: concatenating and sorting natively beats a JS k-way merge.
     const all = new Float64Array(n);
     let k = 0;
-    for (const s of parts) for (let i = 0; i < s.shape[0]; i++) all[k++] = s.data[i * w] as number;
+    for (const s of parts) {
+      const m = s.shape[0];
+      if (s.data instanceof Float64Array && s.offset === 0 && s.data.length === m) all.set(s.data, k);
+      else for (let i = 0; i < m; i++) all[k + i] = s.data[s.offset + i * s.strides[0]] as number;
+      k += m;
+    }
     all.sort();
     // Fresh (not recycled) storage, for the reason given in sampleSortPartition.
     const dtype = parts[0].dtype;
@@ -322,57 +334,74 @@ function mergePairs(a: Float64Array, b: Float64Array): Float64Array {
 }
 
 /** Lexicographic compare of `(v, i)` with splitter `j` (pairs) or value compare. */
-function keyVsSplitter(v: number, i: number, s: ArrayLike<number>, j: number, arg: boolean): number {
-  return arg ? compareNanLast(v, s[2 * j]) || i - s[2 * j + 1] : compareNanLast(v, s[j]);
+function keyVsSplitter(v: number, i: number, s: ArrayLike<number>, j: number, pairs: boolean): number {
+  return pairs ? compareNanLast(v, s[2 * j]) || i - s[2 * j + 1] : compareNanLast(v, s[j]);
 }
 
-/** Evenly spaced samples of an unsorted block (values, or `[value, global index]` pairs): `4 · buckets` of them. */
+/** Evenly spaced samples of an unsorted block (values, or `[value, global index]` pairs). */
 export function sampleSortDraw(a: NDArray, p: SampleParams): NDArray {
   const n = a.shape[0];
-  const s = Math.min(n, 4 * (p.buckets ?? 1));
-  const w = p.arg ? 2 : 1;
+  const s = Math.min(n, p.samples ?? 4 * (p.buckets ?? 1));
+  const pairs = p.arg || p.pairs === true;
+  const w = pairs ? 2 : 1;
   const out = new Float64Array(s * w);
   const d = a.data as ArrayLike<number>;
   for (let j = 0; j < s; j++) {
     const i = Math.floor(((j + 0.5) * n) / s);
     out[j * w] = d[a.offset + i * a.strides[0]];
-    if (p.arg) out[j * w + 1] = (p.offset ?? 0) + i;
+    if (pairs) out[j * w + 1] = (p.offset ?? 0) + i;
   }
-  return new NDArray("float64", out, p.arg ? [s, 2] : [s]);
+  return new NDArray("float64", out, pairs ? [s, 2] : [s]);
 }
 
-/** The elements of an unsorted block that fall in bucket `bucket`, sorted (pairs for argsort). */
+/**
+ * The elements of an unsorted block that fall in bucket `bucket`: values in block order (the
+ * merge sorts the bucket once), or sorted `[value, global index]` pairs for argsort. The output
+ * is fresh memory sized exactly (a counting pass first): bucket sizes vary, so a recycled buffer
+ * would sit unused in the free list once released.
+ */
 export function sampleSortSelect(a: NDArray, splitters: NDArray, p: SampleParams): NDArray {
   const b = p.bucket ?? 0;
   const nb = p.buckets ?? 1;
+  const pairs = p.arg || p.pairs === true;
   const n = a.shape[0];
   const d = a.data as ArrayLike<number>;
   const sp = splitters.data as ArrayLike<number>;
-  const vals: number[] = [];
-  const idx: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const v = d[a.offset + i * a.strides[0]];
-    const g = (p.offset ?? 0) + i;
-    if (b > 0 && keyVsSplitter(v, g, sp, b - 1, p.arg) <= 0) continue;
-    if (b < nb - 1 && keyVsSplitter(v, g, sp, b, p.arg) > 0) continue;
-    vals.push(v);
-    idx.push(g);
-  }
-  const sub = NDArray.from(Float64Array.from(vals));
+  const start = a.offset;
+  const step = a.strides[0];
+  const first = p.offset ?? 0;
+  const inBucket = (v: number, g: number): boolean =>
+    (b === 0 || keyVsSplitter(v, g, sp, b - 1, pairs) > 0) &&
+    (b === nb - 1 || keyVsSplitter(v, g, sp, b, pairs) <= 0);
+  let count = 0;
+  for (let i = 0; i < n; i++) if (inBucket(d[start + i * step], first + i)) count++;
   if (!p.arg) {
-    const sorted = sub.data.sort();
-    const out = NDArray.zeros(a.dtype, [vals.length]);
-    (out.data as any).set(sorted);
-    return out;
+    const out = new DTYPE_INFO[a.dtype].ctor(count) as any;
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      const v = d[start + i * step];
+      if (inBucket(v, first + i)) out[k++] = v;
+    }
+    return new NDArray(a.dtype, out, [count]);
   }
-  const order = new Uint32Array(vals.length);
-  argsortLane(sub.data as Float64Array, order);
-  const out = new Float64Array(2 * vals.length);
-  for (let k = 0; k < vals.length; k++) {
-    out[2 * k] = vals[order[k]];
-    out[2 * k + 1] = idx[order[k]];
+  const vals = new Float64Array(count);
+  const idx = new Float64Array(count);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const v = d[start + i * step];
+    if (inBucket(v, first + i)) {
+      vals[k] = v;
+      idx[k++] = first + i;
+    }
   }
-  return new NDArray("float64", out, [vals.length, 2]);
+  const order = new Uint32Array(count);
+  argsortLane(vals, order);
+  const out = new Float64Array(2 * count);
+  for (let j = 0; j < count; j++) {
+    out[2 * j] = vals[order[j]];
+    out[2 * j + 1] = idx[order[j]];
+  }
+  return new NDArray("float64", out, [count, 2]);
 }
 
 export const sampleDraw = defineKernel("sort.sample.draw", ([a], p: SampleParams) => sampleSortDraw(a, p));

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import * as ca from "@chunked/core";
 import { NDArray } from "@chunked/core";
+import { gemm } from "../../src/kernels/linalg.js";
 import { goldenSuite } from "../support/golden-families.js";
 
 const ord = (v: unknown) => (v === "inf" ? Infinity : v === "-inf" ? -Infinity : v);
@@ -60,5 +61,49 @@ describe("linalg", () => {
     expect(() => ca.linalg.solve(a, ca.ones([6]))).toThrow(/must be square. Got a shape=\[6, 4\]/);
     expect(() => ca.linalg.norm(a, { ord: 2 })).toThrow(/need singular values.*use ord "fro"/);
     expect(() => ca.matmul(ca.ones([2, 3, 4]), ca.ones([3, 4, 2]))).toThrow(/broadcastTo both/);
+  });
+});
+
+describe("gemm (the blocked kernel under matmul, tensordot and TSQR)", () => {
+  /** The textbook triple loop. */
+  function reference(a: Float64Array, b: Float64Array, m: number, k: number, n: number): Float64Array {
+    const c = new Float64Array(m * n);
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let p = 0; p < k; p++) s += a[i * k + p] * b[p * n + j];
+        c[i * n + j] = s;
+      }
+    return c;
+  }
+
+  test("equals the triple loop across its panel and tile edges (shapes not multiples of 4, past KC, MC and NC)", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(1, 3, 4, 5, 63, 64, 67),
+        fc.constantFrom(1, 2, 255, 256, 300),
+        fc.constantFrom(1, 4, 7, 1023, 1030),
+        fc.integer({ min: 0, max: 1000 }),
+        (m, k, n, seed) => {
+          let state = seed + 1;
+          const rand = () => ((state = (state * 16807) % 2147483647) / 2147483647) * 2 - 1;
+          const a = Float64Array.from({ length: m * k }, rand);
+          const b = Float64Array.from({ length: k * n }, rand);
+          const c = Float64Array.from({ length: m * n }, rand);
+          const want = reference(a, b, m, k, n).map((v, i) => v + c[i]);
+          gemm(a, b, c, m, k, n);
+          let worst = 0;
+          for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(c[i] - want[i]));
+          expect(worst).toBeLessThan(1e-12 * k + 1e-13);
+        },
+      ),
+      { numRuns: 15 },
+    );
+  });
+
+  test("computes every product, so 0 · Inf is NaN as in BLAS", () => {
+    const c = new Float64Array(1);
+    gemm(Float64Array.of(0, 1), Float64Array.of(Number.POSITIVE_INFINITY, 2), c, 1, 2, 1);
+    expect(c[0]).toBeNaN();
   });
 });

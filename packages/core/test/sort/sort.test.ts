@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import * as ca from "@chunked/core";
 import { NDArray } from "@chunked/core";
+import { runGraphWithStats } from "../../src/schedule/scheduler.js";
 import { goldenSuite } from "../support/golden-families.js";
 
 describe("sort goldens", () => {
@@ -53,6 +54,69 @@ describe("sort", () => {
     expect(() => ca.sort(x.add(1), { recompute: true })).toThrow(
       /re-read. Got an input computed by "add"; persist\(\) it or omit recompute/,
     );
+  });
+
+  test("buckets: sort and argsort do not depend on chunks, buckets or recompute (ties included)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.oneof(fc.integer({ min: -3, max: 3 }), fc.constant(Number.NaN)), {
+          minLength: 1,
+          maxLength: 60,
+        }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.boolean(),
+        async (values, chunk, buckets, recompute) => {
+          const data = Float64Array.from(values);
+          const many = ca.fromArray(data, { chunks: chunk });
+          const one = ca.fromArray(data, { chunks: -1 });
+          const options = { buckets, recompute };
+          const [a, b, c, d] = await ca.compute([
+            ca.sort(many, options),
+            ca.sort(one),
+            ca.argsort(many, options),
+            ca.argsort(one),
+          ]);
+          expect(a.shape).toEqual([values.length]);
+          expect(a.toArray()).toEqual(b.toArray());
+          expect(c.toArray()).toEqual(d.toArray());
+        },
+      ),
+      { numRuns: 40 },
+    );
+    expect(() => ca.sort(ca.arange(4, { chunks: 2 }), { buckets: 0 })).toThrow(
+      /sort: buckets must be a positive integer. Got buckets=0/,
+    );
+  });
+
+  test("recompute holds about two buckets and a block, where the in-memory sort holds the array", async () => {
+    const n = 200_000;
+    const block = 10_000;
+    const B = 5;
+    const x = ca.random.normal(0, 1, [n], { chunks: block, seed: 11 });
+    const held = async (y: ca.ChunkedArray) => {
+      const total = y.sum();
+      const { results, stats } = await runGraphWithStats(total.graph(), total.keys());
+      return { sum: results.get(total.keys()[0])!.data[0] as number, bytes: stats.peakHeldBytes };
+    };
+    const streamed = await held(ca.sort(x, { recompute: true, buckets: B }));
+    const inMemory = await held(ca.sort(x, { buckets: B }));
+    expect(streamed.sum).toBeCloseTo(inMemory.sum, 6);
+    // Bucket parts, the merged bucket, one re-read block (buckets balance within 25% here).
+    const bucketBytes = (n / B) * 8;
+    expect(streamed.bytes).toBeLessThanOrEqual(2 * 1.25 * bucketBytes + 2 * block * 8);
+    // Every block sorted (or partitioned) before the splitters: the whole array at once.
+    expect(inMemory.bytes).toBeGreaterThanOrEqual(n * 8);
+  });
+
+  test("recompute splits ties by position: equal values still fill the buckets evenly", async () => {
+    const x = ca.zeros([4000], { chunks: 500 });
+    const y = ca.sort(x, { recompute: true, buckets: 8 });
+    const sizes = (await y.computeChunkSizes()).chunks[0];
+    expect(sizes.reduce((s, v) => s + v, 0)).toBe(4000);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(1.25 * 500);
+    const idx = await ca.argsort(x, { recompute: true, buckets: 3 }).compute();
+    expect(idx.toArray()).toEqual(Array.from({ length: 4000 }, (_, i) => BigInt(i)));
   });
 
   test("chunk invariance of sort, argsort and topk", async () => {
