@@ -83,6 +83,15 @@ export function tensordot(
     axesA = Array.from({ length: axes }, (_, i) => a.ndim - axes + i);
     axesB = Array.from({ length: axes }, (_, i) => i);
   } else {
+    if (
+      !Array.isArray(axes) ||
+      axes.length !== 2 ||
+      !axes.every((v) => typeof v === "number" || Array.isArray(v))
+    ) {
+      throw new InvalidArgumentError(
+        `axes must be a count or a pair of axis lists, e.g. [[1], [0]]. Got axes=${fmt(axes)}.`,
+      );
+    }
     const l = (v: number | readonly number[]) => (typeof v === "number" ? [v] : [...v]);
     axesA = l(axes[0]).map((ax) => normalizeOneAxis(ax, a.ndim, "axes[0]"));
     axesB = l(axes[1]).map((ax) => normalizeOneAxis(ax, b.ndim, "axes[1]"));
