@@ -91,6 +91,7 @@ def make_int64() -> Family:
         elementwise(g)
         counts(g)
         creation(g)
+        products(g)
     return g
 
 
@@ -205,6 +206,27 @@ def creation(g: Family) -> None:
     ]:
         kw = {"start": str(start), "stop": str(stop), "step": str(step)}
         g.case("arange", [], kw, np.arange(start, stop, step, dtype="int64"))
+
+
+def products(g: Family) -> None:
+    """Integer matrix products wrap in their dtype, as the elementwise ops do."""
+    a = ints((5, 7), "int32", -(2**31), 2**31 - 1)
+    b = ints((7, 4), "int32", -(2**31), 2**31 - 1)
+    g.case("matmul", [a, b], {}, a @ b, tag="wraps")
+    u8 = ints((6, 9), "uint8", 0, 255)
+    g.case("matmul", [u8, u8.T.copy()], {}, u8 @ u8.T, tag="wraps")
+    s16 = ints((4, 3, 5), "int16", -(2**15), 2**15 - 1)
+    t16 = ints((5, 3, 2), "int16", -(2**15), 2**15 - 1)
+    g.case("tensordot", [s16, t16], {"axes": [[1, 2], [1, 0]]}, np.tensordot(s16, t16, axes=([1, 2], [1, 0])), tag="wraps")
+    u32 = ints((9,), "uint32", 0, 2**32 - 1)
+    g.case("dot", [u32, u32[::-1].copy()], {}, np.dot(u32, u32[::-1]), tag="wraps")
+    i8 = ints((6,), "int8", -128, 127)
+    g.case("outer", [i8, i8], {}, np.outer(i8, i8), tag="wraps")
+    sa = ints((2, 3, 4), "int32", -(2**31), 2**31 - 1)
+    sb = ints((2, 4, 3), "int32", -(2**31), 2**31 - 1)
+    g.case("matmul", [sa, sb], {}, sa @ sb, tag="stacked, wraps")
+    w = ints((4, 6), "int64", -(2**20), 2**20)
+    g.case("matmul", [w, w.T.copy()], {}, w @ w.T, tag="int64 within 2^53")
 
 
 def main() -> None:

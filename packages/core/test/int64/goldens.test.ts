@@ -1,8 +1,8 @@
 /**
  * NumPy's 64-bit integer results (fixtures/golden/int64.json, made by
  * scripts/prep/goldens/make_int64_goldens.py): sums, products and scans with wrap-around,
- * arg-reductions past 2^53, promotions that need 64 bits, casts, counts and arange of large
- * ranges, each over several chunkings, compared exactly.
+ * arg-reductions past 2^53, promotions that need 64 bits, casts, counts, arange of large ranges
+ * and integer matrix products that wrap, each over several chunkings, compared exactly.
  */
 import { describe, expect, test } from "vitest";
 import * as ca from "@chunked/core";
@@ -45,6 +45,10 @@ describe("int64 goldens", () => {
     sort: ([x]) => ca.sort(x),
     argsort: ([x]) => ca.argsort(x),
     unique: ([x]) => ca.unique(x),
+    matmul: ([a, b]) => ca.matmul(a, b),
+    tensordot: ([a, b], kw) => ca.tensordot(a, b, kw.axes),
+    dot: ([a, b]) => ca.dot(a, b),
+    outer: ([a, b]) => ca.outer(a, b),
     arange: (_, kw) => ca.arange(BigInt(kw.start), BigInt(kw.stop), BigInt(kw.step), { chunks: 4 }),
   });
 
