@@ -227,6 +227,8 @@ def products(g: Family) -> None:
     g.case("matmul", [sa, sb], {}, sa @ sb, tag="stacked, wraps")
     w = ints((4, 6), "int64", -(2**20), 2**20)
     g.case("matmul", [w, w.T.copy()], {}, w @ w.T, tag="int64 within 2^53")
+    for sub, ops in [("ij,jk->ik", [a, b]), ("ij->j", [a]), ("i,i->", [u32, u32]), ("ii->i", [a[:5, :5].copy()]), ("i,j->ij", [i8, i8])]:
+        g.case("einsum", ops, {"subscripts": sub}, np.einsum(sub, *ops), tag="wraps")
 
 
 def main() -> None:

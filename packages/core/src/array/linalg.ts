@@ -54,7 +54,7 @@ export function checkSplit(split: number): number {
 }
 
 /** The dtype of partial products summed later: int32 residues for narrow integers (they wrap), else float64. */
-function partialDType(dtype: DType): DType {
+export function partialDType(dtype: DType): DType {
   return wrapsIn32(dtype) ? "int32" : "float64";
 }
 

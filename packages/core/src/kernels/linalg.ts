@@ -238,7 +238,7 @@ function gemmInt32(A: Int32Array, B: Int32Array, C: Int32Array, m: number, k: nu
 }
 
 /** Int32 residues into a new array of the narrow integer `dtype` (typed-array stores truncate). */
-function castInt32(values: Int32Array, dtype: DType, shape: readonly number[]): NDArray {
+export function castInt32(values: Int32Array, dtype: DType, shape: readonly number[]): NDArray {
   const out = allocate(dtype, values.length) as Int32Array;
   out.set(values);
   return new NDArray(dtype, out, [...shape]);

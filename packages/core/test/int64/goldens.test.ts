@@ -49,6 +49,7 @@ describe("int64 goldens", () => {
     tensordot: ([a, b], kw) => ca.tensordot(a, b, kw.axes),
     dot: ([a, b]) => ca.dot(a, b),
     outer: ([a, b]) => ca.outer(a, b),
+    einsum: (xs, kw) => ca.einsum(kw.subscripts, ...xs),
     arange: (_, kw) => ca.arange(BigInt(kw.start), BigInt(kw.stop), BigInt(kw.step), { chunks: 4 }),
   });
 
