@@ -92,6 +92,7 @@ def make_int64() -> Family:
         counts(g)
         creation(g)
         products(g)
+        diffs(g)
     return g
 
 
@@ -229,6 +230,20 @@ def products(g: Family) -> None:
     g.case("matmul", [w, w.T.copy()], {}, w @ w.T, tag="int64 within 2^53")
     for sub, ops in [("ij,jk->ik", [a, b]), ("ij->j", [a]), ("i,i->", [u32, u32]), ("ii->i", [a[:5, :5].copy()]), ("i,j->ij", [i8, i8])]:
         g.case("einsum", ops, {"subscripts": sub}, np.einsum(sub, *ops), tag="wraps")
+
+
+def diffs(g: Family) -> None:
+    """diff's prepend/append go through np.asanyarray: a Python int is int64, so it promotes."""
+    x = ints((4, 5), "int32", -50, 50)
+    g.case("diff", [x], {"axis": 1, "prepend": 0}, np.diff(x, axis=1, prepend=0))
+    g.case("diff", [x], {"axis": 0, "n": 2, "append": 7}, np.diff(x, axis=0, n=2, append=7))
+    u = ints((6,), "uint8", 0, 255)
+    head = ints((2,), "uint8", 0, 255)
+    # The second input is the prepend (or append) array, named by kwargs.edge.
+    g.case("diff", [u, head], {"edge": "prepend"}, np.diff(u, prepend=head))
+    f = rng.normal(size=(3, 4)).round(3)
+    tail = rng.normal(size=(3, 2)).round(3)
+    g.case("diff", [f, tail], {"axis": 1, "edge": "append"}, np.diff(f, axis=1, append=tail))
 
 
 def main() -> None:

@@ -50,6 +50,7 @@ describe("int64 goldens", () => {
     dot: ([a, b]) => ca.dot(a, b),
     outer: ([a, b]) => ca.outer(a, b),
     einsum: (xs, kw) => ca.einsum(kw.subscripts, ...xs),
+    diff: ([x, edge], { edge: which, ...kw }) => ca.diff(x, which ? { ...kw, [which]: edge } : kw),
     arange: (_, kw) => ca.arange(BigInt(kw.start), BigInt(kw.stop), BigInt(kw.step), { chunks: 4 }),
   });
 
