@@ -319,6 +319,26 @@ export function checkChunkOverflow(
   }
 }
 
+/** The running sums or products of an accumulating reduction's `state` hold ±inf. */
+export function accumulatedInf(op: string, state: Float64Array): boolean {
+  return ACCUMULATING.has(op) && hasInf(state);
+}
+
+/**
+ * After blocks were folded into a state (`hadInf`: whether it held ±inf before): ±inf that neither
+ * the state nor any block held is an overflow.
+ */
+export function checkFoldOverflow(
+  op: string,
+  state: Float64Array,
+  hadInf: boolean,
+  blocks: readonly NDArray[],
+): void {
+  if (!hadInf && accumulatedInf(op, state) && !blocks.some((b) => viewHasInf(b as NDArray<NumberDType>))) {
+    emitWarning("overflow", "overflow encountered in reduce", op);
+  }
+}
+
 /** After partials are merged: ±inf that none of the partials held is an overflow. */
 export function checkMergeOverflow(op: string, state: Float64Array, partials: readonly NDArray[]): void {
   if (ACCUMULATING.has(op) && hasInf(state) && !partials.some((p) => viewHasInf(p as NDArray<NumberDType>))) {
