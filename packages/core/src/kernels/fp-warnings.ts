@@ -273,7 +273,7 @@ function checkNode(
 /** Reductions whose state is a running sum or product: ±inf there from finite values is an overflow. */
 const ACCUMULATING: ReadonlySet<string> = new Set(["sum", "nansum", "prod", "nanprod", "mean", "nanmean"]);
 
-function hasInf(data: ArrayLike<number>): boolean {
+function hasInf(data: Float64Array): boolean {
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
     if (v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY) return true;

@@ -1994,19 +1994,22 @@ type FloatData = Float32Array | Float64Array;
 
 /**
  * The fold of sum or mean (`fields` 1 or 2: count, then sum) over float blocks of one shape into
- * zeroed states: four blocks per sweep, `st + a0 + a1 + a2 + a3` left to right, so each state is
+ * the states `st`: four blocks per sweep, `st + a0 + a1 + a2 + a3` left to right, so each state is
  * read and written once per four blocks with the very rounding of adding them one at a time
- * (`single` then `accumulate`: `0 + v` is never -0, and counts are small integers).
+ * (`single` then `accumulate`: `0 + v` is never -0, and counts are small integers). Returns
+ * `[before, after]`: NaN when some sum before or after was not finite, found in the same sweep
+ * (`x - x` is 0 for finite x, else NaN), so overflow checks need no pass of their own.
  */
 function addBlocks(
   inputs: readonly NDArray<"float32" | "float64">[],
   st: Float64Array,
   fields: number,
-): void {
+): Float64Array {
   const first = inputs[0];
   const n = inputs.length;
   const steps = inputs.map((a) => a.strides[a.ndim - 1] ?? 1);
   const data = inputs.map((a) => a.data as FloatData);
+  const finite = new Float64Array(2);
   walkSegments(
     first.shape,
     inputs.map((a) => a.strides),
@@ -2016,12 +2019,11 @@ function addBlocks(
     first.size,
     (pos, len, ptrs) => {
       let b = 0;
-      for (; b + 4 <= n; b += 4) {
-        addRuns4(st, pos * fields, fields, len, data, ptrs, steps, b);
-      }
-      for (; b < n; b++) addRun(st, pos * fields, fields, len, data[b], ptrs[b], steps[b]);
+      for (; b + 4 <= n; b += 4) addRuns4(st, pos * fields, fields, len, data, ptrs, steps, b, finite);
+      for (; b < n; b++) addRun(st, pos * fields, fields, len, data[b], ptrs[b], steps[b], finite);
     },
   );
+  return finite;
 }
 
 /** `addBlocks`' sweep over blocks `b..b+3`: `len` elements from `ptrs[b..]` by `steps[b..]`. */
@@ -2034,6 +2036,7 @@ function addRuns4(
   ptrs: Float64Array,
   steps: readonly number[],
   b: number,
+  finite: Float64Array,
 ): void {
   const a0 = data[b];
   const a1 = data[b + 1];
@@ -2047,24 +2050,23 @@ function addRuns4(
   const s1 = steps[b + 1];
   const s2 = steps[b + 2];
   const s3 = steps[b + 3];
-  if (fields === 2) {
-    for (let j = 0, k = q; j < len; j++, k += 2) {
-      st[k] += 4;
-      st[k + 1] = st[k + 1] + a0[p0] + a1[p1] + a2[p2] + a3[p3];
-      p0 += s0;
-      p1 += s1;
-      p2 += s2;
-      p3 += s3;
-    }
-  } else {
-    for (let j = 0, k = q; j < len; j++, k++) {
-      st[k] = st[k] + a0[p0] + a1[p1] + a2[p2] + a3[p3];
-      p0 += s0;
-      p1 += s1;
-      p2 += s2;
-      p3 += s3;
-    }
+  const c = fields - 1;
+  let before = 0;
+  let after = 0;
+  for (let j = 0, k = q + c; j < len; j++, k += fields) {
+    const old = st[k];
+    const t = old + a0[p0] + a1[p1] + a2[p2] + a3[p3];
+    st[k] = t;
+    before += old - old;
+    after += t - t;
+    p0 += s0;
+    p1 += s1;
+    p2 += s2;
+    p3 += s3;
   }
+  if (c === 1) for (let j = 0, k = q; j < len; j++, k += 2) st[k] += 4;
+  finite[0] += before;
+  finite[1] += after;
 }
 
 /** One block's run into the states (the remainder of `addBlocks`' sweeps). */
@@ -2076,13 +2078,21 @@ function addRun(
   a: FloatData,
   p: number,
   s: number,
-) {
-  if (fields === 2) {
-    for (let j = 0, k = q; j < len; j++, k += 2, p += s) {
-      st[k] += 1;
-      st[k + 1] += a[p];
-    }
-  } else for (let j = 0, k = q; j < len; j++, k++, p += s) st[k] += a[p];
+  finite: Float64Array,
+): void {
+  const c = fields - 1;
+  let before = 0;
+  let after = 0;
+  for (let j = 0, k = q + c; j < len; j++, k += fields, p += s) {
+    const old = st[k];
+    const t = old + a[p];
+    st[k] = t;
+    before += old - old;
+    after += t - t;
+  }
+  if (c === 1) for (let j = 0, k = q; j < len; j++, k += 2) st[k] += 1;
+  finite[0] += before;
+  finite[1] += after;
 }
 
 /**
@@ -2119,13 +2129,15 @@ export function reduceFold(inputs: readonly NDArray[], params: ReduceFoldParams)
   const st = carried
     ? carriedState(op, carried, size * r.fields)
     : allocate("float64", size * r.fields, stage === "agg" ? false : undefined);
-  const hadInf = carried !== undefined && accumulatedInf(op, st);
   if (
     (op === "sum" || op === "mean") &&
     blocks.every((a) => a.dtype === "float32" || a.dtype === "float64")
   ) {
-    addBlocks(blocks as readonly NDArray<"float32" | "float64">[], st, r.fields);
-  } else
+    const [before, after] = addBlocks(blocks as readonly NDArray<"float32" | "float64">[], st, r.fields);
+    // Non-finite sums that were all finite before: an overflow unless a block held ±inf.
+    if (Number.isNaN(after) && !Number.isNaN(before)) checkFoldOverflow(op, st, false, blocks);
+  } else {
+    const hadInf = carried !== undefined && accumulatedInf(op, st);
     blocks.forEach((a, i) => {
       walkSegments(a.shape, [a.strides], [a.offset], 0, size, size, (pos, len, ptrs) =>
         singleRow(
@@ -2140,7 +2152,8 @@ export function reduceFold(inputs: readonly NDArray[], params: ReduceFoldParams)
         ),
       );
     });
-  checkFoldOverflow(op, st, hadInf, blocks);
+    checkFoldOverflow(op, st, hadInf, blocks);
+  }
   // (The raw blocks are never recycled: they may be views of the caller's arrays.)
   return stage === "agg" ? finishStates(op, st, shape, params) : new NDArray("float64", st, shape);
 }

@@ -148,6 +148,29 @@ describe("reductions over a stacked axis", () => {
     },
   );
 
+  it.each([
+    ["sum", 1e308, undefined, true],
+    ["mean", 1e308, undefined, true],
+    ["sum", 1e300, undefined, false],
+    ["sum", 1, Number.POSITIVE_INFINITY, false],
+    ["mean", -1, Number.NEGATIVE_INFINITY, false],
+    ["nansum", 1e308, undefined, true],
+  ] as const)(
+    "a chain of folds warns on overflow as the tree did (%s of 8 days of %d, one inf: %s)",
+    async (op, value, inf, warns) => {
+      const days = Array.from({ length: 8 }, (_, d) => {
+        const data = new Float64Array(6).fill(value);
+        // In the first fold: the later folds carry a sum that is already infinite.
+        if (inf !== undefined && d === 1) data[1] = inf;
+        return fromArray(NDArray.from(data, { shape: [2, 3] }), { chunks: [1, 3] });
+      });
+      const reduced = LAZY[op](stack(days), { axis: 0, splitEvery: 2 });
+      const seen: string[] = [];
+      await compute([reduced], { onWarning: (w) => seen.push(w.message) });
+      expect(seen.includes("overflow encountered in reduce")).toBe(warns);
+    },
+  );
+
   it("stack(days).mean(0) and the anomaly equal the unfused graph", async () => {
     const days = Array.from({ length: 5 }, (_, d) =>
       fromArray(
