@@ -47,21 +47,55 @@ const ISOLATION = {
   "Cross-Origin-Embedder-Policy": "require-corp",
 };
 
-/** RSS in bytes of the renderer processes below `browserPid` (Linux /proc). */
-function rendererRss(browserPid: number): number {
-  let total = 0;
+/** The renderer processes below `browserPid` (Linux /proc): they hold the page and its workers. */
+function rendererPids(browserPid: number): number[] {
+  const pids: number[] = [];
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (!isDescendant(Number(entry), browserPid)) continue;
-      if (!readFileSync(`/proc/${entry}/cmdline`, "utf8").includes("--type=renderer")) continue;
-      const status = readFileSync(`/proc/${entry}/status`, "utf8");
-      total += Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+      if (
+        isDescendant(Number(entry), browserPid) &&
+        readFileSync(`/proc/${entry}/cmdline`, "utf8").includes("--type=renderer")
+      )
+        pids.push(Number(entry));
     } catch {
       // The process ended meanwhile.
     }
   }
-  return total;
+  return pids;
+}
+
+/** CPU time (user + system) in ms from a /proc `stat` line: fields 14 and 15 of proc(5), in ticks of 10 ms. */
+function statCpuMs(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * RSS in bytes of `pids`, and their CPU time in ms: in the page's main thread, in dedicated
+ * workers (threads named "DedicatedWorker…" of the page's renderer process), and in all threads.
+ */
+function usage(pids: number[]): { rss: number; cpuMs: number; mainCpuMs: number; workerCpuMs: number } {
+  let rss = 0;
+  let cpuMs = 0;
+  let mainCpuMs = 0;
+  let workerCpuMs = 0;
+  for (const pid of pids) {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, "utf8");
+      rss += Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+      cpuMs += statCpuMs(readFileSync(`/proc/${pid}/stat`, "utf8"));
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        const task = `/proc/${pid}/task/${tid}`;
+        if (tid === String(pid)) mainCpuMs += statCpuMs(readFileSync(`${task}/stat`, "utf8"));
+        else if (readFileSync(`${task}/comm`, "utf8").startsWith("DedicatedWorker"))
+          workerCpuMs += statCpuMs(readFileSync(`${task}/stat`, "utf8"));
+      }
+    } catch {
+      // The process or thread ended meanwhile.
+    }
+  }
+  return { rss, cpuMs, mainCpuMs, workerCpuMs };
 }
 
 function isDescendant(pid: number, ancestor: number): boolean {
@@ -88,18 +122,36 @@ function childBrowserPid(): number | undefined {
   return undefined;
 }
 
-/** Samples the renderers' RSS every 20 ms, with epoch-ms timestamps. */
-function sampleRendererRss(browserPid: number | undefined) {
-  const samples: [number, number][] = [];
-  const timer = setInterval(() => {
-    if (browserPid !== undefined) samples.push([Date.now(), rendererRss(browserPid)]);
-  }, 20);
+/**
+ * Samples the renderers' RSS and CPU time every 20 ms, with epoch-ms timestamps. The renderers are
+ * found once (walking /proc every 20 ms would load this process, which also serves the data).
+ */
+function sampleRenderers(browserPid: number | undefined) {
+  const pids = browserPid === undefined ? [] : rendererPids(browserPid);
+  const samples: ({ t: number } & ReturnType<typeof usage>)[] = [];
+  const timer = setInterval(() => samples.push({ t: Date.now(), ...usage(pids) }), 20);
   return {
     stop: () => clearInterval(timer),
     /** Peak RSS (MB) over the given [start, end] epoch-ms windows. */
     peakMB: (windows: [number, number][]) =>
-      Math.max(0, ...samples.filter(([t]) => windows.some(([a, b]) => t >= a && t <= b)).map(([, r]) => r)) /
-      1e6,
+      Math.max(
+        0,
+        ...samples.filter(({ t }) => windows.some(([a, b]) => t >= a && t <= b)).map((x) => x.rss),
+      ) / 1e6,
+    /**
+     * CPU time (ms) the renderer used in a window (all threads, the page's main thread, the
+     * workers), from the samples just outside it (±20 ms).
+     */
+    cpuMs: ([a, b]: [number, number]): Cpu => {
+      const before = samples.findLast((x) => x.t <= a);
+      const after = samples.find((x) => x.t >= b);
+      if (!before || !after) return { all: Number.NaN, main: Number.NaN, workers: Number.NaN };
+      return {
+        all: after.cpuMs - before.cpuMs,
+        main: after.mainCpuMs - before.mainCpuMs,
+        workers: after.workerCpuMs - before.workerCpuMs,
+      };
+    },
   };
 }
 
@@ -132,9 +184,18 @@ function serveData(req: IncomingMessage, res: ServerResponse, next: () => void):
 }
 const ISOLATION_SAFE = { "Cross-Origin-Resource-Policy": "same-origin" };
 
+/** CPU time (ms) of the page's renderer in one run: all its threads, the page's main thread, its workers. */
+interface Cpu {
+  all: number;
+  main: number;
+  workers: number;
+}
+
 interface ModeResult extends BenchResult {
   mainPeakMB: number;
   poolPeakMB: number;
+  /** The renderer's CPU time in each timed run, in the order of `runs`. */
+  cpu: Cpu[];
 }
 
 async function runMode(isolated: boolean, workload: WorkloadName): Promise<ModeResult> {
@@ -160,7 +221,7 @@ async function runMode(isolated: boolean, workload: WorkloadName): Promise<ModeR
     page.on("pageerror", (e) => console.error("page error:", e));
     await page.goto(`${url}bench/index.html`);
     // Dedicated workers are threads of the page's renderer process: its RSS is the page's memory.
-    const sampler = sampleRendererRss(childBrowserPid());
+    const sampler = sampleRenderers(childBrowserPid());
     await page.waitForFunction(
       () => typeof (globalThis as { runBench?: unknown }).runBench === "function",
       null,
@@ -179,6 +240,7 @@ async function runMode(isolated: boolean, workload: WorkloadName): Promise<ModeR
         ...result,
         mainPeakMB: sampler.peakMB(windows("main")),
         poolPeakMB: sampler.peakMB(windows("pool")),
+        cpu: result.runs.map((run) => sampler.cpuMs(run.window)),
       };
     } finally {
       sampler.stop();
@@ -248,7 +310,7 @@ console.log(
 );
 console.log(`1 warm-up + ${repeats} timed runs per variant, alternating; medians\n`);
 const header =
-  "workload | page     | transport | workers | main ms (runs)        | pool ms (runs)        | pool ÷ main | kernel ms | pool tasks | fresh/reused | peak RSS main / pool MB | heap after main / pool MB (per worker) | same bits | load";
+  "workload | page     | transport | workers | main ms (runs)        | pool ms (runs)        | pool ÷ main | CPU ms main / pool (page+workers) | kernel ms | pool tasks | fresh/reused | peak RSS main / pool MB | heap after main / pool MB (per worker) | same bits | load";
 console.log(header);
 const rows: string[] = [];
 for (const workload of workloads) {
@@ -258,6 +320,8 @@ for (const workload of workloads) {
     const pool = r.runs.filter((x) => x.variant === "pool");
     const mainMs = median(main.map((x) => x.ms));
     const poolMs = median(pool.map((x) => x.ms));
+    const cpu = (v: Run["variant"], k: keyof Cpu) =>
+      median(r.cpu.filter((_, i) => r.runs[i].variant === v).map((c) => c[k])).toFixed(0);
     const heap = (runs: Run[]) => {
       const m = runs.map((x) => x.memory).filter((x) => x !== undefined);
       if (m.length === 0) return "n/a";
@@ -275,6 +339,10 @@ for (const workload of workloads) {
       `${pad(mainMs.toFixed(0), 5)} (${main.map((x) => x.ms.toFixed(0)).join(", ")})`.padEnd(21),
       `${pad(poolMs.toFixed(0), 5)} (${pool.map((x) => x.ms.toFixed(0)).join(", ")})`.padEnd(21),
       pad((poolMs / mainMs).toFixed(2), 11),
+      pad(
+        `${cpu("main", "all")} / ${cpu("pool", "all")} (${cpu("pool", "main")}+${cpu("pool", "workers")})`,
+        32,
+      ),
       pad(median(pool.map((x) => x.kernelMs ?? 0)).toFixed(0), 9),
       pad(median(pool.map((x) => x.tasks ?? 0)), 10),
       pad(`${median(pool.map((x) => x.fresh ?? 0))}/${median(pool.map((x) => x.reused ?? 0))}`, 12),
@@ -292,6 +360,6 @@ console.log(
   `\nparallel capacity after: ${after.ratio.toFixed(2)} of ${after.threads} cores; load average ${load()}`,
 );
 console.log(
-  "pool ÷ main < 1: the pool is faster. heap after: measureUserAgentSpecificMemory() after each run (isolated page only), median total (the last run's workers).",
+  "pool ÷ main < 1: the pool is faster. CPU: the renderer's (page + workers) per run, median. kernel ms: task times the workers report, summed (a read's includes its wait). heap after: measureUserAgentSpecificMemory() after each run (isolated page only), median total (the last run's workers).",
 );
 if (rows.some((row) => row.includes("| false "))) process.exitCode = 1;
