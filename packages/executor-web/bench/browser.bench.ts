@@ -14,7 +14,7 @@
  * `performance.measureUserAgentSpecificMemory()` after each run (the page's and each worker's heap).
  *
  *   pnpm --filter @chunked/executor-web bench
- *   REPEATS=5 WORKLOADS=mean,w2 MODES=isolated WORKERS=2 SIZE=4000 CHUNK=1000 DATA=/work/main/datasets pnpm --filter @chunked/executor-web bench
+ *   REPEATS=5 WORKLOADS=mean,w2 LATENCY=20 MODES=isolated WORKERS=2 SIZE=4000 CHUNK=1000 DATA=/work/main/datasets pnpm --filter @chunked/executor-web bench
  *
  * The page (bench/index.html + bench/page.ts, worker bench/worker.ts) is served by Vite (vitest's
  * own copy), which compiles the TypeScript and bundles the worker as an app would.
@@ -41,6 +41,8 @@ const modes = (process.env.MODES ?? "isolated,transfer").split(",");
 const size = Number(process.env.SIZE ?? 4000);
 const chunk = Number(process.env.CHUNK ?? 1000);
 const workers = process.env.WORKERS ? Number(process.env.WORKERS) : undefined;
+/** Milliseconds the data server waits before each answer, as a network's round trip would. */
+const latency = Number(process.env.LATENCY ?? 0);
 
 const ISOLATION = {
   "Cross-Origin-Opener-Policy": "same-origin",
@@ -179,8 +181,15 @@ function serveData(req: IncomingMessage, res: ServerResponse, next: () => void):
     return;
   }
   // no-store: every run reads over HTTP, as a learner's first run does.
-  res.writeHead(200, { ...ISOLATION_SAFE, "Content-Length": body.byteLength, "Cache-Control": "no-store" });
-  res.end(body);
+  const answer = body;
+  setTimeout(() => {
+    res.writeHead(200, {
+      ...ISOLATION_SAFE,
+      "Content-Length": answer.byteLength,
+      "Cache-Control": "no-store",
+    });
+    res.end(answer);
+  }, latency);
 }
 const ISOLATION_SAFE = { "Cross-Origin-Resource-Policy": "same-origin" };
 
@@ -308,7 +317,9 @@ console.log(
 console.log(
   `x = stack(31 × [360, 720] float32 Zarr over HTTP, chunks 360²); mean: x.mean(0); anomaly: x[0] - x.mean(0); w2: random.normal(10, 0.1, [${size}, ${size}], chunks ${chunk}).mean(0)[::100]`,
 );
-console.log(`1 warm-up + ${repeats} timed runs per variant, alternating; medians\n`);
+console.log(
+  `data server latency ${latency} ms per request; 1 warm-up + ${repeats} timed runs per variant, alternating; medians\n`,
+);
 const header =
   "workload | page     | transport | workers | main ms (runs)        | pool ms (runs)        | pool ÷ main | CPU ms main / pool (page+workers) | kernel ms | pool tasks | fresh/reused | peak RSS main / pool MB | heap after main / pool MB (per worker) | same bits | load";
 console.log(header);
