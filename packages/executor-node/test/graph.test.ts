@@ -304,3 +304,25 @@ describe("memory in the workers", () => {
     }
   });
 });
+
+describe("messages", () => {
+  it("the fields of a multi-reduction's partials run on the calling thread: one message per block", async () => {
+    const ca = await import("@chunked/core");
+    const pool = new NodePool({ workers: 2 });
+    try {
+      // compute([x.sum(), x.mean()]) makes one chunk task and two `reduce.fields` tasks per block;
+      // a round trip for a field costs the calling thread more than copying it.
+      const x = ca.random.random([64], { chunks: [8], seed: 3 });
+      const expected = await ca.compute([x.sum(), x.mean()]);
+      const profile = new ca.Profiler();
+      const got = await ca.compute([x.sum(), x.mean()], { executor: pool, profile });
+      for (let i = 0; i < 2; i++) expect(identical(got[i], expected[i])).toBe(true);
+      const fields = profile.profile.tasks.filter((t) => t.label === "reduce.fields");
+      expect(fields).toHaveLength(16);
+      expect(fields.every((t) => t.worker === undefined)).toBe(true);
+      expect(pool.stats.tasks).toBe(profile.profile.tasks.filter((t) => t.worker !== undefined).length);
+    } finally {
+      await pool.close();
+    }
+  });
+});

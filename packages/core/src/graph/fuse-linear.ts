@@ -31,12 +31,15 @@ function stepsOf(t: Task): readonly SubgraphStep[] {
  * becomes one `core.subgraph` task that runs the kernels back to back. The intermediate
  * chunk never leaves the thread that made it — on a worker pool, a block read from a file is reduced
  * where it was read. Outputs keep their keys; `canFuse` can veto a task (e.g. ones pinned to the
- * main thread).
+ * main thread). A consumer that `absorbsRootChains` also takes in its single-use inputs that are
+ * chains starting at a root (read → expand), not only bare roots: a fold over raw blocks then
+ * reads them itself.
  */
 export function fuseLinear(
   graph: Graph,
   outputs: readonly Key[],
   canFuse: (t: Task) => boolean = () => true,
+  absorbsRootChains: (t: Task) => boolean = () => false,
 ): Graph {
   const isOutput = new Set(outputs);
   const dependents = new Map<Key, number>();
@@ -55,16 +58,19 @@ export function fuseLinear(
     // absorbing every single-use producer would fold a whole reduction tree into one task.
     let linear = t.deps.length > 0;
     for (const d of t.deps) if (d !== t.deps[0]) linear = false;
+    const chains = !linear && absorbsRootChains(t);
     for (const d of t.deps) {
       const producer = out.get(d);
       if (
         producer &&
-        (linear || graph.get(d)!.deps.length === 0) &&
         !isOutput.has(d) &&
         dependents.get(d) === 1 &&
         !absorbed.has(d) &&
         canFuse(producer) &&
-        t.deps.indexOf(d) === t.deps.lastIndexOf(d)
+        t.deps.indexOf(d) === t.deps.lastIndexOf(d) &&
+        // A chain from a root has no inputs once fused itself (fusing it first changes nothing else:
+        // every task is fused in turn anyway).
+        (linear || graph.get(d)!.deps.length === 0 || (chains && fuse(d).deps.length === 0))
       ) {
         const p = fuse(d);
         producers.push({ task: p, at: deps.length });

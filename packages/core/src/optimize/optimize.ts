@@ -11,6 +11,7 @@ import { indexGraph } from "../graph/indexed.js";
 import type { Graph, Key, Param, Task } from "../graph/task.js";
 import { elementwiseExpr } from "../kernels/elementwise.js";
 import type { ElementwiseParams, Expr } from "../kernels/expr.js";
+import { reduceFoldKernel } from "../kernels/reduce.js";
 import { fuseFolds } from "./fuse-fold.js";
 import { fuseMultiReductions } from "./fuse-multi.js";
 import { fuseReductions } from "./fuse-reduction.js";
@@ -220,5 +221,11 @@ export function optimize(graph: Graph, outputs: readonly Key[], options: Optimiz
   if (options.fuse === false) return g;
   g = fuseFolds(fuseMultiReductions(fuseReductions(fuseElementwise(g, outputs), outputs), outputs), outputs);
   const keep = options.keepSeparate;
-  return fuseLinear(g, outputs, (t) => t.op !== "core.literal" && !(keep?.(t) ?? false));
+  // A fold over raw blocks reads them itself: on a pool, no block crosses to the calling thread and back.
+  return fuseLinear(
+    g,
+    outputs,
+    (t) => t.op !== "core.literal" && !(keep?.(t) ?? false),
+    (t) => t.op === reduceFoldKernel.id,
+  );
 }

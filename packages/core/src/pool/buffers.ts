@@ -19,22 +19,26 @@ export class WorkerBuffers {
   readonly #ids = new WeakMap<SharedArrayBuffer, number>();
   #freeBytes = 0;
   #next = 0;
-  /** Buffers handed out again instead of allocated. */
+  /** Buffers allocated, and handed out again instead of allocated. */
+  fresh = 0;
   reused = 0;
 
   /** `idBase` makes this worker's ids distinct from every other worker's. */
   constructor(private readonly idBase: number) {}
 
-  /** A zero-filled shared buffer of `bytes` with an id (the copy of a kernel's output that travels). */
+  /**
+   * A shared buffer of `bytes` with an id, for the copy of a kernel's output that travels. A
+   * recycled one keeps its old bytes: the copy overwrites all of them (wire.ts, compactCopy).
+   */
   readonly allocateShared = (bytes: number): SharedArrayBuffer => {
     const list = this.#free.get(bytes);
     const recycled = list?.pop();
     if (recycled) {
       this.#freeBytes -= bytes;
       this.reused++;
-      new Uint8Array(recycled).fill(0);
       return recycled;
     }
+    this.fresh++;
     const buffer = new SharedArrayBuffer(bytes);
     this.#ids.set(buffer, this.idBase + this.#next++);
     return buffer;

@@ -241,6 +241,7 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
     const warnings: TaskWarning[] = [];
     const inArena: NDArrayLike[] = [];
     const allocated = recycleStats();
+    const shared0 = { fresh: buffers.fresh, reused: buffers.reused };
     let index = 0;
     const warn = (category: TaskWarning["category"], message: string, op: string): void => {
       warnings.push({ index, category, message, op });
@@ -290,7 +291,12 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
       chunks: chunksOut,
       errors,
       ...(warnings.length > 0 ? { warnings } : {}),
-      allocations: { fresh: now.fresh - allocated.fresh, reused: now.reused - allocated.reused },
+      allocations: {
+        fresh: now.fresh - allocated.fresh,
+        reused: now.reused - allocated.reused,
+        sharedFresh: buffers.fresh - shared0.fresh,
+        sharedReused: buffers.reused - shared0.reused,
+      },
     };
     post(response, [...transfer]);
   }

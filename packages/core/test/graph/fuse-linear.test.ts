@@ -84,4 +84,60 @@ describe("fuseLinear keeps trees parallel", () => {
     expect([...fused.keys()].filter((k) => k.startsWith("read/"))).toHaveLength(0);
     expect(fused.has("part/0") && fused.has("part/1") && fused.has("agg/0")).toBe(true);
   });
+
+  test("a consumer that absorbs root chains reads its blocks itself; a shared block stays apart", async () => {
+    const tasks: Task[] = [];
+    for (let i = 0; i < 4; i++) {
+      tasks.push({ key: `read/${i}`, op: "test.fl.const", deps: [], params: { v: i + 1 } });
+      tasks.push({ key: `expand/${i}`, op: "test.fl.asyncInc", deps: [`read/${i}`] });
+    }
+    tasks.push({ key: "fold/0", op: "test.fl.add", deps: ["expand/0", "expand/1", "expand/2", "expand/3"] });
+    tasks.push({ key: "day0/0", op: "test.fl.double", deps: ["expand/0"] }); // expand/0 has two dependents
+    const g = graphOf(tasks);
+    const fused = fuseLinear(g, ["fold/0", "day0/0"], undefined, (t) => t.key === "fold/0");
+    const fold = fused.get("fold/0")!;
+    expect(fold.op).toBe("core.subgraph");
+    expect(fold.deps).toEqual(["expand/0"]);
+    expect([...fused.keys()].sort()).toEqual(["day0/0", "expand/0", "fold/0"]);
+    expect(await run(fused, "fold/0")).toBe(await run(g, "fold/0"));
+    // Without the predicate, the tree stays as it was: only bare roots are absorbed.
+    expect(fuseLinear(g, ["fold/0", "day0/0"]).get("fold/0")!.deps).toHaveLength(4);
+  });
+});
+
+describe("optimize: a fold over a stack of sources", () => {
+  test("each fold reads its own blocks (no read or expand task is left apart)", async () => {
+    const { fromArray, stack, compute } = await import("@chunked/core");
+    const { optimize } = await import("../../src/optimize/optimize.js");
+    // A source the scheduler reads block by block: value (i, j) of day d is 6i + j/2 + d.
+    const day = (d: number) =>
+      fromArray(
+        {
+          shape: [4, 6],
+          dtype: "float32",
+          chunks: [2, 3],
+          read: ([[i0, i1], [j0, j1]]: readonly (readonly number[])[]) => {
+            const out = new Float32Array((i1 - i0) * (j1 - j0));
+            for (let i = i0; i < i1; i++)
+              for (let j = j0; j < j1; j++) out[(i - i0) * (j1 - j0) + j - j0] = 6 * i + j / 2 + d;
+            return new NDArray("float32", out, [i1 - i0, j1 - j0]);
+          },
+        },
+        { chunks: [2, 3] },
+      );
+    const mean = stack([0, 1, 2, 3, 4].map(day)).mean({ axis: 0, splitEvery: 2 });
+    const g = optimize(mean.graph(), mean.keys());
+    const folds = [...g.values()].filter(
+      (t) =>
+        t.op === "core.subgraph" &&
+        (t.params as { steps: { op: string }[] }).steps.at(-1)!.op === "reduce.fold",
+    );
+    expect(folds.length).toBeGreaterThan(0);
+    for (const f of folds) expect(f.deps).toEqual([]);
+    expect((await compute([mean]))[0].toArray()).toEqual(
+      (
+        await compute([stack([0, 1, 2, 3, 4].map(day)).mean({ axis: 0, splitEvery: 2 })], { optimize: false })
+      )[0].toArray(),
+    );
+  });
 });
