@@ -105,8 +105,11 @@ describe("fuseLinear keeps trees parallel", () => {
   });
 });
 
-describe("optimize: a fold over a stack of sources", () => {
-  test("each fold reads its own blocks (no read or expand task is left apart)", async () => {
+describe("optimize: reduction trees over sources", () => {
+  const steps = (t: Task) => (t.params as { steps: { op: string; args: number[] }[] }).steps;
+  const roots = (t: Task) => steps(t).filter((st) => st.args.length === 0).length;
+
+  test("a stack's reduction reads its own blocks: one task per output block, as in-process", async () => {
     const { fromArray, stack, compute } = await import("@chunked/core");
     const { optimize } = await import("../../src/optimize/optimize.js");
     // A source the scheduler reads block by block: value (i, j) of day d is 6i + j/2 + d.
@@ -127,17 +130,32 @@ describe("optimize: a fold over a stack of sources", () => {
       );
     const mean = stack([0, 1, 2, 3, 4].map(day)).mean({ axis: 0, splitEvery: 2 });
     const g = optimize(mean.graph(), mean.keys());
-    const folds = [...g.values()].filter(
-      (t) =>
-        t.op === "core.subgraph" &&
-        (t.params as { steps: { op: string }[] }).steps.at(-1)!.op === "reduce.fold",
-    );
-    expect(folds.length).toBeGreaterThan(0);
-    for (const f of folds) expect(f.deps).toEqual([]);
+    // 4 output blocks, each a whole tree (3 folds of up to 2 days, their merges) reading 5 blocks.
+    expect(g.size).toBe(4);
+    for (const t of g.values()) {
+      expect(t.deps).toEqual([]);
+      expect(steps(t).filter((st) => st.op === "reduce.fold")).toHaveLength(3);
+      expect(roots(t)).toBe(5);
+    }
     expect((await compute([mean]))[0].toArray()).toEqual(
       (
         await compute([stack([0, 1, 2, 3, 4].map(day)).mean({ axis: 0, splitEvery: 2 })], { optimize: false })
       )[0].toArray(),
+    );
+  });
+
+  test("a tree over many blocks stays parallel: at most MAX_CHAIN_ROOTS blocks a task", async () => {
+    const { random, compute } = await import("@chunked/core");
+    const { optimize } = await import("../../src/optimize/optimize.js");
+    const { MAX_CHAIN_ROOTS } = await import("../../src/graph/fuse-linear.js");
+    const x = random.random([256], { chunks: [2], seed: 5 }); // 128 blocks
+    const total = x.sum({ splitEvery: 4 });
+    const g = optimize(total.graph(), total.keys());
+    const perTask = [...g.values()].map((t) => (t.op === "core.subgraph" ? roots(t) : 0));
+    expect(Math.max(...perTask)).toBe(MAX_CHAIN_ROOTS);
+    expect(perTask.filter((n) => n > 0).length).toBe(128 / MAX_CHAIN_ROOTS);
+    expect((await compute([total]))[0].toArray()).toEqual(
+      (await compute([total], { optimize: false }))[0].toArray(),
     );
   });
 });

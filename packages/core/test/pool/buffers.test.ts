@@ -1,7 +1,7 @@
 /** Shared buffers a worker copies big outputs into (core/src/pool/buffers.ts). */
 import { describe, expect, it } from "vitest";
 import { NDArray, pool } from "@chunked/core/internal";
-import { WorkerBuffers } from "../../src/pool/buffers.js";
+const { RECYCLE_CAP_BYTES, WorkerBuffers } = pool;
 
 describe("WorkerBuffers", () => {
   it("hands a recycled buffer out again as it is, without a pass over its memory", () => {
@@ -14,6 +14,30 @@ describe("WorkerBuffers", () => {
     expect([buffers.fresh, buffers.reused]).toEqual([1, 1]);
     // Not zeroed: a copy into it writes every byte anyway.
     expect(new Uint8Array(again)[63]).toBe(0xab);
+  });
+
+  it("when full, the buffers freed longest ago go, not the one just freed", () => {
+    const buffers = new WorkerBuffers(0);
+    const quarter = RECYCLE_CAP_BYTES / 4;
+    // An earlier compute's size fills the free list...
+    const stale = [0, 1, 2, 3].map(() => buffers.allocateShared(quarter));
+    buffers.recycle(
+      stale.map((b) => buffers.idOf(b)),
+      stale,
+    );
+    expect(buffers.freeBytes).toBe(RECYCLE_CAP_BYTES);
+    // ...then this compute's buffers of another size are kept, in place of the oldest stale ones.
+    const current = [0, 1].map(() => buffers.allocateShared(quarter + 8));
+    buffers.recycle(
+      current.map((b) => buffers.idOf(b)),
+      current,
+    );
+    expect(buffers.freeBytes).toBeLessThanOrEqual(RECYCLE_CAP_BYTES);
+    expect(buffers.allocateShared(quarter + 8)).toBe(current[1]);
+    expect(buffers.allocateShared(quarter + 8)).toBe(current[0]);
+    expect(buffers.allocateShared(quarter)).toBe(stale[3]); // the newest stale one stayed
+    expect(buffers.allocateShared(quarter)).not.toBe(stale[0]); // the oldest went: a fresh one
+    expect(buffers.freeBytes).toBe(0);
   });
 
   it("compact copies into dirty recycled memory are exact (gap-free and dense)", () => {
