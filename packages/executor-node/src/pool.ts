@@ -31,7 +31,8 @@ export interface NodePoolOptions {
   concurrency?: number;
   /**
    * Kernel ids run on the calling thread instead of a worker: ones that only repackage data, where a
-   * round trip would cost more than the kernel. Default `["core.literal", "core.identity"]`.
+   * round trip would cost more than the kernel. Default `pool.DEFAULT_INLINE` of `@chunked/core/internal`
+   * (`core.literal`, `core.identity`, `reduce.fields`).
    */
   inline?: readonly string[];
   /**

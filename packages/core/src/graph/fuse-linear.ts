@@ -20,6 +20,26 @@ function isProducer(producers: readonly { task: Task }[], key: Key): boolean {
   return false;
 }
 
+/**
+ * Most root steps (block reads, random fills) a task that absorbs root chains may end up running:
+ * a reduction tree fuses level by level up to this many leaves per task, so a tree over many blocks
+ * (W1's 1000) keeps dozens of parallel tasks, while 31 stacked days of one output block cross the
+ * pool as two partials instead of nine.
+ */
+export const MAX_CHAIN_ROOTS = 16;
+
+function rootsOf(t: Task): number {
+  if (t.op !== SUBGRAPH_OP) return t.deps.length === 0 ? 1 : 0;
+  let n = 0;
+  for (const st of (t.params as unknown as SubgraphParams).steps) if (st.args.length === 0) n++;
+  return n;
+}
+
+/** A fused producer with no inputs that a consumer already running `roots` roots may take in. */
+function isRootChain(p: Task, roots: number): boolean {
+  return p.deps.length === 0 && roots + rootsOf(p) <= MAX_CHAIN_ROOTS;
+}
+
 function stepsOf(t: Task): readonly SubgraphStep[] {
   if (t.op === SUBGRAPH_OP) return (t.params as unknown as SubgraphParams).steps;
   return [{ op: t.op, params: t.params, args: t.deps.map((_, i) => i) }];
@@ -31,12 +51,16 @@ function stepsOf(t: Task): readonly SubgraphStep[] {
  * becomes one `core.subgraph` task that runs the kernels back to back. The intermediate
  * chunk never leaves the thread that made it — on a worker pool, a block read from a file is reduced
  * where it was read. Outputs keep their keys; `canFuse` can veto a task (e.g. ones pinned to the
- * main thread).
+ * main thread). A consumer that `absorbsRootChains` also takes in its single-use inputs that are
+ * chains starting at a root (read → expand, or a fused subtree of a reduction), not only bare
+ * roots, while it runs at most {@link MAX_CHAIN_ROOTS} roots: a fold over raw blocks then reads
+ * them itself, and a reduction's partials cross a pool only between subtrees of that many blocks.
  */
 export function fuseLinear(
   graph: Graph,
   outputs: readonly Key[],
   canFuse: (t: Task) => boolean = () => true,
+  absorbsRootChains: (t: Task) => boolean = () => false,
 ): Graph {
   const isOutput = new Set(outputs);
   const dependents = new Map<Key, number>();
@@ -55,18 +79,23 @@ export function fuseLinear(
     // absorbing every single-use producer would fold a whole reduction tree into one task.
     let linear = t.deps.length > 0;
     for (const d of t.deps) if (d !== t.deps[0]) linear = false;
+    const chains = !linear && absorbsRootChains(t);
+    let roots = chains ? rootsOf(t) : 0;
     for (const d of t.deps) {
       const producer = out.get(d);
       if (
         producer &&
-        (linear || graph.get(d)!.deps.length === 0) &&
         !isOutput.has(d) &&
         dependents.get(d) === 1 &&
         !absorbed.has(d) &&
         canFuse(producer) &&
-        t.deps.indexOf(d) === t.deps.lastIndexOf(d)
+        t.deps.indexOf(d) === t.deps.lastIndexOf(d) &&
+        // A chain from a root has no inputs once fused itself (fusing it first changes nothing else:
+        // every task is fused in turn anyway).
+        (linear || graph.get(d)!.deps.length === 0 || (chains && isRootChain(fuse(d), roots)))
       ) {
         const p = fuse(d);
+        if (chains) roots += rootsOf(p);
         producers.push({ task: p, at: deps.length });
         fusedAny = true;
       } else {

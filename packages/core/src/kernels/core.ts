@@ -34,52 +34,77 @@ function stepError(steps: readonly Step[], at: number, err: unknown): Error {
 
 /** Runs a fused chain of kernels back to back (see graph/fuse-linear.ts); async only when a step is. */
 export const subgraph = defineKernel(SUBGRAPH_OP, (inputs, params: { steps: readonly Step[] }) => {
-  const values: NDArray[] = [...inputs];
+  const values: (NDArray | undefined)[] = [...inputs];
   const steps = params.steps;
+  const last = lastUses(steps, inputs.length);
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i];
     let r: NDArray | Promise<NDArray>;
     try {
       r = getKernel(s.op)(
-        s.args.map((a) => values[a]),
+        s.args.map((a) => values[a]!),
         s.params,
       );
     } catch (err) {
       throw stepError(steps, i, err);
     }
-    if (r instanceof Promise) return finishAsync(r, values, inputs.length, steps, i);
+    if (r instanceof Promise) return finishAsync(r, values, inputs.length, steps, i, last);
     values.push(r);
+    recycleDead(values, inputs.length, s.args, i, last);
   }
-  const out = values[values.length - 1];
-  recycleIntermediates(values, inputs.length, out);
-  return out;
+  return values[values.length - 1]!;
 });
 
+/** The step that last reads each value (`-1`: none; the last value is the result). */
+const lastUseCache = new WeakMap<readonly Step[], Int32Array>();
+function lastUses(steps: readonly Step[], nInputs: number): Int32Array {
+  let last = lastUseCache.get(steps);
+  if (!last) {
+    last = new Int32Array(nInputs + steps.length).fill(-1);
+    for (let i = 0; i < steps.length; i++) for (const a of steps[i].args) last[a] = i;
+    last[last.length - 1] = steps.length; // the result lives on
+    lastUseCache.set(steps, last);
+  }
+  return last;
+}
+
 /**
- * Gives back the memory of the chain's intermediate results (a block read, then reduced): no one
- * else has them. Buffers that the result or an input uses are kept, and recycleScratch takes only
- * buffers this thread's in-process run allocated and no stored result uses.
+ * Gives back the memory of intermediate results that step `i` read for the last time (a block
+ * read, then reduced), so a fused task over many blocks holds one block at a time, not all of
+ * them. A buffer that an input or a value still to be read uses is kept (a view shares its
+ * base's buffer), and recycleScratch takes only buffers this thread allocated while running a
+ * kernel that no stored result uses.
  */
-function recycleIntermediates(values: readonly NDArray[], nInputs: number, out: NDArray): void {
-  for (let i = nInputs; i < values.length - 1; i++) {
-    const buffer = values[i].data.buffer;
-    if (buffer === out.data.buffer) continue;
-    let isInput = false;
-    for (let j = 0; j < nInputs; j++) if (values[j].data.buffer === buffer) isInput = true;
-    if (!isInput) recycleScratch(values[i].data);
+function recycleDead(
+  values: (NDArray | undefined)[],
+  nInputs: number,
+  args: readonly number[],
+  i: number,
+  last: Int32Array,
+): void {
+  for (const a of args) {
+    const v = values[a];
+    if (a < nInputs || last[a] !== i || v === undefined) continue;
+    values[a] = undefined;
+    const buffer = v.data.buffer;
+    let used = false;
+    for (let j = 0; j < values.length && !used; j++) used = values[j]?.data.buffer === buffer;
+    if (!used) recycleScratch(v.data);
   }
 }
 
 async function finishAsync(
   pending: Promise<NDArray>,
-  values: NDArray[],
+  values: (NDArray | undefined)[],
   nInputs: number,
   steps: readonly Step[],
   at: number,
+  last: Int32Array,
 ): Promise<NDArray> {
   let i = at;
   try {
     values.push(await pending);
+    recycleDead(values, nInputs, steps[at].args, at, last);
     for (i = at + 1; i < steps.length; i++) {
       const s = steps[i];
       // After an await, the executor's runRecycling has returned: allocate from the free lists
@@ -87,15 +112,14 @@ async function finishAsync(
       values.push(
         await runRecycling(
           getKernel(s.op),
-          s.args.map((a) => values[a]),
+          s.args.map((a) => values[a]!),
           s.params,
         ),
       );
+      recycleDead(values, nInputs, s.args, i, last);
     }
   } catch (err) {
     throw stepError(steps, i, err);
   }
-  const out = values[values.length - 1];
-  recycleIntermediates(values, nInputs, out);
-  return out;
+  return values[values.length - 1]!;
 }

@@ -11,6 +11,7 @@ import { indexGraph } from "../graph/indexed.js";
 import type { Graph, Key, Param, Task } from "../graph/task.js";
 import { elementwiseExpr } from "../kernels/elementwise.js";
 import type { ElementwiseParams, Expr } from "../kernels/expr.js";
+import { reduceFoldKernel } from "../kernels/reduce.js";
 import { fuseFolds } from "./fuse-fold.js";
 import { fuseMultiReductions } from "./fuse-multi.js";
 import { fuseReductions } from "./fuse-reduction.js";
@@ -220,5 +221,16 @@ export function optimize(graph: Graph, outputs: readonly Key[], options: Optimiz
   if (options.fuse === false) return g;
   g = fuseFolds(fuseMultiReductions(fuseReductions(fuseElementwise(g, outputs), outputs), outputs), outputs);
   const keep = options.keepSeparate;
-  return fuseLinear(g, outputs, (t) => t.op !== "core.literal" && !(keep?.(t) ?? false));
+  // A fold over raw blocks reads them itself, and a reduction's merge steps take in the subtrees
+  // that read their own blocks (up to MAX_CHAIN_ROOTS blocks a task): on a pool, fewer blocks and
+  // partials cross to the calling thread and back.
+  return fuseLinear(
+    g,
+    outputs,
+    (t) => t.op !== "core.literal" && !(keep?.(t) ?? false),
+    (t) => t.op === reduceFoldKernel.id || MERGE_STEP.test(t.op),
+  );
 }
+
+/** The combine and aggregate steps of a reduction tree (kernels/reduce.ts). */
+const MERGE_STEP = /^reduce\.\w+\.(combine|agg)$/;

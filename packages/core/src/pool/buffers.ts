@@ -11,30 +11,41 @@
  * @module
  */
 /** Most bytes of free buffers a worker keeps, and the pool keeps waiting to return to one worker. */
-export const RECYCLE_CAP_BYTES = 64 * 2 ** 20;
+export const RECYCLE_CAP_BYTES = 32 * 2 ** 20;
 
-/** A worker's shared-memory allocator: free lists of recycled buffers by exact size. */
+/**
+ * A worker's shared-memory allocator: free lists of recycled buffers by exact size. When the free
+ * buffers would exceed {@link RECYCLE_CAP_BYTES}, the ones freed longest ago go (sizes a compute
+ * no longer makes: edge blocks, an earlier compute's), not the one just freed.
+ */
 export class WorkerBuffers {
   readonly #free = new Map<number, SharedArrayBuffer[]>();
+  /** Every free buffer, oldest first. */
+  readonly #byAge = new Set<SharedArrayBuffer>();
   readonly #ids = new WeakMap<SharedArrayBuffer, number>();
   #freeBytes = 0;
   #next = 0;
-  /** Buffers handed out again instead of allocated. */
+  /** Buffers allocated, and handed out again instead of allocated. */
+  fresh = 0;
   reused = 0;
 
   /** `idBase` makes this worker's ids distinct from every other worker's. */
   constructor(private readonly idBase: number) {}
 
-  /** A zero-filled shared buffer of `bytes` with an id (the copy of a kernel's output that travels). */
+  /**
+   * A shared buffer of `bytes` with an id, for the copy of a kernel's output that travels. A
+   * recycled one keeps its old bytes: the copy overwrites all of them (wire.ts, compactCopy).
+   */
   readonly allocateShared = (bytes: number): SharedArrayBuffer => {
     const list = this.#free.get(bytes);
     const recycled = list?.pop();
     if (recycled) {
+      this.#byAge.delete(recycled);
       this.#freeBytes -= bytes;
       this.reused++;
-      new Uint8Array(recycled).fill(0);
       return recycled;
     }
+    this.fresh++;
     const buffer = new SharedArrayBuffer(bytes);
     this.#ids.set(buffer, this.idBase + this.#next++);
     return buffer;
@@ -55,13 +66,30 @@ export class WorkerBuffers {
     for (let i = 0; i < buffers.length; i++) {
       const buffer = buffers[i];
       const bytes = buffer.byteLength;
-      if (this.#freeBytes + bytes > RECYCLE_CAP_BYTES) continue; // left to GC
+      if (bytes > RECYCLE_CAP_BYTES) continue; // left to GC
+      while (this.#freeBytes + bytes > RECYCLE_CAP_BYTES) this.#dropOldest();
       this.adopt(ids[i], buffer);
       let list = this.#free.get(bytes);
       if (!list) this.#free.set(bytes, (list = []));
       list.push(buffer);
+      this.#byAge.add(buffer);
       this.#freeBytes += bytes;
     }
+  }
+
+  /** Bytes of free buffers held. */
+  get freeBytes(): number {
+    return this.#freeBytes;
+  }
+
+  /** Leaves the buffer freed longest ago to GC. */
+  #dropOldest(): void {
+    const oldest = this.#byAge.values().next().value as SharedArrayBuffer;
+    this.#byAge.delete(oldest);
+    const list = this.#free.get(oldest.byteLength)!;
+    list.splice(list.indexOf(oldest), 1);
+    if (list.length === 0) this.#free.delete(oldest.byteLength);
+    this.#freeBytes -= oldest.byteLength;
   }
 }
 

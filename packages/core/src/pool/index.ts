@@ -3,9 +3,10 @@
  * runtime, and the batching {@link WorkerPool} with its {@link PoolTransport} interface.
  * @module
  */
+export { RECYCLE_CAP_BYTES, WorkerBuffers } from "./buffers.js";
 export { serve } from "./runtime.js";
 export type { ServeOptions, WorkerScope } from "./runtime.js";
 export type { PoolTransport, PoolWorker, WorkerEvents } from "./transport.js";
 export * from "./wire.js";
-export { checkWorkerCount, WorkerPool } from "./worker-pool.js";
+export { checkWorkerCount, DEFAULT_INLINE, WorkerPool } from "./worker-pool.js";
 export type { WorkerPoolOptions, WorkerPoolStats } from "./worker-pool.js";

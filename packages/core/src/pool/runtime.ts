@@ -126,7 +126,7 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
   /** Batches started and not answered: more than one while a batch waits on an async kernel. */
   const active = new Set<number>();
   /** Allocation counts already reported (batches that overlap must not count the same ones twice). */
-  let reported = recycleStats();
+  let reported = { ...recycleStats(), sharedFresh: 0, sharedReused: 0 };
   let draining = false;
   let dead = false;
   /** The task being run, for blame if the worker goes away. */
@@ -303,8 +303,13 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
     const chunksOut = table.finish(header);
     if (chunksOut.arena) transfer.add(chunksOut.arena);
     for (const out of inArena) recycleCopied(out);
-    const now = recycleStats();
-    const allocations = { fresh: now.fresh - reported.fresh, reused: now.reused - reported.reused };
+    const now = { ...recycleStats(), sharedFresh: buffers.fresh, sharedReused: buffers.reused };
+    const allocations = {
+      fresh: now.fresh - reported.fresh,
+      reused: now.reused - reported.reused,
+      sharedFresh: now.sharedFresh - reported.sharedFresh,
+      sharedReused: now.sharedReused - reported.sharedReused,
+    };
     reported = now;
     const response: BatchResponse = {
       type: "done",

@@ -129,10 +129,16 @@ export interface BatchResponse {
   readonly allocations: AllocationCounts;
 }
 
-/** Recyclable allocations (kernels/recycle.ts) made fresh or served by reusing a free buffer. */
+/**
+ * Recyclable allocations (kernels/recycle.ts) made fresh or served by reusing a free buffer; and
+ * the same for the shared buffers big outputs are copied into (pool/buffers.ts). A fresh buffer
+ * costs a page fault per 4 KiB on first write, and GC work later.
+ */
 export interface AllocationCounts {
   readonly fresh: number;
   readonly reused: number;
+  readonly sharedFresh: number;
+  readonly sharedReused: number;
 }
 
 /** A warning of task `index` of a batch. */
@@ -191,7 +197,10 @@ function plain(a: NDArrayLike): NDArrayLike {
   return { dtype: a.dtype, shape: a.shape, strides: a.strides, offset: a.offset, data: a.data };
 }
 
-/** Makes the shared memory of a copy (a pool worker passes its recycling allocator). */
+/**
+ * Makes the shared memory of a copy (a pool worker passes its recycling allocator). Its contents
+ * need not be zero: a copy writes every byte.
+ */
 export type SharedAllocator = (bytes: number) => SharedArrayBuffer;
 
 const newShared: SharedAllocator = (bytes) => new SharedArrayBuffer(bytes);

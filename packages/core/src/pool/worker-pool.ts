@@ -51,6 +51,13 @@ const MAX_RETRIES = 3;
 /** A worker that dies before it starts this many times in a row means its script cannot load. */
 const MAX_START_FAILURES = 3;
 
+/**
+ * Kernels a pool runs on the calling thread by default: they only repackage data (a literal, an
+ * identity, the fields of a multi-reduction's partial: `compute([x.sum(), x.mean()])` makes two
+ * per block), so a round trip to a worker (~0.1 ms of the calling thread's time) would cost more.
+ */
+export const DEFAULT_INLINE: readonly string[] = ["core.literal", "core.identity", "reduce.fields"];
+
 /** Options of {@link WorkerPool} (the transport-independent ones). */
 export interface WorkerPoolOptions {
   /** Number of workers (a positive integer). */
@@ -65,7 +72,7 @@ export interface WorkerPoolOptions {
   concurrency?: number;
   /**
    * Kernel ids run on the calling thread instead of a worker: ones that only repackage data, where
-   * a round trip would cost more than the kernel. Default `["core.literal", "core.identity"]`.
+   * a round trip would cost more than the kernel. Default {@link DEFAULT_INLINE}.
    */
   inline?: readonly string[];
   /**
@@ -97,8 +104,9 @@ export interface WorkerPoolStats {
   /** Worker-allocated shared buffers in use by results, and how many were recycled. */
   readonly buffers: BufferStats;
   /**
-   * Arrays of at least 64 KiB the workers' kernels allocated: `fresh` ones cost a page fault per
-   * 4 KiB, `reused` ones came from the workers' free lists (kernels/recycle.ts).
+   * Arrays of at least 64 KiB the workers' kernels allocated (`fresh` ones cost a page fault per
+   * 4 KiB, `reused` ones came from the workers' free lists, kernels/recycle.ts), and the shared
+   * buffers big outputs were copied into (`sharedFresh`, `sharedReused`; pool/buffers.ts).
    */
   readonly allocations: AllocationCounts;
 }
@@ -200,7 +208,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
   /** Tasks waiting on each signal: one abort listener per signal, not per task. */
   readonly #bySignal = new WeakMap<AbortSignal, Set<Entry>>();
   #stats = { tasks: 0, batches: 0, workersStarted: 0, workersLost: 0, workersStuck: 0, kernelMs: 0 };
-  readonly #allocations = { fresh: 0, reused: 0 };
+  readonly #allocations = { fresh: 0, reused: 0, sharedFresh: 0, sharedReused: 0 };
   #readyWaiters: { resolve: () => void; reject: (err: Error) => void }[] = [];
   /** Which results use which worker buffers; frees them on the scheduler's last release. */
   readonly #buffers = new BufferLedger();
@@ -223,7 +231,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
       );
     this.#modules = options.modules ?? [];
     this.#fixedConcurrency = concurrency;
-    this.#inline = new Set(options.inline ?? ["core.literal", "core.identity"]);
+    this.#inline = new Set(options.inline ?? DEFAULT_INLINE);
     this.#idleTimeout = idleTimeout ?? Number.POSITIVE_INFINITY;
     this.#abortGrace = abortGrace ?? 3000;
     // Start the workers now, so the first compute does not wait for their scripts.
@@ -808,8 +816,11 @@ export class WorkerPool implements Executor, AsyncDisposable {
     this.#inflight--;
     this.#lastActive = performance.now();
     const { errors } = res;
-    this.#allocations.fresh += res.allocations.fresh;
-    this.#allocations.reused += res.allocations.reused;
+    const a = res.allocations;
+    this.#allocations.fresh += a.fresh;
+    this.#allocations.reused += a.reused;
+    this.#allocations.sharedFresh += a.sharedFresh;
+    this.#allocations.sharedReused += a.sharedReused;
     const n = batch.entries.length;
     const status = res.chunks.meta.subarray(0, n);
     const ms = res.chunks.meta.subarray(n, 2 * n);

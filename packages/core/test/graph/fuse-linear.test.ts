@@ -84,4 +84,78 @@ describe("fuseLinear keeps trees parallel", () => {
     expect([...fused.keys()].filter((k) => k.startsWith("read/"))).toHaveLength(0);
     expect(fused.has("part/0") && fused.has("part/1") && fused.has("agg/0")).toBe(true);
   });
+
+  test("a consumer that absorbs root chains reads its blocks itself; a shared block stays apart", async () => {
+    const tasks: Task[] = [];
+    for (let i = 0; i < 4; i++) {
+      tasks.push({ key: `read/${i}`, op: "test.fl.const", deps: [], params: { v: i + 1 } });
+      tasks.push({ key: `expand/${i}`, op: "test.fl.asyncInc", deps: [`read/${i}`] });
+    }
+    tasks.push({ key: "fold/0", op: "test.fl.add", deps: ["expand/0", "expand/1", "expand/2", "expand/3"] });
+    tasks.push({ key: "day0/0", op: "test.fl.double", deps: ["expand/0"] }); // expand/0 has two dependents
+    const g = graphOf(tasks);
+    const fused = fuseLinear(g, ["fold/0", "day0/0"], undefined, (t) => t.key === "fold/0");
+    const fold = fused.get("fold/0")!;
+    expect(fold.op).toBe("core.subgraph");
+    expect(fold.deps).toEqual(["expand/0"]);
+    expect([...fused.keys()].sort()).toEqual(["day0/0", "expand/0", "fold/0"]);
+    expect(await run(fused, "fold/0")).toBe(await run(g, "fold/0"));
+    // Without the predicate, the tree stays as it was: only bare roots are absorbed.
+    expect(fuseLinear(g, ["fold/0", "day0/0"]).get("fold/0")!.deps).toHaveLength(4);
+  });
+});
+
+describe("optimize: reduction trees over sources", () => {
+  const steps = (t: Task) => (t.params as { steps: { op: string; args: number[] }[] }).steps;
+  const roots = (t: Task) => steps(t).filter((st) => st.args.length === 0).length;
+
+  test("a stack's reduction reads its own blocks: one task per output block, as in-process", async () => {
+    const { fromArray, stack, compute } = await import("@chunked/core");
+    const { optimize } = await import("../../src/optimize/optimize.js");
+    // A source the scheduler reads block by block: value (i, j) of day d is 6i + j/2 + d.
+    const day = (d: number) =>
+      fromArray(
+        {
+          shape: [4, 6],
+          dtype: "float32",
+          chunks: [2, 3],
+          read: ([[i0, i1], [j0, j1]]: readonly (readonly number[])[]) => {
+            const out = new Float32Array((i1 - i0) * (j1 - j0));
+            for (let i = i0; i < i1; i++)
+              for (let j = j0; j < j1; j++) out[(i - i0) * (j1 - j0) + j - j0] = 6 * i + j / 2 + d;
+            return new NDArray("float32", out, [i1 - i0, j1 - j0]);
+          },
+        },
+        { chunks: [2, 3] },
+      );
+    const mean = stack([0, 1, 2, 3, 4].map(day)).mean({ axis: 0, splitEvery: 2 });
+    const g = optimize(mean.graph(), mean.keys());
+    // 4 output blocks, each a whole tree (3 folds of up to 2 days, their merges) reading 5 blocks.
+    expect(g.size).toBe(4);
+    for (const t of g.values()) {
+      expect(t.deps).toEqual([]);
+      expect(steps(t).filter((st) => st.op === "reduce.fold")).toHaveLength(3);
+      expect(roots(t)).toBe(5);
+    }
+    expect((await compute([mean]))[0].toArray()).toEqual(
+      (
+        await compute([stack([0, 1, 2, 3, 4].map(day)).mean({ axis: 0, splitEvery: 2 })], { optimize: false })
+      )[0].toArray(),
+    );
+  });
+
+  test("a tree over many blocks stays parallel: at most MAX_CHAIN_ROOTS blocks a task", async () => {
+    const { random, compute } = await import("@chunked/core");
+    const { optimize } = await import("../../src/optimize/optimize.js");
+    const { MAX_CHAIN_ROOTS } = await import("../../src/graph/fuse-linear.js");
+    const x = random.random([256], { chunks: [2], seed: 5 }); // 128 blocks
+    const total = x.sum({ splitEvery: 4 });
+    const g = optimize(total.graph(), total.keys());
+    const perTask = [...g.values()].map((t) => (t.op === "core.subgraph" ? roots(t) : 0));
+    expect(Math.max(...perTask)).toBe(MAX_CHAIN_ROOTS);
+    expect(perTask.filter((n) => n > 0).length).toBe(128 / MAX_CHAIN_ROOTS);
+    expect((await compute([total]))[0].toArray()).toEqual(
+      (await compute([total], { optimize: false }))[0].toArray(),
+    );
+  });
 });

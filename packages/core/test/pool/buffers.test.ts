@@ -1,0 +1,60 @@
+/** Shared buffers a worker copies big outputs into (core/src/pool/buffers.ts). */
+import { describe, expect, it } from "vitest";
+import { NDArray, pool } from "@chunked/core/internal";
+const { RECYCLE_CAP_BYTES, WorkerBuffers } = pool;
+
+describe("WorkerBuffers", () => {
+  it("hands a recycled buffer out again as it is, without a pass over its memory", () => {
+    const buffers = new WorkerBuffers(0);
+    const first = buffers.allocateShared(64);
+    new Uint8Array(first).fill(0xab);
+    buffers.recycle([buffers.idOf(first)], [first]);
+    const again = buffers.allocateShared(64);
+    expect(again).toBe(first);
+    expect([buffers.fresh, buffers.reused]).toEqual([1, 1]);
+    // Not zeroed: a copy into it writes every byte anyway.
+    expect(new Uint8Array(again)[63]).toBe(0xab);
+  });
+
+  it("when full, the buffers freed longest ago go, not the one just freed", () => {
+    const buffers = new WorkerBuffers(0);
+    const quarter = RECYCLE_CAP_BYTES / 4;
+    // An earlier compute's size fills the free list...
+    const stale = [0, 1, 2, 3].map(() => buffers.allocateShared(quarter));
+    buffers.recycle(
+      stale.map((b) => buffers.idOf(b)),
+      stale,
+    );
+    expect(buffers.freeBytes).toBe(RECYCLE_CAP_BYTES);
+    // ...then this compute's buffers of another size are kept, in place of the oldest stale ones.
+    const current = [0, 1].map(() => buffers.allocateShared(quarter + 8));
+    buffers.recycle(
+      current.map((b) => buffers.idOf(b)),
+      current,
+    );
+    expect(buffers.freeBytes).toBeLessThanOrEqual(RECYCLE_CAP_BYTES);
+    expect(buffers.allocateShared(quarter + 8)).toBe(current[1]);
+    expect(buffers.allocateShared(quarter + 8)).toBe(current[0]);
+    expect(buffers.allocateShared(quarter)).toBe(stale[3]); // the newest stale one stayed
+    expect(buffers.allocateShared(quarter)).not.toBe(stale[0]); // the oldest went: a fresh one
+    expect(buffers.freeBytes).toBe(0);
+  });
+
+  it("compact copies into dirty recycled memory are exact (gap-free and dense)", () => {
+    const base = new Float64Array(48).map((_, i) => i * 1.5 - 3);
+    const views = [
+      new NDArray("float64", base, [6, 8], [8, 1], 0), // whole
+      new NDArray("float64", base, [4, 6], [1, 4], 0), // transposed, gap-free
+      new NDArray("float64", base, [3, 2], [16, 3], 1), // gaps: dense copy
+    ];
+    for (const v of views) {
+      const buffers = new WorkerBuffers(0);
+      const copy = pool.compactCopy(v, true, buffers.allocateShared);
+      new Uint8Array(copy.data.buffer).fill(0xff); // NaN bytes everywhere
+      buffers.recycle([buffers.idOf(copy.data.buffer)], [copy.data.buffer as SharedArrayBuffer]);
+      const again = pool.compactCopy(v, true, buffers.allocateShared);
+      expect(again.data.buffer).toBe(copy.data.buffer);
+      expect(NDArray.revive(again).toArray()).toEqual(v.toArray());
+    }
+  });
+});
