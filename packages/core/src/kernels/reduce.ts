@@ -2170,7 +2170,9 @@ function carriedState(op: ReduceOp, carried: NDArray, length: number): Float64Ar
     );
   }
   const data = carried.data as Float64Array;
-  if (carried.isContiguous && !(data.buffer instanceof SharedArrayBuffer)) {
+  // A page that is not cross-origin isolated has no SharedArrayBuffer global at all.
+  const shared = typeof SharedArrayBuffer !== "undefined" && data.buffer instanceof SharedArrayBuffer;
+  if (carried.isContiguous && !shared) {
     return data.subarray(carried.offset, carried.offset + length);
   }
   const st = allocate("float64", length);

@@ -133,6 +133,12 @@ describe("computations on the Web Worker pool", () => {
     const b = ca.random.normal(5, 2, [200, 300], { chunks: [100, 64], seed: 4 });
     await exact(ca.stack([a, b], { axis: 1 }), "stack axis 1");
     await exact(ca.mean(ca.stack([a, b, a]), { axis: 0 }), "mean of a stack");
+    // Deeper than one fused task's blocks: a chain of folds, each adding into the state the last
+    // one carried (in a plain page's workers too, where SharedArrayBuffer is not defined).
+    const days = Array.from({ length: 40 }, (_, i) =>
+      ca.random.normal(i, 1, [64, 96], { chunks: [32, 48], seed: 10 + i }),
+    );
+    await exact(ca.mean(ca.stack(days), { axis: 0 }), "mean of a 40-deep stack");
     await exact(ca.concatenate([a, b], { axis: 0 }), "concatenate");
     await exact(ca.sum(ca.transpose(a).mul(b.at`::-1`.transpose()), { axis: 1 }), "transpose product");
   });
