@@ -10,8 +10,8 @@ import { runBench } from "./bench-process.js";
 const WORKERS = 2;
 /**
  * A worker thread's own footprint (its V8 heap, core's modules loaded through tsx here) plus its
- * chunks in flight and free lists (shared: 32 MB; its kernels': up to 128 MB), in MB. It was 150 while the in-process baseline carried
- * ~40 MB of chunks waiting for the GC; in-process runs now reuse released chunk memory (peak 190 →
+ * chunks in flight and free lists (shared: 32 MB; its kernels': up to 128 MB), in MB. It was 150
+ * while the in-process baseline carried ~40 MB of chunks waiting for the GC; in-process runs now reuse released chunk memory (peak 190 →
  * 150 MB) while the pool's peak stayed at 450–458 MB (measured on both commits, 2026-12-07).
  */
 const ALLOWANCE_PER_WORKER_MB = 175;
