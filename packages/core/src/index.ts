@@ -157,8 +157,14 @@ export type { ProductOptions, TensordotAxes } from "./array/linalg.js";
 export * as linalg from "./array/linalg-namespace.js";
 
 // Counting
-export { bincount, histogram, isin, searchsorted } from "./array/count.js";
-export type { BincountOptions, HistogramOptions, IsinOptions, SearchsortedOptions } from "./array/count.js";
+export { bincount, countNonzero, histogram, isin, searchsorted } from "./array/count.js";
+export type {
+  BincountOptions,
+  CountNonzeroOptions,
+  HistogramOptions,
+  IsinOptions,
+  SearchsortedOptions,
+} from "./array/count.js";
 
 // Scans
 export { cumprod, cumsum, nancumprod, nancumsum } from "./array/scan.js";

@@ -1,63 +1,103 @@
 /**
  * Benchmark of the Web Worker pool in headless Chromium (Debian's /usr/bin/chromium, driven by
- * playwright-core): the speed-up over the page's main thread for the tutorial's random-normal
- * mean at a browser-sized scale, and the per-task overhead on thousands of tiny tasks. Runs twice:
- * cross-origin isolated (SharedArrayBuffer transport) and not (transferred copies).
+ * playwright-core), against the page's main thread, on issue #11's two browser workloads:
  *
- *   pnpm --filter @chunked/executor-web bench          # 4000×4000, chunks 500, 5000 tiny tasks
- *   SHAPE=2000 CHUNK=250 TINY=2000 REPEATS=5 pnpm --filter @chunked/executor-web bench
+ * - mean, anomaly: the course's lesson 3, `x.mean(0)` and `x[0] - x.mean(0)` of
+ *   `x = stack(31 days)`, 31 × 360 × 720 float32 read as Zarr (zstd, chunks 360²) over HTTP from
+ *   this process's server (`pnpm prep --course` makes the data if missing);
+ * - w2: the tutorial's `random.normal(10, 0.1, [4000, 4000], chunks 1000).mean(0)[::100]`.
  *
- * The page (bench/index.html + bench/page.ts) is served by Vite (vitest's own copy), which
- * compiles the TypeScript and bundles the worker as an app would.
+ * Each runs cross-origin isolated (SharedArrayBuffer transport) and not (transferred copies):
+ * one warm-up run of each variant, then `REPEATS` timed runs alternating which goes first, medians,
+ * and the answers checked bit for bit. Memory: the page renderer's peak RSS (main thread + workers,
+ * sampled every 20 ms) during each variant's runs, and, on the isolated page,
+ * `performance.measureUserAgentSpecificMemory()` after each run (the page's and each worker's heap).
+ *
+ *   pnpm --filter @chunked/executor-web bench
+ *   REPEATS=5 WORKLOADS=mean,w2 LATENCY=20 MODES=isolated WORKERS=2 SIZE=4000 CHUNK=1000 DATA=/work/main/datasets pnpm --filter @chunked/executor-web bench
+ *
+ * The page (bench/index.html + bench/page.ts, worker bench/worker.ts) is served by Vite (vitest's
+ * own copy), which compiles the TypeScript and bundles the worker as an app would.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { cpus, loadavg } from "node:os";
+import { join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { chromium } from "playwright-core";
 import { createViteServer } from "vitest/node";
-import type { BenchOptions, BenchResult } from "./page.js";
+import { chromiumLaunchOptions, clientConditions } from "../../../vitest.shared.js";
+import type { BenchOptions, BenchResult, Run, WorkloadName } from "./page.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const size = Number(process.env.SHAPE ?? 4000);
-const chunk = Number(process.env.CHUNK ?? 500);
-const options: BenchOptions = {
-  shape: [size, size],
-  chunks: [chunk, chunk],
-  repeats: Number(process.env.REPEATS ?? 3),
-  tinyTasks: Number(process.env.TINY ?? 5000),
-  ...(process.env.WORKERS ? { workers: Number(process.env.WORKERS) } : {}),
-};
+const repo = fileURLToPath(new URL("../../..", import.meta.url));
+const datasets = process.env.DATA ?? join(repo, "datasets");
+const WEATHER = join(datasets, "course", "weather-big.zarr");
+const repeats = Number(process.env.REPEATS ?? 3);
+const workloads = (process.env.WORKLOADS ?? "mean,anomaly,w2").split(",") as WorkloadName[];
+const modes = (process.env.MODES ?? "isolated,transfer").split(",");
+const size = Number(process.env.SIZE ?? 4000);
+const chunk = Number(process.env.CHUNK ?? 1000);
+const workers = process.env.WORKERS ? Number(process.env.WORKERS) : undefined;
+/** Milliseconds the data server waits before each answer, as a network's round trip would. */
+const latency = Number(process.env.LATENCY ?? 0);
 
 const ISOLATION = {
   "Cross-Origin-Opener-Policy": "same-origin",
   "Cross-Origin-Embedder-Policy": "require-corp",
 };
 
-/** Peak RSS (MB) of the renderer processes during the main-thread runs and the pool runs. */
-interface RssPeaks {
-  /** Before the first run (page loaded, workers started). */
-  idleMB: number;
-  mainMB: number;
-  poolMB: number;
-}
-
-/** RSS in bytes of the renderer processes whose parent is `browserPid` (Linux /proc). */
-function rendererRss(browserPid: number): number {
-  let total = 0;
+/** The renderer processes below `browserPid` (Linux /proc): they hold the page and its workers. */
+function rendererPids(browserPid: number): number[] {
+  const pids: number[] = [];
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const status = readFileSync(`/proc/${entry}/status`, "utf8");
-      const ppid = Number(/PPid:\s+(\d+)/.exec(status)?.[1]);
-      if (ppid !== browserPid && !isDescendant(Number(entry), browserPid)) continue;
-      if (!readFileSync(`/proc/${entry}/cmdline`, "utf8").includes("--type=renderer")) continue;
-      total += Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+      if (
+        isDescendant(Number(entry), browserPid) &&
+        readFileSync(`/proc/${entry}/cmdline`, "utf8").includes("--type=renderer")
+      )
+        pids.push(Number(entry));
     } catch {
       // The process ended meanwhile.
     }
   }
-  return total;
+  return pids;
+}
+
+/** CPU time (user + system) in ms from a /proc `stat` line: fields 14 and 15 of proc(5), in ticks of 10 ms. */
+function statCpuMs(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * RSS in bytes of `pids`, and their CPU time in ms: in the page's main thread, in dedicated
+ * workers (threads named "DedicatedWorker…" of the page's renderer process), and in all threads.
+ */
+function usage(pids: number[]): { rss: number; cpuMs: number; mainCpuMs: number; workerCpuMs: number } {
+  let rss = 0;
+  let cpuMs = 0;
+  let mainCpuMs = 0;
+  let workerCpuMs = 0;
+  for (const pid of pids) {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, "utf8");
+      rss += Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+      cpuMs += statCpuMs(readFileSync(`/proc/${pid}/stat`, "utf8"));
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        const task = `/proc/${pid}/task/${tid}`;
+        if (tid === String(pid)) mainCpuMs += statCpuMs(readFileSync(`${task}/stat`, "utf8"));
+        else if (readFileSync(`${task}/comm`, "utf8").startsWith("DedicatedWorker"))
+          workerCpuMs += statCpuMs(readFileSync(`${task}/stat`, "utf8"));
+      }
+    } catch {
+      // The process or thread ended meanwhile.
+    }
+  }
+  return { rss, cpuMs, mainCpuMs, workerCpuMs };
 }
 
 function isDescendant(pid: number, ancestor: number): boolean {
@@ -84,67 +124,133 @@ function childBrowserPid(): number | undefined {
   return undefined;
 }
 
-/** Samples the renderers' RSS every 20 ms, with epoch-ms timestamps. */
-function sampleRendererRss(browserPid: number | undefined) {
-  const samples: [number, number][] = [];
-  const timer = setInterval(() => {
-    if (browserPid !== undefined) samples.push([Date.now(), rendererRss(browserPid)]);
-  }, 20);
-  const peakIn = (windows: [number, number][]) =>
-    Math.max(0, ...samples.filter(([t]) => windows.some(([a, b]) => t >= a && t <= b)).map(([, r]) => r)) /
-    1e6;
+/**
+ * Samples the renderers' RSS and CPU time every 20 ms, with epoch-ms timestamps. The renderers are
+ * found once (walking /proc every 20 ms would load this process, which also serves the data).
+ */
+function sampleRenderers(browserPid: number | undefined) {
+  const pids = browserPid === undefined ? [] : rendererPids(browserPid);
+  const samples: ({ t: number } & ReturnType<typeof usage>)[] = [];
+  const timer = setInterval(() => samples.push({ t: Date.now(), ...usage(pids) }), 20);
   return {
     stop: () => clearInterval(timer),
-    peaks(mainWindows: [number, number][], poolWindows: [number, number][]): RssPeaks {
-      const first = Math.min(mainWindows[0]?.[0] ?? Date.now(), poolWindows[0]?.[0] ?? Date.now());
-      const before = samples.filter(([t]) => t < first).map(([, r]) => r);
-      return { idleMB: (before.at(-1) ?? 0) / 1e6, mainMB: peakIn(mainWindows), poolMB: peakIn(poolWindows) };
+    /** Peak RSS (MB) over the given [start, end] epoch-ms windows. */
+    peakMB: (windows: [number, number][]) =>
+      Math.max(
+        0,
+        ...samples.filter(({ t }) => windows.some(([a, b]) => t >= a && t <= b)).map((x) => x.rss),
+      ) / 1e6,
+    /**
+     * CPU time (ms) the renderer used in a window (all threads, the page's main thread, the
+     * workers), from the samples just outside it (±20 ms).
+     */
+    cpuMs: ([a, b]: [number, number]): Cpu => {
+      const before = samples.findLast((x) => x.t <= a);
+      const after = samples.find((x) => x.t >= b);
+      if (!before || !after) return { all: Number.NaN, main: Number.NaN, workers: Number.NaN };
+      return {
+        all: after.cpuMs - before.cpuMs,
+        main: after.mainCpuMs - before.mainCpuMs,
+        workers: after.workerCpuMs - before.workerCpuMs,
+      };
     },
   };
 }
 
-async function runOnce(isolated: boolean): Promise<BenchResult & { rss: RssPeaks }> {
+/**
+ * The course's Zarr store under /data/weather.zarr/, from memory (26 MB): one write per reply, so
+ * the server, in this busy process, answers as fast as it can.
+ */
+const files = new Map<string, Buffer>();
+function serveData(req: IncomingMessage, res: ServerResponse, next: () => void): void {
+  const path = decodeURIComponent((req.url ?? "").split("?")[0]);
+  if (!path.startsWith("/data/weather.zarr/")) {
+    next();
+    return;
+  }
+  const rel = normalize(path.slice("/data/weather.zarr/".length));
+  const file = join(WEATHER, rel);
+  let body = files.get(file);
+  if (!body && !rel.startsWith("..") && existsSync(file) && statSync(file).isFile()) {
+    body = readFileSync(file);
+    files.set(file, body);
+  }
+  if (!body) {
+    res.writeHead(404, ISOLATION_SAFE);
+    res.end();
+    return;
+  }
+  // no-store: every run reads over HTTP, as a learner's first run does.
+  const answer = body;
+  setTimeout(() => {
+    res.writeHead(200, {
+      ...ISOLATION_SAFE,
+      "Content-Length": answer.byteLength,
+      "Cache-Control": "no-store",
+    });
+    res.end(answer);
+  }, latency);
+}
+const ISOLATION_SAFE = { "Cross-Origin-Resource-Policy": "same-origin" };
+
+/** CPU time (ms) of the page's renderer in one run: all its threads, the page's main thread, its workers. */
+interface Cpu {
+  all: number;
+  main: number;
+  workers: number;
+}
+
+interface ModeResult extends BenchResult {
+  mainPeakMB: number;
+  poolPeakMB: number;
+  /** The renderer's CPU time in each timed run, in the order of `runs`. */
+  cpu: Cpu[];
+}
+
+async function runMode(isolated: boolean, workload: WorkloadName): Promise<ModeResult> {
   const server = await createViteServer({
     root,
     configFile: false,
-    // The page imports the workspace packages from their sources (no build needed), as the tests
-    // do (vitest.shared.ts: `source` first, then Vite's defaults).
-    resolve: { conditions: ["source", "module", "browser", "development|production"] },
+    // The page imports the workspace packages from their sources (no build needed), as the tests do.
+    resolve: { conditions: clientConditions },
     logLevel: "warn",
     server: { port: 0, strictPort: false, headers: isolated ? ISOLATION : {} },
+    plugins: [{ name: "data", configureServer: (s) => void s.middlewares.use(serveData) }],
   });
   await server.listen();
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error("Vite did not report a URL");
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
+    ...chromiumLaunchOptions,
+    // measureUserAgentSpecificMemory() answers at once instead of at the next natural GC (≤ 20 s).
+    args: [...chromiumLaunchOptions.args, "--enable-blink-features=ForceEagerMeasureMemory"],
   });
   try {
     const page = await browser.newPage();
     page.on("pageerror", (e) => console.error("page error:", e));
     await page.goto(`${url}bench/index.html`);
     // Dedicated workers are threads of the page's renderer process: its RSS is the page's memory.
-    const sampler = sampleRendererRss(childBrowserPid());
+    const sampler = sampleRenderers(childBrowserPid());
     await page.waitForFunction(
       () => typeof (globalThis as { runBench?: unknown }).runBench === "function",
       null,
       {
-        timeout: 60_000,
+        timeout: 120_000,
       },
     );
+    const options: BenchOptions = { workload, repeats, size, chunk, ...(workers ? { workers } : {}) };
     try {
       const result = await page.evaluate(
         (o) => (globalThis as unknown as { runBench: (o: BenchOptions) => Promise<BenchResult> }).runBench(o),
         options,
       );
-      return { ...result, rss: sampler.peaks(result.mean.mainWindows, result.mean.poolWindows) };
+      const windows = (v: Run["variant"]) => result.runs.filter((r) => r.variant === v).map((r) => r.window);
+      return {
+        ...result,
+        mainPeakMB: sampler.peakMB(windows("main")),
+        poolPeakMB: sampler.peakMB(windows("pool")),
+        cpu: result.runs.map((run) => sampler.cpuMs(run.window)),
+      };
     } finally {
       sampler.stop();
     }
@@ -153,8 +259,6 @@ async function runOnce(isolated: boolean): Promise<BenchResult & { rss: RssPeaks
     await server.close();
   }
 }
-
-const fmt = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(", ");
 
 /**
  * How many cores this machine gives right now: the same busy loop on 1 thread, then on one per
@@ -188,43 +292,85 @@ async function parallelCapacity(): Promise<{ threads: number; ratio: number }> {
   return { threads, ratio: (threads * one) / all };
 }
 
-console.log(
-  `machine: ${cpus().length} CPUs (${cpus()[0]?.model.trim()}), load average ${loadavg()
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const load = () =>
+  loadavg()
     .map((x) => x.toFixed(2))
-    .join(" ")}`,
-);
+    .join(" ");
+const pad = (s: string | number, n: number) => String(s).padStart(n);
+
+if (workloads.some((w) => w !== "w2") && !existsSync(WEATHER)) {
+  if (process.env.DATA) throw new Error(`${WEATHER} is missing: run \`pnpm prep --course\` for ${datasets}`);
+  console.log("Preparing the course data (pnpm prep --course)…");
+  execFileSync("pnpm", ["prep", "--course", "-q"], { cwd: repo, stdio: "inherit" });
+}
+
+console.log(`machine: ${cpus().length} CPUs (${cpus()[0]?.model.trim()}), load average ${load()}`);
 const capacity = await parallelCapacity();
 console.log(
   `parallel capacity now: ${capacity.ratio.toFixed(2)} of ${capacity.threads} cores (1.0: other processes take the rest)`,
 );
 console.log(
-  `W2: random.normal(10, 0.1, [${options.shape}], chunks [${options.chunks}]).mean({ axis: 0 })[::100], ${options.repeats} repeats; ${options.tinyTasks} tiny tasks`,
+  `x = stack(31 × [360, 720] float32 Zarr over HTTP, chunks 360²); mean: x.mean(0); anomaly: x[0] - x.mean(0); w2: random.normal(10, 0.1, [${size}, ${size}], chunks ${chunk}).mean(0)[::100]`,
 );
-for (const isolated of [true, false]) {
-  const r = await runOnce(isolated);
-  console.log(
-    `\n== ${isolated ? "cross-origin isolated" : "not isolated"}: transport ${r.transport}, ${r.workers} workers ` +
-      `(hardwareConcurrency ${r.hardwareConcurrency}), crossOriginIsolated=${r.crossOriginIsolated}, workers ready in ${r.workerStartMs.toFixed(0)} ms`,
-  );
-  console.log(
-    `mean (${r.mean.tasks} blocks): main thread ${fmt(r.mean.mainMs)} ms | pool ${fmt(r.mean.poolMs)} ms | ` +
-      `speed-up ${r.mean.speedup.toFixed(2)}x (medians) | bit-identical: ${r.mean.identical} | ` +
-      `kernel time summed over workers ${fmt(r.mean.kernelMs)} ms`,
-  );
-  console.log(
-    `${r.tiny.tasks} tiny tasks: main thread ${r.tiny.mainUsPerTask.toFixed(1)} µs/task | pool cold ${r.tiny.poolColdUsPerTask.toFixed(1)} µs/task, ` +
-      `warm ${r.tiny.poolWarmUsPerTask.toFixed(1)} µs/task in ${r.tiny.messages} messages | overhead over main thread ${r.tiny.overheadUsPerTask.toFixed(1)} µs/task`,
-  );
-  console.log(`one task at a time (message round trip): ${r.roundTripUs.toFixed(0)} µs`);
-  console.log(
-    `peak RSS of the page's renderer (main thread + workers), sampled every 20 ms: idle ${r.rss.idleMB.toFixed(0)} MB | ` +
-      `during main-thread runs ${r.rss.mainMB.toFixed(0)} MB | during pool runs ${r.rss.poolMB.toFixed(0)} MB`,
-  );
+console.log(
+  `data server latency ${latency} ms per request; 1 warm-up + ${repeats} timed runs per variant, alternating; medians\n`,
+);
+const header =
+  "workload | page     | transport | workers | main ms (runs)        | pool ms (runs)        | pool ÷ main | CPU ms main / pool (page+workers) | kernel ms | pool tasks | fresh/reused | peak RSS main / pool MB | heap after main / pool MB (per worker) | same bits | load";
+console.log(header);
+const rows: string[] = [];
+for (const workload of workloads) {
+  for (const mode of modes) {
+    const r = await runMode(mode === "isolated", workload);
+    const main = r.runs.filter((x) => x.variant === "main");
+    const pool = r.runs.filter((x) => x.variant === "pool");
+    const mainMs = median(main.map((x) => x.ms));
+    const poolMs = median(pool.map((x) => x.ms));
+    const cpu = (v: Run["variant"], k: keyof Cpu) =>
+      median(r.cpu.filter((_, i) => r.runs[i].variant === v).map((c) => c[k])).toFixed(0);
+    const heap = (runs: Run[]) => {
+      const m = runs.map((x) => x.memory).filter((x) => x !== undefined);
+      if (m.length === 0) return "n/a";
+      const workersMB = m
+        .at(-1)!
+        .workersMB.map((w) => w.toFixed(0))
+        .join("+");
+      return `${median(m.map((x) => x.totalMB)).toFixed(0)} (${workersMB})`;
+    };
+    const row = [
+      pad(workload, 8),
+      (r.crossOriginIsolated ? "isolated" : "plain").padEnd(8),
+      r.transport.padEnd(9),
+      pad(r.workers, 7),
+      `${pad(mainMs.toFixed(0), 5)} (${main.map((x) => x.ms.toFixed(0)).join(", ")})`.padEnd(21),
+      `${pad(poolMs.toFixed(0), 5)} (${pool.map((x) => x.ms.toFixed(0)).join(", ")})`.padEnd(21),
+      pad((poolMs / mainMs).toFixed(2), 11),
+      pad(
+        `${cpu("main", "all")} / ${cpu("pool", "all")} (${cpu("pool", "main")}+${cpu("pool", "workers")})`,
+        32,
+      ),
+      pad(median(pool.map((x) => x.kernelMs ?? 0)).toFixed(0), 9),
+      pad(median(pool.map((x) => x.tasks ?? 0)), 10),
+      pad(`${median(pool.map((x) => x.fresh ?? 0))}/${median(pool.map((x) => x.reused ?? 0))}`, 12),
+      pad(`${r.mainPeakMB.toFixed(0)} / ${r.poolPeakMB.toFixed(0)}`, 23),
+      `${heap(main)} / ${heap(pool)}`.padEnd(38),
+      pad(String(r.identical), 9),
+      load(),
+    ].join(" | ");
+    rows.push(row);
+    console.log(row);
+  }
 }
 const after = await parallelCapacity();
-console.log(`\nparallel capacity after: ${after.ratio.toFixed(2)} of ${after.threads} cores`);
 console.log(
-  `load average after: ${loadavg()
-    .map((x) => x.toFixed(2))
-    .join(" ")}`,
+  `\nparallel capacity after: ${after.ratio.toFixed(2)} of ${after.threads} cores; load average ${load()}`,
 );
+console.log(
+  "pool ÷ main < 1: the pool is faster. CPU: the renderer's (page + workers) per run, median. kernel ms: task times the workers report, summed (a read's includes its wait). heap after: measureUserAgentSpecificMemory() after each run (isolated page only), median total (the last run's workers).",
+);
+if (rows.some((row) => row.includes("| false "))) process.exitCode = 1;

@@ -1,158 +1,183 @@
 /**
- * The in-page half of bench/browser.bench.ts: times the same computations on the page's main
- * thread (core's in-process executor) and on a WebPool, and returns the numbers.
+ * The in-page half of bench/browser.bench.ts: times the same computation on the page's main
+ * thread (core's in-process executor) and on a WebPool, alternating, and returns the numbers.
  */
 import * as ca from "@chunked/core";
+// By path, not as a dependency: @chunked/io depends on this package (its tests), and a cycle
+// breaks the workspace build order.
+import { openZarr } from "../../io/src/zarr/browser.js";
 import { WebPool } from "../src/index.js";
 
+/** The workloads of issue #11 item 5: lesson 3's mean and anomaly, and the tutorial's W2. */
+export type WorkloadName = "mean" | "anomaly" | "w2";
+
 export interface BenchOptions {
-  /** Shape and chunks of the tutorial's random-normal mean. */
-  shape: [number, number];
-  chunks: [number, number];
+  workload: WorkloadName;
+  /** Timed runs of each variant (after one untimed warm-up run of each). */
   repeats: number;
-  /** Number of tiny tasks for the overhead measurement. */
-  tinyTasks: number;
+  /** W2's side (square) and chunk side. */
+  size: number;
+  chunk: number;
   workers?: number;
 }
 
+/** `performance.measureUserAgentSpecificMemory()`'s answer, summed: the page's and each worker's bytes. */
+export interface MemorySample {
+  totalMB: number;
+  mainMB: number;
+  /** Per dedicated worker (the pool's), in MB. */
+  workersMB: number[];
+}
+
+/** One timed run. */
+export interface Run {
+  variant: "main" | "pool";
+  ms: number;
+  /** Epoch ms at the start and end (the renderer's RSS is sampled outside the page). */
+  window: [number, number];
+  /** Kernel time summed over the workers (pool runs). */
+  kernelMs?: number;
+  /** Tasks sent to the workers (pool runs). */
+  tasks?: number;
+  /** Arrays the workers' kernels allocated fresh / reused from their free lists (pool runs). */
+  fresh?: number;
+  reused?: number;
+  /** After the run, when the page is cross-origin isolated. */
+  memory?: MemorySample;
+}
+
 export interface BenchResult {
+  workload: string;
   crossOriginIsolated: boolean;
   hardwareConcurrency: number;
   workers: number;
   transport: string;
-  workerStartMs: number;
-  mean: {
-    mainMs: number[];
-    poolMs: number[];
-    speedup: number;
-    identical: boolean;
-    tasks: number;
-    /** Kernel time summed over the workers, per pool run. */
-    kernelMs: number[];
-    /** When each run started and ended (epoch ms), for the renderer's memory sampled outside. */
-    mainWindows: [number, number][];
-    poolWindows: [number, number][];
-  };
-  tiny: {
-    tasks: number;
-    mainUsPerTask: number;
-    poolColdUsPerTask: number;
-    poolWarmUsPerTask: number;
-    overheadUsPerTask: number;
-    messages: number;
-  };
-  roundTripUs: number;
+  runs: Run[];
+  /** Every run's answer was bit-identical to the first main-thread run's. */
+  identical: boolean;
+  /** Memory with the pool's workers started and idle, before any run. */
+  idleMemory?: MemorySample;
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const DATES = Array.from({ length: 31 }, (_, i) => `2014-01-${String(i + 1).padStart(2, "0")}`);
 
-async function time<T>(fn: () => Promise<T>, windows?: [number, number][]): Promise<[number, T]> {
-  const t0 = performance.now();
-  const v = await fn();
-  const t1 = performance.now();
-  windows?.push([performance.timeOrigin + t0, performance.timeOrigin + t1]);
-  return [t1 - t0, v];
+/** The course's lesson 3: 31 days of 2-m temperature (31 × 360 × 720 float32) read as Zarr over HTTP. */
+async function weather(): Promise<ca.ChunkedArray> {
+  const url = new URL("/data/weather.zarr", location.href).href;
+  const days = await Promise.all(DATES.map((d) => openZarr(url, { path: `/${d}/t2m` })));
+  return ca.stack(
+    days.map((day) => ca.fromArray(day, { chunks: [360, 360] })),
+    { axis: 0 },
+  );
+}
+
+async function build(options: BenchOptions): Promise<ca.ChunkedArray> {
+  switch (options.workload) {
+    case "mean":
+      return (await weather()).mean({ axis: 0 });
+    case "anomaly": {
+      const x = await weather();
+      return x.at`0`.sub(x.mean({ axis: 0 }));
+    }
+    case "w2":
+      return w2(options.size, options.chunk);
+  }
+}
+
+/** The tutorial's W2 at a browser size. */
+function w2(size: number, chunk: number): ca.ChunkedArray {
+  const x = ca.random.normal(10, 0.1, [size, size], { chunks: [chunk, chunk], seed: 42 });
+  return x.mean({ axis: 0 }).at`::100`;
+}
+
+interface UserAgentMemory {
+  bytes: number;
+  breakdown: { bytes: number; attribution: { scope?: string }[] }[];
+}
+
+async function measureMemory(): Promise<MemorySample | undefined> {
+  const measure = (
+    performance as { measureUserAgentSpecificMemory?: () => Promise<UserAgentMemory> }
+  ).measureUserAgentSpecificMemory?.bind(performance);
+  if (!crossOriginIsolated || !measure) return undefined;
+  const m = await measure();
+  let mainMB = 0;
+  const workersMB: number[] = [];
+  for (const entry of m.breakdown) {
+    const scope = entry.attribution[0]?.scope;
+    if (scope === "DedicatedWorkerGlobalScope") workersMB.push(entry.bytes / 1e6);
+    else if (scope === "Window") mainMB += entry.bytes / 1e6;
+  }
+  return { totalMB: m.bytes / 1e6, mainMB, workersMB };
+}
+
+function sameBits(a: ca.NDArray, b: ca.NDArray): boolean {
+  if (a.dtype !== b.dtype || a.size !== b.size) return false;
+  const x = a.copy().data;
+  const y = b.copy().data;
+  for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return false;
+  return true;
 }
 
 async function runBench(options: BenchOptions): Promise<BenchResult> {
-  const t0 = performance.now();
-  const pool = new WebPool(options.workers ? { workers: options.workers } : {});
+  const pool = new WebPool({
+    ...(options.workers ? { workers: options.workers } : {}),
+    // The course's worker entry: the pool protocol plus @chunked/io's readers.
+    createWorker: () =>
+      new Worker(new URL("./worker.ts", import.meta.url), { type: "module", name: "chunked" }),
+  });
   await pool.ready();
-  const workerStartMs = performance.now() - t0;
   try {
-    // W2, the tutorial's mean, at a browser-sized scale.
-    const x = ca.random.normal(10, 0.1, options.shape, { chunks: options.chunks, seed: 42 });
-    const y = x.mean({ axis: 0 }).at`::100`;
-    const mainWindows: [number, number][] = [];
-    const poolWindows: [number, number][] = [];
-    const mainMs: number[] = [];
-    const poolMs: number[] = [];
-    const kernelMs: number[] = [];
-    let ref: ca.NDArray | undefined;
-    let same = true;
-    for (let r = 0; r < options.repeats; r++) {
-      const [tm, [a]] = await time(() => ca.compute([y]), mainWindows);
-      const k0 = pool.stats.kernelMs;
-      const [tp, [b]] = await time(() => ca.compute([y], { executor: pool }), poolWindows);
-      kernelMs.push(pool.stats.kernelMs - k0);
-      mainMs.push(tm);
-      poolMs.push(tp);
-      ref ??= a;
-      const ra = ref.data;
-      const rb = b.data;
-      for (let i = 0; i < ra.length; i++) if (!Object.is(ra[i], rb[i])) same = false;
-    }
-
-    // Per-task overhead: thousands of tiny tasks (4 random numbers each), nothing fused.
-    const n = options.tinyTasks;
-    const tiny = ca.random.normal(0, 1, [4 * n], { chunks: 4, seed: 1 });
-    await ca.compute([tiny]); // JIT warm-up of the in-process path
-    const [mainTiny] = await time(() => ca.compute([tiny]));
-    // Cold: a fresh pool (scripts loaded) that has measured no kernel yet: it starts with one task
-    // in flight per worker and batches more as it learns.
-    const fresh = new WebPool({ workers: pool.workers });
-    await fresh.ready();
-    const [cold] = await time(() => ca.compute([tiny], { executor: fresh }));
-    fresh.terminate();
-    await ca.compute([tiny], { executor: pool });
-    const before = pool.stats.batches;
-    const [warm] = await time(() => ca.compute([tiny], { executor: pool }));
-    const messages = pool.stats.batches - before;
-
-    // One task at a time: the latency of a message round trip.
-    const trips = 200;
-    const [rt] = await time(async () => {
-      for (let i = 0; i < trips; i++) {
-        await pool.run(
-          { key: `rt/${i}`, op: "random.fill", deps: [], params: tinyParams(i % 8, 32) as never },
-          [],
-        );
+    const y = await build(options);
+    const runOne = async (variant: Run["variant"]): Promise<[Run, ca.NDArray]> => {
+      const before = { kernelMs: pool.stats.kernelMs, tasks: pool.stats.tasks, ...pool.stats.allocations };
+      const t0 = performance.now();
+      const [out] = await ca.compute([y], variant === "pool" ? { executor: pool } : {});
+      const t1 = performance.now();
+      const run: Run = {
+        variant,
+        ms: t1 - t0,
+        window: [performance.timeOrigin + t0, performance.timeOrigin + t1],
+      };
+      if (variant === "pool") {
+        run.kernelMs = pool.stats.kernelMs - before.kernelMs;
+        run.tasks = pool.stats.tasks - before.tasks;
+        run.fresh = pool.stats.allocations.fresh - before.fresh;
+        run.reused = pool.stats.allocations.reused - before.reused;
       }
-    });
-
+      return [run, out];
+    };
+    const idleMemory = await measureMemory();
+    // Warm-up (JIT, wasm codecs, HTTP connections), not timed.
+    const [, ref] = await runOne("main");
+    await runOne("pool");
+    const runs: Run[] = [];
+    let identical = true;
+    for (let r = 0; r < options.repeats; r++) {
+      // Alternate which goes first, so neither always runs right after the other's garbage.
+      const order: Run["variant"][] = r % 2 === 0 ? ["main", "pool"] : ["pool", "main"];
+      for (const variant of order) {
+        const [run, out] = await runOne(variant);
+        identical &&= sameBits(out, ref);
+        run.memory = await measureMemory();
+        runs.push(run);
+      }
+    }
     return {
+      workload: options.workload,
       crossOriginIsolated,
       hardwareConcurrency: navigator.hardwareConcurrency,
       workers: pool.workers,
       transport: pool.transport,
-      workerStartMs,
-      mean: {
-        mainMs,
-        poolMs,
-        speedup: median(mainMs) / median(poolMs),
-        identical: same,
-        tasks: x.nblocks,
-        kernelMs,
-        mainWindows,
-        poolWindows,
-      },
-      tiny: {
-        tasks: n,
-        mainUsPerTask: (mainTiny * 1000) / n,
-        poolColdUsPerTask: (cold * 1000) / n,
-        poolWarmUsPerTask: (warm * 1000) / n,
-        overheadUsPerTask: ((warm - mainTiny) * 1000) / n,
-        messages,
-      },
-      roundTripUs: (rt * 1000) / trips,
+      runs,
+      identical,
+      ...(idleMemory ? { idleMemory } : {}),
     };
   } finally {
     pool.terminate();
   }
 }
 
-/** Params of a `random.fill` task making 4 numbers (block `i` of a 1-d array of `length`). */
-function tinyParams(i: number, length: number) {
-  return {
-    dist: { kind: "normal", loc: 0, scale: 1 },
-    seed: 3,
-    dtype: "float64",
-    arrayShape: [length],
-    offset: [(4 * i) % length],
-    shape: [4],
-  };
-}
-
 (globalThis as { runBench?: typeof runBench }).runBench = runBench;
 document.getElementById("out")!.textContent =
-  "Ready: runBench({ shape: [4000, 4000], chunks: [500, 500], repeats: 3, tinyTasks: 5000 })";
+  'Ready: runBench({ workload: "mean", repeats: 3, size: 4000, chunk: 1000 })';

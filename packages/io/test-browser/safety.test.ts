@@ -50,7 +50,9 @@ describe("a damaged Zarr chunk over HTTP is an error naming the chunk", () => {
           .compute({ executor: pool })
           .catch((e: unknown) => e);
         expect(ca.isChunkedError(err, "TaskError")).toBe(true);
-        expect((err as ca.TaskError).key).toEqual(expect.stringContaining("/1"));
+        // The read is fused into the reduction's first task (it sums several source blocks), so the
+        // task is the sum's; the message names the damaged chunk.
+        expect((err as ca.TaskError).key).toMatch(/^sum-/);
         expect((err as Error).message).toMatch(/chunk "1" of Zarr/i);
         const [first] = await ca.compute([x.at`:50`.sum()], { executor: pool });
         expect(first.item()).toBe(1225);

@@ -154,6 +154,74 @@ describe("Zarr round trips", () => {
     },
   );
 
+  // Whole-chunk blocks are encoded straight from the block (ChunkWriter); one write spanning many
+  // chunks goes through zarrita's set. Both must store the same bytes under the same keys.
+  test.each(
+    formats.flatMap((f) =>
+      (["float32", "float64", "int32", "bool", "uint16"] as const).flatMap((d) =>
+        compressors.map((c) => [f, d, c] as const),
+      ),
+    ),
+  )(
+    "v%i %s %s: whole-chunk writes store what zarrita's set stores",
+    async (zarrFormat, dtype, compressor) => {
+      const shape = [7, 5, 3];
+      const chunks = [3, 2, 3];
+      const data = sample(dtype, shape, 9);
+      const fillValue = dtype === "bool" ? true : dtype.startsWith("float") ? Number.NaN : 7;
+      const options = { shape, dtype, chunks, compressor, zarrFormat, fillValue };
+      const whole = new Map<string, Uint8Array>();
+      const t = await createZarr(whole, options);
+      // Views into the data (offset, non-contiguous), as a fused task hands its blocks over.
+      await Promise.all(blockRegions(shape, chunks).map((r) => t.write(r, data.region(r))));
+      await t.finish();
+      const spanning = new Map<string, Uint8Array>();
+      const u = await createZarr(spanning, options);
+      await u.write(
+        shape.map((n) => [0, n, 1] as const),
+        data,
+      );
+      await u.finish();
+      expect([...whole.keys()].sort()).toEqual([...spanning.keys()].sort());
+      for (const [key, bytes] of spanning) expect(whole.get(key), key).toEqual(bytes);
+    },
+  );
+
+  test("overwrite keeps chunk directories while writing and prunes the empty ones at finish", async () => {
+    const dir = path.join(tmp.dir, "prune.zarr");
+    const big = await createZarr(dir, { shape: [6, 4], dtype: "int8", chunks: [2, 2] });
+    await big.write(
+      [
+        [0, 6, 1],
+        [0, 4, 1],
+      ],
+      sample("int8", [6, 4]),
+    );
+    await big.finish();
+    fs.writeFileSync(path.join(dir, "notes.txt"), "mine");
+    const small = await createZarr(dir, { shape: [2, 2], dtype: "int8", chunks: [2, 2], overwrite: true });
+    expect(fs.existsSync(path.join(dir, "c/2/1"))).toBe(false); // old chunks are gone at once
+    expect(fs.existsSync(path.join(dir, "c/2"))).toBe(true); // their directories wait for finish()
+    await small.write(
+      [
+        [0, 2, 1],
+        [0, 2, 1],
+      ],
+      sample("int8", [2, 2], 4),
+    );
+    await small.finish();
+    expect(fs.readdirSync(path.join(dir, "c"))).toEqual(["0"]);
+    expect(fs.readdirSync(path.join(dir, "c/0"))).toEqual(["0"]);
+    expect(fs.readFileSync(path.join(dir, "notes.txt"), "utf8")).toBe("mine");
+    expectSame(
+      await (await openZarr(dir)).read([
+        [0, 2, 1],
+        [0, 2, 1],
+      ]),
+      sample("int8", [2, 2], 4),
+    );
+  });
+
   test("metadata is written last: an unfinished array is not visible", async () => {
     const dir = path.join(tmp.dir, "unfinished.zarr");
     const t = await createZarr(dir, { shape: [10], dtype: "int16", chunks: [5] });

@@ -106,7 +106,7 @@ _MATMUL_INPUTS = {}
 
 
 def numpy_matmul(args):
-    """M1: NumPy's `a @ b` (Debian's OpenBLAS) on the raw float64 files (read once per process)."""
+    """M1: NumPy's `a @ b` (Debian's libblas.so.3, see blas_name) on the raw float64 files (read once per process)."""
     n = args["n"]
     if n not in _MATMUL_INPUTS:
         _MATMUL_INPUTS[n] = [np.fromfile(args[k], dtype=np.float64).reshape(n, n) for k in ("a", "b")]
@@ -126,8 +126,20 @@ WORKLOADS = {
     "M1": numpy_matmul,
 }
 
+
+
+def blas_name():
+    """Which BLAS Debian's NumPy calls: libblas.so.3 is an alternative, the reference BLAS unless
+    libopenblas0 (or another) is installed and selected."""
+    target = os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
+    for name in ("openblas", "blis", "atlas", "mkl"):
+        if name in target:
+            return name
+    return "reference BLAS"
+
+
 # What the baseline row measures when it is not dask (printed in the row's extra column).
-NOT_DASK = {"S1": "NumPy np.sort (dask has no sort)", "M1": "NumPy a @ b (OpenBLAS)"}
+NOT_DASK = {"S1": "NumPy np.sort (dask has no sort)", "M1": f"NumPy a @ b ({blas_name()})"}
 
 
 def main():

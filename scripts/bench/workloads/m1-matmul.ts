@@ -3,7 +3,8 @@
  * scale). Baseline: the block kernel on the whole arrays (one block each, the eager product); then
  * blocks of n/4 in-process and on the pool. The inputs are raw float64 files made once, read
  * before timing, so `--baseline dask` multiplies the same numbers with NumPy's `a @ b` (Debian's
- * OpenBLAS, all cores) and the results are compared.
+ * libblas.so.3: the reference BLAS unless OpenBLAS is installed; the row's extra column says which)
+ * and the results are compared.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

@@ -1,5 +1,5 @@
 /**
- * Counting: `histogram` with known bins, `bincount`, `isin` and `searchsorted`. Per-block counts
+ * Counting: `countNonzero`, `histogram` with known bins, `bincount`, `isin` and `searchsorted`. Per-block counts
  * are summed in a tree (at most `splitEvery` per task), so memory is bounded by the count vectors.
  */
 import { asIndices, exactFloat64Input, numberValues } from "./int64-support.js";
@@ -22,8 +22,27 @@ import { NDArray } from "../ndarray/ndarray.js";
 import { blockLayer, requireKnownChunks, sumPartials } from "./block-layer.js";
 import { blockIndices, ChunkedArray } from "./chunked-array.js";
 import { fromArray } from "./creation.js";
-import { DEFAULT_SPLIT_EVERY } from "./reductions.js";
+import { sum } from "./named-reductions.js";
+import { DEFAULT_SPLIT_EVERY, type ReduceOptions } from "./reductions.js";
 import { rechunk } from "./rechunk.js";
+import { notEqual } from "./ufuncs.js";
+
+/** Options of {@link countNonzero}: the reduction's axes, `keepdims` and `splitEvery`. */
+export type CountNonzeroOptions = Omit<ReduceOptions, "ddof">;
+
+/**
+ * How many elements are non-zero (NaN counts, as in NumPy), over all axes or the given ones:
+ * int64, a tree reduction that needs no block sizes (it works on masked arrays).
+ *
+ * @example
+ * ```ts
+ * await ca.countNonzero(x.gt(0), { axis: 0 }).compute(); // int64 per column
+ * ```
+ * @see numpy.count_nonzero, dask.array.count_nonzero
+ */
+export function countNonzero(x: ChunkedArray, options: CountNonzeroOptions = {}): ChunkedArray<"int64"> {
+  return sum(notEqual(x, 0), options);
+}
 
 /** Options of {@link histogram}. */
 export interface HistogramOptions {
@@ -91,8 +110,9 @@ export function histogram(
     }
     edges = Float64Array.from(e);
   }
-  requireKnownChunks(x, "histogram");
   const w = options.weights;
+  // Counts per block need no block sizes; weights must line up with x.
+  if (w !== undefined) requireKnownChunks(x, "histogram with weights");
   if (
     w !== undefined &&
     (!(w instanceof ChunkedArray) || w.shape.some((n, i) => n !== x.shape[i]) || w.ndim !== x.ndim)
@@ -156,8 +176,8 @@ export function bincount(
       `minlength must be a non-negative integer. Got minlength=${fmt(minlength)}.`,
     );
   }
-  requireKnownChunks(x, "bincount");
   const w = options.weights;
+  if (w !== undefined) requireKnownChunks(x, "bincount with weights");
   if (w !== undefined && (!(w instanceof ChunkedArray) || w.ndim !== 1 || w.shape[0] !== x.shape[0])) {
     throw new InvalidArgumentError(
       `The weights and list don't have the same length. Got weights shape=${fmt(w?.shape)}, x shape=${fmt(x.shape)}.`,
@@ -187,7 +207,9 @@ export function bincount(
       ),
     );
   }
-  return wr ? level : asIndices(level);
+  // The length is the values' own: it lines up with no input's blocks.
+  const counts = level.withNewUnknownSizes([0]);
+  return wr ? counts : asIndices(counts);
 }
 
 /** Options of {@link isin}. */
@@ -261,7 +283,8 @@ export function searchsorted(
   const side = options.side ?? "left";
   if (side !== "left" && side !== "right")
     throw new InvalidArgumentError(`side must be "left" or "right". Got side=${fmt(side)}.`);
-  requireKnownChunks(a, "searchsorted");
+  // Each block of `a` counts its own elements below `v`, so `a`'s block sizes may be unknown
+  // (the output of a blocked sort).
   const vs = v instanceof ChunkedArray ? v : fromArray(v, { chunks: -1 });
   const vsf = exactFloat64Input(vs, "searchsorted");
   const params: SearchsortedParams = { right: side === "right" };
@@ -275,5 +298,9 @@ export function searchsorted(
     DEFAULT_SPLIT_EVERY,
     (out, k, key) => task(searchsortedKernel, key, [sortedA.key([k]), vsf.key(out)], params),
   );
-  return asIndices(positions);
+  // Positions line up with `v` (not with `a`, whose unknown sizes may look alike).
+  return vsf.unknownOrigins.reduce<ChunkedArray<"int64">>(
+    (out, origin, ax) => (origin === null ? out : out.withNewUnknownSizes([ax], origin)),
+    asIndices(positions),
+  );
 }

@@ -1,5 +1,5 @@
 import { type ChunkSpec, chunkOffsets, normalizeChunks } from "../chunks/normalize.js";
-import { DTYPE_INFO, type DType, dtypeKind, is64BitInt, isDType } from "../dtype/dtypes.js";
+import { DTYPE_INFO, DTYPES, type DType, dtypeKind, is64BitInt, isDType } from "../dtype/dtypes.js";
 import { checkScalarFits } from "../dtype/promote.js";
 import { DTypeError, fmt, InvalidArgumentError, UnknownChunksError } from "../errors.js";
 import {
@@ -36,7 +36,7 @@ export interface FillLikeOptions<D extends DType = DType> {
 function checkDType(dtype: unknown, fn: string): DType {
   if (!isDType(dtype)) {
     throw new DTypeError(
-      `${fn}: unknown dtype. Got dtype=${fmt(dtype)}, expected one of bool, int8, int16, int32, uint8, uint16, uint32, float32, float64.`,
+      `${fn}: unknown dtype. Got dtype=${fmt(dtype)}, expected one of ${DTYPES.join(", ")}.`,
     );
   }
   return dtype;

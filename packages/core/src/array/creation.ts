@@ -2,6 +2,7 @@ import { type ChunkSpec, chunkOffsets, normalizeChunks } from "../chunks/normali
 import {
   type AnyTypedArray,
   DTYPE_INFO,
+  DTYPES,
   type DType,
   type DTypeOfArray,
   dtypeOfTypedArray,
@@ -82,7 +83,7 @@ export function fromArray<D extends DType = DType>(
 ): ChunkedArray<D> {
   if (options.dtype !== undefined && !isDType(options.dtype)) {
     throw new DTypeError(
-      `Unknown dtype. Got dtype=${fmt(options.dtype)}, expected one of bool, int8..int32, uint8..uint32, float32, float64.`,
+      `Unknown dtype. Got dtype=${fmt(options.dtype)}, expected one of ${DTYPES.join(", ")}.`,
     );
   }
   if (source instanceof NDArray) return fromNDArray(source as NDArray<D>, options);

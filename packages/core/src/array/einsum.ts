@@ -11,7 +11,7 @@ import { type EinsumParams, einsumKernel } from "../kernels/einsum.js";
 import { task } from "../kernels/registry.js";
 import { requireKnownChunks, sumPartials } from "./block-layer.js";
 import { blockIndices, ChunkedArray } from "./chunked-array.js";
-import { type ProductOptions, checkSplit } from "./linalg.js";
+import { type ProductOptions, checkSplit, partialDType } from "./linalg.js";
 import { DEFAULT_SPLIT_EVERY } from "./reductions.js";
 import { commonBlockdim, rechunk } from "./rechunk.js";
 
@@ -139,8 +139,9 @@ export interface EinsumOptions extends ProductOptions {}
  * Blocked as dask does: one task per output block and block of the summed labels, partials
  * tree-summed (at most `splitEvery` per task). The dtype is the operands' common type.
  *
- * **NumPy divergence:** products accumulate in float64, so int64/uint64 results are exact only
- * while every partial sum stays within ±2^53.
+ * Narrower integers wrap in their dtype, as NumPy's. **NumPy divergence:** int64/uint64
+ * products accumulate in float64, so they are exact only while every partial sum stays within
+ * ±2^53.
  *
  * @example
  * ```ts
@@ -220,7 +221,7 @@ export function einsum(subscripts: string, ...args: (ChunkedArray | EinsumOption
   const params: EinsumParams = {
     terms: terms.map((t) => t.map((l) => code.get(l)!)),
     output: output.map((l) => code.get(l)!),
-    dtype: kIdx.length === 1 ? dtype : "float64",
+    dtype: kIdx.length === 1 ? dtype : partialDType(dtype),
   };
   const outChunks = output.map((l) => [...chunksOf.get(l)!]);
   return sumPartials("einsum", [terms, output], ops, outChunks, dtype, kIdx.length, split, (out, k, key) => {

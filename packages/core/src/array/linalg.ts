@@ -9,6 +9,7 @@
  *   R factors, Q blocks multiplied back); `linalg.lstsq` builds on it (`R x = Qᵀ b`).
  * - `linalg.solve`, `linalg.inv` and `linalg.cholesky` factorise the (square) matrix in one task.
  */
+import type { DType } from "../dtype/dtypes.js";
 import { resultType } from "../dtype/promote.js";
 import { fmt, InvalidArgumentError, UnsupportedError } from "../errors.js";
 import {
@@ -24,6 +25,7 @@ import {
   tsqrQKernel,
   tsqrRKernel,
   tsqrReduceKernel,
+  wrapsIn32,
 } from "../kernels/linalg.js";
 import { task } from "../kernels/registry.js";
 import { blockLayer, normalizeOneAxis, requireKnownChunks, singleTask, sumPartials } from "./block-layer.js";
@@ -49,6 +51,11 @@ export function checkSplit(split: number): number {
     throw new InvalidArgumentError(`splitEvery must be an integer >= 2. Got splitEvery=${fmt(split)}.`);
   }
   return split;
+}
+
+/** The dtype of partial products summed later: int32 residues for narrow integers (they wrap), else float64. */
+export function partialDType(dtype: DType): DType {
+  return wrapsIn32(dtype) ? "int32" : "float64";
 }
 
 /** Axes pairs of {@link tensordot}: a count `n` (last n of `a` with first n of `b`) or two lists. */
@@ -83,6 +90,15 @@ export function tensordot(
     axesA = Array.from({ length: axes }, (_, i) => a.ndim - axes + i);
     axesB = Array.from({ length: axes }, (_, i) => i);
   } else {
+    if (
+      !Array.isArray(axes) ||
+      axes.length !== 2 ||
+      !axes.every((v) => typeof v === "number" || Array.isArray(v))
+    ) {
+      throw new InvalidArgumentError(
+        `axes must be a count or a pair of axis lists, e.g. [[1], [0]]. Got axes=${fmt(axes)}.`,
+      );
+    }
     const l = (v: number | readonly number[]) => (typeof v === "number" ? [v] : [...v]);
     axesA = l(axes[0]).map((ax) => normalizeOneAxis(ax, a.ndim, "axes[0]"));
     axesB = l(axes[1]).map((ax) => normalizeOneAxis(ax, b.ndim, "axes[1]"));
@@ -117,7 +133,7 @@ export function tensordot(
   const dtype = resultType(a.dtype, b.dtype);
   const kGrid = common.map((c) => c.length);
   const kIdx = blockIndices(kGrid);
-  const params: TensordotParams = { axesA, axesB, dtype: kIdx.length === 1 ? dtype : "float64" };
+  const params: TensordotParams = { axesA, axesB, dtype: kIdx.length === 1 ? dtype : partialDType(dtype) };
   return sumPartials(
     "tensordot",
     [axesA, axesB],
@@ -186,7 +202,7 @@ export function matmul(a: ChunkedArray, b: ChunkedArray, options: ProductOptions
   const rb = rechunk(b, [...batchChunks, kChunks, [...b.chunks[nd - 1]]]);
   const outChunks = [...batchChunks, [...ra.chunks[nd - 2]], [...rb.chunks[nd - 1]]];
   const dtype = resultType(a.dtype, b.dtype);
-  const params: MatmulParams = { dtype: kChunks.length === 1 ? dtype : "float64" };
+  const params: MatmulParams = { dtype: kChunks.length === 1 ? dtype : partialDType(dtype) };
   return sumPartials("matmul", null, [ra, rb], outChunks, dtype, kChunks.length, split, (out, k, key) =>
     task(
       matmulKernel,

@@ -6,7 +6,14 @@
  * build, naming {@link computeChunkSizes}, which resolves them by computing only the block shapes.
  */
 import { type DType, is64BitInt } from "../dtype/dtypes.js";
-import { BroadcastError, DTypeError, fmt, InvalidArgumentError, UnsupportedError } from "../errors.js";
+import {
+  BroadcastError,
+  DTypeError,
+  fmt,
+  InvalidArgumentError,
+  InvalidSelectionError,
+  UnsupportedError,
+} from "../errors.js";
 import { createFull } from "../kernels/create.js";
 import {
   type ArgwhereParams,
@@ -113,7 +120,8 @@ export interface CompressOptions {
 
 /**
  * The slices of `x` along `axis` where the 1-D `condition` is true (NumPy's `compress`). The
- * selected axis has unknown (`NaN`) chunk sizes; the condition must be as long as that axis.
+ * selected axis has unknown (`NaN`) chunk sizes. An in-memory condition shorter than the axis
+ * selects nothing past its end, as in NumPy; a lazy one must be as long as the axis.
  *
  * @example
  * ```ts
@@ -134,18 +142,17 @@ export function compress<D extends DType>(
   const condIn = Array.isArray(condition)
     ? NDArray.from(condition as boolean[], { dtype: "bool" })
     : condition;
+  const n = src.shape[axis];
   let cond =
     condIn instanceof NDArray
-      ? fromArray(condIn as NDArray, {
-          chunks: condIn.ndim === 1 && condIn.shape[0] === src.shape[axis] ? [src.chunks[axis]] : -1,
-        })
+      ? fromArray(fitCondition(condIn as NDArray, n, axis), { chunks: [src.chunks[axis]] })
       : asChunked(condIn as ArrayLikeOperand, src, "condition");
   if (cond.ndim !== 1) {
     throw new InvalidArgumentError(`condition must be a 1-d array. Got condition shape=${fmt(cond.shape)}.`);
   }
-  if (cond.shape[0] !== src.shape[axis]) {
+  if (cond.shape[0] !== n) {
     throw new InvalidArgumentError(
-      `condition must be as long as the selected axis. Got condition length=${cond.shape[0]}, expected ${src.shape[axis]} (axis ${axis}).`,
+      `a lazy condition must be as long as the selected axis (an in-memory one may be shorter). Got condition length=${cond.shape[0]}, expected ${n} (axis ${axis}).`,
     );
   }
   if (cond.dtype !== "bool") cond = astype(cond, "bool");
@@ -155,6 +162,28 @@ export function compress<D extends DType>(
   return blockLayer("compress", params, [src, cond], chunks, x.dtype, (idx, key) =>
     task(maskCompress, key, [src.key(idx), cond.key([idx[axis]])], params),
   ).withNewUnknownSizes([axis], cond.name);
+}
+
+/**
+ * An in-memory condition as NumPy's `compress` reads it: a shorter one selects nothing past its
+ * end; a longer one may only have false entries past the axis.
+ */
+function fitCondition(cond: NDArray, n: number, axis: number): NDArray<"bool"> {
+  if (cond.ndim !== 1) {
+    throw new InvalidArgumentError(`condition must be a 1-d array. Got condition shape=${fmt(cond.shape)}.`);
+  }
+  const values = cond.toTypedArray() as ArrayLike<number | bigint | boolean>;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < values.length; i++) {
+    if (!values[i]) continue;
+    if (i >= n) {
+      throw new InvalidSelectionError(
+        `index ${i} is out of bounds for axis ${axis} with size ${n}. Got a condition of length ${values.length} that is true at ${i}.`,
+      );
+    }
+    out[i] = 1;
+  }
+  return new NDArray("bool", out, [n]);
 }
 
 /**

@@ -17,7 +17,7 @@ import {
   scanLastKernel,
   scanLocalKernel,
 } from "../kernels/scan.js";
-import { blockLayer, normalizeOneAxis, requireKnownChunks } from "./block-layer.js";
+import { blockLayer, normalizeOneAxis } from "./block-layer.js";
 import type { ChunkedArray } from "./chunked-array.js";
 import { ravel } from "./reshape.js";
 
@@ -43,7 +43,7 @@ function scan<D extends DType>(
   const cast: ChunkedArray = x.dtype === dtype || dtypeKind(dtype) === "float" ? x : astype(x, dtype);
   const src = flat ? (cast.ndim === 1 ? cast : ravel(cast)) : cast;
   const axis = flat ? 0 : normalizeOneAxis(options.axis as number, x.ndim);
-  requireKnownChunks(src, fn, [axis]);
+  // Blocks carry their last slice forward, so block sizes may be unknown (a masked array).
   const params: ScanParams = { axis, op, skipNaN, dtype };
   const local = blockLayer(`${fn}-local`, params, [src], src.chunks, dtype, (idx, key) =>
     task(scanLocalKernel, key, [src.key(idx)], params),

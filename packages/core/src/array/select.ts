@@ -9,7 +9,8 @@ import { task } from "../kernels/registry.js";
 import { type RepeatParams, selectRepeat, selectTri, type TriParams } from "../kernels/select.js";
 import { slice } from "../index/slice.js";
 import { blockLayer, normalizeOneAxis, requireKnownChunks } from "./block-layer.js";
-import type { ChunkedArray } from "./chunked-array.js";
+import { ChunkedArray } from "./chunked-array.js";
+import { fromArray } from "./creation.js";
 import { full } from "./creation-fill.js";
 import * as ew from "./elementwise.js";
 import * as ufuncs from "./ufuncs.js";
@@ -18,6 +19,7 @@ import { nonzero } from "./mask.js";
 import { all } from "./named-reductions.js";
 import { reshape, ravel } from "./reshape.js";
 import { getitem } from "./slicing.js";
+import { NDArray } from "../ndarray/ndarray.js";
 
 /** Options of {@link triu} and {@link tril}. */
 export interface TriOptions {
@@ -327,10 +329,38 @@ export interface DiffOptions {
   n?: number;
   /** Axis. Default -1. */
   axis?: number;
+  /**
+   * Values put before `x` along the axis first: an array matching `x` on the other axes, or a
+   * scalar repeated across them (a JS integer counts as NumPy's int64, else float64).
+   */
+  prepend?: number | NDArray | ChunkedArray;
+  /** Values put after `x` along the axis first, as {@link DiffOptions.prepend}. */
+  append?: number | NDArray | ChunkedArray;
+}
+
+/** `diff`'s prepend/append as arrays to join to `x` along `axis` (NumPy's `asanyarray`, then a 0-d value spread). */
+function diffEdge(value: DiffOptions["prepend"], x: ChunkedArray, axis: number): ChunkedArray[] {
+  if (value === undefined) return [];
+  const arr =
+    value instanceof ChunkedArray
+      ? value
+      : fromArray(
+          value instanceof NDArray
+            ? value
+            : NDArray.from([value], { dtype: Number.isInteger(value) ? "int64" : "float64" }).reshape([]),
+        );
+  if (arr.ndim !== 0) return [arr];
+  return [
+    broadcastTo(
+      arr,
+      x.shape.map((s, k) => (k === axis ? 1 : s)),
+    ),
+  ];
 }
 
 /**
- * The `n`-th discrete difference along an axis, `x[1:] - x[:-1]` (`!=` for bool).
+ * The `n`-th discrete difference along an axis, `x[1:] - x[:-1]` (`!=` for bool), after joining
+ * `prepend` and `append` to `x` along the axis.
  *
  * @see numpy.diff, dask.array.diff
  */
@@ -341,7 +371,10 @@ export function diff<D extends DType>(x: ChunkedArray<D>, options: DiffOptions =
   }
   const axis = normalizeOneAxis(options.axis ?? -1, x.ndim);
   requireKnownChunks(x, "diff", [axis]);
-  let out: ChunkedArray = x;
+  const before = diffEdge(options.prepend, x, axis);
+  const after = diffEdge(options.append, x, axis);
+  let out: ChunkedArray =
+    before.length + after.length > 0 ? concatenate([...before, x, ...after], { axis }) : x;
   for (let i = 0; i < n; i++) {
     const sel = (s: ReturnType<typeof slice>) =>
       getitem(

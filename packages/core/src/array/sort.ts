@@ -79,12 +79,13 @@ function sortImpl<D extends DType>(x: ChunkedArray<D>, arg: boolean, options: So
   }
   if (x.ndim === 0) throw new InvalidArgumentError(`${fn} needs at least one axis. Got x shape=[].`);
   const axis = normalizeOneAxis(options.axis ?? -1, x.ndim);
-  requireKnownChunks(x, fn, [axis]);
+  // The sample sort of values needs no block sizes; positions (argsort) and re-reads do.
+  if (x.ndim !== 1 || arg || options.recompute) requireKnownChunks(x, fn, [axis]);
   const buckets = options.buckets ?? x.numblocks[0];
   if (!(Number.isInteger(buckets) && buckets >= 1)) {
     throw new InvalidArgumentError(`${fn}: buckets must be a positive integer. Got buckets=${fmt(buckets)}.`);
   }
-  if (x.ndim === 1 && (x.chunks[0].length > 1 || buckets > 1)) {
+  if (x.ndim === 1 && (x.chunks[0].length > 1 || buckets > 1 || Number.isNaN(x.chunks[0][0]))) {
     return options.recompute ? recomputingSampleSort(x, arg, buckets) : sampleSort(x, arg, buckets);
   }
   const src = wholeAxis(x, axis);
@@ -154,6 +155,7 @@ function sampleSort<D extends DType>(x: ChunkedArray<D>, arg: boolean, B: number
 /** The sorted array: bucket `b` is the merge of the partitions `[i, b]` of every input block `i`. */
 function mergeBuckets(parts: ChunkedArray, arg: boolean, dtype: DType, token: unknown): ChunkedArray {
   const [P, B] = parts.numblocks;
+  // The buckets' sizes are the sort's own: they line up with no input's blocks.
   return blockLayer(
     arg ? "argsort" : "sort",
     token,
@@ -167,7 +169,7 @@ function mergeBuckets(parts: ChunkedArray, arg: boolean, dtype: DType, token: un
         Array.from({ length: P }, (_, i) => parts.key([i, b])),
         { arg },
       ),
-  );
+  ).withNewUnknownSizes([0]);
 }
 
 /** Samples drawn per input block by the recomputing sort, per bucket: enough to balance buckets. */
@@ -334,7 +336,9 @@ export function topk<D extends DType>(
 }
 
 /**
- * The positions (int64) of {@link topk}'s elements along the axis.
+ * The positions (int64) of {@link topk}'s elements along the axis. Equal values come in the order
+ * of a stable ascending argsort, reversed for k > 0 (the later position first), whatever the
+ * chunking.
  *
  * @see dask.array.argtopk
  */

@@ -2,11 +2,12 @@
  * The einsum kernel: NumPy's `einsum` (without path optimisation) of a few blocks, as one loop
  * over every label. Labels are small integers; a label repeated within an operand reads its
  * diagonal (the axes' strides add up), and a length-1 axis under a longer label broadcasts
- * (stride 0). Products are accumulated in float64 and cast to the result dtype.
+ * (stride 0). Products are accumulated in float64 and cast to the result dtype; narrow integers
+ * multiply and add modulo 2^32 instead, so they wrap as NumPy's.
  */
 import type { DType } from "../dtype/dtypes.js";
 import type { NDArray } from "../ndarray/ndarray.js";
-import { castFloat64 } from "./linalg.js";
+import { castFloat64, castInt32, wrapsIn32 } from "./linalg.js";
 import { defineKernel } from "./registry.js";
 
 /** Params of `einsum.block`: each operand's labels per axis, the output's labels, the result dtype. */
@@ -39,9 +40,14 @@ export function einsumBlocks(inputs: readonly NDArray[], p: EinsumParams): NDArr
   const order = [...p.output, ...summed];
   const outShape = p.output.map((l) => extent[l]);
   const outSize = outShape.reduce((s, v) => s * v, 1);
-  const acc = new Float64Array(outSize);
+  const wrap = wrapsIn32(p.dtype);
+  const acc = wrap ? new Int32Array(outSize) : new Float64Array(outSize);
+  const finish = () =>
+    wrap
+      ? castInt32(acc as Int32Array, p.dtype, outShape)
+      : castFloat64(acc as Float64Array, p.dtype, outShape);
   const total = order.reduce((s, l) => s * extent[l], 1);
-  if (total === 0) return castFloat64(acc, p.dtype, outShape);
+  if (total === 0) return finish();
   const data = inputs.map(numbers);
   // strides[o][j]: how far operand o's element moves per step of label order[j].
   const strides = p.terms.map((t, o) =>
@@ -64,9 +70,24 @@ export function einsumBlocks(inputs: readonly NDArray[], p: EinsumParams): NDArr
       // The inner label is an output label: `inner` consecutive output elements.
       for (let i = 0; i < inner; i++) {
         let prod = 1;
-        for (let o = 0; o < nOps; o++) prod *= data[o][ptr[o] + i * innerStride[o]];
+        for (let o = 0; o < nOps; o++) {
+          const v = data[o][ptr[o] + i * innerStride[o]];
+          prod = wrap ? Math.imul(prod, v) : prod * v;
+        }
         acc[out + i] = prod;
       }
+    } else if (wrap) {
+      const q = [...ptr];
+      let s = 0;
+      for (let i = 0; i < inner; i++) {
+        let prod = 1;
+        for (let o = 0; o < nOps; o++) {
+          prod = Math.imul(prod, data[o][q[o]]);
+          q[o] += innerStride[o];
+        }
+        s = (s + prod) | 0;
+      }
+      acc[out] = (acc[out] + s) | 0;
     } else if (nOps === 1) {
       const d0 = data[0];
       const s0 = innerStride[0];
@@ -103,7 +124,7 @@ export function einsumBlocks(inputs: readonly NDArray[], p: EinsumParams): NDArr
       idx[j] = 0;
     }
   }
-  return castFloat64(acc, p.dtype, outShape);
+  return finish();
 }
 
 export const einsumKernel = defineKernel("einsum.block", (inputs, p: EinsumParams) =>

@@ -273,7 +273,7 @@ function checkNode(
 /** Reductions whose state is a running sum or product: ±inf there from finite values is an overflow. */
 const ACCUMULATING: ReadonlySet<string> = new Set(["sum", "nansum", "prod", "nanprod", "mean", "nanmean"]);
 
-function hasInf(data: ArrayLike<number>): boolean {
+function hasInf(data: Float64Array): boolean {
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
     if (v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY) return true;
@@ -315,6 +315,26 @@ export function checkChunkOverflow(
   block: { shape: readonly number[]; strides: readonly number[]; offset: number; data: ArrayLike<number> },
 ): void {
   if (ACCUMULATING.has(op) && hasInf(state) && !viewHasInf(block)) {
+    emitWarning("overflow", "overflow encountered in reduce", op);
+  }
+}
+
+/** The running sums or products of an accumulating reduction's `state` hold ±inf. */
+export function accumulatedInf(op: string, state: Float64Array): boolean {
+  return ACCUMULATING.has(op) && hasInf(state);
+}
+
+/**
+ * After blocks were folded into a state (`hadInf`: whether it held ±inf before): ±inf that neither
+ * the state nor any block held is an overflow.
+ */
+export function checkFoldOverflow(
+  op: string,
+  state: Float64Array,
+  hadInf: boolean,
+  blocks: readonly NDArray[],
+): void {
+  if (!hadInf && accumulatedInf(op, state) && !blocks.some((b) => viewHasInf(b as NDArray<NumberDType>))) {
     emitWarning("overflow", "overflow encountered in reduce", op);
   }
 }

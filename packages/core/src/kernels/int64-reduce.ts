@@ -8,8 +8,10 @@
  * Sums stay fast: narrow integers are added in float64 runs of at most 2^21 elements (exact, as
  * |run sum| < 2^21 · 2^32 = 2^53) flushed into BigInt; int64 elements are split into their 32-bit
  * halves and summed the same way. Products multiply in float64 while the product is below 2^53.
- * mean/var/std, any/all and the arg-reductions of 64-bit blocks read the elements as float64
- * (NumPy computes mean/var in float64 too) and reuse kernels/reduce.ts's partials.
+ * The arg-reductions compare exactly too: their partials are `[value, global index]` pairs in the
+ * input's dtype (a trailing field axis of 2). mean/var/std and any/all of 64-bit blocks read the
+ * elements as float64 (NumPy computes mean/var in float64 too) and reuse kernels/reduce.ts's
+ * partials.
  */
 import { type DType, dtypeKind, is64BitInt } from "../dtype/dtypes.js";
 import { fmt, InvalidArgumentError } from "../errors.js";
@@ -260,6 +262,117 @@ function defineExact(op: ReduceOp, exact: ExactOp): Kernels {
   };
 }
 
+/** Arg-reductions compared exactly, by op: true for argmax (nan variants are the same on integers). */
+const ARG: Partial<Record<ReduceOp, boolean>> = {
+  argmin: false,
+  nanargmin: false,
+  argmax: true,
+  nanargmax: true,
+};
+
+/** The index field of an arg partial with nothing seen yet (-1 in the partial's dtype). */
+const noIndex = (dtype: DType): bigint => (dtype === "uint64" ? 2n ** 64n - 1n : -1n);
+
+/**
+ * A 64-bit block's arg partial: for each output position the first extreme value and its index
+ * into the reduced axes of the whole array (C order over `arrayShape`, offset by `blockOffset`).
+ */
+function argBlock(a: NDArray, axes: readonly number[], params: ReduceChunkParams, isMax: boolean): NDArray {
+  const nd = a.ndim;
+  const outShape = a.shape.map((n, ax) => (axes.includes(ax) ? 1 : n));
+  const outStrides = cStrides(outShape);
+  const arrayShape = params.arrayShape ?? a.shape;
+  const offset = params.blockOffset ?? new Array<number>(nd).fill(0);
+  // Strides of the global index over the reduced axes only.
+  const gStride = new Array<number>(nd).fill(0);
+  for (let ax = nd - 1, s = 1; ax >= 0; ax--) {
+    if (!axes.includes(ax)) continue;
+    gStride[ax] = s;
+    s *= arrayShape[ax];
+  }
+  const m = shapeSize(outShape);
+  const partial = NDArray.zeros(a.dtype, [...outShape, 2]);
+  const pd = partial.data as BigInt64Array;
+  const empty = noIndex(a.dtype);
+  for (let o = 0; o < m; o++) pd[2 * o + 1] = empty;
+  const data = a.data as BigInt64Array;
+  const coord = new Array<number>(nd).fill(0);
+  for (let k = 0, n = a.size; k < n; k++) {
+    let p = a.offset;
+    let o = 0;
+    let g = 0;
+    for (let ax = 0; ax < nd; ax++) {
+      p += coord[ax] * a.strides[ax];
+      if (gStride[ax] !== 0) g += (offset[ax] + coord[ax]) * gStride[ax];
+      else o += coord[ax] * outStrides[ax];
+    }
+    const v = data[p];
+    // C order visits each output's elements in increasing global index: the first extreme wins.
+    if (pd[2 * o + 1] === empty || (isMax ? v > pd[2 * o] : v < pd[2 * o])) {
+      pd[2 * o] = v;
+      pd[2 * o + 1] = BigInt(g);
+    }
+    for (let ax = nd - 1; ax >= 0; ax--) {
+      if (++coord[ax] < a.shape[ax]) break;
+      coord[ax] = 0;
+    }
+  }
+  return partial;
+}
+
+/** Merges arg partials: the extreme value, the lower index on ties. */
+function mergeArg(inputs: readonly NDArray[], isMax: boolean): NDArray {
+  if (inputs.length === 0) throw new InvalidArgumentError("int64 arg-reduction: no partials to merge.");
+  const out = inputs[0].contiguous().copy();
+  const acc = out.data as BigInt64Array;
+  const empty = noIndex(out.dtype);
+  for (let i = 1; i < inputs.length; i++) {
+    const b = inputs[i].contiguous();
+    if (b.size !== out.size || b.dtype !== out.dtype) {
+      throw new InvalidArgumentError(
+        `int64 arg-reduction: partials to merge must have one shape and dtype. Got ${fmt(out.shape)} ${out.dtype} and ${fmt(b.shape)} ${b.dtype}.`,
+      );
+    }
+    const d = b.data as BigInt64Array;
+    for (let k = 0; k < acc.length; k += 2) {
+      const v = d[b.offset + k];
+      const idx = d[b.offset + k + 1];
+      if (idx === empty) continue;
+      const better =
+        acc[k + 1] === empty || (isMax ? v > acc[k] : v < acc[k]) || (v === acc[k] && idx < acc[k + 1]);
+      if (better) {
+        acc[k] = v;
+        acc[k + 1] = idx;
+      }
+    }
+  }
+  return out;
+}
+
+function defineArg(op: ReduceOp, isMax: boolean): Kernels {
+  const name = isMax ? "argmax" : "argmin";
+  return {
+    chunk: defineKernel<ReduceChunkParams>(`int64.${op}.chunk`, (inputs, params) => {
+      const a = evaluatePre(inputs, params);
+      return argBlock(a, normalAxes(params.axis, a.ndim), params, isMax);
+    }),
+    combine: defineKernel(`int64.${op}.combine`, (inputs) => mergeArg(inputs, isMax)),
+    agg: defineKernel<ReduceAggParams>(`int64.${op}.agg`, (inputs, params) => {
+      const merged = mergeArg(inputs, isMax);
+      const shape = merged.shape.slice(0, -1);
+      const src = merged.data as BigInt64Array;
+      const empty = noIndex(merged.dtype);
+      const out = NDArray.zeros("int64", shape);
+      for (let o = 0; o < out.size; o++) {
+        const idx = src[2 * o + 1];
+        if (idx === empty) throw new InvalidArgumentError(`attempt to get ${name} of an empty sequence`);
+        out.data[o] = idx;
+      }
+      return dropAxes(out, normalAxes(params.axis, shape.length), params.keepdims ?? false);
+    }),
+  };
+}
+
 /** A 64-bit block as float64 (`Number`, rounded to nearest beyond 2^53). */
 function asFloat64(a: NDArray): NDArray {
   const out = NDArray.zeros("float64", a.shape);
@@ -289,8 +402,11 @@ const FLOAT_KERNELS = new Map<ReduceOp, Kernels>();
 for (const [op, exact] of Object.entries(EXACT) as [ReduceOp, ExactOp][]) {
   EXACT_KERNELS.set(op, defineExact(op, exact));
 }
+for (const [op, isMax] of Object.entries(ARG) as [ReduceOp, boolean][]) {
+  EXACT_KERNELS.set(op, defineArg(op, isMax));
+}
 for (const op of Object.keys(REDUCE_KERNELS) as ReduceOp[]) {
-  if (!EXACT[op]) FLOAT_KERNELS.set(op, defineViaFloat(op));
+  if (!EXACT_KERNELS.has(op)) FLOAT_KERNELS.set(op, defineViaFloat(op));
 }
 
 /**

@@ -2,7 +2,8 @@
  * Kernels that move blocks around without computing on their values: rechunk assembly, stacking,
  * axis insertion/removal, transposition, broadcasting and dtype casts for joins.
  */
-import type { DType } from "../dtype/dtypes.js";
+import { type DType, is64BitInt } from "../dtype/dtypes.js";
+import { cast64 } from "./int64-elementwise.js";
 import { NDArray, shapeSize } from "../ndarray/ndarray.js";
 import { defineKernel } from "./registry.js";
 
@@ -80,6 +81,15 @@ export function copyStrided(dst: NDArray, src: NDArray): void {
 /** A C-contiguous copy of `a` in `dtype` (bool targets take `v !== 0`, as NumPy's cast does). */
 export function castBlock(a: NDArray, dtype: DType): NDArray {
   const out = NDArray.zeros(dtype, a.shape);
+  if (is64BitInt(a.dtype) || is64BitInt(dtype)) {
+    // bigint elements on one side: NumPy's cast per element (wrapping between integer widths).
+    const cast = cast64(a.dtype, dtype);
+    const src = a.contiguous();
+    const s = src.data as ArrayLike<number | bigint>;
+    const d = out.data as unknown as (number | bigint)[];
+    for (let i = 0, n = out.size, o = src.offset; i < n; i++) d[i] = cast(s[o + i]);
+    return out;
+  }
   if (dtype === "bool" && a.dtype !== "bool") {
     const src = a.contiguous();
     const s = src.data;

@@ -3,7 +3,7 @@
  * tensordot forms), elementwise sums of partial products, Householder QR and the TSQR stages,
  * triangular solves, LU with partial pivoting, and Cholesky.
  */
-import { allocate, type DType, is64BitInt } from "../dtype/dtypes.js";
+import { allocate, type DType, dtypeKind, is64BitInt } from "../dtype/dtypes.js";
 import { NDArray } from "../ndarray/ndarray.js";
 import { defineKernel } from "./registry.js";
 
@@ -171,12 +171,21 @@ function microKernel(
   tile[15] = c33;
 }
 
-/** The elements of a view in the order of `axes` (a transposed C-order copy), as float64. */
-function gather(a: NDArray, axes: readonly number[]): Float64Array {
+/**
+ * The elements of a view in the order of `axes` (a transposed C-order copy), as float64 (or as
+ * int32, wrapping modulo 2^32, for the integer products).
+ */
+function gather(a: NDArray, axes: readonly number[]): Float64Array;
+function gather(a: NDArray, axes: readonly number[], Out: Int32ArrayConstructor): Int32Array;
+function gather(
+  a: NDArray,
+  axes: readonly number[],
+  Out: Float64ArrayConstructor | Int32ArrayConstructor = Float64Array,
+): Float64Array | Int32Array {
   const shape = axes.map((ax) => a.shape[ax]);
   const strides = axes.map((ax) => a.strides[ax]);
   const n = shape.reduce((s, v) => s * v, 1);
-  const out = new Float64Array(n);
+  const out = new Out(n);
   const d = a.data as ArrayLike<number | bigint>;
   if (n === 0) return out;
   const idx = new Array<number>(shape.length).fill(0);
@@ -205,6 +214,36 @@ export function castFloat64(values: Float64Array, dtype: DType, shape: readonly 
   return new NDArray(dtype, out, [...shape]);
 }
 
+/**
+ * Integer dtypes narrower than 64 bits. NumPy multiplies and adds them in the dtype itself,
+ * wrapping; products computed modulo 2^32 (int32 arithmetic) and then truncated to the dtype give
+ * the same bits. Float64 products would round past 2^53 and then saturate on the cast.
+ */
+export function wrapsIn32(dtype: DType): boolean {
+  const kind = dtypeKind(dtype);
+  return (kind === "int" || kind === "uint") && !is64BitInt(dtype);
+}
+
+/** `C += A·B` for row-major int32 matrices, modulo 2^32. */
+function gemmInt32(A: Int32Array, B: Int32Array, C: Int32Array, m: number, k: number, n: number): void {
+  for (let i = 0; i < m; i++) {
+    const row = i * n;
+    for (let p = 0; p < k; p++) {
+      const aip = A[i * k + p];
+      if (aip === 0) continue;
+      const bp = p * n;
+      for (let j = 0; j < n; j++) C[row + j] = (C[row + j] + Math.imul(aip, B[bp + j])) | 0;
+    }
+  }
+}
+
+/** Int32 residues into a new array of the narrow integer `dtype` (typed-array stores truncate). */
+export function castInt32(values: Int32Array, dtype: DType, shape: readonly number[]): NDArray {
+  const out = allocate(dtype, values.length) as Int32Array;
+  out.set(values);
+  return new NDArray(dtype, out, [...shape]);
+}
+
 /** Params of `linalg.tensordot`: contracted axes of each block, in pairing order. */
 export interface TensordotParams {
   readonly axesA: readonly number[];
@@ -219,11 +258,24 @@ export function tensordotBlocks(a: NDArray, b: NDArray, p: TensordotParams): NDA
   const m = freeA.reduce((s, ax) => s * a.shape[ax], 1);
   const k = p.axesA.reduce((s, ax) => s * a.shape[ax], 1);
   const n = freeB.reduce((s, ax) => s * b.shape[ax], 1);
+  const shape = [...freeA.map((ax) => a.shape[ax]), ...freeB.map((ax) => b.shape[ax])];
+  if (wrapsIn32(p.dtype)) {
+    const C = new Int32Array(m * n);
+    gemmInt32(
+      gather(a, [...freeA, ...p.axesA], Int32Array),
+      gather(b, [...p.axesB, ...freeB], Int32Array),
+      C,
+      m,
+      k,
+      n,
+    );
+    return castInt32(C, p.dtype, shape);
+  }
   const A = gather(a, [...freeA, ...p.axesA]);
   const B = gather(b, [...p.axesB, ...freeB]);
   const C = new Float64Array(m * n);
   gemm(A, B, C, m, k, n);
-  return castFloat64(C, p.dtype, [...freeA.map((ax) => a.shape[ax]), ...freeB.map((ax) => b.shape[ax])]);
+  return castFloat64(C, p.dtype, shape);
 }
 
 /** Params of `linalg.matmul`: blocks are `[...batch, m, k]` and `[...batch, k, n]` with equal batch shapes. */
@@ -238,6 +290,15 @@ export function matmulBlocks(a: NDArray, b: NDArray, p: MatmulParams): NDArray {
   const [m, k] = a.shape.slice(nd - 2);
   const n = b.shape[nd - 1];
   const nb = batch.reduce((s, v) => s * v, 1);
+  if (wrapsIn32(p.dtype)) {
+    const A = gather(a, [...Array(nd).keys()], Int32Array);
+    const B = gather(b, [...Array(nd).keys()], Int32Array);
+    const C = new Int32Array(nb * m * n);
+    for (let t = 0; t < nb; t++) {
+      gemmInt32(A.subarray(t * m * k), B.subarray(t * k * n), C.subarray(t * m * n), m, k, n);
+    }
+    return castInt32(C, p.dtype, [...batch, m, n]);
+  }
   const A = gather(a, [...Array(nd).keys()]);
   const B = gather(b, [...Array(nd).keys()]);
   const C = new Float64Array(nb * m * n);
@@ -247,7 +308,10 @@ export function matmulBlocks(a: NDArray, b: NDArray, p: MatmulParams): NDArray {
   return castFloat64(C, p.dtype, [...batch, m, n]);
 }
 
-/** Elementwise sum of partial products (all of one shape) in float64, cast to `dtype`. */
+/**
+ * Elementwise sum of partial products (all of one shape) in float64, cast to `dtype`. Int32
+ * residues of narrow integer products add exactly (far below 2^53) and wrap on the cast.
+ */
 export function sumBlocks(inputs: readonly NDArray[], dtype: DType): NDArray {
   const first = inputs[0];
   const acc = gather(first, [...Array(first.ndim).keys()]);

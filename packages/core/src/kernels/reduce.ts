@@ -28,7 +28,13 @@ import { fmt, InvalidArgumentError } from "../errors.js";
 import type { Param } from "../graph/task.js";
 import { cStrides, NDArray, shapeSize } from "../ndarray/ndarray.js";
 import { isArgReduction, type ReduceOp, REDUCTION_OPS, reduceResultDType } from "../ops/reductions.js";
-import { checkAggregate, checkChunkOverflow, checkMergeOverflow } from "./fp-warnings.js";
+import {
+  accumulatedInf,
+  checkAggregate,
+  checkChunkOverflow,
+  checkFoldOverflow,
+  checkMergeOverflow,
+} from "./fp-warnings.js";
 import { walkSegments } from "./interpret.js";
 import { defineKernel, getKernel, type KernelRef } from "./registry.js";
 import { recycleScratch } from "./recycle.js";
@@ -1971,6 +1977,11 @@ export interface ReduceFoldParams extends ReduceAggParams {
   readonly op: ReduceOp;
   /** `combine` returns a partial; `agg` the finished result (with `dtype`, `ddof`, `keepdims`). */
   readonly stage: "combine" | "agg";
+  /**
+   * The first input is the partial of the blocks before these (the previous fold of a chain,
+   * optimize/fuse-fold.ts): the blocks are added to it, in place where it is private memory.
+   */
+  readonly carry?: boolean;
 }
 
 /** True when the fold kernel can accumulate blocks of this reduction without partials. */
@@ -1979,49 +1990,192 @@ export function isFoldable(op: string): op is ReduceOp {
   return r?.single !== undefined && r.accumulate !== undefined;
 }
 
+type FloatData = Float32Array | Float64Array;
+
+/**
+ * The fold of sum or mean (`fields` 1 or 2: count, then sum) over float blocks of one shape into
+ * the states `st`: four blocks per sweep, `st + a0 + a1 + a2 + a3` left to right, so each state is
+ * read and written once per four blocks with the very rounding of adding them one at a time
+ * (`single` then `accumulate`: `0 + v` is never -0, and counts are small integers). Returns
+ * `[before, after]`: NaN when some sum before or after was not finite, found in the same sweep
+ * (`x - x` is 0 for finite x, else NaN), so overflow checks need no pass of their own.
+ */
+function addBlocks(
+  inputs: readonly NDArray<"float32" | "float64">[],
+  st: Float64Array,
+  fields: number,
+): Float64Array {
+  const first = inputs[0];
+  const n = inputs.length;
+  const steps = inputs.map((a) => a.strides[a.ndim - 1] ?? 1);
+  const data = inputs.map((a) => a.data as FloatData);
+  const finite = new Float64Array(2);
+  walkSegments(
+    first.shape,
+    inputs.map((a) => a.strides),
+    inputs.map((a) => a.offset),
+    0,
+    first.size,
+    first.size,
+    (pos, len, ptrs) => {
+      let b = 0;
+      for (; b + 4 <= n; b += 4) addRuns4(st, pos * fields, fields, len, data, ptrs, steps, b, finite);
+      for (; b < n; b++) addRun(st, pos * fields, fields, len, data[b], ptrs[b], steps[b], finite);
+    },
+  );
+  return finite;
+}
+
+/** `addBlocks`' sweep over blocks `b..b+3`: `len` elements from `ptrs[b..]` by `steps[b..]`. */
+function addRuns4(
+  st: Float64Array,
+  q: number,
+  fields: number,
+  len: number,
+  data: readonly FloatData[],
+  ptrs: Float64Array,
+  steps: readonly number[],
+  b: number,
+  finite: Float64Array,
+): void {
+  const a0 = data[b];
+  const a1 = data[b + 1];
+  const a2 = data[b + 2];
+  const a3 = data[b + 3];
+  let p0 = ptrs[b];
+  let p1 = ptrs[b + 1];
+  let p2 = ptrs[b + 2];
+  let p3 = ptrs[b + 3];
+  const s0 = steps[b];
+  const s1 = steps[b + 1];
+  const s2 = steps[b + 2];
+  const s3 = steps[b + 3];
+  const c = fields - 1;
+  let before = 0;
+  let after = 0;
+  for (let j = 0, k = q + c; j < len; j++, k += fields) {
+    const old = st[k];
+    const t = old + a0[p0] + a1[p1] + a2[p2] + a3[p3];
+    st[k] = t;
+    before += old - old;
+    after += t - t;
+    p0 += s0;
+    p1 += s1;
+    p2 += s2;
+    p3 += s3;
+  }
+  if (c === 1) for (let j = 0, k = q; j < len; j++, k += 2) st[k] += 4;
+  finite[0] += before;
+  finite[1] += after;
+}
+
+/** One block's run into the states (the remainder of `addBlocks`' sweeps). */
+function addRun(
+  st: Float64Array,
+  q: number,
+  fields: number,
+  len: number,
+  a: FloatData,
+  p: number,
+  s: number,
+  finite: Float64Array,
+): void {
+  const c = fields - 1;
+  let before = 0;
+  let after = 0;
+  for (let j = 0, k = q + c; j < len; j++, k += fields, p += s) {
+    const old = st[k];
+    const t = old + a[p];
+    st[k] = t;
+    before += old - old;
+    after += t - t;
+  }
+  if (c === 1) for (let j = 0, k = q; j < len; j++, k += 2) st[k] += 1;
+  finite[0] += before;
+  finite[1] += after;
+}
+
 /**
  * A group of blocks reduced into one state as they come (`reduce.fold`): what the chunk steps of
- * `inputs` followed by one combine (or aggregate) give, bit for bit. When every block has length 1
- * on the reduced axes (a stack reduced over its stacked axis) the first block's values become the
- * state and the others are added in place, in input order — no partial per block; otherwise the
- * partials are made and merged as usual.
+ * the blocks followed by one combine (or aggregate) give, bit for bit, with `carry` the partial of
+ * the blocks before them merged first. When every block has length 1 on the reduced axes (a stack
+ * reduced over its stacked axis) the blocks are added into one state in input order (into the
+ * carried state itself when it is private memory: a chain of folds keeps one state per output
+ * block, NumPy's row-by-row order over the stacked axis); otherwise the partials are made and
+ * merged as usual.
  */
 export function reduceFold(inputs: readonly NDArray[], params: ReduceFoldParams): NDArray {
   const { op, stage } = params;
   const r = REDUCERS[op];
-  const first = inputs[0];
+  const carried = params.carry ? inputs[0] : undefined;
+  const blocks = params.carry ? inputs.slice(1) : inputs;
+  const first = blocks[0];
   const axes = normalizedAxes(params.axis, first.ndim);
   const direct =
     r.single !== undefined &&
     r.accumulate !== undefined &&
-    inputs.every(
+    blocks.every(
       (a) =>
         a.ndim === first.ndim &&
         a.shape.every((n, ax) => (axes.includes(ax) ? n === 1 : n === first.shape[ax])),
     );
   if (!direct) {
-    const partials = inputs.map((a) => reduceChunk(op, a, { axis: axes }));
+    const partials: NDArray[] = blocks.map((a) => reduceChunk(op, a, { axis: axes }));
+    if (carried) partials.unshift(carried);
     return stage === "agg" ? reduceAggregate(op, partials, params) : reduceCombine(op, partials);
   }
   const size = first.size;
-  const st = allocate("float64", size * r.fields, stage === "agg" ? false : undefined);
-  inputs.forEach((a, i) => {
-    walkSegments(a.shape, [a.strides], [a.offset], 0, size, size, (pos, len, ptrs) =>
-      singleRow(
-        r,
-        i === 0 ? "single" : "accumulate",
-        numberStorage(a.dtype, a.data, "reduce.fold"),
-        ptrs[0],
-        len,
-        a.strides[a.ndim - 1] ?? 1,
-        st,
-        pos,
-      ),
-    );
-  });
   const shape = [...first.shape, r.fields];
+  const st = carried
+    ? carriedState(op, carried, size * r.fields)
+    : allocate("float64", size * r.fields, stage === "agg" ? false : undefined);
+  if (
+    (op === "sum" || op === "mean") &&
+    blocks.every((a) => a.dtype === "float32" || a.dtype === "float64")
+  ) {
+    const [before, after] = addBlocks(blocks as readonly NDArray<"float32" | "float64">[], st, r.fields);
+    // Non-finite sums that were all finite before: an overflow unless a block held ±inf.
+    if (Number.isNaN(after) && !Number.isNaN(before)) checkFoldOverflow(op, st, false, blocks);
+  } else {
+    const hadInf = carried !== undefined && accumulatedInf(op, st);
+    blocks.forEach((a, i) => {
+      walkSegments(a.shape, [a.strides], [a.offset], 0, size, size, (pos, len, ptrs) =>
+        singleRow(
+          r,
+          i === 0 && !carried ? "single" : "accumulate",
+          numberStorage(a.dtype, a.data, "reduce.fold"),
+          ptrs[0],
+          len,
+          a.strides[a.ndim - 1] ?? 1,
+          st,
+          pos,
+        ),
+      );
+    });
+    checkFoldOverflow(op, st, hadInf, blocks);
+  }
   // (The raw blocks are never recycled: they may be views of the caller's arrays.)
   return stage === "agg" ? finishStates(op, st, shape, params) : new NDArray("float64", st, shape);
+}
+
+/**
+ * The states a carried partial holds, to add to: its own memory when it is a private, compact
+ * float64 array (only this fold reads it: fuse-fold chains intermediates with one dependent),
+ * else a copy (shared memory may be read elsewhere).
+ */
+function carriedState(op: ReduceOp, carried: NDArray, length: number): Float64Array {
+  if (carried.dtype !== "float64" || carried.size !== length) {
+    throw new InvalidArgumentError(
+      `reduce.${op}: a carried partial must be float64 with ${length} values. Got dtype=${fmt(carried.dtype)}, shape=${fmt(carried.shape)}.`,
+    );
+  }
+  const data = carried.data as Float64Array;
+  if (carried.isContiguous && !(data.buffer instanceof SharedArrayBuffer)) {
+    return data.subarray(carried.offset, carried.offset + length);
+  }
+  const st = allocate("float64", length);
+  st.set(carried.contiguous().data.subarray(0, length) as Float64Array);
+  return st;
 }
 
 /** Reduces its input blocks into one partial (or result) without a partial per block. */

@@ -55,6 +55,15 @@ export function scanLocal(a: NDArray, p: ScanParams): NDArray {
 /** The last slice along `axis` (kept as length 1): what a block carries to the next. */
 export function scanLast(a: NDArray, p: ScanParams): NDArray {
   const n = a.shape[p.axis];
+  // An empty block (a mask may select nothing in it) passes the carry on unchanged.
+  if (n === 0) {
+    const unit = NDArray.zeros(
+      p.dtype,
+      a.shape.map((s, ax) => (ax === p.axis ? 1 : s)),
+    );
+    if (p.op === "prod") (unit.data as unknown as (number | bigint)[]).fill(is64BitInt(p.dtype) ? 1n : 1);
+    return unit;
+  }
   return a
     .region(a.shape.map((s, ax): [number, number, number] => (ax === p.axis ? [n - 1, n, 1] : [0, s, 1])))
     .copy();

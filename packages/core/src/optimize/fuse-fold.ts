@@ -3,8 +3,10 @@
  * of the tree whose inputs are all chunk steps of the same reduction absorbs them, and becomes one
  * `reduce.fold` task over the raw blocks. For a stack reduced over its stacked axis
  * (`stack(days).mean(0)`) the fold adds each block straight into one output-block-sized state:
- * no partial per block, no copies of partials; the tree's shape (and so its memory bound) is
- * unchanged, and the numbers are bit-identical (kernels/reduce.ts, reduceFold).
+ * no partial per block, no copies of partials. The folds of one output block then form a chain
+ * (`chainFolds`): each adds its blocks to the previous one's state in place, so one state per
+ * output block exists at a time and the blocks are summed in stacked order (NumPy's order for an
+ * axis-0 reduction, which differs from the tree's in the last bits of float64 sums).
  */
 import {
   isFoldable,
@@ -87,5 +89,60 @@ export function fuseFolds(graph: Graph, outputs: readonly Key[]): Graph {
     const deps = chunks.map((c) => (c as Task).deps[0]);
     out.set(task.key, kernelTask(reduceFoldKernel, task.key, deps, { ...(p as ReduceAggParams), op, stage }));
   }
-  return out ?? graph;
+  return out ? chainFolds(out, outputSet) : graph;
+}
+
+/**
+ * Turns each reduction tree of folds (the combine levels above them, up to the aggregate) into a
+ * chain: every fold adds its blocks to the previous fold's partial, and the last one finishes. One
+ * partial per output block lives at a time, no partials are merged, and the blocks are added in
+ * stacked order, as NumPy adds the rows of an axis-0 reduction. Only over one stacked axis, where
+ * every fold and combine of the tree feeds just its parent.
+ */
+function chainFolds(graph: Graph, outputs: ReadonlySet<Key>): Graph {
+  const dependents = new Map<Key, number>();
+  for (const task of graph.values())
+    for (const dep of new Set(task.deps)) dependents.set(dep, (dependents.get(dep) ?? 0) + 1);
+  const out = new Map(graph);
+  for (const root of graph.values()) {
+    const m = STAGE.exec(root.op);
+    const p = params(root);
+    if (!m || m[2] !== "agg" || !p || !isFoldable(m[1]) || !Array.isArray(p.axis) || p.axis.length !== 1)
+      continue;
+    const op = m[1];
+    const folds: Task[] = [];
+    const combines: Key[] = [];
+    // The folds under `key` in block order, or false when the tree holds anything else.
+    const collect = (key: Key): boolean => {
+      const t = graph.get(key);
+      const tp = params(t);
+      if (!t || !tp || outputs.has(key) || dependents.get(key) !== 1 || !sameJSON(tp.axis, p.axis))
+        return false;
+      if (t.op === reduceFoldKernel.id && tp.op === op && tp.stage === "combine" && tp.carry === undefined) {
+        folds.push(t);
+        return true;
+      }
+      if (t.op !== `reduce.${op}.combine`) return false;
+      combines.push(key);
+      return t.deps.every(collect);
+    };
+    if (!root.deps.every(collect) || folds.length < 2) continue;
+    for (const key of combines) out.delete(key);
+    const last = folds.length - 1;
+    for (let i = 1; i < last; i++) {
+      const f = folds[i];
+      out.set(f.key, { ...f, deps: [folds[i - 1].key, ...f.deps], params: { ...params(f), carry: true } });
+    }
+    out.delete(folds[last].key);
+    out.set(
+      root.key,
+      kernelTask(reduceFoldKernel, root.key, [folds[last - 1].key, ...folds[last].deps], {
+        ...(p as ReduceAggParams),
+        op: op as ReduceOp,
+        stage: "agg",
+        carry: true,
+      }),
+    );
+  }
+  return out;
 }

@@ -74,8 +74,16 @@ function recycleCopied(out: NDArrayLike): void {
   releaseChunk(out as NDArray);
 }
 
-/** A macrotask hop (not clamped like nested timers), so queued messages are handled in between. */
+/**
+ * A macrotask hop (not clamped like nested timers), so queued messages are handled in between.
+ * Node: `setImmediate`, which runs after the event loop's poll phase has delivered every port's
+ * messages. A MessageChannel hop there is handled inside the hop port's own delivery loop (up to
+ * 1000 messages), so a cancel on the worker's port waited until the whole batch had run.
+ * Browsers: a MessageChannel hop, a task queued behind the messages already posted to the worker.
+ */
 function makeYield(): () => Promise<void> {
+  const immediate = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
+  if (immediate) return () => new Promise<void>((resolve) => void immediate(resolve));
   const waiting: (() => void)[] = [];
   let channel: MessageChannel | undefined;
   return () =>
@@ -83,8 +91,6 @@ function makeYield(): () => Promise<void> {
       if (!channel) {
         channel = new MessageChannel();
         channel.port1.onmessage = () => waiting.shift()?.();
-        // Node's ports would otherwise keep the thread alive.
-        (channel.port1 as { unref?: () => void }).unref?.();
       }
       waiting.push(resolve);
       channel.port2.postMessage(null);
@@ -117,6 +123,10 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
   let loaded: Promise<Error | undefined> | undefined;
   const queue: BatchRequest[] = [];
   const cancelled = new Set<number>();
+  /** Batches started and not answered: more than one while a batch waits on an async kernel. */
+  const active = new Set<number>();
+  /** Allocation counts already reported (batches that overlap must not count the same ones twice). */
+  let reported = { ...recycleStats(), sharedFresh: 0, sharedReused: 0 };
   let draining = false;
   let dead = false;
   /** The task being run, for blame if the worker goes away. */
@@ -223,8 +233,14 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
     }
   }
 
-  async function runBatch(req: BatchRequest): Promise<void> {
+  /**
+   * Runs a batch and answers it. `waiting` is called when a kernel returned a promise (a read): the
+   * caller may start the next batch meanwhile, so a worker keeps its reads in flight together
+   * instead of one at a time.
+   */
+  async function runBatch(req: BatchRequest, waiting: () => void): Promise<void> {
     const { id, ops, params } = req;
+    active.add(id);
     const { n, op, inStart, inputs } = readBatchIndex(req.chunks.meta);
     setRunning(id, -1);
     const loadError = await (loaded ??= loadModules());
@@ -240,8 +256,6 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
     const errors: WireError[] = [];
     const warnings: TaskWarning[] = [];
     const inArena: NDArrayLike[] = [];
-    const allocated = recycleStats();
-    const shared0 = { fresh: buffers.fresh, reused: buffers.reused };
     let index = 0;
     const warn = (category: TaskWarning["category"], message: string, op: string): void => {
       warnings.push({ index, category, message, op });
@@ -265,7 +279,11 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
         // Kernels allocate from this thread's recycled buffers, as in-process (kernels/recycle.ts):
         // a fresh multi-MB array costs a page fault per 4 KiB, 25-35 ms per 2 MB in Chromium.
         let out: unknown = collectWarnings(warn, () => runRecycling(kernel, args, params[i]));
-        if (isThenable(out)) out = await out;
+        if (isThenable(out)) {
+          waiting();
+          out = await out;
+          setRunning(id, i);
+        }
         addOutput(checkResult(out, kernelId), table, transfer, inArena);
         header[i] = OK;
       } catch (e) {
@@ -279,24 +297,27 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
         lastYield = performance.now();
       }
     }
-    setRunning(-1, -1);
+    if (runningBatch === id) setRunning(-1, -1);
+    active.delete(id);
     cancelled.delete(id);
     const chunksOut = table.finish(header);
     if (chunksOut.arena) transfer.add(chunksOut.arena);
     for (const out of inArena) recycleCopied(out);
-    const now = recycleStats();
+    const now = { ...recycleStats(), sharedFresh: buffers.fresh, sharedReused: buffers.reused };
+    const allocations = {
+      fresh: now.fresh - reported.fresh,
+      reused: now.reused - reported.reused,
+      sharedFresh: now.sharedFresh - reported.sharedFresh,
+      sharedReused: now.sharedReused - reported.sharedReused,
+    };
+    reported = now;
     const response: BatchResponse = {
       type: "done",
       id,
       chunks: chunksOut,
       errors,
       ...(warnings.length > 0 ? { warnings } : {}),
-      allocations: {
-        fresh: now.fresh - allocated.fresh,
-        reused: now.reused - allocated.reused,
-        sharedFresh: buffers.fresh - shared0.fresh,
-        sharedReused: buffers.reused - shared0.reused,
-      },
+      allocations,
     };
     post(response, [...transfer]);
   }
@@ -310,12 +331,15 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
         // behind it: let pending messages in first. A batch that arrived on time starts at once.
         if (Date.now() - req.sentAt > 1) await yieldNow();
         queue.shift();
-        try {
-          await runBatch(req);
-        } catch (e) {
-          // Not a kernel error (those are per task): the batch cannot be answered, so give up the worker.
-          exit("error", e);
-        }
+        // On to the next batch when this one is done or waits on a read (the pool sends a worker
+        // at most two batches, so at most two overlap).
+        await new Promise<void>((next) => {
+          runBatch(req, next).then(next, (e) => {
+            // Not a kernel error (those are per task): the batch cannot be answered, so give up the worker.
+            exit("error", e);
+            next();
+          });
+        });
       }
     } finally {
       draining = false;
@@ -343,7 +367,7 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
         break;
       case "cancel":
         // Only for batches still to come or running (a late cancel must not pile up).
-        if (msg.id === runningBatch || queue.some((b) => b.id === msg.id)) cancelled.add(msg.id);
+        if (active.has(msg.id) || queue.some((b) => b.id === msg.id)) cancelled.add(msg.id);
         break;
     }
   });

@@ -39,6 +39,54 @@ describe("counting", () => {
     );
   });
 
+  // Expected values from NumPy: v = [3, -1, ...]; p = v[v > 0]; np.histogram(p, 3, (0, 9)), ...
+  test("counts need no block sizes: masked and sorted inputs work before computeChunkSizes", async () => {
+    const values = [3, -1, 4, 1, -5, 9, 2, -6, 5, 3, 5, 0, 8, 9, 7];
+    const x = ca.fromArray(Float64Array.from(values), { chunks: 4 });
+    const pos = x.get(x.gt(0));
+    const known = await pos.computeChunkSizes();
+    const both = async (f: (y: ca.ChunkedArray) => ca.ChunkedArray) => {
+      const [a, b] = await Promise.all([f(pos).compute(), f(known).compute()]);
+      expect(a.dtype).toBe(b.dtype);
+      expect(a.toNumberArray()).toEqual(b.toNumberArray());
+      return a.toNumberArray();
+    };
+    expect(await both((y) => ca.histogram(y, { bins: 3, range: [0, 9] }).hist)).toEqual([2, 5, 4]);
+    expect(await both((y) => ca.bincount(ca.astype(y, "int32")))).toEqual([0, 1, 1, 2, 1, 2, 0, 1, 1, 2]);
+    expect(await both((y) => ca.countNonzero(y.sub(3)))).toBe(9);
+    const v = ca.NDArray.from([0, 3, 5.5, 10]);
+    expect(await both((y) => ca.searchsorted(ca.sort(y), v, { side: "right" }))).toEqual([0, 4, 7, 11]);
+    expect(() => ca.histogram(pos, { bins: 3, range: [0, 9], weights: pos })).toThrow(
+      /histogram with weights needs known chunk sizes.*computeChunkSizes/,
+    );
+  });
+
+  test("countNonzero: int64 counts, NaN counts as non-zero, chunk-invariant", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom(0, -0, 1, -2.5, Number.NaN, 7), { minLength: 1, maxLength: 24 }),
+        fc.integer({ min: 1, max: 6 }),
+        async (values, chunk) => {
+          const rows = values.length % 2 === 0 ? 2 : 1;
+          const nd = ca.NDArray.from(Float64Array.from(values), { shape: [rows, values.length / rows] });
+          const x = ca.fromArray(nd, { chunks: chunk });
+          const all = await ca.countNonzero(x).compute();
+          expect(all.dtype).toBe("int64");
+          expect(Number(all.item())).toBe(values.filter((v) => v !== 0).length);
+          const perColumn = (await ca.countNonzero(x, { axis: 0, keepdims: true }).compute()).toNumberArray();
+          const cols = values.length / rows;
+          const expected = Array.from(
+            { length: cols },
+            (_, j) =>
+              Array.from({ length: rows }, (_, i) => values[i * cols + j]).filter((v) => v !== 0).length,
+          );
+          expect(perColumn).toEqual([expected]);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
   test("errors name the argument", () => {
     const x = ca.fromArray(Float64Array.from([1, 2, 3]), { chunks: 2 });
     expect(() => ca.histogram(x, { bins: 4 })).toThrow(/needs a finite range.*Got range=null/);

@@ -89,7 +89,31 @@ describe("unknown chunk sizes", () => {
       /An array index must be the whole selection.*dtype="bool", shape=\[3, 3\]/,
     );
     expect(() => x.get([x.gt(0) as any, 1])).not.toThrow(/layers|"name"/);
-    expect(() => ca.compress([true, false], x, { axis: 0 })).toThrow(/condition length=2, expected 3/);
+    expect(() => ca.compress([false, false, false, true], x, { axis: 0 })).toThrow(
+      /index 3 is out of bounds for axis 0 with size 3/,
+    );
+    expect(() => ca.compress(ca.fromArray([true, false]), x, { axis: 0 })).toThrow(
+      /lazy condition must be as long.*condition length=2, expected 3/,
+    );
+  });
+
+  test("compress: an in-memory condition may be shorter (NumPy pads it with false) or longer with false", async () => {
+    // np.compress([True, False, True], a, axis=1) and np.compress([0, 1, 0, 0, 0, 0], a, axis=0)
+    const a = ca.fromArray(
+      ca.NDArray.from([
+        [1, 2, 3, 4],
+        [5, 6, 7, 8],
+      ]),
+      { chunks: [1, 3] },
+    );
+    const cols = await ca.compress([true, false, true], a, { axis: 1 }).compute();
+    expect(cols.toNumberArray()).toEqual([
+      [1, 3],
+      [5, 7],
+    ]);
+    const rows = await ca.compress(ca.NDArray.from([0, 1, 0, 0, 0, 0]), a, { axis: 0 }).compute();
+    expect(rows.toNumberArray()).toEqual([[5, 6, 7, 8]]);
+    expect((await ca.compress([false, true], a).compute()).toNumberArray()).toEqual([2]);
   });
 
   test("chunk invariance: x[mask] over random chunkings equals the unchunked result", async () => {

@@ -31,6 +31,23 @@ describe("unknown chunk sizes remember the selection that made them", () => {
     expect(() => ca.add(a, b)).toThrow(ca.UnknownChunksError);
   });
 
+  test("sort and bincount of a masked array have sizes of their own", async () => {
+    const a = ca.booleanMask(x, m1);
+    const sorted = ca.sort(ca.negative(a));
+    expect(sorted.chunks).toEqual(a.chunks);
+    expect(() => ca.add(a, sorted)).toThrow(/different selections.*computeChunkSizes/);
+    expect((await sorted.compute()).toNumberArray()).toEqual([-11, -10, -9, -8, -7, -6, -5, -4]);
+    const small = ca.booleanMask(
+      ca.arange(3, { chunks: 3, dtype: "int32" }),
+      ca.NDArray.from([true, true, false]),
+    );
+    expect(() => ca.add(small, ca.bincount(small))).toThrow(/different selections/);
+    // Positions line up with the values searched for, not with the sorted array.
+    const pos = ca.searchsorted(sorted, ca.negative(a));
+    expect(() => ca.add(pos, a)).not.toThrow();
+    expect(() => ca.add(pos, sorted)).toThrow(/different selections/);
+  });
+
   test("computeChunkSizes lifts the refusal when the lengths agree", async () => {
     const a = await ca.booleanMask(x, m1).computeChunkSizes();
     const b = await ca.booleanMask(ca.flip(x), ca.flip(m1)).computeChunkSizes();

@@ -107,7 +107,7 @@ describe("reductions over a stacked axis", () => {
     ],
     { numRuns: 40 },
   )(
-    "a stack reduced over its stacked axis folds blocks into one state, bit-identical",
+    "a stack reduced over its stacked axis folds blocks into one chain of states, in NumPy's row order",
     async (op, n, splitEvery, dtype) => {
       const days = Array.from({ length: n }, (_, d) =>
         fromArray(fc.sample(arbNDArray([4, 5], dtype, { nan: true }), { numRuns: 1, seed: d * 101 + n })[0], {
@@ -115,10 +115,18 @@ describe("reductions over a stacked axis", () => {
         }),
       );
       const reduced = LAZY[op as ReduceOp](stack(days), { axis: 0, splitEvery });
-      const ops = [...optimize(reduced.graph(), reduced.keys()).values()].flatMap((t) =>
-        t.op === "core.subgraph" ? (t.params as { steps: { op: string }[] }).steps.map((s) => s.op) : [t.op],
+      const steps = [...optimize(reduced.graph(), reduced.keys()).values()].flatMap((t) =>
+        t.op === "core.subgraph"
+          ? (t.params as { steps: { op: string; params?: { carry?: boolean } }[] }).steps
+          : [t as { op: string; params?: { carry?: boolean } }],
       );
+      const ops = steps.map((s) => s.op);
       if (op !== "var" && n > 1) expect(ops).toContain("reduce.fold");
+      // More blocks than one task merges: a chain of folds, no combine tasks.
+      if (op !== "var" && n > splitEvery) {
+        expect(steps.some((s) => s.params?.carry)).toBe(true);
+        expect(ops.filter((o) => o.endsWith(".combine"))).toEqual([]);
+      }
       let fused: NDArray | Error;
       let raw: NDArray | Error;
       try {
@@ -126,13 +134,40 @@ describe("reductions over a stacked axis", () => {
       } catch (e) {
         fused = e as Error;
       }
+      // A chain adds the blocks in stacked order: the bits of the stack reduced as one block
+      // (row by row, as NumPy reduces axis 0). var is not folded: the unfused tree's bits.
+      const reference =
+        op === "var" ? reduced : LAZY[op as ReduceOp](stack(days).rechunk([n, 2, 3]), { axis: 0 });
       try {
-        raw = await evaluate(reduced);
+        raw = await evaluate(reference);
       } catch (e) {
         raw = e as Error;
       }
       if (fused instanceof Error || raw instanceof Error) expect(String(fused)).toBe(String(raw));
       else assertClose(fused, raw, { rtol: 0, atol: 0 });
+    },
+  );
+
+  it.each([
+    ["sum", 1e308, undefined, true],
+    ["mean", 1e308, undefined, true],
+    ["sum", 1e300, undefined, false],
+    ["sum", 1, Number.POSITIVE_INFINITY, false],
+    ["mean", -1, Number.NEGATIVE_INFINITY, false],
+    ["nansum", 1e308, undefined, true],
+  ] as const)(
+    "a chain of folds warns on overflow as the tree did (%s of 8 days of %d, one inf: %s)",
+    async (op, value, inf, warns) => {
+      const days = Array.from({ length: 8 }, (_, d) => {
+        const data = new Float64Array(6).fill(value);
+        // In the first fold: the later folds carry a sum that is already infinite.
+        if (inf !== undefined && d === 1) data[1] = inf;
+        return fromArray(NDArray.from(data, { shape: [2, 3] }), { chunks: [1, 3] });
+      });
+      const reduced = LAZY[op](stack(days), { axis: 0, splitEvery: 2 });
+      const seen: string[] = [];
+      await compute([reduced], { onWarning: (w) => seen.push(w.message) });
+      expect(seen.includes("overflow encountered in reduce")).toBe(warns);
     },
   );
 

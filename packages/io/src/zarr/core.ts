@@ -33,9 +33,15 @@ export interface PathStore {
   assertWritable(): void;
   /**
    * Deletes the keys under `prefix` (an absolute store path) for which `isOurs(relativeKey)`
-   * holds, and the directories that leaves empty; every other file stays.
+   * holds, and the directories of ours that leaves empty; every other file stays. `"files"`
+   * keeps the directories (a rewrite of the array fills them again: `rmdir` costs milliseconds
+   * on some filesystems); `"empty-directories"` removes only our empty directories.
    */
-  removeKeys(prefix: string, isOurs: (relativeKey: string) => boolean): void;
+  removeKeys(
+    prefix: string,
+    isOurs: (relativeKey: string) => boolean,
+    what?: "all" | "files" | "empty-directories",
+  ): void;
   /** Size and mtime of one key, for tokens. */
   stat(key: string): { size: number; mtimeMs: number } | undefined;
 }
@@ -558,6 +564,7 @@ export class ZarrArrayTarget<D extends DType = DType> implements CompletableTarg
   readonly #metadata: [`/${string}`, Uint8Array][];
   readonly #locks = new KeyedLock();
   readonly #fs?: PathStore;
+  readonly #chunkWriter: ChunkWriter;
   #state: "open" | "finished" | "aborted" = "open";
   readonly #pending = new Set<Promise<void>>();
   #failed: unknown;
@@ -568,9 +575,11 @@ export class ZarrArrayTarget<D extends DType = DType> implements CompletableTarg
     array: zarr.Array<zarr.DataType, zarr.Mutable>,
     metadata: [`/${string}`, Uint8Array][],
     format: 2 | 3,
+    chunkWriter: ChunkWriter,
     storeName?: string,
     fs?: PathStore,
   ) {
+    this.#chunkWriter = chunkWriter;
     this.#store = store;
     this.#array = array;
     this.#metadata = metadata;
@@ -600,9 +609,20 @@ export class ZarrArrayTarget<D extends DType = DType> implements CompletableTarg
     checkBlockShape(region, block.shape, this.storeName, this.path);
     const count = regionShape(region);
     if (shapeSize(count) === 0) return;
-    const keys = chunkPieces(region, this.chunks).map((p) => p.coords.join(","));
+    const pieces = chunkPieces(region, this.chunks);
+    const keys = pieces.map((p) => p.coords.join(","));
+    const whole =
+      LITTLE_ENDIAN && pieces.length === 1 && coversChunk(region, pieces[0].coords, this.chunks, this.shape);
     const task = this.#locks.run(keys, async () => {
       this.#check();
+      if (whole) {
+        try {
+          await this.#chunkWriter.write(pieces[0].coords, block, count);
+        } catch (err) {
+          throw wrapError(err, "write", this.storeName, this.path);
+        }
+        return;
+      }
       const data = castTo(block, this.dtype);
       const value = {
         data: this.dtype === "bool" ? new zarr.BoolArray(data.buffer, data.byteOffset, data.length) : data,
@@ -651,6 +671,7 @@ export class ZarrArrayTarget<D extends DType = DType> implements CompletableTarg
     }
     this.#state = "finished";
     try {
+      this.#fs?.removeKeys(this.path, isZarrKey, "empty-directories");
       for (const [key, value] of this.#metadata) await setKey(this.#store, key, value);
     } catch (err) {
       throw wrapError(err, "write", this.storeName, this.path);
@@ -664,6 +685,86 @@ export class ZarrArrayTarget<D extends DType = DType> implements CompletableTarg
     await Promise.allSettled([...this.#pending]);
     removeZarrKeys(this.#store, this.path as `/${string}`, this.#fs);
   }
+}
+
+/**
+ * True when `region` is exactly the part of chunk `coords` inside the array (step 1, from the
+ * chunk's first element to its last or to the array's end): the block alone makes the chunk.
+ */
+function coversChunk(
+  region: Region,
+  coords: readonly number[],
+  chunks: readonly number[],
+  shape: readonly number[],
+): boolean {
+  return region.every(
+    ([a, b, step], d) => step === 1 && a === coords[d] * chunks[d] && b === Math.min(a + chunks[d], shape[d]),
+  );
+}
+
+/** On little-endian hosts (all we know of) typed arrays are in the bytes codec's order already. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * Encodes and stores whole chunks without zarrita's `set` (which makes a fresh chunk and copies
+ * the block into it): a C-contiguous block that is the whole chunk is compressed straight from
+ * its memory; an edge chunk is padded with the fill value first, as zarrita pads it.
+ * @internal
+ */
+class ChunkWriter {
+  /** Loaded at the first write, so a codec that fails to load fails that write, not an unawaited promise. */
+  #encode?: Promise<(bytes: Uint8Array) => Promise<Uint8Array> | Uint8Array>;
+
+  constructor(
+    private readonly store: ZarrStore,
+    private readonly array: zarr.Array<zarr.DataType, zarr.Mutable>,
+    private readonly chunkKey: (coords: readonly number[]) => string,
+    private readonly fill: number | boolean,
+    private readonly compressor: zarr.CodecMetadata | undefined,
+  ) {}
+
+  async write(coords: readonly number[], block: NDArray, count: readonly number[]): Promise<void> {
+    const dtype = this.array.dtype as DType;
+    const chunks = this.array.chunks;
+    let data = castTo(block, dtype);
+    if (count.some((c, d) => c !== chunks[d])) {
+      const padded = NDArray.zeros(dtype, chunks);
+      if (this.fill !== 0 && this.fill !== false) padded.data.fill(toFill(this.fill, dtype) as never);
+      copyInto(padded.region(count.map((c) => [0, c, 1] as const)), new NDArray(dtype, data, count));
+      data = padded.data;
+    }
+    this.#encode ??= compressorEncoder(this.compressor, this.array);
+    const encode = await this.#encode;
+    const bytes = await encode(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    await setKey(this.store, keyOf(this.array.path, this.chunkKey(coords)), bytes);
+  }
+}
+
+function toFill(fill: number | boolean, dtype: DType): number | bigint {
+  if (dtypes.is64BitInt(dtype)) return BigInt(Number(fill));
+  return Number(fill);
+}
+
+/** The compressor's `encode` (identity for raw chunks), loaded once through zarrita's codec registry. */
+async function compressorEncoder(
+  codec: zarr.CodecMetadata | undefined,
+  array: zarr.Array<zarr.DataType, zarr.Mutable>,
+): Promise<(bytes: Uint8Array) => Promise<Uint8Array> | Uint8Array> {
+  if (!codec) return (bytes) => bytes;
+  const load = zarr.registry.get(codec.name);
+  if (!load) throw new IoError("write", `No Zarr codec ${JSON.stringify(codec.name)} is registered.`);
+  const Codec = (await load()) as unknown as {
+    fromConfig(
+      config: unknown,
+      meta: unknown,
+    ): { encode(bytes: Uint8Array): Promise<Uint8Array> | Uint8Array };
+  };
+  const instance = Codec.fromConfig(codec.configuration ?? {}, {
+    data_type: array.dtype,
+    shape: array.chunks,
+    codecs: [],
+  });
+  return (bytes) => instance.encode(bytes);
 }
 
 function castTo(block: NDArray, dtype: DType): NDArray["data"] {
@@ -695,9 +796,14 @@ export function isZarrKey(relative: string): boolean {
 }
 
 /** Deletes the Zarr keys under `path` (never other files), where the store allows listing (filesystem, Map). */
-function removeZarrKeys(store: ZarrStore, path: `/${string}`, fs?: PathStore): void {
+function removeZarrKeys(
+  store: ZarrStore,
+  path: `/${string}`,
+  fs?: PathStore,
+  what: "all" | "files" = "all",
+): void {
   if (fs) {
-    fs.removeKeys(path, isZarrKey);
+    fs.removeKeys(path, isZarrKey, what);
     return;
   }
   if (store instanceof Map) {
@@ -803,8 +909,9 @@ export async function createZarrWith<D extends DType>(
     }
   }
   // Chunks of an earlier (finished or unfinished) write would show through unwritten chunks; other
-  // files (a user's notes in the same directory) are kept, as zarr-python keeps them.
-  removeZarrKeys(r.store, path, r.fs);
+  // files (a user's notes in the same directory) are kept, as zarr-python keeps them. The chunk
+  // directories stay for the new chunks; finish() removes those left empty.
+  removeZarrKeys(r.store, path, r.fs, "files");
 
   const itemsize = ITEMSIZE[dtype];
   const fill = options.fillValue ?? (dtype === "bool" ? false : 0);
@@ -891,5 +998,10 @@ export async function createZarrWith<D extends DType>(
     codecs: [bytesCodec, ...codecs.zarrita],
     attributes,
   } as zarr.ArrayMetadata<zarr.DataType>);
-  return new ZarrArrayTarget<D>(r.store, array, metadata, format, r.name, r.fs);
+  const chunkKey =
+    format === 3
+      ? (coords: readonly number[]) => ["c", ...coords].join("/")
+      : (coords: readonly number[]) => coords.join(".") || "0";
+  const writer = new ChunkWriter(r.store, array, chunkKey, fill, codecs.zarrita[0]);
+  return new ZarrArrayTarget<D>(r.store, array, metadata, format, writer, r.name, r.fs);
 }

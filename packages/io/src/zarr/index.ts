@@ -42,15 +42,54 @@ function stripSlash(key: string): string {
   return key.replace(/^\/+/, "");
 }
 
+function unlinkIfThere(file: string): void {
+  try {
+    fs.unlinkSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+  }
+}
+
+/**
+ * zarrita's filesystem store, making each chunk directory once per store instead of once per
+ * chunk (`mkdir -p` is several system calls, and a write has one per chunk). A directory deleted
+ * behind its back (`forgetDirectories`, or by another process) is made again.
+ */
+class DirectoryCachingStore extends FileSystemStore {
+  readonly #made = new Set<string>();
+
+  override async set(key: string, value: Uint8Array): Promise<void> {
+    const file = nodePath.join(this.root, stripSlash(key));
+    const dir = nodePath.dirname(file);
+    if (!this.#made.has(dir)) {
+      await fs.promises.mkdir(dir, { recursive: true });
+      this.#made.add(dir);
+    }
+    try {
+      await fs.promises.writeFile(file, value);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+      await fs.promises.mkdir(dir, { recursive: true });
+      await fs.promises.writeFile(file, value);
+    }
+  }
+
+  forgetDirectories(): void {
+    this.#made.clear();
+  }
+}
+
 const platform: ZarrPlatform = {
   pathStore(path: string): PathStore {
     const root = nodePath.resolve(path);
+    const store = new DirectoryCachingStore(root);
     return {
-      store: new FileSystemStore(root),
+      store,
       root,
       exists: () => fs.existsSync(root),
       assertWritable: () => assertWritable(path, "Zarr store"),
-      removeKeys(prefix, isOurs) {
+      removeKeys(prefix, isOurs, what = "all") {
+        store.forgetDirectories();
         const top = nodePath.join(root, stripSlash(prefix));
         const visit = (dir: string): boolean => {
           let entries: fs.Dirent[];
@@ -66,9 +105,9 @@ const platform: ZarrPlatform = {
             const rel = nodePath.relative(top, full).split(nodePath.sep).join("/");
             if (e.isDirectory()) {
               // Only chunk directories (v3's `c/`) are entered, and removed once empty.
-              if (isOurs(rel) && visit(full)) fs.rmdirSync(full);
+              if (isOurs(rel) && visit(full) && what !== "files") fs.rmdirSync(full);
               else removedAll = false;
-            } else if (isOurs(rel)) fs.rmSync(full, { force: true });
+            } else if (isOurs(rel) && what !== "empty-directories") unlinkIfThere(full);
             else removedAll = false;
           }
           return removedAll;
