@@ -31,6 +31,7 @@ cleanup() {
   exit "$status"
 }
 trap cleanup EXIT INT TERM
+echo "namespaces: ch*$id"
 
 ip netns add "$bridge"
 ip -n "$bridge" link add br0 type bridge
