@@ -28,6 +28,24 @@ function isProducer(producers: readonly { task: Task }[], key: Key): boolean {
  */
 export const MAX_CHAIN_ROOTS = 16;
 
+/**
+ * Parallel tasks a reduction tree keeps at its widest level however few its blocks: a 10-block sum
+ * fused into one 10-root task would leave every worker but one idle.
+ */
+export const MIN_PARALLEL_ROOT_TASKS = 8;
+
+/**
+ * The roots a task that absorbs root chains may run in `graph`: {@link MAX_CHAIN_ROOTS}, lowered when
+ * there are fewer outputs than {@link MIN_PARALLEL_ROOT_TASKS}, so that the roots still spread over
+ * that many tasks.
+ */
+export function chainRootLimit(graph: Graph, outputs: number): number {
+  if (outputs >= MIN_PARALLEL_ROOT_TASKS) return MAX_CHAIN_ROOTS;
+  let roots = 0;
+  for (const t of graph.values()) roots += rootsOf(t);
+  return Math.max(1, Math.min(MAX_CHAIN_ROOTS, Math.floor(roots / MIN_PARALLEL_ROOT_TASKS)));
+}
+
 function rootsOf(t: Task): number {
   if (t.op !== SUBGRAPH_OP) return t.deps.length === 0 ? 1 : 0;
   let n = 0;
@@ -36,8 +54,8 @@ function rootsOf(t: Task): number {
 }
 
 /** A fused producer with no inputs that a consumer already running `roots` roots may take in. */
-function isRootChain(p: Task, roots: number): boolean {
-  return p.deps.length === 0 && roots + rootsOf(p) <= MAX_CHAIN_ROOTS;
+function isRootChain(p: Task, roots: number, maxRoots: number): boolean {
+  return p.deps.length === 0 && roots + rootsOf(p) <= maxRoots;
 }
 
 function stepsOf(t: Task): readonly SubgraphStep[] {
@@ -53,7 +71,7 @@ function stepsOf(t: Task): readonly SubgraphStep[] {
  * where it was read. Outputs keep their keys; `canFuse` can veto a task (e.g. ones pinned to the
  * main thread). A consumer that `absorbsRootChains` also takes in its single-use inputs that are
  * chains starting at a root (read → expand, or a fused subtree of a reduction), not only bare
- * roots, while it runs at most {@link MAX_CHAIN_ROOTS} roots: a fold over raw blocks then reads
+ * roots, while it runs at most `maxRoots` roots (optimize passes {@link chainRootLimit}): a fold over raw blocks then reads
  * them itself, and a reduction's partials cross a pool only between subtrees of that many blocks.
  */
 export function fuseLinear(
@@ -61,6 +79,7 @@ export function fuseLinear(
   outputs: readonly Key[],
   canFuse: (t: Task) => boolean = () => true,
   absorbsRootChains: (t: Task) => boolean = () => false,
+  maxRoots: number = MAX_CHAIN_ROOTS,
 ): Graph {
   const isOutput = new Set(outputs);
   const dependents = new Map<Key, number>();
@@ -92,7 +111,7 @@ export function fuseLinear(
         t.deps.indexOf(d) === t.deps.lastIndexOf(d) &&
         // A chain from a root has no inputs once fused itself (fusing it first changes nothing else:
         // every task is fused in turn anyway).
-        (linear || graph.get(d)!.deps.length === 0 || (chains && isRootChain(fuse(d), roots)))
+        (linear || graph.get(d)!.deps.length === 0 || (chains && isRootChain(fuse(d), roots, maxRoots)))
       ) {
         const p = fuse(d);
         if (chains) roots += rootsOf(p);

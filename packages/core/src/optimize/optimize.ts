@@ -6,7 +6,7 @@
  */
 import { InvalidArgumentError } from "../errors.js";
 import { cull } from "../graph/cull.js";
-import { fuseLinear } from "../graph/fuse-linear.js";
+import { chainRootLimit, fuseLinear } from "../graph/fuse-linear.js";
 import { indexGraph } from "../graph/indexed.js";
 import type { Graph, Key, Param, Task } from "../graph/task.js";
 import { elementwiseExpr } from "../kernels/elementwise.js";
@@ -222,13 +222,14 @@ export function optimize(graph: Graph, outputs: readonly Key[], options: Optimiz
   g = fuseFolds(fuseMultiReductions(fuseReductions(fuseElementwise(g, outputs), outputs), outputs), outputs);
   const keep = options.keepSeparate;
   // A fold over raw blocks reads them itself, and a reduction's merge steps take in the subtrees
-  // that read their own blocks (up to MAX_CHAIN_ROOTS blocks a task): on a pool, fewer blocks and
+  // that read their own blocks (up to chainRootLimit's blocks a task): on a pool, fewer blocks and
   // partials cross to the calling thread and back.
   return fuseLinear(
     g,
     outputs,
     (t) => t.op !== "core.literal" && !(keep?.(t) ?? false),
     (t) => t.op === reduceFoldKernel.id || MERGE_STEP.test(t.op),
+    chainRootLimit(g, outputs.length),
   );
 }
 

@@ -116,7 +116,7 @@ describe("optimize: reduction trees over sources", () => {
     const day = (d: number) =>
       fromArray(
         {
-          shape: [4, 6],
+          shape: [4, 12],
           dtype: "float32",
           chunks: [2, 3],
           read: ([[i0, i1], [j0, j1]]: readonly (readonly number[])[]) => {
@@ -130,8 +130,8 @@ describe("optimize: reduction trees over sources", () => {
       );
     const mean = stack([0, 1, 2, 3, 4].map(day)).mean({ axis: 0, splitEvery: 2 });
     const g = optimize(mean.graph(), mean.keys());
-    // 4 output blocks, each a whole tree (3 folds of up to 2 days, their merges) reading 5 blocks.
-    expect(g.size).toBe(4);
+    // 8 output blocks, each a whole tree (3 folds of up to 2 days, their merges) reading 5 blocks.
+    expect(g.size).toBe(8);
     for (const t of g.values()) {
       expect(t.deps).toEqual([]);
       expect(steps(t).filter((st) => st.op === "reduce.fold")).toHaveLength(3);
@@ -141,6 +141,22 @@ describe("optimize: reduction trees over sources", () => {
       (
         await compute([stack([0, 1, 2, 3, 4].map(day)).mean({ axis: 0, splitEvery: 2 })], { optimize: false })
       )[0].toArray(),
+    );
+  });
+
+  test("a tree over few blocks keeps MIN_PARALLEL_ROOT_TASKS tasks at its widest level", async () => {
+    const { random, compute } = await import("@chunked/core");
+    const { optimize } = await import("../../src/optimize/optimize.js");
+    const { MIN_PARALLEL_ROOT_TASKS } = await import("../../src/graph/fuse-linear.js");
+    const x = random.random([20], { chunks: [2], seed: 5 }); // 10 blocks: one 10-root task would idle a pool
+    const total = x.sum();
+    const g = optimize(total.graph(), total.keys());
+    const perTask = [...g.values()].map((t) =>
+      t.op === "core.subgraph" ? roots(t) : t.deps.length === 0 ? 1 : 0,
+    );
+    expect(perTask.filter((n) => n > 0).length).toBeGreaterThanOrEqual(MIN_PARALLEL_ROOT_TASKS);
+    expect((await compute([total]))[0].toArray()).toEqual(
+      (await compute([total], { optimize: false }))[0].toArray(),
     );
   });
 
