@@ -71,8 +71,9 @@ function stepsOf(t: Task): readonly SubgraphStep[] {
  * where it was read. Outputs keep their keys; `canFuse` can veto a task (e.g. ones pinned to the
  * main thread). A consumer that `absorbsRootChains` also takes in its single-use inputs that are
  * chains starting at a root (read → expand, or a fused subtree of a reduction), not only bare
- * roots, while it runs at most `maxRoots` roots (optimize passes {@link chainRootLimit}): a fold over raw blocks then reads
- * them itself, and a reduction's partials cross a pool only between subtrees of that many blocks.
+ * roots, while it runs at most `maxRoots` roots (optimize passes {@link chainRootLimit}): a fold
+ * over raw blocks then reads them itself, and a reduction's partials cross a pool only between
+ * subtrees of that many blocks.
  */
 export function fuseLinear(
   graph: Graph,
