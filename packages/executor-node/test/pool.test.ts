@@ -194,6 +194,24 @@ describe("NodePool", () => {
     expect(pool.concurrency).toBeGreaterThan(pool.workers);
   });
 
+  it("times a task that awaits without the other batch's kernels run meanwhile", async () => {
+    const one = new NodePool({ workers: 1, modules, inline: [] });
+    await one.ready();
+    const before = one.stats.kernelMs;
+    const t0 = performance.now();
+    const waiting = one.run(task("test.wait", { ms: 300 }), []);
+    // A second batch, which the worker runs while the first awaits its timer.
+    await new Promise((r) => setImmediate(r));
+    const spinning = one.run(task("test.spin", { ms: 200 }), []);
+    await Promise.all([waiting, spinning]);
+    const wall = performance.now() - t0;
+    // The spin ran inside the wait's span: counted once, so one worker's total is within the wall
+    // time (it was the wait's span plus the spin, 500 ms or more).
+    expect(one.stats.kernelMs - before).toBeLessThanOrEqual(wall);
+    expect(one.stats.kernelMs - before).toBeGreaterThanOrEqual(200);
+    await one.close();
+  });
+
   it("honours a fixed concurrency", async () => {
     const fixed = new NodePool({ workers: 1, concurrency: 7 });
     expect(fixed.concurrency).toBe(7);

@@ -27,6 +27,8 @@ function isFormat(kind: unknown): kind is SourceDescriptor["kind"] {
 for (const kind of Object.keys(FORMATS) as SourceDescriptor["kind"][]) {
   registerOpener(kind, async (d) => (await FORMATS[kind]()).openDescriptor(d as never));
 }
+// Not a source: where a worker writes whole chunks of a Zarr array being created (Node).
+registerOpener("zarr-chunks", async (d) => (await import("@chunked/io/zarr")).openChunks(d as never));
 loadInWorkers();
 
 /**

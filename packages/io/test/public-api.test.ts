@@ -47,6 +47,7 @@ test("public API of each entry point", async () => {
         "ZarrArrayTarget",
         "createZarr",
         "fromZarr",
+        "openChunks",
         "openDescriptor",
         "openZarr",
         "toZarr",

@@ -12,7 +12,8 @@ import {
   storeWrite,
 } from "../kernels/source.js";
 import { task } from "../kernels/registry.js";
-import type { NDArray } from "../ndarray/ndarray.js";
+import { DTYPE_INFO } from "../dtype/dtypes.js";
+import { type NDArray, shapeSize } from "../ndarray/ndarray.js";
 import { blockIndices, ChunkedArray } from "./chunked-array.js";
 import { type ComputeOptions, computeBlocks } from "./compute.js";
 import { astype } from "./elementwise.js";
@@ -102,6 +103,8 @@ export async function store(
   const layers: ChunkedArray[] = [];
   let bytesWritten = 0;
   let blocksWritten = 0;
+  /** Bytes of each block written through its target's descriptor (maybe on another thread). */
+  const delegated: number[] = [];
   let computing = false;
   try {
     sources.forEach((source, i) => {
@@ -143,6 +146,7 @@ export async function store(
       descriptors.push(descriptor);
       const name = `store-${tokenize(x.name, descriptor, region)}`;
       const offsets = x.chunks.map(chunkOffsets);
+      const itemsize = DTYPE_INFO[target.dtype].itemsize;
       for (const idx of blockIndices(x.numblocks)) {
         const blockRegion: Region = idx.map((b, ax) => {
           const [start, , step] = region[ax];
@@ -152,8 +156,16 @@ export async function store(
             step,
           ] as const;
         });
+        // A block that is one whole storage chunk is written where it is computed (a pool's
+        // worker) when the target says how to reopen it there; the others here, in order.
+        const remote = !useLock && target.descriptor && isOneChunk(blockRegion, target);
+        if (remote)
+          delegated.push(shapeSize(blockRegion.map(([a, b, s]) => Math.ceil((b - a) / s))) * itemsize);
         tasks.push(
-          task(storeWrite, blockKey(name, idx), [x.key(idx)], { target: descriptor, region: blockRegion }),
+          task(storeWrite, blockKey(name, idx), [x.key(idx)], {
+            target: remote ? target.descriptor! : descriptor,
+            region: blockRegion,
+          }),
         );
       }
       layers.push(x);
@@ -167,6 +179,10 @@ export async function store(
     // The sink's "blocks" are the store tasks themselves: compute exactly those keys.
     computing = true;
     await computeBlocks([new StoreSink(sink, tasks)], options);
+    // Blocks written on other threads are known written once the compute succeeded.
+    blocksWritten += delegated.length;
+    for (const bytes of delegated) bytesWritten += bytes;
+    delegated.length = 0;
     if (options.finish ?? true) for (const t of new Set(outs)) if (isCompletable(t)) await t.finish();
     return { blocks: blocksWritten, bytes: bytesWritten };
   } catch (err) {
@@ -175,14 +191,30 @@ export async function store(
       await Promise.allSettled([...new Set(outs)].filter(isCompletable).map((t) => t.abort()));
     }
     if (isChunkedError(err, "InvalidArgumentError", "DTypeError", "BroadcastError")) throw err;
+    // Blocks written by workers are not counted one by one: then the count is a lower bound.
+    const atLeast = delegated.length > 0 ? "at least " : "";
     throw new StoreError(
-      `store failed after writing ${blocksWritten} of ${tasks.length} blocks (${bytesWritten} bytes); the targets are incomplete: ${err instanceof Error ? err.message : String(err)}`,
+      `store failed after writing ${atLeast}${blocksWritten} of ${tasks.length} blocks (${bytesWritten} bytes); the targets are incomplete: ${err instanceof Error ? err.message : String(err)}`,
       undefined,
       { cause: err },
     );
   } finally {
     for (const d of descriptors) releaseLocal(d);
   }
+}
+
+/**
+ * True when `region` is exactly one storage chunk of `target` (step 1, from a chunk's first
+ * element to its last or to the target's end): written alone, it needs no read of the chunk and
+ * no lock against another block.
+ */
+function isOneChunk(region: Region, target: ArrayTarget): boolean {
+  const chunks = target.chunks;
+  if (!chunks || chunks.length !== region.length) return false;
+  return region.every(
+    ([a, b, step], d) =>
+      step === 1 && a % chunks[d] === 0 && b === Math.min(a + chunks[d], target.shape[d]) && b > a,
+  );
 }
 
 /** A view of the store layer whose keys are the store tasks (not a block grid). */

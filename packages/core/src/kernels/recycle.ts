@@ -20,15 +20,82 @@ import type { NDArray } from "../ndarray/ndarray.js";
 
 /** Smaller arrays are cheap to make fresh (no page faults): not worth tracking. */
 const MIN_BYTES = 64 * 1024;
-/** Most bytes of free buffers kept. */
+/** Most bytes of free buffers kept on a thread that computes in-process. */
 const CAP_BYTES = 128 * 2 ** 20;
+
+/**
+ * Free buffers by exact byte length, at most `cap` bytes in all. When a buffer would go over the
+ * cap, the ones freed longest ago go to GC (sizes a compute no longer makes: edge blocks, an
+ * earlier compute's), not the one just freed. Used here for kernels' arrays and by the pool for
+ * the shared buffers a worker copies outputs into (pool/buffers.ts).
+ */
+export class FreeLists<B extends ArrayBufferLike> {
+  readonly #bySize = new Map<number, B[]>();
+  /** Every free buffer, oldest first (each size's list is in the same order). */
+  readonly #byAge = new Set<B>();
+  #bytes = 0;
+  #cap: number;
+
+  constructor(cap: number) {
+    this.#cap = cap;
+  }
+
+  /** A free buffer of exactly `bytes`, the one freed last, or undefined. */
+  take(bytes: number): B | undefined {
+    const buffer = this.#bySize.get(bytes)?.pop();
+    if (buffer === undefined) return undefined;
+    this.#byAge.delete(buffer);
+    this.#bytes -= bytes;
+    return buffer;
+  }
+
+  /** Keeps `buffer` for reuse (unless it alone is over the cap), dropping the oldest to make room. */
+  put(buffer: B): void {
+    const bytes = buffer.byteLength;
+    if (bytes === 0 || bytes > this.#cap || this.#byAge.has(buffer)) return;
+    this.#shrinkTo(this.#cap - bytes);
+    let list = this.#bySize.get(bytes);
+    if (!list) this.#bySize.set(bytes, (list = []));
+    list.push(buffer);
+    this.#byAge.add(buffer);
+    this.#bytes += bytes;
+  }
+
+  /** Whether `buffer` is on a free list. */
+  has(buffer: ArrayBufferLike): boolean {
+    return this.#byAge.has(buffer as B);
+  }
+
+  /** Bytes of free buffers held. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** Most bytes kept; lowering it drops the oldest buffers at once. */
+  get cap(): number {
+    return this.#cap;
+  }
+  set cap(bytes: number) {
+    this.#cap = bytes;
+    this.#shrinkTo(bytes);
+  }
+
+  /** Leaves the buffers freed longest ago to GC until at most `bytes` are held. */
+  #shrinkTo(bytes: number): void {
+    while (this.#bytes > bytes) {
+      const oldest = this.#byAge.values().next().value as B;
+      this.#byAge.delete(oldest);
+      const list = this.#bySize.get(oldest.byteLength)!;
+      list.shift(); // the oldest of its size: lists grow at the end and are taken from there
+      if (list.length === 0) this.#bySize.delete(oldest.byteLength);
+      this.#bytes -= oldest.byteLength;
+    }
+  }
+}
 
 /** Buffers made here, with how many stored results use each (absent: not ours). */
 const uses = new WeakMap<ArrayBufferLike, number>();
-/** Free buffers by byte length, and which buffers are free (a buffer is never listed twice). */
-const free = new Map<number, ArrayBuffer[]>();
-const isFree = new WeakSet<ArrayBufferLike>();
-let freeBytes = 0;
+const free = new FreeLists<ArrayBuffer>(CAP_BYTES);
 /** Counters for tests and diagnostics: allocations served fresh or from the free lists. */
 const counts = { fresh: 0, reused: 0 };
 /** Kernel runs in progress on this thread: allocations are recycled only inside one. */
@@ -36,30 +103,25 @@ let depth = 0;
 
 function take(bytes: number): ArrayBuffer | undefined {
   if (depth === 0 || bytes < MIN_BYTES) return undefined;
-  const buffer = free.get(bytes)?.pop();
+  const buffer = free.take(bytes);
   if (buffer === undefined) {
     const fresh = new ArrayBuffer(bytes);
     uses.set(fresh, 0);
     counts.fresh++;
     return fresh;
   }
-  isFree.delete(buffer);
-  freeBytes -= bytes;
   counts.reused++;
   new Uint8Array(buffer).fill(0);
   return buffer;
 }
 
-function giveBack(buffer: ArrayBufferLike): void {
-  if (isFree.has(buffer) || buffer.byteLength === 0 || freeBytes + buffer.byteLength > CAP_BYTES) return;
-  isFree.add(buffer);
-  freeBytes += buffer.byteLength;
-  let list = free.get(buffer.byteLength);
-  if (!list) {
-    list = [];
-    free.set(buffer.byteLength, list);
-  }
-  list.push(buffer as ArrayBuffer);
+/**
+ * Sets the most bytes of free buffers this thread keeps (default 128 MB). A pool worker keeps
+ * fewer: its kernels' outputs leave it as copies, so its lists hold only the scratch and
+ * intermediates of the tasks it runs, and every worker's idle lists add to the process.
+ */
+export function setRecycleCap(bytes: number): void {
+  free.cap = bytes;
 }
 
 let installed = false;
@@ -94,7 +156,7 @@ export function releaseChunk(chunk: NDArray): void {
   const n = uses.get(buffer);
   if (n === undefined || n === 0) return;
   uses.set(buffer, n - 1);
-  if (n === 1) giveBack(buffer);
+  if (n === 1) free.put(buffer as ArrayBuffer);
 }
 
 /**
@@ -103,10 +165,11 @@ export function releaseChunk(chunk: NDArray): void {
  */
 export function recycleScratch(a: ArrayBufferView): void {
   const buffer = a.buffer;
-  if (uses.get(buffer) === 0 && a.byteOffset === 0 && a.byteLength === buffer.byteLength) giveBack(buffer);
+  if (uses.get(buffer) === 0 && a.byteOffset === 0 && a.byteLength === buffer.byteLength)
+    free.put(buffer as ArrayBuffer);
 }
 
 /** How many recyclable allocations were made fresh and how many reused a released buffer. */
 export function recycleStats(): { fresh: number; reused: number; freeBytes: number } {
-  return { ...counts, freeBytes };
+  return { ...counts, freeBytes: free.bytes };
 }

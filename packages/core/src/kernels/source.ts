@@ -49,6 +49,10 @@ export interface ArrayTarget<D extends DType = DType> {
   readonly chunks?: readonly number[];
   /** Writes `block` (shape = the region's shape; cast to `dtype` if needed) into `region`. */
   write(region: Region, block: NDArray): void | Promise<void>;
+  /**
+   * Lets worker threads reopen the target and write there the blocks that are exactly one
+   * storage chunk each (`store` with `lock: false`); other blocks are written on the calling thread.
+   */
   readonly descriptor?: SourceDescriptor;
 }
 

@@ -6,12 +6,12 @@
  * @internal
  * @module
  */
-import { recycleStats, releaseChunk, retainChunk, runRecycling } from "../kernels/recycle.js";
+import { recycleStats, releaseChunk, retainChunk, runRecycling, setRecycleCap } from "../kernels/recycle.js";
 import { getKernel, kernelIds } from "../kernels/registry.js";
 import { NDArray, type NDArrayLike } from "../ndarray/ndarray.js";
 import { isThenable } from "../schedule/thenable.js";
 import { collectWarnings } from "../warnings.js";
-import { WorkerBuffers } from "./buffers.js";
+import { WORKER_KERNEL_CAP_BYTES, WorkerBuffers } from "./buffers.js";
 import {
   BATCHES_PER_WORKER,
   BIG_BYTES,
@@ -130,6 +130,8 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
   /** Allocation counts already reported (batches that overlap must not count the same ones twice). */
   let reported = { ...recycleStats(), sharedFresh: 0, sharedReused: 0 };
   let draining = false;
+  /** Run time of this thread's tasks so far (each task's own, without another's run while it awaited). */
+  let busyMs = 0;
   let dead = false;
   /** The task being run, for blame if the worker goes away. */
   let runningBatch = -1;
@@ -273,6 +275,7 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
       }
       setRunning(lane, id, i);
       const t0 = clock();
+      const othersBefore = busyMs;
       const kernelId = ops[op[i]];
       try {
         if (loadError) throw loadError;
@@ -294,7 +297,10 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
         errors.push(toWireError(e));
         header[i] = FAILED;
       }
-      header[n + i] = clock() - t0;
+      // A task that awaited a read does not count the other batch's kernels run meanwhile.
+      const ms = clock() - t0 - (busyMs - othersBefore);
+      busyMs += ms;
+      header[n + i] = ms;
       // Let a cancel message for this batch in.
       if (performance.now() - lastYield > YIELD_MS && i + 1 < n) {
         await yieldNow();
@@ -367,6 +373,7 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
         poolName = msg.poolName;
         runningCell = msg.running;
         buffers = new WorkerBuffers(msg.idBase);
+        setRecycleCap(WORKER_KERNEL_CAP_BYTES);
         // Import the kernel modules now, not with the first batch; "ready" once they are in (a
         // module that fails is reported by every task, naming it).
         loaded ??= loadModules();

@@ -1,6 +1,7 @@
 /** Shared buffers a worker copies big outputs into (core/src/pool/buffers.ts). */
 import { describe, expect, it } from "vitest";
 import { NDArray, pool } from "@chunked/core/internal";
+import { FreeLists } from "../../src/kernels/recycle.js";
 const { RECYCLE_CAP_BYTES, WorkerBuffers } = pool;
 
 describe("WorkerBuffers", () => {
@@ -56,5 +57,26 @@ describe("WorkerBuffers", () => {
       expect(again.data.buffer).toBe(copy.data.buffer);
       expect(NDArray.revive(again).toArray()).toEqual(v.toArray());
     }
+  });
+});
+
+describe("FreeLists", () => {
+  it("keeps the buffers freed last within its cap, and drops the oldest when the cap is lowered", () => {
+    const lists = new FreeLists<ArrayBuffer>(100);
+    const [a, b, c] = [40, 40, 20].map((n) => new ArrayBuffer(n));
+    for (const x of [a, b, c]) lists.put(x);
+    lists.put(a); // already free: not listed twice
+    expect(lists.bytes).toBe(100);
+    const d = new ArrayBuffer(40);
+    lists.put(d); // over the cap: the oldest (a) goes
+    expect([lists.has(a), lists.has(b), lists.has(d)]).toEqual([false, true, true]);
+    lists.put(new ArrayBuffer(101)); // alone over the cap: not kept
+    expect(lists.bytes).toBe(100);
+    lists.cap = 60; // b, the oldest, goes
+    expect([lists.has(b), lists.has(c), lists.has(d)]).toEqual([false, true, true]);
+    expect(lists.take(40)).toBe(d);
+    expect(lists.take(40)).toBeUndefined();
+    expect(lists.take(20)).toBe(c);
+    expect(lists.bytes).toBe(0);
   });
 });

@@ -9,7 +9,14 @@ import { IoError, where } from "../errors.js";
 import { KeyedLock } from "../lock.js";
 import { checkBlockShape, checkRegion, chunkPieces, outputFor, regionShape } from "../region.js";
 import { zarrArrayRepr } from "../repr.js";
-import type { ArraySource, CompletableTarget, DType, Region, ZarrSourceDescriptor } from "../types.js";
+import type {
+  ArraySource,
+  ArrayTarget,
+  CompletableTarget,
+  DType,
+  Region,
+  ZarrSourceDescriptor,
+} from "../types.js";
 
 /** A zarrita store: anything with `get(key)` (and `set(key, bytes)` to write). */
 export type ZarrStore = zarr.Readable & Partial<zarr.AsyncWritable | zarr.SyncWritable>;
@@ -559,6 +566,11 @@ export class ZarrArrayTarget<D extends DType = DType> implements CompletableTarg
   readonly zarrFormat: 2 | 3;
   readonly path: string;
   readonly storeName?: string;
+  /**
+   * Where other threads can write whole chunks of this array (a filesystem store), so `store`
+   * runs the writes of chunk-aligned blocks in a pool's workers. @internal
+   */
+  readonly descriptor?: ZarrChunksDescriptor;
   readonly #store: ZarrStore;
   readonly #array: zarr.Array<zarr.DataType, zarr.Mutable>;
   readonly #metadata: [`/${string}`, Uint8Array][];
@@ -578,7 +590,9 @@ export class ZarrArrayTarget<D extends DType = DType> implements CompletableTarg
     chunkWriter: ChunkWriter,
     storeName?: string,
     fs?: PathStore,
+    descriptor?: ZarrChunksDescriptor,
   ) {
+    this.descriptor = descriptor;
     this.#chunkWriter = chunkWriter;
     this.#store = store;
     this.#array = array;
@@ -987,7 +1001,7 @@ export async function createZarrWith<D extends DType>(
     }
   }
   // The array object writes chunks; its metadata reaches the store only in finish().
-  const array = new zarr.Array(r.store as zarr.Mutable, path, {
+  const meta = {
     zarr_format: 3,
     node_type: "array",
     shape: [...shape],
@@ -997,11 +1011,76 @@ export async function createZarrWith<D extends DType>(
     fill_value: fill,
     codecs: [bytesCodec, ...codecs.zarrita],
     attributes,
-  } as zarr.ArrayMetadata<zarr.DataType>);
+  } as zarr.ArrayMetadata<zarr.DataType>;
+  const { array, writer } = chunkWriter(r.store, path, meta, format);
+  const descriptor: ZarrChunksDescriptor | undefined =
+    r.fs && LITTLE_ENDIAN ? { kind: "zarr-chunks", location: r.fs.root, path, format, meta } : undefined;
+  return new ZarrArrayTarget<D>(r.store, array, metadata, format, writer, r.name, r.fs, descriptor);
+}
+
+/**
+ * What another thread needs to write whole chunks of an array being created: the store's root
+ * directory, the array's path, and the metadata its chunks are encoded with (the metadata file
+ * itself is written by the creating thread's target, last).
+ * @internal
+ */
+export interface ZarrChunksDescriptor {
+  readonly kind: "zarr-chunks";
+  readonly location: string;
+  readonly path: `/${string}`;
+  readonly format: 2 | 3;
+  readonly meta: zarr.ArrayMetadata<zarr.DataType>;
+}
+
+function chunkWriter(
+  store: ZarrStore,
+  path: `/${string}`,
+  meta: zarr.ArrayMetadata<zarr.DataType>,
+  format: 2 | 3,
+): { array: zarr.Array<zarr.DataType, zarr.Mutable>; writer: ChunkWriter } {
+  const array = new zarr.Array(store as zarr.Mutable, path, meta);
   const chunkKey =
     format === 3
       ? (coords: readonly number[]) => ["c", ...coords].join("/")
       : (coords: readonly number[]) => coords.join(".") || "0";
-  const writer = new ChunkWriter(r.store, array, chunkKey, fill, codecs.zarrita[0]);
-  return new ZarrArrayTarget<D>(r.store, array, metadata, format, writer, r.name, r.fs);
+  // meta.codecs: the bytes codec, then the compressor if any.
+  const writer = new ChunkWriter(store, array, chunkKey, meta.fill_value as number | boolean, meta.codecs[1]);
+  return { array, writer };
+}
+
+/**
+ * The writer of whole chunks that a {@link ZarrChunksDescriptor} names, on this thread (a pool
+ * worker): `store` sends it only blocks that are exactly one chunk, so no chunk is written by two
+ * threads and none needs reading first.
+ * @internal
+ */
+export function openChunksWith(platform: ZarrPlatform, d: ZarrChunksDescriptor): ArrayTarget {
+  registerCodecs();
+  const fs = platform.pathStore?.(d.location);
+  if (!fs)
+    throw new IoError("write", `Cannot write Zarr chunks to ${JSON.stringify(d.location)} on this thread.`);
+  const { array, writer } = chunkWriter(fs.store, d.path, d.meta, d.format);
+  const { shape, chunks } = array;
+  return {
+    shape,
+    dtype: array.dtype as DType,
+    chunks,
+    async write(region: Region, block: NDArray): Promise<void> {
+      checkRegion(region, shape, d.location, d.path);
+      checkBlockShape(region, block.shape, d.location, d.path);
+      const pieces = chunkPieces(region, chunks);
+      if (pieces.length !== 1 || !coversChunk(region, pieces[0].coords, chunks, shape)) {
+        throw new IoError(
+          "write",
+          `Only whole chunks of Zarr ${where(d.location, d.path)} are written on this thread. Got region=${fmt(region)}, chunks=${fmt(chunks)}.`,
+          { file: d.location, dataset: d.path },
+        );
+      }
+      try {
+        await writer.write(pieces[0].coords, block, regionShape(region));
+      } catch (err) {
+        throw wrapError(err, "write", d.location, d.path);
+      }
+    },
+  };
 }

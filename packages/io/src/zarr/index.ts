@@ -16,15 +16,17 @@
 import fs from "node:fs";
 import nodePath from "node:path";
 import FileSystemStore from "@zarrita/storage/fs";
-import type { DType, ZarrSourceDescriptor } from "../types.js";
+import type { ArrayTarget, DType, ZarrSourceDescriptor } from "../types.js";
 import { loadInWorkers } from "../worker-module.js";
 import { assertWritable } from "../writable.js";
 import {
   createZarrWith,
+  openChunksWith,
   openZarrWith,
   type PathStore,
   type ZarrArray,
   type ZarrArrayTarget,
+  type ZarrChunksDescriptor,
   type ZarrCreateOptions,
   type ZarrInput,
   type ZarrOpenOptions,
@@ -172,6 +174,15 @@ export function createZarr<D extends DType>(
  */
 export function openDescriptor(d: ZarrSourceDescriptor): Promise<ZarrArray> {
   return openZarr(d.location, { path: d.path });
+}
+
+/**
+ * Opens, on this thread, the writer of whole chunks a `createZarr` target's descriptor names (the
+ * `zarr-chunks` opener of `../open-source.ts`): a pool worker writes the blocks it computed.
+ * @internal
+ */
+export function openChunks(d: ZarrChunksDescriptor): ArrayTarget {
+  return openChunksWith(platform, d);
 }
 
 /**
