@@ -191,6 +191,15 @@ export async function computeBlocks(
   arrays: readonly ChunkedArray[],
   options: ComputeOptions = {},
 ): Promise<Map<Key, NDArray>> {
+  return runArrays(arrays, options);
+}
+
+/** {@link computeBlocks}, handing each output block to `onOutput` as it is computed (see runGraph). */
+async function runArrays(
+  arrays: readonly ChunkedArray[],
+  options: ComputeOptions,
+  onOutput?: (key: Key, block: NDArray) => boolean,
+): Promise<Map<Key, NDArray>> {
   const { timeout, maxBytesInFlight } = checkComputeOptions(options);
   const graph = new Map<Key, Task>();
   for (const a of arrays)
@@ -226,29 +235,66 @@ export async function computeBlocks(
     maxBytesInFlight,
     timeout,
     onWarning: computeWarnings(options.onWarning),
+    onOutput,
   });
 }
 
-/** Joins an array's blocks into one NDArray. */
-export function assemble<D extends DType>(a: ChunkedArray<D>, blocks: ReadonlyMap<Key, NDArray>): NDArray<D> {
-  const indices = blockIndices(a.numblocks);
-  if (indices.length === 1) {
-    const only = blocks.get(a.key(indices[0]))!;
-    return (a.chunks.some((c) => c.some(Number.isNaN)) ? only : only.reshape(a.shape)) as NDArray<D>;
+/**
+ * Joins an array's blocks into one NDArray as they are computed: each block is copied into its
+ * place in the result when it arrives, and the run may then drop it, so the blocks and the result
+ * are not all held at once. A lone block is the result itself, and blocks of unknown (NaN) size
+ * (left by boolean masks) are kept until all have arrived, since only they tell the result's shape.
+ */
+class Assembly<D extends DType> {
+  /** Whether the blocks are kept and joined at the end (see the class comment). */
+  readonly keepsBlocks: boolean;
+  readonly #indices: number[][];
+  readonly #blockOf = new Map<Key, number[]>();
+  readonly #offsets: number[][];
+  #out: NDArray<D> | undefined;
+
+  constructor(readonly array: ChunkedArray<D>) {
+    this.#indices = blockIndices(array.numblocks);
+    this.keepsBlocks = this.#indices.length === 1 || array.chunks.some((c) => c.some(Number.isNaN));
+    this.#offsets = array.chunks.map(chunkOffsets);
+    for (const idx of this.#indices) this.#blockOf.set(array.key(idx), idx);
   }
-  // Unknown (NaN) chunk sizes, left by boolean masks: the computed blocks tell them.
-  const chunks = a.chunks.map((c, ax) =>
-    c.map((n, b) =>
-      Number.isNaN(n) ? blocks.get(a.key(a.chunks.map((_, k) => (k === ax ? b : 0))))!.shape[ax] : n,
-    ),
-  );
-  const out = NDArray.zeros(
-    a.dtype,
-    chunks.map((c) => c.reduce((s, v) => s + v, 0)),
-  );
-  const offsets = chunks.map(chunkOffsets);
-  for (const idx of indices) copyInto(out.region(blockRegion(offsets, idx)), blocks.get(a.key(idx))!);
-  return out;
+
+  /** The keys of the array's blocks. */
+  keys(): IterableIterator<Key> {
+    return this.#blockOf.keys();
+  }
+
+  /** Copies block `key` into the result unless {@link keepsBlocks}; returns whether to keep the block. */
+  add(key: Key, block: NDArray): boolean {
+    if (this.keepsBlocks) return true;
+    this.#out ??= NDArray.zeros(this.array.dtype, this.array.shape);
+    copyInto(this.#out.region(blockRegion(this.#offsets, this.#blockOf.get(key)!)), block);
+    return false;
+  }
+
+  /** The joined array, once every block has arrived (`kept`: the blocks {@link add} kept). */
+  result(kept: ReadonlyMap<Key, NDArray>): NDArray<D> {
+    const a = this.array;
+    if (!this.keepsBlocks) return this.#out ?? NDArray.zeros(a.dtype, a.shape);
+    if (this.#indices.length === 1) {
+      const only = kept.get(a.key(this.#indices[0]))!;
+      return (a.chunks.some((c) => c.some(Number.isNaN)) ? only : only.reshape(a.shape)) as NDArray<D>;
+    }
+    // Unknown (NaN) chunk sizes: the computed blocks tell them.
+    const chunks = a.chunks.map((c, ax) =>
+      c.map((n, b) =>
+        Number.isNaN(n) ? kept.get(a.key(a.chunks.map((_, k) => (k === ax ? b : 0))))!.shape[ax] : n,
+      ),
+    );
+    const out = NDArray.zeros(
+      a.dtype,
+      chunks.map((c) => c.reduce((s, v) => s + v, 0)),
+    );
+    const offsets = chunks.map(chunkOffsets);
+    for (const idx of this.#indices) copyInto(out.region(blockRegion(offsets, idx)), kept.get(a.key(idx))!);
+    return out;
+  }
 }
 
 /**
@@ -264,8 +310,30 @@ export async function compute<const A extends readonly ChunkedArray[]>(
   arrays: A,
   options: ComputeOptions = {},
 ): Promise<{ [K in keyof A]: A[K] extends ChunkedArray<infer D> ? NDArray<D> : never }> {
-  const blocks = await computeBlocks(arrays, options);
-  return arrays.map((a) => assemble(a, blocks)) as any;
+  const assemblies = arrays.map((a) => new Assembly(a));
+  const byKey = new Map<Key, Assembly<DType>[]>();
+  for (const assembly of assemblies) {
+    for (const key of assembly.keys()) {
+      const list = byKey.get(key);
+      if (list) list.push(assembly);
+      else byKey.set(key, [assembly]);
+    }
+  }
+  // A block that does not fit its place (a user kernel's wrong shape) fails the compute after the
+  // run, as joining all blocks at the end did, rather than inside the scheduler.
+  let misfit: unknown;
+  const kept = await runArrays(arrays, options, (key, block) => {
+    let keep = false;
+    try {
+      for (const assembly of byKey.get(key)!) if (assembly.add(key, block)) keep = true;
+    } catch (err) {
+      misfit ??= err;
+      return true;
+    }
+    return keep;
+  });
+  if (misfit !== undefined) throw misfit;
+  return assemblies.map((assembly) => assembly.result(kept)) as any;
 }
 
 /**

@@ -65,6 +65,12 @@ export interface RunGraphOptions {
   timeout?: { readonly task?: number; readonly total?: number };
   /** Receives the NumPy warnings of the tasks (passed on to the executor; default: the global handler). */
   onWarning?: WarningHandler;
+  /**
+   * Receives each output chunk as soon as it is computed. Returning `false` leaves it out of the
+   * results: the run drops it after its last dependent, as an intermediate, and the executor may
+   * reuse its memory then, so copy what you need before returning. Returning `true` keeps it.
+   */
+  onOutput?: (key: Key, chunk: NDArray) => boolean;
 }
 
 const PROGRESS_INTERVAL_MS = 50;
@@ -128,6 +134,7 @@ export function runGraphWithStats(
   const bounded = maxBytes !== Number.POSITIVE_INFINITY;
   const yieldEveryMs = options.yieldEveryMs ?? 50;
   const onProgress = options.onProgress;
+  const onOutput = options.onOutput;
 
   // -- State, by task index.
   const waiting = new Int32Array(n); // unfinished dependencies
@@ -307,7 +314,10 @@ export function runGraphWithStats(
     const finish = (): void => {
       cleanup();
       const out = new Map<Key, NDArray>();
-      for (const key of outputs) out.set(key, results[g.index.get(key)!]!);
+      for (const key of outputs) {
+        const i = g.index.get(key)!;
+        if (isOutput[i]) out.set(key, results[i]!);
+      }
       const stats: ScheduleStats = {
         tasks: n,
         peakHeldChunks: peakHeld,
@@ -325,6 +335,8 @@ export function runGraphWithStats(
       if (bounded) learnOutput(tasks[i].op, value.data.byteLength);
       hold(value);
       done++;
+      // A consumed output is an intermediate from now on.
+      if (isOutput[i] && onOutput && !onOutput(tasks[i].key, value)) isOutput[i] = 0;
       for (let e = depOff[i]; e < depOff[i + 1]; e++) {
         const d = depIdx[e];
         if (--waitingData[d] === 0 && !isOutput[d]) release(d);
