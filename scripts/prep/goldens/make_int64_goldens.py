@@ -94,6 +94,7 @@ def make_int64() -> Family:
         products(g)
         diffs(g)
         wide_products(g)
+        weighted_histograms(g)
     return g
 
 
@@ -277,6 +278,22 @@ def wide_products(g: Family) -> None:
         ("ij,jk->ik", [i32, u32]),
     ]:
         g.case("einsum", ops, {"subscripts": sub}, np.einsum(sub, *ops), tag="64-bit wraps")
+
+
+def weighted_histograms(g: Family) -> None:
+    """np.histogram returns the weights' dtype: equal-width bins sum each block in float64
+    (np.bincount) and cast; explicit edges take a cumsum in the weights' dtype."""
+    x = rng.normal(size=(7, 5)).round(2)
+    for w in (
+        ints((7, 5), "int32", -1000, 1000),
+        ints((7, 5), "uint8", 0, 255),
+        rng.random((7, 5)) < 0.5,
+        rng.normal(size=(7, 5)).astype("float32"),
+        ints((7, 5), "int64", -(2**40), 2**40),
+    ):
+        g.case("histogram", [x, w], {"bins": 4, "range": [-2.0, 2.0]}, np.histogram(x, bins=4, range=(-2.0, 2.0), weights=w)[0], tag="weights")
+        if w.dtype != bool:  # NumPy's cumsum path cannot add into bool
+            g.case("histogram", [x, w], {"bins": [-3, -0.5, 0, 1.5, 3]}, np.histogram(x, bins=[-3, -0.5, 0, 1.5, 3], weights=w)[0], tag="weights")
 
 
 def diffs(g: Family) -> None:
