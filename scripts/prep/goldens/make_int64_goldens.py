@@ -93,6 +93,8 @@ def make_int64() -> Family:
         creation(g)
         products(g)
         diffs(g)
+        wide_products(g)
+        weighted_histograms(g)
     return g
 
 
@@ -230,6 +232,68 @@ def products(g: Family) -> None:
     g.case("matmul", [w, w.T.copy()], {}, w @ w.T, tag="int64 within 2^53")
     for sub, ops in [("ij,jk->ik", [a, b]), ("ij->j", [a]), ("i,i->", [u32, u32]), ("ii->i", [a[:5, :5].copy()]), ("i,j->ij", [i8, i8])]:
         g.case("einsum", ops, {"subscripts": sub}, np.einsum(sub, *ops), tag="wraps")
+
+
+def wide_products(g: Family) -> None:
+    """int64/uint64 products add modulo 2^64 (NumPy wraps without a warning for arrays): sums
+    just below and past 2^53 (where float64 would round), and past 2^63/2^64."""
+    near = np.array([[2**53 - 1, 1, 3], [2**52, 2**52 + 1, -7], [-(2**53) + 5, 2, 2**26]], dtype="int64")
+    ones = np.array([[1, 2], [1, 1], [1, 3]], dtype="int64")
+    g.case("matmul", [near, ones], {}, near @ ones, tag="sums near 2^53")
+    wide = big((5, 6))
+    wide_b = big((6, 4))
+    g.case("matmul", [wide, wide_b], {}, wide @ wide_b, tag="int64 wraps at 2^64")
+    uw = big((4, 5), "uint64")
+    g.case("matmul", [uw, uw.T.copy()], {}, uw @ uw.T, tag="uint64 wraps at 2^64")
+    sa = big((2, 3, 4))
+    sb = big((2, 4, 3))
+    g.case("matmul", [sa, sb], {}, sa @ sb, tag="stacked int64 wraps")
+    i32 = ints((4, 6), "int32", -(2**31), 2**31 - 1)
+    u32 = ints((6, 3), "uint32", 0, 2**32 - 1)
+    g.case("matmul", [i32, u32], {}, i32 @ u32, tag="int32 @ uint32 is int64, wraps")
+    g.case("matmul", [i32, wide_b], {}, i32 @ wide_b, tag="int32 @ int64 wraps")
+    flags = rng.random((3, 6)) < 0.5
+    bw = big((6, 2))
+    g.case("matmul", [flags, bw], {}, flags @ bw, tag="bool @ int64")
+    t1 = big((3, 4, 5))
+    t2 = big((5, 4, 2))
+    g.case("tensordot", [t1, t2], {"axes": [[1, 2], [1, 0]]}, np.tensordot(t1, t2, axes=([1, 2], [1, 0])), tag="int64 wraps")
+    v = big((9,))
+    g.case("dot", [v, v[::-1].copy()], {}, np.dot(v, v[::-1]), tag="int64 wraps")
+    uv = big((7,), "uint64")
+    g.case("dot", [uv, uv], {}, np.dot(uv, uv), tag="uint64 wraps")
+    g.case("dot", [wide, wide_b], {}, np.dot(wide, wide_b), tag="int64 matrices wrap")
+    g.case("outer", [v, v], {}, np.outer(v, v), tag="int64 wraps")
+    c = big((4, 5))
+    for sub, ops in [
+        ("ij,jk->ik", [wide, wide_b]),
+        ("ij->j", [wide]),
+        ("ij->", [wide]),
+        ("i,i->", [v, v]),
+        ("ii->i", [wide[:5, :5].copy()]),
+        ("ii", [wide[:5, :5].copy()]),
+        ("i,j->ij", [v, v]),
+        ("ij,jk,kl->il", [wide, wide_b, c]),
+        ("ij,ij->i", [uw, uw]),
+        ("ij,jk->ik", [i32, u32]),
+    ]:
+        g.case("einsum", ops, {"subscripts": sub}, np.einsum(sub, *ops), tag="64-bit wraps")
+
+
+def weighted_histograms(g: Family) -> None:
+    """np.histogram returns the weights' dtype: equal-width bins sum each block in float64
+    (np.bincount) and cast; explicit edges take a cumsum in the weights' dtype."""
+    x = rng.normal(size=(7, 5)).round(2)
+    for w in (
+        ints((7, 5), "int32", -1000, 1000),
+        ints((7, 5), "uint8", 0, 255),
+        rng.random((7, 5)) < 0.5,
+        rng.normal(size=(7, 5)).astype("float32"),
+        ints((7, 5), "int64", -(2**40), 2**40),
+    ):
+        g.case("histogram", [x, w], {"bins": 4, "range": [-2.0, 2.0]}, np.histogram(x, bins=4, range=(-2.0, 2.0), weights=w)[0], tag="weights")
+        if w.dtype != bool:  # NumPy's cumsum path cannot add into bool
+            g.case("histogram", [x, w], {"bins": [-3, -0.5, 0, 1.5, 3]}, np.histogram(x, bins=[-3, -0.5, 0, 1.5, 3], weights=w)[0], tag="weights")
 
 
 def diffs(g: Family) -> None:

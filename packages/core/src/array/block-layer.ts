@@ -7,7 +7,7 @@ import { fmt, InvalidArgumentError, UnknownChunksError } from "../errors.js";
 import { blockKey, type Key, layerOf, type Task } from "../graph/task.js";
 import { tokenize } from "../graph/tokenize.js";
 import { identity } from "../kernels/core.js";
-import { sumKernel } from "../kernels/linalg.js";
+import { partialDType, sumKernel } from "../kernels/linalg.js";
 import { type KernelRef, type ParamsArg, task } from "../kernels/registry.js";
 import { blockIndices, ChunkedArray, type Layer } from "./chunked-array.js";
 import { UNKNOWN_CHUNKS_FIX } from "./rechunk.js";
@@ -94,7 +94,7 @@ export type CombinePartials = (
   done: boolean,
 ) => Task;
 
-/** How {@link sumPartials} combines partials when it does not sum them in float64. */
+/** How {@link sumPartials} combines partials when it does not sum them (in {@link partialDType}). */
 export interface PartialsTree {
   /** Builds each combining task. */
   readonly combine: CombinePartials;
@@ -120,9 +120,9 @@ export function sumPartials(
   partial: (outIdx: number[], k: number, key: Key) => Task,
   tree: PartialsTree = {
     combine: (_out, deps, _leaves, key, done) =>
-      task(sumKernel, key, deps, { dtype: done ? dtype : "float64" }),
+      task(sumKernel, key, deps, { dtype: done ? dtype : partialDType(dtype) }),
     inputs: [],
-    dtype: "float64",
+    dtype: partialDType(dtype),
   },
 ): ChunkedArray {
   const partChunks = [...outChunks, Array(K).fill(1)];

@@ -3,6 +3,7 @@
  * are summed in a tree (at most `splitEvery` per task), so memory is bounded by the count vectors.
  */
 import { asIndices, exactFloat64Input, numberValues } from "./int64-support.js";
+import { astype } from "./elementwise.js";
 import { dtypeKind } from "../dtype/dtypes.js";
 import { DTypeError, fmt, InvalidArgumentError, UnsupportedError } from "../errors.js";
 import type { Key } from "../graph/task.js";
@@ -65,8 +66,8 @@ function uniformEdges(lo: number, hi: number, n: number): Float64Array {
 
 /**
  * Counts per bin over the whole array, with bins known before compute (explicit edges, or a
- * count with a `range`). Returns the counts (int64, or float64 with weights) as a one-block
- * array and the edges.
+ * count with a `range`). Returns the counts (int64; with weights, the weight sums in the weights'
+ * dtype, added in float64 as NumPy's equal-width bins do) as a one-block array and the edges.
  *
  * @example
  * ```ts
@@ -77,7 +78,7 @@ function uniformEdges(lo: number, hi: number, n: number): Float64Array {
 export function histogram(
   input: ChunkedArray,
   options: HistogramOptions,
-): { hist: ChunkedArray<"int64" | "float64">; binEdges: NDArray<"float64"> } {
+): { hist: ChunkedArray; binEdges: NDArray<"float64"> } {
   // Bins compare in float64, as NumPy's histogram does.
   const x = numberValues(input);
   const bins = options?.bins;
@@ -123,7 +124,7 @@ export function histogram(
   }
   const wr = w
     ? rechunk(
-        w,
+        numberValues(w),
         x.chunks.map((c) => [...c]),
       )
     : undefined;
@@ -140,7 +141,9 @@ export function histogram(
     (_out, k, key) =>
       task(histogramKernel, key, wr ? [x.key(blocks[k]), wr.key(blocks[k])] : [x.key(blocks[k])], params),
   ) as ChunkedArray<"float64">;
-  return { hist: wr ? hist : asIndices(hist), binEdges: new NDArray("float64", edges, [edges.length]) };
+  // NumPy's weighted histogram has the weights' dtype (its equal-width bins, too, sum in float64 and cast).
+  const weighted = w && w.dtype !== "float64" ? astype(hist, w.dtype) : hist;
+  return { hist: w ? weighted : asIndices(hist), binEdges: new NDArray("float64", edges, [edges.length]) };
 }
 
 /** Options of {@link bincount}. */

@@ -8,10 +8,11 @@ import type { DType } from "../dtype/dtypes.js";
 import { resultType } from "../dtype/promote.js";
 import { BroadcastError, fmt, InvalidArgumentError } from "../errors.js";
 import { type EinsumParams, einsumKernel } from "../kernels/einsum.js";
+import { partialDType } from "../kernels/linalg.js";
 import { task } from "../kernels/registry.js";
 import { requireKnownChunks, sumPartials } from "./block-layer.js";
 import { blockIndices, ChunkedArray } from "./chunked-array.js";
-import { type ProductOptions, checkSplit, partialDType } from "./linalg.js";
+import { type ProductOptions, checkSplit } from "./linalg.js";
 import { DEFAULT_SPLIT_EVERY } from "./reductions.js";
 import { commonBlockdim, rechunk } from "./rechunk.js";
 
@@ -139,9 +140,8 @@ export interface EinsumOptions extends ProductOptions {}
  * Blocked as dask does: one task per output block and block of the summed labels, partials
  * tree-summed (at most `splitEvery` per task). The dtype is the operands' common type.
  *
- * Narrower integers wrap in their dtype, as NumPy's. **NumPy divergence:** int64/uint64
- * products accumulate in float64, so they are exact only while every partial sum stays within
- * ±2^53.
+ * Integer products and sums wrap in their dtype, as NumPy's: int64/uint64 modulo 2^64, exact
+ * past 2^53, whatever the chunking.
  *
  * @example
  * ```ts

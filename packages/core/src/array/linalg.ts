@@ -9,7 +9,6 @@
  *   R factors, Q blocks multiplied back); `linalg.lstsq` builds on it (`R x = Qᵀ b`).
  * - `linalg.solve`, `linalg.inv` and `linalg.cholesky` factorise the (square) matrix in one task.
  */
-import type { DType } from "../dtype/dtypes.js";
 import { resultType } from "../dtype/promote.js";
 import { fmt, InvalidArgumentError, UnsupportedError } from "../errors.js";
 import {
@@ -17,6 +16,7 @@ import {
   luSolveKernel,
   type MatmulParams,
   matmulKernel,
+  partialDType,
   solveUpperKernel,
   type TensordotParams,
   type TsqrParams,
@@ -25,7 +25,6 @@ import {
   tsqrQKernel,
   tsqrRKernel,
   tsqrReduceKernel,
-  wrapsIn32,
 } from "../kernels/linalg.js";
 import { task } from "../kernels/registry.js";
 import { blockLayer, normalizeOneAxis, requireKnownChunks, singleTask, sumPartials } from "./block-layer.js";
@@ -53,17 +52,13 @@ export function checkSplit(split: number): number {
   return split;
 }
 
-/** The dtype of partial products summed later: int32 residues for narrow integers (they wrap), else float64. */
-export function partialDType(dtype: DType): DType {
-  return wrapsIn32(dtype) ? "int32" : "float64";
-}
-
 /** Axes pairs of {@link tensordot}: a count `n` (last n of `a` with first n of `b`) or two lists. */
 export type TensordotAxes = number | readonly [number | readonly number[], number | readonly number[]];
 
 /**
  * Sum of products over the paired axes (NumPy's `tensordot`); the result has `a`'s free axes then
- * `b`'s. Paired axes are rechunked to common blocks; partial products are tree-summed.
+ * `b`'s. Paired axes are rechunked to common blocks; partial products are tree-summed. Integer
+ * products and sums wrap in their dtype as NumPy's (int64/uint64 modulo 2^64, exact past 2^53).
  *
  * @example
  * ```ts

@@ -2,12 +2,12 @@
  * The einsum kernel: NumPy's `einsum` (without path optimisation) of a few blocks, as one loop
  * over every label. Labels are small integers; a label repeated within an operand reads its
  * diagonal (the axes' strides add up), and a length-1 axis under a longer label broadcasts
- * (stride 0). Products are accumulated in float64 and cast to the result dtype; narrow integers
- * multiply and add modulo 2^32 instead, so they wrap as NumPy's.
+ * (stride 0). Products are accumulated in float64 and cast to the result dtype; integers multiply
+ * and add modulo 2^32 (narrow dtypes) or 2^64 (int64, uint64) instead, so they wrap as NumPy's.
  */
-import type { DType } from "../dtype/dtypes.js";
+import { type DType, is64BitInt } from "../dtype/dtypes.js";
 import type { NDArray } from "../ndarray/ndarray.js";
-import { castFloat64, castInt32, wrapsIn32 } from "./linalg.js";
+import { castFloat64, castInt32, castInt64, wrapsIn32 } from "./linalg.js";
 import { defineKernel } from "./registry.js";
 
 /** Params of `einsum.block`: each operand's labels per axis, the output's labels, the result dtype. */
@@ -22,6 +22,14 @@ function numbers(a: NDArray): ArrayLike<number> {
   const d = a.data;
   if (d instanceof BigInt64Array || d instanceof BigUint64Array) return Float64Array.from(d, Number);
   return d as ArrayLike<number>;
+}
+
+/** The block's storage as two's-complement int64 words in its own element order (uint64 keeps its bits). */
+function words(a: NDArray): BigInt64Array {
+  const d = a.data;
+  if (d instanceof BigInt64Array) return d;
+  if (d instanceof BigUint64Array) return new BigInt64Array(d.buffer, d.byteOffset, d.length);
+  return BigInt64Array.from(d as ArrayLike<number>, BigInt);
 }
 
 /** NumPy's `einsum` of `inputs` labelled by `p.terms`, summed over the labels not in `p.output`. */
@@ -40,15 +48,20 @@ export function einsumBlocks(inputs: readonly NDArray[], p: EinsumParams): NDArr
   const order = [...p.output, ...summed];
   const outShape = p.output.map((l) => extent[l]);
   const outSize = outShape.reduce((s, v) => s * v, 1);
+  const wide = is64BitInt(p.dtype);
   const wrap = wrapsIn32(p.dtype);
-  const acc = wrap ? new Int32Array(outSize) : new Float64Array(outSize);
-  const finish = () =>
-    wrap
+  const acc = wrap ? new Int32Array(outSize) : new Float64Array(wide ? 0 : outSize);
+  const acc64 = new BigInt64Array(wide ? outSize : 0);
+  const finish = () => {
+    if (wide) return castInt64(acc64, p.dtype, outShape);
+    return wrap
       ? castInt32(acc as Int32Array, p.dtype, outShape)
       : castFloat64(acc as Float64Array, p.dtype, outShape);
+  };
   const total = order.reduce((s, l) => s * extent[l], 1);
   if (total === 0) return finish();
-  const data = inputs.map(numbers);
+  const data = wide ? [] : inputs.map(numbers);
+  const data64 = wide ? inputs.map(words) : [];
   // strides[o][j]: how far operand o's element moves per step of label order[j].
   const strides = p.terms.map((t, o) =>
     order.map((l) =>
@@ -66,7 +79,21 @@ export function einsumBlocks(inputs: readonly NDArray[], p: EinsumParams): NDArr
   for (let done = 0; done < total; done += inner) {
     // Output element: the position among output labels (summed labels are innermost).
     const out = Math.floor(run / summedSize);
-    if (summed.length === 0) {
+    if (wide) {
+      // Modulo 2^64: each product and sum kept to int64 words.
+      const q = [...ptr];
+      let s = 0n;
+      for (let i = 0; i < inner; i++) {
+        let prod = 1n;
+        for (let o = 0; o < nOps; o++) {
+          prod = BigInt.asIntN(64, prod * data64[o][q[o]]);
+          q[o] += innerStride[o];
+        }
+        if (summed.length === 0) acc64[out + i] = prod;
+        else s = BigInt.asIntN(64, s + prod);
+      }
+      if (summed.length > 0) acc64[out] = BigInt.asIntN(64, acc64[out] + s);
+    } else if (summed.length === 0) {
       // The inner label is an output label: `inner` consecutive output elements.
       for (let i = 0; i < inner; i++) {
         let prod = 1;

@@ -171,27 +171,23 @@ function microKernel(
   tile[15] = c33;
 }
 
-/**
- * The elements of a view in the order of `axes` (a transposed C-order copy), as float64 (or as
- * int32, wrapping modulo 2^32, for the integer products).
- */
-function gather(a: NDArray, axes: readonly number[]): Float64Array;
-function gather(a: NDArray, axes: readonly number[], Out: Int32ArrayConstructor): Int32Array;
-function gather(
-  a: NDArray,
-  axes: readonly number[],
-  Out: Float64ArrayConstructor | Int32ArrayConstructor = Float64Array,
-): Float64Array | Int32Array {
+/** The view's elements as one run of `a.data` when `axes` keep its order and it is contiguous. */
+function inOrder(a: NDArray, axes: readonly number[]): ArrayLike<number | bigint> | undefined {
+  if (!a.isContiguous || axes.some((ax, i) => ax !== i)) return undefined;
+  return a.data.subarray(a.offset, a.offset + a.size);
+}
+
+/** Positions in `a.data` of a view's elements in the order of `axes` (a transposed C-order walk). */
+function elementOrder(a: NDArray, axes: readonly number[]): Float64Array {
   const shape = axes.map((ax) => a.shape[ax]);
   const strides = axes.map((ax) => a.strides[ax]);
   const n = shape.reduce((s, v) => s * v, 1);
-  const out = new Out(n);
-  const d = a.data as ArrayLike<number | bigint>;
+  const out = new Float64Array(n);
   if (n === 0) return out;
   const idx = new Array<number>(shape.length).fill(0);
   let p = a.offset;
   for (let i = 0; i < n; i++) {
-    out[i] = Number(d[p]);
+    out[i] = p;
     for (let ax = shape.length - 1; ax >= 0; ax--) {
       p += strides[ax];
       if (++idx[ax] < shape[ax]) break;
@@ -202,15 +198,65 @@ function gather(
   return out;
 }
 
-/** Writes float64 values into a new array of `dtype` (bool: non-zero is true; integers wrap). */
+/**
+ * The elements of a view in the order of `axes` (a transposed C-order copy), as float64 (or as
+ * int32, wrapping modulo 2^32, for the narrow integer products).
+ */
+function gather(a: NDArray, axes: readonly number[]): Float64Array;
+function gather(a: NDArray, axes: readonly number[], Out: Int32ArrayConstructor): Int32Array;
+function gather(
+  a: NDArray,
+  axes: readonly number[],
+  Out: Float64ArrayConstructor | Int32ArrayConstructor = Float64Array,
+): Float64Array | Int32Array {
+  const d = a.data;
+  const bigints = d instanceof BigInt64Array || d instanceof BigUint64Array;
+  const run = inOrder(a, axes);
+  if (run && !bigints) {
+    const out = new Out(a.size);
+    out.set(run as ArrayLike<number>);
+    return out;
+  }
+  const order = elementOrder(a, axes);
+  const out = new Out(order.length);
+  const values = d as ArrayLike<number | bigint>;
+  for (let i = 0; i < order.length; i++) out[i] = Number(values[order[i]]);
+  return out;
+}
+
+/**
+ * The elements of a view in the order of `axes` as two's-complement int64 words: uint64 values
+ * keep their bits (products and sums modulo 2^64 are the same for both), narrower integers and
+ * bools are sign- or zero-extended.
+ */
+export function gatherInt64(a: NDArray, axes: readonly number[]): BigInt64Array {
+  const d = a.data;
+  const run = inOrder(a, axes);
+  if (run && (d instanceof BigInt64Array || d instanceof BigUint64Array)) {
+    const out = allocate("int64", a.size);
+    out.set(run as BigInt64Array);
+    return out;
+  }
+  const order = elementOrder(a, axes);
+  const out = allocate("int64", order.length);
+  if (d instanceof BigInt64Array || d instanceof BigUint64Array) {
+    for (let i = 0; i < order.length; i++) out[i] = d[order[i]];
+  } else {
+    const nums = d as ArrayLike<number>;
+    for (let i = 0; i < order.length; i++) out[i] = BigInt(nums[order[i]]);
+  }
+  return out;
+}
+
+/**
+ * Writes float64 values into a new array of a number-stored `dtype` (bool: non-zero is true;
+ * narrow integers wrap). int64/uint64 products never pass through float64 ({@link castInt64}).
+ */
 export function castFloat64(values: Float64Array, dtype: DType, shape: readonly number[]): NDArray {
   if (dtype === "float64") return new NDArray("float64", values, [...shape]);
   const out = allocate(dtype, values.length) as any;
   if (dtype === "bool") for (let i = 0; i < values.length; i++) out[i] = values[i] !== 0 ? 1 : 0;
-  else if (is64BitInt(dtype)) {
-    const wrap = dtype === "int64" ? BigInt.asIntN : BigInt.asUintN;
-    for (let i = 0; i < values.length; i++) out[i] = wrap(64, BigInt(values[i]));
-  } else out.set(values);
+  else out.set(values);
   return new NDArray(dtype, out, [...shape]);
 }
 
@@ -244,6 +290,46 @@ export function castInt32(values: Int32Array, dtype: DType, shape: readonly numb
   return new NDArray(dtype, out, [...shape]);
 }
 
+/**
+ * `C += A·B` for row-major int64 words, modulo 2^64 as NumPy's int64 and uint64 products wrap.
+ * `BigInt.asIntN(64, …)` around each multiply-add lets V8 compute in machine words.
+ */
+function gemmInt64(
+  A: BigInt64Array,
+  B: BigInt64Array,
+  C: BigInt64Array,
+  m: number,
+  k: number,
+  n: number,
+): void {
+  for (let i = 0; i < m; i++) {
+    const row = i * n;
+    for (let p = 0; p < k; p++) {
+      const aip = A[i * k + p];
+      if (aip === 0n) continue;
+      const bp = p * n;
+      for (let j = 0; j < n; j++) C[row + j] = BigInt.asIntN(64, C[row + j] + aip * B[bp + j]);
+    }
+  }
+}
+
+/** Int64 words as a block of `dtype` (int64, or uint64 reading the same bits). */
+export function castInt64(values: BigInt64Array, dtype: DType, shape: readonly number[]): NDArray {
+  const data =
+    dtype === "uint64" ? new BigUint64Array(values.buffer, values.byteOffset, values.length) : values;
+  return new NDArray(dtype, data, [...shape]);
+}
+
+/**
+ * The dtype in which partial products are kept until summed: int32 residues for narrow integers,
+ * the result's own 64-bit words for int64/uint64 (both wrap, so the sum is exact modulo 2^bits
+ * whatever the chunking), float64 otherwise.
+ */
+export function partialDType(dtype: DType): DType {
+  if (wrapsIn32(dtype)) return "int32";
+  return is64BitInt(dtype) ? dtype : "float64";
+}
+
 /** Params of `linalg.tensordot`: contracted axes of each block, in pairing order. */
 export interface TensordotParams {
   readonly axesA: readonly number[];
@@ -270,6 +356,11 @@ export function tensordotBlocks(a: NDArray, b: NDArray, p: TensordotParams): NDA
       n,
     );
     return castInt32(C, p.dtype, shape);
+  }
+  if (is64BitInt(p.dtype)) {
+    const C = allocate("int64", m * n);
+    gemmInt64(gatherInt64(a, [...freeA, ...p.axesA]), gatherInt64(b, [...p.axesB, ...freeB]), C, m, k, n);
+    return castInt64(C, p.dtype, shape);
   }
   const A = gather(a, [...freeA, ...p.axesA]);
   const B = gather(b, [...p.axesB, ...freeB]);
@@ -299,6 +390,15 @@ export function matmulBlocks(a: NDArray, b: NDArray, p: MatmulParams): NDArray {
     }
     return castInt32(C, p.dtype, [...batch, m, n]);
   }
+  if (is64BitInt(p.dtype)) {
+    const A = gatherInt64(a, [...Array(nd).keys()]);
+    const B = gatherInt64(b, [...Array(nd).keys()]);
+    const C = allocate("int64", nb * m * n);
+    for (let t = 0; t < nb; t++) {
+      gemmInt64(A.subarray(t * m * k), B.subarray(t * k * n), C.subarray(t * m * n), m, k, n);
+    }
+    return castInt64(C, p.dtype, [...batch, m, n]);
+  }
   const A = gather(a, [...Array(nd).keys()]);
   const B = gather(b, [...Array(nd).keys()]);
   const C = new Float64Array(nb * m * n);
@@ -309,14 +409,24 @@ export function matmulBlocks(a: NDArray, b: NDArray, p: MatmulParams): NDArray {
 }
 
 /**
- * Elementwise sum of partial products (all of one shape) in float64, cast to `dtype`. Int32
- * residues of narrow integer products add exactly (far below 2^53) and wrap on the cast.
+ * Elementwise sum of partial products (all of one shape), cast to `dtype`: int64/uint64 partials
+ * add modulo 2^64; others add in float64, where int32 residues of narrow integer products add
+ * exactly (far below 2^53) and wrap on the cast.
  */
 export function sumBlocks(inputs: readonly NDArray[], dtype: DType): NDArray {
   const first = inputs[0];
-  const acc = gather(first, [...Array(first.ndim).keys()]);
+  const axes = [...Array(first.ndim).keys()];
+  if (is64BitInt(dtype)) {
+    const acc = gatherInt64(first, axes);
+    for (let s = 1; s < inputs.length; s++) {
+      const v = gatherInt64(inputs[s], axes);
+      for (let i = 0; i < acc.length; i++) acc[i] = BigInt.asIntN(64, acc[i] + v[i]);
+    }
+    return castInt64(acc, dtype, first.shape);
+  }
+  const acc = gather(first, axes);
   for (let s = 1; s < inputs.length; s++) {
-    const v = gather(inputs[s], [...Array(first.ndim).keys()]);
+    const v = gather(inputs[s], axes);
     for (let i = 0; i < acc.length; i++) acc[i] += v[i];
   }
   return castFloat64(acc, dtype, first.shape);

@@ -160,4 +160,49 @@ describe("int64 and uint64", () => {
       { numRuns: 40 },
     );
   });
+
+  test("chunk invariance: int64 and uint64 matmul, tensordot and einsum wrap modulo 2^64, exact past 2^53", async () => {
+    // The reference: BigInt triple loop, wrapped once at the end (sums modulo 2^64 do not depend on order).
+    const product = (a: bigint[], b: bigint[], m: number, k: number, n: number) =>
+      Array.from({ length: m * n }, (_, o) => {
+        let s = 0n;
+        for (let p = 0; p < k; p++) s += a[Math.floor(o / n) * k + p] * b[p * n + (o % n)];
+        return s;
+      });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.infiniteStream(arbInt64),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.boolean(),
+        async (m, k, n, stream, ck, cm, unsigned) => {
+          const av = [...stream.take(m * k)];
+          const bv = [...stream.take(k * n)];
+          const dtype = unsigned ? "uint64" : "int64";
+          const asDtype = (v: bigint) => (unsigned ? BigInt.asUintN(64, v) : wrap(v));
+          const want = product(av, bv, m, k, n).map(asDtype);
+          const a = ca.fromArray(NDArray.from(av.map(asDtype), { shape: [m, k], dtype }), {
+            chunks: [cm, ck],
+          });
+          const b = ca.fromArray(NDArray.from(bv.map(asDtype), { shape: [k, n], dtype }), {
+            chunks: [ck, cm],
+          });
+          for (const y of [
+            ca.matmul(a, b, { splitEvery: 2 }),
+            ca.tensordot(a, b, 1),
+            ca.dot(a, b),
+            ca.einsum("ij,jk->ik", a, b, { splitEvery: 2 }),
+          ]) {
+            const out = await y.compute();
+            expect(out.dtype).toBe(dtype);
+            expect([...out.toTypedArray()]).toEqual(want);
+          }
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
 });
