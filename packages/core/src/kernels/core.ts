@@ -93,6 +93,13 @@ function recycleDead(
   }
 }
 
+/**
+ * Leaf steps (block reads) a fused task starts ahead of their turn once one of its steps is
+ * async: a chain of reads then keeps requests in flight while it decodes and folds, instead of
+ * waiting out each one's latency in turn (a worker holds one such chain). Each holds a block.
+ */
+const READ_AHEAD = 2;
+
 async function finishAsync(
   pending: Promise<NDArray>,
   values: (NDArray | undefined)[],
@@ -101,21 +108,46 @@ async function finishAsync(
   at: number,
   last: Int32Array,
 ): Promise<NDArray> {
+  const ahead = new Map<number, Promise<NDArray>>();
+  let scan = at + 1;
+  const readAhead = (): void => {
+    for (; scan < steps.length && ahead.size < READ_AHEAD; scan++) {
+      const s = steps[scan];
+      if (s.args.length > 0) continue;
+      let early: Promise<NDArray>;
+      try {
+        early = Promise.resolve(runRecycling(getKernel(s.op), [], s.params));
+      } catch (err) {
+        early = Promise.reject(err);
+      }
+      // Awaited at its turn; never, if an earlier step fails (no unhandled rejection then).
+      early.catch(() => {});
+      ahead.set(scan, early);
+    }
+  };
   let i = at;
   try {
+    readAhead();
     values.push(await pending);
     recycleDead(values, nInputs, steps[at].args, at, last);
     for (i = at + 1; i < steps.length; i++) {
       const s = steps[i];
-      // After an await, the executor's runRecycling has returned: allocate from the free lists
-      // here too (an async read, then a reduction whose state would otherwise be fresh memory).
-      values.push(
-        await runRecycling(
-          getKernel(s.op),
-          s.args.map((a) => values[a]!),
-          s.params,
-        ),
-      );
+      let r = ahead.get(i);
+      if (r) ahead.delete(i);
+      else {
+        // After an await, the executor's runRecycling has returned: allocate from the free lists
+        // here too (an async read, then a reduction whose state would otherwise be fresh memory).
+        r = Promise.resolve(
+          runRecycling(
+            getKernel(s.op),
+            s.args.map((a) => values[a]!),
+            s.params,
+          ),
+        );
+      }
+      if (scan <= i) scan = i + 1;
+      readAhead();
+      values.push(await r);
       recycleDead(values, nInputs, s.args, i, last);
     }
   } catch (err) {

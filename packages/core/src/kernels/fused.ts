@@ -13,7 +13,7 @@
  * over the whole run (its subtrees of up to 4096 values are produced as slabs), so it is the
  * unfused result bit for bit. A two-pass outer reduction (var, std) produces the values twice.
  */
-import { DTYPE_INFO, type DType, type NumberTypedArray, numberStorage } from "../dtype/dtypes.js";
+import { DTYPE_INFO, type DType, is64BitInt, type NumberTypedArray, numberStorage } from "../dtype/dtypes.js";
 import { BroadcastError, fmt, InvalidArgumentError } from "../errors.js";
 import { NDArray, shapeSize } from "../ndarray/ndarray.js";
 import {
@@ -461,6 +461,7 @@ export function runFusedLoop(params: FusedLoopParams, inputs: readonly NDArray[]
   const shape = params.shape;
   if (!DTYPE_INFO[params.dtype])
     throw new InvalidArgumentError(`fused.loop: unknown dtype ${fmt(params.dtype)}.`);
+  if (inputs.some((a) => is64BitInt(a.dtype))) return runUnfused(params, inputs);
   const loop = planLoop(params, inputs);
   const outDType: DType = params.reduce ? "float64" : params.dtype;
   const segment = codegenEnabled()
@@ -485,7 +486,7 @@ export function runFusedLoop(params: FusedLoopParams, inputs: readonly NDArray[]
     if (out.size > 0) fill(numberStorage(out.dtype, out.data, "fused.loop"), 0, 0, out.size);
   }
   if (hasNonFinite(numberStorage(out.dtype, out.data, "fused.loop")) || fusedWarnsSilently(loop, inputs))
-    replayForWarnings(params, inputs);
+    runUnfused(params, inputs);
   return out;
 }
 
@@ -502,12 +503,13 @@ function fusedWarnsSilently(loop: Loop, inputs: readonly NDArray[]): boolean {
 }
 
 /**
- * Runs the loop's steps unfused (each inner reduction, the outer expression, the chunk step), only
- * for the NumPy warnings they emit (fp-warnings.ts): a block with a non-finite value, or with a
- * cast or integer division that may have warned, is rare, and this is the simple exact way to
- * name the op that warned. The result is discarded.
+ * Runs the loop's steps unfused with the kernels they were fused from (each inner reduction, the
+ * outer expression, the chunk step). Used for blocks the fused loop cannot read (64-bit integers,
+ * whose elements are bigints), and to replay a block only for the NumPy warnings it emits
+ * (fp-warnings.ts): a block with a non-finite value, or with a cast or integer division that may
+ * have warned, is rare, and this is the simple exact way to name the op that warned.
  */
-function replayForWarnings(params: FusedLoopParams, inputs: readonly NDArray[]): void {
+function runUnfused(params: FusedLoopParams, inputs: readonly NDArray[]): NDArray {
   const sources = params.sources.map((src) => {
     if ("input" in src) return inputs[src.input];
     const block = evaluateExpr({ expr: src.expr, dtype: src.exprDType, shape: src.shape }, inputs);
@@ -519,10 +521,9 @@ function replayForWarnings(params: FusedLoopParams, inputs: readonly NDArray[]):
     });
   });
   const block = evaluateExpr({ expr: params.expr, dtype: params.dtype, shape: params.shape }, sources);
-  if (params.reduce) {
-    const { op, ...chunkParams } = params.reduce;
-    reduceChunk(op, block, chunkParams);
-  }
+  if (!params.reduce) return block;
+  const { op, ...chunkParams } = params.reduce;
+  return reduceChunk(op, block, chunkParams);
 }
 
 /** The `fused.loop` kernel (see {@link runFusedLoop}). */

@@ -150,8 +150,25 @@ function checkBloscFrame(frame: Uint8Array): { nbytes: number } {
 function registerCodecs(): void {
   if ((zarr.registry as unknown as { _chunkedIo?: boolean })._chunkedIo) return;
   type Entry = Parameters<typeof zarr.registry.set>[1];
-  // zarrita's own gzip/zlib codecs decode only; numcodecs' encode too.
-  const gzip = (() => import("numcodecs/gzip").then((m) => m.default)) as unknown as Entry;
+  // zarrita's own gzip/zlib codecs decode only; numcodecs' encode too. Its header stamps each
+  // chunk with the time (bytes 4-7, outside the CRC): zeroed, as Python's gzip at mtime=0 does,
+  // so a chunk's bytes depend on its data alone.
+  const gzip = (async () => {
+    const GZip = (await import("numcodecs/gzip")).default;
+    return {
+      fromConfig(config: { level?: number }) {
+        const codec = GZip.fromConfig(config as Parameters<typeof GZip.fromConfig>[0]);
+        return {
+          encode(data: Uint8Array) {
+            const out = codec.encode(data);
+            out.fill(0, 4, 8);
+            return out;
+          },
+          decode: (data: Uint8Array) => codec.decode(data),
+        };
+      },
+    };
+  }) as unknown as Entry;
   // numcodecs.js expects shuffle 0|1|2 and silently ignores the v3 spelling "shuffle".
   const blosc = (async () => {
     const Blosc = (await import("numcodecs/blosc")).default;
