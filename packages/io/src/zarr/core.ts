@@ -159,8 +159,8 @@ function registerCodecs(): void {
       fromConfig(config: { level?: number }) {
         const codec = GZip.fromConfig(config as Parameters<typeof GZip.fromConfig>[0]);
         return {
-          encode(data: Uint8Array) {
-            const out = codec.encode(data);
+          async encode(data: Uint8Array) {
+            const out = await codec.encode(data);
             out.fill(0, 4, 8);
             return out;
           },
