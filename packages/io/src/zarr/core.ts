@@ -150,8 +150,21 @@ function checkBloscFrame(frame: Uint8Array): { nbytes: number } {
 function registerCodecs(): void {
   if ((zarr.registry as unknown as { _chunkedIo?: boolean })._chunkedIo) return;
   type Entry = Parameters<typeof zarr.registry.set>[1];
-  // zarrita's own gzip/zlib codecs decode only; numcodecs' encode too.
-  const gzip = (() => import("numcodecs/gzip").then((m) => m.default)) as unknown as Entry;
+  // zarrita's own gzip/zlib codecs decode only; numcodecs' encode too. Its header carries the
+  // time of the encode (bytes 4-7, MTIME); 0 there ("no time") makes equal chunks equal bytes
+  // whenever they were written (the CRC covers only the data).
+  const gzip = (async () => {
+    const GZip = (await import("numcodecs/gzip")).default;
+    return {
+      fromConfig(config: { level?: number }) {
+        const codec = GZip.fromConfig(config);
+        return {
+          encode: (data: Uint8Array) => codec.encode(data).fill(0, 4, 8),
+          decode: (data: Uint8Array) => codec.decode(data),
+        };
+      },
+    };
+  }) as unknown as Entry;
   // numcodecs.js expects shuffle 0|1|2 and silently ignores the v3 spelling "shuffle".
   const blosc = (async () => {
     const Blosc = (await import("numcodecs/blosc")).default;
