@@ -33,11 +33,14 @@ import {
   type ZarrPlatform,
 } from "./core.js";
 import { type ChunkedArray, type ChunkSpec, store } from "@chunked/core";
+import { registerOpener } from "@chunked/core/internal";
 import { chunkedFrom, regularized, type WriteOptions } from "../chunked.js";
 
 export { ZarrArray, ZarrArrayTarget } from "./core.js";
 
 loadInWorkers();
+// Where this thread writes whole chunks for store() (workers register it through ../open-source.ts).
+registerOpener("zarr-chunks", (d) => openChunks(d as ZarrChunksDescriptor));
 export type { ZarrCompressor, ZarrCreateOptions, ZarrInput, ZarrOpenOptions, ZarrStore } from "./core.js";
 
 function stripSlash(key: string): string {
