@@ -25,9 +25,15 @@ warnings.simplefilter("ignore", RuntimeWarning)  # 1/0 on the Lennard-Jones diag
 
 
 def summary(a):
-    """Sum, sum of |x|, first, middle and last element (run.ts's `summary`)."""
-    a = np.asarray(a, dtype=np.float64).ravel()
-    return [float(a.sum()), float(np.abs(a).sum()), float(a[0]), float(a[len(a) // 2]), float(a[-1])]
+    """Sum, sum of |x|, first, middle and last element (run.ts's `summary`), in float64 over 1 Mi
+    element pieces: whole-array float64 copies would add their size to dask's peak RSS."""
+    a = np.asarray(a).ravel()
+    total = total_abs = 0.0
+    for start in range(0, len(a), 1 << 20):
+        piece = a[start : start + (1 << 20)].astype(np.float64)
+        total += float(piece.sum())
+        total_abs += float(np.abs(piece).sum())
+    return [total, total_abs, float(a[0]), float(a[len(a) // 2]), float(a[-1])]
 
 
 def hdf5_sum(args):
