@@ -378,6 +378,24 @@ describe("NodePool options and life", () => {
     await expect(pool.ready()).rejects.toThrow(/closed/);
   });
 
+  it("replaces a worker whose aborted read hangs, though it ran another batch since", async () => {
+    const pool = new NodePool({ workers: 1, modules, inline: [], abortGrace: 50 });
+    try {
+      const ac = new AbortController();
+      const hung = Promise.resolve(pool.run(task("test.hang"), [], { signal: ac.signal })).catch((e) => e);
+      // A later tick: its own batch, which the worker runs while the first awaits its read.
+      await new Promise((r) => setTimeout(r, 0));
+      expect((await pool.run(task("test.scale", { k: 3 }), [NDArray.from([2])])).toArray()).toEqual([6]);
+      ac.abort(new Error("timeout"));
+      expect((await hung).name).toBe("AbortError");
+      while (pool.stats.workersStuck === 0) await new Promise((r) => setTimeout(r, 10));
+      expect(pool.stats.workersStarted).toBe(2);
+      expect((await pool.run(task("test.scale", { k: 2 }), [NDArray.from([2])])).toArray()).toEqual([4]);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("replaces a worker stuck in an aborted task, and stays usable", async () => {
     const pool = new NodePool({ workers: 1, modules, inline: [], abortGrace: 50 });
     try {

@@ -13,6 +13,7 @@ import { isThenable } from "../schedule/thenable.js";
 import { collectWarnings } from "../warnings.js";
 import { WorkerBuffers } from "./buffers.js";
 import {
+  BATCHES_PER_WORKER,
   BIG_BYTES,
   type BatchRequest,
   type BatchResponse,
@@ -28,6 +29,7 @@ import {
   ownsWholeBuffer,
   readBatchIndex,
   readChunkTable,
+  RunningCell,
   type Sharing,
   type TaskWarning,
   type ToWorker,
@@ -134,13 +136,12 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
   let runningIndex = -1;
   const yieldNow = makeYield();
 
-  const setRunning = (batch: number, index: number): void => {
+  /** The batch id in each lane of the running cell (-1: free); a batch takes a lane while it runs. */
+  const lanes = new Array<number>(BATCHES_PER_WORKER).fill(-1);
+  const setRunning = (lane: number, batch: number, index: number): void => {
     runningBatch = batch;
     runningIndex = index;
-    if (runningCell) {
-      Atomics.store(runningCell, 0, batch);
-      Atomics.store(runningCell, 1, index);
-    }
+    if (runningCell && lane >= 0) RunningCell.set(runningCell, lane, batch, index);
   };
   const post = (message: FromWorker, transfer: Transferable[] = []): void => {
     if (!dead) scope.postMessage(message, transfer);
@@ -242,7 +243,10 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
     const { id, ops, params } = req;
     active.add(id);
     const { n, op, inStart, inputs } = readBatchIndex(req.chunks.meta);
-    setRunning(id, -1);
+    // The pool sends at most BATCHES_PER_WORKER batches, so a lane is free.
+    const lane = lanes.indexOf(-1);
+    if (lane >= 0) lanes[lane] = id;
+    setRunning(lane, id, -1);
     const loadError = await (loaded ??= loadModules());
     if (req.recycled) buffers.recycle(req.recycledIds!, req.recycled);
     const ids: number[] = [];
@@ -267,7 +271,7 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
         header[i] = CANCELLED;
         continue;
       }
-      setRunning(id, i);
+      setRunning(lane, id, i);
       const t0 = clock();
       const kernelId = ops[op[i]];
       try {
@@ -282,7 +286,7 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
         if (isThenable(out)) {
           waiting();
           out = await out;
-          setRunning(id, i);
+          setRunning(lane, id, i);
         }
         addOutput(checkResult(out, kernelId), table, transfer, inArena);
         header[i] = OK;
@@ -297,7 +301,14 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
         lastYield = performance.now();
       }
     }
-    if (runningBatch === id) setRunning(-1, -1);
+    if (runningBatch === id) {
+      runningBatch = -1;
+      runningIndex = -1;
+    }
+    if (lane >= 0) {
+      lanes[lane] = -1;
+      if (runningCell) RunningCell.clear(runningCell, lane);
+    }
     active.delete(id);
     cancelled.delete(id);
     const chunksOut = table.finish(header);

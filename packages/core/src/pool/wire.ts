@@ -90,10 +90,7 @@ export interface InitMessage {
   /** Module URLs to import before the first task, so their kernels register. */
   readonly modules: readonly string[];
   readonly sharing: Sharing;
-  /**
-   * Two Int32 (shared memory, when the platform has it): the batch id and task index the worker
-   * is running, so the pool can blame the right task when the worker dies without a word.
-   */
+  /** What the worker runs, in shared memory when the platform has it (see {@link RunningCell}). */
   readonly running?: Int32Array;
   /** Name of the pool, for messages (e.g. "NodePool"). */
   readonly poolName: string;
@@ -110,6 +107,56 @@ export interface CancelMessage {
 export type ToWorker = InitMessage | BatchRequest | CancelMessage;
 
 /** Task outcome codes in a {@link BatchResponse}'s header. */
+/**
+ * Batches a worker holds at once: one running, one waiting, so it never idles on a round trip.
+ * Both may be inside a kernel: the first awaiting a read while the second runs.
+ */
+export const BATCHES_PER_WORKER = 2;
+
+/**
+ * What a worker is doing, in shared memory the pool reads without a message: so it can blame the
+ * right task when the worker dies without a word, and tell a worker still inside an aborted
+ * batch's kernel from one busy with another batch. Int32 cells: for each lane (one per batch held,
+ * see {@link BATCHES_PER_WORKER}) the batch id and task index (-1 between tasks), then the lane
+ * running now (-1: none).
+ */
+export const RunningCell = {
+  length: 2 * BATCHES_PER_WORKER + 1,
+
+  create(): Int32Array | undefined {
+    if (typeof SharedArrayBuffer !== "function") return undefined;
+    return new Int32Array(new SharedArrayBuffer(RunningCell.length * 4)).fill(-1);
+  },
+
+  /** The worker runs task `index` of `batch` in `lane` (index -1: the batch is between tasks). */
+  set(cell: Int32Array, lane: number, batch: number, index: number): void {
+    Atomics.store(cell, 2 * lane, batch);
+    Atomics.store(cell, 2 * lane + 1, index);
+    Atomics.store(cell, 2 * BATCHES_PER_WORKER, lane);
+  },
+
+  /** `lane`'s batch is answered. */
+  clear(cell: Int32Array, lane: number): void {
+    Atomics.store(cell, 2 * lane, -1);
+    Atomics.store(cell, 2 * lane + 1, -1);
+    Atomics.compareExchange(cell, 2 * BATCHES_PER_WORKER, lane, -1);
+  },
+
+  /** The task running now (batch and index -1 when none). */
+  current(cell: Int32Array): { batch: number; index: number } {
+    const lane = Atomics.load(cell, 2 * BATCHES_PER_WORKER);
+    if (lane < 0) return { batch: -1, index: -1 };
+    return { batch: Atomics.load(cell, 2 * lane), index: Atomics.load(cell, 2 * lane + 1) };
+  },
+
+  /** Whether the worker is inside one of `batch`'s kernels (running it, or awaiting its read). */
+  inKernel(cell: Int32Array, batch: number): boolean {
+    for (let lane = 0; lane < BATCHES_PER_WORKER; lane++)
+      if (Atomics.load(cell, 2 * lane) === batch && Atomics.load(cell, 2 * lane + 1) >= 0) return true;
+    return false;
+  },
+};
+
 export const OK = 0;
 export const FAILED = 1;
 export const CANCELLED = 2;

@@ -16,6 +16,7 @@ import { BufferLedger, type BufferStats } from "./buffers.js";
 import { RunTimes } from "./run-times.js";
 import type { PoolTransport, PoolWorker } from "./transport.js";
 import {
+  BATCHES_PER_WORKER,
   BIG_BYTES,
   type AllocationCounts,
   type BatchRequest,
@@ -32,6 +33,7 @@ import {
   ownsWholeBuffer,
   packParams,
   readChunkTable,
+  RunningCell,
   type ToWorker,
 } from "./wire.js";
 
@@ -44,8 +46,6 @@ const BATCH_TARGET_MS = 2;
 const MAX_BATCH = 1024;
 /** Upper bound on the adaptive `concurrency` per worker (tiny tasks). */
 const MAX_TASKS_PER_WORKER = 64;
-/** Messages in flight per worker: one running, one waiting, so a worker never idles on a round trip. */
-const BATCHES_PER_WORKER = 2;
 /** How often a task whose batch was lost with its worker (but that did not kill it) is retried. */
 const MAX_RETRIES = 3;
 /** A worker that dies before it starts this many times in a row means its script cannot load. */
@@ -401,8 +401,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
   // -- Workers
 
   #spawn(index: number): Slot {
-    const running =
-      typeof SharedArrayBuffer === "function" ? new Int32Array(new SharedArrayBuffer(8)).fill(-1) : undefined;
+    const running = RunningCell.create();
     let slot: Slot | undefined;
     const worker = this.#transport.spawn(index, {
       message: (msg) => {
@@ -481,11 +480,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
     why = cause.message,
   ): void {
     if (slot.dead || this.#closed) return;
-    const running =
-      known ??
-      (slot.running
-        ? { batch: Atomics.load(slot.running, 0), index: Atomics.load(slot.running, 1) }
-        : undefined);
+    const running = known ?? (slot.running ? RunningCell.current(slot.running) : undefined);
     const batches = [...slot.batches.values()];
     const startup = !slot.ready;
     void this.#end(slot);
@@ -590,9 +585,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
     if (slot.dead || this.#closed || slot.batches.get(batch.id) !== batch) return;
     // Only a worker inside one of this batch's kernels is stuck; one still starting up, or busy
     // with an earlier batch, will skip the cancelled tasks when it gets to them.
-    const inKernel = slot.running
-      ? Atomics.load(slot.running, 0) === batch.id && Atomics.load(slot.running, 1) >= 0
-      : slot.ready;
+    const inKernel = slot.running ? RunningCell.inKernel(slot.running, batch.id) : slot.ready;
     if (!inKernel) {
       batch.stuckTimer = setTimeout(() => this.#replaceStuck(batch), this.#abortGrace);
       (batch.stuckTimer as { unref?: () => void }).unref?.();
