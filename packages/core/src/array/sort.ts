@@ -42,7 +42,9 @@ export interface SortOptions {
    * Chunked 1-d input read straight from a source (fromArray, random, a file): every output
    * bucket re-reads the input blocks and keeps the values in its range, instead of holding
    * partitions of every block. Peak memory is then about two buckets plus a block rather than the
-   * whole array, at the cost of reading the input once per bucket. Default false.
+   * whole array, at the cost of reading the input once per bucket. On a pool, each worker that
+   * merges a bucket holds about three (the parts, the sorted bucket, and the shared copy that
+   * travels). Default false.
    */
   recompute?: boolean;
   /**
