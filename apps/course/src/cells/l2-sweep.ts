@@ -8,7 +8,7 @@ for (const size of [100, 250, 500, 1000, 2000, 4000]) {
   const y = x.mean({ axis: 0 }).at`::100`;
   let peak = 0;
   const t0 = performance.now();
-  await y.compute({ executor: pool, onProgress: (p) => (peak = Math.max(peak, p.bytesHeld)) });
+  await y.compute({ executor: pool, onProgress: (p) => (peak = p.peakBytesHeld) });
   const ms = performance.now() - t0;
   rows.push({
     chunks: `(${size}, ${size})`,

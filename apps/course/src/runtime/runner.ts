@@ -86,7 +86,7 @@ async function watched<T>(
     onProgress: (p) => {
       options?.onProgress?.(p);
       total = p.total;
-      peak = Math.max(peak, p.bytesHeld);
+      peak = p.peakBytesHeld;
       post({
         type: "progress",
         id: run.id,

@@ -19,6 +19,11 @@ export interface ProgressEvent {
   readonly done: number;
   readonly total: number;
   readonly bytesHeld: number;
+  /**
+   * Most bytes held at once so far in this run. Exact, unlike the most `bytesHeld` seen in events:
+   * an output block handed to `compute`'s result is held only until it is copied there.
+   */
+  readonly peakBytesHeld: number;
   readonly running: number;
 }
 
@@ -302,7 +307,7 @@ export function runGraphWithStats(
       reject(err);
     }
     const progress = (): void => {
-      if (onProgress) onProgress({ done, total: n, bytesHeld, running });
+      if (onProgress) onProgress({ done, total: n, bytesHeld, peakBytesHeld: peakBytes, running });
     };
     const taskError = (i: number, err: unknown): unknown => {
       if (err instanceof TaskError || err instanceof AbortError) return err;

@@ -127,9 +127,9 @@ describe("progressHook", () => {
   test("fraction, ETA and the final event", () => {
     const seen: ca.ProgressInfo[] = [];
     const hook = ca.progressHook((p) => seen.push(p), { intervalMs: 1e9 });
-    hook({ done: 0, total: 4, bytesHeld: 0, running: 0 });
-    hook({ done: 2, total: 4, bytesHeld: 10, running: 1 }); // throttled away
-    hook({ done: 4, total: 4, bytesHeld: 0, running: 0 });
+    hook({ done: 0, total: 4, bytesHeld: 0, peakBytesHeld: 0, running: 0 });
+    hook({ done: 2, total: 4, bytesHeld: 10, peakBytesHeld: 10, running: 1 }); // throttled away
+    hook({ done: 4, total: 4, bytesHeld: 0, peakBytesHeld: 10, running: 0 });
     expect(seen.map((p) => p.fraction)).toEqual([0, 1]);
     expect(seen[0].etaMs).toBeUndefined();
     expect(seen[1].finished).toBe(true);

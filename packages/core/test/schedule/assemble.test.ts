@@ -95,6 +95,20 @@ describe("compute joins blocks as they arrive", () => {
     for (const key of outputs) expect(released.has(made.get(key)!)).toBe(true);
   });
 
+  it("progress reports the exact peak held, though each output block is released as it arrives", async () => {
+    const events: ca.ProgressEvent[] = [];
+    const y = x.mul(3).add(1);
+    await ca.compute([y], { onProgress: (p) => events.push(p) });
+    const last = events.at(-1)!;
+    expect(last.bytesHeld).toBe(0);
+    // At least one 5 x 7 float64 block was held; never less than any event's bytesHeld.
+    expect(last.peakBytesHeld).toBeGreaterThanOrEqual(5 * 7 * 8);
+    for (const e of events) expect(e.peakBytesHeld).toBeGreaterThanOrEqual(e.bytesHeld);
+    expect(events.map((e) => e.peakBytesHeld)).toEqual(
+      [...events.map((e) => e.peakBytesHeld)].sort((a, b) => a - b),
+    );
+  });
+
   it("fills one result per array when arrays share blocks, and keeps a lone block as the result", async () => {
     const y = x.sub(2);
     const one = x.sum({ axis: 1 }).rechunk(24);
