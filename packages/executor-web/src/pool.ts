@@ -41,7 +41,8 @@ export interface WebPoolOptions {
   concurrency?: number;
   /**
    * Kernel ids run on the page instead of a worker: ones that only repackage data, where a round
-   * trip would cost more than the kernel. Default `["core.literal", "core.identity"]`.
+   * trip would cost more than the kernel. Default `pool.DEFAULT_INLINE` of `@chunked/core/internal`
+   * (`core.literal`, `core.identity`, `reduce.fields`).
    */
   inline?: readonly string[];
   /**

@@ -145,7 +145,6 @@ async function finishAsync(
           ),
         );
       }
-      if (scan <= i) scan = i + 1;
       readAhead();
       values.push(await r);
       recycleDead(values, nInputs, s.args, i, last);
