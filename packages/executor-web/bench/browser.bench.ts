@@ -4,7 +4,7 @@
  *
  * - mean, anomaly: the course's lesson 3, `x.mean(0)` and `x[0] - x.mean(0)` of
  *   `x = stack(31 days)`, 31 × 360 × 720 float32 read as Zarr (zstd, chunks 360²) over HTTP from
- *   this process's server (`pnpm prep --course` makes the data if missing);
+ *   a server in a thread of this process (`pnpm prep --course` makes the data if missing);
  * - w2: the tutorial's `random.normal(10, 0.1, [4000, 4000], chunks 1000).mean(0)[::100]`.
  *
  * Each runs cross-origin isolated (SharedArrayBuffer transport) and not (transferred copies):
@@ -16,14 +16,17 @@
  *   pnpm --filter @chunked/executor-web bench
  *   REPEATS=5 WORKLOADS=mean,w2 LATENCY=20 MODES=isolated WORKERS=2 SIZE=4000 CHUNK=1000 DATA=/work/main/datasets pnpm --filter @chunked/executor-web bench
  *
+ * `TRACE=/tmp/t` also writes a Chromium trace of each workload's page to /tmp/t-<workload>.json
+ * (timeline, network and V8's CPU samples of every thread; open it in Perfetto or chrome://tracing):
+ * it shows whether the workers wait on requests or compute.
+ *
  * The page (bench/index.html + bench/page.ts, worker bench/worker.ts) is served by Vite (vitest's
  * own copy), which compiles the TypeScript and bundles the worker as an app would.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
-import { join, normalize } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { chromium } from "playwright-core";
@@ -158,40 +161,54 @@ function sampleRenderers(browserPid: number | undefined) {
 }
 
 /**
- * The course's Zarr store under /data/weather.zarr/, from memory (26 MB): one write per reply, so
- * the server, in this busy process, answers as fast as it can.
+ * The course's Zarr store over HTTP, from memory (26 MB), on its own port and in its own thread:
+ * this thread samples /proc every 20 ms and runs Vite, and a data server sharing its event loop
+ * answered in 30–110 ms, so both variants timed the server (6 requests in flight, HTTP/1.1's
+ * limit per host). Cross-origin, as a data host would be: CORS and CORP headers let an
+ * isolated page read it.
  */
-const files = new Map<string, Buffer>();
-function serveData(req: IncomingMessage, res: ServerResponse, next: () => void): void {
-  const path = decodeURIComponent((req.url ?? "").split("?")[0]);
-  if (!path.startsWith("/data/weather.zarr/")) {
-    next();
-    return;
-  }
-  const rel = normalize(path.slice("/data/weather.zarr/".length));
-  const file = join(WEATHER, rel);
-  let body = files.get(file);
-  if (!body && !rel.startsWith("..") && existsSync(file) && statSync(file).isFile()) {
-    body = readFileSync(file);
-    files.set(file, body);
-  }
-  if (!body) {
-    res.writeHead(404, ISOLATION_SAFE);
-    res.end();
-    return;
-  }
-  // no-store: every run reads over HTTP, as a learner's first run does.
-  const answer = body;
-  setTimeout(() => {
-    res.writeHead(200, {
-      ...ISOLATION_SAFE,
-      "Content-Length": answer.byteLength,
-      "Cache-Control": "no-store",
+async function startDataServer(): Promise<{ url: string; close: () => Promise<number> }> {
+  const code = `
+    const { createServer } = require("node:http");
+    const { existsSync, readFileSync, statSync } = require("node:fs");
+    const { join, normalize } = require("node:path");
+    const { parentPort, workerData: { root, latency } } = require("node:worker_threads");
+    const headers = { "Access-Control-Allow-Origin": "*", "Cross-Origin-Resource-Policy": "cross-origin" };
+    const files = new Map();
+    const server = createServer((req, res) => {
+      const rel = normalize(decodeURIComponent((req.url ?? "").split("?")[0]).slice(1));
+      const file = join(root, rel);
+      let body = files.get(file);
+      if (!body && !rel.startsWith("..") && existsSync(file) && statSync(file).isFile()) {
+        body = readFileSync(file);
+        files.set(file, body);
+      }
+      setTimeout(() => {
+        if (!body) {
+          res.writeHead(404, headers);
+          res.end();
+          return;
+        }
+        // no-store: every run reads over HTTP, as a learner's first run does.
+        res.writeHead(200, { ...headers, "Content-Length": body.byteLength, "Cache-Control": "no-store" });
+        res.end(body);
+      }, latency);
     });
-    res.end(answer);
-  }, latency);
+    server.listen(0, "127.0.0.1", () => parentPort.postMessage(server.address().port));
+    parentPort.on("message", () => server.close(() => parentPort.postMessage("closed")));`;
+  const worker = new Worker(code, { eval: true, workerData: { root: WEATHER, latency } });
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once("message", resolve);
+    worker.once("error", reject);
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => {
+      worker.postMessage("close");
+      return new Promise((resolve) => worker.once("message", () => resolve(worker.terminate())));
+    },
+  };
 }
-const ISOLATION_SAFE = { "Cross-Origin-Resource-Policy": "same-origin" };
 
 /** CPU time (ms) of the page's renderer in one run: all its threads, the page's main thread, its workers. */
 interface Cpu {
@@ -215,9 +232,9 @@ async function runMode(isolated: boolean, workload: WorkloadName): Promise<ModeR
     resolve: { conditions: clientConditions },
     logLevel: "warn",
     server: { port: 0, strictPort: false, headers: isolated ? ISOLATION : {} },
-    plugins: [{ name: "data", configureServer: (s) => void s.middlewares.use(serveData) }],
   });
   await server.listen();
+  const data = await startDataServer();
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error("Vite did not report a URL");
   const browser = await chromium.launch({
@@ -238,7 +255,24 @@ async function runMode(isolated: boolean, workload: WorkloadName): Promise<ModeR
         timeout: 120_000,
       },
     );
-    const options: BenchOptions = { workload, repeats, size, chunk, ...(workers ? { workers } : {}) };
+    const options: BenchOptions = {
+      workload,
+      repeats,
+      size,
+      chunk,
+      dataUrl: data.url,
+      ...(workers ? { workers } : {}),
+    };
+    if (process.env.TRACE)
+      await browser.startTracing(page, {
+        path: `${process.env.TRACE}-${workload}.json`,
+        categories: [
+          "devtools.timeline",
+          "disabled-by-default-devtools.timeline",
+          "disabled-by-default-v8.cpu_profiler",
+          "loading",
+        ],
+      });
     try {
       const result = await page.evaluate(
         (o) => (globalThis as unknown as { runBench: (o: BenchOptions) => Promise<BenchResult> }).runBench(o),
@@ -253,10 +287,12 @@ async function runMode(isolated: boolean, workload: WorkloadName): Promise<ModeR
       };
     } finally {
       sampler.stop();
+      if (process.env.TRACE) await browser.stopTracing();
     }
   } finally {
     await browser.close();
     await server.close();
+    await data.close();
   }
 }
 

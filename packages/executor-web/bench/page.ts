@@ -19,6 +19,8 @@ export interface BenchOptions {
   size: number;
   chunk: number;
   workers?: number;
+  /** Where the course's Zarr store is served (its own origin, with CORS). */
+  dataUrl: string;
 }
 
 /** `performance.measureUserAgentSpecificMemory()`'s answer, summed: the page's and each worker's bytes. */
@@ -62,9 +64,8 @@ export interface BenchResult {
 const DATES = Array.from({ length: 31 }, (_, i) => `2014-01-${String(i + 1).padStart(2, "0")}`);
 
 /** The course's lesson 3: 31 days of 2-m temperature (31 × 360 × 720 float32) read as Zarr over HTTP. */
-async function weather(): Promise<ca.ChunkedArray> {
-  const url = new URL("/data/weather.zarr", location.href).href;
-  const days = await Promise.all(DATES.map((d) => openZarr(url, { path: `/${d}/t2m` })));
+async function weather(dataUrl: string): Promise<ca.ChunkedArray> {
+  const days = await Promise.all(DATES.map((d) => openZarr(dataUrl, { path: `/${d}/t2m` })));
   return ca.stack(
     days.map((day) => ca.fromArray(day, { chunks: [360, 360] })),
     { axis: 0 },
@@ -74,9 +75,9 @@ async function weather(): Promise<ca.ChunkedArray> {
 async function build(options: BenchOptions): Promise<ca.ChunkedArray> {
   switch (options.workload) {
     case "mean":
-      return (await weather()).mean({ axis: 0 });
+      return (await weather(options.dataUrl)).mean({ axis: 0 });
     case "anomaly": {
-      const x = await weather();
+      const x = await weather(options.dataUrl);
       return x.at`0`.sub(x.mean({ axis: 0 }));
     }
     case "w2":
