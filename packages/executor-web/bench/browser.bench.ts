@@ -161,11 +161,9 @@ function sampleRenderers(browserPid: number | undefined) {
 }
 
 /**
- * The course's Zarr store over HTTP, from memory (26 MB), on its own port and in its own thread:
- * this thread samples /proc every 20 ms and runs Vite, and a data server sharing its event loop
- * answered in 30–110 ms, so both variants timed the server (6 requests in flight, HTTP/1.1's
- * limit per host). Cross-origin, as a data host would be: CORS and CORP headers let an
- * isolated page read it.
+ * The course's Zarr store over HTTP, from memory (26 MB), on its own port and in its own thread,
+ * so the /proc sampler and Vite in this thread never delay an answer. Cross-origin, as a data host
+ * would be: CORS and CORP headers let an isolated page read it.
  */
 async function startDataServer(): Promise<{ url: string; close: () => Promise<number> }> {
   const code = `
