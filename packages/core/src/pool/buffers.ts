@@ -1,19 +1,28 @@
 /**
  * Owned shared memory. A SharedArrayBuffer lives until every thread that ever held it has
- * garbage-collected its wrapper, and a worker's heap is too small for V8 to collect often: left to
- * GC, chunks a compute dropped long ago stay resident (measured: GBs on a 4 GB read-and-reduce while
- * the scheduler held tens of MB). So the shared buffers that workers copy their kernels' big
- * outputs into carry an id; the pool counts the scheduler's results that use each one, and when the scheduler releases
- * the last (`Executor.release`), the buffer goes back to the worker that made it, whose allocator
- * hands it out again for the next output of that size. (Kernels themselves allocate from the
- * worker's own free lists of ordinary buffers, kernels/recycle.ts.)
+ * garbage-collected its wrapper, and V8 counts a shared buffer's memory towards no thread's GC
+ * trigger (`BackingStore::PerIsolateAccountingLength` is 0 for shared memory): a dropped one stays
+ * resident until each of those threads collects for unrelated reasons. The pool's thread, which
+ * holds a wrapper of every chunk, collects rarely, so left to GC, chunks a compute dropped long ago
+ * stay resident (measured: GBs on a 4 GB read-and-reduce while the scheduler held tens of MB; the
+ * 1e8 sort of the bench 0.94 GB, 0.53 GB with the pool's thread collecting every 300 ms). So the
+ * shared buffers that workers copy their kernels' big outputs into carry an id; the pool counts the
+ * scheduler's results that use each one, and when the scheduler releases the last
+ * (`Executor.release`), the buffer goes back to the worker that made it, whose allocator hands it
+ * out again. Buffers come in size classes ({@link sharedClassBytes}) so that outputs whose sizes
+ * differ a little (a sort's partitions and buckets) reuse each other's. (Kernels themselves
+ * allocate from the worker's own free lists of ordinary buffers, kernels/recycle.ts.)
  * @internal
  * @module
  */
 import { FreeLists } from "../kernels/recycle.js";
 
-/** Most bytes of free buffers a worker keeps, and the pool keeps waiting to return to one worker. */
-export const RECYCLE_CAP_BYTES = 32 * 2 ** 20;
+/**
+ * Most bytes of free shared buffers a worker keeps. Only buffers of a size class the worker no
+ * longer makes need the cap: a free buffer costs the same memory as a dropped one until GC, and is
+ * reused, so the cap is well above a compute's working set (the 1e8 sort's 67 MB buckets).
+ */
+export const RECYCLE_CAP_BYTES = 256 * 2 ** 20;
 /**
  * Most bytes of free buffers a worker's kernels keep (kernels/recycle.ts; 128 MB in-process).
  * Measured on the tutorial W1, W2 and W3: 16 MB serves all but ~0.5% of their allocations from
@@ -22,26 +31,43 @@ export const RECYCLE_CAP_BYTES = 32 * 2 ** 20;
 export const WORKER_KERNEL_CAP_BYTES = 16 * 2 ** 20;
 
 /**
- * A worker's shared-memory allocator: free lists of recycled buffers by exact size. When the free
+ * The byte length of the shared buffer that holds `bytes`: 8 classes per doubling, so at most
+ * 12.5% of a buffer is unused (and never touched, so not resident when fresh).
+ */
+export function sharedClassBytes(bytes: number): number {
+  if (bytes <= 64) return Math.ceil(bytes / 8) * 8;
+  const step = 2 ** (Math.floor(Math.log2(bytes - 1)) - 3);
+  return Math.ceil(bytes / step) * step;
+}
+
+/**
+ * A worker's shared-memory allocator: free lists of recycled buffers by size class. When the free
  * buffers would exceed {@link RECYCLE_CAP_BYTES}, the ones freed longest ago go (sizes a compute
  * no longer makes: edge blocks, an earlier compute's), not the one just freed.
  */
 export class WorkerBuffers {
-  readonly #free = new FreeLists<SharedArrayBuffer>(RECYCLE_CAP_BYTES);
+  readonly #free: FreeLists<SharedArrayBuffer>;
   readonly #ids = new WeakMap<SharedArrayBuffer, number>();
   #next = 0;
   /** Buffers allocated, and handed out again instead of allocated. */
   fresh = 0;
   reused = 0;
 
-  /** `idBase` makes this worker's ids distinct from every other worker's. */
-  constructor(private readonly idBase: number) {}
+  /** `idBase` makes this worker's ids distinct from every other worker's; `cap`: most free bytes kept. */
+  constructor(
+    private readonly idBase: number,
+    cap = RECYCLE_CAP_BYTES,
+  ) {
+    this.#free = new FreeLists<SharedArrayBuffer>(cap);
+  }
 
   /**
-   * A shared buffer of `bytes` with an id, for the copy of a kernel's output that travels. A
-   * recycled one keeps its old bytes: the copy overwrites all of them (wire.ts, compactCopy).
+   * A shared buffer of at least `bytes` (its size class) with an id, for the copy of a kernel's
+   * output that travels. A recycled one keeps its old bytes: the copy overwrites the `bytes` it
+   * uses (wire.ts, compactCopy).
    */
   readonly allocateShared = (bytes: number): SharedArrayBuffer => {
+    bytes = sharedClassBytes(bytes);
     const recycled = this.#free.take(bytes);
     if (recycled) {
       this.reused++;
@@ -104,7 +130,7 @@ export interface BufferStats {
 export class BufferLedger {
   readonly #byId = new Map<number, Owned>();
   readonly #byBuffer = new WeakMap<ArrayBufferLike, Owned>();
-  readonly #pending = new Map<object, { ids: number[]; buffers: SharedArrayBuffer[]; bytes: number }>();
+  readonly #pending = new Map<object, { ids: number[]; buffers: SharedArrayBuffer[] }>();
   /** Workers that ended: buffers they made are left to GC when freed. */
   readonly #gone = new WeakSet<object>();
   #liveBytes = 0;
@@ -135,7 +161,11 @@ export class BufferLedger {
     if (owned) owned.refs++;
   }
 
-  /** The scheduler dropped a result that used `buffer`; at the last one, the buffer is free. */
+  /**
+   * The scheduler dropped a result that used `buffer`; at the last one, the buffer is free and goes
+   * back to its worker with the next batch (all of them: one dropped here would stay resident
+   * until GC, see the module's note; the worker's free lists cap what it keeps).
+   */
   release(buffer: ArrayBufferLike): void {
     const owned = this.#byBuffer.get(buffer);
     if (!owned || --owned.refs > 0) return;
@@ -144,11 +174,9 @@ export class BufferLedger {
     this.#liveBytes -= owned.bytes;
     if (this.#gone.has(owned.owner)) return;
     let queue = this.#pending.get(owned.owner);
-    if (!queue) this.#pending.set(owned.owner, (queue = { ids: [], buffers: [], bytes: 0 }));
-    if (queue.bytes + owned.bytes > RECYCLE_CAP_BYTES) return; // left to GC
+    if (!queue) this.#pending.set(owned.owner, (queue = { ids: [], buffers: [] }));
     queue.ids.push(owned.id);
     queue.buffers.push(buffer as SharedArrayBuffer);
-    queue.bytes += owned.bytes;
   }
 
   /** Free buffers to send back to `owner` with its next message (and forget). */
