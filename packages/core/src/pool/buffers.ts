@@ -40,6 +40,9 @@ export function sharedClassBytes(bytes: number): number {
   return Math.ceil(bytes / step) * step;
 }
 
+/** How many classes larger a free buffer may be and still serve an allocation (at most ~1.3×). */
+const LARGER_CLASSES = 2;
+
 /**
  * A worker's shared-memory allocator: free lists of recycled buffers by size class. When the free
  * buffers would exceed {@link RECYCLE_CAP_BYTES}, the ones freed longest ago go (sizes a compute
@@ -67,14 +70,19 @@ export class WorkerBuffers {
    * uses (wire.ts, compactCopy).
    */
   readonly allocateShared = (bytes: number): SharedArrayBuffer => {
-    bytes = sharedClassBytes(bytes);
-    const recycled = this.#free.take(bytes);
-    if (recycled) {
-      this.reused++;
-      return recycled;
+    const size = sharedClassBytes(bytes);
+    // Its own class, else a free buffer up to LARGER_CLASSES classes larger: sizes that straddle a
+    // class boundary (a sort's partitions, whose buckets differ by a few %) then share the buffers
+    // of the upper class instead of keeping a stock of each.
+    for (let c = size, k = 0; k <= LARGER_CLASSES; k++, c = sharedClassBytes(c + 1)) {
+      const recycled = this.#free.take(c);
+      if (recycled) {
+        this.reused++;
+        return recycled;
+      }
     }
     this.fresh++;
-    const buffer = new SharedArrayBuffer(bytes);
+    const buffer = new SharedArrayBuffer(size);
     this.#ids.set(buffer, this.idBase + this.#next++);
     return buffer;
   };

@@ -52,6 +52,17 @@ describe("WorkerBuffers", () => {
     expect([buffers.fresh, buffers.reused]).toEqual([1, 1]);
   });
 
+  it("serves a size from a free buffer up to two classes larger, never from a smaller one", () => {
+    const buffers = new WorkerBuffers(0);
+    const big = buffers.allocateShared(2 ** 20 + 2 ** 18); // the class two above 2^20
+    const small = buffers.allocateShared(2 ** 20);
+    buffers.recycle([buffers.idOf(big), buffers.idOf(small)], [big, small]);
+    expect(buffers.allocateShared(2 ** 20 + 1)).toBe(big); // its class is empty: one larger
+    expect(buffers.allocateShared(2 ** 20 + 1)).not.toBe(small); // too small: fresh
+    expect(buffers.allocateShared(2 ** 19 + 1)).not.toBe(small); // 3+ classes smaller: fresh
+    expect(buffers.allocateShared(2 ** 20)).toBe(small);
+  });
+
   it("size classes: 8 per doubling, at most 1/8 unused, 8-byte aligned", () => {
     for (let bytes = 1; bytes < 2 ** 24; bytes = Math.ceil(bytes * 1.37) + 5) {
       const c = sharedClassBytes(bytes);
