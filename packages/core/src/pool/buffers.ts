@@ -18,11 +18,14 @@
 import { FreeLists } from "../kernels/recycle.js";
 
 /**
- * Most bytes of free shared buffers a worker keeps. Only buffers of a size class the worker no
- * longer makes need the cap: a free buffer costs the same memory as a dropped one until GC, and is
- * reused, so the cap is well above a compute's working set (the 1e8 sort's 67 MB buckets).
+ * Free shared buffers a worker always may keep, in bytes; it keeps up to the most bytes the pool's
+ * results held in shared buffers at once if that is more. A free buffer costs the same memory as
+ * a dropped one until every thread that held it collects garbage, and is reused: dropping one
+ * makes the next compute allocate again while the old one is still resident (the bench's R1 on the
+ * pool, 836 MB live, grew by 0.9 GB per repeat with a 32 MB cap). The cap only trims buffers of
+ * size classes a worker no longer makes.
  */
-export const RECYCLE_CAP_BYTES = 256 * 2 ** 20;
+export const RECYCLE_CAP_BYTES = 32 * 2 ** 20;
 /**
  * Most bytes of free buffers a worker's kernels keep (kernels/recycle.ts; 128 MB in-process).
  * Measured on the tutorial W1, W2 and W3: 16 MB serves all but ~0.5% of their allocations from
@@ -45,23 +48,29 @@ const LARGER_CLASSES = 2;
 
 /**
  * A worker's shared-memory allocator: free lists of recycled buffers by size class. When the free
- * buffers would exceed {@link RECYCLE_CAP_BYTES}, the ones freed longest ago go (sizes a compute
- * no longer makes: edge blocks, an earlier compute's), not the one just freed.
+ * buffers would exceed the cap ({@link RECYCLE_CAP_BYTES}, or more as the pool says, see
+ * {@link WorkerBuffers.recycle}), the ones freed longest ago go (sizes a compute no longer makes:
+ * edge blocks, an earlier compute's), not the one just freed.
  */
 export class WorkerBuffers {
   readonly #free: FreeLists<SharedArrayBuffer>;
   readonly #ids = new WeakMap<SharedArrayBuffer, number>();
+  readonly #minCap: number;
   #next = 0;
   /** Buffers allocated, and handed out again instead of allocated. */
   fresh = 0;
   reused = 0;
 
-  /** `idBase` makes this worker's ids distinct from every other worker's; `cap`: most free bytes kept. */
+  /**
+   * `idBase` makes this worker's ids distinct from every other worker's; `minCap`: free bytes
+   * always kept.
+   */
   constructor(
     private readonly idBase: number,
-    cap = RECYCLE_CAP_BYTES,
+    minCap = RECYCLE_CAP_BYTES,
   ) {
-    this.#free = new FreeLists<SharedArrayBuffer>(cap);
+    this.#minCap = minCap;
+    this.#free = new FreeLists<SharedArrayBuffer>(minCap);
   }
 
   /**
@@ -97,8 +106,12 @@ export class WorkerBuffers {
     if (id >= 0) this.#ids.set(buffer as SharedArrayBuffer, id);
   }
 
-  /** Takes back buffers nothing uses any more (one over the cap alone is left to GC). */
-  recycle(ids: readonly number[], buffers: readonly SharedArrayBuffer[]): void {
+  /**
+   * Takes buffers nothing uses any more (made here or by another worker) for reuse. `keepBytes`:
+   * the most free bytes to keep, if over the minimum cap; one over the cap alone is left to GC.
+   */
+  recycle(ids: readonly number[], buffers: readonly SharedArrayBuffer[], keepBytes = 0): void {
+    this.#free.cap = Math.max(this.#minCap, keepBytes);
     for (let i = 0; i < buffers.length; i++) {
       this.adopt(ids[i], buffers[i]);
       this.#free.put(buffers[i]);
@@ -113,8 +126,6 @@ export class WorkerBuffers {
 
 interface Owned {
   readonly id: number;
-  /** The worker that allocated it (its free list takes it back). */
-  readonly owner: object;
   readonly bytes: number;
   /** Scheduler results using it. */
   refs: number;
@@ -127,20 +138,23 @@ export interface BufferStats {
   readonly liveBytes: number;
   /** Most bytes live at once. */
   readonly peakLiveBytes: number;
-  /** Buffers returned to their worker for reuse. */
+  /** Buffers sent back to a worker for reuse. */
   readonly recycled: number;
 }
 
 /**
  * The pool's side: which worker buffers the scheduler's results use (the scheduler retains each
  * result when it stores it and releases it after its last use), and which buffers are free again.
+ * A free buffer goes to whichever worker is sent work next, not only to the one that made it: a
+ * worker that makes more outputs in this compute than in the last gets the other's free buffers
+ * instead of allocating (tied to their maker, the 2 workers of R1's repeats kept allocating as
+ * their shares of the work changed).
  */
 export class BufferLedger {
   readonly #byId = new Map<number, Owned>();
   readonly #byBuffer = new WeakMap<ArrayBufferLike, Owned>();
-  readonly #pending = new Map<object, { ids: number[]; buffers: SharedArrayBuffer[] }>();
-  /** Workers that ended: buffers they made are left to GC when freed. */
-  readonly #gone = new WeakSet<object>();
+  #pendingIds: number[] = [];
+  #pending: SharedArrayBuffer[] = [];
   #liveBytes = 0;
   #peakLiveBytes = 0;
   #recycled = 0;
@@ -150,12 +164,12 @@ export class BufferLedger {
     return this.#byBuffer.get(buffer)?.id ?? -1;
   }
 
-  /** A chunk arrived from `owner` in its buffer `id` (< 0: not a worker-allocated buffer). */
-  arrived(buffer: ArrayBufferLike, id: number, owner: object): void {
+  /** A chunk arrived in a worker's buffer `id` (< 0: not a worker-allocated buffer). */
+  arrived(buffer: ArrayBufferLike, id: number): void {
     if (id < 0) return;
     let owned = this.#byId.get(id);
     if (!owned) {
-      owned = { id, owner, bytes: buffer.byteLength, refs: 0 };
+      owned = { id, bytes: buffer.byteLength, refs: 0 };
       this.#byId.set(id, owned);
       this.#liveBytes += owned.bytes;
       if (this.#liveBytes > this.#peakLiveBytes) this.#peakLiveBytes = this.#liveBytes;
@@ -171,8 +185,8 @@ export class BufferLedger {
 
   /**
    * The scheduler dropped a result that used `buffer`; at the last one, the buffer is free and goes
-   * back to its worker with the next batch (all of them: one dropped here would stay resident
-   * until GC, see the module's note; the worker's free lists cap what it keeps).
+   * to a worker with a coming batch (every one: one dropped here would stay resident until GC, see
+   * the module's note; the workers' free lists cap what they keep).
    */
   release(buffer: ArrayBufferLike): void {
     const owned = this.#byBuffer.get(buffer);
@@ -180,26 +194,22 @@ export class BufferLedger {
     this.#byId.delete(owned.id);
     this.#byBuffer.delete(buffer);
     this.#liveBytes -= owned.bytes;
-    if (this.#gone.has(owned.owner)) return;
-    let queue = this.#pending.get(owned.owner);
-    if (!queue) this.#pending.set(owned.owner, (queue = { ids: [], buffers: [] }));
-    queue.ids.push(owned.id);
-    queue.buffers.push(buffer as SharedArrayBuffer);
+    this.#pendingIds.push(owned.id);
+    this.#pending.push(buffer as SharedArrayBuffer);
   }
 
-  /** Free buffers to send back to `owner` with its next message (and forget). */
-  takeFree(owner: object): { ids: number[]; buffers: SharedArrayBuffer[] } | undefined {
-    const queue = this.#pending.get(owner);
-    if (!queue || queue.ids.length === 0) return undefined;
-    this.#pending.delete(owner);
-    this.#recycled += queue.ids.length;
-    return queue;
-  }
-
-  /** A worker is gone: its free buffers go to GC. */
-  forget(owner: object): void {
-    this.#gone.add(owner);
-    this.#pending.delete(owner);
+  /**
+   * Free buffers for a batch about to be sent (and forgotten here): an even share of those waiting
+   * among `workers`, so that no worker takes them all; with `keepBytes`, the most free bytes the
+   * worker should keep.
+   */
+  takeFree(workers: number): { ids: number[]; buffers: SharedArrayBuffer[]; keepBytes: number } | undefined {
+    const n = Math.ceil(this.#pending.length / Math.max(1, workers));
+    if (n === 0) return undefined;
+    const ids = this.#pendingIds.splice(0, n);
+    const buffers = this.#pending.splice(0, n);
+    this.#recycled += n;
+    return { ids, buffers, keepBytes: this.#peakLiveBytes };
   }
 
   get stats(): BufferStats {

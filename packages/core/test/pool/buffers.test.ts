@@ -42,6 +42,23 @@ describe("WorkerBuffers", () => {
     expect(buffers.freeBytes).toBe(0);
   });
 
+  it("keeps as many free bytes as the pool says, when that is over its cap", () => {
+    const cap = 2 ** 20;
+    const buffers = new WorkerBuffers(0, cap);
+    // A compute's results held 4 MiB of this worker's buffers at once, then freed them all.
+    const held = [0, 1, 2, 3].map(() => buffers.allocateShared(cap));
+    buffers.recycle(
+      held.map((b) => buffers.idOf(b)),
+      held,
+      4 * cap,
+    );
+    // All kept: the next compute like it allocates nothing.
+    expect(buffers.freeBytes).toBe(4 * cap);
+    const again = [0, 1, 2, 3].map(() => buffers.allocateShared(cap));
+    expect(new Set(again)).toEqual(new Set(held));
+    expect([buffers.fresh, buffers.reused]).toEqual([4, 4]);
+  });
+
   it("serves a size from a freed buffer of another size in its class", () => {
     const buffers = new WorkerBuffers(0);
     // A sort's partitions: each a little different in size.
@@ -96,23 +113,27 @@ describe("WorkerBuffers", () => {
 });
 
 describe("BufferLedger", () => {
-  it("gives every released buffer back to its worker, however many bytes", () => {
+  it("gives every released buffer back to the workers, shared out among them", () => {
     const ledger = new BufferLedger();
-    const worker = {};
     // 40 buffers of 2 MiB (80 MiB): one left to GC would stay resident until every thread that
     // held it collects garbage, which shared memory never triggers.
     const made = Array.from({ length: 40 }, () => new SharedArrayBuffer(2 ** 21));
     made.forEach((b, i) => {
-      ledger.arrived(b, 100 + i, worker);
+      ledger.arrived(b, 100 + i);
       ledger.retain(b);
     });
     expect(ledger.stats.liveBytes).toBe(40 * 2 ** 21);
     for (const b of made) ledger.release(b);
-    const free = ledger.takeFree(worker)!;
-    expect(free.buffers).toEqual(made);
-    expect(free.ids).toEqual(made.map((_, i) => 100 + i));
-    expect(ledger.stats.liveBuffers).toBe(0);
-    expect(ledger.takeFree(worker)).toBeUndefined();
+    // Two workers: the next batch takes half, the one after half of the rest, ...
+    const first = ledger.takeFree(2)!;
+    expect(first.buffers).toEqual(made.slice(0, 20));
+    expect(first.ids).toEqual(made.slice(0, 20).map((_, i) => 100 + i));
+    // ...and may keep as many free bytes as results held at once.
+    expect(first.keepBytes).toBe(40 * 2 ** 21);
+    expect(ledger.takeFree(2)!.buffers).toEqual(made.slice(20, 30));
+    expect(ledger.takeFree(1)!.buffers).toEqual(made.slice(30));
+    expect(ledger.stats).toMatchObject({ liveBuffers: 0, recycled: 40 });
+    expect(ledger.takeFree(2)).toBeUndefined();
   });
 });
 
