@@ -1,18 +1,30 @@
 /**
  * Owned shared memory. A SharedArrayBuffer lives until every thread that ever held it has
- * garbage-collected its wrapper, and a worker's heap is too small for V8 to collect often: left to
- * GC, chunks a compute dropped long ago stay resident (measured: GBs on a 4 GB read-and-reduce while
- * the scheduler held tens of MB). So the shared buffers that workers copy their kernels' big
- * outputs into carry an id; the pool counts the scheduler's results that use each one, and when the scheduler releases
- * the last (`Executor.release`), the buffer goes back to the worker that made it, whose allocator
- * hands it out again for the next output of that size. (Kernels themselves allocate from the
- * worker's own free lists of ordinary buffers, kernels/recycle.ts.)
+ * garbage-collected its wrapper, and V8 counts a shared buffer's memory towards no thread's GC
+ * trigger (`BackingStore::PerIsolateAccountingLength` is 0 for shared memory): a dropped one stays
+ * resident until each of those threads collects for unrelated reasons. The pool's thread, which
+ * holds a wrapper of every chunk, collects rarely, so left to GC, chunks a compute dropped long ago
+ * stay resident (measured: GBs on a 4 GB read-and-reduce while the scheduler held tens of MB; the
+ * 1e8 sort of the bench 0.94 GB, 0.53 GB with the pool's thread collecting every 300 ms). So the
+ * shared buffers that workers copy their kernels' big outputs into carry an id; the pool counts the
+ * scheduler's results that use each one, and when the scheduler releases the last
+ * (`Executor.release`), the buffer goes back to the worker that made it, whose allocator hands it
+ * out again. Buffers come in size classes ({@link sharedClassBytes}) so that outputs whose sizes
+ * differ a little (a sort's partitions and buckets) reuse each other's. (Kernels themselves
+ * allocate from the worker's own free lists of ordinary buffers, kernels/recycle.ts.)
  * @internal
  * @module
  */
 import { FreeLists } from "../kernels/recycle.js";
 
-/** Most bytes of free buffers a worker keeps, and the pool keeps waiting to return to one worker. */
+/**
+ * Free shared buffers a worker always may keep, in bytes; it keeps up to the most bytes the pool's
+ * results held in shared buffers at once if that is more. A free buffer costs the same memory as
+ * a dropped one until every thread that held it collects garbage, and is reused: dropping one
+ * makes the next compute allocate again while the old one is still resident (the bench's R1 on the
+ * pool, 836 MB live, grew by 0.9 GB per repeat with a 32 MB cap). The cap only trims buffers of
+ * size classes a worker no longer makes.
+ */
 export const RECYCLE_CAP_BYTES = 32 * 2 ** 20;
 /**
  * Most bytes of free buffers a worker's kernels keep (kernels/recycle.ts; 128 MB in-process).
@@ -22,33 +34,64 @@ export const RECYCLE_CAP_BYTES = 32 * 2 ** 20;
 export const WORKER_KERNEL_CAP_BYTES = 16 * 2 ** 20;
 
 /**
- * A worker's shared-memory allocator: free lists of recycled buffers by exact size. When the free
- * buffers would exceed {@link RECYCLE_CAP_BYTES}, the ones freed longest ago go (sizes a compute
- * no longer makes: edge blocks, an earlier compute's), not the one just freed.
+ * The byte length of the shared buffer that holds `bytes`: 8 classes per doubling, so at most
+ * 12.5% of a buffer is unused (and never touched, so not resident when fresh).
+ */
+export function sharedClassBytes(bytes: number): number {
+  if (bytes <= 64) return Math.ceil(bytes / 8) * 8;
+  const step = 2 ** (Math.floor(Math.log2(bytes - 1)) - 3);
+  return Math.ceil(bytes / step) * step;
+}
+
+/** How many classes larger a free buffer may be and still serve an allocation (at most ~1.3×). */
+const LARGER_CLASSES = 2;
+
+/**
+ * A worker's shared-memory allocator: free lists of recycled buffers by size class. When the free
+ * buffers would exceed the cap ({@link RECYCLE_CAP_BYTES}, or more as the pool says, see
+ * {@link WorkerBuffers.recycle}), the ones freed longest ago go (sizes a compute no longer makes:
+ * edge blocks, an earlier compute's), not the one just freed.
  */
 export class WorkerBuffers {
-  readonly #free = new FreeLists<SharedArrayBuffer>(RECYCLE_CAP_BYTES);
+  readonly #free: FreeLists<SharedArrayBuffer>;
   readonly #ids = new WeakMap<SharedArrayBuffer, number>();
+  readonly #minCap: number;
   #next = 0;
   /** Buffers allocated, and handed out again instead of allocated. */
   fresh = 0;
   reused = 0;
 
-  /** `idBase` makes this worker's ids distinct from every other worker's. */
-  constructor(private readonly idBase: number) {}
+  /**
+   * `idBase` makes this worker's ids distinct from every other worker's; `minCap`: free bytes
+   * always kept.
+   */
+  constructor(
+    private readonly idBase: number,
+    minCap = RECYCLE_CAP_BYTES,
+  ) {
+    this.#minCap = minCap;
+    this.#free = new FreeLists<SharedArrayBuffer>(minCap);
+  }
 
   /**
-   * A shared buffer of `bytes` with an id, for the copy of a kernel's output that travels. A
-   * recycled one keeps its old bytes: the copy overwrites all of them (wire.ts, compactCopy).
+   * A shared buffer of at least `bytes` (its size class) with an id, for the copy of a kernel's
+   * output that travels. A recycled one keeps its old bytes: the copy overwrites the `bytes` it
+   * uses (wire.ts, compactCopy).
    */
   readonly allocateShared = (bytes: number): SharedArrayBuffer => {
-    const recycled = this.#free.take(bytes);
-    if (recycled) {
-      this.reused++;
-      return recycled;
+    const size = sharedClassBytes(bytes);
+    // Its own class, else a free buffer up to LARGER_CLASSES classes larger: sizes that straddle a
+    // class boundary (a sort's partitions, whose buckets differ by a few %) then share the buffers
+    // of the upper class instead of keeping a stock of each.
+    for (let c = size, k = 0; k <= LARGER_CLASSES; k++, c = sharedClassBytes(c + 1)) {
+      const recycled = this.#free.take(c);
+      if (recycled) {
+        this.reused++;
+        return recycled;
+      }
     }
     this.fresh++;
-    const buffer = new SharedArrayBuffer(bytes);
+    const buffer = new SharedArrayBuffer(size);
     this.#ids.set(buffer, this.idBase + this.#next++);
     return buffer;
   };
@@ -63,8 +106,12 @@ export class WorkerBuffers {
     if (id >= 0) this.#ids.set(buffer as SharedArrayBuffer, id);
   }
 
-  /** Takes back buffers nothing uses any more (one over the cap alone is left to GC). */
-  recycle(ids: readonly number[], buffers: readonly SharedArrayBuffer[]): void {
+  /**
+   * Takes buffers nothing uses any more (made here or by another worker) for reuse. `keepBytes`:
+   * the most free bytes to keep, if over the minimum cap; one over the cap alone is left to GC.
+   */
+  recycle(ids: readonly number[], buffers: readonly SharedArrayBuffer[], keepBytes = 0): void {
+    this.#free.cap = Math.max(this.#minCap, keepBytes);
     for (let i = 0; i < buffers.length; i++) {
       this.adopt(ids[i], buffers[i]);
       this.#free.put(buffers[i]);
@@ -79,8 +126,6 @@ export class WorkerBuffers {
 
 interface Owned {
   readonly id: number;
-  /** The worker that allocated it (its free list takes it back). */
-  readonly owner: object;
   readonly bytes: number;
   /** Scheduler results using it. */
   refs: number;
@@ -93,20 +138,23 @@ export interface BufferStats {
   readonly liveBytes: number;
   /** Most bytes live at once. */
   readonly peakLiveBytes: number;
-  /** Buffers returned to their worker for reuse. */
+  /** Buffers sent back to a worker for reuse. */
   readonly recycled: number;
 }
 
 /**
  * The pool's side: which worker buffers the scheduler's results use (the scheduler retains each
  * result when it stores it and releases it after its last use), and which buffers are free again.
+ * A free buffer goes to whichever worker is sent work next, not only to the one that made it: a
+ * worker that makes more outputs in this compute than in the last gets the other's free buffers
+ * instead of allocating (tied to their maker, the 2 workers of R1's repeats kept allocating as
+ * their shares of the work changed).
  */
 export class BufferLedger {
   readonly #byId = new Map<number, Owned>();
   readonly #byBuffer = new WeakMap<ArrayBufferLike, Owned>();
-  readonly #pending = new Map<object, { ids: number[]; buffers: SharedArrayBuffer[]; bytes: number }>();
-  /** Workers that ended: buffers they made are left to GC when freed. */
-  readonly #gone = new WeakSet<object>();
+  #pendingIds: number[] = [];
+  #pending: SharedArrayBuffer[] = [];
   #liveBytes = 0;
   #peakLiveBytes = 0;
   #recycled = 0;
@@ -116,12 +164,12 @@ export class BufferLedger {
     return this.#byBuffer.get(buffer)?.id ?? -1;
   }
 
-  /** A chunk arrived from `owner` in its buffer `id` (< 0: not a worker-allocated buffer). */
-  arrived(buffer: ArrayBufferLike, id: number, owner: object): void {
+  /** A chunk arrived in a worker's buffer `id` (< 0: not a worker-allocated buffer). */
+  arrived(buffer: ArrayBufferLike, id: number): void {
     if (id < 0) return;
     let owned = this.#byId.get(id);
     if (!owned) {
-      owned = { id, owner, bytes: buffer.byteLength, refs: 0 };
+      owned = { id, bytes: buffer.byteLength, refs: 0 };
       this.#byId.set(id, owned);
       this.#liveBytes += owned.bytes;
       if (this.#liveBytes > this.#peakLiveBytes) this.#peakLiveBytes = this.#liveBytes;
@@ -135,35 +183,33 @@ export class BufferLedger {
     if (owned) owned.refs++;
   }
 
-  /** The scheduler dropped a result that used `buffer`; at the last one, the buffer is free. */
+  /**
+   * The scheduler dropped a result that used `buffer`; at the last one, the buffer is free and goes
+   * to a worker with a coming batch (every one: one dropped here would stay resident until GC, see
+   * the module's note; the workers' free lists cap what they keep).
+   */
   release(buffer: ArrayBufferLike): void {
     const owned = this.#byBuffer.get(buffer);
     if (!owned || --owned.refs > 0) return;
     this.#byId.delete(owned.id);
     this.#byBuffer.delete(buffer);
     this.#liveBytes -= owned.bytes;
-    if (this.#gone.has(owned.owner)) return;
-    let queue = this.#pending.get(owned.owner);
-    if (!queue) this.#pending.set(owned.owner, (queue = { ids: [], buffers: [], bytes: 0 }));
-    if (queue.bytes + owned.bytes > RECYCLE_CAP_BYTES) return; // left to GC
-    queue.ids.push(owned.id);
-    queue.buffers.push(buffer as SharedArrayBuffer);
-    queue.bytes += owned.bytes;
+    this.#pendingIds.push(owned.id);
+    this.#pending.push(buffer as SharedArrayBuffer);
   }
 
-  /** Free buffers to send back to `owner` with its next message (and forget). */
-  takeFree(owner: object): { ids: number[]; buffers: SharedArrayBuffer[] } | undefined {
-    const queue = this.#pending.get(owner);
-    if (!queue || queue.ids.length === 0) return undefined;
-    this.#pending.delete(owner);
-    this.#recycled += queue.ids.length;
-    return queue;
-  }
-
-  /** A worker is gone: its free buffers go to GC. */
-  forget(owner: object): void {
-    this.#gone.add(owner);
-    this.#pending.delete(owner);
+  /**
+   * Free buffers for a batch about to be sent (and forgotten here): an even share of those waiting
+   * among `workers`, so that no worker takes them all; with `keepBytes`, the most free bytes the
+   * worker should keep.
+   */
+  takeFree(workers: number): { ids: number[]; buffers: SharedArrayBuffer[]; keepBytes: number } | undefined {
+    const n = Math.ceil(this.#pending.length / Math.max(1, workers));
+    if (n === 0) return undefined;
+    const ids = this.#pendingIds.splice(0, n);
+    const buffers = this.#pending.splice(0, n);
+    this.#recycled += n;
+    return { ids, buffers, keepBytes: this.#peakLiveBytes };
   }
 
   get stats(): BufferStats {

@@ -64,10 +64,12 @@ export interface BatchRequest {
   readonly ops: string[];
   readonly params: unknown[];
   readonly chunks: ChunkTable;
-  /** Shared buffers this worker allocated that nothing uses any more: reuse them (pool/buffers.ts). */
+  /** Shared buffers a worker allocated that nothing uses any more: reuse them (pool/buffers.ts). */
   readonly recycled?: SharedArrayBuffer[];
   /** Their ids. */
   readonly recycledIds?: number[];
+  /** The most bytes of free shared buffers to keep, if over the worker's minimum. */
+  readonly keepBytes?: number;
 }
 
 /** The task index of a {@link BatchRequest}, read from its header. */

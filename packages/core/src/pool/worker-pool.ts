@@ -437,7 +437,6 @@ export class WorkerPool implements Executor, AsyncDisposable {
       this.#inflight--;
     }
     slot.batches.clear();
-    this.#buffers.forget(slot);
     if (this.#slots[slot.index] === slot) this.#slots[slot.index] = undefined;
     return slot.worker.terminate();
   }
@@ -761,7 +760,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
     const chunks = table.finish([sent.length, ...op, ...inStart, ...inputs]);
     if (chunks.arena) transfer.push(chunks.arena);
     const id = this.#nextBatch++;
-    const free = this.#buffers.takeFree(slot);
+    const free = this.#buffers.takeFree(this.workers);
     const request: BatchRequest = {
       type: "run",
       id,
@@ -769,7 +768,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
       ops,
       params,
       chunks,
-      ...(free ? { recycled: free.buffers, recycledIds: free.ids } : {}),
+      ...(free ? { recycled: free.buffers, recycledIds: free.ids, keepBytes: free.keepBytes } : {}),
     };
     try {
       slot.worker.post(request, transfer);
@@ -835,7 +834,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
       if (s === OK) {
         this.#learn(e.task.op, ms[i]);
         const out = outputs[nextOut];
-        if (!e.settled) this.#buffers.arrived(out.data.buffer, ids[nextOut], slot);
+        if (!e.settled) this.#buffers.arrived(out.data.buffer, ids[nextOut]);
         nextOut++;
         if (!e.settled) e.onWorker?.(slot.index);
         this.#resolve(e, out);

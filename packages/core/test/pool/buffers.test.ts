@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { NDArray, pool } from "@chunked/core/internal";
 import { FreeLists } from "../../src/kernels/recycle.js";
-const { RECYCLE_CAP_BYTES, WorkerBuffers } = pool;
+const { BufferLedger, sharedClassBytes, WorkerBuffers } = pool;
 
 describe("WorkerBuffers", () => {
   it("hands a recycled buffer out again as it is, without a pass over its memory", () => {
@@ -18,27 +18,79 @@ describe("WorkerBuffers", () => {
   });
 
   it("when full, the buffers freed longest ago go, not the one just freed", () => {
-    const buffers = new WorkerBuffers(0);
-    const quarter = RECYCLE_CAP_BYTES / 4;
+    const cap = 4 * 2 ** 20;
+    const buffers = new WorkerBuffers(0, cap);
+    const quarter = cap / 4;
     // An earlier compute's size fills the free list...
     const stale = [0, 1, 2, 3].map(() => buffers.allocateShared(quarter));
     buffers.recycle(
       stale.map((b) => buffers.idOf(b)),
       stale,
     );
-    expect(buffers.freeBytes).toBe(RECYCLE_CAP_BYTES);
-    // ...then this compute's buffers of another size are kept, in place of the oldest stale ones.
+    expect(buffers.freeBytes).toBe(cap);
+    // ...then this compute's buffers of another size class are kept, in place of the oldest stale ones.
     const current = [0, 1].map(() => buffers.allocateShared(quarter + 8));
     buffers.recycle(
       current.map((b) => buffers.idOf(b)),
       current,
     );
-    expect(buffers.freeBytes).toBeLessThanOrEqual(RECYCLE_CAP_BYTES);
+    expect(buffers.freeBytes).toBeLessThanOrEqual(cap);
     expect(buffers.allocateShared(quarter + 8)).toBe(current[1]);
     expect(buffers.allocateShared(quarter + 8)).toBe(current[0]);
     expect(buffers.allocateShared(quarter)).toBe(stale[3]); // the newest stale one stayed
     expect(buffers.allocateShared(quarter)).not.toBe(stale[0]); // the oldest went: a fresh one
     expect(buffers.freeBytes).toBe(0);
+  });
+
+  it("keeps as many free bytes as the pool says, when that is over its cap", () => {
+    const cap = 2 ** 20;
+    const buffers = new WorkerBuffers(0, cap);
+    // A compute's results held 4 MiB of this worker's buffers at once, then freed them all.
+    const held = [0, 1, 2, 3].map(() => buffers.allocateShared(cap));
+    buffers.recycle(
+      held.map((b) => buffers.idOf(b)),
+      held,
+      4 * cap,
+    );
+    // All kept: the next compute like it allocates nothing.
+    expect(buffers.freeBytes).toBe(4 * cap);
+    const again = [0, 1, 2, 3].map(() => buffers.allocateShared(cap));
+    expect(new Set(again)).toEqual(new Set(held));
+    expect([buffers.fresh, buffers.reused]).toEqual([4, 4]);
+  });
+
+  it("serves a size from a freed buffer of another size in its class", () => {
+    const buffers = new WorkerBuffers(0);
+    // A sort's partitions: each a little different in size.
+    const first = buffers.allocateShared(80_000);
+    expect(first.byteLength).toBe(sharedClassBytes(80_000));
+    buffers.recycle([buffers.idOf(first)], [first]);
+    expect(buffers.allocateShared(80_696)).toBe(first);
+    expect([buffers.fresh, buffers.reused]).toEqual([1, 1]);
+  });
+
+  it("serves a size from a free buffer up to two classes larger, never from a smaller one", () => {
+    const buffers = new WorkerBuffers(0);
+    const big = buffers.allocateShared(2 ** 20 + 2 ** 18); // the class two above 2^20
+    const small = buffers.allocateShared(2 ** 20);
+    buffers.recycle([buffers.idOf(big), buffers.idOf(small)], [big, small]);
+    expect(buffers.allocateShared(2 ** 20 + 1)).toBe(big); // its class is empty: one larger
+    expect(buffers.allocateShared(2 ** 20 + 1)).not.toBe(small); // too small: fresh
+    expect(buffers.allocateShared(2 ** 19 + 1)).not.toBe(small); // 3+ classes smaller: fresh
+    expect(buffers.allocateShared(2 ** 20)).toBe(small);
+  });
+
+  it("size classes: 8 per doubling, at most 1/8 unused, 8-byte aligned", () => {
+    for (let bytes = 1; bytes < 2 ** 24; bytes = Math.ceil(bytes * 1.37) + 5) {
+      const c = sharedClassBytes(bytes);
+      expect(c).toBeGreaterThanOrEqual(bytes);
+      expect(c % 8).toBe(0);
+      if (bytes > 64) expect(c - bytes).toBeLessThanOrEqual(bytes / 8);
+      expect(sharedClassBytes(c)).toBe(c);
+    }
+    expect(sharedClassBytes(0)).toBe(0);
+    expect(sharedClassBytes(2 ** 20)).toBe(2 ** 20);
+    expect(sharedClassBytes(2 ** 20 + 1)).toBe(2 ** 20 + 2 ** 17);
   });
 
   it("compact copies into dirty recycled memory are exact (gap-free and dense)", () => {
@@ -57,6 +109,31 @@ describe("WorkerBuffers", () => {
       expect(again.data.buffer).toBe(copy.data.buffer);
       expect(NDArray.revive(again).toArray()).toEqual(v.toArray());
     }
+  });
+});
+
+describe("BufferLedger", () => {
+  it("gives every released buffer back to the workers, shared out among them", () => {
+    const ledger = new BufferLedger();
+    // 40 buffers of 2 MiB (80 MiB): one left to GC would stay resident until every thread that
+    // held it collects garbage, which shared memory never triggers.
+    const made = Array.from({ length: 40 }, () => new SharedArrayBuffer(2 ** 21));
+    made.forEach((b, i) => {
+      ledger.arrived(b, 100 + i);
+      ledger.retain(b);
+    });
+    expect(ledger.stats.liveBytes).toBe(40 * 2 ** 21);
+    for (const b of made) ledger.release(b);
+    // Two workers: the next batch takes half, the one after half of the rest, ...
+    const first = ledger.takeFree(2)!;
+    expect(first.buffers).toEqual(made.slice(0, 20));
+    expect(first.ids).toEqual(made.slice(0, 20).map((_, i) => 100 + i));
+    // ...and may keep as many free bytes as results held at once.
+    expect(first.keepBytes).toBe(40 * 2 ** 21);
+    expect(ledger.takeFree(2)!.buffers).toEqual(made.slice(20, 30));
+    expect(ledger.takeFree(1)!.buffers).toEqual(made.slice(30));
+    expect(ledger.stats).toMatchObject({ liveBuffers: 0, recycled: 40 });
+    expect(ledger.takeFree(2)).toBeUndefined();
   });
 });
 
