@@ -12,16 +12,16 @@ if (files.length === 0) {
 }
 const f0 = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : "-");
 console.log(
-  "| workload | variant | median | spread | speed-up | CPU | peak RSS | GB/s | load | check | extra |",
+  "| workload | variant | median | spread | speed-up | CPU | main CPU | peak RSS | GB/s | load | check | extra |",
 );
-console.log("|---|---|--:|--:|--:|--:|--:|--:|--:|---|---|");
+console.log("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|---|");
 for (const file of files) {
   const { rows } = JSON.parse(readFileSync(file, "utf8")) as { rows: Row[] };
   for (const r of rows) {
     const name = `${r.workload} ${r.title}`;
     if (r.error) {
       console.log(
-        `| ${name} | ${r.variant} | FAILED | | | | | | ${r.load1.toFixed(1)} | | ${r.error.split("\n")[0].slice(0, 120)} |`,
+        `| ${name} | ${r.variant} | FAILED | | | | | | | ${r.load1.toFixed(1)} | | ${r.error.split("\n")[0].slice(0, 120)} |`,
       );
       continue;
     }
@@ -29,7 +29,7 @@ for (const file of files) {
       .map(([k, v]) => `${k}=${v}`)
       .join(" ");
     console.log(
-      `| ${name} | ${r.variant} | ${(r.medianMs / 1000).toFixed(2)} s | ${f0(r.spreadMs)} ms | ${r.ratio.toFixed(2)}× | ${(r.cpuMs / 1000).toFixed(1)} s | ${f0(r.peakRssMB)} MB | ${r.gbps ? r.gbps.toFixed(2) : ""} | ${r.load1.toFixed(1)} | ${r.agrees ? "ok" : "WRONG"} | ${extra} |`,
+      `| ${name} | ${r.variant} | ${(r.medianMs / 1000).toFixed(2)} s | ${f0(r.spreadMs)} ms | ${r.ratio.toFixed(2)}× | ${(r.cpuMs / 1000).toFixed(1)} s | ${r.mainCpuMs === undefined ? "-" : `${(r.mainCpuMs / 1000).toFixed(1)} s`} | ${f0(r.peakRssMB)} MB | ${r.gbps ? r.gbps.toFixed(2) : ""} | ${r.load1.toFixed(1)} | ${r.agrees ? "ok" : "WRONG"} | ${extra} |`,
     );
   }
 }

@@ -81,6 +81,11 @@ export interface RunMeasurement {
   readonly wallMs: number;
   /** CPU time of the whole process (all threads) during the run. */
   readonly cpuMs: number;
+  /**
+   * CPU time of the main thread alone (Linux; absent elsewhere): all of an in-process compute's
+   * kernels, or what a pool's calling thread spends scheduling and packing tasks.
+   */
+  readonly mainCpuMs?: number;
   /** Peak RSS during the run (the high-water mark is reset just before it, where Linux allows). */
   readonly peakRssMB: number;
   /** RSS when the run started (modules, inputs made by `setup`). */
