@@ -46,6 +46,10 @@ export default defineConfig({
       },
     },
   ],
+  // io imports the wasm codecs as "#numcodecs/*" (package.json "imports"), which Vite's dependency
+  // scan does not follow: found only at run time, they were optimised mid-test and the page's
+  // dynamic import of the old bundle failed.
+  optimizeDeps: { include: ["numcodecs/blosc", "numcodecs/lz4", "numcodecs/zstd"] },
   // The fixtures are served from outside the package root through Vite's /@fs/ prefix.
   server: { fs: { allow: [fixtures, "."] } },
   define: { __FIXTURES_URL__: JSON.stringify(`/@fs${fixtures}`) },

@@ -2,6 +2,12 @@
  * The eager, in-memory API over {@link NDArray}: the "NumPy" of \@chunked, exported as `nd`. Each
  * function runs the same kernels the chunked arrays run per block.
  *
+ * As in NumPy, every call returns a new, materialised array: a chain of calls makes one temporary
+ * per step (`nd.sum(nd.multiply(d, d), { axis: -1 })` of an [n, n, 3] difference holds two n × n × 3
+ * arrays). To evaluate such a chain as one fused loop with no temporaries, write it on
+ * `fromArray(x)` and `compute()` it (the lazy API fuses elementwise ops, broadcasts and inner
+ * reductions into the outer reduction, as dask does for NumPy users).
+ *
  * @example
  * ```ts
  * import { NDArray, nd } from "@chunked/core";

@@ -1,9 +1,9 @@
 /**
  * Eager reductions of an {@link NDArray}: the same kernels as the lazy tree reductions
- * (kernels/reduce.ts), run as chunk then aggregate on the one block.
+ * (kernels/reduce.ts), run as chunk then aggregate on the one block (`reduceWhole`).
  */
 import type { DType } from "../dtype/dtypes.js";
-import { reduceAggregate, reduceChunk } from "../kernels/reduce.js";
+import { reduceWhole } from "../kernels/reduce.js";
 import { int64Reduction } from "../kernels/int64-reduce.js";
 import { type MeanDType, type ReduceOp, reduceResultDType, type SumDType } from "../ops/reductions.js";
 import type { NDArray } from "../ndarray/ndarray.js";
@@ -48,6 +48,5 @@ export function reduce(op: ReduceOp, a: NDArray, options: NDReduceOptions = {}):
     const partial = wide.chunk.fn([a], { axis: axes, arrayShape: a.shape }) as NDArray;
     return wide.agg.fn([partial], aggParams) as NDArray;
   }
-  const partial = reduceChunk(op, a, { axis: axes, arrayShape: a.shape });
-  return reduceAggregate(op, [partial], aggParams);
+  return reduceWhole(op, a, { axis: axes, arrayShape: a.shape }, aggParams);
 }

@@ -482,19 +482,24 @@ function compile(
 };`;
   } else {
     const gs = modes.flatMap((m, k) => (m === "g" ? [k] : []));
+    // The last two axes are an explicit loop pair, so a short last axis (the 3 of an [n, n, 3]
+    // broadcast) does not pay the index walk over the outer axes per row.
     src = `return function elementwiseStrided(out, C, shape, nd, total${params ? `, ${params}` : ""}) {
   ${g.hoisted.join("\n  ")}
   const n = shape[nd - 1];
-  ${gs.map((k) => `const s${k} = st${k}[nd - 1]; let p${k} = o${k};`).join("\n  ")}
+  const rows = nd > 1 ? shape[nd - 2] : 1;
+  ${gs.map((k) => `const s${k} = st${k}[nd - 1]; const r${k} = nd > 1 ? st${k}[nd - 2] : 0; let p${k} = o${k};`).join("\n  ")}
   const idx = new Array(nd).fill(0);
   for (let o = 0; o < total; ) {
-    for (let i = 0${gs.map((k) => `, q${k} = p${k}`).join("")}; i < n; i++${gs.map((k) => `, q${k} += s${k}`).join("")}) {
-      ${loads.join("\n      ")}
-      ${g.body.join("\n      ")}
-      out[o + i] = ${result};
+    for (let j = 0${gs.map((k) => `, b${k} = p${k}`).join("")}; j < rows; j++${gs.map((k) => `, b${k} += r${k}`).join("")}) {
+      for (let i = 0${gs.map((k) => `, q${k} = b${k}`).join("")}; i < n; i++${gs.map((k) => `, q${k} += s${k}`).join("")}) {
+        ${loads.join("\n        ")}
+        ${g.body.join("\n        ")}
+        out[o + i] = ${result};
+      }
+      o += n;
     }
-    o += n;
-    for (let ax = nd - 2; ax >= 0; ax--) {
+    for (let ax = nd - 3; ax >= 0; ax--) {
       ${gs.map((k) => `p${k} += st${k}[ax];`).join(" ")}
       if (++idx[ax] < shape[ax]) break;
       ${gs.map((k) => `p${k} -= st${k}[ax] * shape[ax];`).join(" ")}

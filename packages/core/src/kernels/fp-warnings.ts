@@ -1,10 +1,10 @@
 /**
  * NumPy's floating-point warnings for elementwise expressions and reductions, found after the
- * fact so that a block where nothing went wrong costs one scan of its output: only a float output
- * holding a non-finite value that its inputs do not explain (or an expression with an integer
- * division or a float-to-int cast, which leave no trace in the output) is re-evaluated node by
- * node, and each node is checked the way NumPy's FPU flags would have been set by its ufunc.
- * Results are never changed.
+ * fact so that a block where nothing went wrong costs one scan of its output: only the non-finite
+ * elements of a float output holding one that its inputs do not explain (or every element of an
+ * expression with an integer division or a float-to-int cast, which leave no trace in the output)
+ * are re-evaluated node by node, and each node is checked the way NumPy's FPU flags would have
+ * been set by its ufunc. Results are never changed.
  *
  * Not seen: a non-finite intermediate that a later op hides from the output (`where(x > 0,
  * log(x), 0)`, `(x / 0) > 1`, `1 / (1 / x)`), which NumPy reports.
@@ -93,8 +93,11 @@ export function checkExprWarnings(
     isFloat(out.dtype) &&
     hasNonFinite(out.data as NumberTypedArray) &&
     !passedThrough(prepared, inputs, shape, strides, out);
-  if (!suspicious && !warnsSilently(prepared, inDTypes)) return;
-  checkedEvaluate(prepared, inputs, shape, strides, nodeDTypes(prepared, inDTypes));
+  const silent = warnsSilently(prepared, inDTypes);
+  if (!suspicious && !silent) return;
+  // Only a silent warning needs every element; otherwise the elements with a non-finite output.
+  const only = silent ? null : (out.data as NumberTypedArray);
+  checkedEvaluate(prepared, inputs, shape, strides, nodeDTypes(prepared, inDTypes), only);
 }
 
 /**
@@ -151,13 +154,18 @@ interface CheckedNode {
   readonly intDivision: boolean;
 }
 
-/** Evaluates the expression a vector at a time and checks each op node's values. */
+/**
+ * Evaluates the expression a vector at a time and checks each op node's values. With `nonFinite`
+ * (the C-contiguous output), only the elements whose output is NaN or ±inf, in order: a block
+ * with a few poles (the zero diagonal of `1 / r²`) costs a scan, not an interpreted re-run.
+ */
 function checkedEvaluate(
   prepared: Prepared,
   inputs: readonly NDArray[],
   shape: readonly number[],
   strides: readonly (readonly number[])[],
   dts: readonly DType[],
+  nonFinite: NumberTypedArray | null,
 ): void {
   const { nodes, consts } = prepared;
   const bufs = nodes.map(() => new Float64Array(VECTOR));
@@ -185,6 +193,7 @@ function checkedEvaluate(
     emitWarning(category, message, name);
   };
   const total = shape.reduce((s, n) => s * n, 1);
+  const picked = new Int32Array(nonFinite === null ? 0 : VECTOR);
   const inNodes = nodes.flatMap((n, j) => (n.kind === "in" ? [[j, n.k] as const] : []));
   const last = shape.length - 1;
   walkSegments(
@@ -194,13 +203,23 @@ function checkedEvaluate(
     0,
     total,
     VECTOR,
-    (_pos, len, ptrs) => {
+    (pos, segment, ptrs) => {
+      let len = segment;
+      if (nonFinite !== null) {
+        len = 0;
+        for (let i = 0; i < segment; i++) {
+          const r = nonFinite[pos + i];
+          if (r - r !== 0) picked[len++] = i;
+        }
+        if (len === 0) return;
+      }
       for (const [j, k] of inNodes) {
         const u = used.indexOf(k);
         const d = inputs[k].data;
         const s = last >= 0 ? strides[k][last] : 0;
         const buf = bufs[j];
-        for (let i = 0, p = ptrs[u]; i < len; i++, p += s) buf[i] = Number(d[p]);
+        if (nonFinite === null) for (let i = 0, p = ptrs[u]; i < len; i++, p += s) buf[i] = Number(d[p]);
+        else for (let i = 0; i < len; i++) buf[i] = Number(d[ptrs[u] + picked[i] * s]);
       }
       for (let j = 0; j < nodes.length; j++) {
         const c = ops[j];

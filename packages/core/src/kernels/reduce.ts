@@ -582,6 +582,21 @@ interface Reducer {
    * exactly `merge(st, single(...))`, for the reductions whose merge is elementwise (not var).
    */
   accumulate?(data: AnyTypedArray, p: number, m: number, s: number, st: Float64Array, q: number): void;
+  /**
+   * `seq` of `m` outputs whose reduced elements are one run of `n` (at most {@link MAX_SHORT_RUN})
+   * each: output j reads `a[p + j*t + i*s]`, i < n, into the state at `st[q + j*fields]`, with
+   * the very operations `seq` applies (so the same bits), without its per-output calls.
+   */
+  shortRuns?(
+    a: Float64Array,
+    p: number,
+    t: number,
+    m: number,
+    n: number,
+    s: number,
+    st: Float64Array,
+    q: number,
+  ): void;
   /** Merges states `src` into `st` elementwise (same length). */
   merge(st: Float64Array, src: Float64Array): void;
   /** Writes the final values (one per state) into `out`. */
@@ -788,6 +803,12 @@ function devRows(
   }
 }
 
+/**
+ * Longest run {@link Reducer.shortRuns} takes: below 8 elements NumPy's pairwise sum (and
+ * {@link pairwiseSum}) adds sequentially from 0.
+ */
+const MAX_SHORT_RUN = 7;
+
 function copyOut(st: Float64Array, out: AnyTypedArray): void {
   for (let i = 0; i < st.length; i++) out[i] = st[i];
 }
@@ -805,6 +826,18 @@ function sumReducer(skipNaN: boolean): Reducer {
       st[q] += skipNaN ? seqNanSum(S) : seqSum(S);
     },
     seqTotal,
+    shortRuns(a, p, t, m, n, s, st, q) {
+      for (let j = 0; j < m; j++, p += t) {
+        let sum = 0;
+        for (let i = 0, k = p; i < n; i++, k += s) sum += a[k];
+        if (skipNaN && Number.isNaN(sum)) {
+          // What seqNanSum falls back to.
+          fillScratch(a, p, n, s);
+          sum = pairwiseNanSum(scratch, 0, n);
+        }
+        st[q + j] += sum;
+      }
+    },
     row(a, p, m, pl, q) {
       if (skipNaN) {
         for (let j = 0; j < m; j++) {
@@ -1556,19 +1589,35 @@ function foldBlock(
   for (let i = 0; i < last; i++) (R[i] ? reducedOuter : keptOuter).push(i);
 
   if (R[last]) {
-    // Runs: the innermost axis is reduced; each output folds runs along it.
-    const nko = gridSize(S, keptOuter);
+    // Runs: the innermost axis is reduced; each output folds runs along it. The outputs are
+    // walked as rows of the last kept axis, so no offset table of the output's size is built.
+    const inner = keptOuter.length > 0 ? keptOuter[keptOuter.length - 1] : -1;
+    const outerAxes = keptOuter.slice(0, -1);
+    const nIn = inner >= 0 ? S[inner] : 1;
+    const tIn = inner >= 0 ? T[inner] : 0;
+    const gIn = inner >= 0 ? G[inner] : 0;
+    const kOff = gridOffsets(new Int32Array(gridSize(S, outerAxes)), S, T, outerAxes);
+    const kIdx = gridOffsets(new Float64Array(kOff.length), S, G, outerAxes);
     const nro = gridSize(S, reducedOuter);
-    const kOff = gridOffsets(new Int32Array(nko), S, T, keptOuter);
-    const kIdx = gridOffsets(new Float64Array(nko), S, G, keptOuter);
     const rOff = gridOffsets(new Int32Array(nro), S, T, reducedOuter);
     const rIdx = gridOffsets(new Float64Array(nro), S, G, reducedOuter);
+    const n = S[last];
+    if (nro === 1 && fill === null && r.shortRuns && n <= MAX_SHORT_RUN && data instanceof Float64Array) {
+      for (let b = 0; b < kOff.length; b++)
+        r.shortRuns(data, a.offset + kOff[b], tIn, nIn, n, T[last], st, b * nIn * F);
+      return st;
+    }
     const seq = new ReducedSeq();
-    seq.reset(data, fill, rOff, rIdx, S[last], T[last], G[last]);
-    for (let o = 0; o < kOff.length; o++) {
-      seq.base = a.offset + kOff[o];
-      seq.indexBase = indexBase + kIdx[o];
-      foldSeq(r, seq, st, o * F);
+    seq.reset(data, fill, rOff, rIdx, n, T[last], G[last]);
+    let o = 0;
+    for (let b = 0; b < kOff.length; b++) {
+      let base = a.offset + kOff[b];
+      let index = indexBase + kIdx[b];
+      for (let i = 0; i < nIn; i++, o++, base += tIn, index += gIn) {
+        seq.base = base;
+        seq.indexBase = index;
+        foldSeq(r, seq, st, o * F);
+      }
     }
   } else {
     // Rows: the innermost axis is kept; each reduced index adds a row into m consecutive states.
@@ -1743,12 +1792,32 @@ export function reduceAggregate(
   return finishStates(op, st, shape, params);
 }
 
-/** The finished result of merged states `st` (of partial shape `shape`); `st` is recycled. */
+/**
+ * The chunk step and aggregate of one whole in-memory array (the eager reductions, `nd.sum`):
+ * the same numbers as {@link reduceChunk} then {@link reduceAggregate}, but the partial is private,
+ * so it is not copied to be merged, and a float64 state that is already the result (sum, prod)
+ * becomes the result.
+ */
+export function reduceWhole(
+  op: ReduceOp,
+  a: NDArray,
+  chunk: ReduceChunkParams,
+  agg: ReduceAggParams,
+): NDArray {
+  const partial = reduceChunk(op, a, chunk);
+  return finishStates(op, partial.data, partial.shape, agg, true);
+}
+
+/**
+ * The finished result of merged states `st` (of partial shape `shape`); `st` is recycled, or
+ * with `own` (a private state) returned as the result where finishing would only copy it.
+ */
 function finishStates(
   op: ReduceOp,
   st: Float64Array,
   shape: readonly number[],
   params: ReduceAggParams,
+  own = false,
 ): NDArray {
   const r = REDUCERS[op];
   const dtype = params.dtype ?? reduceResultDType(op, "float64");
@@ -1757,6 +1826,10 @@ function finishStates(
   const ndim = shape.length - 1;
   const axes = normalizedAxes(params.axis, ndim);
   const outShape = shape.slice(0, ndim).filter((_, i) => params.keepdims || !axes.includes(i));
+  if (own && r.finish === copyOut && dtype === "float64") {
+    checkAggregate(op, st, r.fields, st, params.ddof ?? 0);
+    return new NDArray(dtype, st, outShape);
+  }
   // int64 results of these reducers are indices (argmin/argmax): finished in float64, exact.
   const wide = is64BitInt(dtype);
   const out = allocate(wide ? "float64" : dtype, st.length / r.fields) as AnyTypedArray;

@@ -145,7 +145,10 @@ function checkBloscFrame(frame: Uint8Array): { nbytes: number } {
 
 /**
  * Registers codecs zarrita lacks: gzip encode, blosc with the v3 spec's string shuffle, and blosc
- * decoding that checks the frame (numcodecs' decoder returns zeros for a truncated one).
+ * decoding that checks the frame (numcodecs' decoder returns zeros for a truncated one). The wasm
+ * codecs (blosc, lz4, zstd) come from `#numcodecs/*`: numcodecs with its input copied into wasm
+ * memory in one call (patches/numcodecs@0.3.2.patch), vendored into the published package
+ * (scripts/vendor-numcodecs.mjs), where zarrita's own entries would load the registry's copy.
  */
 function registerCodecs(): void {
   if ((zarr.registry as unknown as { _chunkedIo?: boolean })._chunkedIo) return;
@@ -171,7 +174,7 @@ function registerCodecs(): void {
   }) as unknown as Entry;
   // numcodecs.js expects shuffle 0|1|2 and silently ignores the v3 spelling "shuffle".
   const blosc = (async () => {
-    const Blosc = (await import("numcodecs/blosc")).default;
+    const Blosc = (await import("#numcodecs/blosc")).default;
     const SHUFFLE: Record<string, number> = { noshuffle: 0, shuffle: 1, bitshuffle: 2 };
     return {
       fromConfig(config: Record<string, unknown>) {
@@ -194,11 +197,17 @@ function registerCodecs(): void {
       },
     };
   }) as unknown as Entry;
+  const lz4 = (() => import("#numcodecs/lz4").then((m) => m.default)) as unknown as Entry;
+  const zstd = (() => import("#numcodecs/zstd").then((m) => m.default)) as unknown as Entry;
   zarr.registry
     .set("gzip", gzip)
     .set("numcodecs.gzip", gzip)
     .set("blosc", blosc)
-    .set("numcodecs.blosc", blosc);
+    .set("numcodecs.blosc", blosc)
+    .set("lz4", lz4)
+    .set("numcodecs.lz4", lz4)
+    .set("zstd", zstd)
+    .set("numcodecs.zstd", zstd);
   (zarr.registry as unknown as { _chunkedIo?: boolean })._chunkedIo = true;
 }
 
