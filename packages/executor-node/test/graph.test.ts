@@ -336,8 +336,8 @@ describe("shared buffers over many tasks", () => {
         fresh += pool.stats.allocations.sharedFresh - before;
         expect(pool.stats.buffers.liveBuffers).toBe(0);
       }
-      // Each worker makes a buffer only when all it made before are in use: never more than the
-      // chunks of one compute, however many computes run.
+      // A worker makes a buffer only when the pool had no free one of its size class to lend it:
+      // the buffers of one compute serve every later one.
       expect(fresh).toBeLessThanOrEqual(pool.workers * chunks);
     } finally {
       await pool.close();

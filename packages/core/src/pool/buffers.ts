@@ -8,8 +8,8 @@
  * 1e8 sort of the bench 0.94 GB, 0.53 GB with the pool's thread collecting every 300 ms). So the
  * shared buffers that workers copy their kernels' big outputs into carry an id; the pool counts the
  * scheduler's results that use each one, and when the scheduler releases the last
- * (`Executor.release`), the buffer goes back to the worker that made it, whose allocator hands it
- * out again. Buffers come in size classes ({@link sharedClassBytes}) so that outputs whose sizes
+ * (`Executor.release`), the buffer is free: the pool lends it to a worker for the next output of
+ * its size. Buffers come in size classes ({@link sharedClassBytes}) so that outputs whose sizes
  * differ a little (a sort's partitions and buckets) reuse each other's. (Kernels themselves
  * allocate from the worker's own free lists of ordinary buffers, kernels/recycle.ts.)
  * @internal
@@ -18,12 +18,12 @@
 import { FreeLists } from "../kernels/recycle.js";
 
 /**
- * Free shared buffers a worker always may keep, in bytes; it keeps up to the most bytes the pool's
- * results held in shared buffers at once if that is more. A free buffer costs the same memory as
- * a dropped one until every thread that held it collects garbage, and is reused: dropping one
- * makes the next compute allocate again while the old one is still resident (the bench's R1 on the
- * pool, 836 MB live, grew by 0.9 GB per repeat with a 32 MB cap). The cap only trims buffers of
- * size classes a worker no longer makes.
+ * Free shared buffers the pool always may keep, in bytes; it keeps up to the most bytes its
+ * results held in shared buffers at once if that is more. A free buffer costs the same memory as a
+ * dropped one until every thread that held it collects garbage, and is reused: dropping one makes
+ * the next compute allocate again while the old one is still resident (the bench's R1 on the pool,
+ * 836 MB live, grew by 0.9 GB per repeat with a 32 MB cap). The cap only trims buffers of size
+ * classes no task makes any more.
  */
 export const RECYCLE_CAP_BYTES = 32 * 2 ** 20;
 /**
@@ -47,51 +47,47 @@ export function sharedClassBytes(bytes: number): number {
 const LARGER_CLASSES = 2;
 
 /**
- * A worker's shared-memory allocator: free lists of recycled buffers by size class. When the free
- * buffers would exceed the cap ({@link RECYCLE_CAP_BYTES}, or more as the pool says, see
- * {@link WorkerBuffers.recycle}), the ones freed longest ago go (sizes a compute no longer makes:
- * edge blocks, an earlier compute's), not the one just freed.
+ * A free buffer for `bytes`: of its class, else up to {@link LARGER_CLASSES} classes larger, so
+ * that sizes straddling a class boundary (a sort's partitions, whose buckets differ by a few %)
+ * share the buffers of the upper class instead of needing a stock of each.
+ */
+function takeForSize(free: FreeLists<SharedArrayBuffer>, bytes: number): SharedArrayBuffer | undefined {
+  for (let c = sharedClassBytes(bytes), k = 0; k <= LARGER_CLASSES; k++, c = sharedClassBytes(c + 1)) {
+    const buffer = free.take(c);
+    if (buffer) return buffer;
+  }
+  return undefined;
+}
+
+/**
+ * A worker's shared-memory allocator. Its free buffers are the ones the pool lent it with a batch
+ * for the outputs it expects (see {@link BufferLedger}); those it did not use go back with the
+ * answer ({@link WorkerBuffers.takeSpare}), so no worker hoards buffers the other one needs.
  */
 export class WorkerBuffers {
-  readonly #free: FreeLists<SharedArrayBuffer>;
+  readonly #free = new FreeLists<SharedArrayBuffer>(Number.POSITIVE_INFINITY);
   readonly #ids = new WeakMap<SharedArrayBuffer, number>();
-  readonly #minCap: number;
   #next = 0;
   /** Buffers allocated, and handed out again instead of allocated. */
   fresh = 0;
   reused = 0;
 
-  /**
-   * `idBase` makes this worker's ids distinct from every other worker's; `minCap`: free bytes
-   * always kept.
-   */
-  constructor(
-    private readonly idBase: number,
-    minCap = RECYCLE_CAP_BYTES,
-  ) {
-    this.#minCap = minCap;
-    this.#free = new FreeLists<SharedArrayBuffer>(minCap);
-  }
+  /** `idBase` makes this worker's ids distinct from every other worker's. */
+  constructor(private readonly idBase: number) {}
 
   /**
    * A shared buffer of at least `bytes` (its size class) with an id, for the copy of a kernel's
-   * output that travels. A recycled one keeps its old bytes: the copy overwrites the `bytes` it
-   * uses (wire.ts, compactCopy).
+   * output that travels. A lent one keeps its old bytes: the copy overwrites the `bytes` it uses
+   * (wire.ts, compactCopy).
    */
   readonly allocateShared = (bytes: number): SharedArrayBuffer => {
-    const size = sharedClassBytes(bytes);
-    // Its own class, else a free buffer up to LARGER_CLASSES classes larger: sizes that straddle a
-    // class boundary (a sort's partitions, whose buckets differ by a few %) then share the buffers
-    // of the upper class instead of keeping a stock of each.
-    for (let c = size, k = 0; k <= LARGER_CLASSES; k++, c = sharedClassBytes(c + 1)) {
-      const recycled = this.#free.take(c);
-      if (recycled) {
-        this.reused++;
-        return recycled;
-      }
+    const lent = takeForSize(this.#free, bytes);
+    if (lent) {
+      this.reused++;
+      return lent;
     }
     this.fresh++;
-    const buffer = new SharedArrayBuffer(size);
+    const buffer = new SharedArrayBuffer(sharedClassBytes(bytes));
     this.#ids.set(buffer, this.idBase + this.#next++);
     return buffer;
   };
@@ -101,21 +97,24 @@ export class WorkerBuffers {
     return this.#ids.get(buffer as SharedArrayBuffer) ?? -1;
   }
 
-  /** Remembers the id of a buffer that arrived in a message (an input, or a recycled buffer). */
+  /** Remembers the id of a buffer that arrived in a message (an input, or a lent buffer). */
   adopt(id: number, buffer: ArrayBufferLike): void {
     if (id >= 0) this.#ids.set(buffer as SharedArrayBuffer, id);
   }
 
-  /**
-   * Takes buffers nothing uses any more (made here or by another worker) for reuse. `keepBytes`:
-   * the most free bytes to keep, if over the minimum cap; one over the cap alone is left to GC.
-   */
-  recycle(ids: readonly number[], buffers: readonly SharedArrayBuffer[], keepBytes = 0): void {
-    this.#free.cap = Math.max(this.#minCap, keepBytes);
+  /** Takes free buffers the pool lent for a batch's outputs (made here or by another worker). */
+  lend(ids: readonly number[], buffers: readonly SharedArrayBuffer[]): void {
     for (let i = 0; i < buffers.length; i++) {
       this.adopt(ids[i], buffers[i]);
       this.#free.put(buffers[i]);
     }
+  }
+
+  /** The lent buffers not used, to give back to the pool with an answer (none are kept here). */
+  takeSpare(): { ids: number[]; buffers: SharedArrayBuffer[] } | undefined {
+    if (this.#free.bytes === 0) return undefined;
+    const buffers = this.#free.drain();
+    return { ids: buffers.map((b) => this.idOf(b)), buffers };
   }
 
   /** Bytes of free buffers held. */
@@ -138,23 +137,23 @@ export interface BufferStats {
   readonly liveBytes: number;
   /** Most bytes live at once. */
   readonly peakLiveBytes: number;
-  /** Buffers sent back to a worker for reuse. */
+  /** Free buffers lent to a worker for a batch's outputs. */
   readonly recycled: number;
 }
 
 /**
  * The pool's side: which worker buffers the scheduler's results use (the scheduler retains each
- * result when it stores it and releases it after its last use), and which buffers are free again.
- * A free buffer goes to whichever worker is sent work next, not only to the one that made it: a
- * worker that makes more outputs in this compute than in the last gets the other's free buffers
- * instead of allocating (tied to their maker, the 2 workers of R1's repeats kept allocating as
- * their shares of the work changed).
+ * result when it stores it and releases it after its last use), and the free ones. A free buffer
+ * is lent with a batch to whichever worker runs a task expected to make an output of its size
+ * class (the size that task's kernel made last), and comes back if unused. Tied to the worker
+ * that made them, buffers sat free in one worker while the other allocated: S1's repeats kept
+ * allocating 72 MB buckets, and R1's grew by what each worker's share of the work changed.
  */
 export class BufferLedger {
   readonly #byId = new Map<number, Owned>();
   readonly #byBuffer = new WeakMap<ArrayBufferLike, Owned>();
-  #pendingIds: number[] = [];
-  #pending: SharedArrayBuffer[] = [];
+  readonly #free = new FreeLists<SharedArrayBuffer>(RECYCLE_CAP_BYTES);
+  readonly #freeIds = new WeakMap<SharedArrayBuffer, number>();
   #liveBytes = 0;
   #peakLiveBytes = 0;
   #recycled = 0;
@@ -172,7 +171,10 @@ export class BufferLedger {
       owned = { id, bytes: buffer.byteLength, refs: 0 };
       this.#byId.set(id, owned);
       this.#liveBytes += owned.bytes;
-      if (this.#liveBytes > this.#peakLiveBytes) this.#peakLiveBytes = this.#liveBytes;
+      if (this.#liveBytes > this.#peakLiveBytes) {
+        this.#peakLiveBytes = this.#liveBytes;
+        if (this.#peakLiveBytes > this.#free.cap) this.#free.cap = this.#peakLiveBytes;
+      }
     }
     this.#byBuffer.set(buffer, owned);
   }
@@ -184,9 +186,8 @@ export class BufferLedger {
   }
 
   /**
-   * The scheduler dropped a result that used `buffer`; at the last one, the buffer is free and goes
-   * to a worker with a coming batch (every one: one dropped here would stay resident until GC, see
-   * the module's note; the workers' free lists cap what they keep).
+   * The scheduler dropped a result that used `buffer`; at the last one, the buffer is free (kept:
+   * one dropped here would stay resident until GC, see the module's note).
    */
   release(buffer: ArrayBufferLike): void {
     const owned = this.#byBuffer.get(buffer);
@@ -194,22 +195,30 @@ export class BufferLedger {
     this.#byId.delete(owned.id);
     this.#byBuffer.delete(buffer);
     this.#liveBytes -= owned.bytes;
-    this.#pendingIds.push(owned.id);
-    this.#pending.push(buffer as SharedArrayBuffer);
+    this.#putFree(owned.id, buffer as SharedArrayBuffer);
   }
 
-  /**
-   * Free buffers for a batch about to be sent (and forgotten here): an even share of those waiting
-   * among `workers`, so that no worker takes them all; with `keepBytes`, the most free bytes the
-   * worker should keep.
-   */
-  takeFree(workers: number): { ids: number[]; buffers: SharedArrayBuffer[]; keepBytes: number } | undefined {
-    const n = Math.ceil(this.#pending.length / Math.max(1, workers));
-    if (n === 0) return undefined;
-    const ids = this.#pendingIds.splice(0, n);
-    const buffers = this.#pending.splice(0, n);
-    this.#recycled += n;
-    return { ids, buffers, keepBytes: this.#peakLiveBytes };
+  /** Buffers a worker was lent and did not use. */
+  giveBack(ids: readonly number[], buffers: readonly SharedArrayBuffer[]): void {
+    for (let i = 0; i < buffers.length; i++) if (ids[i] >= 0) this.#putFree(ids[i], buffers[i]);
+  }
+
+  #putFree(id: number, buffer: SharedArrayBuffer): void {
+    this.#freeIds.set(buffer, id);
+    this.#free.put(buffer);
+  }
+
+  /** A free buffer (and its id) for an output of about `bytes`, taken from the free ones; or none. */
+  lend(bytes: number): { id: number; buffer: SharedArrayBuffer } | undefined {
+    const buffer = takeForSize(this.#free, bytes);
+    if (!buffer) return undefined;
+    this.#recycled++;
+    return { id: this.#freeIds.get(buffer)!, buffer };
+  }
+
+  /** Bytes of free buffers held. */
+  get freeBytes(): number {
+    return this.#free.bytes;
   }
 
   get stats(): BufferStats {

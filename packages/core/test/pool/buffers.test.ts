@@ -5,11 +5,11 @@ import { FreeLists } from "../../src/kernels/recycle.js";
 const { BufferLedger, sharedClassBytes, WorkerBuffers } = pool;
 
 describe("WorkerBuffers", () => {
-  it("hands a recycled buffer out again as it is, without a pass over its memory", () => {
+  it("hands a lent buffer out as it is, without a pass over its memory", () => {
     const buffers = new WorkerBuffers(0);
     const first = buffers.allocateShared(64);
     new Uint8Array(first).fill(0xab);
-    buffers.recycle([buffers.idOf(first)], [first]);
+    buffers.lend([buffers.idOf(first)], [first]);
     const again = buffers.allocateShared(64);
     expect(again).toBe(first);
     expect([buffers.fresh, buffers.reused]).toEqual([1, 1]);
@@ -17,63 +17,35 @@ describe("WorkerBuffers", () => {
     expect(new Uint8Array(again)[63]).toBe(0xab);
   });
 
-  it("when full, the buffers freed longest ago go, not the one just freed", () => {
-    const cap = 4 * 2 ** 20;
-    const buffers = new WorkerBuffers(0, cap);
-    const quarter = cap / 4;
-    // An earlier compute's size fills the free list...
-    const stale = [0, 1, 2, 3].map(() => buffers.allocateShared(quarter));
-    buffers.recycle(
-      stale.map((b) => buffers.idOf(b)),
-      stale,
+  it("gives back the lent buffers it did not use, and keeps none", () => {
+    const buffers = new WorkerBuffers(0);
+    const lent = [1000, 2000, 3000].map((id) => ({ id, buffer: new SharedArrayBuffer(2 ** 16) }));
+    buffers.lend(
+      lent.map((l) => l.id),
+      lent.map((l) => l.buffer),
     );
-    expect(buffers.freeBytes).toBe(cap);
-    // ...then this compute's buffers of another size class are kept, in place of the oldest stale ones.
-    const current = [0, 1].map(() => buffers.allocateShared(quarter + 8));
-    buffers.recycle(
-      current.map((b) => buffers.idOf(b)),
-      current,
-    );
-    expect(buffers.freeBytes).toBeLessThanOrEqual(cap);
-    expect(buffers.allocateShared(quarter + 8)).toBe(current[1]);
-    expect(buffers.allocateShared(quarter + 8)).toBe(current[0]);
-    expect(buffers.allocateShared(quarter)).toBe(stale[3]); // the newest stale one stayed
-    expect(buffers.allocateShared(quarter)).not.toBe(stale[0]); // the oldest went: a fresh one
+    const used = buffers.allocateShared(2 ** 16);
+    expect(buffers.idOf(used)).toBe(3000); // the one lent last
+    expect(buffers.takeSpare()).toEqual({ ids: [1000, 2000], buffers: [lent[0].buffer, lent[1].buffer] });
     expect(buffers.freeBytes).toBe(0);
+    expect(buffers.takeSpare()).toBeUndefined();
   });
 
-  it("keeps as many free bytes as the pool says, when that is over its cap", () => {
-    const cap = 2 ** 20;
-    const buffers = new WorkerBuffers(0, cap);
-    // A compute's results held 4 MiB of this worker's buffers at once, then freed them all.
-    const held = [0, 1, 2, 3].map(() => buffers.allocateShared(cap));
-    buffers.recycle(
-      held.map((b) => buffers.idOf(b)),
-      held,
-      4 * cap,
-    );
-    // All kept: the next compute like it allocates nothing.
-    expect(buffers.freeBytes).toBe(4 * cap);
-    const again = [0, 1, 2, 3].map(() => buffers.allocateShared(cap));
-    expect(new Set(again)).toEqual(new Set(held));
-    expect([buffers.fresh, buffers.reused]).toEqual([4, 4]);
-  });
-
-  it("serves a size from a freed buffer of another size in its class", () => {
+  it("serves a size from a lent buffer of another size in its class", () => {
     const buffers = new WorkerBuffers(0);
     // A sort's partitions: each a little different in size.
     const first = buffers.allocateShared(80_000);
     expect(first.byteLength).toBe(sharedClassBytes(80_000));
-    buffers.recycle([buffers.idOf(first)], [first]);
+    buffers.lend([buffers.idOf(first)], [first]);
     expect(buffers.allocateShared(80_696)).toBe(first);
     expect([buffers.fresh, buffers.reused]).toEqual([1, 1]);
   });
 
-  it("serves a size from a free buffer up to two classes larger, never from a smaller one", () => {
+  it("serves a size from a lent buffer up to two classes larger, never from a smaller one", () => {
     const buffers = new WorkerBuffers(0);
     const big = buffers.allocateShared(2 ** 20 + 2 ** 18); // the class two above 2^20
     const small = buffers.allocateShared(2 ** 20);
-    buffers.recycle([buffers.idOf(big), buffers.idOf(small)], [big, small]);
+    buffers.lend([buffers.idOf(big), buffers.idOf(small)], [big, small]);
     expect(buffers.allocateShared(2 ** 20 + 1)).toBe(big); // its class is empty: one larger
     expect(buffers.allocateShared(2 ** 20 + 1)).not.toBe(small); // too small: fresh
     expect(buffers.allocateShared(2 ** 19 + 1)).not.toBe(small); // 3+ classes smaller: fresh
@@ -104,7 +76,7 @@ describe("WorkerBuffers", () => {
       const buffers = new WorkerBuffers(0);
       const copy = pool.compactCopy(v, true, buffers.allocateShared);
       new Uint8Array(copy.data.buffer).fill(0xff); // NaN bytes everywhere
-      buffers.recycle([buffers.idOf(copy.data.buffer)], [copy.data.buffer as SharedArrayBuffer]);
+      buffers.lend([buffers.idOf(copy.data.buffer)], [copy.data.buffer as SharedArrayBuffer]);
       const again = pool.compactCopy(v, true, buffers.allocateShared);
       expect(again.data.buffer).toBe(copy.data.buffer);
       expect(NDArray.revive(again).toArray()).toEqual(v.toArray());
@@ -113,10 +85,10 @@ describe("WorkerBuffers", () => {
 });
 
 describe("BufferLedger", () => {
-  it("gives every released buffer back to the workers, shared out among them", () => {
+  it("keeps every released buffer, and lends each for an output of its size class", () => {
     const ledger = new BufferLedger();
-    // 40 buffers of 2 MiB (80 MiB): one left to GC would stay resident until every thread that
-    // held it collects garbage, which shared memory never triggers.
+    // 40 buffers of 2 MiB (80 MiB, over the 32 MB minimum cap): one left to GC would stay
+    // resident until every thread that held it collects garbage, which shared memory never triggers.
     const made = Array.from({ length: 40 }, () => new SharedArrayBuffer(2 ** 21));
     made.forEach((b, i) => {
       ledger.arrived(b, 100 + i);
@@ -124,16 +96,18 @@ describe("BufferLedger", () => {
     });
     expect(ledger.stats.liveBytes).toBe(40 * 2 ** 21);
     for (const b of made) ledger.release(b);
-    // Two workers: the next batch takes half, the one after half of the rest, ...
-    const first = ledger.takeFree(2)!;
-    expect(first.buffers).toEqual(made.slice(0, 20));
-    expect(first.ids).toEqual(made.slice(0, 20).map((_, i) => 100 + i));
-    // ...and may keep as many free bytes as results held at once.
-    expect(first.keepBytes).toBe(40 * 2 ** 21);
-    expect(ledger.takeFree(2)!.buffers).toEqual(made.slice(20, 30));
-    expect(ledger.takeFree(1)!.buffers).toEqual(made.slice(30));
-    expect(ledger.stats).toMatchObject({ liveBuffers: 0, recycled: 40 });
-    expect(ledger.takeFree(2)).toBeUndefined();
+    expect(ledger.stats.liveBuffers).toBe(0);
+    expect(ledger.freeBytes).toBe(40 * 2 ** 21);
+    // An output expected of 1.9 MiB gets one (the one freed last); a smaller class none.
+    expect(ledger.lend(2 ** 21 - 2 ** 17)).toEqual({ id: 139, buffer: made[39] });
+    expect(ledger.lend(2 ** 20)).toBeUndefined();
+    // Lent and not used: back to the free ones.
+    ledger.giveBack([139], [made[39]]);
+    expect(ledger.freeBytes).toBe(40 * 2 ** 21);
+    const lent = Array.from({ length: 40 }, () => ledger.lend(2 ** 21)!.id);
+    expect(new Set(lent).size).toBe(40);
+    expect(ledger.lend(2 ** 21)).toBeUndefined();
+    expect(ledger.stats.recycled).toBe(41);
   });
 });
 
@@ -155,5 +129,14 @@ describe("FreeLists", () => {
     expect(lists.take(40)).toBeUndefined();
     expect(lists.take(20)).toBe(c);
     expect(lists.bytes).toBe(0);
+  });
+
+  it("drain empties the lists, oldest first", () => {
+    const lists = new FreeLists<ArrayBuffer>(100);
+    const [a, b] = [40, 20].map((n) => new ArrayBuffer(n));
+    lists.put(a);
+    lists.put(b);
+    expect(lists.drain()).toEqual([a, b]);
+    expect([lists.bytes, lists.take(40)]).toEqual([0, undefined]);
   });
 });
