@@ -437,7 +437,8 @@ export function prepare(expr: Expr): Prepared {
   return prepared;
 }
 
-type CompiledFn = (...args: unknown[]) => void;
+/** A compiled expression loop; returns 1 when it stored a NaN or ±inf in a float output. */
+type CompiledFn = (...args: unknown[]) => number;
 
 const COMPILED = new Map<string, CompiledFn>();
 /** Most compiled functions kept (least recently used dropped first). */
@@ -468,17 +469,24 @@ function compile(
   }
   const root = g.genAll(prepared.nodes, prepared.root);
   const result = castSource(root.v, root.dt, outDType);
+  // A float output notes a NaN or ±inf as it is stored, so the FP-warning check needs no scan.
+  const store = (at: string) =>
+    isFloatKind(outDType)
+      ? `{ const v = ${result}; out[${at}] = v; if (v - v !== 0) nf = 1; }`
+      : `out[${at}] = ${result};`;
   const params = modes.map((m, k) => (m === "g" ? `d${k}, o${k}, st${k}` : `d${k}, o${k}`)).join(", ");
   const helperNames = Object.keys(HELPERS).join(", ");
   let src: string;
   if (flat) {
     src = `return function elementwiseFlat(out, C, n${params ? `, ${params}` : ""}) {
   ${g.hoisted.join("\n  ")}
+  let nf = 0;
   for (let i = 0; i < n; i++) {
     ${loads.join("\n    ")}
     ${g.body.join("\n    ")}
-    out[i] = ${result};
+    ${store("i")}
   }
+  return nf;
 };`;
   } else {
     const gs = modes.flatMap((m, k) => (m === "g" ? [k] : []));
@@ -490,12 +498,13 @@ function compile(
   const rows = nd > 1 ? shape[nd - 2] : 1;
   ${gs.map((k) => `const s${k} = st${k}[nd - 1]; const r${k} = nd > 1 ? st${k}[nd - 2] : 0; let p${k} = o${k};`).join("\n  ")}
   const idx = new Array(nd).fill(0);
+  let nf = 0;
   for (let o = 0; o < total; ) {
     for (let j = 0${gs.map((k) => `, b${k} = p${k}`).join("")}; j < rows; j++${gs.map((k) => `, b${k} += r${k}`).join("")}) {
       for (let i = 0${gs.map((k) => `, q${k} = b${k}`).join("")}; i < n; i++${gs.map((k) => `, q${k} += s${k}`).join("")}) {
         ${loads.join("\n        ")}
         ${g.body.join("\n        ")}
-        out[o + i] = ${result};
+        ${store("o + i")}
       }
       o += n;
     }
@@ -506,6 +515,7 @@ function compile(
       idx[ax] = 0;
     }
   }
+  return nf;
 };`;
   }
   const factory = new Function("H", `"use strict";\nconst { ${helperNames} } = H;\n${src}`);
@@ -616,8 +626,8 @@ export function evaluateExpr(params: ElementwiseParams, inputs: readonly NDArray
       if (modes[k] === "g") args.push(cstrides[k]);
     }
   }
-  fn(...args);
-  checkExprWarnings(prepared, inputs, shape, strides, out);
+  const nonFinite = fn(...args) === 1;
+  checkExprWarnings(prepared, inputs, shape, strides, out, nonFinite);
   return out;
 }
 

@@ -80,6 +80,7 @@ export function warnsSilently(prepared: Prepared, inDTypes: readonly DType[]): b
 /**
  * Checks a computed elementwise block for NumPy's warnings and emits them. `strides` are the
  * inputs' element strides against `shape` (0 on broadcast axes), as the kernel walked them.
+ * `nonFinite`: whether the output holds a NaN or ±inf, when the kernel noted it (else a scan).
  */
 export function checkExprWarnings(
   prepared: Prepared,
@@ -87,11 +88,12 @@ export function checkExprWarnings(
   shape: readonly number[],
   strides: readonly (readonly number[])[],
   out: NDArray,
+  nonFinite?: boolean,
 ): void {
   const inDTypes = inputs.map((a) => a.dtype);
   const suspicious =
     isFloat(out.dtype) &&
-    hasNonFinite(out.data as NumberTypedArray) &&
+    (nonFinite ?? hasNonFinite(out.data as NumberTypedArray)) &&
     !passedThrough(prepared, inputs, shape, strides, out);
   const silent = warnsSilently(prepared, inDTypes);
   if (!suspicious && !silent) return;
