@@ -139,6 +139,8 @@ export interface BufferStats {
   readonly peakLiveBytes: number;
   /** Free buffers lent to a worker for a batch's outputs. */
   readonly recycled: number;
+  /** Bytes of free buffers the pool holds to lend (none once the pool has idled). */
+  readonly freeBytes: number;
 }
 
 /**
@@ -221,12 +223,18 @@ export class BufferLedger {
     return this.#free.bytes;
   }
 
+  /** Lets go of the free buffers (an idle pool keeps none; GC takes them once no thread holds one). */
+  dropFree(): void {
+    this.#free.drain();
+  }
+
   get stats(): BufferStats {
     return {
       liveBuffers: this.#byId.size,
       liveBytes: this.#liveBytes,
       peakLiveBytes: this.#peakLiveBytes,
       recycled: this.#recycled,
+      freeBytes: this.#free.bytes,
     };
   }
 }

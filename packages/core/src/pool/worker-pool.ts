@@ -546,6 +546,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
         return;
       }
       for (const slot of this.#slots) if (slot) void this.#end(slot);
+      this.#buffers.dropFree();
     };
     this.#lastActive = performance.now();
     this.#idleTimer = setTimeout(check, this.#idleTimeout);
