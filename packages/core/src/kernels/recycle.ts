@@ -61,15 +61,6 @@ export class FreeLists<B extends ArrayBufferLike> {
     this.#bytes += bytes;
   }
 
-  /** Empties the lists, returning their buffers (oldest first). */
-  drain(): B[] {
-    const all = [...this.#byAge];
-    this.#byAge.clear();
-    this.#bySize.clear();
-    this.#bytes = 0;
-    return all;
-  }
-
   /** Whether `buffer` is on a free list. */
   has(buffer: ArrayBufferLike): boolean {
     return this.#byAge.has(buffer as B);

@@ -8,8 +8,8 @@
  * 1e8 sort of the bench 0.94 GB, 0.53 GB with the pool's thread collecting every 300 ms). So the
  * shared buffers that workers copy their kernels' big outputs into carry an id; the pool counts the
  * scheduler's results that use each one, and when the scheduler releases the last
- * (`Executor.release`), the buffer is free: the pool lends it to a worker for the next output of
- * its size. Buffers come in size classes ({@link sharedClassBytes}) so that outputs whose sizes
+ * (`Executor.release`), the buffer goes back to the worker that made it, whose allocator hands it
+ * out again. Buffers come in size classes ({@link sharedClassBytes}) so that outputs whose sizes
  * differ a little (a sort's partitions and buckets) reuse each other's. (Kernels themselves
  * allocate from the worker's own free lists of ordinary buffers, kernels/recycle.ts.)
  * @internal
@@ -18,14 +18,11 @@
 import { FreeLists } from "../kernels/recycle.js";
 
 /**
- * Free shared buffers the pool always may keep, in bytes; it keeps up to the most bytes its
- * results held in shared buffers at once if that is more. A free buffer costs the same memory as a
- * dropped one until every thread that held it collects garbage, and is reused: dropping one makes
- * the next compute allocate again while the old one is still resident (the bench's R1 on the pool,
- * 836 MB live, grew by 0.9 GB per repeat with a 32 MB cap). The cap only trims buffers of size
- * classes no task makes any more.
+ * Most bytes of free shared buffers a worker keeps. Only buffers of a size class the worker no
+ * longer makes need the cap: a free buffer costs the same memory as a dropped one until GC, and is
+ * reused, so the cap is well above a compute's working set (the 1e8 sort's 67 MB buckets).
  */
-export const RECYCLE_CAP_BYTES = 32 * 2 ** 20;
+export const RECYCLE_CAP_BYTES = 256 * 2 ** 20;
 /**
  * Most bytes of free buffers a worker's kernels keep (kernels/recycle.ts; 128 MB in-process).
  * Measured on the tutorial W1, W2 and W3: 16 MB serves all but ~0.5% of their allocations from
@@ -47,47 +44,45 @@ export function sharedClassBytes(bytes: number): number {
 const LARGER_CLASSES = 2;
 
 /**
- * A free buffer for `bytes`: of its class, else up to {@link LARGER_CLASSES} classes larger, so
- * that sizes straddling a class boundary (a sort's partitions, whose buckets differ by a few %)
- * share the buffers of the upper class instead of needing a stock of each.
- */
-function takeForSize(free: FreeLists<SharedArrayBuffer>, bytes: number): SharedArrayBuffer | undefined {
-  for (let c = sharedClassBytes(bytes), k = 0; k <= LARGER_CLASSES; k++, c = sharedClassBytes(c + 1)) {
-    const buffer = free.take(c);
-    if (buffer) return buffer;
-  }
-  return undefined;
-}
-
-/**
- * A worker's shared-memory allocator. Its free buffers are the ones the pool lent it with a batch
- * for the outputs it expects (see {@link BufferLedger}); those it did not use go back with the
- * answer ({@link WorkerBuffers.takeSpare}), so no worker hoards buffers the other one needs.
+ * A worker's shared-memory allocator: free lists of recycled buffers by size class. When the free
+ * buffers would exceed {@link RECYCLE_CAP_BYTES}, the ones freed longest ago go (sizes a compute
+ * no longer makes: edge blocks, an earlier compute's), not the one just freed.
  */
 export class WorkerBuffers {
-  readonly #free = new FreeLists<SharedArrayBuffer>(Number.POSITIVE_INFINITY);
+  readonly #free: FreeLists<SharedArrayBuffer>;
   readonly #ids = new WeakMap<SharedArrayBuffer, number>();
   #next = 0;
   /** Buffers allocated, and handed out again instead of allocated. */
   fresh = 0;
   reused = 0;
 
-  /** `idBase` makes this worker's ids distinct from every other worker's. */
-  constructor(private readonly idBase: number) {}
+  /** `idBase` makes this worker's ids distinct from every other worker's; `cap`: most free bytes kept. */
+  constructor(
+    private readonly idBase: number,
+    cap = RECYCLE_CAP_BYTES,
+  ) {
+    this.#free = new FreeLists<SharedArrayBuffer>(cap);
+  }
 
   /**
    * A shared buffer of at least `bytes` (its size class) with an id, for the copy of a kernel's
-   * output that travels. A lent one keeps its old bytes: the copy overwrites the `bytes` it uses
-   * (wire.ts, compactCopy).
+   * output that travels. A recycled one keeps its old bytes: the copy overwrites the `bytes` it
+   * uses (wire.ts, compactCopy).
    */
   readonly allocateShared = (bytes: number): SharedArrayBuffer => {
-    const lent = takeForSize(this.#free, bytes);
-    if (lent) {
-      this.reused++;
-      return lent;
+    const size = sharedClassBytes(bytes);
+    // Its own class, else a free buffer up to LARGER_CLASSES classes larger: sizes that straddle a
+    // class boundary (a sort's partitions, whose buckets differ by a few %) then share the buffers
+    // of the upper class instead of keeping a stock of each.
+    for (let c = size, k = 0; k <= LARGER_CLASSES; k++, c = sharedClassBytes(c + 1)) {
+      const recycled = this.#free.take(c);
+      if (recycled) {
+        this.reused++;
+        return recycled;
+      }
     }
     this.fresh++;
-    const buffer = new SharedArrayBuffer(sharedClassBytes(bytes));
+    const buffer = new SharedArrayBuffer(size);
     this.#ids.set(buffer, this.idBase + this.#next++);
     return buffer;
   };
@@ -97,24 +92,17 @@ export class WorkerBuffers {
     return this.#ids.get(buffer as SharedArrayBuffer) ?? -1;
   }
 
-  /** Remembers the id of a buffer that arrived in a message (an input, or a lent buffer). */
+  /** Remembers the id of a buffer that arrived in a message (an input, or a recycled buffer). */
   adopt(id: number, buffer: ArrayBufferLike): void {
     if (id >= 0) this.#ids.set(buffer as SharedArrayBuffer, id);
   }
 
-  /** Takes free buffers the pool lent for a batch's outputs (made here or by another worker). */
-  lend(ids: readonly number[], buffers: readonly SharedArrayBuffer[]): void {
+  /** Takes back buffers nothing uses any more (one over the cap alone is left to GC). */
+  recycle(ids: readonly number[], buffers: readonly SharedArrayBuffer[]): void {
     for (let i = 0; i < buffers.length; i++) {
       this.adopt(ids[i], buffers[i]);
       this.#free.put(buffers[i]);
     }
-  }
-
-  /** The lent buffers not used, to give back to the pool with an answer (none are kept here). */
-  takeSpare(): { ids: number[]; buffers: SharedArrayBuffer[] } | undefined {
-    if (this.#free.bytes === 0) return undefined;
-    const buffers = this.#free.drain();
-    return { ids: buffers.map((b) => this.idOf(b)), buffers };
   }
 
   /** Bytes of free buffers held. */
@@ -125,6 +113,8 @@ export class WorkerBuffers {
 
 interface Owned {
   readonly id: number;
+  /** The worker that allocated it (its free list takes it back). */
+  readonly owner: object;
   readonly bytes: number;
   /** Scheduler results using it. */
   refs: number;
@@ -137,25 +127,20 @@ export interface BufferStats {
   readonly liveBytes: number;
   /** Most bytes live at once. */
   readonly peakLiveBytes: number;
-  /** Free buffers lent to a worker for a batch's outputs. */
+  /** Buffers returned to their worker for reuse. */
   readonly recycled: number;
-  /** Bytes of free buffers the pool holds to lend (none once the pool has idled). */
-  readonly freeBytes: number;
 }
 
 /**
  * The pool's side: which worker buffers the scheduler's results use (the scheduler retains each
- * result when it stores it and releases it after its last use), and the free ones. A free buffer
- * is lent with a batch to whichever worker runs a task expected to make an output of its size
- * class (the size that task's kernel made last), and comes back if unused. Tied to the worker
- * that made them, buffers sat free in one worker while the other allocated: S1's repeats kept
- * allocating 72 MB buckets, and R1's grew by what each worker's share of the work changed.
+ * result when it stores it and releases it after its last use), and which buffers are free again.
  */
 export class BufferLedger {
   readonly #byId = new Map<number, Owned>();
   readonly #byBuffer = new WeakMap<ArrayBufferLike, Owned>();
-  readonly #free = new FreeLists<SharedArrayBuffer>(RECYCLE_CAP_BYTES);
-  readonly #freeIds = new WeakMap<SharedArrayBuffer, number>();
+  readonly #pending = new Map<object, { ids: number[]; buffers: SharedArrayBuffer[] }>();
+  /** Workers that ended: buffers they made are left to GC when freed. */
+  readonly #gone = new WeakSet<object>();
   #liveBytes = 0;
   #peakLiveBytes = 0;
   #recycled = 0;
@@ -165,18 +150,15 @@ export class BufferLedger {
     return this.#byBuffer.get(buffer)?.id ?? -1;
   }
 
-  /** A chunk arrived in a worker's buffer `id` (< 0: not a worker-allocated buffer). */
-  arrived(buffer: ArrayBufferLike, id: number): void {
+  /** A chunk arrived from `owner` in its buffer `id` (< 0: not a worker-allocated buffer). */
+  arrived(buffer: ArrayBufferLike, id: number, owner: object): void {
     if (id < 0) return;
     let owned = this.#byId.get(id);
     if (!owned) {
-      owned = { id, bytes: buffer.byteLength, refs: 0 };
+      owned = { id, owner, bytes: buffer.byteLength, refs: 0 };
       this.#byId.set(id, owned);
       this.#liveBytes += owned.bytes;
-      if (this.#liveBytes > this.#peakLiveBytes) {
-        this.#peakLiveBytes = this.#liveBytes;
-        if (this.#peakLiveBytes > this.#free.cap) this.#free.cap = this.#peakLiveBytes;
-      }
+      if (this.#liveBytes > this.#peakLiveBytes) this.#peakLiveBytes = this.#liveBytes;
     }
     this.#byBuffer.set(buffer, owned);
   }
@@ -188,8 +170,9 @@ export class BufferLedger {
   }
 
   /**
-   * The scheduler dropped a result that used `buffer`; at the last one, the buffer is free (kept:
-   * one dropped here would stay resident until GC, see the module's note).
+   * The scheduler dropped a result that used `buffer`; at the last one, the buffer is free and goes
+   * back to its worker with the next batch (all of them: one dropped here would stay resident
+   * until GC, see the module's note; the worker's free lists cap what it keeps).
    */
   release(buffer: ArrayBufferLike): void {
     const owned = this.#byBuffer.get(buffer);
@@ -197,35 +180,26 @@ export class BufferLedger {
     this.#byId.delete(owned.id);
     this.#byBuffer.delete(buffer);
     this.#liveBytes -= owned.bytes;
-    this.#putFree(owned.id, buffer as SharedArrayBuffer);
+    if (this.#gone.has(owned.owner)) return;
+    let queue = this.#pending.get(owned.owner);
+    if (!queue) this.#pending.set(owned.owner, (queue = { ids: [], buffers: [] }));
+    queue.ids.push(owned.id);
+    queue.buffers.push(buffer as SharedArrayBuffer);
   }
 
-  /** Buffers a worker was lent and did not use. */
-  giveBack(ids: readonly number[], buffers: readonly SharedArrayBuffer[]): void {
-    for (let i = 0; i < buffers.length; i++) if (ids[i] >= 0) this.#putFree(ids[i], buffers[i]);
+  /** Free buffers to send back to `owner` with its next message (and forget). */
+  takeFree(owner: object): { ids: number[]; buffers: SharedArrayBuffer[] } | undefined {
+    const queue = this.#pending.get(owner);
+    if (!queue || queue.ids.length === 0) return undefined;
+    this.#pending.delete(owner);
+    this.#recycled += queue.ids.length;
+    return queue;
   }
 
-  #putFree(id: number, buffer: SharedArrayBuffer): void {
-    this.#freeIds.set(buffer, id);
-    this.#free.put(buffer);
-  }
-
-  /** A free buffer (and its id) for an output of about `bytes`, taken from the free ones; or none. */
-  lend(bytes: number): { id: number; buffer: SharedArrayBuffer } | undefined {
-    const buffer = takeForSize(this.#free, bytes);
-    if (!buffer) return undefined;
-    this.#recycled++;
-    return { id: this.#freeIds.get(buffer)!, buffer };
-  }
-
-  /** Bytes of free buffers held. */
-  get freeBytes(): number {
-    return this.#free.bytes;
-  }
-
-  /** Lets go of the free buffers (an idle pool keeps none; GC takes them once no thread holds one). */
-  dropFree(): void {
-    this.#free.drain();
+  /** A worker is gone: its free buffers go to GC. */
+  forget(owner: object): void {
+    this.#gone.add(owner);
+    this.#pending.delete(owner);
   }
 
   get stats(): BufferStats {
@@ -234,7 +208,6 @@ export class BufferLedger {
       liveBytes: this.#liveBytes,
       peakLiveBytes: this.#peakLiveBytes,
       recycled: this.#recycled,
-      freeBytes: this.#free.bytes,
     };
   }
 }

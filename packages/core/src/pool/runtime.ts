@@ -250,7 +250,7 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
     if (lane >= 0) lanes[lane] = id;
     setRunning(lane, id, -1);
     const loadError = await (loaded ??= loadModules());
-    if (req.recycled) buffers.lend(req.recycledIds!, req.recycled);
+    if (req.recycled) buffers.recycle(req.recycledIds!, req.recycled);
     const ids: number[] = [];
     const chunks = readChunkTable(req.chunks, false, ids);
     // An output that is a view of an input keeps the input's buffer id.
@@ -328,7 +328,6 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
       sharedReused: now.sharedReused - reported.sharedReused,
     };
     reported = now;
-    const spare = buffers.takeSpare();
     const response: BatchResponse = {
       type: "done",
       id,
@@ -336,7 +335,6 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
       errors,
       ...(warnings.length > 0 ? { warnings } : {}),
       allocations,
-      ...(spare ? { spare: spare.buffers, spareIds: spare.ids } : {}),
     };
     post(response, [...transfer]);
   }

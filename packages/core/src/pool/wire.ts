@@ -64,10 +64,7 @@ export interface BatchRequest {
   readonly ops: string[];
   readonly params: unknown[];
   readonly chunks: ChunkTable;
-  /**
-   * Free shared buffers (that a worker allocated once) for the batch's big outputs: use them
-   * rather than allocate, and give back the ones not used (pool/buffers.ts).
-   */
+  /** Shared buffers this worker allocated that nothing uses any more: reuse them (pool/buffers.ts). */
   readonly recycled?: SharedArrayBuffer[];
   /** Their ids. */
   readonly recycledIds?: number[];
@@ -177,9 +174,6 @@ export interface BatchResponse {
   readonly warnings?: TaskWarning[];
   /** Arrays the batch's kernels allocated from the worker's free lists: made fresh, or reused. */
   readonly allocations: AllocationCounts;
-  /** Lent shared buffers ({@link BatchRequest.recycled}) the worker did not use, and their ids. */
-  readonly spare?: SharedArrayBuffer[];
-  readonly spareIds?: number[];
 }
 
 /**

@@ -212,8 +212,6 @@ export class WorkerPool implements Executor, AsyncDisposable {
   #readyWaiters: { resolve: () => void; reject: (err: Error) => void }[] = [];
   /** Which results use which worker buffers; frees them on the scheduler's last release. */
   readonly #buffers = new BufferLedger();
-  /** Bytes of the last output each kernel made in a worker's shared buffer, to lend it one for the next. */
-  readonly #outputBytes = new Map<string, number>();
 
   constructor(transport: PoolTransport, options: WorkerPoolOptions) {
     this.#transport = transport;
@@ -439,6 +437,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
       this.#inflight--;
     }
     slot.batches.clear();
+    this.#buffers.forget(slot);
     if (this.#slots[slot.index] === slot) this.#slots[slot.index] = undefined;
     return slot.worker.terminate();
   }
@@ -546,7 +545,6 @@ export class WorkerPool implements Executor, AsyncDisposable {
         return;
       }
       for (const slot of this.#slots) if (slot) void this.#end(slot);
-      this.#buffers.dropFree();
     };
     this.#lastActive = performance.now();
     this.#idleTimer = setTimeout(check, this.#idleTimeout);
@@ -763,7 +761,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
     const chunks = table.finish([sent.length, ...op, ...inStart, ...inputs]);
     if (chunks.arena) transfer.push(chunks.arena);
     const id = this.#nextBatch++;
-    const lent = this.#lendBuffers(sent);
+    const free = this.#buffers.takeFree(slot);
     const request: BatchRequest = {
       type: "run",
       id,
@@ -771,7 +769,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
       ops,
       params,
       chunks,
-      ...(lent ? { recycled: lent.buffers, recycledIds: lent.ids } : {}),
+      ...(free ? { recycled: free.buffers, recycledIds: free.ids } : {}),
     };
     try {
       slot.worker.post(request, transfer);
@@ -797,20 +795,6 @@ export class WorkerPool implements Executor, AsyncDisposable {
     this.#armIdle();
   }
 
-  /** Free shared buffers for the outputs these tasks are expected to make (the size their kernel made last). */
-  #lendBuffers(entries: readonly Entry[]): { ids: number[]; buffers: SharedArrayBuffer[] } | undefined {
-    let lent: { ids: number[]; buffers: SharedArrayBuffer[] } | undefined;
-    for (const e of entries) {
-      const bytes = this.#outputBytes.get(e.task.op);
-      const free = bytes === undefined ? undefined : this.#buffers.lend(bytes);
-      if (!free) continue;
-      lent ??= { ids: [], buffers: [] };
-      lent.ids.push(free.id);
-      lent.buffers.push(free.buffer);
-    }
-    return lent;
-  }
-
   #learn(op: string, ms: number): void {
     this.#stats.kernelMs += ms;
     this.#runTimes.learn(op, ms);
@@ -825,7 +809,6 @@ export class WorkerPool implements Executor, AsyncDisposable {
     this.#inflight--;
     this.#lastActive = performance.now();
     const { errors } = res;
-    if (res.spare) this.#buffers.giveBack(res.spareIds!, res.spare);
     const a = res.allocations;
     this.#allocations.fresh += a.fresh;
     this.#allocations.reused += a.reused;
@@ -852,8 +835,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
       if (s === OK) {
         this.#learn(e.task.op, ms[i]);
         const out = outputs[nextOut];
-        if (ids[nextOut] >= 0) this.#outputBytes.set(e.task.op, out.data.byteLength);
-        if (!e.settled) this.#buffers.arrived(out.data.buffer, ids[nextOut]);
+        if (!e.settled) this.#buffers.arrived(out.data.buffer, ids[nextOut], slot);
         nextOut++;
         if (!e.settled) e.onWorker?.(slot.index);
         this.#resolve(e, out);

@@ -5,11 +5,11 @@ import { FreeLists } from "../../src/kernels/recycle.js";
 const { BufferLedger, sharedClassBytes, WorkerBuffers } = pool;
 
 describe("WorkerBuffers", () => {
-  it("hands a lent buffer out as it is, without a pass over its memory", () => {
+  it("hands a recycled buffer out again as it is, without a pass over its memory", () => {
     const buffers = new WorkerBuffers(0);
     const first = buffers.allocateShared(64);
     new Uint8Array(first).fill(0xab);
-    buffers.lend([buffers.idOf(first)], [first]);
+    buffers.recycle([buffers.idOf(first)], [first]);
     const again = buffers.allocateShared(64);
     expect(again).toBe(first);
     expect([buffers.fresh, buffers.reused]).toEqual([1, 1]);
@@ -17,35 +17,46 @@ describe("WorkerBuffers", () => {
     expect(new Uint8Array(again)[63]).toBe(0xab);
   });
 
-  it("gives back the lent buffers it did not use, and keeps none", () => {
-    const buffers = new WorkerBuffers(0);
-    const lent = [1000, 2000, 3000].map((id) => ({ id, buffer: new SharedArrayBuffer(2 ** 16) }));
-    buffers.lend(
-      lent.map((l) => l.id),
-      lent.map((l) => l.buffer),
+  it("when full, the buffers freed longest ago go, not the one just freed", () => {
+    const cap = 4 * 2 ** 20;
+    const buffers = new WorkerBuffers(0, cap);
+    const quarter = cap / 4;
+    // An earlier compute's size fills the free list...
+    const stale = [0, 1, 2, 3].map(() => buffers.allocateShared(quarter));
+    buffers.recycle(
+      stale.map((b) => buffers.idOf(b)),
+      stale,
     );
-    const used = buffers.allocateShared(2 ** 16);
-    expect(buffers.idOf(used)).toBe(3000); // the one lent last
-    expect(buffers.takeSpare()).toEqual({ ids: [1000, 2000], buffers: [lent[0].buffer, lent[1].buffer] });
+    expect(buffers.freeBytes).toBe(cap);
+    // ...then this compute's buffers of another size class are kept, in place of the oldest stale ones.
+    const current = [0, 1].map(() => buffers.allocateShared(quarter + 8));
+    buffers.recycle(
+      current.map((b) => buffers.idOf(b)),
+      current,
+    );
+    expect(buffers.freeBytes).toBeLessThanOrEqual(cap);
+    expect(buffers.allocateShared(quarter + 8)).toBe(current[1]);
+    expect(buffers.allocateShared(quarter + 8)).toBe(current[0]);
+    expect(buffers.allocateShared(quarter)).toBe(stale[3]); // the newest stale one stayed
+    expect(buffers.allocateShared(quarter)).not.toBe(stale[0]); // the oldest went: a fresh one
     expect(buffers.freeBytes).toBe(0);
-    expect(buffers.takeSpare()).toBeUndefined();
   });
 
-  it("serves a size from a lent buffer of another size in its class", () => {
+  it("serves a size from a freed buffer of another size in its class", () => {
     const buffers = new WorkerBuffers(0);
     // A sort's partitions: each a little different in size.
     const first = buffers.allocateShared(80_000);
     expect(first.byteLength).toBe(sharedClassBytes(80_000));
-    buffers.lend([buffers.idOf(first)], [first]);
+    buffers.recycle([buffers.idOf(first)], [first]);
     expect(buffers.allocateShared(80_696)).toBe(first);
     expect([buffers.fresh, buffers.reused]).toEqual([1, 1]);
   });
 
-  it("serves a size from a lent buffer up to two classes larger, never from a smaller one", () => {
+  it("serves a size from a free buffer up to two classes larger, never from a smaller one", () => {
     const buffers = new WorkerBuffers(0);
     const big = buffers.allocateShared(2 ** 20 + 2 ** 18); // the class two above 2^20
     const small = buffers.allocateShared(2 ** 20);
-    buffers.lend([buffers.idOf(big), buffers.idOf(small)], [big, small]);
+    buffers.recycle([buffers.idOf(big), buffers.idOf(small)], [big, small]);
     expect(buffers.allocateShared(2 ** 20 + 1)).toBe(big); // its class is empty: one larger
     expect(buffers.allocateShared(2 ** 20 + 1)).not.toBe(small); // too small: fresh
     expect(buffers.allocateShared(2 ** 19 + 1)).not.toBe(small); // 3+ classes smaller: fresh
@@ -76,7 +87,7 @@ describe("WorkerBuffers", () => {
       const buffers = new WorkerBuffers(0);
       const copy = pool.compactCopy(v, true, buffers.allocateShared);
       new Uint8Array(copy.data.buffer).fill(0xff); // NaN bytes everywhere
-      buffers.lend([buffers.idOf(copy.data.buffer)], [copy.data.buffer as SharedArrayBuffer]);
+      buffers.recycle([buffers.idOf(copy.data.buffer)], [copy.data.buffer as SharedArrayBuffer]);
       const again = pool.compactCopy(v, true, buffers.allocateShared);
       expect(again.data.buffer).toBe(copy.data.buffer);
       expect(NDArray.revive(again).toArray()).toEqual(v.toArray());
@@ -85,29 +96,23 @@ describe("WorkerBuffers", () => {
 });
 
 describe("BufferLedger", () => {
-  it("keeps every released buffer, and lends each for an output of its size class", () => {
+  it("gives every released buffer back to its worker, however many bytes", () => {
     const ledger = new BufferLedger();
-    // 40 buffers of 2 MiB (80 MiB, over the 32 MB minimum cap): one left to GC would stay
-    // resident until every thread that held it collects garbage, which shared memory never triggers.
+    const worker = {};
+    // 40 buffers of 2 MiB (80 MiB): one left to GC would stay resident until every thread that
+    // held it collects garbage, which shared memory never triggers.
     const made = Array.from({ length: 40 }, () => new SharedArrayBuffer(2 ** 21));
     made.forEach((b, i) => {
-      ledger.arrived(b, 100 + i);
+      ledger.arrived(b, 100 + i, worker);
       ledger.retain(b);
     });
     expect(ledger.stats.liveBytes).toBe(40 * 2 ** 21);
     for (const b of made) ledger.release(b);
+    const free = ledger.takeFree(worker)!;
+    expect(free.buffers).toEqual(made);
+    expect(free.ids).toEqual(made.map((_, i) => 100 + i));
     expect(ledger.stats.liveBuffers).toBe(0);
-    expect(ledger.freeBytes).toBe(40 * 2 ** 21);
-    // An output expected of 1.9 MiB gets one (the one freed last); a smaller class none.
-    expect(ledger.lend(2 ** 21 - 2 ** 17)).toEqual({ id: 139, buffer: made[39] });
-    expect(ledger.lend(2 ** 20)).toBeUndefined();
-    // Lent and not used: back to the free ones.
-    ledger.giveBack([139], [made[39]]);
-    expect(ledger.freeBytes).toBe(40 * 2 ** 21);
-    const lent = Array.from({ length: 40 }, () => ledger.lend(2 ** 21)!.id);
-    expect(new Set(lent).size).toBe(40);
-    expect(ledger.lend(2 ** 21)).toBeUndefined();
-    expect(ledger.stats.recycled).toBe(41);
+    expect(ledger.takeFree(worker)).toBeUndefined();
   });
 });
 
@@ -129,14 +134,5 @@ describe("FreeLists", () => {
     expect(lists.take(40)).toBeUndefined();
     expect(lists.take(20)).toBe(c);
     expect(lists.bytes).toBe(0);
-  });
-
-  it("drain empties the lists, oldest first", () => {
-    const lists = new FreeLists<ArrayBuffer>(100);
-    const [a, b] = [40, 20].map((n) => new ArrayBuffer(n));
-    lists.put(a);
-    lists.put(b);
-    expect(lists.drain()).toEqual([a, b]);
-    expect([lists.bytes, lists.take(40)]).toEqual([0, undefined]);
   });
 });
