@@ -15,6 +15,7 @@ import {
   type Scale,
   type Variant,
 } from "./types.js";
+import { statCpuMs } from "./proc-cpu.js";
 import { contextFromEnv } from "./workloads/common.js";
 import { WORKLOADS } from "./workloads/index.js";
 
@@ -43,19 +44,14 @@ function resetPeak(): void {
   } catch {}
 }
 
-/** CPU time of this (the main) thread in ms, from /proc (Linux; undefined elsewhere): 10 ms ticks. */
+/** CPU time of this (the main) thread in ms, from /proc (Linux; undefined elsewhere). */
 function mainThreadCpuMs(): number | undefined {
   try {
-    const stat = readFileSync("/proc/thread-self/stat", "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // utime and stime are fields 14 and 15 of stat(5), 12 and 13 after the command name.
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
+    return statCpuMs(readFileSync("/proc/thread-self/stat", "utf8"));
   } catch {
     return undefined;
   }
 }
-/** USER_HZ: 100 on every Linux that Node supports. */
-const CLOCK_TICKS_PER_S = 100;
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const context = contextFromEnv();

@@ -74,7 +74,7 @@ if (args.baseline !== undefined && args.baseline !== "dask") {
 const repeats = Math.max(1, Number(args.repeats) || 1);
 // Every measured process (each timed run of --baseline dask is one) warms up the same way, or none
 // does: a cold pool compiles every kernel once per worker, which in-process compiles once.
-const warmup = args.warmup ? args.warmup === "yes" : true;
+const warmup = (args.warmup ?? "yes") === "yes";
 const only = args.only?.split(",").map((s) => s.trim());
 const selected = WORKLOADS.filter((w) => !only || only.some((o) => w.id === o || w.id.startsWith(`${o}-`)));
 if (selected.length === 0) {

@@ -32,6 +32,7 @@ import { Worker } from "node:worker_threads";
 import { chromium } from "playwright-core";
 import { createViteServer } from "vitest/node";
 import { chromiumLaunchOptions, clientConditions } from "../../../vitest.shared.js";
+import { statCpuMs } from "../../../scripts/bench/proc-cpu.js";
 import type { BenchOptions, BenchResult, Run, WorkloadName } from "./page.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -68,12 +69,6 @@ function rendererPids(browserPid: number): number[] {
     }
   }
   return pids;
-}
-
-/** CPU time (user + system) in ms from a /proc `stat` line: fields 14 and 15 of proc(5), in ticks of 10 ms. */
-function statCpuMs(stat: string): number {
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /**
