@@ -18,8 +18,8 @@
 import { FreeLists } from "../kernels/recycle.js";
 
 /**
- * Most bytes of free shared buffers a worker keeps. Only buffers of a size class the worker no
- * longer makes need the cap: a free buffer costs the same memory as a dropped one until GC, and is
+ * Least bytes of free shared buffers a worker keeps; it keeps as many as it made (see
+ * {@link WorkerBuffers}). A free buffer costs the same memory as a dropped one until GC, and is
  * reused, so the cap is well above a compute's working set (the 1e8 sort's 67 MB buckets).
  */
 export const RECYCLE_CAP_BYTES = 256 * 2 ** 20;
@@ -44,23 +44,31 @@ export function sharedClassBytes(bytes: number): number {
 const LARGER_CLASSES = 2;
 
 /**
- * A worker's shared-memory allocator: free lists of recycled buffers by size class. When the free
- * buffers would exceed {@link RECYCLE_CAP_BYTES}, the ones freed longest ago go (sizes a compute
- * no longer makes: edge blocks, an earlier compute's), not the one just freed.
+ * A worker's shared-memory allocator: free lists of recycled buffers by size class. It keeps as
+ * many free bytes as it made (at least {@link RECYCLE_CAP_BYTES}): everything a compute held comes
+ * back and fits, so the next compute of the same shape makes no new buffer. With a fixed cap, the
+ * 10000² rechunk (R1), whose scheduler holds ~850 MB of worker buffers at once, dropped ~0.4 GB at
+ * the end of every run, which stayed resident until GC and was made again in the next: +0.4 GB per
+ * repeat in one process. So a worker makes a buffer only when none of its free ones fits, and its
+ * buffers are bounded by the most the pool held of them at once plus free ones of other sizes.
+ * Beyond that (buffers other workers made, passed on as views), the ones freed longest ago go.
  */
 export class WorkerBuffers {
   readonly #free: FreeLists<SharedArrayBuffer>;
   readonly #ids = new WeakMap<SharedArrayBuffer, number>();
   #next = 0;
+  readonly #leastCap: number;
+  #madeBytes = 0;
   /** Buffers allocated, and handed out again instead of allocated. */
   fresh = 0;
   reused = 0;
 
-  /** `idBase` makes this worker's ids distinct from every other worker's; `cap`: most free bytes kept. */
+  /** `idBase` makes this worker's ids distinct from every other worker's; `cap`: least free bytes kept. */
   constructor(
     private readonly idBase: number,
     cap = RECYCLE_CAP_BYTES,
   ) {
+    this.#leastCap = cap;
     this.#free = new FreeLists<SharedArrayBuffer>(cap);
   }
 
@@ -82,6 +90,8 @@ export class WorkerBuffers {
       }
     }
     this.fresh++;
+    this.#madeBytes += size;
+    this.#free.cap = Math.max(this.#leastCap, this.#madeBytes);
     const buffer = new SharedArrayBuffer(size);
     this.#ids.set(buffer, this.idBase + this.#next++);
     return buffer;
