@@ -23,6 +23,9 @@ const USAGE = `pnpm bench [options]
   --warmup yes|no              an untimed run first in every measured process, for every variant
                                and dask alike (default yes: a pool's workers compile their
                                kernels in that run, as a long-lived pool has)
+  --hugepages yes|no           measured processes (ours and dask) ask glibc to back big allocations
+                               with transparent huge pages (GLIBC_TUNABLES=glibc.malloc.hugetlb=1),
+                               as NumPy does for its own arrays (default no: what a plain node gets)
   --budget MB                  W6's memory budget (default 512)
   --workers N                  pool size (default: all cores)
   --local-reads                pool variants read HDF5 on the main thread (workers cannot reopen files)
@@ -42,6 +45,7 @@ const { values: args } = parseArgs({
     only: { type: "string" },
     repeats: { type: "string", default: "3" },
     warmup: { type: "string" },
+    hugepages: { type: "string" },
     budget: { type: "string", default: "512" },
     workers: { type: "string" },
     "local-reads": { type: "boolean", default: false },
@@ -71,6 +75,10 @@ if (args.baseline !== undefined && args.baseline !== "dask") {
   console.error(`--baseline must be dask. Got ${args.baseline}.`);
   process.exit(2);
 }
+if (args.hugepages !== undefined && !["yes", "no"].includes(args.hugepages)) {
+  console.error(`--hugepages must be yes or no. Got ${args.hugepages}.`);
+  process.exit(2);
+}
 const repeats = Math.max(1, Number(args.repeats) || 1);
 // Every measured process (each timed run of --baseline dask is one) warms up the same way, or none
 // does: a cold pool compiles every kernel once per worker, which in-process compiles once.
@@ -87,6 +95,14 @@ process.env[ENV.budget] = args.budget;
 if (args.workers) process.env[ENV.workers] = args.workers;
 if (args.data) process.env[ENV.data] = args.data;
 process.env[ENV.localReads] = args["local-reads"] ? "1" : "0";
+// Every first touch of a fresh 4 KiB page costs a fault (3-14 ns per byte on this VM, 0.3-0.9 s
+// for W3's 66 MB result at load 15; 20 ms with huge pages). NumPy madvises its big arrays to huge
+// pages itself; Node's allocator, glibc's malloc, does when this tunable is set at startup.
+const hugepages = args.hugepages === "yes";
+if (hugepages)
+  process.env.GLIBC_TUNABLES = [process.env.GLIBC_TUNABLES, "glibc.malloc.hugetlb=1"]
+    .filter(Boolean)
+    .join(":");
 const context: BenchContext = contextFromEnv();
 
 /**
@@ -333,6 +349,7 @@ const machine = {
   scale,
   repeats,
   warmup,
+  hugepages,
   workers: context.workers,
   budgetMB: context.budgetMB,
   localReads: context.localReads,
@@ -351,7 +368,7 @@ const fmtExtra = (e?: Record<string, number | string>) =>
     : "";
 console.log(
   `\n@chunked bench — scale ${scale}, ${machine.cores} cores, ${machine.cpu}, ${machine.memGB} GB, Node ${machine.node}, ` +
-    `load at the end ${machine.load}${context.localReads ? ", --local-reads" : ""}\n`,
+    `load at the end ${machine.load}${context.localReads ? ", --local-reads" : ""}${hugepages ? ", --hugepages yes" : ""}\n`,
 );
 console.log(
   `${pad("workload", 42)} ${pad("variant", 30)} ${lpad("median", 10)} ${lpad("spread", 8)} ${lpad("speed-up", 8)} ${lpad("CPU", 8)} ${lpad("main", 6)} ${lpad("peak RSS", 9)} ${lpad("GB/s", 6)} ${lpad("load", 5)}  check  extra`,

@@ -36,6 +36,13 @@ export interface NodePoolOptions {
    */
   inline?: readonly string[];
   /**
+   * Tasks with inputs whose kind (kernel and input size) ran for less than this many ms lately run on
+   * the calling thread, where a round trip would keep their dependents waiting longer (at most 1 ms of
+   * them per tick). Default `pool.DEFAULT_INLINE_BELOW_MS` of `@chunked/core/internal` (0.5); 0 sends
+   * every task not in `inline` to a thread.
+   */
+  inlineBelowMs?: number;
+  /**
    * After a task is aborted (e.g. by a compute's timeout), how long its thread may go on running
    * it before the pool ends the thread and starts a replacement. Default 3000 ms.
    */
@@ -178,6 +185,7 @@ export class NodePool extends pool.WorkerPool {
       modules: (options.modules ?? []).map(moduleUrl),
       concurrency: options.concurrency,
       inline: options.inline,
+      inlineBelowMs: options.inlineBelowMs,
       idleTimeout: options.idleTimeout ?? 60_000,
       abortGrace: options.abortGrace,
     });

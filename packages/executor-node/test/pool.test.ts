@@ -30,7 +30,8 @@ function ramp(nElements: number): NDArray<"float64"> {
 describe("NodePool", () => {
   let pool: NodePool;
   beforeAll(() => {
-    pool = new NodePool({ workers: 2, modules, inline: [] });
+    // Every task on a worker: these tests are about what crosses to one.
+    pool = new NodePool({ workers: 2, modules, inline: [], inlineBelowMs: 0 });
   });
   afterAll(() => pool.close());
 
@@ -77,6 +78,48 @@ describe("NodePool", () => {
       );
     } finally {
       await inline.close();
+    }
+  });
+
+  it("runs a task whose kind ran in less than inlineBelowMs on the calling thread, a longer one on a worker", async () => {
+    // A bound far above the tiny task's run time and below the long one's, whatever the load.
+    const p = new NodePool({ workers: 1, modules, inline: [], inlineBelowMs: 200 });
+    try {
+      const a = NDArray.from([1, 2, 3]);
+      const scale = (k: number) => task("test.scale", { k });
+      // Its kind (kernel and input size) has never run: it goes to the worker, which times it.
+      expectSame(await p.run(scale(3), [a]), await inProcess(scale(3), [a]));
+      expect(p.stats).toMatchObject({ tasks: 1, inlined: 0 });
+      const again = p.run(scale(4), [a]);
+      expect(again).toBeInstanceOf(NDArray); // no round trip: the result is here at once
+      expectSame(again as NDArray, await inProcess(scale(4), [a]));
+      expect(p.stats).toMatchObject({ tasks: 1, inlined: 1 });
+      // Another input size is another kind: measured on the worker first.
+      await p.run(scale(3), [ramp(1000)]);
+      expect(p.stats).toMatchObject({ tasks: 2, inlined: 1 });
+      // A task that runs longer than the bound goes to the worker every time.
+      for (let i = 0; i < 2; i++) await p.run(task("test.spin", { ms: 300 }), [a]);
+      expect(p.stats).toMatchObject({ tasks: 4, inlined: 1 });
+    } finally {
+      await p.close();
+    }
+  });
+
+  it("runs at most about 1 ms of tiny tasks per tick on the calling thread; the rest go to the workers", async () => {
+    const p = new NodePool({ workers: 1, modules, inline: [], inlineBelowMs: 1000 });
+    try {
+      const a = NDArray.from([1]);
+      const spin = () => task("test.spin", { ms: 2 });
+      await p.run(spin(), [a]); // measured on the worker: 2 ms, below the bound
+      expect(p.stats).toMatchObject({ tasks: 1, inlined: 0 });
+      // One tick: the first takes 2 ms on this thread, more than the tick's share, so the rest go.
+      const outs = Array.from({ length: 5 }, () => p.run(spin(), [a]));
+      await Promise.all(outs);
+      expect(p.stats).toMatchObject({ tasks: 5, inlined: 1 });
+      // The share is back in the next tick.
+      expect(p.run(spin(), [a])).toBeInstanceOf(NDArray);
+    } finally {
+      await p.close();
     }
   });
 
@@ -356,6 +399,7 @@ describe("NodePool options and life", () => {
       [{ workers: 1.5 }, /workers=1.5/],
       [{ workers: 1, concurrency: -1 }, /concurrency=-1/],
       [{ workers: 1, idleTimeout: -5 }, /idleTimeout=-5/],
+      [{ workers: 1, inlineBelowMs: -1 }, /inlineBelowMs=-1/],
       [{ workers: 1, abortGrace: Number.NaN }, /abortGrace=NaN/],
     ] as const) {
       let err: unknown;

@@ -46,6 +46,13 @@ export interface WebPoolOptions {
    */
   inline?: readonly string[];
   /**
+   * Tasks with inputs whose kind (kernel and input size) ran for less than this many ms lately run on
+   * the page, where a round trip would keep their dependents waiting longer (at most 1 ms of them per
+   * tick). Default `pool.DEFAULT_INLINE_BELOW_MS` of `@chunked/core/internal` (0.5); 0 sends every
+   * task not in `inline` to a worker.
+   */
+  inlineBelowMs?: number;
+  /**
    * After a task is aborted, how long its worker may go on running it before the pool terminates
    * the worker and starts a replacement. Default 3000 ms.
    */
@@ -190,6 +197,7 @@ export class WebPool extends pool.WorkerPool {
       modules: (options.modules ?? []).map(moduleUrl),
       concurrency: options.concurrency,
       inline: options.inline,
+      inlineBelowMs: options.inlineBelowMs,
       abortGrace: options.abortGrace,
     });
     this.transport = sharing;

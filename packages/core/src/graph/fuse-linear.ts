@@ -53,9 +53,39 @@ function rootsOf(t: Task): number {
   return n;
 }
 
-/** A fused producer with no inputs that a consumer already running `roots` roots may take in. */
-function isRootChain(p: Task, roots: number, maxRoots: number): boolean {
-  return p.deps.length === 0 && roots + rootsOf(p) <= maxRoots;
+/**
+ * The inputs of `t` that are chains from a root (fused, they need no input) it takes in: the
+ * smallest first, while it runs at most `maxRoots` roots with its bare roots. What stays out is
+ * the biggest chain, a task that needs no input and so starts early, while the small consumer
+ * that waits for it comes late, where small tasks even out the workers' finish (W2: a column of 20
+ * blocks is a 16-block task then a 4-block one that combines both, not the other way round).
+ */
+function rootChainsToAbsorb(
+  t: Task,
+  canAbsorb: (d: Key) => boolean,
+  isBareRoot: (d: Key) => boolean,
+  fuse: (d: Key) => Task,
+  maxRoots: number,
+): Set<Key> {
+  let roots = rootsOf(t);
+  const candidates: { key: Key; roots: number }[] = [];
+  for (const d of t.deps) {
+    if (!canAbsorb(d)) continue;
+    // A chain from a root has no inputs once fused itself (fusing it first changes nothing else:
+    // every task is fused in turn anyway).
+    const p = fuse(d);
+    // Bare roots are taken in whatever the limit (dask's fuse_roots), and count towards it.
+    if (isBareRoot(d)) roots += rootsOf(p);
+    else if (p.deps.length === 0) candidates.push({ key: d, roots: rootsOf(p) });
+  }
+  candidates.sort((a, b) => a.roots - b.roots);
+  const taken = new Set<Key>();
+  for (const c of candidates) {
+    if (roots + c.roots > maxRoots) break;
+    roots += c.roots;
+    taken.add(c.key);
+  }
+  return taken;
 }
 
 function stepsOf(t: Task): readonly SubgraphStep[] {
@@ -100,23 +130,22 @@ export function fuseLinear(
     let linear = t.deps.length > 0;
     for (const d of t.deps) if (d !== t.deps[0]) linear = false;
     const chains = !linear && absorbsRootChains(t);
-    let roots = chains ? rootsOf(t) : 0;
-    for (const d of t.deps) {
+    const canAbsorb = (d: Key): boolean => {
       const producer = out.get(d);
-      if (
-        producer &&
+      return (
+        producer !== undefined &&
         !isOutput.has(d) &&
         dependents.get(d) === 1 &&
         !absorbed.has(d) &&
         canFuse(producer) &&
-        t.deps.indexOf(d) === t.deps.lastIndexOf(d) &&
-        // A chain from a root has no inputs once fused itself (fusing it first changes nothing else:
-        // every task is fused in turn anyway).
-        (linear || graph.get(d)!.deps.length === 0 || (chains && isRootChain(fuse(d), roots, maxRoots)))
-      ) {
-        const p = fuse(d);
-        if (chains) roots += rootsOf(p);
-        producers.push({ task: p, at: deps.length });
+        t.deps.indexOf(d) === t.deps.lastIndexOf(d)
+      );
+    };
+    const isBareRoot = (d: Key): boolean => graph.get(d)!.deps.length === 0;
+    const takenChains = chains ? rootChainsToAbsorb(t, canAbsorb, isBareRoot, fuse, maxRoots) : undefined;
+    for (const d of t.deps) {
+      if (canAbsorb(d) && (linear || isBareRoot(d) || (takenChains?.has(d) ?? false))) {
+        producers.push({ task: fuse(d), at: deps.length });
         fusedAny = true;
       } else {
         deps.push(d);

@@ -8,5 +8,5 @@ export { serve } from "./runtime.js";
 export type { ServeOptions, WorkerScope } from "./runtime.js";
 export type { PoolTransport, PoolWorker, WorkerEvents } from "./transport.js";
 export * from "./wire.js";
-export { checkWorkerCount, DEFAULT_INLINE, WorkerPool } from "./worker-pool.js";
+export { checkWorkerCount, DEFAULT_INLINE, DEFAULT_INLINE_BELOW_MS, WorkerPool } from "./worker-pool.js";
 export type { WorkerPoolOptions, WorkerPoolStats } from "./worker-pool.js";

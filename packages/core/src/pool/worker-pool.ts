@@ -58,6 +58,20 @@ const MAX_START_FAILURES = 3;
  */
 export const DEFAULT_INLINE: readonly string[] = ["core.literal", "core.identity", "reduce.fields"];
 
+/**
+ * Default of `inlineBelowMs`: a task with inputs whose kind ({@link taskKind}) ran for less than this
+ * many ms (median of its latest runs) goes on the calling thread, because a round trip to a worker
+ * keeps its dependents waiting about as long: a message each way and the worker's wake-up, 0.1-0.3 ms
+ * on an idle machine and milliseconds under load (W4's slices, 0.02 ms each, and its final combine,
+ * 0.2 ms, took 1-11 ms each on a pool).
+ */
+export const DEFAULT_INLINE_BELOW_MS = 0.5;
+/**
+ * Calling-thread time per tick that tasks run there for being tiny may take; the rest of a tick's
+ * tasks go to the workers, so a graph of many tiny tasks still spreads over them.
+ */
+const INLINE_MS_PER_TICK = 1;
+
 /** Options of {@link WorkerPool} (the transport-independent ones). */
 export interface WorkerPoolOptions {
   /** Number of workers (a positive integer). */
@@ -76,6 +90,13 @@ export interface WorkerPoolOptions {
    */
   inline?: readonly string[];
   /**
+   * Tasks with inputs whose kind (kernel and input size) ran for less than this many ms, the median
+   * of its latest runs, run on the calling thread: a round trip to a worker would keep their
+   * dependents waiting longer. At most 1 ms of them per tick; the rest go to the workers. Default
+   * {@link DEFAULT_INLINE_BELOW_MS}; 0 sends every task not in `inline` to a worker.
+   */
+  inlineBelowMs?: number;
+  /**
    * Milliseconds without any task after which the workers end; the next task starts them again.
    * Default `Infinity` (keep them for the pool's life).
    */
@@ -91,6 +112,8 @@ export interface WorkerPoolOptions {
 export interface WorkerPoolStats {
   /** Tasks sent to workers (retries count again). */
   readonly tasks: number;
+  /** Tasks run on the calling thread: `inline` kernels, and tasks below `inlineBelowMs`. */
+  readonly inlined: number;
   /** Messages (batches) sent. */
   readonly batches: number;
   /** Workers started, replacements and restarts after an idle timeout included. */
@@ -140,6 +163,8 @@ interface Entry {
   readonly onWarning: WarningHandler | undefined;
   /** Told which worker ran this task (profiles). */
   readonly onWorker: ((worker: number) => void) | undefined;
+  /** The task's {@link taskKind}, whose run times decide whether tasks like it run inline. */
+  readonly kind: string | undefined;
   settled: boolean;
   batch: Batch | undefined;
   retries: number;
@@ -183,6 +208,10 @@ export class WorkerPool implements Executor, AsyncDisposable {
   readonly #modules: readonly string[];
   readonly #fixedConcurrency: number | undefined;
   readonly #inline: ReadonlySet<string>;
+  readonly #inlineBelowMs: number;
+  /** Calling-thread ms left in this tick for tasks run there for being tiny. */
+  #inlineMsLeft = INLINE_MS_PER_TICK;
+  #inlineRefillScheduled = false;
   readonly #idleTimeout: number;
   readonly #abortGrace: number;
   readonly #slots: (Slot | undefined)[] = [];
@@ -200,6 +229,8 @@ export class WorkerPool implements Executor, AsyncDisposable {
   #lastActive = 0;
   /** Run times per kernel id, as measured in the workers. */
   readonly #runTimes = new RunTimes();
+  /** Run times per task kind (kernel and input size), wherever the task ran. */
+  readonly #kindTimes = new RunTimes();
   /**
    * SharedArrayBuffer copies of the caller's chunks, so a chunk used by many tasks is copied once.
    * Kept per compute (the scheduler's signal): an array given to `fromArray` may change between computes.
@@ -207,7 +238,15 @@ export class WorkerPool implements Executor, AsyncDisposable {
   readonly #sharedCopies = new WeakMap<AbortSignal, WeakMap<object, NDArrayLike>>();
   /** Tasks waiting on each signal: one abort listener per signal, not per task. */
   readonly #bySignal = new WeakMap<AbortSignal, Set<Entry>>();
-  #stats = { tasks: 0, batches: 0, workersStarted: 0, workersLost: 0, workersStuck: 0, kernelMs: 0 };
+  #stats = {
+    tasks: 0,
+    inlined: 0,
+    batches: 0,
+    workersStarted: 0,
+    workersLost: 0,
+    workersStuck: 0,
+    kernelMs: 0,
+  };
   readonly #allocations = { fresh: 0, reused: 0, sharedFresh: 0, sharedReused: 0 };
   #readyWaiters: { resolve: () => void; reject: (err: Error) => void }[] = [];
   /** Which results use which worker buffers; frees them on the scheduler's last release. */
@@ -216,7 +255,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
   constructor(transport: PoolTransport, options: WorkerPoolOptions) {
     this.#transport = transport;
     this.workers = checkWorkerCount(transport.poolName, options.workers);
-    const { concurrency, idleTimeout, abortGrace } = options;
+    const { concurrency, idleTimeout, abortGrace, inlineBelowMs } = options;
     if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1))
       throw new InvalidArgumentError(
         `${transport.poolName} concurrency must be a positive integer. Got concurrency=${String(concurrency)}.`,
@@ -225,6 +264,10 @@ export class WorkerPool implements Executor, AsyncDisposable {
       throw new InvalidArgumentError(
         `${transport.poolName} idleTimeout must be a non-negative number of ms. Got idleTimeout=${String(idleTimeout)}.`,
       );
+    if (inlineBelowMs !== undefined && !(inlineBelowMs >= 0))
+      throw new InvalidArgumentError(
+        `${transport.poolName} inlineBelowMs must be a non-negative number of ms. Got inlineBelowMs=${String(inlineBelowMs)}.`,
+      );
     if (abortGrace !== undefined && !(abortGrace >= 0))
       throw new InvalidArgumentError(
         `${transport.poolName} abortGrace must be a non-negative number of ms. Got abortGrace=${String(abortGrace)}.`,
@@ -232,6 +275,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
     this.#modules = options.modules ?? [];
     this.#fixedConcurrency = concurrency;
     this.#inline = new Set(options.inline ?? DEFAULT_INLINE);
+    this.#inlineBelowMs = inlineBelowMs ?? DEFAULT_INLINE_BELOW_MS;
     this.#idleTimeout = idleTimeout ?? Number.POSITIVE_INFINITY;
     this.#abortGrace = abortGrace ?? 3000;
     // Start the workers now, so the first compute does not wait for their scripts.
@@ -311,7 +355,13 @@ export class WorkerPool implements Executor, AsyncDisposable {
     if (this.#broken) return Promise.reject(new TaskError(task.key, task.op, this.#broken));
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(abortError(task.key, signal));
-    if (this.#inline.has(task.op)) return this.#runInline(task, inputs, options.onWarning);
+    if (this.#inline.has(task.op)) {
+      this.#stats.inlined++;
+      return this.#runInline(task, inputs, options.onWarning);
+    }
+    // Tasks without inputs (reads, random fills) make their data: their cost is unknown from here.
+    const kind = this.#inlineBelowMs > 0 && inputs.length > 0 ? taskKind(task.op, inputs) : undefined;
+    if (kind !== undefined && this.#isTiny(kind)) return this.#runTiny(task, inputs, options.onWarning, kind);
     return new Promise<NDArray>((resolve, reject) => {
       const entry: Entry = {
         task,
@@ -321,6 +371,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
         signal,
         onWarning: options.onWarning,
         onWorker: options.onWorker,
+        kind,
         settled: false,
         batch: undefined,
         retries: 0,
@@ -381,6 +432,39 @@ export class WorkerPool implements Executor, AsyncDisposable {
 
   #closedError(): WorkerExitError {
     return new WorkerExitError(`${this.#transport.poolName} is closed.`);
+  }
+
+  #isTiny(kind: string): boolean {
+    const ms = this.#kindTimes.cost(kind);
+    return ms !== undefined && ms < this.#inlineBelowMs && this.#inlineMsLeft > 0;
+  }
+
+  /** Runs a task known to be tiny on the calling thread, and learns its run time there. */
+  #runTiny(
+    task: Task,
+    inputs: readonly NDArray[],
+    onWarning: WarningHandler | undefined,
+    kind: string,
+  ): NDArray | Promise<NDArray> {
+    this.#stats.inlined++;
+    const started = performance.now();
+    const spent = (): void => {
+      const ms = performance.now() - started;
+      this.#kindTimes.learn(kind, ms);
+      this.#inlineMsLeft -= ms;
+      if (this.#inlineRefillScheduled) return;
+      this.#inlineRefillScheduled = true;
+      queueMicrotask(() => {
+        this.#inlineRefillScheduled = false;
+        this.#inlineMsLeft = INLINE_MS_PER_TICK;
+      });
+    };
+    const out = this.#runInline(task, inputs, onWarning);
+    if (!isThenable<NDArray>(out)) {
+      spent();
+      return out;
+    }
+    return out.finally(spent);
   }
 
   #runInline(
@@ -795,9 +879,10 @@ export class WorkerPool implements Executor, AsyncDisposable {
     this.#armIdle();
   }
 
-  #learn(op: string, ms: number): void {
+  #learn(e: Entry, ms: number): void {
     this.#stats.kernelMs += ms;
-    this.#runTimes.learn(op, ms);
+    this.#runTimes.learn(e.task.op, ms);
+    if (e.kind !== undefined) this.#kindTimes.learn(e.kind, ms);
   }
 
   #done(slot: Slot, res: BatchResponse): void {
@@ -833,14 +918,14 @@ export class WorkerPool implements Executor, AsyncDisposable {
       e.batch = undefined;
       const s = status[i];
       if (s === OK) {
-        this.#learn(e.task.op, ms[i]);
+        this.#learn(e, ms[i]);
         const out = outputs[nextOut];
         if (!e.settled) this.#buffers.arrived(out.data.buffer, ids[nextOut], slot);
         nextOut++;
         if (!e.settled) e.onWorker?.(slot.index);
         this.#resolve(e, out);
       } else if (s === FAILED) {
-        this.#learn(e.task.op, ms[i]);
+        this.#learn(e, ms[i]);
         this.#reject(e, new TaskError(e.task.key, e.task.op, fromWireError(errors[nextError++])));
       } else if (!e.settled) {
         retry.push(e); // skipped by a cancel that raced with a retry: run it again
@@ -855,6 +940,17 @@ export class WorkerPool implements Executor, AsyncDisposable {
     if (entries.length === 0) return;
     this.#queue.splice(this.#head, 0, ...entries);
   }
+}
+
+/**
+ * What a task's run time is learned under: its kernel and the size class (a power of two) of its
+ * inputs' bytes. Fused tasks share one kernel id, so the input size is what tells a combine of
+ * partial results from a loop over whole blocks.
+ */
+function taskKind(op: string, inputs: readonly NDArray[]): string {
+  let bytes = 0;
+  for (const a of inputs) bytes += a.data.byteLength;
+  return `${op}@${Math.ceil(Math.log2(bytes + 1))}`;
 }
 
 /** The rejection of a task whose signal aborted; `cause` is the signal's reason. */

@@ -174,4 +174,25 @@ describe("optimize: reduction trees over sources", () => {
       (await compute([total], { optimize: false }))[0].toArray(),
     );
   });
+
+  test("a consumer takes in its smallest root chains first: the biggest stays a task that needs no input", async () => {
+    const { random, compute } = await import("@chunked/core");
+    const { optimize } = await import("../../src/optimize/optimize.js");
+    const { MAX_CHAIN_ROOTS } = await import("../../src/graph/fuse-linear.js");
+    // W2's column: 20 blocks, trees of 4: the aggregate's inputs are a 16-block subtree and a 4-block one.
+    const columns = random.normal(10, 0.1, [40, 16], { chunks: [2, 2], seed: 42 }).mean({ axis: 0 });
+    const g = optimize(columns.graph(), columns.keys());
+    expect(g.size).toBe(16);
+    for (const key of columns.keys()) {
+      const out = g.get(key)!;
+      expect(roots(out)).toBe(4); // the small subtree, and the aggregate of both
+      expect(out.deps).toHaveLength(1);
+      const big = g.get(out.deps[0])!;
+      expect(big.deps).toEqual([]); // ready at the start
+      expect(roots(big)).toBe(MAX_CHAIN_ROOTS);
+    }
+    expect((await compute([columns]))[0].toArray()).toEqual(
+      (await compute([columns], { optimize: false }))[0].toArray(),
+    );
+  });
 });

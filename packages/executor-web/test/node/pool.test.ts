@@ -161,7 +161,8 @@ describe.each(transports)("transport %s", (transport) => {
 
 describe("shared transport", () => {
   it("copies a page chunk into shared memory once, for every task that needs it", async () => {
-    const { pool } = makePool({ transport: "shared" });
+    // Both to a worker (echo is tiny: once measured, it would run on the page).
+    const { pool } = makePool({ transport: "shared", inlineBelowMs: 0 });
     const big = NDArray.from(new Float64Array(50_000).fill(3));
     // Two messages (two ticks) of one compute (its signal), the same chunk: echo returns the
     // worker's view of it.
