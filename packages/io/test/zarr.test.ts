@@ -283,6 +283,94 @@ describe("Zarr round trips", () => {
     ]);
   });
 
+  /** A Map store whose writes land only when `release()` is called (one file write in flight each). */
+  class HeldStore extends Map<string, Uint8Array> {
+    readonly held: (() => void)[] = [];
+    failing?: string;
+    setLater(key: string, value: Uint8Array): Promise<void> {
+      return new Promise((resolve, reject) =>
+        this.held.push(() => {
+          if (key === this.failing) reject(new Error("disk full"));
+          else {
+            super.set(key, value);
+            resolve();
+          }
+        }),
+      );
+    }
+    release(): void {
+      for (const r of this.held.splice(0)) r();
+    }
+  }
+  function heldStore(): HeldStore {
+    const s = new HeldStore();
+    // zarrita calls set(key, value) and awaits what it returns.
+    (s as unknown as { set: (k: string, v: Uint8Array) => unknown }).set = (k, v) =>
+      k.endsWith("zarr.json") ? Map.prototype.set.call(s, k, v) : s.setLater(k, v);
+    return s;
+  }
+
+  test("writeBehind returns once a chunk is encoded; finish() waits for the stores, metadata last", async () => {
+    const store = heldStore();
+    const t = await createZarr(store, { shape: [4], dtype: "int16", chunks: [2] });
+    const a = sample("int16", [2], 1);
+    const b = sample("int16", [2], 2);
+    await t.writeBehind([[0, 2, 1]], a);
+    await t.writeBehind([[2, 4, 1]], b);
+    expect(store.held.length).toBe(2);
+    expect(store.has("/c/0")).toBe(false);
+    // The blocks' memory may be reused at once: what was encoded is stored.
+    (a.data as Int16Array).fill(0);
+    let finished = false;
+    const done = t.finish().then(() => (finished = true));
+    await new Promise((r) => setTimeout(r, 10));
+    expect([finished, store.has("/zarr.json")]).toEqual([false, false]);
+    store.release();
+    await done;
+    const back = await (await openZarr(store)).read([[0, 4, 1]]);
+    expect(Array.from(back.data as Int16Array)).toEqual([...sample("int16", [2], 1).data, ...b.data]);
+  });
+
+  test("writeBehind waits once 16 chunks wait to be stored", async () => {
+    const store = heldStore();
+    const t = await createZarr(store, { shape: [40], dtype: "int8", chunks: [2] });
+    for (let i = 0; i < 16; i++) await t.writeBehind([[2 * i, 2 * i + 2, 1]], sample("int8", [2], i));
+    let returned = false;
+    const last = t.writeBehind([[32, 34, 1]], sample("int8", [2], 16)).then(() => (returned = true));
+    await new Promise((r) => setTimeout(r, 10));
+    expect([returned, store.held.length]).toEqual([false, 17]);
+    store.release();
+    await last;
+    for (let i = 17; i < 20; i++) await t.writeBehind([[2 * i, 2 * i + 2, 1]], sample("int8", [2], i));
+    store.release();
+    await t.finish();
+    expect((await (await openZarr(store)).read([[38, 40, 1]])).data).toEqual(sample("int8", [2], 19).data);
+  });
+
+  test("a failed writeBehind store fails finish(); abort removes what was written", async () => {
+    const store = heldStore();
+    store.failing = "/c/1";
+    const t = await createZarr(store, { shape: [4], dtype: "int8", chunks: [2] });
+    await t.writeBehind([[0, 2, 1]], sample("int8", [2]));
+    await t.writeBehind([[2, 4, 1]], sample("int8", [2]));
+    store.release();
+    await expect(t.finish()).rejects.toThrow(/disk full.*abort/);
+    await t.abort();
+    expect([...store.keys()]).toEqual([]);
+  });
+
+  test("writeBehind of a raw chunk (the block's own memory) returns once it is stored", async () => {
+    const store = heldStore();
+    const t = await createZarr(store, { shape: [4], dtype: "int16", chunks: [2], compressor: null });
+    let returned = false;
+    const w = t.writeBehind([[0, 2, 1]], sample("int16", [2])).then(() => (returned = true));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(returned).toBe(false);
+    store.release();
+    await w;
+    await t.finish();
+  });
+
   test("a failed block write blocks finish()", async () => {
     class Flaky extends Map<string, Uint8Array> {
       override set(key: string, value: Uint8Array) {

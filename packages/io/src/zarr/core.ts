@@ -604,7 +604,11 @@ export class ZarrArrayTarget<D extends DType = DType> implements CompletableTarg
   readonly #fs?: PathStore;
   readonly #chunkWriter: ChunkWriter;
   #state: "open" | "finished" | "aborted" = "open";
-  readonly #pending = new Set<Promise<void>>();
+  /** Each write in progress, with its outcome recorded (resolves when it has settled). */
+  readonly #pending = new Map<Promise<void>, Promise<void>>();
+  /** Encoded chunks (and their bytes) that writeBehind left to be stored. */
+  #queuedWrites = 0;
+  #queuedBytes = 0;
   #failed: unknown;
 
   /** @internal Use `createZarr`. */
@@ -643,7 +647,21 @@ export class ZarrArrayTarget<D extends DType = DType> implements CompletableTarg
   }
 
   /** Writes `block` into `region`; chunk-aligned blocks are encoded without reading anything. */
-  async write(region: Region, block: NDArray): Promise<void> {
+  write(region: Region, block: NDArray): Promise<void> {
+    return this.#write(region, block, false);
+  }
+
+  /**
+   * Like {@link ZarrArrayTarget.write}, but a block that is one whole chunk returns once it is
+   * encoded, while its bytes are stored in the background (at most 16 chunks and 64 MiB wait at
+   * once); {@link ZarrArrayTarget.finish} waits for them and fails if one failed. `store` writes
+   * this way in-process, so computing the next blocks overlaps the file system's work.
+   */
+  writeBehind(region: Region, block: NDArray): Promise<void> {
+    return this.#write(region, block, true);
+  }
+
+  async #write(region: Region, block: NDArray, behind: boolean): Promise<void> {
     this.#check();
     checkRegion(region, this.shape, this.storeName, this.path);
     checkBlockShape(region, block.shape, this.storeName, this.path);
@@ -653,13 +671,29 @@ export class ZarrArrayTarget<D extends DType = DType> implements CompletableTarg
     const keys = pieces.map((p) => p.coords.join(","));
     const whole =
       LITTLE_ENDIAN && pieces.length === 1 && coversChunk(region, pieces[0].coords, this.chunks, this.shape);
+    let encoded: (() => void) | undefined;
+    const ready = whole && behind ? new Promise<void>((resolve) => (encoded = resolve)) : undefined;
     const task = this.#locks.run(keys, async () => {
       this.#check();
       if (whole) {
+        let queued = 0;
         try {
-          await this.#chunkWriter.write(pieces[0].coords, block, count);
+          const bytes = await this.#chunkWriter.encode(block, count);
+          // Raw chunks may be the block's own memory, which the caller reuses once write() returns.
+          if (encoded && bytes.buffer !== block.data.buffer) {
+            queued = bytes.byteLength;
+            this.#queuedBytes += queued;
+            this.#queuedWrites++;
+            encoded();
+          }
+          await this.#chunkWriter.put(pieces[0].coords, bytes);
         } catch (err) {
           throw wrapError(err, "write", this.storeName, this.path);
+        } finally {
+          if (queued > 0) {
+            this.#queuedBytes -= queued;
+            this.#queuedWrites--;
+          }
         }
         return;
       }
@@ -682,15 +716,23 @@ export class ZarrArrayTarget<D extends DType = DType> implements CompletableTarg
         throw wrapError(err, "write", this.storeName, this.path);
       }
     });
-    this.#pending.add(task);
-    task.then(
-      () => this.#pending.delete(task),
-      (err) => {
-        this.#pending.delete(task);
-        this.#failed ??= err;
-      },
+    this.#pending.set(
+      task,
+      task.then(
+        () => {
+          this.#pending.delete(task);
+        },
+        (err) => {
+          this.#pending.delete(task);
+          this.#failed ??= err;
+        },
+      ),
     );
-    return task;
+    if (!ready) return task;
+    await Promise.race([ready, task]);
+    while (this.#queuedWrites > MAX_QUEUED_WRITES || this.#queuedBytes > MAX_QUEUED_BYTES) {
+      await Promise.race(this.#pending.values());
+    }
   }
 
   /**
@@ -700,7 +742,7 @@ export class ZarrArrayTarget<D extends DType = DType> implements CompletableTarg
   async finish(): Promise<void> {
     if (this.#state === "finished") return; // store() finished it already
     this.#check();
-    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+    while (this.#pending.size > 0) await Promise.all(this.#pending.values());
     this.#check();
     if (this.#failed !== undefined) {
       throw new IoError(
@@ -722,7 +764,7 @@ export class ZarrArrayTarget<D extends DType = DType> implements CompletableTarg
   async abort(): Promise<void> {
     if (this.#state !== "open") return;
     this.#state = "aborted";
-    await Promise.allSettled([...this.#pending]);
+    await Promise.all(this.#pending.values());
     removeZarrKeys(this.#store, this.path as `/${string}`, this.#fs);
   }
 }
@@ -741,6 +783,10 @@ function coversChunk(
     ([a, b, step], d) => step === 1 && a === coords[d] * chunks[d] && b === Math.min(a + chunks[d], shape[d]),
   );
 }
+
+/** Most chunk writes, and bytes, a Zarr target lets wait for the file system before a write() waits. */
+const MAX_QUEUED_WRITES = 16;
+const MAX_QUEUED_BYTES = 64 * 2 ** 20;
 
 /** On little-endian hosts (all we know of) typed arrays are in the bytes codec's order already. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -764,6 +810,11 @@ class ChunkWriter {
   ) {}
 
   async write(coords: readonly number[], block: NDArray, count: readonly number[]): Promise<void> {
+    await this.put(coords, await this.encode(block, count));
+  }
+
+  /** The chunk's stored bytes: `block` (`count` elements per axis) padded to a whole chunk, compressed. */
+  async encode(block: NDArray, count: readonly number[]): Promise<Uint8Array> {
     const dtype = this.array.dtype as DType;
     const chunks = this.array.chunks;
     let data = castTo(block, dtype);
@@ -775,8 +826,12 @@ class ChunkWriter {
     }
     this.#encode ??= compressorEncoder(this.compressor, this.array);
     const encode = await this.#encode;
-    const bytes = await encode(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-    await setKey(this.store, keyOf(this.array.path, this.chunkKey(coords)), bytes);
+    return encode(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  }
+
+  /** Stores the encoded chunk at `coords`. */
+  put(coords: readonly number[], bytes: Uint8Array): Promise<void> {
+    return setKey(this.store, keyOf(this.array.path, this.chunkKey(coords)), bytes);
   }
 }
 
