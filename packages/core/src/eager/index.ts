@@ -17,7 +17,7 @@
  * @module
  */
 export { astype, clip, elementwiseOp, where } from "./elementwise.js";
-export type { Operand } from "./elementwise.js";
+export type { Operand, UfuncOptions } from "./elementwise.js";
 // The generated elementwise ops (one per row of ops/elementwise.ts) and their aliases.
 export * from "./ufuncs.js";
 export { ndget as get } from "./getitem.js";
