@@ -7,8 +7,8 @@ test/elementwise/out.test.ts makes the same call with nd.<op>(..., { out }) and 
 """
 import json
 import math
-import os
 import warnings
+from pathlib import Path
 
 import numpy as np
 
@@ -120,9 +120,6 @@ for name, f in CASES.items():
         "warnings": sorted({str(w.message) for w in caught}),
     }
 
-root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-path = os.path.join(root, "fixtures", "golden", "ufunc-out.json")
-with open(path, "w") as fh:
-    json.dump({"numpy": np.__version__, "cases": out}, fh, indent=1)
-    fh.write("\n")
+path = Path(__file__).resolve().parents[3] / "fixtures" / "golden" / "ufunc-out.json"
+path.write_text(json.dumps({"numpy": np.__version__, "cases": out}, indent=1) + "\n")
 print(f"wrote {len(out)} cases to {path}")
