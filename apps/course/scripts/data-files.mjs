@@ -14,8 +14,8 @@ export const DATASETS = fileURLToPath(new URL("../../../datasets/", import.meta.
 /**
  * What the lessons read, by the name it is served under (/data/NAME) → its path in datasets/, all
  * made by `pnpm prep --course`: lessons 1–2 the float32 HDF5 file; lesson 3 the 31 days of weather
- * as float32 Zarr at 360 × 720 (26 MB, two 360 × 360 chunks a day: sized for a browser), and at
- * 180 × 360 (7 MB) for phones (the runner's `data.url` picks it on a small device).
+ * as float32 Zarr at 360 × 720 (19 MB, two 360 × 360 chunks a day: sized for a browser), and at
+ * 180 × 360 (5 MB) for phones (the runner's `data.url` picks it on a small device).
  */
 export const COURSE_DATA = {
   "random.hdf5": "random.hdf5",

@@ -3,7 +3,7 @@
  * playwright-core), against the page's main thread, on issue #11's two browser workloads:
  *
  * - mean, anomaly: the course's lesson 3, `x.mean(0)` and `x[0] - x.mean(0)` of
- *   `x = stack(31 days)`, 31 × 360 × 720 float32 read as Zarr (zstd, chunks 360²) over HTTP from
+ *   `x = stack(31 days)`, 31 × 360 × 720 float32 read as Zarr (blosc: lz4 after a byte shuffle, chunks 360²) over HTTP from
  *   a server in a thread of this process (`pnpm prep --course` makes the data if missing);
  * - w2: the tutorial's `random.normal(10, 0.1, [4000, 4000], chunks 1000).mean(0)[::100]`.
  *
@@ -156,7 +156,7 @@ function sampleRenderers(browserPid: number | undefined) {
 }
 
 /**
- * The course's Zarr store over HTTP, from memory (26 MB), on its own port and in its own thread,
+ * The course's Zarr store over HTTP, from memory (19 MB), on its own port and in its own thread,
  * so the /proc sampler and Vite in this thread never delay an answer. Cross-origin, as a data host
  * would be: CORS and CORP headers let an isolated page read it.
  */
