@@ -6,14 +6,7 @@
  * @internal
  * @module
  */
-import {
-  recycleStats,
-  releaseChunk,
-  retainChunk,
-  runRecycling,
-  setOutputAllocator,
-  setRecycleCap,
-} from "../kernels/recycle.js";
+import { recycleStats, releaseChunk, retainChunk, runRecycling, setRecycleCap } from "../kernels/recycle.js";
 import { getKernel, kernelIds } from "../kernels/registry.js";
 import { NDArray, type NDArrayLike } from "../ndarray/ndarray.js";
 import { isThenable } from "../schedule/thenable.js";
@@ -381,13 +374,6 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
         runningCell = msg.running;
         buffers = new WorkerBuffers(msg.idBase);
         setRecycleCap(WORKER_KERNEL_CAP_BYTES);
-        // Kernels that make their output with allocateOutput make it in a shared buffer of this
-        // worker's, which then travels as it is (addOutput) instead of as a copy.
-        setOutputAllocator(
-          sharing === "shared"
-            ? (bytes) => (bytes >= BIG_BYTES ? buffers.allocateShared(bytes) : undefined)
-            : undefined,
-        );
         // Import the kernel modules now, not with the first batch; "ready" once they are in (a
         // module that fails is reported by every task, naming it).
         loaded ??= loadModules();
