@@ -15,7 +15,7 @@
  * @internal
  * @module
  */
-import { DTYPE_INFO, type DType, setLocalAllocator, type TypedArrayOf } from "../dtype/dtypes.js";
+import { setLocalAllocator } from "../dtype/dtypes.js";
 import type { NDArray } from "../ndarray/ndarray.js";
 
 /** Smaller arrays are cheap to make fresh (no page faults): not worth tracking. */
@@ -167,35 +167,6 @@ export function recycleScratch(a: ArrayBufferView): void {
   const buffer = a.buffer;
   if (uses.get(buffer) === 0 && a.byteOffset === 0 && a.byteLength === buffer.byteLength)
     free.put(buffer as ArrayBuffer);
-}
-
-/** Makes the memory of a kernel's big output that leaves this thread (see {@link allocateOutput}). */
-export type OutputAllocator = (bytes: number) => ArrayBufferLike | undefined;
-
-let outputAllocator: OutputAllocator | undefined;
-
-/**
- * Sets where {@link allocateOutput} takes memory: a pool worker that shares memory passes its
- * allocator of recycled shared buffers (pool/buffers.ts), so an output made there travels without
- * a copy. `fn` returns a buffer of at least `bytes`, or `undefined` for a fresh array.
- */
-export function setOutputAllocator(fn: OutputAllocator | undefined): void {
-  outputAllocator = fn;
-}
-
-/**
- * Memory for the array a kernel returns, whose contents the kernel writes in full (they are
- * undefined, not zero). In a pool worker that shares memory it is shared memory the output then
- * travels in as it is: a kernel whose output is big (a sort's bucket) would otherwise hold it
- * twice, its own array and the shared copy. Elsewhere it is a fresh array, not one from this
- * thread's free lists: it is meant for outputs whose sizes vary, which would sit there unused once
- * released. Only for the returned array: shared memory a kernel drops is left to GC, which may not
- * come soon.
- */
-export function allocateOutput<D extends DType>(dtype: D, length: number): TypedArrayOf<D> {
-  const { ctor, itemsize } = DTYPE_INFO[dtype];
-  const buffer = outputAllocator?.(length * itemsize);
-  return (buffer ? new ctor(buffer, 0, length) : new ctor(length)) as TypedArrayOf<D>;
 }
 
 /** How many recyclable allocations were made fresh and how many reused a released buffer. */

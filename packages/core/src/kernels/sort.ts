@@ -2,11 +2,10 @@
  * Sorting kernels: per-lane sort/argsort, top-k partials, quantiles, and the stages of the blocked
  * sample sort of a chunked 1-D array (local sort, samples, splitters, partition, merge).
  */
-import type { DType, NumberTypedArray } from "../dtype/dtypes.js";
+import { DTYPE_INFO, type DType } from "../dtype/dtypes.js";
 import { NDArray } from "../ndarray/ndarray.js";
 import { compareNanLast, forEachLane, laneOutput } from "./lanes.js";
 import { emitWarning } from "../warnings.js";
-import { allocateOutput } from "./recycle.js";
 import { defineKernel } from "./registry.js";
 
 /** Orders positions by value (NaN last), ties by position: a stable argsort of one lane. */
@@ -278,15 +277,27 @@ export function sampleSortPartition(sorted: NDArray, splitters: NDArray, p: Samp
   return new NDArray(sorted.dtype, data as any, p.arg ? [hi - lo, 2] : [hi - lo]);
 }
 
-/** Stage 5: merges the parts of one bucket; `final` keeps values, or indices for argsort. */
+/** Stage 5: merges the sorted parts of one bucket; `final` keeps values, or indices for argsort. */
 export function sampleSortMerge(parts: readonly NDArray[], p: SampleParams): NDArray {
   let n = 0;
   for (const s of parts) n += s.shape[0];
   if (!p.arg) {
+    // Values: concatenating and sorting natively beats a JS k-way merge.
+    const all = new Float64Array(n);
+    let k = 0;
+    for (const s of parts) {
+      const m = s.shape[0];
+      if (s.data instanceof Float64Array && s.offset === 0 && s.data.length === m) all.set(s.data, k);
+      else for (let i = 0; i < m; i++) all[k + i] = s.data[s.offset + i * s.strides[0]] as number;
+      k += m;
+    }
+    all.sort();
+    // Fresh (not recycled) storage, for the reason given in sampleSortPartition.
     const dtype = parts[0].dtype;
-    const out = allocateOutput(dtype, n) as NumberTypedArray;
-    sortInto(parts, out);
-    return new NDArray(dtype, out as any, [n]);
+    if (dtype === "float64") return new NDArray("float64", all, [n]);
+    const data = new DTYPE_INFO[dtype].ctor(n) as any;
+    data.set(all);
+    return new NDArray(dtype, data, [n]);
   }
   // Pairs: a balanced tree of two-way merges, O(n log k).
   let level: Float64Array[] = parts.map((s) => Float64Array.from(s.data as ArrayLike<number>));
@@ -297,75 +308,9 @@ export function sampleSortMerge(parts: readonly NDArray[], p: SampleParams): NDA
     level = next;
   }
   const merged = level[0] ?? new Float64Array(0);
-  const out = allocateOutput("float64", n);
+  const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = merged[2 * i + 1];
   return new NDArray("float64", out, [n]);
-}
-
-/** Buckets of {@link sortInto}: about this many values each, at most 2^16 of them. */
-const VALUES_PER_BUCKET = 256;
-const MAX_BUCKET_BITS = 16;
-const bitsOf = new Float64Array(1);
-const wordsOf = new Uint32Array(bitsOf.buffer);
-/** The word of a float64 that holds its sign and exponent (1 on little-endian platforms). */
-const HIGH_WORD = new Uint32Array(new Float64Array([1]).buffer)[1] === 0x3ff00000 ? 1 : 0;
-
-/**
- * The high 32 bits of an unsigned key that orders float64s as the default typed-array sort does
- * (-Infinity first, -0 before +0): negative values have every bit flipped, the others their sign.
- */
-function highKey(v: number): number {
-  bitsOf[0] = v;
-  const h = wordsOf[HIGH_WORD];
-  return (h & 0x80000000 ? ~h : h | 0x80000000) >>> 0;
-}
-
-/**
- * Writes the values of `parts` to `out` in the default typed-array order (ascending, -0 before
- * +0, NaN last), the result of concatenating and sorting them. The values are distributed by the
- * high bits of their keys straight from the parts into their ranges of `out` (a radix step that
- * keeps order between ranges), and each range is sorted in place: no other array of `n` values is
- * made. A pool worker's `out` is shared memory, which the built-in sort of a whole array would copy
- * first (V8 sorts shared memory in a private copy); a range is small. Values that share their high
- * 32 bits all fall in one range, which is then sorted whole.
- */
-function sortInto(parts: readonly NDArray[], out: NumberTypedArray): void {
-  let lo = 0xffffffff;
-  let hi = 0;
-  for (const s of parts) {
-    const d = s.data as ArrayLike<number>;
-    for (let i = 0, at = s.offset; i < s.shape[0]; i++, at += s.strides[0]) {
-      const v = d[at];
-      if (Number.isNaN(v)) continue;
-      const k = highKey(v);
-      if (k < lo) lo = k;
-      if (k > hi) hi = k;
-    }
-  }
-  // Buckets: the key bits from the highest one where the smallest and largest values differ; one
-  // more bucket for NaN.
-  const bits = Math.max(1, Math.min(MAX_BUCKET_BITS, Math.ceil(Math.log2(out.length / VALUES_PER_BUCKET))));
-  const shift = lo > hi ? 0 : Math.max(0, 32 - Math.clz32(hi ^ lo) - bits);
-  const base = lo >>> shift;
-  const nb = lo > hi ? 0 : (hi >>> shift) - base + 1;
-  const start = new Int32Array(nb + 2);
-  for (const s of parts) {
-    const d = s.data as ArrayLike<number>;
-    for (let i = 0, at = s.offset; i < s.shape[0]; i++, at += s.strides[0]) {
-      const v = d[at];
-      start[Number.isNaN(v) ? nb + 1 : (highKey(v) >>> shift) - base + 1]++;
-    }
-  }
-  for (let b = 1; b < start.length; b++) start[b] += start[b - 1];
-  const next = start.slice(0, nb + 1);
-  for (const s of parts) {
-    const d = s.data as ArrayLike<number>;
-    for (let i = 0, at = s.offset; i < s.shape[0]; i++, at += s.strides[0]) {
-      const v = d[at];
-      out[next[Number.isNaN(v) ? nb : (highKey(v) >>> shift) - base]++] = v;
-    }
-  }
-  for (let b = 0; b < nb; b++) if (start[b + 1] - start[b] > 1) out.subarray(start[b], start[b + 1]).sort();
 }
 
 function mergePairs(a: Float64Array, b: Float64Array): Float64Array {
@@ -412,9 +357,8 @@ export function sampleSortDraw(a: NDArray, p: SampleParams): NDArray {
 /**
  * The elements of an unsorted block that fall in bucket `bucket`: values in block order (the
  * merge sorts the bucket once), or sorted `[value, global index]` pairs for argsort. The output
- * is sized exactly (a counting pass first) and made by `allocateOutput`: fresh memory in-process
- * (bucket sizes vary, so a recycled buffer would sit unused in the free list once released), and
- * in a pool worker the shared memory it travels in.
+ * is fresh memory sized exactly (a counting pass first): bucket sizes vary, so a recycled buffer
+ * would sit unused in the free list once released.
  */
 export function sampleSortSelect(a: NDArray, splitters: NDArray, p: SampleParams): NDArray {
   const b = p.bucket ?? 0;
@@ -432,7 +376,7 @@ export function sampleSortSelect(a: NDArray, splitters: NDArray, p: SampleParams
   let count = 0;
   for (let i = 0; i < n; i++) if (inBucket(d[start + i * step], first + i)) count++;
   if (!p.arg) {
-    const out = allocateOutput(a.dtype, count) as NumberTypedArray;
+    const out = new DTYPE_INFO[a.dtype].ctor(count) as any;
     let k = 0;
     for (let i = 0; i < n; i++) {
       const v = d[start + i * step];
@@ -452,7 +396,7 @@ export function sampleSortSelect(a: NDArray, splitters: NDArray, p: SampleParams
   }
   const order = new Uint32Array(count);
   argsortLane(vals, order);
-  const out = allocateOutput("float64", 2 * count);
+  const out = new Float64Array(2 * count);
   for (let j = 0; j < count; j++) {
     out[2 * j] = vals[order[j]];
     out[2 * j + 1] = idx[order[j]];

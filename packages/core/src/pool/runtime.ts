@@ -6,14 +6,7 @@
  * @internal
  * @module
  */
-import {
-  recycleStats,
-  releaseChunk,
-  retainChunk,
-  runRecycling,
-  setOutputAllocator,
-  setRecycleCap,
-} from "../kernels/recycle.js";
+import { recycleStats, releaseChunk, retainChunk, runRecycling, setRecycleCap } from "../kernels/recycle.js";
 import { getKernel, kernelIds } from "../kernels/registry.js";
 import { NDArray, type NDArrayLike } from "../ndarray/ndarray.js";
 import { isThenable } from "../schedule/thenable.js";
@@ -257,7 +250,7 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
     if (lane >= 0) lanes[lane] = id;
     setRunning(lane, id, -1);
     const loadError = await (loaded ??= loadModules());
-    if (req.recycled) buffers.recycle(req.recycledIds!, req.recycled);
+    if (req.recycled) buffers.recycle(req.recycledIds!, req.recycled, req.recycleCap);
     const ids: number[] = [];
     const chunks = readChunkTable(req.chunks, false, ids);
     // An output that is a view of an input keeps the input's buffer id.
@@ -381,13 +374,6 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
         runningCell = msg.running;
         buffers = new WorkerBuffers(msg.idBase);
         setRecycleCap(WORKER_KERNEL_CAP_BYTES);
-        // Kernels that make their output with allocateOutput make it in a shared buffer of this
-        // worker's, which then travels as it is (addOutput) instead of as a copy.
-        setOutputAllocator(
-          sharing === "shared"
-            ? (bytes) => (bytes >= BIG_BYTES ? buffers.allocateShared(bytes) : undefined)
-            : undefined,
-        );
         // Import the kernel modules now, not with the first batch; "ready" once they are in (a
         // module that fails is reported by every task, naming it).
         loaded ??= loadModules();

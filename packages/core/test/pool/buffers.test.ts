@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { NDArray, pool } from "@chunked/core/internal";
 import { FreeLists } from "../../src/kernels/recycle.js";
-const { BufferLedger, sharedClassBytes, WorkerBuffers } = pool;
+const { BufferLedger, RECYCLE_CAP_BYTES, sharedClassBytes, WorkerBuffers } = pool;
 
 describe("WorkerBuffers", () => {
   it("hands a recycled buffer out again as it is, without a pass over its memory", () => {
@@ -17,30 +17,29 @@ describe("WorkerBuffers", () => {
     expect(new Uint8Array(again)[63]).toBe(0xab);
   });
 
-  it("keeps as many free bytes as it made, beyond the cap; over that, the buffers freed longest ago go", () => {
-    const mib = 2 ** 20;
-    const buffers = new WorkerBuffers(0, mib);
-    // A compute held 1.5 MiB of this worker's buffers at once, over its 1 MiB cap: all of them stay
-    // for the next compute of that shape, which then makes none (one dropped would stay resident
-    // until GC, and be made again).
-    const made = [0, 1, 2].map(() => buffers.allocateShared(mib / 2));
+  it("when full, the buffers freed longest ago go, not the one just freed", () => {
+    const cap = 4 * 2 ** 20;
+    const buffers = new WorkerBuffers(0, cap);
+    const quarter = cap / 4;
+    // An earlier compute's size fills the free list...
+    const stale = [0, 1, 2, 3].map(() => buffers.allocateShared(quarter));
     buffers.recycle(
-      made.map((b) => buffers.idOf(b)),
-      made,
+      stale.map((b) => buffers.idOf(b)),
+      stale,
     );
-    expect(buffers.freeBytes).toBe(1.5 * mib);
-    const again = made.map(() => buffers.allocateShared(mib / 2));
-    expect(again.every((b) => made.includes(b))).toBe(true);
-    expect([buffers.fresh, buffers.reused]).toEqual([3, 3]);
-    // A buffer another worker made (a view of an input passed on) goes over: the oldest goes.
+    expect(buffers.freeBytes).toBe(cap);
+    // ...then this compute's buffers of another size class are kept, in place of the oldest stale ones.
+    const current = [0, 1].map(() => buffers.allocateShared(quarter + 8));
     buffers.recycle(
-      again.map((b) => buffers.idOf(b)),
-      again,
+      current.map((b) => buffers.idOf(b)),
+      current,
     );
-    const foreign = new SharedArrayBuffer(mib / 2);
-    buffers.recycle([2 ** 40], [foreign]);
-    expect(buffers.freeBytes).toBe(1.5 * mib);
-    expect(buffers.allocateShared(mib / 2)).toBe(foreign); // the one freed last
+    expect(buffers.freeBytes).toBeLessThanOrEqual(cap);
+    expect(buffers.allocateShared(quarter + 8)).toBe(current[1]);
+    expect(buffers.allocateShared(quarter + 8)).toBe(current[0]);
+    expect(buffers.allocateShared(quarter)).toBe(stale[3]); // the newest stale one stayed
+    expect(buffers.allocateShared(quarter)).not.toBe(stale[0]); // the oldest went: a fresh one
+    expect(buffers.freeBytes).toBe(0);
   });
 
   it("serves a size from a freed buffer of another size in its class", () => {
@@ -114,6 +113,48 @@ describe("BufferLedger", () => {
     expect(free.ids).toEqual(made.map((_, i) => 100 + i));
     expect(ledger.stats.liveBuffers).toBe(0);
     expect(ledger.takeFree(worker)).toBeUndefined();
+  });
+
+  it("tells each worker to keep as many free bytes as the pool held of its buffers at once", () => {
+    const ledger = new BufferLedger();
+    const [big, small] = [{}, {}];
+    // Only byte lengths matter here: 3 × 120 MiB held at once (the 10000² rechunk holds 0.85 GB).
+    const mib = 2 ** 20;
+    const made = [0, 1, 2].map(() => ({ byteLength: 120 * mib }) as ArrayBufferLike);
+    made.forEach((b, i) => {
+      ledger.arrived(b, i, big);
+      ledger.retain(b);
+    });
+    ledger.release(made[0]);
+    // Freed and not yet sent back still counts: the worker may make another meanwhile.
+    const again = { byteLength: 120 * mib } as ArrayBufferLike;
+    ledger.arrived(again, 3, big);
+    ledger.retain(again);
+    for (const b of [...made.slice(1), again]) ledger.release(b);
+    expect(ledger.takeFree(big)!.cap).toBe(4 * 120 * mib);
+    const one = new SharedArrayBuffer(64);
+    ledger.arrived(one, 10, small);
+    ledger.retain(one);
+    ledger.release(one);
+    expect(ledger.takeFree(small)!.cap).toBe(RECYCLE_CAP_BYTES);
+    // What a worker keeps never shrinks below its peak: a later, smaller compute keeps the cap.
+    ledger.arrived(made[0], 20, big);
+    ledger.retain(made[0]);
+    ledger.release(made[0]);
+    expect(ledger.takeFree(big)!.cap).toBe(4 * 120 * mib);
+  });
+});
+
+describe("WorkerBuffers.recycle", () => {
+  it("keeps free buffers up to the cap the pool sends", () => {
+    const buffers = new WorkerBuffers(0, 2 ** 20);
+    const made = [0, 1, 2].map(() => buffers.allocateShared(2 ** 19));
+    const ids = made.map((b) => buffers.idOf(b));
+    buffers.recycle(ids, made, 2 * 2 ** 20);
+    expect(buffers.freeBytes).toBe(3 * 2 ** 19);
+    const reused = made.map(() => buffers.allocateShared(2 ** 19));
+    expect(reused.every((b) => made.includes(b))).toBe(true);
+    expect([buffers.fresh, buffers.reused]).toEqual([3, 3]);
   });
 });
 
