@@ -82,8 +82,9 @@ describe("NodePool", () => {
   });
 
   it("runs a task whose kind ran in less than inlineBelowMs on the calling thread, a longer one on a worker", async () => {
-    // A bound far above the tiny task's run time and below the long one's, whatever the load.
-    const p = new NodePool({ workers: 1, modules, inline: [], inlineBelowMs: 200 });
+    // A bound far above the tiny task's run time (even with its thread descheduled for a while at
+    // a high load) and below the long one's.
+    const p = new NodePool({ workers: 1, modules, inline: [], inlineBelowMs: 1000 });
     try {
       const a = NDArray.from([1, 2, 3]);
       const scale = (k: number) => task("test.scale", { k });
@@ -98,7 +99,7 @@ describe("NodePool", () => {
       await p.run(scale(3), [ramp(1000)]);
       expect(p.stats).toMatchObject({ tasks: 2, inlined: 1 });
       // A task that runs longer than the bound goes to the worker every time.
-      for (let i = 0; i < 2; i++) await p.run(task("test.spin", { ms: 300 }), [a]);
+      for (let i = 0; i < 2; i++) await p.run(task("test.spin", { ms: 1200 }), [a]);
       expect(p.stats).toMatchObject({ tasks: 4, inlined: 1 });
     } finally {
       await p.close();
