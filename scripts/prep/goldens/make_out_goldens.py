@@ -80,6 +80,12 @@ def compare_into_bool():
     return out
 
 
+def clip_in_place():
+    a = np.array([-5.0, 0.5, 7.0, float("nan")])
+    np.clip(a, 0.0, 1.0, out=a)
+    return a
+
+
 CASES = {
     "square in place": sq_in_place,
     "reciprocal in place (divide by zero warns)": reciprocal_in_place,
@@ -92,6 +98,7 @@ CASES = {
     "float32 power in place (overflow warns)": float32_power_in_place,
     "big reciprocal in place": big_reciprocal_in_place,
     "comparison into a bool out": compare_into_bool,
+    "clip in place": clip_in_place,
 }
 
 # Elements of the big case kept in the fixture (it is 40000 long).

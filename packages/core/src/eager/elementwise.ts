@@ -201,14 +201,20 @@ export function where(condition: Operand, x: Operand, y: Operand): NDArray {
  * ```ts
  * clip(NDArray.from([-5, 0.5, 7]), 0, 1).toArray(); // [0, 0.5, 1]
  * clip(NDArray.from([5, 200], { dtype: "uint8" }), null, 100).toArray(); // [5, 100] (uint8)
+ * clip(a, 0, 1, { out: a }); // in place
  * ```
  * @see numpy.clip
  */
-export function clip(x: Operand, min: Operand | null, max: Operand | null): NDArray {
+export function clip(
+  x: Operand,
+  min: Operand | null,
+  max: Operand | null,
+  options: UfuncOptions = {},
+): NDArray {
   const r = resolve([x, min, max], ["a", "a_min", "a_max"]);
   if (r.specs[0] === null)
     throw new InvalidArgumentError("clip needs an array or number to clip. Got a=null.");
-  return run(buildClip(r.specs[0], r.specs[1], r.specs[2]), r);
+  return run(buildClip(r.specs[0], r.specs[1], r.specs[2]), r, options.out);
 }
 
 /**

@@ -71,6 +71,11 @@ const CALLS: Record<string, () => NDArray> = {
     nd.divide(1, a, { out: a });
     return a;
   },
+  "clip in place": () => {
+    const a = f64([-5, 0.5, 7, Number.NaN]);
+    expect(nd.clip(a, 0, 1, { out: a })).toBe(a);
+    return a;
+  },
   "comparison into a bool out": () => {
     const out = NDArray.zeros("bool", [4]);
     nd.greater(f64([1, 5, -1, 3]), 2, { out });
