@@ -125,6 +125,14 @@ def reductions(g: Family) -> None:
     utop = np.array([2**63, 2**63, 7, 2**62, 2**62, 2**62], dtype="uint64")
     g.case("sum", [utop], {"axis": None}, np.sum(utop), tag="wraps past 2^64")
     g.case("prod", [np.array([2**40, 2**30, 3], dtype="int64")], {"axis": None}, np.prod(np.array([2**40, 2**30, 3], dtype="int64")), tag="wraps")
+    # Narrow integer products past 2^64 wrap too: to 0 once 2^64 divides them, else to their residue.
+    big_factors = np.where(np.arange(200) % 3 == 0, -100000, 100000).astype("int32").reshape(10, 20)
+    odd_factors = np.array([3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73] * 2, dtype="int32").reshape(4, 10)
+    for x in (big_factors, odd_factors, i32, u32):
+        for axis in (None, 0, 1):
+            g.case("prod", [x], {"axis": axis}, np.prod(x, axis=axis), tag="past 2^64")
+            g.case("nanprod", [x], {"axis": axis}, np.nanprod(x, axis=axis))
+            g.case("nansum", [x], {"axis": axis}, np.nansum(x, axis=axis))
     # argmax sees values that float64 cannot tell apart.
     close = np.array([2**60 + 1, 2**60 + 3, 2**60 + 2, 2**60, 2**60 + 3], dtype="int64")
     g.case("argmax", [close], {"axis": None}, np.argmax(close), tag="past 2^53")

@@ -1830,8 +1830,14 @@ function finishStates(
     checkAggregate(op, st, r.fields, st, params.ddof ?? 0);
     return new NDArray(dtype, st, outShape);
   }
-  // int64 results of these reducers are indices (argmin/argmax): finished in float64, exact.
+  // int64 results of these reducers are indices (argmin/argmax): finished in float64, exact. An
+  // integer sum or product wraps modulo 2^64 in NumPy, which float64 states cannot: kernels/int64-reduce.ts.
   const wide = is64BitInt(dtype);
+  if (wide && !op.includes("arg")) {
+    throw new InvalidArgumentError(
+      `reduce.${op}: a ${dtype} result needs the exact 64-bit kernels (int64Reduction), not float64 states. Got dtype=${fmt(dtype)}.`,
+    );
+  }
   const out = allocate(wide ? "float64" : dtype, st.length / r.fields) as AnyTypedArray;
   r.finish(st, out, params);
   checkAggregate(op, st, r.fields, out, params.ddof ?? 0);

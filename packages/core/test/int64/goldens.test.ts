@@ -7,6 +7,8 @@
 import { describe, expect, test } from "vitest";
 import * as ca from "@chunked/core";
 import { assertGolden } from "@chunked/core/testing";
+import type { ReduceOp } from "@chunked/core";
+import { EAGER } from "../reductions/helpers.js";
 import { goldenSuite, type LazyOp, loadFamily } from "../support/golden-families.js";
 
 const binary = (f: (a: ca.LazyOperand, b: ca.LazyOperand) => ca.ChunkedArray): LazyOp => {
@@ -17,6 +19,8 @@ describe("int64 goldens", () => {
   goldenSuite("int64", {
     sum: ([x], kw) => ca.sum(x, kw),
     prod: ([x], kw) => ca.prod(x, kw),
+    nanprod: ([x], kw) => ca.nanprod(x, kw),
+    nansum: ([x], kw) => ca.nansum(x, kw),
     max: ([x], kw) => ca.max(x, kw),
     min: ([x], kw) => ca.min(x, kw),
     argmax: ([x], kw) => ca.argmax(x, kw),
@@ -52,6 +56,16 @@ describe("int64 goldens", () => {
     einsum: (xs, kw) => ca.einsum(kw.subscripts, ...xs),
     diff: ([x, edge], { edge: which, ...kw }) => ca.diff(x, which ? { ...kw, [which]: edge } : kw),
     arange: (_, kw) => ca.arange(BigInt(kw.start), BigInt(kw.stop), BigInt(kw.step), { chunks: 4 }),
+  });
+
+  test("eager nd reductions wrap as NumPy's do", () => {
+    const cases = loadFamily("int64").cases.filter((c) => c.op in EAGER && c.inputs.length === 1);
+    expect(cases.length).toBeGreaterThan(0);
+    for (const c of cases) {
+      assertGolden(EAGER[c.op as ReduceOp](c.inputs[0] as ca.NDArray, c.kwargs), c, {
+        label: `${c.id} eager`,
+      });
+    }
   });
 
   test("arange of large ranges: exact int64 over several chunkings", async () => {
