@@ -50,7 +50,8 @@ Makes the course's data sets (as the tutorial's prep.py) under datasets/ of the 
       --seed S         non-negative integer seed (default 0); same seed, same bytes
       --format F       hdf5 | zarr | both (default hdf5). Zarr v3 copies, one object per chunk:
                        datasets/random.zarr/x, datasets/weather-big.zarr/<date>/t2m
-      --compression C  zstd | none: Zarr chunk compression (default zstd; HDF5 is uncompressed)
+      --compression C  zstd | blosc | none: Zarr chunk compression (default zstd, and blosc,
+                       lz4 after a byte shuffle, for --course; HDF5 is uncompressed)
       --out DIR        write under DIR instead of the repository's datasets/
       --force          rewrite outputs even when a complete one is there (it is kept otherwise)
   -q, --quiet          no progress bar
@@ -134,7 +135,9 @@ export function parseCommand(argv: readonly string[]): Command {
   const common: CommonOptions = {
     root,
     formats,
-    compression: oneOf<ZarrCompression>("compression", v.compression ?? "zstd", ["zstd", "none"]),
+    ...(v.compression === undefined
+      ? {}
+      : { compression: oneOf<ZarrCompression>("compression", v.compression, ["zstd", "blosc", "none"]) }),
     seed: v.seed === undefined ? 0 : parseInteger("seed", v.seed, 0),
     force: !!v.force,
   };

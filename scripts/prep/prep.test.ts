@@ -221,6 +221,37 @@ describe("weather", () => {
     expect(bytesOf(small.values).equals(bytesOf(dailyField("2014-01-02", 0)))).toBe(true);
   });
 
+  it("writes blosc Zarr (lz4 after a byte shuffle, a standard v3 codec) holding the HDF5's values", async () => {
+    const root = tmp();
+    await prepareWeather({
+      root,
+      growth: 1,
+      days: 1,
+      dtype: "float32",
+      small: false,
+      formats: ["hdf5", "zarr"],
+      compression: "blosc",
+    });
+    const meta = JSON.parse(
+      readFileSync(join(root, "weather-big.zarr", "2014-01-01", "t2m", "zarr.json"), "utf8"),
+    );
+    expect(meta.codecs.map((c: { name: string }) => c.name)).toEqual(["bytes", "blosc"]);
+    expect(meta.codecs[1].configuration).toMatchObject({ cname: "lz4", shuffle: "shuffle", typesize: 4 });
+    const z = await readZarr(join(root, "weather-big.zarr", "2014-01-01"), "t2m");
+    const h = await readH5(join(root, "weather-big", "2014-01-01.hdf5"), "/t2m");
+    expect(bytesOf(z.values).equals(bytesOf(h.values))).toBe(true);
+    // A store of another codec is stale: asking for zstd rewrites the blosc copy.
+    const zstd = await prepareWeather({
+      root,
+      growth: 1,
+      days: 1,
+      dtype: "float32",
+      small: false,
+      formats: ["zarr"],
+    });
+    expect(zstd.written).toHaveLength(1);
+  });
+
   it("writes float32 with --dtype float32", async () => {
     const root = tmp();
     await prepareWeather({ root, growth: 1, days: 1, dtype: "float32", small: false });
@@ -387,6 +418,10 @@ describe("course data", () => {
     expect(existsSync(join(root, "random.zarr"))).toBe(false);
     const browser = await readZarr(join(root, "course", "weather-big.zarr", "2014-01-31"), "t2m");
     expect(browser).toMatchObject({ shape: [360, 720], dtype: "float32", chunks: [360, 360] });
+    const codecs = JSON.parse(
+      readFileSync(join(root, "course", "weather-big.zarr", "2014-01-31", "t2m", "zarr.json"), "utf8"),
+    ).codecs.map((c: { name: string }) => c.name);
+    expect(codecs).toEqual(["bytes", "blosc"]);
     const phone = await readZarr(join(root, "course", "weather-small.zarr", "2014-01-31"), "t2m");
     expect(phone).toMatchObject({ shape: [180, 360], dtype: "float32" });
     const big = await readH5(join(root, "weather-big", "2014-01-31.hdf5"), "/t2m");

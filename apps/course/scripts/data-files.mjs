@@ -4,7 +4,7 @@
  * silently downloads the whole file), and how the files are made.
  */
 import { execFileSync } from "node:child_process";
-import { createReadStream, existsSync, statSync } from "node:fs";
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -14,8 +14,8 @@ export const DATASETS = fileURLToPath(new URL("../../../datasets/", import.meta.
 /**
  * What the lessons read, by the name it is served under (/data/NAME) → its path in datasets/, all
  * made by `pnpm prep --course`: lessons 1–2 the float32 HDF5 file; lesson 3 the 31 days of weather
- * as float32 Zarr at 360 × 720 (26 MB, two 360 × 360 chunks a day: sized for a browser), and at
- * 180 × 360 (7 MB) for phones (the runner's `data.url` picks it on a small device).
+ * as float32 Zarr at 360 × 720 (19 MB, two 360 × 360 chunks a day: sized for a browser), and at
+ * 180 × 360 (5 MB) for phones (the runner's `data.url` picks it on a small device).
  */
 export const COURSE_DATA = {
   "random.hdf5": "random.hdf5",
@@ -23,9 +23,17 @@ export const COURSE_DATA = {
   "weather-small.zarr": "course/weather-small.zarr",
 };
 
-/** True when every course file has been prepared. */
+/**
+ * True when every course file has been prepared, the weather in blosc (19 MB; a checkout prepared
+ * before it has zstd, 26 MB: `pnpm prep --course` rewrites just that).
+ */
 export function courseDataReady(root = DATASETS) {
-  return Object.values(COURSE_DATA).every((f) => existsSync(join(root, f)));
+  if (!Object.values(COURSE_DATA).every((f) => existsSync(join(root, f)))) return false;
+  const weather = join(root, COURSE_DATA["weather.zarr"]);
+  const day = readdirSync(weather).find((d) => /^\d{4}-\d{2}-\d{2}$/.test(d));
+  const array = day && join(weather, day, "t2m", "zarr.json");
+  if (!array || !existsSync(array)) return false;
+  return JSON.parse(readFileSync(array, "utf8")).codecs?.some((c) => c.name === "blosc") ?? false;
 }
 
 /** Makes the course's data under the repository's datasets/ (`pnpm prep --course`), keeping what is there. */

@@ -10,6 +10,8 @@ import { courseDataReady, prepareCourseData } from "./data-files.mjs";
 import { serveStatic } from "./serve.mjs";
 
 const { values } = parseArgs({
+  // pnpm passes on the "--" of `pnpm start -- --host 0.0.0.0` (the README's form).
+  args: process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === "--")),
   options: { port: { type: "string", default: "4321" }, host: { type: "string", default: "127.0.0.1" } },
 });
 if (!courseDataReady()) {

@@ -75,7 +75,7 @@ function wrappers(lazy: boolean): string {
   const array = lazy ? "ChunkedArray" : "NDArray";
   const imports = lazy
     ? 'import type { ChunkedArray } from "./chunked-array.js";\nimport { applyElementwise, type LazyOperand } from "./elementwise.js";\n'
-    : 'import type { NDArray } from "../ndarray/ndarray.js";\nimport { applyElementwise, type Operand } from "./elementwise.js";\n';
+    : 'import type { NDArray } from "../ndarray/ndarray.js";\nimport { applyElementwise, type Operand, type UfuncOptions } from "./elementwise.js";\n';
   const fns = GENERATED.map((op) => {
     const row = elementwiseOpRow(op);
     const args = params(row.arity);
@@ -83,10 +83,11 @@ function wrappers(lazy: boolean): string {
     const cast = row.rule === "bool" ? ` as ${result}` : "";
     const head = signature(
       `export function ${op}`,
-      args.map((a) => `${a}: ${operand}`),
+      [...args.map((a) => `${a}: ${operand}`), ...(lazy ? [] : ["options?: UfuncOptions"])],
       result,
     );
-    return `${docOf(op, lazy)}${head}\n  return applyElementwise("${op}", [${args.join(", ")}])${cast};\n}\n`;
+    const call = lazy ? `[${args.join(", ")}]` : `[${args.join(", ")}], options`;
+    return `${docOf(op, lazy)}${head}\n  return applyElementwise("${op}", ${call})${cast};\n}\n`;
   });
   const what = lazy
     ? "Lazy elementwise operations, one per row"

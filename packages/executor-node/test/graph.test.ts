@@ -307,6 +307,30 @@ describe("memory in the workers", () => {
   });
 });
 
+describe("result blocks", () => {
+  it("blocks of unknown size joined into the result at the end give their buffers back", async () => {
+    const ca = await import("@chunked/core");
+    const pool = new NodePool({ workers: 2 });
+    try {
+      // 4 blocks of 50 000 float64, masked: about 280 KB each, sizes known only once computed, so
+      // compute keeps them all and joins them at the end.
+      const x = ca.random.random([200_000], { chunks: 50_000, seed: 9 });
+      const y = ca.booleanMask(x, x.gt(0.3));
+      const expected = await y.compute();
+      const got = await y.compute({ executor: pool });
+      expect(identical(got, expected)).toBe(true);
+      expect(pool.stats.buffers.liveBuffers).toBe(0);
+      // A lone block is the result itself: its buffer stays the caller's, untouched by later computes.
+      const one = await ca.random.random([50_000], { chunks: 50_000, seed: 3 }).compute({ executor: pool });
+      const copy = one.copy();
+      await ca.random.random([50_000], { chunks: 50_000, seed: 4 }).compute({ executor: pool });
+      expect(identical(one, copy)).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
 describe("shared buffers over many tasks", () => {
   it("outputs of a different size in every compute reuse the buffers of earlier ones", async () => {
     const pool = new NodePool({ workers: 2, modules });

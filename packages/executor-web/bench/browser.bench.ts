@@ -3,7 +3,7 @@
  * playwright-core), against the page's main thread, on issue #11's two browser workloads:
  *
  * - mean, anomaly: the course's lesson 3, `x.mean(0)` and `x[0] - x.mean(0)` of
- *   `x = stack(31 days)`, 31 × 360 × 720 float32 read as Zarr (zstd, chunks 360²) over HTTP from
+ *   `x = stack(31 days)`, 31 × 360 × 720 float32 read as Zarr (blosc: lz4 after a byte shuffle, chunks 360²) over HTTP from
  *   a server in a thread of this process (`pnpm prep --course` makes the data if missing);
  * - w2: the tutorial's `random.normal(10, 0.1, [4000, 4000], chunks 1000).mean(0)[::100]`.
  *
@@ -18,7 +18,8 @@
  *
  * `TRACE=/tmp/t` also writes a Chromium trace of each workload's page to /tmp/t-<workload>.json
  * (timeline, network and V8's CPU samples of every thread; open it in Perfetto or chrome://tracing):
- * it shows whether the workers wait on requests or compute.
+ * it shows whether the workers wait on requests or compute. `HTTP_CACHE=1` lets the browser cache the
+ * data (timed runs then read it from Chromium's HTTP cache, as a second visit would).
  *
  * The page (bench/index.html + bench/page.ts, worker bench/worker.ts) is served by Vite (vitest's
  * own copy), which compiles the TypeScript and bundles the worker as an app would.
@@ -47,28 +48,53 @@ const chunk = Number(process.env.CHUNK ?? 1000);
 const workers = process.env.WORKERS ? Number(process.env.WORKERS) : undefined;
 /** Milliseconds the data server waits before each answer, as a network's round trip would. */
 const latency = Number(process.env.LATENCY ?? 0);
+/**
+ * `HTTP_CACHE=1`: the data server lets Chromium keep its answers (a learner's second run, read
+ * from the browser's HTTP cache); otherwise `no-store`, so every run reads over HTTP as a first run does.
+ */
+const cacheControl = process.env.HTTP_CACHE === "1" ? "max-age=3600" : "no-store";
 
 const ISOLATION = {
   "Cross-Origin-Opener-Policy": "same-origin",
   "Cross-Origin-Embedder-Policy": "require-corp",
 };
 
-/** The renderer processes below `browserPid` (Linux /proc): they hold the page and its workers. */
-function rendererPids(browserPid: number): number[] {
-  const pids: number[] = [];
+/** Chromium's processes: the browser process `browserPid` and every process below it (Linux /proc). */
+function chromiumPids(browserPid: number): number[] {
+  const pids: number[] = [browserPid];
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (
-        isDescendant(Number(entry), browserPid) &&
-        readFileSync(`/proc/${entry}/cmdline`, "utf8").includes("--type=renderer")
-      )
-        pids.push(Number(entry));
+      if (isDescendant(Number(entry), browserPid)) pids.push(Number(entry));
     } catch {
       // The process ended meanwhile.
     }
   }
   return pids;
+}
+
+/** The renderer processes among `pids`: they hold the page and its workers. */
+function rendererPids(pids: number[]): number[] {
+  return pids.filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("--type=renderer");
+    } catch {
+      return false; // The process ended meanwhile.
+    }
+  });
+}
+
+/** CPU time (ms) of `pids`, all threads. */
+function processesCpuMs(pids: number[]): number {
+  let ms = 0;
+  for (const pid of pids) {
+    try {
+      ms += statCpuMs(readFileSync(`/proc/${pid}/stat`, "utf8"));
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return ms;
 }
 
 /**
@@ -123,13 +149,19 @@ function childBrowserPid(): number | undefined {
 }
 
 /**
- * Samples the renderers' RSS and CPU time every 20 ms, with epoch-ms timestamps. The renderers are
- * found once (walking /proc every 20 ms would load this process, which also serves the data).
+ * Samples the renderers' RSS and CPU time, and the CPU time of the whole of Chromium (its browser
+ * process, network service, renderers ...: every fetch also costs the first two), every 20 ms, with
+ * epoch-ms timestamps. The processes are found once (walking /proc every 20 ms would load this
+ * process, which also serves the data).
  */
 function sampleRenderers(browserPid: number | undefined) {
-  const pids = browserPid === undefined ? [] : rendererPids(browserPid);
-  const samples: ({ t: number } & ReturnType<typeof usage>)[] = [];
-  const timer = setInterval(() => samples.push({ t: Date.now(), ...usage(pids) }), 20);
+  const chromium = browserPid === undefined ? [] : chromiumPids(browserPid);
+  const pids = rendererPids(chromium);
+  const samples: ({ t: number; chromiumCpuMs: number } & ReturnType<typeof usage>)[] = [];
+  const timer = setInterval(
+    () => samples.push({ t: Date.now(), chromiumCpuMs: processesCpuMs(chromium), ...usage(pids) }),
+    20,
+  );
   return {
     stop: () => clearInterval(timer),
     /** Peak RSS (MB) over the given [start, end] epoch-ms windows. */
@@ -145,8 +177,10 @@ function sampleRenderers(browserPid: number | undefined) {
     cpuMs: ([a, b]: [number, number]): Cpu => {
       const before = samples.findLast((x) => x.t <= a);
       const after = samples.find((x) => x.t >= b);
-      if (!before || !after) return { all: Number.NaN, main: Number.NaN, workers: Number.NaN };
+      if (!before || !after)
+        return { chromium: Number.NaN, all: Number.NaN, main: Number.NaN, workers: Number.NaN };
       return {
+        chromium: after.chromiumCpuMs - before.chromiumCpuMs,
         all: after.cpuMs - before.cpuMs,
         main: after.mainCpuMs - before.mainCpuMs,
         workers: after.workerCpuMs - before.workerCpuMs,
@@ -156,7 +190,7 @@ function sampleRenderers(browserPid: number | undefined) {
 }
 
 /**
- * The course's Zarr store over HTTP, from memory (26 MB), on its own port and in its own thread,
+ * The course's Zarr store over HTTP, from memory (19 MB), on its own port and in its own thread,
  * so the /proc sampler and Vite in this thread never delay an answer. Cross-origin, as a data host
  * would be: CORS and CORP headers let an isolated page read it.
  */
@@ -165,7 +199,7 @@ async function startDataServer(): Promise<{ url: string; close: () => Promise<nu
     const { createServer } = require("node:http");
     const { existsSync, readFileSync, statSync } = require("node:fs");
     const { join, normalize } = require("node:path");
-    const { parentPort, workerData: { root, latency } } = require("node:worker_threads");
+    const { parentPort, workerData: { root, latency, cacheControl } } = require("node:worker_threads");
     const headers = { "Access-Control-Allow-Origin": "*", "Cross-Origin-Resource-Policy": "cross-origin" };
     const files = new Map();
     const server = createServer((req, res) => {
@@ -182,14 +216,13 @@ async function startDataServer(): Promise<{ url: string; close: () => Promise<nu
           res.end();
           return;
         }
-        // no-store: every run reads over HTTP, as a learner's first run does.
-        res.writeHead(200, { ...headers, "Content-Length": body.byteLength, "Cache-Control": "no-store" });
+        res.writeHead(200, { ...headers, "Content-Length": body.byteLength, "Cache-Control": cacheControl });
         res.end(body);
       }, latency);
     });
     server.listen(0, "127.0.0.1", () => parentPort.postMessage(server.address().port));
     parentPort.on("message", () => server.close(() => parentPort.postMessage("closed")));`;
-  const worker = new Worker(code, { eval: true, workerData: { root: WEATHER, latency } });
+  const worker = new Worker(code, { eval: true, workerData: { root: WEATHER, latency, cacheControl } });
   const port = await new Promise<number>((resolve, reject) => {
     worker.once("message", resolve);
     worker.once("error", reject);
@@ -203,8 +236,12 @@ async function startDataServer(): Promise<{ url: string; close: () => Promise<nu
   };
 }
 
-/** CPU time (ms) of the page's renderer in one run: all its threads, the page's main thread, its workers. */
+/**
+ * CPU time (ms) in one run: of all Chromium's processes, and of the page's renderer (all its
+ * threads, the page's main thread, its workers).
+ */
 interface Cpu {
+  chromium: number;
   all: number;
   main: number;
   workers: number;
@@ -347,10 +384,10 @@ console.log(
   `x = stack(31 × [360, 720] float32 Zarr over HTTP, chunks 360²); mean: x.mean(0); anomaly: x[0] - x.mean(0); w2: random.normal(10, 0.1, [${size}, ${size}], chunks ${chunk}).mean(0)[::100]`,
 );
 console.log(
-  `data server latency ${latency} ms per request; 1 warm-up + ${repeats} timed runs per variant, alternating; medians\n`,
+  `data server latency ${latency} ms per request, Cache-Control: ${cacheControl}; 1 warm-up + ${repeats} timed runs per variant, alternating; medians\n`,
 );
 const header =
-  "workload | page     | transport | workers | main ms (runs)        | pool ms (runs)        | pool ÷ main | CPU ms main / pool (page+workers) | kernel ms | pool tasks | fresh/reused | peak RSS main / pool MB | heap after main / pool MB (per worker) | same bits | load";
+  "workload | page     | transport | workers | main ms (runs)        | pool ms (runs)        | pool ÷ main | CPU ms main / pool (page+workers) | Chromium CPU ms main / pool | kernel ms | pool tasks | fresh/reused | peak RSS main / pool MB | heap after main / pool MB (per worker) | same bits | load";
 console.log(header);
 const rows: string[] = [];
 for (const workload of workloads) {
@@ -383,6 +420,7 @@ for (const workload of workloads) {
         `${cpu("main", "all")} / ${cpu("pool", "all")} (${cpu("pool", "main")}+${cpu("pool", "workers")})`,
         32,
       ),
+      pad(`${cpu("main", "chromium")} / ${cpu("pool", "chromium")}`, 27),
       pad(median(pool.map((x) => x.kernelMs ?? 0)).toFixed(0), 9),
       pad(median(pool.map((x) => x.tasks ?? 0)), 10),
       pad(`${median(pool.map((x) => x.fresh ?? 0))}/${median(pool.map((x) => x.reused ?? 0))}`, 12),
@@ -400,6 +438,6 @@ console.log(
   `\nparallel capacity after: ${after.ratio.toFixed(2)} of ${after.threads} cores; load average ${load()}`,
 );
 console.log(
-  "pool ÷ main < 1: the pool is faster. CPU: the renderer's (page + workers) per run, median. kernel ms: task times the workers report, summed (a read's includes its wait). heap after: measureUserAgentSpecificMemory() after each run (isolated page only), median total (the last run's workers).",
+  "pool ÷ main < 1: the pool is faster. CPU: the renderer's (page + workers) per run, median. Chromium CPU: all its processes' (browser, network service, renderers), per run, median. kernel ms: task times the workers report, summed (a read's includes its wait). heap after: measureUserAgentSpecificMemory() after each run (isolated page only), median total (the last run's workers).",
 );
 if (rows.some((row) => row.includes("| false "))) process.exitCode = 1;

@@ -187,7 +187,7 @@ describe("Zarr round trips", () => {
     },
   );
 
-  test("overwrite keeps chunk directories while writing and prunes the empty ones at finish", async () => {
+  test("overwrite removes the old chunks at once; only the new array's directories remain", async () => {
     const dir = path.join(tmp.dir, "prune.zarr");
     const big = await createZarr(dir, { shape: [6, 4], dtype: "int8", chunks: [2, 2] });
     await big.write(
@@ -201,7 +201,6 @@ describe("Zarr round trips", () => {
     fs.writeFileSync(path.join(dir, "notes.txt"), "mine");
     const small = await createZarr(dir, { shape: [2, 2], dtype: "int8", chunks: [2, 2], overwrite: true });
     expect(fs.existsSync(path.join(dir, "c/2/1"))).toBe(false); // old chunks are gone at once
-    expect(fs.existsSync(path.join(dir, "c/2"))).toBe(true); // their directories wait for finish()
     await small.write(
       [
         [0, 2, 1],
@@ -264,6 +263,73 @@ describe("Zarr round trips", () => {
     expect(fs.existsSync(path.join(dir, ".zarray"))).toBe(false);
   });
 
+  test("a v3 overwrite deletes the old chunk directory in the background; finish() waits for it", async () => {
+    const dir = path.join(tmp.dir, "over3.zarr");
+    const a = await createZarr(dir, { shape: [4, 4], dtype: "int16", chunks: [2, 2] });
+    await a.write(
+      [
+        [0, 4, 1],
+        [0, 4, 1],
+      ],
+      NDArray.from(new Int16Array(16).fill(5), { shape: [4, 4] }),
+    );
+    await a.finish();
+    fs.writeFileSync(path.join(dir, "notes.txt"), "mine");
+    // What an interrupted deletion left behind goes too.
+    fs.mkdirSync(path.join(dir, ".c.deleting-1-2-3", "0"), { recursive: true });
+    fs.writeFileSync(path.join(dir, ".c.deleting-1-2-3", "0", "0"), "old");
+    const b = await createZarr(dir, { shape: [4, 4], dtype: "int16", chunks: [2, 2], overwrite: true });
+    // The old chunks are gone from where a reader looks, before any new chunk is written.
+    expect(fs.existsSync(path.join(dir, "c"))).toBe(false);
+    await b.write(
+      [
+        [0, 2, 1],
+        [0, 2, 1],
+      ],
+      NDArray.from(new Int16Array(4).fill(1), { shape: [2, 2] }),
+    );
+    await b.finish();
+    expect(fs.readdirSync(dir).sort()).toEqual(["c", "notes.txt", "zarr.json"]);
+    const back = await (await openZarr(dir)).read([
+      [0, 4, 1],
+      [0, 4, 1],
+    ]);
+    expect(Array.from(back.data as Int16Array)).toEqual([1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+  });
+
+  test("a chunk directory holding anything but chunks is not moved: only its chunks are deleted", async () => {
+    const dir = path.join(tmp.dir, "over3-notes.zarr");
+    const a = await createZarr(dir, { shape: [4], dtype: "int16", chunks: [2] });
+    await a.write([[0, 4, 1]], NDArray.from(new Int16Array(4).fill(5)));
+    await a.finish();
+    fs.writeFileSync(path.join(dir, "c", "notes.txt"), "mine");
+    const b = await createZarr(dir, { shape: [4], dtype: "int16", chunks: [2], overwrite: true });
+    expect(fs.readdirSync(path.join(dir, "c"))).toEqual(["notes.txt"]);
+    await b.write([[0, 2, 1]], NDArray.from(new Int16Array(2).fill(1)));
+    await b.finish();
+    expect(fs.readdirSync(path.join(dir, "c")).sort()).toEqual(["0", "notes.txt"]);
+    expect(Array.from((await (await openZarr(dir)).read([[0, 4, 1]])).data as Int16Array)).toEqual([
+      1, 1, 0, 0,
+    ]);
+  });
+
+  test("a failed background deletion fails finish()", async () => {
+    const dir = path.join(tmp.dir, "over3-fail.zarr");
+    const a = await createZarr(dir, { shape: [4], dtype: "int16", chunks: [2] });
+    await a.write([[0, 4, 1]], NDArray.from(new Int16Array(4).fill(5)));
+    await a.finish();
+    const rm = vi.spyOn(fs.promises, "rm").mockRejectedValueOnce(new Error("EIO: i/o error"));
+    try {
+      const b = await createZarr(dir, { shape: [4], dtype: "int16", chunks: [2], overwrite: true });
+      await b.write([[0, 2, 1]], NDArray.from(new Int16Array(2).fill(1)));
+      await expect(b.finish()).rejects.toMatchObject({ reason: "write" });
+      await expect(openZarr(dir)).rejects.toMatchObject({ reason: "no-dataset" });
+      await b.abort();
+    } finally {
+      rm.mockRestore();
+    }
+  });
+
   test.each([2, 3] as const)("v%i NaN fill value survives JSON", async (zarrFormat) => {
     const store = new Map<string, Uint8Array>();
     const t = await createZarr(store, {
@@ -281,6 +347,94 @@ describe("Zarr round trips", () => {
       Number.NaN,
       Number.NaN,
     ]);
+  });
+
+  /** A Map store whose writes land only when `release()` is called (one file write in flight each). */
+  class HeldStore extends Map<string, Uint8Array> {
+    readonly held: (() => void)[] = [];
+    failing?: string;
+    setLater(key: string, value: Uint8Array): Promise<void> {
+      return new Promise((resolve, reject) =>
+        this.held.push(() => {
+          if (key === this.failing) reject(new Error("disk full"));
+          else {
+            super.set(key, value);
+            resolve();
+          }
+        }),
+      );
+    }
+    release(): void {
+      for (const r of this.held.splice(0)) r();
+    }
+  }
+  function heldStore(): HeldStore {
+    const s = new HeldStore();
+    // zarrita calls set(key, value) and awaits what it returns.
+    (s as unknown as { set: (k: string, v: Uint8Array) => unknown }).set = (k, v) =>
+      k.endsWith("zarr.json") ? Map.prototype.set.call(s, k, v) : s.setLater(k, v);
+    return s;
+  }
+
+  test("writeBehind returns once a chunk is encoded; finish() waits for the stores, metadata last", async () => {
+    const store = heldStore();
+    const t = await createZarr(store, { shape: [4], dtype: "int16", chunks: [2] });
+    const a = sample("int16", [2], 1);
+    const b = sample("int16", [2], 2);
+    await t.writeBehind([[0, 2, 1]], a);
+    await t.writeBehind([[2, 4, 1]], b);
+    expect(store.held.length).toBe(2);
+    expect(store.has("/c/0")).toBe(false);
+    // The blocks' memory may be reused at once: what was encoded is stored.
+    (a.data as Int16Array).fill(0);
+    let finished = false;
+    const done = t.finish().then(() => (finished = true));
+    await new Promise((r) => setTimeout(r, 10));
+    expect([finished, store.has("/zarr.json")]).toEqual([false, false]);
+    store.release();
+    await done;
+    const back = await (await openZarr(store)).read([[0, 4, 1]]);
+    expect(Array.from(back.data as Int16Array)).toEqual([...sample("int16", [2], 1).data, ...b.data]);
+  });
+
+  test("writeBehind waits once 16 chunks wait to be stored", async () => {
+    const store = heldStore();
+    const t = await createZarr(store, { shape: [40], dtype: "int8", chunks: [2] });
+    for (let i = 0; i < 16; i++) await t.writeBehind([[2 * i, 2 * i + 2, 1]], sample("int8", [2], i));
+    let returned = false;
+    const last = t.writeBehind([[32, 34, 1]], sample("int8", [2], 16)).then(() => (returned = true));
+    await new Promise((r) => setTimeout(r, 10));
+    expect([returned, store.held.length]).toEqual([false, 17]);
+    store.release();
+    await last;
+    for (let i = 17; i < 20; i++) await t.writeBehind([[2 * i, 2 * i + 2, 1]], sample("int8", [2], i));
+    store.release();
+    await t.finish();
+    expect((await (await openZarr(store)).read([[38, 40, 1]])).data).toEqual(sample("int8", [2], 19).data);
+  });
+
+  test("a failed writeBehind store fails finish(); abort removes what was written", async () => {
+    const store = heldStore();
+    store.failing = "/c/1";
+    const t = await createZarr(store, { shape: [4], dtype: "int8", chunks: [2] });
+    await t.writeBehind([[0, 2, 1]], sample("int8", [2]));
+    await t.writeBehind([[2, 4, 1]], sample("int8", [2]));
+    store.release();
+    await expect(t.finish()).rejects.toThrow(/disk full.*abort/);
+    await t.abort();
+    expect([...store.keys()]).toEqual([]);
+  });
+
+  test("writeBehind of a raw chunk (the block's own memory) returns once it is stored", async () => {
+    const store = heldStore();
+    const t = await createZarr(store, { shape: [4], dtype: "int16", chunks: [2], compressor: null });
+    let returned = false;
+    const w = t.writeBehind([[0, 2, 1]], sample("int16", [2])).then(() => (returned = true));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(returned).toBe(false);
+    store.release();
+    await w;
+    await t.finish();
   });
 
   test("a failed block write blocks finish()", async () => {

@@ -149,7 +149,7 @@ const MODULES: Record<string, () => Promise<unknown>> = {
 };
 
 // --- what cells see besides their imports ------------------------------------------------------
-/** Data sets with a small variant for phones: lesson 3's weather at one degree (180 × 360, 7 MB). */
+/** Data sets with a small variant for phones: lesson 3's weather at one degree (180 × 360, 5 MB). */
 const SMALL_DATA: Record<string, string> = { "weather.zarr": "weather-small.zarr" };
 
 const dataUrl = (name: string, small: boolean) =>

@@ -273,6 +273,11 @@ class Assembly<D extends DType> {
     return false;
   }
 
+  /** The key of the block that is the result itself (a lone block), else undefined. */
+  get loneKey(): Key | undefined {
+    return this.#indices.length === 1 ? this.array.key(this.#indices[0]) : undefined;
+  }
+
   /** The joined array, once every block has arrived (`kept`: the blocks {@link add} kept). */
   result(kept: ReadonlyMap<Key, NDArray>): NDArray<D> {
     const a = this.array;
@@ -333,7 +338,13 @@ export async function compute<const A extends readonly ChunkedArray[]>(
     return keep;
   });
   if (misfit !== undefined) throw misfit;
-  return assemblies.map((assembly) => assembly.result(kept)) as any;
+  const results = assemblies.map((assembly) => assembly.result(kept));
+  // Blocks joined into a result are dropped now: the executor may reuse their memory (a pool's
+  // shared buffers go back to their workers), as for the blocks copied in as they arrived. A lone
+  // block is the result itself and stays the caller's.
+  const returned = new Set(assemblies.map((assembly) => assembly.loneKey));
+  for (const [key, block] of kept) if (!returned.has(key)) options.executor?.release?.(block);
+  return results as any;
 }
 
 /**

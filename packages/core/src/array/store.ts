@@ -17,6 +17,7 @@ import { type NDArray, shapeSize } from "../ndarray/ndarray.js";
 import { blockIndices, ChunkedArray } from "./chunked-array.js";
 import { type ComputeOptions, computeBlocks } from "./compute.js";
 import { astype } from "./elementwise.js";
+import { InProcessExecutor } from "../schedule/in-process.js";
 
 export interface StoreOptions extends ComputeOptions {
   /**
@@ -98,6 +99,7 @@ export async function store(
     );
   }
   const useLock = options.lock ?? true;
+  const inProcess = options.executor === undefined || options.executor instanceof InProcessExecutor;
   const descriptors: SourceDescriptor[] = [];
   const tasks: Task[] = [];
   const layers: ChunkedArray[] = [];
@@ -133,11 +135,16 @@ export async function store(
       }
       const x = source.dtype === target.dtype ? source : astype(source, target.dtype);
       // Counting here (not after compute) lets a failure report what already reached the target.
+      // In-process, a target that stores behind our back is waited for by its finish(), below.
+      const write =
+        inProcess && (options.finish ?? true) && isCompletable(target) && target.writeBehind
+          ? target.writeBehind.bind(target)
+          : target.write.bind(target);
       const counted: ArrayTarget = {
         shape: target.shape,
         dtype: target.dtype,
         async write(r: Region, block: NDArray) {
-          await target.write(r, block);
+          await write(r, block);
           blocksWritten++;
           bytesWritten += block.nbytes;
         },
@@ -158,7 +165,8 @@ export async function store(
         });
         // A block that is one whole storage chunk is written where it is computed (a pool's
         // worker) when the target says how to reopen it there; the others here, in order.
-        const remote = !useLock && target.descriptor && isOneChunk(blockRegion, target);
+        // In-process every write is here, through the target (and its writeBehind).
+        const remote = !inProcess && !useLock && target.descriptor && isOneChunk(blockRegion, target);
         if (remote)
           delegated.push(shapeSize(blockRegion.map(([a, b, s]) => Math.ceil((b - a) / s))) * itemsize);
         tasks.push(

@@ -2,12 +2,10 @@
  * Eager reductions of an {@link NDArray}: the same kernels as the lazy tree reductions
  * (kernels/reduce.ts), run as chunk then aggregate on the one block (`reduceWhole`).
  */
-import type { DType } from "../dtype/dtypes.js";
 import { reduceWhole } from "../kernels/reduce.js";
 import { int64Reduction } from "../kernels/int64-reduce.js";
-import { type MeanDType, type ReduceOp, reduceResultDType, type SumDType } from "../ops/reductions.js";
+import { checkReduction, type ReduceOp, reduceResultDType } from "../ops/reductions.js";
 import type { NDArray } from "../ndarray/ndarray.js";
-import { checkReduction } from "../ops/reductions.js";
 
 /** Options of the eager reductions. */
 export interface NDReduceOptions {

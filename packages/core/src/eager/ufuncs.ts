@@ -4,7 +4,7 @@
  * @module
  */
 import type { NDArray } from "../ndarray/ndarray.js";
-import { applyElementwise, type Operand } from "./elementwise.js";
+import { applyElementwise, type Operand, type UfuncOptions } from "./elementwise.js";
 
 /**
  * Elementwise sum `x1 + x2`. Integers wrap on overflow; bool + bool is logical or.
@@ -15,8 +15,8 @@ import { applyElementwise, type Operand } from "./elementwise.js";
  * ```
  * @see numpy.add
  */
-export function add(x1: Operand, x2: Operand): NDArray {
-  return applyElementwise("add", [x1, x2]);
+export function add(x1: Operand, x2: Operand, options?: UfuncOptions): NDArray {
+  return applyElementwise("add", [x1, x2], options);
 }
 
 /**
@@ -28,8 +28,8 @@ export function add(x1: Operand, x2: Operand): NDArray {
  * ```
  * @see numpy.subtract
  */
-export function subtract(x1: Operand, x2: Operand): NDArray {
-  return applyElementwise("subtract", [x1, x2]);
+export function subtract(x1: Operand, x2: Operand, options?: UfuncOptions): NDArray {
+  return applyElementwise("subtract", [x1, x2], options);
 }
 
 /**
@@ -41,8 +41,8 @@ export function subtract(x1: Operand, x2: Operand): NDArray {
  * ```
  * @see numpy.multiply
  */
-export function multiply(x1: Operand, x2: Operand): NDArray {
-  return applyElementwise("multiply", [x1, x2]);
+export function multiply(x1: Operand, x2: Operand, options?: UfuncOptions): NDArray {
+  return applyElementwise("multiply", [x1, x2], options);
 }
 
 /**
@@ -55,8 +55,8 @@ export function multiply(x1: Operand, x2: Operand): NDArray {
  * ```
  * @see numpy.divide
  */
-export function divide(x1: Operand, x2: Operand): NDArray {
-  return applyElementwise("divide", [x1, x2]);
+export function divide(x1: Operand, x2: Operand, options?: UfuncOptions): NDArray {
+  return applyElementwise("divide", [x1, x2], options);
 }
 
 /**
@@ -68,8 +68,8 @@ export function divide(x1: Operand, x2: Operand): NDArray {
  * ```
  * @see numpy.floor_divide
  */
-export function floorDivide(x1: Operand, x2: Operand): NDArray {
-  return applyElementwise("floorDivide", [x1, x2]);
+export function floorDivide(x1: Operand, x2: Operand, options?: UfuncOptions): NDArray {
+  return applyElementwise("floorDivide", [x1, x2], options);
 }
 
 /**
@@ -82,8 +82,8 @@ export function floorDivide(x1: Operand, x2: Operand): NDArray {
  * ```
  * @see numpy.mod
  */
-export function mod(x1: Operand, x2: Operand): NDArray {
-  return applyElementwise("mod", [x1, x2]);
+export function mod(x1: Operand, x2: Operand, options?: UfuncOptions): NDArray {
+  return applyElementwise("mod", [x1, x2], options);
 }
 
 /**
@@ -96,8 +96,8 @@ export function mod(x1: Operand, x2: Operand): NDArray {
  * ```
  * @see numpy.power
  */
-export function power(x1: Operand, x2: Operand): NDArray {
-  return applyElementwise("power", [x1, x2]);
+export function power(x1: Operand, x2: Operand, options?: UfuncOptions): NDArray {
+  return applyElementwise("power", [x1, x2], options);
 }
 
 /**
@@ -110,8 +110,8 @@ export function power(x1: Operand, x2: Operand): NDArray {
  * ```
  * @see numpy.negative
  */
-export function negative(x: Operand): NDArray {
-  return applyElementwise("negative", [x]);
+export function negative(x: Operand, options?: UfuncOptions): NDArray {
+  return applyElementwise("negative", [x], options);
 }
 
 /**
@@ -123,8 +123,8 @@ export function negative(x: Operand): NDArray {
  * ```
  * @see numpy.abs
  */
-export function abs(x: Operand): NDArray {
-  return applyElementwise("abs", [x]);
+export function abs(x: Operand, options?: UfuncOptions): NDArray {
+  return applyElementwise("abs", [x], options);
 }
 
 /**
@@ -136,8 +136,8 @@ export function abs(x: Operand): NDArray {
  * ```
  * @see numpy.square
  */
-export function square(x: Operand): NDArray {
-  return applyElementwise("square", [x]);
+export function square(x: Operand, options?: UfuncOptions): NDArray {
+  return applyElementwise("square", [x], options);
 }
 
 /**
@@ -152,8 +152,8 @@ export function square(x: Operand): NDArray {
  * ```
  * @see numpy.reciprocal
  */
-export function reciprocal(x: Operand): NDArray {
-  return applyElementwise("reciprocal", [x]);
+export function reciprocal(x: Operand, options?: UfuncOptions): NDArray {
+  return applyElementwise("reciprocal", [x], options);
 }
 
 /**
@@ -165,8 +165,8 @@ export function reciprocal(x: Operand): NDArray {
  * ```
  * @see numpy.sign
  */
-export function sign(x: Operand): NDArray {
-  return applyElementwise("sign", [x]);
+export function sign(x: Operand, options?: UfuncOptions): NDArray {
+  return applyElementwise("sign", [x], options);
 }
 
 /**
@@ -178,8 +178,8 @@ export function sign(x: Operand): NDArray {
  * ```
  * @see numpy.equal
  */
-export function equal(x1: Operand, x2: Operand): NDArray<"bool"> {
-  return applyElementwise("equal", [x1, x2]) as NDArray<"bool">;
+export function equal(x1: Operand, x2: Operand, options?: UfuncOptions): NDArray<"bool"> {
+  return applyElementwise("equal", [x1, x2], options) as NDArray<"bool">;
 }
 
 /**
@@ -191,8 +191,8 @@ export function equal(x1: Operand, x2: Operand): NDArray<"bool"> {
  * ```
  * @see numpy.not_equal
  */
-export function notEqual(x1: Operand, x2: Operand): NDArray<"bool"> {
-  return applyElementwise("notEqual", [x1, x2]) as NDArray<"bool">;
+export function notEqual(x1: Operand, x2: Operand, options?: UfuncOptions): NDArray<"bool"> {
+  return applyElementwise("notEqual", [x1, x2], options) as NDArray<"bool">;
 }
 
 /**
@@ -204,8 +204,8 @@ export function notEqual(x1: Operand, x2: Operand): NDArray<"bool"> {
  * ```
  * @see numpy.less
  */
-export function less(x1: Operand, x2: Operand): NDArray<"bool"> {
-  return applyElementwise("less", [x1, x2]) as NDArray<"bool">;
+export function less(x1: Operand, x2: Operand, options?: UfuncOptions): NDArray<"bool"> {
+  return applyElementwise("less", [x1, x2], options) as NDArray<"bool">;
 }
 
 /**
@@ -217,8 +217,8 @@ export function less(x1: Operand, x2: Operand): NDArray<"bool"> {
  * ```
  * @see numpy.less_equal
  */
-export function lessEqual(x1: Operand, x2: Operand): NDArray<"bool"> {
-  return applyElementwise("lessEqual", [x1, x2]) as NDArray<"bool">;
+export function lessEqual(x1: Operand, x2: Operand, options?: UfuncOptions): NDArray<"bool"> {
+  return applyElementwise("lessEqual", [x1, x2], options) as NDArray<"bool">;
 }
 
 /**
@@ -230,8 +230,8 @@ export function lessEqual(x1: Operand, x2: Operand): NDArray<"bool"> {
  * ```
  * @see numpy.greater
  */
-export function greater(x1: Operand, x2: Operand): NDArray<"bool"> {
-  return applyElementwise("greater", [x1, x2]) as NDArray<"bool">;
+export function greater(x1: Operand, x2: Operand, options?: UfuncOptions): NDArray<"bool"> {
+  return applyElementwise("greater", [x1, x2], options) as NDArray<"bool">;
 }
 
 /**
@@ -243,8 +243,8 @@ export function greater(x1: Operand, x2: Operand): NDArray<"bool"> {
  * ```
  * @see numpy.greater_equal
  */
-export function greaterEqual(x1: Operand, x2: Operand): NDArray<"bool"> {
-  return applyElementwise("greaterEqual", [x1, x2]) as NDArray<"bool">;
+export function greaterEqual(x1: Operand, x2: Operand, options?: UfuncOptions): NDArray<"bool"> {
+  return applyElementwise("greaterEqual", [x1, x2], options) as NDArray<"bool">;
 }
 
 /**
@@ -256,8 +256,8 @@ export function greaterEqual(x1: Operand, x2: Operand): NDArray<"bool"> {
  * ```
  * @see numpy.logical_and
  */
-export function logicalAnd(x1: Operand, x2: Operand): NDArray<"bool"> {
-  return applyElementwise("logicalAnd", [x1, x2]) as NDArray<"bool">;
+export function logicalAnd(x1: Operand, x2: Operand, options?: UfuncOptions): NDArray<"bool"> {
+  return applyElementwise("logicalAnd", [x1, x2], options) as NDArray<"bool">;
 }
 
 /**
@@ -269,8 +269,8 @@ export function logicalAnd(x1: Operand, x2: Operand): NDArray<"bool"> {
  * ```
  * @see numpy.logical_or
  */
-export function logicalOr(x1: Operand, x2: Operand): NDArray<"bool"> {
-  return applyElementwise("logicalOr", [x1, x2]) as NDArray<"bool">;
+export function logicalOr(x1: Operand, x2: Operand, options?: UfuncOptions): NDArray<"bool"> {
+  return applyElementwise("logicalOr", [x1, x2], options) as NDArray<"bool">;
 }
 
 /**
@@ -282,8 +282,8 @@ export function logicalOr(x1: Operand, x2: Operand): NDArray<"bool"> {
  * ```
  * @see numpy.logical_xor
  */
-export function logicalXor(x1: Operand, x2: Operand): NDArray<"bool"> {
-  return applyElementwise("logicalXor", [x1, x2]) as NDArray<"bool">;
+export function logicalXor(x1: Operand, x2: Operand, options?: UfuncOptions): NDArray<"bool"> {
+  return applyElementwise("logicalXor", [x1, x2], options) as NDArray<"bool">;
 }
 
 /**
@@ -295,8 +295,8 @@ export function logicalXor(x1: Operand, x2: Operand): NDArray<"bool"> {
  * ```
  * @see numpy.logical_not
  */
-export function logicalNot(x: Operand): NDArray<"bool"> {
-  return applyElementwise("logicalNot", [x]) as NDArray<"bool">;
+export function logicalNot(x: Operand, options?: UfuncOptions): NDArray<"bool"> {
+  return applyElementwise("logicalNot", [x], options) as NDArray<"bool">;
 }
 
 /**
@@ -311,8 +311,8 @@ export function logicalNot(x: Operand): NDArray<"bool"> {
  * ```
  * @see numpy.sqrt
  */
-export function sqrt(x: Operand): NDArray {
-  return applyElementwise("sqrt", [x]);
+export function sqrt(x: Operand, options?: UfuncOptions): NDArray {
+  return applyElementwise("sqrt", [x], options);
 }
 
 /**
@@ -327,8 +327,8 @@ export function sqrt(x: Operand): NDArray {
  * ```
  * @see numpy.exp
  */
-export function exp(x: Operand): NDArray {
-  return applyElementwise("exp", [x]);
+export function exp(x: Operand, options?: UfuncOptions): NDArray {
+  return applyElementwise("exp", [x], options);
 }
 
 /**
@@ -343,8 +343,8 @@ export function exp(x: Operand): NDArray {
  * ```
  * @see numpy.log
  */
-export function log(x: Operand): NDArray {
-  return applyElementwise("log", [x]);
+export function log(x: Operand, options?: UfuncOptions): NDArray {
+  return applyElementwise("log", [x], options);
 }
 
 /**
@@ -359,8 +359,8 @@ export function log(x: Operand): NDArray {
  * ```
  * @see numpy.log1p
  */
-export function log1p(x: Operand): NDArray {
-  return applyElementwise("log1p", [x]);
+export function log1p(x: Operand, options?: UfuncOptions): NDArray {
+  return applyElementwise("log1p", [x], options);
 }
 
 /**
@@ -375,8 +375,8 @@ export function log1p(x: Operand): NDArray {
  * ```
  * @see numpy.expm1
  */
-export function expm1(x: Operand): NDArray {
-  return applyElementwise("expm1", [x]);
+export function expm1(x: Operand, options?: UfuncOptions): NDArray {
+  return applyElementwise("expm1", [x], options);
 }
 
 /**
@@ -391,8 +391,8 @@ export function expm1(x: Operand): NDArray {
  * ```
  * @see numpy.sin
  */
-export function sin(x: Operand): NDArray {
-  return applyElementwise("sin", [x]);
+export function sin(x: Operand, options?: UfuncOptions): NDArray {
+  return applyElementwise("sin", [x], options);
 }
 
 /**
@@ -407,8 +407,8 @@ export function sin(x: Operand): NDArray {
  * ```
  * @see numpy.cos
  */
-export function cos(x: Operand): NDArray {
-  return applyElementwise("cos", [x]);
+export function cos(x: Operand, options?: UfuncOptions): NDArray {
+  return applyElementwise("cos", [x], options);
 }
 
 /**
@@ -423,8 +423,8 @@ export function cos(x: Operand): NDArray {
  * ```
  * @see numpy.tan
  */
-export function tan(x: Operand): NDArray {
-  return applyElementwise("tan", [x]);
+export function tan(x: Operand, options?: UfuncOptions): NDArray {
+  return applyElementwise("tan", [x], options);
 }
 
 /**
@@ -439,8 +439,8 @@ export function tan(x: Operand): NDArray {
  * ```
  * @see numpy.arcsin
  */
-export function arcsin(x: Operand): NDArray {
-  return applyElementwise("arcsin", [x]);
+export function arcsin(x: Operand, options?: UfuncOptions): NDArray {
+  return applyElementwise("arcsin", [x], options);
 }
 
 /**
@@ -455,8 +455,8 @@ export function arcsin(x: Operand): NDArray {
  * ```
  * @see numpy.arccos
  */
-export function arccos(x: Operand): NDArray {
-  return applyElementwise("arccos", [x]);
+export function arccos(x: Operand, options?: UfuncOptions): NDArray {
+  return applyElementwise("arccos", [x], options);
 }
 
 /**
@@ -471,8 +471,8 @@ export function arccos(x: Operand): NDArray {
  * ```
  * @see numpy.arctan
  */
-export function arctan(x: Operand): NDArray {
-  return applyElementwise("arctan", [x]);
+export function arctan(x: Operand, options?: UfuncOptions): NDArray {
+  return applyElementwise("arctan", [x], options);
 }
 
 /**
@@ -487,8 +487,8 @@ export function arctan(x: Operand): NDArray {
  * ```
  * @see numpy.arctan2
  */
-export function arctan2(x1: Operand, x2: Operand): NDArray {
-  return applyElementwise("arctan2", [x1, x2]);
+export function arctan2(x1: Operand, x2: Operand, options?: UfuncOptions): NDArray {
+  return applyElementwise("arctan2", [x1, x2], options);
 }
 
 /**
@@ -503,8 +503,8 @@ export function arctan2(x1: Operand, x2: Operand): NDArray {
  * ```
  * @see numpy.sinh
  */
-export function sinh(x: Operand): NDArray {
-  return applyElementwise("sinh", [x]);
+export function sinh(x: Operand, options?: UfuncOptions): NDArray {
+  return applyElementwise("sinh", [x], options);
 }
 
 /**
@@ -519,8 +519,8 @@ export function sinh(x: Operand): NDArray {
  * ```
  * @see numpy.cosh
  */
-export function cosh(x: Operand): NDArray {
-  return applyElementwise("cosh", [x]);
+export function cosh(x: Operand, options?: UfuncOptions): NDArray {
+  return applyElementwise("cosh", [x], options);
 }
 
 /**
@@ -535,8 +535,8 @@ export function cosh(x: Operand): NDArray {
  * ```
  * @see numpy.tanh
  */
-export function tanh(x: Operand): NDArray {
-  return applyElementwise("tanh", [x]);
+export function tanh(x: Operand, options?: UfuncOptions): NDArray {
+  return applyElementwise("tanh", [x], options);
 }
 
 /**
@@ -548,8 +548,8 @@ export function tanh(x: Operand): NDArray {
  * ```
  * @see numpy.floor
  */
-export function floor(x: Operand): NDArray {
-  return applyElementwise("floor", [x]);
+export function floor(x: Operand, options?: UfuncOptions): NDArray {
+  return applyElementwise("floor", [x], options);
 }
 
 /**
@@ -561,8 +561,8 @@ export function floor(x: Operand): NDArray {
  * ```
  * @see numpy.ceil
  */
-export function ceil(x: Operand): NDArray {
-  return applyElementwise("ceil", [x]);
+export function ceil(x: Operand, options?: UfuncOptions): NDArray {
+  return applyElementwise("ceil", [x], options);
 }
 
 /**
@@ -577,8 +577,8 @@ export function ceil(x: Operand): NDArray {
  * ```
  * @see numpy.round
  */
-export function round(x: Operand): NDArray {
-  return applyElementwise("round", [x]);
+export function round(x: Operand, options?: UfuncOptions): NDArray {
+  return applyElementwise("round", [x], options);
 }
 
 /**
@@ -590,8 +590,8 @@ export function round(x: Operand): NDArray {
  * ```
  * @see numpy.isnan
  */
-export function isnan(x: Operand): NDArray<"bool"> {
-  return applyElementwise("isnan", [x]) as NDArray<"bool">;
+export function isnan(x: Operand, options?: UfuncOptions): NDArray<"bool"> {
+  return applyElementwise("isnan", [x], options) as NDArray<"bool">;
 }
 
 /**
@@ -603,8 +603,8 @@ export function isnan(x: Operand): NDArray<"bool"> {
  * ```
  * @see numpy.isfinite
  */
-export function isfinite(x: Operand): NDArray<"bool"> {
-  return applyElementwise("isfinite", [x]) as NDArray<"bool">;
+export function isfinite(x: Operand, options?: UfuncOptions): NDArray<"bool"> {
+  return applyElementwise("isfinite", [x], options) as NDArray<"bool">;
 }
 
 /**
@@ -616,8 +616,8 @@ export function isfinite(x: Operand): NDArray<"bool"> {
  * ```
  * @see numpy.isinf
  */
-export function isinf(x: Operand): NDArray<"bool"> {
-  return applyElementwise("isinf", [x]) as NDArray<"bool">;
+export function isinf(x: Operand, options?: UfuncOptions): NDArray<"bool"> {
+  return applyElementwise("isinf", [x], options) as NDArray<"bool">;
 }
 
 /**
@@ -629,8 +629,8 @@ export function isinf(x: Operand): NDArray<"bool"> {
  * ```
  * @see numpy.maximum
  */
-export function maximum(x1: Operand, x2: Operand): NDArray {
-  return applyElementwise("maximum", [x1, x2]);
+export function maximum(x1: Operand, x2: Operand, options?: UfuncOptions): NDArray {
+  return applyElementwise("maximum", [x1, x2], options);
 }
 
 /**
@@ -642,8 +642,8 @@ export function maximum(x1: Operand, x2: Operand): NDArray {
  * ```
  * @see numpy.minimum
  */
-export function minimum(x1: Operand, x2: Operand): NDArray {
-  return applyElementwise("minimum", [x1, x2]);
+export function minimum(x1: Operand, x2: Operand, options?: UfuncOptions): NDArray {
+  return applyElementwise("minimum", [x1, x2], options);
 }
 
 export {

@@ -537,7 +537,8 @@ export function shapeText(shape: readonly number[]): string {
 
 /**
  * Evaluates an elementwise expression over `inputs` (each broadcast to `params.shape`) into a new
- * C-contiguous NDArray of `params.dtype`. This is the body of the `elementwise.expr` kernel; reduction
+ * C-contiguous NDArray of `params.dtype`, or into `into` (C-contiguous, of that shape and dtype,
+ * overlapping no input; returned). This is the body of the `elementwise.expr` kernel; reduction
  * kernels call it (via `getKernel("elementwise.expr")`) to apply a fused `pre` expression.
  *
  * @example
@@ -547,11 +548,27 @@ export function shapeText(shape: readonly number[]): string {
  * // array([2., 4., 6.])
  * ```
  */
-export function evaluateExpr(params: ElementwiseParams, inputs: readonly NDArray[]): NDArray {
-  const { expr, dtype } = params;
+export function evaluateExpr(params: ElementwiseParams, inputs: readonly NDArray[], into?: NDArray): NDArray {
+  const { dtype } = params;
   const shape = params.shape.some(Number.isNaN) ? resolveUnknownShape(params.shape, inputs) : params.shape;
   if (!DTYPE_INFO[dtype]) throw new DTypeError(`Unknown output dtype. Got dtype=${fmt(dtype)}.`);
-  const out = NDArray.zeros(dtype, shape);
+  if (into) {
+    // The loops write out.data from index 0: a view of exactly the target's elements.
+    const flat = into.data.subarray(into.offset, into.offset + into.size) as NDArray["data"];
+    evaluateInto(params, shape, inputs, new NDArray(dtype, flat, shape));
+    return into;
+  }
+  return evaluateInto(params, shape, inputs, NDArray.zeros(dtype, shape));
+}
+
+/** {@link evaluateExpr} into `out`, a C-contiguous array of the result's shape and dtype at offset 0. */
+function evaluateInto(
+  params: ElementwiseParams,
+  shape: readonly number[],
+  inputs: readonly NDArray[],
+  out: NDArray,
+): NDArray {
+  const { expr, dtype } = params;
   const total = out.size;
   const prepared = prepare(expr);
   for (const k of prepared.used) {

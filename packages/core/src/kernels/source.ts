@@ -64,6 +64,12 @@ export interface ArrayTarget<D extends DType = DType> {
 export interface CompletableTarget<D extends DType = DType> extends ArrayTarget<D> {
   finish(): Promise<void>;
   abort(): Promise<void>;
+  /**
+   * Like `write`, but may return before the block is stored, once its memory may be reused;
+   * `finish()` waits for such writes and fails if one failed. `store` writes this way on the
+   * calling thread, so computing the next blocks overlaps storing the last ones.
+   */
+  writeBehind?(region: Region, block: NDArray): Promise<void>;
 }
 
 type Opener = (

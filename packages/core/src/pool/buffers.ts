@@ -18,9 +18,11 @@
 import { FreeLists } from "../kernels/recycle.js";
 
 /**
- * Most bytes of free shared buffers a worker keeps. Only buffers of a size class the worker no
+ * Least bytes of free shared buffers a worker keeps. Only buffers of a size class the worker no
  * longer makes need the cap: a free buffer costs the same memory as a dropped one until GC, and is
- * reused, so the cap is well above a compute's working set (the 1e8 sort's 67 MB buckets).
+ * reused, so the cap is well above a compute's working set (the 1e8 sort's 67 MB buckets). A worker
+ * whose buffers the scheduler once held more of at once keeps that much (see
+ * {@link BufferLedger.takeFree}).
  */
 export const RECYCLE_CAP_BYTES = 256 * 2 ** 20;
 /**
@@ -97,8 +99,12 @@ export class WorkerBuffers {
     if (id >= 0) this.#ids.set(buffer as SharedArrayBuffer, id);
   }
 
-  /** Takes back buffers nothing uses any more (one over the cap alone is left to GC). */
-  recycle(ids: readonly number[], buffers: readonly SharedArrayBuffer[]): void {
+  /**
+   * Takes back buffers nothing uses any more (one over the cap alone is left to GC); `cap`, when
+   * given, is the most bytes of free buffers to keep from now on.
+   */
+  recycle(ids: readonly number[], buffers: readonly SharedArrayBuffer[], cap?: number): void {
+    if (cap !== undefined) this.#free.cap = cap;
     for (let i = 0; i < buffers.length; i++) {
       this.adopt(ids[i], buffers[i]);
       this.#free.put(buffers[i]);
@@ -109,6 +115,22 @@ export class WorkerBuffers {
   get freeBytes(): number {
     return this.#free.bytes;
   }
+}
+
+/** Free buffers going back to the worker that made them, and the most free bytes it should keep. */
+export interface FreeBuffers {
+  readonly ids: number[];
+  readonly buffers: SharedArrayBuffer[];
+  readonly cap: number;
+}
+
+/**
+ * Bytes of a worker's buffers the pool holds (results use them, or they wait to go back to it), now
+ * and the most at once.
+ */
+interface OwnerBytes {
+  held: number;
+  peak: number;
 }
 
 interface Owned {
@@ -138,7 +160,8 @@ export interface BufferStats {
 export class BufferLedger {
   readonly #byId = new Map<number, Owned>();
   readonly #byBuffer = new WeakMap<ArrayBufferLike, Owned>();
-  readonly #pending = new Map<object, { ids: number[]; buffers: SharedArrayBuffer[] }>();
+  readonly #pending = new Map<object, { ids: number[]; buffers: SharedArrayBuffer[]; bytes: number }>();
+  readonly #byOwner = new WeakMap<object, OwnerBytes>();
   /** Workers that ended: buffers they made are left to GC when freed. */
   readonly #gone = new WeakSet<object>();
   #liveBytes = 0;
@@ -159,6 +182,10 @@ export class BufferLedger {
       this.#byId.set(id, owned);
       this.#liveBytes += owned.bytes;
       if (this.#liveBytes > this.#peakLiveBytes) this.#peakLiveBytes = this.#liveBytes;
+      let mine = this.#byOwner.get(owner);
+      if (!mine) this.#byOwner.set(owner, (mine = { held: 0, peak: 0 }));
+      mine.held += owned.bytes;
+      if (mine.held > mine.peak) mine.peak = mine.held;
     }
     this.#byBuffer.set(buffer, owned);
   }
@@ -182,18 +209,28 @@ export class BufferLedger {
     this.#liveBytes -= owned.bytes;
     if (this.#gone.has(owned.owner)) return;
     let queue = this.#pending.get(owned.owner);
-    if (!queue) this.#pending.set(owned.owner, (queue = { ids: [], buffers: [] }));
+    if (!queue) this.#pending.set(owned.owner, (queue = { ids: [], buffers: [], bytes: 0 }));
     queue.ids.push(owned.id);
     queue.buffers.push(buffer as SharedArrayBuffer);
+    queue.bytes += owned.bytes;
   }
 
-  /** Free buffers to send back to `owner` with its next message (and forget). */
-  takeFree(owner: object): { ids: number[]; buffers: SharedArrayBuffer[] } | undefined {
+  /**
+   * Free buffers to send back to `owner` with its next message (and forget), with the most free
+   * bytes it should keep: the most of its buffers the pool held at once, in results or waiting to
+   * go back (at least {@link RECYCLE_CAP_BYTES}). Everything a compute held then fits when it is
+   * freed, and the next compute of the same shape makes no new buffer: a worker that dropped some
+   * over a fixed cap made them again in every repeat, while the dropped ones stayed resident until
+   * GC (the 10000² rechunk: +0.4 GB per repeat in one process).
+   */
+  takeFree(owner: object): FreeBuffers | undefined {
     const queue = this.#pending.get(owner);
     if (!queue || queue.ids.length === 0) return undefined;
     this.#pending.delete(owner);
     this.#recycled += queue.ids.length;
-    return queue;
+    const mine = this.#byOwner.get(owner)!;
+    mine.held -= queue.bytes;
+    return { ids: queue.ids, buffers: queue.buffers, cap: Math.max(RECYCLE_CAP_BYTES, mine.peak) };
   }
 
   /** A worker is gone: its free buffers go to GC. */

@@ -250,7 +250,7 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
     if (lane >= 0) lanes[lane] = id;
     setRunning(lane, id, -1);
     const loadError = await (loaded ??= loadModules());
-    if (req.recycled) buffers.recycle(req.recycledIds!, req.recycled);
+    if (req.recycled) buffers.recycle(req.recycledIds!, req.recycled, req.recycleCap);
     const ids: number[] = [];
     const chunks = readChunkTable(req.chunks, false, ids);
     // An output that is a view of an input keeps the input's buffer id.

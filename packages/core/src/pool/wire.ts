@@ -68,6 +68,8 @@ export interface BatchRequest {
   readonly recycled?: SharedArrayBuffer[];
   /** Their ids. */
   readonly recycledIds?: number[];
+  /** The most bytes of free shared buffers the worker keeps from now on (pool/buffers.ts). */
+  readonly recycleCap?: number;
 }
 
 /** The task index of a {@link BatchRequest}, read from its header. */

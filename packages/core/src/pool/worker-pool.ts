@@ -853,7 +853,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
       ops,
       params,
       chunks,
-      ...(free ? { recycled: free.buffers, recycledIds: free.ids } : {}),
+      ...(free ? { recycled: free.buffers, recycledIds: free.ids, recycleCap: free.cap } : {}),
     };
     try {
       slot.worker.post(request, transfer);

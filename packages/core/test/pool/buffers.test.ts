@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { NDArray, pool } from "@chunked/core/internal";
 import { FreeLists } from "../../src/kernels/recycle.js";
-const { BufferLedger, sharedClassBytes, WorkerBuffers } = pool;
+const { BufferLedger, RECYCLE_CAP_BYTES, sharedClassBytes, WorkerBuffers } = pool;
 
 describe("WorkerBuffers", () => {
   it("hands a recycled buffer out again as it is, without a pass over its memory", () => {
@@ -113,6 +113,48 @@ describe("BufferLedger", () => {
     expect(free.ids).toEqual(made.map((_, i) => 100 + i));
     expect(ledger.stats.liveBuffers).toBe(0);
     expect(ledger.takeFree(worker)).toBeUndefined();
+  });
+
+  it("tells each worker to keep as many free bytes as the pool held of its buffers at once", () => {
+    const ledger = new BufferLedger();
+    const [big, small] = [{}, {}];
+    // Only byte lengths matter here: 3 × 120 MiB held at once (the 10000² rechunk holds 0.85 GB).
+    const mib = 2 ** 20;
+    const made = [0, 1, 2].map(() => ({ byteLength: 120 * mib }) as ArrayBufferLike);
+    made.forEach((b, i) => {
+      ledger.arrived(b, i, big);
+      ledger.retain(b);
+    });
+    ledger.release(made[0]);
+    // Freed and not yet sent back still counts: the worker may make another meanwhile.
+    const again = { byteLength: 120 * mib } as ArrayBufferLike;
+    ledger.arrived(again, 3, big);
+    ledger.retain(again);
+    for (const b of [...made.slice(1), again]) ledger.release(b);
+    expect(ledger.takeFree(big)!.cap).toBe(4 * 120 * mib);
+    const one = new SharedArrayBuffer(64);
+    ledger.arrived(one, 10, small);
+    ledger.retain(one);
+    ledger.release(one);
+    expect(ledger.takeFree(small)!.cap).toBe(RECYCLE_CAP_BYTES);
+    // What a worker keeps never shrinks below its peak: a later, smaller compute keeps the cap.
+    ledger.arrived(made[0], 20, big);
+    ledger.retain(made[0]);
+    ledger.release(made[0]);
+    expect(ledger.takeFree(big)!.cap).toBe(4 * 120 * mib);
+  });
+});
+
+describe("WorkerBuffers.recycle", () => {
+  it("keeps free buffers up to the cap the pool sends", () => {
+    const buffers = new WorkerBuffers(0, 2 ** 20);
+    const made = [0, 1, 2].map(() => buffers.allocateShared(2 ** 19));
+    const ids = made.map((b) => buffers.idOf(b));
+    buffers.recycle(ids, made, 2 * 2 ** 20);
+    expect(buffers.freeBytes).toBe(3 * 2 ** 19);
+    const reused = made.map(() => buffers.allocateShared(2 ** 19));
+    expect(reused.every((b) => made.includes(b))).toBe(true);
+    expect([buffers.fresh, buffers.reused]).toEqual([3, 3]);
   });
 });
 

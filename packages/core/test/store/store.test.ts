@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import * as ca from "@chunked/core";
 import { store } from "@chunked/core";
 import { NDArray, copyInto } from "@chunked/core/internal";
-import type { ArrayTarget, Region } from "@chunked/core";
+import type { ArrayTarget, CompletableTarget, Region } from "@chunked/core";
 
 /** An in-memory target that records its writes. */
 function memoryTarget(shape: number[], dtype: ca.DType = "float64", delayMs = 0) {
@@ -78,5 +78,35 @@ describe("store", () => {
     // Writes already in flight may land after the failing one: the count is what really was written.
     expect(String(err.message)).toMatch(new RegExp(`after writing ${ok} of 5 blocks .*disk full`));
     expect(ok).toBeLessThan(5);
+  });
+
+  test("in-process, a completable target is written through writeBehind, then finished", async () => {
+    const calls: string[] = [];
+    const data = NDArray.zeros("float64", [6]);
+    const target: CompletableTarget = {
+      shape: [6],
+      dtype: "float64",
+      write(region, block) {
+        calls.push("write");
+        copyInto(data.region(region), block);
+      },
+      async writeBehind(region, block) {
+        calls.push("behind");
+        copyInto(data.region(region), block);
+      },
+      async finish() {
+        calls.push("finish");
+      },
+      async abort() {
+        calls.push("abort");
+      },
+    };
+    await store(ca.arange(6, { chunks: 2 }), target);
+    expect(calls).toEqual(["behind", "behind", "behind", "finish"]);
+    expect(Array.from(data.data as Float64Array)).toEqual([0, 1, 2, 3, 4, 5]);
+    // Without store's finish(), nothing would wait for the writes: plain write().
+    calls.length = 0;
+    await store(ca.arange(6, { chunks: 3 }), target, { finish: false });
+    expect(calls).toEqual(["write", "write"]);
   });
 });

@@ -51,6 +51,13 @@ export interface PathStore {
   ): void;
   /** Size and mtime of one key, for tokens. */
   stat(key: string): { size: number; mtimeMs: number } | undefined;
+  /**
+   * Moves the directory `dir` under `prefix` (v3's chunk directory `c`) aside in one rename when
+   * it holds only keys of ours, and deletes it in the background, with what such deletions left
+   * unfinished before. Returns that deletion (its error, if one failed), or undefined when there
+   * was nothing to delete.
+   */
+  detach(prefix: string, dir: string, isOurs: (relativeKey: string) => boolean): Promise<unknown> | undefined;
 }
 
 interface ResolvedStore {
@@ -604,7 +611,13 @@ export class ZarrArrayTarget<D extends DType = DType> implements CompletableTarg
   readonly #fs?: PathStore;
   readonly #chunkWriter: ChunkWriter;
   #state: "open" | "finished" | "aborted" = "open";
-  readonly #pending = new Set<Promise<void>>();
+  /** Each write in progress, with its outcome recorded (resolves when it has settled). */
+  readonly #pending = new Map<Promise<void>, Promise<void>>();
+  /** The background deletion of an overwritten array's chunks (resolves to its error, if any). */
+  readonly #oldChunks?: Promise<unknown>;
+  /** Encoded chunks (and their bytes) that writeBehind left to be stored. */
+  #queuedWrites = 0;
+  #queuedBytes = 0;
   #failed: unknown;
 
   /** @internal Use `createZarr`. */
@@ -617,8 +630,10 @@ export class ZarrArrayTarget<D extends DType = DType> implements CompletableTarg
     storeName?: string,
     fs?: PathStore,
     descriptor?: ZarrChunksDescriptor,
+    oldChunks?: Promise<unknown>,
   ) {
     this.descriptor = descriptor;
+    this.#oldChunks = oldChunks;
     this.#chunkWriter = chunkWriter;
     this.#store = store;
     this.#array = array;
@@ -643,7 +658,21 @@ export class ZarrArrayTarget<D extends DType = DType> implements CompletableTarg
   }
 
   /** Writes `block` into `region`; chunk-aligned blocks are encoded without reading anything. */
-  async write(region: Region, block: NDArray): Promise<void> {
+  write(region: Region, block: NDArray): Promise<void> {
+    return this.#write(region, block, false);
+  }
+
+  /**
+   * Like {@link ZarrArrayTarget.write}, but a block that is one whole chunk returns once it is
+   * encoded, while its bytes are stored in the background (at most 16 chunks and 64 MiB wait at
+   * once); {@link ZarrArrayTarget.finish} waits for them and fails if one failed. `store` writes
+   * this way in-process, so computing the next blocks overlaps the file system's work.
+   */
+  writeBehind(region: Region, block: NDArray): Promise<void> {
+    return this.#write(region, block, true);
+  }
+
+  async #write(region: Region, block: NDArray, behind: boolean): Promise<void> {
     this.#check();
     checkRegion(region, this.shape, this.storeName, this.path);
     checkBlockShape(region, block.shape, this.storeName, this.path);
@@ -653,13 +682,29 @@ export class ZarrArrayTarget<D extends DType = DType> implements CompletableTarg
     const keys = pieces.map((p) => p.coords.join(","));
     const whole =
       LITTLE_ENDIAN && pieces.length === 1 && coversChunk(region, pieces[0].coords, this.chunks, this.shape);
+    let encoded: (() => void) | undefined;
+    const ready = whole && behind ? new Promise<void>((resolve) => (encoded = resolve)) : undefined;
     const task = this.#locks.run(keys, async () => {
       this.#check();
       if (whole) {
+        let queued = 0;
         try {
-          await this.#chunkWriter.write(pieces[0].coords, block, count);
+          const bytes = await this.#chunkWriter.encode(block, count);
+          // Raw chunks may be the block's own memory, which the caller reuses once write() returns.
+          if (encoded && bytes.buffer !== block.data.buffer) {
+            queued = bytes.byteLength;
+            this.#queuedBytes += queued;
+            this.#queuedWrites++;
+            encoded();
+          }
+          await this.#chunkWriter.put(pieces[0].coords, bytes);
         } catch (err) {
           throw wrapError(err, "write", this.storeName, this.path);
+        } finally {
+          if (queued > 0) {
+            this.#queuedBytes -= queued;
+            this.#queuedWrites--;
+          }
         }
         return;
       }
@@ -682,15 +727,23 @@ export class ZarrArrayTarget<D extends DType = DType> implements CompletableTarg
         throw wrapError(err, "write", this.storeName, this.path);
       }
     });
-    this.#pending.add(task);
-    task.then(
-      () => this.#pending.delete(task),
-      (err) => {
-        this.#pending.delete(task);
-        this.#failed ??= err;
-      },
+    this.#pending.set(
+      task,
+      task.then(
+        () => {
+          this.#pending.delete(task);
+        },
+        (err) => {
+          this.#pending.delete(task);
+          this.#failed ??= err;
+        },
+      ),
     );
-    return task;
+    if (!ready) return task;
+    await Promise.race([ready, task]);
+    while (this.#queuedWrites > MAX_QUEUED_WRITES || this.#queuedBytes > MAX_QUEUED_BYTES) {
+      await Promise.race(this.#pending.values());
+    }
   }
 
   /**
@@ -700,7 +753,7 @@ export class ZarrArrayTarget<D extends DType = DType> implements CompletableTarg
   async finish(): Promise<void> {
     if (this.#state === "finished") return; // store() finished it already
     this.#check();
-    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+    while (this.#pending.size > 0) await Promise.all(this.#pending.values());
     this.#check();
     if (this.#failed !== undefined) {
       throw new IoError(
@@ -709,6 +762,8 @@ export class ZarrArrayTarget<D extends DType = DType> implements CompletableTarg
         { file: this.storeName, dataset: this.path, cause: this.#failed },
       );
     }
+    const deleting = await this.#oldChunks;
+    if (deleting !== undefined) throw wrapError(deleting, "write", this.storeName, this.path);
     this.#state = "finished";
     try {
       this.#fs?.removeKeys(this.path, isZarrKey, "empty-directories");
@@ -722,7 +777,7 @@ export class ZarrArrayTarget<D extends DType = DType> implements CompletableTarg
   async abort(): Promise<void> {
     if (this.#state !== "open") return;
     this.#state = "aborted";
-    await Promise.allSettled([...this.#pending]);
+    await Promise.all([...this.#pending.values(), this.#oldChunks]);
     removeZarrKeys(this.#store, this.path as `/${string}`, this.#fs);
   }
 }
@@ -741,6 +796,10 @@ function coversChunk(
     ([a, b, step], d) => step === 1 && a === coords[d] * chunks[d] && b === Math.min(a + chunks[d], shape[d]),
   );
 }
+
+/** Most chunk writes, and bytes, a Zarr target lets wait for the file system before a write() waits. */
+const MAX_QUEUED_WRITES = 16;
+const MAX_QUEUED_BYTES = 64 * 2 ** 20;
 
 /** On little-endian hosts (all we know of) typed arrays are in the bytes codec's order already. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -764,6 +823,11 @@ class ChunkWriter {
   ) {}
 
   async write(coords: readonly number[], block: NDArray, count: readonly number[]): Promise<void> {
+    await this.put(coords, await this.encode(block, count));
+  }
+
+  /** The chunk's stored bytes: `block` (`count` elements per axis) padded to a whole chunk, compressed. */
+  async encode(block: NDArray, count: readonly number[]): Promise<Uint8Array> {
     const dtype = this.array.dtype as DType;
     const chunks = this.array.chunks;
     let data = castTo(block, dtype);
@@ -775,8 +839,12 @@ class ChunkWriter {
     }
     this.#encode ??= compressorEncoder(this.compressor, this.array);
     const encode = await this.#encode;
-    const bytes = await encode(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-    await setKey(this.store, keyOf(this.array.path, this.chunkKey(coords)), bytes);
+    return encode(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  }
+
+  /** Stores the encoded chunk at `coords`. */
+  put(coords: readonly number[], bytes: Uint8Array): Promise<void> {
+    return setKey(this.store, keyOf(this.array.path, this.chunkKey(coords)), bytes);
   }
 }
 
@@ -949,8 +1017,10 @@ export async function createZarrWith<D extends DType>(
     }
   }
   // Chunks of an earlier (finished or unfinished) write would show through unwritten chunks; other
-  // files (a user's notes in the same directory) are kept, as zarr-python keeps them. The chunk
-  // directories stay for the new chunks; finish() removes those left empty.
+  // files (a user's notes in the same directory) are kept, as zarr-python keeps them. v3's chunk
+  // directory is renamed away and deleted while the new chunks are written (finish() waits for
+  // it); other chunk directories stay for the new chunks, and finish() removes those left empty.
+  const oldChunks = r.fs?.detach(path, "c", isZarrKey);
   removeZarrKeys(r.store, path, r.fs, "files");
 
   const itemsize = ITEMSIZE[dtype];
@@ -1041,7 +1111,17 @@ export async function createZarrWith<D extends DType>(
   const { array, writer } = chunkWriter(r.store, path, meta, format);
   const descriptor: ZarrChunksDescriptor | undefined =
     r.fs && LITTLE_ENDIAN ? { kind: "zarr-chunks", location: r.fs.root, path, format, meta } : undefined;
-  return new ZarrArrayTarget<D>(r.store, array, metadata, format, writer, r.name, r.fs, descriptor);
+  return new ZarrArrayTarget<D>(
+    r.store,
+    array,
+    metadata,
+    format,
+    writer,
+    r.name,
+    r.fs,
+    descriptor,
+    oldChunks,
+  );
 }
 
 /**
