@@ -180,7 +180,7 @@ describe("process exit", () => {
 
 describe("shared buffers", () => {
   it("recycles a worker's output buffers when the scheduler releases them, with the same results", async () => {
-    const pool = new NodePool({ workers: 2, modules });
+    const pool = new NodePool({ workers: 2, modules, inlineBelowMs: 0 });
     try {
       // 16 blocks of 512 KiB (float64) made in the workers, then added pairwise: each block
       // crosses to the main thread and back, and is dropped after its add.
@@ -201,7 +201,9 @@ describe("shared buffers", () => {
 
 describe("memory budget", () => {
   it("maxBytesInFlight bounds the chunks held while workers make them", async () => {
-    const pool = new NodePool({ workers: 2, modules });
+    // inlineBelowMs: 0: these tests count what the workers make and hold (a tiny consumer run inline
+    // would release each block at once, and whether it is tiny depends on the load).
+    const pool = new NodePool({ workers: 2, modules, inlineBelowMs: 0 });
     try {
       // 16 blocks of 256 KiB made in the workers, each reduced to one value.
       const graph = new Map<string, Task>();
@@ -264,7 +266,7 @@ function identical(a: NDArray, b: NDArray): boolean {
 describe("memory in the workers", () => {
   it("kernels reuse the buffers of finished tasks, as in-process (the tutorial's random mean)", async () => {
     const ca = await import("@chunked/core");
-    const pool = new NodePool({ workers: 2 });
+    const pool = new NodePool({ workers: 2, inlineBelowMs: 0 });
     try {
       // 36 blocks of 250 × 250 float64 (500 KiB), each made and reduced in one fused task. A fresh
       // array per block costs a page fault per 4 KiB: 25-35 ms per 2 MB block in Chromium's
@@ -284,7 +286,7 @@ describe("memory in the workers", () => {
 
   it("big partial states travel in recycled shared buffers, made from recycled memory", async () => {
     const ca = await import("@chunked/core");
-    const pool = new NodePool({ workers: 2 });
+    const pool = new NodePool({ workers: 2, inlineBelowMs: 0 });
     try {
       // The tutorial's mean over a stack of days: per-block states of 300 × 300 (sum, count, ...).
       // 40 days: more than one task's worth of blocks (MAX_CHAIN_ROOTS), so partials cross.
@@ -310,7 +312,7 @@ describe("memory in the workers", () => {
 describe("result blocks", () => {
   it("blocks of unknown size joined into the result at the end give their buffers back", async () => {
     const ca = await import("@chunked/core");
-    const pool = new NodePool({ workers: 2 });
+    const pool = new NodePool({ workers: 2, inlineBelowMs: 0 });
     try {
       // 4 blocks of 50 000 float64, masked: about 280 KB each, sizes known only once computed, so
       // compute keeps them all and joins them at the end.
@@ -333,7 +335,7 @@ describe("result blocks", () => {
 
 describe("shared buffers over many tasks", () => {
   it("outputs of a different size in every compute reuse the buffers of earlier ones", async () => {
-    const pool = new NodePool({ workers: 2, modules });
+    const pool = new NodePool({ workers: 2, modules, inlineBelowMs: 0 });
     try {
       // Like a sort's partitions (the bench's S1): 24 chunks of about 80 KB made in the workers,
       // each a different size in each compute, reduced and dropped. A shared buffer dropped instead
