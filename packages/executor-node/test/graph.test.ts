@@ -201,7 +201,9 @@ describe("shared buffers", () => {
 
 describe("memory budget", () => {
   it("maxBytesInFlight bounds the chunks held while workers make them", async () => {
-    const pool = new NodePool({ workers: 2, modules });
+    // Every task on a worker: a sum measured under inlineBelowMs would run on the calling thread as
+    // each block arrives, so blocks would never pile up without the budget either.
+    const pool = new NodePool({ workers: 2, modules, inlineBelowMs: 0 });
     try {
       // 16 blocks of 256 KiB made in the workers, each reduced to one value.
       const graph = new Map<string, Task>();
