@@ -51,13 +51,6 @@ export interface PathStore {
   ): void;
   /** Size and mtime of one key, for tokens. */
   stat(key: string): { size: number; mtimeMs: number } | undefined;
-  /**
-   * Moves the directory `dir` under `prefix` (v3's chunk directory `c`) aside in one rename when
-   * it holds only keys of ours, and deletes it in the background, with what such deletions left
-   * unfinished before. Returns that deletion (its error, if one failed), or undefined when there
-   * was nothing to delete.
-   */
-  detach(prefix: string, dir: string, isOurs: (relativeKey: string) => boolean): Promise<unknown> | undefined;
 }
 
 interface ResolvedStore {
@@ -613,8 +606,6 @@ export class ZarrArrayTarget<D extends DType = DType> implements CompletableTarg
   #state: "open" | "finished" | "aborted" = "open";
   /** Each write in progress, with its outcome recorded (resolves when it has settled). */
   readonly #pending = new Map<Promise<void>, Promise<void>>();
-  /** The background deletion of an overwritten array's chunks (resolves to its error, if any). */
-  readonly #oldChunks?: Promise<unknown>;
   /** Encoded chunks (and their bytes) that writeBehind left to be stored. */
   #queuedWrites = 0;
   #queuedBytes = 0;
@@ -630,10 +621,8 @@ export class ZarrArrayTarget<D extends DType = DType> implements CompletableTarg
     storeName?: string,
     fs?: PathStore,
     descriptor?: ZarrChunksDescriptor,
-    oldChunks?: Promise<unknown>,
   ) {
     this.descriptor = descriptor;
-    this.#oldChunks = oldChunks;
     this.#chunkWriter = chunkWriter;
     this.#store = store;
     this.#array = array;
@@ -762,8 +751,6 @@ export class ZarrArrayTarget<D extends DType = DType> implements CompletableTarg
         { file: this.storeName, dataset: this.path, cause: this.#failed },
       );
     }
-    const deleting = await this.#oldChunks;
-    if (deleting !== undefined) throw wrapError(deleting, "write", this.storeName, this.path);
     this.#state = "finished";
     try {
       this.#fs?.removeKeys(this.path, isZarrKey, "empty-directories");
@@ -777,7 +764,7 @@ export class ZarrArrayTarget<D extends DType = DType> implements CompletableTarg
   async abort(): Promise<void> {
     if (this.#state !== "open") return;
     this.#state = "aborted";
-    await Promise.all([...this.#pending.values(), this.#oldChunks]);
+    await Promise.all(this.#pending.values());
     removeZarrKeys(this.#store, this.path as `/${string}`, this.#fs);
   }
 }
@@ -1017,10 +1004,8 @@ export async function createZarrWith<D extends DType>(
     }
   }
   // Chunks of an earlier (finished or unfinished) write would show through unwritten chunks; other
-  // files (a user's notes in the same directory) are kept, as zarr-python keeps them. v3's chunk
-  // directory is renamed away and deleted while the new chunks are written (finish() waits for
-  // it); other chunk directories stay for the new chunks, and finish() removes those left empty.
-  const oldChunks = r.fs?.detach(path, "c", isZarrKey);
+  // files (a user's notes in the same directory) are kept, as zarr-python keeps them. The chunk
+  // directories stay for the new chunks; finish() removes those left empty.
   removeZarrKeys(r.store, path, r.fs, "files");
 
   const itemsize = ITEMSIZE[dtype];
@@ -1111,17 +1096,7 @@ export async function createZarrWith<D extends DType>(
   const { array, writer } = chunkWriter(r.store, path, meta, format);
   const descriptor: ZarrChunksDescriptor | undefined =
     r.fs && LITTLE_ENDIAN ? { kind: "zarr-chunks", location: r.fs.root, path, format, meta } : undefined;
-  return new ZarrArrayTarget<D>(
-    r.store,
-    array,
-    metadata,
-    format,
-    writer,
-    r.name,
-    r.fs,
-    descriptor,
-    oldChunks,
-  );
+  return new ZarrArrayTarget<D>(r.store, array, metadata, format, writer, r.name, r.fs, descriptor);
 }
 
 /**

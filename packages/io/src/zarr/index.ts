@@ -84,9 +84,6 @@ class DirectoryCachingStore extends FileSystemStore {
   }
 }
 
-/** Directories moved aside by `detach` in this process, for unique names. */
-let detached = 0;
-
 const platform: ZarrPlatform = {
   pathStore(path: string): PathStore {
     const root = nodePath.resolve(path);
@@ -121,38 +118,6 @@ const platform: ZarrPlatform = {
           return removedAll;
         };
         visit(top);
-      },
-      detach(prefix, dir, isOurs) {
-        const top = nodePath.join(root, stripSlash(prefix));
-        const trash = `.${dir}.deleting-`;
-        let names: string[];
-        try {
-          names = fs.readdirSync(top);
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-          throw err;
-        }
-        const doomed = names.filter((n) => n.startsWith(trash)).map((n) => nodePath.join(top, n));
-        if (names.includes(dir)) {
-          const full = nodePath.join(top, dir);
-          let ours = false;
-          try {
-            ours = fs.readdirSync(full).every((n) => isOurs(`${dir}/${n}`));
-          } catch (err) {
-            if ((err as NodeJS.ErrnoException).code !== "ENOTDIR") throw err;
-          }
-          if (ours) {
-            const aside = nodePath.join(top, `${trash}${process.pid}-${Date.now()}-${detached++}`);
-            fs.renameSync(full, aside);
-            store.forgetDirectories();
-            doomed.push(aside);
-          }
-        }
-        if (doomed.length === 0) return undefined;
-        return Promise.all(doomed.map((d) => fs.promises.rm(d, { recursive: true, force: true }))).then(
-          () => undefined,
-          (err: unknown) => err,
-        );
       },
       stat(key) {
         try {
