@@ -187,16 +187,12 @@ function reductionWrappers(lazy: boolean): string {
   const array = lazy ? "ChunkedArray" : "NDArray";
   const imports = lazy
     ? 'import type { DType } from "../dtype/dtypes.js";\nimport type { MeanDType, SumDType } from "../ops/reductions.js";\nimport type { ChunkedArray } from "./chunked-array.js";\nimport { type ArgReduceOptions, type ReduceAxis, type ReduceOptions, reduceArray } from "./reductions.js";\n'
-    : 'import type { DType } from "../dtype/dtypes.js";\nimport type { NDArray } from "../ndarray/ndarray.js";\nimport type { MeanDType, SumDType } from "../ops/reductions.js";\nimport { type NDArgReduceOptions, type NDReduceOptions, reduce } from "./reduce.js";\n';
+    : 'import type { DType } from "../dtype/dtypes.js";\nimport type { NDArray } from "../ndarray/ndarray.js";\nimport type { MeanDType, ReduceAxis, SumDType } from "../ops/reductions.js";\nimport { type NDArgReduceOptions, type NDReduceOptions, reduce } from "./reduce.js";\n';
   const fns = REDUCTION_OPS.map((op) => {
     const row = reductionRow(op);
     const { type, generic } = reductionResult(op, array);
-    // Lazy reductions also take the axis positionally, as NumPy does: `ca.mean(x, 0)`.
-    const options = lazy
-      ? `${row.arg ? "ArgReduceOptions" : "ReduceOptions"} | ReduceAxis`
-      : row.arg
-        ? "NDArgReduceOptions"
-        : "NDReduceOptions";
+    // Reductions also take the axis positionally, as NumPy does: `ca.mean(x, 0)`, `nd.sum(a, 1)`.
+    const options = `${lazy ? "" : "ND"}${row.arg ? "ArgReduceOptions" : "ReduceOptions"} | ReduceAxis`;
     const input = generic ? `${array}<D>` : array;
     const call = lazy ? `reduceArray("${op}", x, options)` : `reduce("${op}", x, options)`;
     const head = signature(

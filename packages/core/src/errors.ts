@@ -177,3 +177,13 @@ export function fmt(value: unknown): string {
   }
   return String(value);
 }
+
+/**
+ * Throws when an options argument is not an object. Catches NumPy's positional dtype,
+ * `NDArray.from(v, "int32")`, which would otherwise be ignored and give float64.
+ */
+export function checkOptionsObject(options: unknown, fn: string): void {
+  if (typeof options === "object" && options !== null && !Array.isArray(options)) return;
+  const hint = typeof options === "string" ? ` Pass the dtype as an option: { dtype: ${fmt(options)} }.` : "";
+  throw new InvalidArgumentError(`${fn}: options must be an object. Got options=${fmt(options)}.${hint}`);
+}

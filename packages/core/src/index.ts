@@ -168,7 +168,7 @@ export type {
 
 // Scans
 export { cumprod, cumsum, nancumprod, nancumsum } from "./array/scan.js";
-export type { ScanDType, ScanOptions } from "./array/scan.js";
+export type { ScanAxis, ScanDType, ScanOptions } from "./array/scan.js";
 
 // Selection and rearrangement
 export {

@@ -5,7 +5,7 @@ import type { Key, Task } from "../graph/task.js";
 import { isLocalTask } from "../kernels/source.js";
 import { literal } from "../kernels/core.js";
 import { getKernel, task } from "../kernels/registry.js";
-import { fmt, InvalidArgumentError } from "../errors.js";
+import { checkOptionsObject, fmt, InvalidArgumentError } from "../errors.js";
 import { copyInto, NDArray } from "../ndarray/ndarray.js";
 import type { Executor } from "../schedule/executor.js";
 import { defaultExecutor, InProcessExecutor } from "../schedule/in-process.js";
@@ -89,9 +89,7 @@ function checkComputeOptions(options: ComputeOptions): {
   timeout: { task?: number; total?: number } | undefined;
   maxBytesInFlight: number | undefined;
 } {
-  if (typeof options !== "object" || options === null) {
-    throw new InvalidArgumentError(`compute options must be an object. Got options=${fmt(options)}.`);
-  }
+  checkOptionsObject(options, "compute");
   const bad = (name: string, expected: string): never => {
     const value = (options as Record<string, unknown>)[name];
     const shown =

@@ -1,7 +1,7 @@
 import { type ChunkSpec, chunkOffsets, normalizeChunks } from "../chunks/normalize.js";
 import { DTYPE_INFO, DTYPES, type DType, dtypeKind, is64BitInt, isDType } from "../dtype/dtypes.js";
 import { checkScalarFits } from "../dtype/promote.js";
-import { DTypeError, fmt, InvalidArgumentError, UnknownChunksError } from "../errors.js";
+import { checkOptionsObject, DTypeError, fmt, InvalidArgumentError, UnknownChunksError } from "../errors.js";
 import {
   type ArangeParams,
   createArange,
@@ -135,6 +135,7 @@ export function zeros<D extends DType = "float64">(
   shape: readonly number[] | number,
   options: FillOptions<D> = {},
 ): ChunkedArray<D> {
+  checkOptionsObject(options, "zeros");
   return filled("zeros", shape, 0, options.dtype ?? "float64", options.chunks);
 }
 
@@ -151,6 +152,7 @@ export function ones<D extends DType = "float64">(
   shape: readonly number[] | number,
   options: FillOptions<D> = {},
 ): ChunkedArray<D> {
+  checkOptionsObject(options, "ones");
   return filled("ones", shape, 1, options.dtype ?? "float64", options.chunks);
 }
 
@@ -167,6 +169,7 @@ export function empty<D extends DType = "float64">(
   shape: readonly number[] | number,
   options: FillOptions<D> = {},
 ): ChunkedArray<D> {
+  checkOptionsObject(options, "empty");
   return filled("empty", shape, 0, options.dtype ?? "float64", options.chunks);
 }
 
@@ -187,6 +190,7 @@ export function full<D extends DType = "float64">(
   value: number | boolean | bigint,
   options: FillOptions<D> = {},
 ): ChunkedArray<D> {
+  checkOptionsObject(options, "full");
   return filled(
     "full",
     shape,
@@ -201,6 +205,7 @@ function likeArgs(
   options: FillLikeOptions,
   fn: string,
 ): { shape: number[]; dtype: DType; chunks: number[][] } {
+  checkOptionsObject(options, fn);
   const dtype = checkDType(options.dtype ?? x.dtype, fn);
   const shape = options.shape === undefined ? x.shape : checkShape(options.shape, fn);
   const sameShape = shape.length === x.ndim && shape.every((s, i) => Object.is(s, x.shape[i]));
@@ -490,6 +495,7 @@ export interface EyeOptions<D extends DType = DType> {
  * @see numpy.eye, dask.array.eye
  */
 export function eye<D extends DType = "float64">(N: number, options: EyeOptions<D> = {}): ChunkedArray<D> {
+  checkOptionsObject(options, "eye");
   const M = options.M ?? N;
   const k = options.k ?? 0;
   const shape = checkShape([N, M], "eye");

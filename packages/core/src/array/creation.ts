@@ -8,7 +8,7 @@ import {
   dtypeOfTypedArray,
   isDType,
 } from "../dtype/dtypes.js";
-import { DTypeError, fmt, InvalidArgumentError } from "../errors.js";
+import { checkOptionsObject, DTypeError, fmt, InvalidArgumentError } from "../errors.js";
 import { literal } from "../kernels/core.js";
 import { task } from "../kernels/registry.js";
 import { type ArraySource, type Region, registerLocal, rememberOpen, sourceRead } from "../kernels/source.js";
@@ -81,6 +81,7 @@ export function fromArray<D extends DType = DType>(
   source: ArraySource<D> | NDArray<D> | AnyTypedArray | NestedArray,
   options: FromArrayOptions = {},
 ): ChunkedArray<D> {
+  checkOptionsObject(options, "fromArray");
   if (options.dtype !== undefined && !isDType(options.dtype)) {
     throw new DTypeError(
       `Unknown dtype. Got dtype=${fmt(options.dtype)}, expected one of ${DTYPES.join(", ")}.`,

@@ -37,9 +37,9 @@ declare module "./chunked-array.js" {
     /** NumPy's dot (see {@link la.dot}). */
     dot(other: ChunkedArray, options?: la.ProductOptions): ChunkedArray;
     /** Cumulative sum (see {@link scans.cumsum}). */
-    cumsum(options?: scans.ScanOptions): ChunkedArray<scans.ScanDType<D>>;
+    cumsum(options?: scans.ScanOptions | scans.ScanAxis): ChunkedArray<scans.ScanDType<D>>;
     /** Cumulative product (see {@link scans.cumprod}). */
-    cumprod(options?: scans.ScanOptions): ChunkedArray<scans.ScanDType<D>>;
+    cumprod(options?: scans.ScanOptions | scans.ScanAxis): ChunkedArray<scans.ScanDType<D>>;
     /** Applies a kernel to every block (see {@link user.mapBlocks}). */
     mapBlocks(kernel: user.UserKernel | user.UserKernelFn, options?: user.MapBlocksOptions): ChunkedArray;
     /** Applies a stencil kernel with ghost cells (see {@link user.mapOverlap}). */

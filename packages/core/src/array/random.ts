@@ -1,6 +1,6 @@
 import { type ChunkSpec, chunkOffsets, normalizeChunks } from "../chunks/normalize.js";
 import { DTYPE_INFO, DTYPES, type DType, isDType } from "../dtype/dtypes.js";
-import { DTypeError, fmt, InvalidArgumentError } from "../errors.js";
+import { checkOptionsObject, DTypeError, fmt, InvalidArgumentError } from "../errors.js";
 import { type Distribution, type RandomFillParams, randomFill } from "../kernels/random.js";
 import { task } from "../kernels/registry.js";
 import { blockLayer } from "./block-layer.js";
@@ -38,9 +38,7 @@ function randomArray<D extends DType>(
   options: RandomOptions<D>,
   defaultDtype: DType,
 ): ChunkedArray<D> {
-  if (typeof options !== "object" || options === null) {
-    throw new InvalidArgumentError(`random.${name}: options must be an object. Got options=${fmt(options)}.`);
-  }
+  checkOptionsObject(options, `random.${name}`);
   const shape = checkShape(shapeArg);
   const dtype = (options.dtype ?? defaultDtype) as D;
   if (!isDType(dtype)) {

@@ -13,7 +13,9 @@ import { int64Reduction } from "../kernels/int64-reduce.js";
 import { isArgReduction, type ReduceOp, reduceResultDType } from "../ops/reductions.js";
 import type { KernelRef } from "../kernels/registry.js";
 import { normalizeAxisTuple } from "../index/axis.js";
-import { checkReduction, REDUCTION_AXES } from "../ops/reductions.js";
+import { axisOptions, checkReduction, REDUCTION_AXES, type ReduceAxis } from "../ops/reductions.js";
+
+export type { ReduceAxis } from "../ops/reductions.js";
 import { blockLayer } from "./block-layer.js";
 import { blockIndices, ChunkedArray } from "./chunked-array.js";
 
@@ -250,25 +252,6 @@ export function reduction<D extends DType>(x: ChunkedArray, options: ReductionOp
 
 const VAR_FAMILY = new Set<ReduceOp>(["var", "std", "nanvar", "nanstd"]);
 
-/** An axis given positionally, as NumPy allows: `x.mean(0)` is `x.mean({ axis: 0 })`. */
-export type ReduceAxis = number | readonly number[] | null;
-
-/** The options object of a reduction called with options or a positional axis; anything else throws. */
-function reduceOptions<O extends ReduceOptions | ArgReduceOptions>(
-  op: string,
-  options: O | ReduceAxis | undefined,
-): O {
-  if (options === undefined) return {} as O;
-  if (options === null || typeof options === "number" || Array.isArray(options))
-    return { axis: options } as O;
-  if (typeof options !== "object") {
-    throw new InvalidArgumentError(
-      `${op}: expected an axis (integer, list of integers or null) or an options object. Got ${fmt(options)}.`,
-    );
-  }
-  return options as O;
-}
-
 /** A built-in reduction by name (what the named wrappers call). */
 export function reduceArray(
   op: ReduceOp,
@@ -278,7 +261,7 @@ export function reduceArray(
   if (!(x instanceof ChunkedArray)) {
     throw new InvalidArgumentError(`${op} needs a ChunkedArray. Got ${fmt(x === null ? null : typeof x)}.`);
   }
-  const options = reduceOptions(op, optionsOrAxis);
+  const options = axisOptions(op, optionsOrAxis);
   const axes = checkReduction(op, x.shape, options.axis);
   const ddof = (options as ReduceOptions).ddof ?? 0;
   if (!(typeof ddof === "number" && Number.isFinite(ddof))) {

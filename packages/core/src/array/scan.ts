@@ -5,7 +5,8 @@
  * scan and carry i.
  */
 import { type DType, dtypeKind } from "../dtype/dtypes.js";
-import { reduceResultDType, type SumDType } from "../ops/reductions.js";
+import { fmt, InvalidArgumentError } from "../errors.js";
+import { axisOptions, reduceResultDType, type SumDType } from "../ops/reductions.js";
 import { astype } from "./elementwise.js";
 import { blockKey } from "../graph/task.js";
 import { identity } from "../kernels/core.js";
@@ -27,6 +28,9 @@ export interface ScanOptions {
   axis?: number | null;
 }
 
+/** The scan's axis given positionally, as NumPy allows: `x.cumsum(0)` is `x.cumsum({ axis: 0 })`. */
+export type ScanAxis = number | null;
+
 /** NumPy's cumsum/cumprod dtype: floats keep theirs, unsigned integers give uint64, bool and signed int64. */
 export type ScanDType<D extends DType> = SumDType<D>;
 
@@ -34,9 +38,13 @@ function scan<D extends DType>(
   x: ChunkedArray<D>,
   op: "sum" | "prod",
   skipNaN: boolean,
-  options: ScanOptions,
+  optionsOrAxis: ScanOptions | ScanAxis,
   fn: string,
 ): ChunkedArray<ScanDType<D>> {
+  const options: ScanOptions = axisOptions(fn, optionsOrAxis);
+  if (options.axis !== undefined && options.axis !== null && typeof options.axis !== "number") {
+    throw new InvalidArgumentError(`${fn}: axis must be an integer or null. Got axis=${fmt(options.axis)}.`);
+  }
   const flat = options.axis === null || options.axis === undefined;
   const dtype = reduceResultDType("sum", x.dtype) as ScanDType<D>;
   // Integers scan in int64/uint64 (BigInt, wrapping as NumPy), so the input is cast first.
@@ -80,7 +88,7 @@ function scan<D extends DType>(
  */
 export function cumsum<D extends DType>(
   x: ChunkedArray<D>,
-  options: ScanOptions = {},
+  options: ScanOptions | ScanAxis = {},
 ): ChunkedArray<ScanDType<D>> {
   return scan(x, "sum", false, options, "cumsum");
 }
@@ -88,7 +96,7 @@ export function cumsum<D extends DType>(
 /** Cumulative product along an axis; see {@link cumsum}. @see numpy.cumprod, dask.array.cumprod */
 export function cumprod<D extends DType>(
   x: ChunkedArray<D>,
-  options: ScanOptions = {},
+  options: ScanOptions | ScanAxis = {},
 ): ChunkedArray<ScanDType<D>> {
   return scan(x, "prod", false, options, "cumprod");
 }
@@ -96,7 +104,7 @@ export function cumprod<D extends DType>(
 /** {@link cumsum} with NaN counted as zero. @see numpy.nancumsum, dask.array.nancumsum */
 export function nancumsum<D extends DType>(
   x: ChunkedArray<D>,
-  options: ScanOptions = {},
+  options: ScanOptions | ScanAxis = {},
 ): ChunkedArray<ScanDType<D>> {
   return scan(x, "sum", true, options, "nancumsum");
 }
@@ -104,7 +112,7 @@ export function nancumsum<D extends DType>(
 /** {@link cumprod} with NaN counted as one. @see numpy.nancumprod, dask.array.nancumprod */
 export function nancumprod<D extends DType>(
   x: ChunkedArray<D>,
-  options: ScanOptions = {},
+  options: ScanOptions | ScanAxis = {},
 ): ChunkedArray<ScanDType<D>> {
   return scan(x, "prod", true, options, "nancumprod");
 }

@@ -5,7 +5,7 @@
  */
 import type { DType } from "../dtype/dtypes.js";
 import type { NDArray } from "../ndarray/ndarray.js";
-import type { MeanDType, SumDType } from "../ops/reductions.js";
+import type { MeanDType, ReduceAxis, SumDType } from "../ops/reductions.js";
 import { type NDArgReduceOptions, type NDReduceOptions, reduce } from "./reduce.js";
 
 /**
@@ -18,7 +18,10 @@ import { type NDArgReduceOptions, type NDReduceOptions, reduce } from "./reduce.
  * ```
  * @see numpy.sum
  */
-export function sum<D extends DType>(x: NDArray<D>, options: NDReduceOptions = {}): NDArray<SumDType<D>> {
+export function sum<D extends DType>(
+  x: NDArray<D>,
+  options: NDReduceOptions | ReduceAxis = {},
+): NDArray<SumDType<D>> {
   return reduce("sum", x, options) as NDArray<SumDType<D>>;
 }
 
@@ -32,7 +35,10 @@ export function sum<D extends DType>(x: NDArray<D>, options: NDReduceOptions = {
  * ```
  * @see numpy.prod
  */
-export function prod<D extends DType>(x: NDArray<D>, options: NDReduceOptions = {}): NDArray<SumDType<D>> {
+export function prod<D extends DType>(
+  x: NDArray<D>,
+  options: NDReduceOptions | ReduceAxis = {},
+): NDArray<SumDType<D>> {
   return reduce("prod", x, options) as NDArray<SumDType<D>>;
 }
 
@@ -46,7 +52,10 @@ export function prod<D extends DType>(x: NDArray<D>, options: NDReduceOptions = 
  * ```
  * @see numpy.mean
  */
-export function mean<D extends DType>(x: NDArray<D>, options: NDReduceOptions = {}): NDArray<MeanDType<D>> {
+export function mean<D extends DType>(
+  x: NDArray<D>,
+  options: NDReduceOptions | ReduceAxis = {},
+): NDArray<MeanDType<D>> {
   return reduce("mean", x, options) as NDArray<MeanDType<D>>;
 }
 
@@ -63,7 +72,7 @@ export function mean<D extends DType>(x: NDArray<D>, options: NDReduceOptions = 
  */
 export function variance<D extends DType>(
   x: NDArray<D>,
-  options: NDReduceOptions = {},
+  options: NDReduceOptions | ReduceAxis = {},
 ): NDArray<MeanDType<D>> {
   return reduce("var", x, options) as NDArray<MeanDType<D>>;
 }
@@ -77,7 +86,10 @@ export function variance<D extends DType>(
  * ```
  * @see numpy.std
  */
-export function std<D extends DType>(x: NDArray<D>, options: NDReduceOptions = {}): NDArray<MeanDType<D>> {
+export function std<D extends DType>(
+  x: NDArray<D>,
+  options: NDReduceOptions | ReduceAxis = {},
+): NDArray<MeanDType<D>> {
   return reduce("std", x, options) as NDArray<MeanDType<D>>;
 }
 
@@ -90,7 +102,7 @@ export function std<D extends DType>(x: NDArray<D>, options: NDReduceOptions = {
  * ```
  * @see numpy.min
  */
-export function min<D extends DType>(x: NDArray<D>, options: NDReduceOptions = {}): NDArray<D> {
+export function min<D extends DType>(x: NDArray<D>, options: NDReduceOptions | ReduceAxis = {}): NDArray<D> {
   return reduce("min", x, options) as NDArray<D>;
 }
 
@@ -103,7 +115,7 @@ export function min<D extends DType>(x: NDArray<D>, options: NDReduceOptions = {
  * ```
  * @see numpy.max
  */
-export function max<D extends DType>(x: NDArray<D>, options: NDReduceOptions = {}): NDArray<D> {
+export function max<D extends DType>(x: NDArray<D>, options: NDReduceOptions | ReduceAxis = {}): NDArray<D> {
   return reduce("max", x, options) as NDArray<D>;
 }
 
@@ -116,7 +128,7 @@ export function max<D extends DType>(x: NDArray<D>, options: NDReduceOptions = {
  * ```
  * @see numpy.any
  */
-export function any(x: NDArray, options: NDReduceOptions = {}): NDArray<"bool"> {
+export function any(x: NDArray, options: NDReduceOptions | ReduceAxis = {}): NDArray<"bool"> {
   return reduce("any", x, options) as NDArray<"bool">;
 }
 
@@ -129,7 +141,7 @@ export function any(x: NDArray, options: NDReduceOptions = {}): NDArray<"bool"> 
  * ```
  * @see numpy.all
  */
-export function all(x: NDArray, options: NDReduceOptions = {}): NDArray<"bool"> {
+export function all(x: NDArray, options: NDReduceOptions | ReduceAxis = {}): NDArray<"bool"> {
   return reduce("all", x, options) as NDArray<"bool">;
 }
 
@@ -143,7 +155,7 @@ export function all(x: NDArray, options: NDReduceOptions = {}): NDArray<"bool"> 
  * ```
  * @see numpy.argmin
  */
-export function argmin(x: NDArray, options: NDArgReduceOptions = {}): NDArray<"int64"> {
+export function argmin(x: NDArray, options: NDArgReduceOptions | ReduceAxis = {}): NDArray<"int64"> {
   return reduce("argmin", x, options) as NDArray<"int64">;
 }
 
@@ -157,7 +169,7 @@ export function argmin(x: NDArray, options: NDArgReduceOptions = {}): NDArray<"i
  * ```
  * @see numpy.argmax
  */
-export function argmax(x: NDArray, options: NDArgReduceOptions = {}): NDArray<"int64"> {
+export function argmax(x: NDArray, options: NDArgReduceOptions | ReduceAxis = {}): NDArray<"int64"> {
   return reduce("argmax", x, options) as NDArray<"int64">;
 }
 
@@ -170,7 +182,10 @@ export function argmax(x: NDArray, options: NDArgReduceOptions = {}): NDArray<"i
  * ```
  * @see numpy.nansum
  */
-export function nansum<D extends DType>(x: NDArray<D>, options: NDReduceOptions = {}): NDArray<SumDType<D>> {
+export function nansum<D extends DType>(
+  x: NDArray<D>,
+  options: NDReduceOptions | ReduceAxis = {},
+): NDArray<SumDType<D>> {
   return reduce("nansum", x, options) as NDArray<SumDType<D>>;
 }
 
@@ -183,7 +198,10 @@ export function nansum<D extends DType>(x: NDArray<D>, options: NDReduceOptions 
  * ```
  * @see numpy.nanprod
  */
-export function nanprod<D extends DType>(x: NDArray<D>, options: NDReduceOptions = {}): NDArray<SumDType<D>> {
+export function nanprod<D extends DType>(
+  x: NDArray<D>,
+  options: NDReduceOptions | ReduceAxis = {},
+): NDArray<SumDType<D>> {
   return reduce("nanprod", x, options) as NDArray<SumDType<D>>;
 }
 
@@ -198,7 +216,7 @@ export function nanprod<D extends DType>(x: NDArray<D>, options: NDReduceOptions
  */
 export function nanmean<D extends DType>(
   x: NDArray<D>,
-  options: NDReduceOptions = {},
+  options: NDReduceOptions | ReduceAxis = {},
 ): NDArray<MeanDType<D>> {
   return reduce("nanmean", x, options) as NDArray<MeanDType<D>>;
 }
@@ -212,7 +230,10 @@ export function nanmean<D extends DType>(
  * ```
  * @see numpy.nanvar
  */
-export function nanvar<D extends DType>(x: NDArray<D>, options: NDReduceOptions = {}): NDArray<MeanDType<D>> {
+export function nanvar<D extends DType>(
+  x: NDArray<D>,
+  options: NDReduceOptions | ReduceAxis = {},
+): NDArray<MeanDType<D>> {
   return reduce("nanvar", x, options) as NDArray<MeanDType<D>>;
 }
 
@@ -225,7 +246,10 @@ export function nanvar<D extends DType>(x: NDArray<D>, options: NDReduceOptions 
  * ```
  * @see numpy.nanstd
  */
-export function nanstd<D extends DType>(x: NDArray<D>, options: NDReduceOptions = {}): NDArray<MeanDType<D>> {
+export function nanstd<D extends DType>(
+  x: NDArray<D>,
+  options: NDReduceOptions | ReduceAxis = {},
+): NDArray<MeanDType<D>> {
   return reduce("nanstd", x, options) as NDArray<MeanDType<D>>;
 }
 
@@ -238,7 +262,10 @@ export function nanstd<D extends DType>(x: NDArray<D>, options: NDReduceOptions 
  * ```
  * @see numpy.nanmin
  */
-export function nanmin<D extends DType>(x: NDArray<D>, options: NDReduceOptions = {}): NDArray<D> {
+export function nanmin<D extends DType>(
+  x: NDArray<D>,
+  options: NDReduceOptions | ReduceAxis = {},
+): NDArray<D> {
   return reduce("nanmin", x, options) as NDArray<D>;
 }
 
@@ -251,7 +278,10 @@ export function nanmin<D extends DType>(x: NDArray<D>, options: NDReduceOptions 
  * ```
  * @see numpy.nanmax
  */
-export function nanmax<D extends DType>(x: NDArray<D>, options: NDReduceOptions = {}): NDArray<D> {
+export function nanmax<D extends DType>(
+  x: NDArray<D>,
+  options: NDReduceOptions | ReduceAxis = {},
+): NDArray<D> {
   return reduce("nanmax", x, options) as NDArray<D>;
 }
 
@@ -265,7 +295,7 @@ export function nanmax<D extends DType>(x: NDArray<D>, options: NDReduceOptions 
  * ```
  * @see numpy.nanargmin
  */
-export function nanargmin(x: NDArray, options: NDArgReduceOptions = {}): NDArray<"int64"> {
+export function nanargmin(x: NDArray, options: NDArgReduceOptions | ReduceAxis = {}): NDArray<"int64"> {
   return reduce("nanargmin", x, options) as NDArray<"int64">;
 }
 
@@ -279,7 +309,7 @@ export function nanargmin(x: NDArray, options: NDArgReduceOptions = {}): NDArray
  * ```
  * @see numpy.nanargmax
  */
-export function nanargmax(x: NDArray, options: NDArgReduceOptions = {}): NDArray<"int64"> {
+export function nanargmax(x: NDArray, options: NDArgReduceOptions | ReduceAxis = {}): NDArray<"int64"> {
   return reduce("nanargmax", x, options) as NDArray<"int64">;
 }
 

@@ -1,6 +1,7 @@
 import type { DType } from "../dtype/dtypes.js";
 import { type Distribution, randomBlock } from "../kernels/random.js";
 import type { NDArray } from "../ndarray/ndarray.js";
+import { checkOptionsObject } from "../errors.js";
 
 export interface EagerRandomOptions<D extends DType> {
   /** Same seeds give the same numbers as the chunked `random.*` functions, whatever their chunking. */
@@ -14,6 +15,7 @@ function eager<D extends DType>(
   o: EagerRandomOptions<D>,
   dflt: DType,
 ) {
+  checkOptionsObject(o, `nd.random.${dist.kind}`);
   const s = typeof shape === "number" ? [shape] : [...shape];
   return randomBlock({
     dist,

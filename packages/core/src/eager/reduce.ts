@@ -4,7 +4,13 @@
  */
 import { reduceWhole } from "../kernels/reduce.js";
 import { int64Reduction } from "../kernels/int64-reduce.js";
-import { checkReduction, type ReduceOp, reduceResultDType } from "../ops/reductions.js";
+import {
+  axisOptions,
+  checkReduction,
+  type ReduceAxis,
+  type ReduceOp,
+  reduceResultDType,
+} from "../ops/reductions.js";
 import type { NDArray } from "../ndarray/ndarray.js";
 
 /** Options of the eager reductions. */
@@ -33,7 +39,12 @@ export interface NDArgReduceOptions {
  * reduce("sum", NDArray.from([[1, 2], [3, 4]]), { axis: 0 }); // array([4., 6.])
  * ```
  */
-export function reduce(op: ReduceOp, a: NDArray, options: NDReduceOptions = {}): NDArray {
+export function reduce(
+  op: ReduceOp,
+  a: NDArray,
+  optionsOrAxis: NDReduceOptions | NDArgReduceOptions | ReduceAxis = {},
+): NDArray {
+  const options: NDReduceOptions = axisOptions(`nd.${op}`, optionsOrAxis);
   const axes = checkReduction(op, a.shape, options.axis);
   const aggParams = {
     axis: axes,

@@ -1,13 +1,15 @@
 import {
   type AnyTypedArray,
   allocate,
+  DTYPES,
   type DType,
   dtypeOfTypedArray,
   is64BitInt,
+  isDType,
   type ScalarOf,
   type TypedArrayOf,
 } from "../dtype/dtypes.js";
-import { fmt, InvalidArgumentError } from "../errors.js";
+import { checkOptionsObject, DTypeError, fmt, InvalidArgumentError } from "../errors.js";
 
 /** C-order (row-major) strides, in elements, for a shape. */
 export function cStrides(shape: readonly number[]): number[] {
@@ -102,6 +104,12 @@ export class NDArray<D extends DType = DType> implements NDArrayLike<D> {
     source: NestedArray | AnyTypedArray | readonly number[],
     options: { dtype?: D; shape?: readonly number[] } = {},
   ): NDArray<D> {
+    checkOptionsObject(options, "NDArray.from");
+    if (options.dtype !== undefined && !isDType(options.dtype)) {
+      throw new DTypeError(
+        `NDArray.from: unknown dtype. Got dtype=${fmt(options.dtype)}, expected one of ${DTYPES.join(", ")}.`,
+      );
+    }
     if (ArrayBuffer.isView(source)) {
       const dtype = (options.dtype ?? dtypeOfTypedArray(source)) as D;
       const shape = options.shape ?? [source.length];

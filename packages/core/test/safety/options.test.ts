@@ -220,4 +220,49 @@ describe("no silent garbage where NumPy raises", () => {
     expect(Array.from((await ca.nanmean(a, 1).compute()).data)).toEqual([1.5, 5.5, 9.5]);
     expect((await a.sum(null).compute()).item()).toBe(66);
   });
+
+  test("eager reductions and the scans take the axis positionally too (nd.sum(a, 0), x.cumsum(1))", async () => {
+    const data = Float64Array.from({ length: 12 }, (_, i) => i);
+    const eager = ca.NDArray.from(data, { shape: [3, 4] });
+    expect(Array.from(ca.nd.sum(eager, 0).data)).toEqual([12, 15, 18, 21]);
+    expect(Array.from(ca.nd.mean(eager, -1).data)).toEqual([1.5, 5.5, 9.5]);
+    expect(Array.from(ca.nd.argmin(eager, 1).data)).toEqual([0n, 0n, 0n]);
+    expect(ca.nd.sum(eager, null).item()).toBe(66);
+    const a = ca.fromArray(data, { shape: [3, 4], chunks: [2, 3] });
+    const rows = await a.cumsum(1).compute();
+    expect(rows.shape).toEqual([3, 4]);
+    expect(Array.from(rows.data)).toEqual([0, 1, 3, 6, 4, 9, 15, 22, 8, 17, 27, 38]);
+    expect(Array.from((await ca.cumprod(a, 0).compute()).data.slice(8))).toEqual([0, 45, 120, 231]);
+    expect((await a.cumsum(null).compute()).shape).toEqual([12]);
+    expect(thrown(() => a.cumsum([0] as never))).toMatchObject({ code: "InvalidArgumentError" });
+  });
+
+  // NumPy takes the dtype positionally (np.array(v, "int32")); an ignored string would give float64.
+  test.each([
+    ["NDArray.from", () => ca.NDArray.from([1, 2], "int32" as never)],
+    ["fromArray", () => ca.fromArray([1, 2], "int32" as never)],
+    ["zeros", () => ca.zeros([2], "int32" as never)],
+    ["ones", () => ca.ones([2], "int32" as never)],
+    ["empty", () => ca.empty([2], "int32" as never)],
+    ["full", () => ca.full([2], 1, "int32" as never)],
+    ["zerosLike", () => ca.zerosLike(x, "int32" as never)],
+    ["eye", () => ca.eye(2, "int32" as never)],
+    ["random.normal", () => ca.random.normal(0, 1, [2], "float32" as never)],
+    ["nd.random.normal", () => ca.nd.random.normal(0, 1, [2], "float32" as never)],
+  ])("%s(..., 'int32') throws, naming options", (fn, make) => {
+    const err = thrown(make);
+    expect(err).toMatchObject({ code: "InvalidArgumentError" });
+    expect((err as Error).message).toMatch(
+      new RegExp(`^${fn.replace(".", "\\.")}: options must be an object.*Pass the dtype as an option`),
+    );
+  });
+
+  test.each([
+    ["NDArray.from", () => ca.NDArray.from([1, 2], { dtype: "int33" as never })],
+    ["NDArray.from", () => ca.NDArray.from(new Float64Array(2), { dtype: "float16" as never })],
+  ])("%s with an unknown dtype is a DTypeError", (fn, make) => {
+    const err = thrown(make);
+    expect(err).toMatchObject({ code: "DTypeError" });
+    expect((err as Error).message).toContain(`${fn}: unknown dtype. Got dtype=`);
+  });
 });
