@@ -5,7 +5,7 @@
 import { asIndices, exactFloat64Input, numberValues } from "./int64-support.js";
 import { astype } from "./elementwise.js";
 import { dtypeKind } from "../dtype/dtypes.js";
-import { DTypeError, fmt, InvalidArgumentError, UnsupportedError } from "../errors.js";
+import { checkOptionsObject, DTypeError, fmt, InvalidArgumentError, UnsupportedError } from "../errors.js";
 import type { Key } from "../graph/task.js";
 import {
   type BincountParams,
@@ -79,6 +79,7 @@ export function histogram(
   input: ChunkedArray,
   options: HistogramOptions,
 ): { hist: ChunkedArray; binEdges: NDArray<"float64"> } {
+  checkOptionsObject(options, "histogram");
   // Bins compare in float64, as NumPy's histogram does.
   const x = numberValues(input);
   const bins = options?.bins;
@@ -280,6 +281,7 @@ export function searchsorted(
   v: ChunkedArray | NDArray,
   options: SearchsortedOptions = {},
 ): ChunkedArray<"int64"> {
+  checkOptionsObject(options, "searchsorted");
   if (a.ndim !== 1)
     throw new InvalidArgumentError(`searchsorted needs a 1-d sorted array. Got a shape=${fmt(a.shape)}.`);
   const sortedA = exactFloat64Input(a, "searchsorted");

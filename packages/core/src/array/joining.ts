@@ -2,7 +2,7 @@ import { type ChunkSpec, normalizeChunks } from "../chunks/normalize.js";
 import type { DType } from "../dtype/dtypes.js";
 import { resultType } from "../dtype/promote.js";
 import { BroadcastError, fmt, InvalidArgumentError, UnknownChunksError } from "../errors.js";
-import { normalizeAxisIndex, normalizeAxisTuple } from "../index/axis.js";
+import { axisOptions, normalizeAxisIndex, normalizeAxisTuple } from "../index/axis.js";
 import { identity } from "../kernels/core.js";
 import {
   type BroadcastParams,
@@ -69,8 +69,9 @@ export interface ConcatenateOptions {
  */
 export function concatenate<D extends DType>(
   arrays: readonly ChunkedArray<D>[],
-  options: ConcatenateOptions = {},
+  optionsOrAxis: ConcatenateOptions | number | null = {},
 ): ChunkedArray<JoinedDType<D>> {
+  const options: ConcatenateOptions = axisOptions("concatenate", optionsOrAxis);
   if (arrays.length === 0)
     throw new InvalidArgumentError("need at least one array to concatenate. Got arrays=[].");
   // NumPy: axis=None flattens the inputs first.
@@ -165,8 +166,9 @@ export interface StackOptions {
  */
 export function stack<D extends DType>(
   arrays: readonly ChunkedArray<D>[],
-  options: StackOptions = {},
+  optionsOrAxis: StackOptions | number = {},
 ): ChunkedArray<JoinedDType<D>> {
+  const options: StackOptions = axisOptions("stack", optionsOrAxis);
   if (arrays.length === 0) throw new InvalidArgumentError("need at least one array to stack. Got arrays=[].");
   const shape0 = arrays[0].shape;
   arrays.forEach((a, i) => {
@@ -311,7 +313,11 @@ export interface SqueezeOptions {
  * ```
  * @see numpy.squeeze
  */
-export function squeeze<D extends DType>(x: ChunkedArray<D>, options: SqueezeOptions = {}): ChunkedArray<D> {
+export function squeeze<D extends DType>(
+  x: ChunkedArray<D>,
+  optionsOrAxis: SqueezeOptions | number | readonly number[] | null = {},
+): ChunkedArray<D> {
+  const options: SqueezeOptions = axisOptions("squeeze", optionsOrAxis);
   const shape = x.shape;
   let axes: number[];
   if (options.axis == null) axes = shape.flatMap((s, i) => (s === 1 ? [i] : []));
@@ -355,8 +361,12 @@ export interface ExpandDimsOptions {
  * ```
  * @see numpy.expand_dims
  */
-export function expandDims<D extends DType>(x: ChunkedArray<D>, options: ExpandDimsOptions): ChunkedArray<D> {
-  if (options?.axis === undefined) {
+export function expandDims<D extends DType>(
+  x: ChunkedArray<D>,
+  optionsOrAxis: ExpandDimsOptions | number | readonly number[],
+): ChunkedArray<D> {
+  const options: ExpandDimsOptions = axisOptions("expandDims", optionsOrAxis);
+  if (options.axis === undefined) {
     throw new InvalidArgumentError("expandDims needs the position of the new axis. Got axis=undefined.");
   }
   const count = typeof options.axis === "number" ? 1 : options.axis.length;

@@ -8,12 +8,14 @@
 import { type DType, is64BitInt } from "../dtype/dtypes.js";
 import {
   BroadcastError,
+  checkOptionsObject,
   DTypeError,
   fmt,
   InvalidArgumentError,
   InvalidSelectionError,
   UnsupportedError,
 } from "../errors.js";
+import { axisOptions } from "../index/axis.js";
 import { createFull } from "../kernels/create.js";
 import {
   type ArgwhereParams,
@@ -133,8 +135,9 @@ export interface CompressOptions {
 export function compress<D extends DType>(
   condition: ArrayLikeOperand | readonly boolean[],
   x: ChunkedArray<D>,
-  options: CompressOptions = {},
+  optionsOrAxis: CompressOptions | number | null = {},
 ): ChunkedArray<D> {
+  const options: CompressOptions = axisOptions("compress", optionsOrAxis);
   const axisOpt = options.axis ?? null;
   const src = axisOpt === null ? (x.ndim === 1 ? x : ravel(x)) : x;
   const axis = axisOpt === null ? 0 : normalizeOneAxis(axisOpt, x.ndim);
@@ -268,6 +271,7 @@ export interface UniqueOptions {
  * @see numpy.unique, dask.array.unique
  */
 export function unique<D extends DType>(x: ChunkedArray<D>, options: UniqueOptions = {}): ChunkedArray<D> {
+  checkOptionsObject(options, "unique");
   if (is64BitInt(x.dtype)) return astype(unique(exactFloat64Input(x, "unique"), options), x.dtype);
   const split = options.splitEvery ?? DEFAULT_SPLIT_EVERY;
   if (!(Number.isInteger(split) && split >= 2)) {

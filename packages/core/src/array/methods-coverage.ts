@@ -19,19 +19,22 @@ declare module "./chunked-array.js" {
     /** Resolves unknown (NaN) chunk sizes; returns the array with known chunks (see {@link mask.computeChunkSizes}). */
     computeChunkSizes(options?: ComputeOptions): Promise<ChunkedArray<D>>;
     /** Slices along `axis` where `condition` is true (see {@link mask.compress}). */
-    compress(condition: Parameters<typeof mask.compress>[0], options?: mask.CompressOptions): ChunkedArray<D>;
+    compress(
+      condition: Parameters<typeof mask.compress>[0],
+      options?: mask.CompressOptions | number | null,
+    ): ChunkedArray<D>;
     /** Indices of the non-zero elements, one array per axis (see {@link mask.nonzero}). */
     nonzero(): ChunkedArray<"int64">[];
     /** Elements at `indices` along an axis (see {@link take}). */
     take(indices: Parameters<typeof take>[1], options?: Parameters<typeof take>[2]): ChunkedArray<D>;
     /** A sorted copy along an axis (see {@link sorting.sort}; NumPy's method sorts in place, arrays here are immutable). */
-    sort(options?: sorting.SortOptions): ChunkedArray<D>;
+    sort(options?: sorting.SortOptions | number): ChunkedArray<D>;
     /** Positions that sort along an axis (see {@link sorting.argsort}). */
-    argsort(options?: sorting.SortOptions): ChunkedArray<"int64">;
+    argsort(options?: sorting.SortOptions | number): ChunkedArray<"int64">;
     /** The |k| largest (k > 0) or smallest (k < 0) along an axis (see {@link sorting.topk}). */
-    topk(k: number, options?: sorting.TopkOptions): ChunkedArray<D>;
+    topk(k: number, options?: sorting.TopkOptions | number): ChunkedArray<D>;
     /** Positions of {@link sorting.topk}'s elements (see {@link sorting.argtopk}). */
-    argtopk(k: number, options?: sorting.TopkOptions): ChunkedArray<"int64">;
+    argtopk(k: number, options?: sorting.TopkOptions | number): ChunkedArray<"int64">;
     /** Matrix product (see {@link la.matmul}). */
     matmul(other: ChunkedArray, options?: la.ProductOptions): ChunkedArray;
     /** NumPy's dot (see {@link la.dot}). */

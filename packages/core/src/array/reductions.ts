@@ -13,7 +13,8 @@ import { int64Reduction } from "../kernels/int64-reduce.js";
 import { isArgReduction, type ReduceOp, reduceResultDType } from "../ops/reductions.js";
 import type { KernelRef } from "../kernels/registry.js";
 import { normalizeAxisTuple } from "../index/axis.js";
-import { axisOptions, checkReduction, REDUCTION_AXES, type ReduceAxis } from "../ops/reductions.js";
+import { axisOptions } from "../index/axis.js";
+import { checkReduction, REDUCTION_AXES, type ReduceAxis } from "../ops/reductions.js";
 
 export type { ReduceAxis } from "../ops/reductions.js";
 import { blockLayer } from "./block-layer.js";

@@ -6,7 +6,8 @@
  */
 import { type DType, dtypeKind } from "../dtype/dtypes.js";
 import { fmt, InvalidArgumentError } from "../errors.js";
-import { axisOptions, reduceResultDType, type SumDType } from "../ops/reductions.js";
+import { axisOptions } from "../index/axis.js";
+import { reduceResultDType, type SumDType } from "../ops/reductions.js";
 import { astype } from "./elementwise.js";
 import { blockKey } from "../graph/task.js";
 import { identity } from "../kernels/core.js";

@@ -4,7 +4,8 @@
  * `concatenate` (block relabelling, no copies); `triu`/`tril` and `repeat` have their own kernels.
  */
 import type { DType } from "../dtype/dtypes.js";
-import { fmt, InvalidArgumentError } from "../errors.js";
+import { checkOptionsObject, fmt, InvalidArgumentError } from "../errors.js";
+import { axisOptions } from "../index/axis.js";
 import { task } from "../kernels/registry.js";
 import { type RepeatParams, selectRepeat, selectTri, type TriParams } from "../kernels/select.js";
 import { slice } from "../index/slice.js";
@@ -86,7 +87,11 @@ export interface FlipOptions {
  *
  * @see numpy.flip, dask.array.flip
  */
-export function flip<D extends DType>(x: ChunkedArray<D>, options: FlipOptions = {}): ChunkedArray<D> {
+export function flip<D extends DType>(
+  x: ChunkedArray<D>,
+  optionsOrAxis: FlipOptions | number | readonly number[] | null = {},
+): ChunkedArray<D> {
+  const options: FlipOptions = axisOptions("flip", optionsOrAxis);
   const axes = axesOf(options.axis, x.ndim);
   return getitem(
     x,
@@ -112,8 +117,9 @@ export interface RollOptions {
 export function roll<D extends DType>(
   x: ChunkedArray<D>,
   shift: number | readonly number[],
-  options: RollOptions = {},
+  optionsOrAxis: RollOptions | number | readonly number[] | null = {},
 ): ChunkedArray<D> {
+  const options: RollOptions = axisOptions("roll", optionsOrAxis);
   if (options.axis === null || options.axis === undefined) {
     if (typeof shift !== "number") {
       throw new InvalidArgumentError(`roll without axis takes one shift. Got shift=${fmt(shift)}.`);
@@ -299,8 +305,9 @@ export interface RepeatOptions {
 export function repeat<D extends DType>(
   x: ChunkedArray<D>,
   repeats: number | readonly number[],
-  options: RepeatOptions = {},
+  optionsOrAxis: RepeatOptions | number | null = {},
 ): ChunkedArray<D> {
+  const options: RepeatOptions = axisOptions("repeat", optionsOrAxis);
   const src = options.axis === null || options.axis === undefined ? ravel(x) : x;
   const axis =
     options.axis === null || options.axis === undefined ? 0 : normalizeOneAxis(options.axis, x.ndim);
@@ -365,6 +372,7 @@ function diffEdge(value: DiffOptions["prepend"], x: ChunkedArray, axis: number):
  * @see numpy.diff, dask.array.diff
  */
 export function diff<D extends DType>(x: ChunkedArray<D>, options: DiffOptions = {}): ChunkedArray {
+  checkOptionsObject(options, "diff");
   const n = options.n ?? 1;
   if (!Number.isInteger(n) || n < 0) {
     throw new InvalidArgumentError(`order must be non-negative. Got n=${fmt(n)}.`);

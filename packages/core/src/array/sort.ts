@@ -10,6 +10,7 @@
  */
 import { type DType, is64BitInt } from "../dtype/dtypes.js";
 import { fmt, InvalidArgumentError } from "../errors.js";
+import { axisOptions } from "../index/axis.js";
 import { task } from "../kernels/registry.js";
 import {
   type QuantileParams,
@@ -109,7 +110,11 @@ function sortImpl<D extends DType>(x: ChunkedArray<D>, arg: boolean, options: So
  * ```
  * @see numpy.sort (dask has no sort: dask#4368)
  */
-export function sort<D extends DType>(x: ChunkedArray<D>, options: SortOptions = {}): ChunkedArray<D> {
+export function sort<D extends DType>(
+  x: ChunkedArray<D>,
+  optionsOrAxis: SortOptions | number = {},
+): ChunkedArray<D> {
+  const options: SortOptions = axisOptions("sort", optionsOrAxis);
   return sortImpl(x, false, options) as ChunkedArray<D>;
 }
 
@@ -119,7 +124,8 @@ export function sort<D extends DType>(x: ChunkedArray<D>, options: SortOptions =
  *
  * @see numpy.argsort
  */
-export function argsort(x: ChunkedArray, options: SortOptions = {}): ChunkedArray<"int64"> {
+export function argsort(x: ChunkedArray, optionsOrAxis: SortOptions | number = {}): ChunkedArray<"int64"> {
+  const options: SortOptions = axisOptions("argsort", optionsOrAxis);
   return asIndices(sortImpl(x, true, options));
 }
 
@@ -332,8 +338,9 @@ function topkImpl(x: ChunkedArray, k: number, arg: boolean, options: TopkOptions
 export function topk<D extends DType>(
   x: ChunkedArray<D>,
   k: number,
-  options: TopkOptions = {},
+  optionsOrAxis: TopkOptions | number = {},
 ): ChunkedArray<D> {
+  const options: TopkOptions = axisOptions("topk", optionsOrAxis);
   return topkImpl(x, k, false, options) as ChunkedArray<D>;
 }
 
@@ -344,7 +351,12 @@ export function topk<D extends DType>(
  *
  * @see dask.array.argtopk
  */
-export function argtopk(x: ChunkedArray, k: number, options: TopkOptions = {}): ChunkedArray<"int64"> {
+export function argtopk(
+  x: ChunkedArray,
+  k: number,
+  optionsOrAxis: TopkOptions | number = {},
+): ChunkedArray<"int64"> {
+  const options: TopkOptions = axisOptions("argtopk", optionsOrAxis);
   return asIndices(topkImpl(x, k, true, options));
 }
 
@@ -394,8 +406,8 @@ function quantileFunction(fn: string, skipNaN: boolean, scale: number) {
   return <D extends DType>(
     x: ChunkedArray<D>,
     q: number | readonly number[],
-    options: QuantileOptions = {},
-  ) => quantileImpl(x, q, options, skipNaN, fn, scale);
+    options: QuantileOptions | number | null = {},
+  ) => quantileImpl(x, q, axisOptions(fn, options), skipNaN, fn, scale);
 }
 
 /**
@@ -421,11 +433,19 @@ export const nanquantile = quantileFunction("nanquantile", true, 1);
 export const nanpercentile = quantileFunction("nanpercentile", true, 100);
 
 /** The exact median along an axis (`quantile(x, 0.5)`). @see numpy.median, dask.array.median */
-export function median<D extends DType>(x: ChunkedArray<D>, options: QuantileOptions = {}) {
+export function median<D extends DType>(
+  x: ChunkedArray<D>,
+  optionsOrAxis: QuantileOptions | number | null = {},
+) {
+  const options: QuantileOptions = axisOptions("median", optionsOrAxis);
   return quantileImpl(x, 0.5, options, false, "median", 1);
 }
 
 /** {@link median} ignoring NaN. @see numpy.nanmedian */
-export function nanmedian<D extends DType>(x: ChunkedArray<D>, options: QuantileOptions = {}) {
+export function nanmedian<D extends DType>(
+  x: ChunkedArray<D>,
+  optionsOrAxis: QuantileOptions | number | null = {},
+) {
+  const options: QuantileOptions = axisOptions("nanmedian", optionsOrAxis);
   return quantileImpl(x, 0.5, options, true, "nanmedian", 1);
 }

@@ -2,6 +2,7 @@
 import type { DType } from "../dtype/dtypes.js";
 import { dtypeKind } from "../dtype/dtypes.js";
 import { DTypeError, fmt, InvalidArgumentError, InvalidSelectionError } from "../errors.js";
+import { axisOptions } from "../index/axis.js";
 import type { Key } from "../graph/task.js";
 import { task } from "../kernels/registry.js";
 import { lazyTakeKernel } from "../kernels/take-lazy.js";
@@ -58,8 +59,9 @@ function indexValues(indices: NDArray | readonly number[]): number[] {
 export function take<D extends DType>(
   x: ChunkedArray<D>,
   indices: NDArray | readonly number[] | ChunkedArray,
-  options: TakeOptions = {},
+  optionsOrAxis: TakeOptions | number = {},
 ): ChunkedArray<D> {
+  const options: TakeOptions = axisOptions("take", optionsOrAxis);
   const axis = normalizeOneAxis(options.axis ?? 0, x.ndim);
   requireKnownChunks(x, "take", [axis]);
   if (indices instanceof ChunkedArray) return lazyTake(x, indices, axis, options.splitEvery);

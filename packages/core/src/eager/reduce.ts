@@ -4,13 +4,8 @@
  */
 import { reduceWhole } from "../kernels/reduce.js";
 import { int64Reduction } from "../kernels/int64-reduce.js";
-import {
-  axisOptions,
-  checkReduction,
-  type ReduceAxis,
-  type ReduceOp,
-  reduceResultDType,
-} from "../ops/reductions.js";
+import { axisOptions } from "../index/axis.js";
+import { checkReduction, type ReduceAxis, type ReduceOp, reduceResultDType } from "../ops/reductions.js";
 import type { NDArray } from "../ndarray/ndarray.js";
 
 /** Options of the eager reductions. */

@@ -77,3 +77,23 @@ export function normalizeAxisTuple(
   }
   return options.sort ? out.sort((x, y) => x - y) : out;
 }
+
+/**
+ * The options object of a function called with options or, as NumPy allows, a positional axis:
+ * `x.mean(0)`, `nd.sum(a, 1)`, `ca.concatenate([a, b], 1)`, `x.sort(0)` mean `{ axis: ... }`.
+ * Anything else that is not an object throws, naming `fn`.
+ */
+export function axisOptions<O extends object>(
+  fn: string,
+  options: O | number | readonly number[] | null | undefined,
+): O {
+  if (options === undefined) return {} as O;
+  if (options === null || typeof options === "number" || Array.isArray(options))
+    return { axis: options } as O;
+  if (typeof options !== "object") {
+    throw new InvalidArgumentError(
+      `${fn}: expected an axis (integer, list of integers or null) or an options object. Got ${fmt(options)}.`,
+    );
+  }
+  return options as O;
+}

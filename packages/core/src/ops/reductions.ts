@@ -241,22 +241,6 @@ export const REDUCTION_AXES: AxisTupleOptions = {
 /** An axis given positionally, as NumPy allows: `x.mean(0)` is `x.mean({ axis: 0 })`. */
 export type ReduceAxis = number | readonly number[] | null;
 
-/**
- * The options object of a reduction or scan called with options or a positional axis (lazy and
- * eager alike: `nd.sum(a, 0)`, `x.cumsum(1)`); anything else throws.
- */
-export function axisOptions<O extends object>(fn: string, options: O | ReduceAxis | undefined): O {
-  if (options === undefined) return {} as O;
-  if (options === null || typeof options === "number" || Array.isArray(options))
-    return { axis: options } as O;
-  if (typeof options !== "object") {
-    throw new InvalidArgumentError(
-      `${fn}: expected an axis (integer, list of integers or null) or an options object. Got ${fmt(options)}.`,
-    );
-  }
-  return options as O;
-}
-
 const IDENTITYLESS: Partial<Record<ReduceOp, string>> = { min: "minimum", max: "maximum" };
 
 /**

@@ -237,6 +237,44 @@ describe("no silent garbage where NumPy raises", () => {
     expect(thrown(() => a.cumsum([0] as never))).toMatchObject({ code: "InvalidArgumentError" });
   });
 
+  test("functions with an axis take it positionally, as NumPy does, and mean the same", async () => {
+    const a = ca.fromArray(
+      Float64Array.from({ length: 12 }, (_, i) => (i * 7) % 12),
+      { shape: [3, 4], chunks: [2, 3] },
+    );
+    const same = async (positional: ca.ChunkedArray, named: ca.ChunkedArray) => {
+      const [p, n] = await ca.compute([positional, named]);
+      expect(p.shape).toEqual(n.shape);
+      expect(Array.from(p.data)).toEqual(Array.from(n.data));
+    };
+    await same(ca.concatenate([a, a], 1), ca.concatenate([a, a], { axis: 1 }));
+    await same(ca.concatenate([a, a], null), ca.concatenate([a, a], { axis: null }));
+    await same(ca.stack([a, a], 1), ca.stack([a, a], { axis: 1 }));
+    await same(ca.squeeze(a.reshape([3, 1, 4]), 1), ca.squeeze(a.reshape([3, 1, 4]), { axis: 1 }));
+    await same(ca.expandDims(a, 1), ca.expandDims(a, { axis: 1 }));
+    await same(ca.flip(a, 0), ca.flip(a, { axis: 0 }));
+    await same(ca.roll(a, 1, 0), ca.roll(a, 1, { axis: 0 }));
+    await same(ca.repeat(a, 2, 1), ca.repeat(a, 2, { axis: 1 }));
+    await same(ca.take(a, [0, 2], 1), ca.take(a, [0, 2], { axis: 1 }));
+    await same(ca.compress([true, false, true], a, 0), ca.compress([true, false, true], a, { axis: 0 }));
+    await same(a.sort(0), a.sort({ axis: 0 }));
+    await same(ca.argsort(a, 0), ca.argsort(a, { axis: 0 }));
+    await same(a.topk(2, 0), a.topk(2, { axis: 0 }));
+    await same(ca.median(a, 0), ca.median(a, { axis: 0 }));
+    await same(ca.percentile(a, [25, 75], 1), ca.percentile(a, [25, 75], { axis: 1 }));
+    expect(ca.concatenate([a, a], 1).shape).toEqual([3, 8]);
+    expect(ca.median(a, 0).shape).toEqual([4]);
+  });
+
+  test.each([
+    ["diff", () => ca.diff(x, 1 as never)],
+    ["unique", () => ca.unique(x, true as never)],
+    ["searchsorted", () => ca.searchsorted(x, ca.NDArray.from([1]), "right" as never)],
+    ["histogram", () => ca.histogram(x, 10 as never)],
+  ])("%s, whose next NumPy argument is not an axis, refuses a positional one", (fn, make) => {
+    expect((thrown(make) as Error).message).toContain(`${fn}: options must be an object`);
+  });
+
   // NumPy takes the dtype positionally (np.array(v, "int32")); an ignored string would give float64.
   test.each([
     ["NDArray.from", () => ca.NDArray.from([1, 2], "int32" as never)],
