@@ -57,6 +57,13 @@ export function hasChromium(pkg: string, suites: string): boolean {
 }
 
 /**
+ * Root `test.browser` settings of a config with browser projects (vitest reads `connectTimeout`
+ * from the root only). A cold start on a busy 2-core machine (Vite pre-bundling, Chromium's launch)
+ * took over vitest's default 60 s at load 18; this bounds a hang, it does not retry.
+ */
+export const browserRootSettings = { connectTimeout: 300_000 };
+
+/**
  * vitest's browser mode in headless Chromium. `provider` is `playwright` from
  * `@vitest/browser-playwright`, passed in so only the packages with browser suites depend on it.
  */

@@ -1,6 +1,6 @@
 import { playwright } from "@vitest/browser-playwright";
 import { defineConfig } from "vitest/config";
-import { chromiumBrowser, packageConfig, sourceResolve } from "../../vitest.shared.js";
+import { browserRootSettings, chromiumBrowser, packageConfig, sourceResolve } from "../../vitest.shared.js";
 
 /**
  * Three projects, one `vitest run`, one report (`reports/vitest.json` under CI, from the shared
@@ -18,6 +18,7 @@ const browserTests = ["test/browser/**/*.test.ts"];
 export default defineConfig({
   ...sourceResolve,
   test: {
+    browser: browserRootSettings,
     reporters: shared.reporters,
     outputFile: shared.outputFile,
     projects: [

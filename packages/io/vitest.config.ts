@@ -1,5 +1,5 @@
 import { defineConfig, mergeConfig } from "vitest/config";
-import { hasChromium, packageConfig } from "../../vitest.shared.js";
+import { browserRootSettings, hasChromium, packageConfig } from "../../vitest.shared.js";
 import browser from "./vitest.browser.config.js";
 
 // Node tests always; the browser builds in headless Chromium when it is installed (CI installs it).
@@ -9,6 +9,7 @@ export default mergeConfig(
   packageConfig(),
   defineConfig({
     test: {
+      browser: browserRootSettings,
       projects: [
         { extends: true, test: { name: "node", include: ["test/**/*.test.ts"] } },
         ...(withChromium ? [{ ...browser, test: { ...browser.test, name: "chromium" } }] : []),
