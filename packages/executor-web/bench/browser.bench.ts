@@ -16,6 +16,9 @@
  *   pnpm --filter @chunked/executor-web bench
  *   REPEATS=5 WORKLOADS=mean,w2 LATENCY=20 MODES=isolated WORKERS=2 SIZE=4000 CHUNK=1000 DATA=/work/main/datasets pnpm --filter @chunked/executor-web bench
  *
+ * `DAY_CHUNK=720` reads each day as one block, for a store written in whole-day chunks (31 requests
+ * a run instead of 62; `DATA` must then point at such a store).
+ *
  * `TRACE=/tmp/t` also writes a Chromium trace of each workload's page to /tmp/t-<workload>.json
  * (timeline, network and V8's CPU samples of every thread; open it in Perfetto or chrome://tracing):
  * it shows whether the workers wait on requests or compute. `HTTP_CACHE=1` lets the browser cache the
@@ -45,6 +48,8 @@ const workloads = (process.env.WORKLOADS ?? "mean,anomaly,w2").split(",") as Wor
 const modes = (process.env.MODES ?? "isolated,transfer").split(",");
 const size = Number(process.env.SIZE ?? 4000);
 const chunk = Number(process.env.CHUNK ?? 1000);
+/** Columns of lesson 3's blocks: 360 (the lesson's), or 720 for a store of whole-day chunks. */
+const dayChunk = Number(process.env.DAY_CHUNK ?? 360);
 const workers = process.env.WORKERS ? Number(process.env.WORKERS) : undefined;
 /** Milliseconds the data server waits before each answer, as a network's round trip would. */
 const latency = Number(process.env.LATENCY ?? 0);
@@ -291,6 +296,7 @@ async function runMode(isolated: boolean, workload: WorkloadName): Promise<ModeR
       size,
       chunk,
       dataUrl: data.url,
+      dayChunk,
       ...(workers ? { workers } : {}),
     };
     if (process.env.TRACE)
@@ -381,7 +387,7 @@ console.log(
   `parallel capacity now: ${capacity.ratio.toFixed(2)} of ${capacity.threads} cores (1.0: other processes take the rest)`,
 );
 console.log(
-  `x = stack(31 × [360, 720] float32 Zarr over HTTP, chunks 360²); mean: x.mean(0); anomaly: x[0] - x.mean(0); w2: random.normal(10, 0.1, [${size}, ${size}], chunks ${chunk}).mean(0)[::100]`,
+  `x = stack(31 × [360, 720] float32 Zarr over HTTP, blocks [360, ${dayChunk}]); mean: x.mean(0); anomaly: x[0] - x.mean(0); w2: random.normal(10, 0.1, [${size}, ${size}], chunks ${chunk}).mean(0)[::100]`,
 );
 console.log(
   `data server latency ${latency} ms per request, Cache-Control: ${cacheControl}; 1 warm-up + ${repeats} timed runs per variant, alternating; medians\n`,

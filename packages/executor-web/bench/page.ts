@@ -21,6 +21,8 @@ export interface BenchOptions {
   workers?: number;
   /** Where the course's Zarr store is served (its own origin, with CORS). */
   dataUrl: string;
+  /** Columns of a day's blocks: 360 (two blocks a day, the lesson's) or 720 (a store of whole-day chunks). */
+  dayChunk: number;
 }
 
 /** `performance.measureUserAgentSpecificMemory()`'s answer, summed: the page's and each worker's bytes. */
@@ -64,10 +66,10 @@ export interface BenchResult {
 const DATES = Array.from({ length: 31 }, (_, i) => `2014-01-${String(i + 1).padStart(2, "0")}`);
 
 /** The course's lesson 3: 31 days of 2-m temperature (31 × 360 × 720 float32) read as Zarr over HTTP. */
-async function weather(dataUrl: string): Promise<ca.ChunkedArray> {
+async function weather(dataUrl: string, dayChunk: number): Promise<ca.ChunkedArray> {
   const days = await Promise.all(DATES.map((d) => openZarr(dataUrl, { path: `/${d}/t2m` })));
   return ca.stack(
-    days.map((day) => ca.fromArray(day, { chunks: [360, 360] })),
+    days.map((day) => ca.fromArray(day, { chunks: [360, dayChunk] })),
     { axis: 0 },
   );
 }
@@ -75,9 +77,9 @@ async function weather(dataUrl: string): Promise<ca.ChunkedArray> {
 async function build(options: BenchOptions): Promise<ca.ChunkedArray> {
   switch (options.workload) {
     case "mean":
-      return (await weather(options.dataUrl)).mean({ axis: 0 });
+      return (await weather(options.dataUrl, options.dayChunk)).mean({ axis: 0 });
     case "anomaly": {
-      const x = await weather(options.dataUrl);
+      const x = await weather(options.dataUrl, options.dayChunk);
       return x.at`0`.sub(x.mean({ axis: 0 }));
     }
     case "w2":

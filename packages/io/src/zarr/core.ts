@@ -9,6 +9,14 @@ import { IoError, where } from "../errors.js";
 import { KeyedLock } from "../lock.js";
 import { checkBlockShape, checkRegion, chunkPieces, outputFor, regionShape } from "../region.js";
 import { zarrArrayRepr } from "../repr.js";
+import {
+  type Body,
+  checkBloscFrame,
+  type DirectCodec,
+  decodeInto,
+  directCodec,
+  fetchInto,
+} from "./direct.js";
 import type {
   ArraySource,
   ArrayTarget,
@@ -60,6 +68,8 @@ interface ResolvedStore {
   /** Reopenable location (path or URL). */
   location?: string;
   fs?: PathStore;
+  /** For a URL: how direct reads fetch a key (`FetchStore`'s resolution, into reused buffers). */
+  fetchKey?: (key: `/${string}`) => Promise<Body | undefined>;
 }
 
 const MEMORY_IDS = new WeakMap<object, number>();
@@ -68,7 +78,7 @@ let memoryCounter = 0;
 function resolveStore(input: ZarrInput, platform: ZarrPlatform): ResolvedStore {
   if (typeof input === "string") {
     if (/^https?:\/\//.test(input))
-      return { store: new zarr.FetchStore(input), name: input, location: input };
+      return { store: new zarr.FetchStore(input), name: input, location: input, fetchKey: urlFetcher(input) };
     if (!platform.pathStore) {
       throw new IoError(
         "not-found",
@@ -80,6 +90,17 @@ function resolveStore(input: ZarrInput, platform: ZarrPlatform): ResolvedStore {
     return { store: fs.store, name: input, location: fs.root, fs };
   }
   return { store: input as ZarrStore };
+}
+
+/** Fetches store keys under `root` as zarrita's `FetchStore` resolves them (query kept), via {@link fetchInto}. */
+function urlFetcher(root: string): (key: `/${string}`) => Promise<Body | undefined> {
+  const base = new URL(root);
+  if (!base.pathname.endsWith("/")) base.pathname += "/";
+  return (key) => {
+    const url = new URL(key.slice(1), base);
+    url.search = base.search;
+    return fetchInto(url.href);
+  };
 }
 
 /** `"/a/b"` for `"a/b"`; `.` and `..` segments are refused (like zarr-python), so no path leaves the store. */
@@ -119,29 +140,6 @@ const SUPPORTED = new Set<string>([
   "float32",
   "float64",
 ]);
-
-/**
- * Throws unless `frame` is a whole blosc frame: its header's compressed size (bytes 12-15) must
- * equal the bytes stored. A truncated chunk otherwise decodes "successfully" into zeros.
- */
-function checkBloscFrame(frame: Uint8Array): { nbytes: number } {
-  if (frame.byteLength < 16) {
-    throw new IoError(
-      "corrupt",
-      `blosc frame is truncated: ${frame.byteLength} bytes, shorter than its 16-byte header`,
-    );
-  }
-  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
-  const nbytes = view.getUint32(4, true);
-  const cbytes = view.getUint32(12, true);
-  if (cbytes !== frame.byteLength) {
-    throw new IoError(
-      "corrupt",
-      `blosc frame is damaged: its header says ${cbytes} compressed bytes, the chunk has ${frame.byteLength}`,
-    );
-  }
-  return { nbytes };
-}
 
 /**
  * Registers codecs zarrita lacks: gzip encode, blosc with the v3 spec's string shuffle, and blosc
@@ -242,6 +240,7 @@ export class ZarrArray<D extends DType = DType> implements ArraySource<D> {
   /** Path of the array inside the store. */
   readonly path: string;
   readonly #chunkKey: (coords: readonly number[]) => string;
+  readonly #direct?: DirectRead;
 
   /** @internal Use `openZarr`. */
   constructor(
@@ -251,8 +250,10 @@ export class ZarrArray<D extends DType = DType> implements ArraySource<D> {
     storeName?: string,
     descriptor?: ZarrSourceDescriptor,
     chunkKey?: (coords: readonly number[]) => string,
+    direct?: DirectRead,
   ) {
     this.array = array;
+    if (direct) this.#direct = direct;
     this.#chunkKey = chunkKey ?? ((coords) => coords.join(".") || "0");
     this.zarrFormat = zarrFormat;
     this.shape = array.shape;
@@ -279,8 +280,9 @@ export class ZarrArray<D extends DType = DType> implements ArraySource<D> {
   }
 
   /**
-   * Reads `region` into a new C-contiguous NDArray (a whole chunk is returned without a copy), or
-   * into `out`, which is returned.
+   * Reads `region` into a new C-contiguous NDArray, or into `out`, which is returned. A whole stored
+   * chunk of a common codec chain (raw or blosc, little-endian) is decoded straight into the new
+   * array; otherwise a whole chunk is zarrita's decoded chunk, without a copy.
    */
   async read(region: Region, out?: NDArray<D>): Promise<NDArray<D>> {
     checkRegion(region, this.shape, this.storeName, this.path);
@@ -292,6 +294,12 @@ export class ZarrArray<D extends DType = DType> implements ArraySource<D> {
     const shape = regionShape(region);
     if (shapeSize(shape) === 0) return NDArray.zeros(this.dtype, shape);
     const pieces = chunkPieces(region, this.chunks);
+    const whole = this.#direct && pieces.length === 1 && this.#isWholeChunk(region);
+    if (whole) {
+      // Allocated before the first await, so a kernel gets it from core's recycled memory.
+      const result = NDArray.zeros(this.dtype, shape);
+      if (await this.#readDirect(pieces[0].coords, result)) return result;
+    }
     if (pieces.length === 1) {
       // One chunk: view the region in it, skipping a copy of the whole chunk.
       const p = pieces[0];
@@ -324,6 +332,46 @@ export class ZarrArray<D extends DType = DType> implements ArraySource<D> {
     return result;
   }
 
+  /** The error of a chunk that could not be read or decoded. */
+  #decodeError(key: string, err: unknown): IoError {
+    const text = err instanceof Error ? err.message : String(err);
+    return new IoError(
+      "corrupt",
+      `Cannot decode chunk ${JSON.stringify(key)} of Zarr ${where(this.storeName, this.path)}: ${text}.`,
+      { file: this.storeName, dataset: this.path, cause: err },
+    );
+  }
+
+  /** True when `region` is exactly one stored chunk, every step 1 (the chunk's bytes are the result's). */
+  #isWholeChunk(region: Region): boolean {
+    return region.every(([a, b, s], d) => s === 1 && a % this.chunks[d] === 0 && b - a === this.chunks[d]);
+  }
+
+  /**
+   * Decodes the chunk at `coords` straight into `out` (see ./direct.ts). False when no chunk is
+   * stored there: the caller reads the fill value the usual way.
+   */
+  async #readDirect(coords: number[], out: NDArray<D>): Promise<boolean> {
+    const direct = this.#direct!;
+    const key = this.chunkKey(coords);
+    let body: Body | undefined;
+    try {
+      body = await direct.get(`${this.path === "/" ? "" : this.path}/${key}` as `/${string}`);
+      if (body === undefined) return false;
+      const data = out.data;
+      await decodeInto(
+        direct.codec,
+        body.bytes,
+        new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      );
+    } catch (err) {
+      throw this.#decodeError(key, err);
+    } finally {
+      body?.release();
+    }
+    return true;
+  }
+
   /**
    * One decoded chunk (the fill value where none is stored). A chunk that cannot be decoded, or
    * decodes to another number of elements than the chunk shape holds, is an `IoError` naming its key.
@@ -334,12 +382,7 @@ export class ZarrArray<D extends DType = DType> implements ArraySource<D> {
     try {
       chunk = await this.array.getChunk(coords);
     } catch (err) {
-      const text = err instanceof Error ? err.message : String(err);
-      throw new IoError(
-        "corrupt",
-        `Cannot decode chunk ${JSON.stringify(key)} of Zarr ${where(this.storeName, this.path)}: ${text}.`,
-        { file: this.storeName, dataset: this.path, cause: err },
-      );
+      throw this.#decodeError(key, err);
     }
     const data = toTyped<D>(chunk.data);
     const expected = shapeSize(this.chunks);
@@ -468,16 +511,19 @@ export async function openZarrWith(
   let array: zarr.Array<zarr.DataType, zarr.Readable>;
   let format: 2 | 3;
   let chunkKey: (coords: readonly number[]) => string;
+  let meta: unknown;
   try {
     const location = zarr.root(r.store).resolve(path);
     const v3 = keyOf(path, "zarr.json");
     const v2 = keyOf(path, ".zarray");
     if (await hasKey(r.store, v3)) {
-      chunkKey = checkMetadata(await readJson(r.store, v3, r.name), 3, `${r.name ?? "<memory>"}${v3}`);
+      meta = await readJson(r.store, v3, r.name);
+      chunkKey = checkMetadata(meta, 3, `${r.name ?? "<memory>"}${v3}`);
       array = await zarr.open.v3(location, { kind: "array" });
       format = 3;
     } else if (await hasKey(r.store, v2)) {
-      chunkKey = checkMetadata(await readJson(r.store, v2, r.name), 2, `${r.name ?? "<memory>"}${v2}`);
+      meta = await readJson(r.store, v2, r.name);
+      chunkKey = checkMetadata(meta, 2, `${r.name ?? "<memory>"}${v2}`);
       array = await zarr.open.v2(location, { kind: "array" });
       format = 2;
     } else {
@@ -510,7 +556,25 @@ export async function openZarrWith(
   const descriptor: ZarrSourceDescriptor | undefined = r.location
     ? { kind: "zarr", location: r.location, path, ...(version ? { version } : {}) }
     : undefined;
-  return new ZarrArray(array, format, token, r.name, descriptor, chunkKey);
+  const codec = directCodec(meta as Record<string, unknown>, format);
+  const store = r.store;
+  const direct: DirectRead | undefined = codec && {
+    codec,
+    get:
+      r.fetchKey ??
+      (async (key) => {
+        const bytes = await store.get(key);
+        return bytes && { bytes, release: () => {} };
+      }),
+  };
+  return new ZarrArray(array, format, token, r.name, descriptor, chunkKey, direct);
+}
+
+/** How {@link ZarrArray} reads whole chunks without zarrita's pipeline (see ./direct.ts). */
+interface DirectRead {
+  codec: DirectCodec;
+  /** A store key's bytes (undefined: no such key), released once decoded. */
+  get(key: `/${string}`): Promise<Body | undefined>;
 }
 
 /** Compressors `createZarr` writes. */
