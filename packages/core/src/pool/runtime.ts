@@ -318,7 +318,10 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
     active.delete(id);
     cancelled.delete(id);
     const chunksOut = table.finish(header);
-    if (chunksOut.arena) transfer.add(chunksOut.arena);
+    // Where chunks are shared the arena is cloned, not transferred: once any ArrayBuffer of a thread
+    // is detached, V8 checks for detachment in every typed-array loop it optimises from then on
+    // (W4's fused loop: 13% slower; worker-pool.ts #send does the same for the calling thread).
+    if (chunksOut.arena && sharing !== "shared") transfer.add(chunksOut.arena);
     for (const out of inArena) recycleCopied(out);
     const now = { ...recycleStats(), sharedFresh: buffers.fresh, sharedReused: buffers.reused };
     const allocations = {
