@@ -186,6 +186,26 @@ function withLocalTasks(executor: Executor): Executor {
   };
 }
 
+/**
+ * Passes each output task the view of the caller's result its block goes to (`into`), for an
+ * executor that {@link Executor.writesInto}: its workers write the block there, so the calling
+ * thread neither copies it nor touches the result's fresh pages.
+ */
+function withPlacedOutputs(executor: Executor, into: (key: Key) => NDArray | undefined): Executor {
+  return {
+    get concurrency() {
+      return executor.concurrency;
+    },
+    writesInto: true,
+    run(task, inputs, options) {
+      const view = into(task.key);
+      return executor.run(task, inputs, view ? { ...options, into: view } : options);
+    },
+    retain: (chunk) => executor.retain?.(chunk),
+    release: (chunk) => executor.release?.(chunk),
+  };
+}
+
 /** Runs the graphs of several arrays as one (shared work runs once) and returns each block by key. */
 export async function computeBlocks(
   arrays: readonly ChunkedArray[],
@@ -194,11 +214,15 @@ export async function computeBlocks(
   return runArrays(arrays, options);
 }
 
-/** {@link computeBlocks}, handing each output block to `onOutput` as it is computed (see runGraph). */
+/**
+ * {@link computeBlocks}, handing each output block to `onOutput` as it is computed (see runGraph);
+ * `into` names where an output block may be written (see {@link withPlacedOutputs}).
+ */
 async function runArrays(
   arrays: readonly ChunkedArray[],
   options: ComputeOptions,
   onOutput?: (key: Key, block: NDArray) => boolean,
+  into?: (key: Key) => NDArray | undefined,
 ): Promise<Map<Key, NDArray>> {
   const { timeout, maxBytesInFlight } = checkComputeOptions(options);
   const graph = new Map<Key, Task>();
@@ -220,7 +244,8 @@ async function runArrays(
     }
   }
   const { profile, onProgress } = options;
-  const executor = withLocalTasks(options.executor ?? defaultExecutor);
+  const given: Executor = options.executor ?? defaultExecutor;
+  const executor = withLocalTasks(into && given.writesInto ? withPlacedOutputs(given, into) : given);
   return runGraph(optimized, outputs, {
     executor: profile ? profile.wrap(executor) : executor,
     signal: options.signal,
@@ -244,6 +269,11 @@ async function runArrays(
  * place in the result when it arrives, and the run may then drop it, so the blocks and the result
  * are not all held at once. A lone block is the result itself, and blocks of unknown (NaN) size
  * (left by boolean masks) are kept until all have arrived, since only they tell the result's shape.
+ *
+ * With `shared`, the result is allocated up front in shared memory and {@link into} hands out each
+ * block's place in it, for an executor whose workers write blocks there themselves: such a block
+ * arrives as that very view and needs no copy (W3 on a pool: the calling thread spent most of its
+ * time copying two 66 MB results together, mostly first touches of fresh pages).
  */
 class Assembly<D extends DType> {
   /** Whether the blocks are kept and joined at the end (see the class comment). */
@@ -252,12 +282,30 @@ class Assembly<D extends DType> {
   readonly #blockOf = new Map<Key, number[]>();
   readonly #offsets: number[][];
   #out: NDArray<D> | undefined;
+  /** The views {@link into} handed out, by block key. */
+  readonly #placed = new Map<Key, NDArray>();
 
-  constructor(readonly array: ChunkedArray<D>) {
+  constructor(
+    readonly array: ChunkedArray<D>,
+    shared = false,
+  ) {
     this.#indices = blockIndices(array.numblocks);
     this.keepsBlocks = this.#indices.length === 1 || array.chunks.some((c) => c.some(Number.isNaN));
     this.#offsets = array.chunks.map(chunkOffsets);
     for (const idx of this.#indices) this.#blockOf.set(array.key(idx), idx);
+    if (shared && !this.keepsBlocks) this.#out = NDArray.zeros(array.dtype, array.shape, true);
+  }
+
+  /** Where block `key` goes in a shared result (undefined when the result is not shared). */
+  into(key: Key): NDArray | undefined {
+    const out = this.#out;
+    // NDArray.zeros falls back to plain memory where there is no SharedArrayBuffer.
+    if (!out || !(typeof SharedArrayBuffer === "function" && out.data.buffer instanceof SharedArrayBuffer))
+      return undefined;
+    let view = this.#placed.get(key);
+    if (!view)
+      this.#placed.set(key, (view = out.region(blockRegion(this.#offsets, this.#blockOf.get(key)!))));
+    return view;
   }
 
   /** The keys of the array's blocks. */
@@ -268,6 +316,8 @@ class Assembly<D extends DType> {
   /** Copies block `key` into the result unless {@link keepsBlocks}; returns whether to keep the block. */
   add(key: Key, block: NDArray): boolean {
     if (this.keepsBlocks) return true;
+    // Written in place by a worker.
+    if (block === this.#placed.get(key)) return false;
     this.#out ??= NDArray.zeros(this.array.dtype, this.array.shape);
     copyInto(this.#out.region(blockRegion(this.#offsets, this.#blockOf.get(key)!)), block);
     return false;
@@ -304,6 +354,8 @@ class Assembly<D extends DType> {
 
 /**
  * Computes several arrays together, sharing common work, and returns one NDArray per array.
+ * On an executor whose workers share memory with this thread (a NodePool, a cross-origin isolated
+ * WebPool) a result of several blocks lives in a SharedArrayBuffer the workers wrote it into.
  *
  * @example
  * ```ts
@@ -315,7 +367,8 @@ export async function compute<const A extends readonly ChunkedArray[]>(
   arrays: A,
   options: ComputeOptions = {},
 ): Promise<{ [K in keyof A]: A[K] extends ChunkedArray<infer D> ? NDArray<D> : never }> {
-  const assemblies = arrays.map((a) => new Assembly(a));
+  const shared = options.executor?.writesInto === true;
+  const assemblies = arrays.map((a) => new Assembly(a, shared));
   const byKey = new Map<Key, Assembly<DType>[]>();
   for (const assembly of assemblies) {
     for (const key of assembly.keys()) {
@@ -327,16 +380,22 @@ export async function compute<const A extends readonly ChunkedArray[]>(
   // A block that does not fit its place (a user kernel's wrong shape) fails the compute after the
   // run, as joining all blocks at the end did, rather than inside the scheduler.
   let misfit: unknown;
-  const kept = await runArrays(arrays, options, (key, block) => {
-    let keep = false;
-    try {
-      for (const assembly of byKey.get(key)!) if (assembly.add(key, block)) keep = true;
-    } catch (err) {
-      misfit ??= err;
-      return true;
-    }
-    return keep;
-  });
+  const kept = await runArrays(
+    arrays,
+    options,
+    (key, block) => {
+      let keep = false;
+      try {
+        for (const assembly of byKey.get(key)!) if (assembly.add(key, block)) keep = true;
+      } catch (err) {
+        misfit ??= err;
+        return true;
+      }
+      return keep;
+    },
+    // The first array with this block takes it in place; any other copies it from there.
+    shared ? (key) => byKey.get(key)?.[0].into(key) : undefined,
+  );
   if (misfit !== undefined) throw misfit;
   const results = assemblies.map((assembly) => assembly.result(kept));
   // Blocks joined into a result are dropped now: the executor may reuse their memory (a pool's
