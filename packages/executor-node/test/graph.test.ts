@@ -449,7 +449,7 @@ describe("results written in place", () => {
       const arrays = [mean, x.get(0).sub(mean)] as const;
       const expected = await ca.compute(arrays);
       const blocks = arrays.reduce((n, a) => n + a.numblocks.reduce((p, b) => p * b, 1), 0);
-      const held: ca.NDArray[] = [];
+      const held: NDArray[] = [];
       for (let run = 0; run < 2; run++) {
         const written = pool.stats.written;
         const got = await ca.compute(arrays, { executor: pool });
