@@ -406,7 +406,8 @@ class Assembly<D extends DType> {
 /**
  * Computes several arrays together, sharing common work, and returns one NDArray per array.
  * On an executor whose workers share memory with this thread (a NodePool, a cross-origin isolated
- * WebPool) a result of several blocks lives in a SharedArrayBuffer the workers wrote it into.
+ * WebPool) a result of several blocks lives in a SharedArrayBuffer the workers wrote it into; once
+ * this thread drops it, a later compute may reuse that memory, so hand another thread a `copy()`.
  *
  * @example
  * ```ts
