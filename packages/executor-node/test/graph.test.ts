@@ -422,3 +422,53 @@ describe("tiny tasks on the calling thread", () => {
     }
   });
 });
+
+/** Runs `body` on a fresh 2-worker pool that sends every task to a worker, then closes it. */
+async function onPool(body: (pool: NodePool, ca: typeof import("@chunked/core")) => Promise<void>) {
+  const ca = await import("@chunked/core");
+  const pool = new NodePool({ workers: 2, inlineBelowMs: 0 });
+  try {
+    await body(pool, ca);
+  } finally {
+    await pool.close();
+  }
+}
+
+describe("results written in place", () => {
+  it("workers write output blocks straight into a shared result, bit for bit as in-process (W3's shape)", () =>
+    onPool(async (pool, ca) => {
+      // The tutorial's weather exercise, small: 5 days of 90 × 130 float32, blocks of 40 × 50 (edge
+      // blocks too). The mean's blocks are outputs and also inputs of the anomaly's.
+      const days = Array.from({ length: 5 }, (_, d) =>
+        ca.fromArray(ca.nd.astype(ca.nd.random.normal(10 * d, 3, [90, 130], { seed: d }), "float32"), {
+          chunks: [40, 50],
+        }),
+      );
+      const x = ca.stack(days);
+      const mean = x.mean({ axis: 0 });
+      const arrays = [mean, x.get(0).sub(mean)] as const;
+      const expected = await ca.compute(arrays);
+      const blocks = arrays.reduce((n, a) => n + a.numblocks.reduce((p, b) => p * b, 1), 0);
+      const held: NDArray[] = [];
+      for (let run = 0; run < 2; run++) {
+        const written = pool.stats.written;
+        const got = await ca.compute(arrays, { executor: pool });
+        for (let i = 0; i < 2; i++) expect(got[i].data.buffer).toBeInstanceOf(SharedArrayBuffer);
+        expect(pool.stats.written - written).toBe(blocks);
+        held.push(...got);
+      }
+      // Results the caller holds are never reused for later ones.
+      for (let i = 0; i < held.length; i++) expect(identical(held[i], expected[i % 2])).toBe(true);
+      expect(pool.stats.buffers.liveBuffers).toBe(0);
+    }));
+
+  it("an array computed twice in one call is written once and copied once", () =>
+    onPool(async (pool, ca) => {
+      const x = ca.random.random([60, 70], { chunks: [25, 30], seed: 5 }).mul(3);
+      const [a, b] = await ca.compute([x, x], { executor: pool });
+      const expected = await x.compute();
+      expect(identical(a, expected) && identical(b, expected)).toBe(true);
+      expect(a.data.buffer).not.toBe(b.data.buffer);
+      expect(pool.stats.written).toBe(3 * 3);
+    }));
+});

@@ -1,12 +1,12 @@
 import { chunkOffsets, parseBytes } from "../chunks/normalize.js";
-import type { DType } from "../dtype/dtypes.js";
+import { DTYPE_INFO, type DType } from "../dtype/dtypes.js";
 import { optimize } from "../optimize/optimize.js";
 import type { Key, Task } from "../graph/task.js";
 import { isLocalTask } from "../kernels/source.js";
 import { literal } from "../kernels/core.js";
 import { getKernel, task } from "../kernels/registry.js";
 import { checkOptionsObject, fmt, InvalidArgumentError } from "../errors.js";
-import { copyInto, NDArray } from "../ndarray/ndarray.js";
+import { copyInto, NDArray, shapeSize } from "../ndarray/ndarray.js";
 import type { Executor } from "../schedule/executor.js";
 import { defaultExecutor, InProcessExecutor } from "../schedule/in-process.js";
 import { inlineKernelOf } from "../kernels/user.js";
@@ -184,6 +184,26 @@ function withLocalTasks(executor: Executor): Executor {
   };
 }
 
+/**
+ * Passes each output task the view of the caller's result its block goes to (`into`), for an
+ * executor that {@link Executor.writesInto}: its workers write the block there, so the calling
+ * thread neither copies it nor touches the result's fresh pages.
+ */
+function withPlacedOutputs(executor: Executor, into: (key: Key) => NDArray | undefined): Executor {
+  return {
+    get concurrency() {
+      return executor.concurrency;
+    },
+    writesInto: true,
+    run(task, inputs, options) {
+      const view = into(task.key);
+      return executor.run(task, inputs, view ? { ...options, into: view } : options);
+    },
+    retain: (chunk) => executor.retain?.(chunk),
+    release: (chunk) => executor.release?.(chunk),
+  };
+}
+
 /** Runs the graphs of several arrays as one (shared work runs once) and returns each block by key. */
 export async function computeBlocks(
   arrays: readonly ChunkedArray[],
@@ -192,11 +212,15 @@ export async function computeBlocks(
   return runArrays(arrays, options);
 }
 
-/** {@link computeBlocks}, handing each output block to `onOutput` as it is computed (see runGraph). */
+/**
+ * {@link computeBlocks}, handing each output block to `onOutput` as it is computed (see runGraph);
+ * `into` names where an output block may be written (see {@link withPlacedOutputs}).
+ */
 async function runArrays(
   arrays: readonly ChunkedArray[],
   options: ComputeOptions,
   onOutput?: (key: Key, block: NDArray) => boolean,
+  into?: (key: Key) => NDArray | undefined,
 ): Promise<Map<Key, NDArray>> {
   const { timeout, maxBytesInFlight } = checkComputeOptions(options);
   const graph = new Map<Key, Task>();
@@ -218,7 +242,8 @@ async function runArrays(
     }
   }
   const { profile, onProgress } = options;
-  const executor = withLocalTasks(options.executor ?? defaultExecutor);
+  const given: Executor = options.executor ?? defaultExecutor;
+  const executor = withLocalTasks(into && given.writesInto ? withPlacedOutputs(given, into) : given);
   return runGraph(optimized, outputs, {
     executor: profile ? profile.wrap(executor) : executor,
     signal: options.signal,
@@ -237,11 +262,63 @@ async function runArrays(
   });
 }
 
+/** How long the memory of a shared result the caller dropped waits to be the next result, in ms. */
+const SHARED_RESULT_GRACE_MS = 2000;
+
+/** A shared result handed out: the caller's buffer (weakly) and a second handle on its memory. */
+interface SharedResult {
+  readonly caller: WeakRef<SharedArrayBuffer>;
+  readonly spare: SharedArrayBuffer;
+}
+
+/**
+ * The memory of the shared results compute hands out (see {@link Assembly}), reused for the next
+ * result of the same size once the caller has dropped one. Workers received views of that memory,
+ * and their own handles keep it resident until their garbage collector runs, which nothing here
+ * triggers: made fresh each time, W3 on a pool held the previous run's two 66 MB results through
+ * the next run (bench peak RSS 658-787 MB against 518). Reused, it is held once, and its pages are
+ * already touched (a fresh 66 MB result cost the workers 0.3-0.9 s of page faults under load). A
+ * result dropped and not reused within {@link SHARED_RESULT_GRACE_MS} is let go.
+ */
+class SharedResultMemory {
+  #entries: SharedResult[] = [];
+  readonly #dropped = new FinalizationRegistry<SharedArrayBuffer>((spare) => {
+    const timer = setTimeout(() => {
+      this.#entries = this.#entries.filter((e) => e.spare !== spare);
+    }, SHARED_RESULT_GRACE_MS);
+    (timer as { unref?: () => void }).unref?.();
+  });
+
+  /** A buffer of `bytes` for a new result: the memory of a dropped result of that size, or fresh. */
+  take(bytes: number): SharedArrayBuffer {
+    let reused: SharedArrayBuffer | undefined;
+    const live: SharedResult[] = [];
+    for (const e of this.#entries) {
+      if (e.caller.deref() !== undefined) live.push(e);
+      else if (!reused && e.spare.byteLength === bytes) reused = e.spare;
+    }
+    const buffer = reused ?? new SharedArrayBuffer(bytes);
+    // A second handle on the same memory (a clone of a SharedArrayBuffer shares it).
+    const spare = structuredClone(buffer);
+    live.push({ caller: new WeakRef(buffer), spare });
+    this.#entries = live;
+    this.#dropped.register(buffer, spare);
+    return buffer;
+  }
+}
+
+const sharedResults = new SharedResultMemory();
+
 /**
  * Joins an array's blocks into one NDArray as they are computed: each block is copied into its
  * place in the result when it arrives, and the run may then drop it, so the blocks and the result
  * are not all held at once. A lone block is the result itself, and blocks of unknown (NaN) size
  * (left by boolean masks) are kept until all have arrived, since only they tell the result's shape.
+ *
+ * With `shared`, the result is allocated up front in shared memory and {@link into} hands out each
+ * block's place in it, for an executor whose workers write blocks there themselves: such a block
+ * arrives as that very view and needs no copy (W3 on a pool: the calling thread spent most of its
+ * time copying two 66 MB results together, mostly first touches of fresh pages).
  */
 class Assembly<D extends DType> {
   /** Whether the blocks are kept and joined at the end (see the class comment). */
@@ -250,12 +327,34 @@ class Assembly<D extends DType> {
   readonly #blockOf = new Map<Key, number[]>();
   readonly #offsets: number[][];
   #out: NDArray<D> | undefined;
+  /** The views {@link into} handed out, by block key. */
+  readonly #placed = new Map<Key, NDArray>();
 
-  constructor(readonly array: ChunkedArray<D>) {
+  constructor(
+    readonly array: ChunkedArray<D>,
+    shared = false,
+  ) {
     this.#indices = blockIndices(array.numblocks);
     this.keepsBlocks = this.#indices.length === 1 || array.chunks.some((c) => c.some(Number.isNaN));
     this.#offsets = array.chunks.map(chunkOffsets);
     for (const idx of this.#indices) this.#blockOf.set(array.key(idx), idx);
+    if (shared && !this.keepsBlocks && typeof SharedArrayBuffer === "function") {
+      // Every element is written (each block is placed or copied), so reused memory needs no zeroing.
+      const size = shapeSize(array.shape);
+      const { ctor, itemsize } = DTYPE_INFO[array.dtype];
+      const data = new ctor(sharedResults.take(size * itemsize), 0, size);
+      this.#out = new NDArray(array.dtype, data as NDArray<D>["data"], [...array.shape]);
+    }
+  }
+
+  /** Where block `key` goes in a shared result (undefined when the result is not shared). */
+  into(key: Key): NDArray | undefined {
+    const out = this.#out;
+    if (!out) return undefined;
+    let view = this.#placed.get(key);
+    if (!view)
+      this.#placed.set(key, (view = out.region(blockRegion(this.#offsets, this.#blockOf.get(key)!))));
+    return view;
   }
 
   /** The keys of the array's blocks. */
@@ -266,6 +365,8 @@ class Assembly<D extends DType> {
   /** Copies block `key` into the result unless {@link keepsBlocks}; returns whether to keep the block. */
   add(key: Key, block: NDArray): boolean {
     if (this.keepsBlocks) return true;
+    // Written in place by a worker.
+    if (block === this.#placed.get(key)) return false;
     this.#out ??= NDArray.zeros(this.array.dtype, this.array.shape);
     copyInto(this.#out.region(blockRegion(this.#offsets, this.#blockOf.get(key)!)), block);
     return false;
@@ -302,6 +403,9 @@ class Assembly<D extends DType> {
 
 /**
  * Computes several arrays together, sharing common work, and returns one NDArray per array.
+ * On an executor whose workers share memory with this thread (a NodePool, a cross-origin isolated
+ * WebPool) a result of several blocks lives in a SharedArrayBuffer the workers wrote it into; once
+ * this thread drops it, a later compute may reuse that memory, so hand another thread a `copy()`.
  *
  * @example
  * ```ts
@@ -313,7 +417,8 @@ export async function compute<const A extends readonly ChunkedArray[]>(
   arrays: A,
   options: ComputeOptions = {},
 ): Promise<{ [K in keyof A]: A[K] extends ChunkedArray<infer D> ? NDArray<D> : never }> {
-  const assemblies = arrays.map((a) => new Assembly(a));
+  const shared = options.executor?.writesInto === true;
+  const assemblies = arrays.map((a) => new Assembly(a, shared));
   const byKey = new Map<Key, Assembly<DType>[]>();
   for (const assembly of assemblies) {
     for (const key of assembly.keys()) {
@@ -325,16 +430,22 @@ export async function compute<const A extends readonly ChunkedArray[]>(
   // A block that does not fit its place (a user kernel's wrong shape) fails the compute after the
   // run, as joining all blocks at the end did, rather than inside the scheduler.
   let misfit: unknown;
-  const kept = await runArrays(arrays, options, (key, block) => {
-    let keep = false;
-    try {
-      for (const assembly of byKey.get(key)!) if (assembly.add(key, block)) keep = true;
-    } catch (err) {
-      misfit ??= err;
-      return true;
-    }
-    return keep;
-  });
+  const kept = await runArrays(
+    arrays,
+    options,
+    (key, block) => {
+      let keep = false;
+      try {
+        for (const assembly of byKey.get(key)!) if (assembly.add(key, block)) keep = true;
+      } catch (err) {
+        misfit ??= err;
+        return true;
+      }
+      return keep;
+    },
+    // The first array with this block takes it in place; any other copies it from there.
+    shared ? (key) => byKey.get(key)?.[0].into(key) : undefined,
+  );
   if (misfit !== undefined) throw misfit;
   const results = assemblies.map((assembly) => assembly.result(kept));
   // Blocks joined into a result are dropped now: the executor may reuse their memory (a pool's

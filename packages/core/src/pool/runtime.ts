@@ -8,7 +8,7 @@
  */
 import { recycleStats, releaseChunk, retainChunk, runRecycling, setRecycleCap } from "../kernels/recycle.js";
 import { getKernel, kernelIds } from "../kernels/registry.js";
-import { NDArray, type NDArrayLike } from "../ndarray/ndarray.js";
+import { copyInto, NDArray, type NDArrayLike } from "../ndarray/ndarray.js";
 import { isThenable } from "../schedule/thenable.js";
 import { collectWarnings } from "../warnings.js";
 import { WORKER_KERNEL_CAP_BYTES, WorkerBuffers } from "./buffers.js";
@@ -35,6 +35,7 @@ import {
   type ToWorker,
   toWireError,
   type WireError,
+  WRITTEN,
 } from "./wire.js";
 
 /** The part of a worker's global scope (or port) the runtime uses. */
@@ -65,6 +66,19 @@ function checkResult(out: unknown, op: string): NDArrayLike {
   if (out !== null && typeof out === "object" && ArrayBuffer.isView((out as NDArrayLike).data))
     return out as NDArrayLike;
   throw new TypeError(`Kernel ${JSON.stringify(op)} returned ${String(out)}, expected an NDArray.`);
+}
+
+/**
+ * Writes a kernel's output into `into`, its place in the caller's shared result, when it fits
+ * (same dtype and shape; otherwise it travels as usual and the caller reports the misfit). The
+ * copy and the first touch of the result's pages happen here, spread over the workers, instead of
+ * on the calling thread.
+ */
+function writeInto(into: NDArray, out: NDArrayLike): boolean {
+  if (out.dtype !== into.dtype || out.shape.length !== into.shape.length) return false;
+  for (let i = 0; i < out.shape.length; i++) if (out.shape[i] !== into.shape[i]) return false;
+  copyInto(into, NDArray.revive(out));
+  return true;
 }
 
 /**
@@ -242,7 +256,7 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
    * instead of one at a time.
    */
   async function runBatch(req: BatchRequest, waiting: () => void): Promise<void> {
-    const { id, ops, params } = req;
+    const { id, ops, params, into } = req;
     active.add(id);
     const { n, op, inStart, inputs } = readBatchIndex(req.chunks.meta);
     // The pool sends at most BATCHES_PER_WORKER batches, so a lane is free.
@@ -291,8 +305,15 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
           out = await out;
           setRunning(lane, id, i);
         }
-        addOutput(checkResult(out, kernelId), table, transfer, inArena);
-        header[i] = OK;
+        const result = checkResult(out, kernelId);
+        const place = into ? into[i] : -1;
+        if (place >= 0 && writeInto(chunks[place], result)) {
+          recycleCopied(result);
+          header[i] = WRITTEN;
+        } else {
+          addOutput(result, table, transfer, inArena);
+          header[i] = OK;
+        }
       } catch (e) {
         errors.push(toWireError(e));
         header[i] = FAILED;

@@ -70,6 +70,11 @@ export interface BatchRequest {
   readonly recycledIds?: number[];
   /** The most bytes of free shared buffers the worker keeps from now on (pool/buffers.ts). */
   readonly recycleCap?: number;
+  /**
+   * Per task, the chunk (index in `chunks`) its output is to be written into, or -1: a view of the
+   * caller's result in shared memory (`RunOptions.into`). Absent when no task has one.
+   */
+  readonly into?: number[];
 }
 
 /** The task index of a {@link BatchRequest}, read from its header. */
@@ -108,7 +113,6 @@ export interface CancelMessage {
 
 export type ToWorker = InitMessage | BatchRequest | CancelMessage;
 
-/** Task outcome codes in a {@link BatchResponse}'s header. */
 /**
  * Batches a worker holds at once: one running, one waiting, so it never idles on a round trip.
  * Both may be inside a kernel: the first awaiting a read while the second runs.
@@ -159,9 +163,12 @@ export const RunningCell = {
   },
 };
 
+/** Task outcome codes in a {@link BatchResponse}'s header. */
 export const OK = 0;
 export const FAILED = 1;
 export const CANCELLED = 2;
+/** OK, and the output was written into the task's `into` chunk: no chunk in the answer's table. */
+export const WRITTEN = 3;
 
 /**
  * The answer to a batch of n tasks. The header of `chunks.meta` is `status[n]` then `ms[n]` (run

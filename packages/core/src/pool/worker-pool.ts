@@ -35,6 +35,7 @@ import {
   readChunkTable,
   RunningCell,
   type ToWorker,
+  WRITTEN,
 } from "./wire.js";
 
 /**
@@ -114,6 +115,8 @@ export interface WorkerPoolStats {
   readonly tasks: number;
   /** Tasks run on the calling thread: `inline` kernels, and tasks below `inlineBelowMs`. */
   readonly inlined: number;
+  /** Outputs the workers wrote straight into the caller's result (`RunOptions.into`). */
+  readonly written: number;
   /** Messages (batches) sent. */
   readonly batches: number;
   /** Workers started, replacements and restarts after an idle timeout included. */
@@ -170,6 +173,8 @@ interface Entry {
   retries: number;
   /** Sent in a batch of its own (after its batch could not be posted). */
   solo: boolean;
+  /** Where the worker may write the output (`RunOptions.into`, shared memory). */
+  readonly into: NDArray | undefined;
 }
 
 /** A message for a positive-integer option, naming it. */
@@ -241,6 +246,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
   #stats = {
     tasks: 0,
     inlined: 0,
+    written: 0,
     batches: 0,
     workersStarted: 0,
     workersLost: 0,
@@ -286,6 +292,14 @@ export class WorkerPool implements Executor, AsyncDisposable {
   /** How large chunks cross to the workers. */
   get sharing(): PoolTransport["sharing"] {
     return this.#transport.sharing;
+  }
+
+  /**
+   * Whether workers write outputs straight into the caller's result (`RunOptions.into`): when they
+   * share memory with it.
+   */
+  get writesInto(): boolean {
+    return this.#transport.sharing === "shared" && typeof SharedArrayBuffer === "function";
   }
 
   /**
@@ -359,8 +373,11 @@ export class WorkerPool implements Executor, AsyncDisposable {
       this.#stats.inlined++;
       return this.#runInline(task, inputs, options.onWarning);
     }
+    const into = this.writesInto ? options.into : undefined;
     // Tasks without inputs (reads, random fills) make their data: their cost is unknown from here.
-    const kind = this.#inlineBelowMs > 0 && inputs.length > 0 ? taskKind(task.op, inputs) : undefined;
+    // One with a place in the caller's result is not tiny: a worker copies it there.
+    const kind =
+      this.#inlineBelowMs > 0 && inputs.length > 0 && !into ? taskKind(task.op, inputs) : undefined;
     if (kind !== undefined && this.#isTiny(kind)) return this.#runTiny(task, inputs, options.onWarning, kind);
     return new Promise<NDArray>((resolve, reject) => {
       const entry: Entry = {
@@ -376,6 +393,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
         batch: undefined,
         retries: 0,
         solo: false,
+        into,
       };
       if (signal) this.#watch(signal, entry);
       this.#queue.push(entry);
@@ -814,6 +832,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
     const params: unknown[] = [];
     const inStart: number[] = [0];
     const inputs: number[] = [];
+    const into: number[] = [];
     const table = new ChunkTableBuilder();
     const transfer: ArrayBuffer[] = [];
     // A chunk used by several tasks of the batch is sent once.
@@ -839,6 +858,8 @@ export class WorkerPool implements Executor, AsyncDisposable {
         inputs.push(c);
       }
       inStart.push(inputs.length);
+      // Always big (a view of the caller's shared result), never copied.
+      into.push(e.into ? table.addBig(e.into) : -1);
       sent.push(e);
     }
     if (sent.length === 0) return;
@@ -857,6 +878,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
       params,
       chunks,
       ...(free ? { recycled: free.buffers, recycledIds: free.ids, recycleCap: free.cap } : {}),
+      ...(into.some((c) => c >= 0) ? { into } : {}),
     };
     try {
       slot.worker.post(request, transfer);
@@ -920,7 +942,12 @@ export class WorkerPool implements Executor, AsyncDisposable {
       const e = batch.entries[i];
       e.batch = undefined;
       const s = status[i];
-      if (s === OK) {
+      if (s === WRITTEN) {
+        this.#learn(e, ms[i]);
+        this.#stats.written++;
+        if (!e.settled) e.onWorker?.(slot.index);
+        this.#resolve(e, e.into!);
+      } else if (s === OK) {
         this.#learn(e, ms[i]);
         const out = outputs[nextOut];
         if (!e.settled) this.#buffers.arrived(out.data.buffer, ids[nextOut], slot);

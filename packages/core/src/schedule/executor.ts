@@ -10,6 +10,12 @@ export interface RunOptions {
   readonly onWarning?: WarningHandler;
   /** An executor that runs tasks on workers calls it with the index of the worker that ran the task (for profiles). */
   readonly onWorker?: (worker: number) => void;
+  /**
+   * Where the task's output goes: a view of the caller's result in shared memory, given only to an
+   * executor that {@link Executor.writesInto}. It may write the output there (same dtype and
+   * shape) and return this very view, so the caller need not copy it.
+   */
+  readonly into?: NDArray;
 }
 
 /**
@@ -21,6 +27,11 @@ export interface RunOptions {
 export interface Executor {
   /** How many tasks the scheduler should keep in flight at once. */
   readonly concurrency: number;
+  /**
+   * Whether {@link RunOptions.into} is honoured: outputs may be written straight into a
+   * SharedArrayBuffer-backed result (a pool whose workers share memory with the caller).
+   */
+  readonly writesInto?: boolean;
   /** Runs one task. `inputs` are the chunks named by `task.deps`, in order. */
   run(task: Task, inputs: readonly NDArray[], options?: RunOptions): NDArray | Promise<NDArray>;
   /**

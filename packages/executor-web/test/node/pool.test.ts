@@ -157,6 +157,27 @@ describe.each(transports)("transport %s", (transport) => {
     expect(out.item(199, 199)).toBe(199 * 400 + 199);
     expect(out.data.length).toBe(200 * 200);
   });
+
+  it("writes output blocks straight into a shared result when it shares memory, bit for bit as in-process", async () => {
+    const ca = await import("@chunked/core");
+    const { pool } = makePool({ transport, inlineBelowMs: 0 });
+    // The tutorial's weather stack, small: the mean's blocks are outputs and the anomaly's inputs.
+    const days = Array.from({ length: 4 }, (_, d) =>
+      ca.fromArray(ca.nd.random.normal(10 * d, 3, [60, 90], { seed: d }), { chunks: [25, 40] }),
+    );
+    const x = ca.stack(days);
+    const mean = x.mean({ axis: 0 });
+    const arrays = [mean, x.get(0).sub(mean)] as const;
+    const expected = await ca.compute(arrays);
+    const got = await ca.compute(arrays, { executor: pool });
+    for (let i = 0; i < 2; i++) {
+      const [a, b] = [got[i].copy().data, expected[i].copy().data];
+      expect(a.length).toBe(b.length);
+      expect(a.every((v, k) => Object.is(v, b[k]))).toBe(true);
+      expect(got[i].data.buffer instanceof SharedArrayBuffer).toBe(transport === "shared");
+    }
+    expect(pool.stats.written).toBe(transport === "shared" ? 2 * 3 * 3 : 0);
+  });
 });
 
 describe("shared transport", () => {
