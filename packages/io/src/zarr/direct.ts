@@ -85,7 +85,11 @@ export async function decodeInto(codec: DirectCodec, frame: Uint8Array, out: Uin
   }
   const { nbytes } = checkBloscFrame(frame);
   if (nbytes !== out.byteLength) throw damaged(nbytes);
-  blosc ??= import("#numcodecs/blosc").then((m) => new m.default());
+  // Decoding reads the frame's own header: the codec's settings do not matter.
+  blosc ??= import("#numcodecs/blosc").then(
+    ({ default: Blosc }) =>
+      Blosc.fromConfig({ id: "blosc" } as Parameters<typeof Blosc.fromConfig>[0]) as unknown as BloscDecoder,
+  );
   await (await blosc).decode(frame, out);
 }
 
