@@ -214,7 +214,8 @@ export async function computeBlocks(
 
 /**
  * {@link computeBlocks}, handing each output block to `onOutput` as it is computed (see runGraph);
- * `into` names where an output block may be written (see {@link withPlacedOutputs}).
+ * `into` (given only for an executor that {@link Executor.writesInto}) names where an output block
+ * may be written (see {@link withPlacedOutputs}).
  */
 async function runArrays(
   arrays: readonly ChunkedArray[],
@@ -243,7 +244,7 @@ async function runArrays(
   }
   const { profile, onProgress } = options;
   const given: Executor = options.executor ?? defaultExecutor;
-  const executor = withLocalTasks(into && given.writesInto ? withPlacedOutputs(given, into) : given);
+  const executor = withLocalTasks(into ? withPlacedOutputs(given, into) : given);
   return runGraph(optimized, outputs, {
     executor: profile ? profile.wrap(executor) : executor,
     signal: options.signal,

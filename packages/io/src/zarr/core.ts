@@ -356,7 +356,7 @@ export class ZarrArray<D extends DType = DType> implements ArraySource<D> {
     const key = this.chunkKey(coords);
     let body: Body | undefined;
     try {
-      body = await direct.get(`${this.path === "/" ? "" : this.path}/${key}` as `/${string}`);
+      body = await direct.get(keyOf(this.path, key));
       if (body === undefined) return false;
       const data = out.data;
       await decodeInto(
