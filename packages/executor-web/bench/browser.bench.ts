@@ -1,6 +1,6 @@
 /**
- * Benchmark of the Web Worker pool in headless Chromium (Debian's /usr/bin/chromium, driven by
- * playwright-core), against the page's main thread, on issue #11's two browser workloads:
+ * Benchmark of the Web Worker pool in headless Chromium (Debian's /usr/bin/chromium), against the
+ * page's main thread, on issue #11's two browser workloads:
  *
  * - mean, anomaly: the course's lesson 3, `x.mean(0)` and `x[0] - x.mean(0)` of
  *   `x = stack(31 days)`, 31 × 360 × 720 float32 read as Zarr (blosc: lz4 after a byte shuffle, chunks 360²) over HTTP from
@@ -9,9 +9,15 @@
  *
  * Each runs cross-origin isolated (SharedArrayBuffer transport) and not (transferred copies):
  * one warm-up run of each variant, then `REPEATS` timed runs alternating which goes first, medians,
- * and the answers checked bit for bit. Memory: the page renderer's peak RSS (main thread + workers,
- * sampled every 20 ms) during each variant's runs, and, on the isolated page,
+ * and the answers checked bit for bit. Memory: the renderers' peak RSS (main thread + workers; the
+ * high-water mark is reset before each run) over each variant's runs, and, on the isolated page,
  * `performance.measureUserAgentSpecificMemory()` after each run (the page's and each worker's heap).
+ *
+ * Chromium runs as a learner's would: no DevTools protocol attached (Playwright's network events
+ * cost this process ~4 ms of CPU a request, on the 2 cores the pool needs) and no sampling while a
+ * run is timed. The page runs the bench itself and brackets each run with a request to this
+ * process, which reads Chromium's CPU counters and peak RSS from /proc then; timing starts once a
+ * new Chromium has finished starting its own UI (seconds of CPU in its first ~10 s).
  *
  *   pnpm --filter @chunked/executor-web bench
  *   REPEATS=5 WORKLOADS=mean,w2 LATENCY=20 MODES=isolated WORKERS=2 SIZE=4000 CHUNK=1000 DATA=/work/main/datasets pnpm --filter @chunked/executor-web bench
@@ -19,21 +25,19 @@
  * `DAY_CHUNK=720` reads each day as one block, for a store written in whole-day chunks (31 requests
  * a run instead of 62; `DATA` must then point at such a store).
  *
- * `TRACE=/tmp/t` also writes a Chromium trace of each workload's page to /tmp/t-<workload>.json
- * (timeline, network and V8's CPU samples of every thread; open it in Perfetto or chrome://tracing):
- * it shows whether the workers wait on requests or compute. `HTTP_CACHE=1` lets the browser cache the
+ * `HTTP_CACHE=1` lets the browser cache the
  * data (timed runs then read it from Chromium's HTTP cache, as a second visit would).
  *
  * The page (bench/index.html + bench/page.ts, worker bench/worker.ts) is served by Vite (vitest's
  * own copy), which compiles the TypeScript and bundles the worker as an app would.
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { cpus, loadavg } from "node:os";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { chromium } from "playwright-core";
 import { createViteServer } from "vitest/node";
 import { chromiumLaunchOptions, clientConditions } from "../../../vitest.shared.js";
 import { statCpuMs } from "../../../scripts/bench/proc-cpu.js";
@@ -102,33 +106,6 @@ function processesCpuMs(pids: number[]): number {
   return ms;
 }
 
-/**
- * RSS in bytes of `pids`, and their CPU time in ms: in the page's main thread, in dedicated
- * workers (threads named "DedicatedWorker…" of the page's renderer process), and in all threads.
- */
-function usage(pids: number[]): { rss: number; cpuMs: number; mainCpuMs: number; workerCpuMs: number } {
-  let rss = 0;
-  let cpuMs = 0;
-  let mainCpuMs = 0;
-  let workerCpuMs = 0;
-  for (const pid of pids) {
-    try {
-      const status = readFileSync(`/proc/${pid}/status`, "utf8");
-      rss += Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
-      cpuMs += statCpuMs(readFileSync(`/proc/${pid}/stat`, "utf8"));
-      for (const tid of readdirSync(`/proc/${pid}/task`)) {
-        const task = `/proc/${pid}/task/${tid}`;
-        if (tid === String(pid)) mainCpuMs += statCpuMs(readFileSync(`${task}/stat`, "utf8"));
-        else if (readFileSync(`${task}/comm`, "utf8").startsWith("DedicatedWorker"))
-          workerCpuMs += statCpuMs(readFileSync(`${task}/stat`, "utf8"));
-      }
-    } catch {
-      // The process or thread ended meanwhile.
-    }
-  }
-  return { rss, cpuMs, mainCpuMs, workerCpuMs };
-}
-
 function isDescendant(pid: number, ancestor: number): boolean {
   for (let p = pid, hops = 0; p > 1 && hops < 8; hops++) {
     const stat = readFileSync(`/proc/${p}/stat`, "utf8");
@@ -138,58 +115,68 @@ function isDescendant(pid: number, ancestor: number): boolean {
   return false;
 }
 
-/** The browser process playwright started: this process's child running chromium. */
-function childBrowserPid(): number | undefined {
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const ppid = Number(/PPid:\s+(\d+)/.exec(readFileSync(`/proc/${entry}/status`, "utf8"))?.[1]);
-      if (ppid === process.pid && readFileSync(`/proc/${entry}/cmdline`, "utf8").includes("chrom"))
-        return Number(entry);
-    } catch {
-      // The process ended meanwhile.
-    }
-  }
-  return undefined;
+/**
+ * CPU time (ms) in one run: of all Chromium's processes (browser, network service, renderers:
+ * every fetch also costs the first two), and of the renderers (all threads, the page's main
+ * thread, its dedicated workers).
+ */
+interface Cpu {
+  chromium: number;
+  all: number;
+  main: number;
+  workers: number;
+}
+
+/** A reading of Chromium's CPU counters, and the renderers' peak RSS since the last reset. */
+interface Reading extends Cpu {
+  peakRss: number;
 }
 
 /**
- * Samples the renderers' RSS and CPU time, and the CPU time of the whole of Chromium (its browser
- * process, network service, renderers ...: every fetch also costs the first two), every 20 ms, with
- * epoch-ms timestamps. The processes are found once (walking /proc every 20 ms would load this
- * process, which also serves the data).
+ * Chromium's counters, read only when the page says a run starts or ends (no sampling while it
+ * runs: on 2 cores a sampler would take CPU from the pool it measures). The renderers' RSS
+ * high-water marks are reset at each start (`/proc/PID/clear_refs`), so the peak is the run's.
  */
-function sampleRenderers(browserPid: number | undefined) {
-  const chromium = browserPid === undefined ? [] : chromiumPids(browserPid);
-  const pids = rendererPids(chromium);
-  const samples: ({ t: number; chromiumCpuMs: number } & ReturnType<typeof usage>)[] = [];
-  const timer = setInterval(
-    () => samples.push({ t: Date.now(), chromiumCpuMs: processesCpuMs(chromium), ...usage(pids) }),
-    20,
-  );
+function chromiumMeter(browserPid: number) {
+  const chromium = chromiumPids(browserPid);
+  const renderers = rendererPids(chromium);
+  const read = (): Reading => {
+    const r: Reading = { chromium: processesCpuMs(chromium), all: 0, main: 0, workers: 0, peakRss: 0 };
+    for (const pid of renderers) {
+      try {
+        r.peakRss +=
+          Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) * 1024;
+        r.all += statCpuMs(readFileSync(`/proc/${pid}/stat`, "utf8"));
+        for (const tid of readdirSync(`/proc/${pid}/task`)) {
+          const task = `/proc/${pid}/task/${tid}`;
+          if (tid === String(pid)) r.main += statCpuMs(readFileSync(`${task}/stat`, "utf8"));
+          else if (readFileSync(`${task}/comm`, "utf8").startsWith("DedicatedWorker"))
+            r.workers += statCpuMs(readFileSync(`${task}/stat`, "utf8"));
+        }
+      } catch {
+        // The process or thread ended meanwhile.
+      }
+    }
+    return r;
+  };
   return {
-    stop: () => clearInterval(timer),
-    /** Peak RSS (MB) over the given [start, end] epoch-ms windows. */
-    peakMB: (windows: [number, number][]) =>
-      Math.max(
-        0,
-        ...samples.filter(({ t }) => windows.some(([a, b]) => t >= a && t <= b)).map((x) => x.rss),
-      ) / 1e6,
-    /**
-     * CPU time (ms) the renderer used in a window (all threads, the page's main thread, the
-     * workers), from the samples just outside it (±20 ms).
-     */
-    cpuMs: ([a, b]: [number, number]): Cpu => {
-      const before = samples.findLast((x) => x.t <= a);
-      const after = samples.find((x) => x.t >= b);
-      if (!before || !after)
-        return { chromium: Number.NaN, all: Number.NaN, main: Number.NaN, workers: Number.NaN };
-      return {
-        chromium: after.chromiumCpuMs - before.chromiumCpuMs,
-        all: after.cpuMs - before.cpuMs,
-        main: after.mainCpuMs - before.mainCpuMs,
-        workers: after.workerCpuMs - before.workerCpuMs,
-      };
+    /** Resets the renderers' peak RSS and reads the counters. */
+    start(): Reading {
+      for (const pid of renderers) {
+        try {
+          writeFileSync(`/proc/${pid}/clear_refs`, "5");
+        } catch {
+          // The process ended meanwhile.
+        }
+      }
+      return read();
+    },
+    read,
+    /** CPU ms used by all of Chromium over the last `ms` milliseconds. */
+    async busyMs(ms: number): Promise<number> {
+      const a = processesCpuMs(chromium);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return processesCpuMs(chromium) - a;
     },
   };
 }
@@ -241,24 +228,100 @@ async function startDataServer(): Promise<{ url: string; close: () => Promise<nu
   };
 }
 
-/**
- * CPU time (ms) in one run: of all Chromium's processes, and of the page's renderer (all its
- * threads, the page's main thread, its workers).
- */
-interface Cpu {
-  chromium: number;
-  all: number;
-  main: number;
-  workers: number;
-}
-
 interface ModeResult extends BenchResult {
   mainPeakMB: number;
   poolPeakMB: number;
-  /** The renderer's CPU time in each timed run, in the order of `runs`. */
+  /** Chromium's CPU time in each timed run, in the order of `runs`. */
   cpu: Cpu[];
 }
 
+/**
+ * Where the page reports to (on its own port, in this thread): `/settle` answers once Chromium is
+ * idle (a new headless Chromium spends seconds of CPU starting its own UI; timed runs must not
+ * share the cores with that), `/mark?phase=start|end&run=N` brackets each timed run (the counters
+ * are read then), `/result` and `/error` end the page's work.
+ */
+async function startControlServer(meter: () => ReturnType<typeof chromiumMeter> | undefined) {
+  const starts = new Map<number, Reading>();
+  const ends = new Map<number, Reading>();
+  let settle: (r: BenchResult) => void = () => {};
+  let fail: (e: Error) => void = () => {};
+  const result = new Promise<BenchResult>((resolve, reject) => {
+    settle = resolve;
+    fail = reject;
+  });
+  const cors = { "Access-Control-Allow-Origin": "*" };
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const done = () => {
+      res.writeHead(204, cors);
+      res.end();
+    };
+    const body = () =>
+      new Promise<string>((resolve) => {
+        let text = "";
+        req.setEncoding("utf8");
+        req.on("data", (part: string) => {
+          text += part;
+        });
+        req.on("end", () => resolve(text));
+      });
+    const m = meter();
+    switch (url.pathname) {
+      case "/settle":
+        void (async () => {
+          // Idle: under 10% of a core over a quarter second; at most 30 s.
+          for (let t = 0; m && t < 120 && (await m.busyMs(250)) > 25; t++);
+          done();
+        })();
+        return;
+      case "/mark": {
+        const run = Number(url.searchParams.get("run"));
+        if (m && url.searchParams.get("phase") === "start") starts.set(run, m.start());
+        else if (m) ends.set(run, m.read());
+        done();
+        return;
+      }
+      case "/result":
+        void body().then((text) => settle(JSON.parse(text) as BenchResult));
+        done();
+        return;
+      case "/error":
+        void body().then((text) => fail(new Error(`page error: ${text}`)));
+        done();
+        return;
+      default:
+        res.writeHead(404, cors);
+        res.end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    result,
+    /** Chromium's CPU over run N, and the renderers' peak RSS in it. */
+    run(n: number): Reading | undefined {
+      const a = starts.get(n);
+      const b = ends.get(n);
+      if (!a || !b) return undefined;
+      return {
+        chromium: b.chromium - a.chromium,
+        all: b.all - a.all,
+        main: b.main - a.main,
+        workers: b.workers - a.workers,
+        peakRss: b.peakRss,
+      };
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * One workload on one page: Chromium started as a learner's would be, with no DevTools protocol
+ * attached (Playwright's network tracking cost the harness about 4 ms of CPU per request, on the
+ * same 2 cores as the page); the page runs the bench itself and reports to the control server.
+ */
 async function runMode(isolated: boolean, workload: WorkloadName): Promise<ModeResult> {
   const server = await createViteServer({
     root,
@@ -270,63 +333,77 @@ async function runMode(isolated: boolean, workload: WorkloadName): Promise<ModeR
   });
   await server.listen();
   const data = await startDataServer();
+  let meter: ReturnType<typeof chromiumMeter> | undefined;
+  const control = await startControlServer(() => meter);
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error("Vite did not report a URL");
-  const browser = await chromium.launch({
-    ...chromiumLaunchOptions,
-    // measureUserAgentSpecificMemory() answers at once instead of at the next natural GC (≤ 20 s).
-    args: [...chromiumLaunchOptions.args, "--enable-blink-features=ForceEagerMeasureMemory"],
+  const options: BenchOptions = {
+    workload,
+    repeats,
+    size,
+    chunk,
+    dataUrl: data.url,
+    dayChunk,
+    ...(workers ? { workers } : {}),
+  };
+  const query = new URLSearchParams({ options: JSON.stringify(options), control: control.url });
+  const profile = mkdtempSync(join(tmpdir(), "chunked-bench-"));
+  const chrome = spawn(
+    chromiumLaunchOptions.executablePath,
+    [
+      ...chromiumLaunchOptions.args,
+      "--headless",
+      "--no-first-run",
+      "--no-default-browser-check",
+      `--user-data-dir=${profile}`,
+      // measureUserAgentSpecificMemory() answers at once instead of at the next natural GC (≤ 20 s).
+      "--enable-blink-features=ForceEagerMeasureMemory",
+      `${url}bench/index.html?${query}`,
+    ],
+    // /usr/bin/chromium execs the browser: its pid is the browser process's, and the group's.
+    { stdio: ["ignore", "ignore", "pipe"], detached: true },
+  );
+  let stderr = "";
+  chrome.stderr.on("data", (part: Buffer) => {
+    stderr = (stderr + part.toString()).slice(-4000);
   });
   try {
-    const page = await browser.newPage();
-    page.on("pageerror", (e) => console.error("page error:", e));
-    await page.goto(`${url}bench/index.html`);
-    // Dedicated workers are threads of the page's renderer process: its RSS is the page's memory.
-    const sampler = sampleRenderers(childBrowserPid());
-    await page.waitForFunction(
-      () => typeof (globalThis as { runBench?: unknown }).runBench === "function",
-      null,
-      {
-        timeout: 120_000,
-      },
-    );
-    const options: BenchOptions = {
-      workload,
-      repeats,
-      size,
-      chunk,
-      dataUrl: data.url,
-      dayChunk,
-      ...(workers ? { workers } : {}),
-    };
-    if (process.env.TRACE)
-      await browser.startTracing(page, {
-        path: `${process.env.TRACE}-${workload}.json`,
-        categories: [
-          "devtools.timeline",
-          "disabled-by-default-devtools.timeline",
-          "disabled-by-default-v8.cpu_profiler",
-          "loading",
-        ],
-      });
-    try {
-      const result = await page.evaluate(
-        (o) => (globalThis as unknown as { runBench: (o: BenchOptions) => Promise<BenchResult> }).runBench(o),
-        options,
-      );
-      const windows = (v: Run["variant"]) => result.runs.filter((r) => r.variant === v).map((r) => r.window);
-      return {
-        ...result,
-        mainPeakMB: sampler.peakMB(windows("main")),
-        poolPeakMB: sampler.peakMB(windows("pool")),
-        cpu: result.runs.map((run) => sampler.cpuMs(run.window)),
-      };
-    } finally {
-      sampler.stop();
-      if (process.env.TRACE) await browser.stopTracing();
+    if (chrome.pid === undefined) throw new Error(`could not start ${chromiumLaunchOptions.executablePath}`);
+    // The renderer starts with the page; the meter lists Chromium's processes once it exists.
+    for (let t = 0; t < 600 && !meter; t++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const pids = chromiumPids(chrome.pid);
+      if (rendererPids(pids).length > 0) meter = chromiumMeter(chrome.pid);
     }
+    const exited = new Promise<never>((_, reject) =>
+      chrome.once("exit", (code) =>
+        reject(new Error(`Chromium exited (${code}) before the page reported:\n${stderr}`)),
+      ),
+    );
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error("the page did not report within 10 minutes")), 600_000).unref(),
+    );
+    const result = await Promise.race([control.result, exited, timeout]);
+    const readings = result.runs.map((_, i) => control.run(i));
+    const peakMB = (v: Run["variant"]) =>
+      Math.max(0, ...readings.filter((_, i) => result.runs[i].variant === v).map((r) => r?.peakRss ?? 0)) /
+      1e6;
+    const nan = { chromium: Number.NaN, all: Number.NaN, main: Number.NaN, workers: Number.NaN };
+    return {
+      ...result,
+      mainPeakMB: peakMB("main"),
+      poolPeakMB: peakMB("pool"),
+      cpu: readings.map((r) => r ?? nan),
+    };
   } finally {
-    await browser.close();
+    const exit = new Promise((resolve) =>
+      chrome.exitCode === null ? chrome.once("exit", resolve) : resolve(null),
+    );
+    if (chrome.pid !== undefined && chrome.exitCode === null) process.kill(-chrome.pid, "SIGTERM");
+    await exit;
+    // Its zygotes and renderers may still be closing files in the profile.
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    await control.close();
     await server.close();
     await data.close();
   }

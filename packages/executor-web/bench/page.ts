@@ -33,6 +33,9 @@ export interface MemorySample {
   workersMB: number[];
 }
 
+/** Called outside the timed window, before and after run `run` (0-based, in the order of `runs`). */
+export type Mark = (phase: "start" | "end", run: number) => Promise<void>;
+
 /** One timed run. */
 export interface Run {
   variant: "main" | "pool";
@@ -122,7 +125,7 @@ function sameBits(a: ca.NDArray, b: ca.NDArray): boolean {
   return true;
 }
 
-async function runBench(options: BenchOptions): Promise<BenchResult> {
+async function runBench(options: BenchOptions, mark?: Mark): Promise<BenchResult> {
   const pool = new WebPool({
     ...(options.workers ? { workers: options.workers } : {}),
     // The course's worker entry: the pool protocol plus @chunked/io's readers.
@@ -160,7 +163,9 @@ async function runBench(options: BenchOptions): Promise<BenchResult> {
       // Alternate which goes first, so neither always runs right after the other's garbage.
       const order: Run["variant"][] = r % 2 === 0 ? ["main", "pool"] : ["pool", "main"];
       for (const variant of order) {
+        await mark?.("start", runs.length);
         const [run, out] = await runOne(variant);
+        await mark?.("end", runs.length);
         identical &&= sameBits(out, ref);
         run.memory = await measureMemory();
         runs.push(run);
@@ -181,6 +186,29 @@ async function runBench(options: BenchOptions): Promise<BenchResult> {
   }
 }
 
+/**
+ * Opened by bench/browser.bench.ts as `index.html?options=<BenchOptions JSON>&control=<url>`: waits
+ * until the harness says Chromium is idle, runs, and posts the result (or the error) back.
+ */
+async function autorun(control: string, options: BenchOptions): Promise<void> {
+  const out = document.getElementById("out")!;
+  try {
+    await fetch(`${control}/settle`);
+    out.textContent = `Running ${options.workload}…`;
+    const result = await runBench(options, async (phase, run) => {
+      await fetch(`${control}/mark?phase=${phase}&run=${run}`);
+    });
+    await fetch(`${control}/result`, { method: "POST", body: JSON.stringify(result) });
+    out.textContent = "Done.";
+  } catch (e) {
+    await fetch(`${control}/error`, { method: "POST", body: String((e as Error)?.stack ?? e) });
+  }
+}
+
 (globalThis as { runBench?: typeof runBench }).runBench = runBench;
-document.getElementById("out")!.textContent =
-  'Ready: runBench({ workload: "mean", repeats: 3, size: 4000, chunk: 1000 })';
+const query = new URLSearchParams(location.search);
+const control = query.get("control");
+if (control) void autorun(control, JSON.parse(query.get("options")!) as BenchOptions);
+else
+  document.getElementById("out")!.textContent =
+    'Ready: runBench({ workload: "mean", repeats: 3, size: 4000, chunk: 1000, dataUrl, dayChunk: 360 })';
