@@ -241,7 +241,9 @@ interface ModeResult extends BenchResult {
  * share the cores with that), `/mark?phase=start|end&run=N` brackets each timed run (the counters
  * are read then), `/result` and `/error` end the page's work.
  */
-async function startControlServer(meter: () => ReturnType<typeof chromiumMeter> | undefined) {
+async function startControlServer(browserPid: () => number | undefined) {
+  // Made at the page's first request, when its renderer exists.
+  let meter: ReturnType<typeof chromiumMeter> | undefined;
   const starts = new Map<number, Reading>();
   const ends = new Map<number, Reading>();
   let settle: (r: BenchResult) => void = () => {};
@@ -266,7 +268,9 @@ async function startControlServer(meter: () => ReturnType<typeof chromiumMeter> 
         });
         req.on("end", () => resolve(text));
       });
-    const m = meter();
+    const pid = browserPid();
+    if (!meter && pid !== undefined) meter = chromiumMeter(pid);
+    const m = meter;
     switch (url.pathname) {
       case "/settle":
         void (async () => {
@@ -333,8 +337,8 @@ async function runMode(isolated: boolean, workload: WorkloadName): Promise<ModeR
   });
   await server.listen();
   const data = await startDataServer();
-  let meter: ReturnType<typeof chromiumMeter> | undefined;
-  const control = await startControlServer(() => meter);
+  let chromePid: number | undefined;
+  const control = await startControlServer(() => chromePid);
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error("Vite did not report a URL");
   const options: BenchOptions = {
@@ -346,7 +350,11 @@ async function runMode(isolated: boolean, workload: WorkloadName): Promise<ModeR
     dayChunk,
     ...(workers ? { workers } : {}),
   };
-  const query = new URLSearchParams({ options: JSON.stringify(options), control: control.url });
+  const query = new URLSearchParams({
+    options: JSON.stringify(options),
+    control: control.url,
+    ra: process.env.RA ?? "2",
+  });
   const profile = mkdtempSync(join(tmpdir(), "chunked-bench-"));
   const chrome = spawn(
     chromiumLaunchOptions.executablePath,
@@ -368,13 +376,8 @@ async function runMode(isolated: boolean, workload: WorkloadName): Promise<ModeR
     stderr = (stderr + part.toString()).slice(-4000);
   });
   try {
-    if (chrome.pid === undefined) throw new Error(`could not start ${chromiumLaunchOptions.executablePath}`);
-    // The renderer starts with the page; the meter lists Chromium's processes once it exists.
-    for (let t = 0; t < 600 && !meter; t++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      const pids = chromiumPids(chrome.pid);
-      if (rendererPids(pids).length > 0) meter = chromiumMeter(chrome.pid);
-    }
+    chromePid = chrome.pid;
+    if (chromePid === undefined) throw new Error(`could not start ${chromiumLaunchOptions.executablePath}`);
     const exited = new Promise<never>((_, reject) =>
       chrome.once("exit", (code) =>
         reject(new Error(`Chromium exited (${code}) before the page reported:\n${stderr}`)),
