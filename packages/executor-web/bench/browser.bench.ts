@@ -353,7 +353,6 @@ async function runMode(isolated: boolean, workload: WorkloadName): Promise<ModeR
   const query = new URLSearchParams({
     options: JSON.stringify(options),
     control: control.url,
-    ra: process.env.RA ?? "2",
   });
   const profile = mkdtempSync(join(tmpdir(), "chunked-bench-"));
   const chrome = spawn(
