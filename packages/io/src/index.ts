@@ -25,6 +25,7 @@ export type {
   ArrayTarget,
   CompletableTarget,
   DType,
+  Hdf5DirectDescriptor,
   Hdf5SourceDescriptor,
   Region,
   SourceDescriptor,

@@ -26,6 +26,31 @@ export interface Hdf5SourceDescriptor extends CoreDescriptor {
   readonly version?: string;
   /** How 64-bit integers are read (see `Hdf5OpenOptions.int64`). */
   readonly int64?: "int64" | "error" | "float64";
+  /**
+   * Where every byte of the dataset is in the file (Node, uncompressed data whose chunks are all
+   * known), found by the thread that opened it: a worker reads with it and never loads h5wasm.
+   */
+  readonly direct?: Hdf5DirectDescriptor;
+}
+
+/** What a thread needs to read an HDF5 dataset straight from its file, without h5wasm. */
+export interface Hdf5DirectDescriptor {
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  /** Storage chunk shape, or undefined for a contiguous dataset. */
+  readonly chunks?: readonly number[];
+  /** The dataset's token (as the opening thread computed it). */
+  readonly token: string;
+  readonly kind: "contiguous" | "btree-v1";
+  /** The dataset shape (contiguous) or the storage chunk shape. */
+  readonly chunkShape: readonly number[];
+  /** File offset of a contiguous dataset's first byte. */
+  readonly address?: number;
+  /**
+   * File offsets of the chunks (btree-v1) in C order of the chunk grid, as runs of 4 numbers
+   * `first chunk, count, address, stride` (a file written chunk by chunk in order has one run).
+   */
+  readonly runs?: readonly number[];
 }
 
 /** Where a Zarr array lives, in a form that survives `postMessage` (see {@link openSource}). */

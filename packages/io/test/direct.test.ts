@@ -1,11 +1,13 @@
 /** Direct reads (bytes straight from the file) must equal h5wasm's hyperslab reads, for any region. */
+import fs from "node:fs";
 import path from "node:path";
+import type { NDArray } from "@chunked/core/internal";
 import fc from "fast-check";
 import h5wasm from "h5wasm/node";
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from "vitest";
-import { createHdf5, openHdf5 } from "../src/hdf5/index.js";
+import { createHdf5, openDescriptor, openHdf5 } from "../src/hdf5/index.js";
 import type { Hdf5File } from "../src/hdf5/read.js";
-import { setMaxScratchBytes } from "../src/hdf5/direct.js";
+import { DirectSource, setMaxScratchBytes } from "../src/hdf5/direct.js";
 import { alignedChunks, chunkPieces, isContiguousRun } from "../src/region.js";
 import type { Region } from "../src/types.js";
 import { blockRegions, expectSame, sample, select, tempDir } from "./helpers.js";
@@ -99,6 +101,45 @@ describe.each(Object.keys(DATA))("%s", (name) => {
       { numRuns: 60, seed: 42 },
     );
   });
+});
+
+describe.each(Object.keys(DATA))("%s, as a worker opens it from its descriptor", (name) => {
+  test("carries the layout when every chunk is known, and reads the same from it without h5wasm", async () => {
+    const a = direct.get(name);
+    const d = structuredClone(a.descriptor!);
+    expect(d.direct !== undefined).toBe(name !== "/sparse2d"); // unallocated chunks need h5wasm
+    expect(plain.get(name).descriptor!.direct).toBeUndefined();
+    if (!d.direct) return;
+    expect(JSON.parse(JSON.stringify(d))).toEqual(d);
+    const source = await openDescriptor(d);
+    expect(source).toBeInstanceOf(DirectSource);
+    expect([source.shape, source.dtype, source.chunks, source.token]).toEqual([
+      a.shape,
+      a.dtype,
+      a.chunks,
+      a.token,
+    ]);
+    const data = DATA[name as keyof typeof DATA];
+    fc.assert(
+      fc.property(arbRegion(a.shape), (region) => {
+        expectSame(source.read(region) as NDArray, select(data, region));
+      }),
+      { numRuns: 60, seed: 42 },
+    );
+  });
+});
+
+test("a descriptor's layout is not used once the file has changed", async () => {
+  const copy = path.join(tmp.dir, "changed.h5");
+  fs.copyFileSync(file, copy);
+  const f = await openHdf5(copy, { directReadMinBytes: 0 });
+  const d = f.get("/chunked1d").descriptor!;
+  f.close();
+  expect(d.direct?.kind).toBe("btree-v1");
+  fs.utimesSync(copy, new Date(), new Date(Date.now() + 5000));
+  const source = await openDescriptor(d);
+  expect(source).not.toBeInstanceOf(DirectSource);
+  expectSame(source.read([[0, 100_003, 1]]) as NDArray, DATA["/chunked1d"]);
 });
 
 test("reading into a caller's buffer (recycled blocks), at an offset", async () => {

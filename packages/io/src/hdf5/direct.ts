@@ -15,8 +15,9 @@
  * filters, big-endian data, a cached index) yields `null` and reads keep going through h5wasm.
  */
 import { copyInto, cStrides, dtypes, NDArray, shapeSize } from "@chunked/core/internal";
-import { chunkPieces, isContiguousRun, regionShape } from "../region.js";
-import type { DType, Region } from "../types.js";
+import { causeText, IoError, where } from "../errors.js";
+import { checkRegion, chunkPieces, isContiguousRun, outputFor, regionShape } from "../region.js";
+import type { ArraySource, DType, Hdf5DirectDescriptor, Hdf5SourceDescriptor, Region } from "../types.js";
 
 /** Synchronous random access to the bytes of one file. */
 export interface ByteReader {
@@ -378,5 +379,103 @@ export function readDirect<D extends DType>(
 
   function unravelOffset(offset: number): number[] {
     return outStrides.map((st, d) => Math.floor(offset / st) % outShape[d]);
+  }
+}
+
+/** Layouts with more runs than this are not shipped (workers probe the file themselves). */
+const MAX_SHIPPED_RUNS = 4096;
+
+function chunkGrid(shape: readonly number[], chunkShape: readonly number[]): number[] {
+  return shape.map((n, d) => Math.ceil(n / chunkShape[d]));
+}
+
+/**
+ * `layout` in the form a descriptor carries, or undefined when a reader would still need h5wasm
+ * (a chunk the layout does not know: unallocated or filtered) or the chunks are too scattered.
+ */
+export function shipLayout(
+  layout: DirectLayout,
+  shape: readonly number[],
+): Pick<Hdf5DirectDescriptor, "kind" | "chunkShape" | "address" | "runs"> | undefined {
+  const { kind, chunkShape } = layout;
+  if (kind === "contiguous") return { kind, chunkShape, address: layout.address };
+  const grid = chunkGrid(shape, chunkShape);
+  const total = shapeSize(grid);
+  const addresses = layout.chunkAddresses;
+  if (!addresses || addresses.size !== total) return undefined;
+  const runs: number[] = [];
+  for (let i = 0; i < total; i++) {
+    const address = addresses.get(unravel(i, grid).join(","));
+    if (address === undefined) return undefined;
+    const r = runs.length - 4;
+    if (r >= 0 && (runs[r + 1] === 1 || address === runs[r + 2] + runs[r + 1] * runs[r + 3])) {
+      if (runs[r + 1] === 1) runs[r + 3] = address - runs[r + 2];
+      runs[r + 1]++;
+    } else {
+      if (runs.length >= 4 * MAX_SHIPPED_RUNS) return undefined;
+      runs.push(i, 1, address, 0);
+    }
+  }
+  return { kind, chunkShape, runs };
+}
+
+/** The layout a descriptor carries, back in the form {@link readDirect} reads. */
+export function unshipLayout(d: Hdf5DirectDescriptor): DirectLayout {
+  if (d.kind === "contiguous") return { kind: d.kind, chunkShape: d.chunkShape, address: d.address };
+  const grid = chunkGrid(d.shape, d.chunkShape);
+  const chunkAddresses = new Map<string, number>();
+  const runs = d.runs ?? [];
+  for (let r = 0; r < runs.length; r += 4) {
+    for (let k = 0; k < runs[r + 1]; k++)
+      chunkAddresses.set(unravel(runs[r] + k, grid).join(","), runs[r + 2] + k * runs[r + 3]);
+  }
+  return { kind: d.kind, chunkShape: d.chunkShape, chunkAddresses };
+}
+
+/**
+ * An HDF5 dataset read only through the layout its descriptor carries: what a pool worker opens,
+ * so that it never loads h5wasm (its memory, and the grows that would detach its buffers).
+ */
+export class DirectSource<D extends DType = DType> implements ArraySource<D> {
+  readonly shape: readonly number[];
+  readonly dtype: D;
+  readonly chunks?: readonly number[];
+  readonly token: string;
+  readonly descriptor: Hdf5SourceDescriptor;
+  readonly #layout: DirectLayout;
+  readonly #bytes: ByteReader;
+
+  /** `descriptor.direct` must be set; `bytes` reads the file it names. */
+  constructor(descriptor: Hdf5SourceDescriptor, bytes: ByteReader) {
+    const d = descriptor.direct!;
+    this.descriptor = descriptor;
+    this.shape = d.shape;
+    this.dtype = d.dtype as D;
+    if (d.chunks) this.chunks = d.chunks;
+    this.token = d.token;
+    this.#layout = unshipLayout(d);
+    this.#bytes = bytes;
+  }
+
+  /** Reads `region` into a new C-contiguous NDArray (or into `into`). */
+  read(region: Region, into?: NDArray<D>): NDArray<D> {
+    const file = this.descriptor.path ?? "";
+    const dataset = this.descriptor.dataset;
+    checkRegion(region, this.shape, file, dataset);
+    const out = outputFor(region, this.dtype, into, file, dataset);
+    if (out.size === 0) return out;
+    try {
+      readDirect(this.#layout, this.#bytes, region, out, () => {
+        throw new Error("a chunk is missing from the layout");
+      });
+    } catch (err) {
+      if (err instanceof IoError) throw err;
+      throw new IoError("corrupt", `Cannot read ${where(file, dataset)}: ${causeText(err)}.`, {
+        file,
+        dataset,
+        cause: err,
+      });
+    }
+    return out;
   }
 }

@@ -17,15 +17,14 @@
  */
 import fs from "node:fs";
 import nodePath from "node:path";
-import h5wasm from "h5wasm/node";
 import type { ChunkedArray, ChunkSpec } from "@chunked/core";
 import { chunkedFrom, regularized, type WriteOptions } from "../chunked.js";
 import { IoError } from "../errors.js";
-import type { DType, Hdf5SourceDescriptor } from "../types.js";
+import type { ArraySource, DType, Hdf5SourceDescriptor } from "../types.js";
 import { loadInWorkers } from "../worker-module.js";
 import { assertWritable } from "../writable.js";
-import type { ByteReader } from "./direct.js";
-import { h5ready } from "./h5.js";
+import { type ByteReader, DirectSource } from "./direct.js";
+import { type H5Wasm, h5ready } from "./h5.js";
 import { type Hdf5Dataset, Hdf5File, type Hdf5OpenOptions } from "./read.js";
 import {
   type Hdf5DatasetOptions,
@@ -41,6 +40,19 @@ export { autoChunks, Hdf5DatasetTarget, Hdf5Writer } from "./write.js";
 export type { Hdf5DatasetOptions, Hdf5WriterOptions } from "./write.js";
 
 loadInWorkers();
+
+let h5wasmModule: Promise<H5Wasm> | undefined;
+
+/** h5wasm, loaded on first use: a worker that reads only through shipped layouts never loads it. */
+function loadH5wasm(): Promise<H5Wasm> {
+  h5wasmModule ??= import("h5wasm/node").then((m) => m.default);
+  return h5wasmModule;
+}
+
+/** A file's version in tokens and descriptors: its size and modification time. */
+function fileVersion(stat: fs.Stats): string {
+  return `${stat.size}:${Math.round(stat.mtimeMs)}`;
+}
 
 function fileReader(path: string): ByteReader {
   const fd = fs.openSync(path, "r");
@@ -90,6 +102,7 @@ const files: WriterFiles = {
  * @see h5py.File
  */
 export async function openHdf5(path: string, options: Hdf5OpenOptions = {}): Promise<Hdf5File> {
+  const h5wasm = await loadH5wasm();
   const Module = await h5ready(h5wasm);
   const abs = nodePath.resolve(path);
   let stat: fs.Stats;
@@ -108,12 +121,8 @@ export async function openHdf5(path: string, options: Hdf5OpenOptions = {}): Pro
     Module,
     fsPath: abs,
     name: path,
-    token: `hdf5:${abs}:${stat.size}:${Math.round(stat.mtimeMs)}`,
-    descriptor: {
-      kind: "hdf5",
-      path: abs,
-      version: `${stat.size}:${Math.round(stat.mtimeMs)}`,
-    },
+    token: `hdf5:${abs}:${fileVersion(stat)}`,
+    descriptor: { kind: "hdf5", path: abs, version: fileVersion(stat) },
     bytes: () => fileReader(abs),
     options,
   });
@@ -161,6 +170,7 @@ export async function openHdf5Dataset(
  */
 export async function createHdf5(path: string, options: Hdf5WriterOptions = {}): Promise<Hdf5Writer> {
   assertWritable(path, "HDF5 file");
+  const h5wasm = await loadH5wasm();
   const Module = await h5ready(h5wasm);
   return new Hdf5Writer(h5wasm, Module, files, path, options);
 }
@@ -196,15 +206,23 @@ export async function createHdf5Dataset<D extends DType>(
 
 /**
  * Reopens a dataset from its descriptor (the `hdf5` entry of the format table in
- * `../open-source.ts`; core caches the result per thread).
+ * `../open-source.ts`; core caches the result per thread): with the layout it carries when the
+ * file is the version it was found in (no h5wasm), else through h5wasm.
  * @internal
  */
-export async function openDescriptor(d: Hdf5SourceDescriptor): Promise<Hdf5Dataset> {
+export async function openDescriptor(d: Hdf5SourceDescriptor): Promise<ArraySource> {
   if (!d.path) {
     throw new IoError(
       "not-found",
       "This HDF5 source was opened in a browser (File or URL); reopen it with @chunked/io/hdf5/browser.",
     );
+  }
+  if (d.direct && d.version !== undefined) {
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.statSync(d.path);
+    } catch {}
+    if (stat && fileVersion(stat) === d.version) return new DirectSource(d, fileReader(d.path));
   }
   return openHdf5Dataset(d.path, d.dataset, { int64: d.int64 });
 }

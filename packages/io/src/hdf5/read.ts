@@ -8,7 +8,7 @@ import { causeText, IoError, where } from "../errors.js";
 import { checkRegion, outputFor } from "../region.js";
 import { hdf5DatasetRepr } from "../repr.js";
 import type { ArraySource, ArrayTarget, DType, Hdf5SourceDescriptor, Region } from "../types.js";
-import { type ByteReader, type DirectLayout, discoverLayout, readDirect } from "./direct.js";
+import { type ByteReader, type DirectLayout, discoverLayout, readDirect, shipLayout } from "./direct.js";
 import { BOOL_ATTR, type DTypeMapping, type H5TypeInfo, mapH5Type } from "./dtype.js";
 import { type H5File, type H5Module, type H5Wasm, MAX_SLAB_BYTES, normalizeName } from "./h5.js";
 import { writeRegion } from "./write.js";
@@ -189,12 +189,13 @@ export class Hdf5Dataset<D extends DType = DType> implements ArraySource<D>, Arr
   /** Storage chunk shape, or undefined for a contiguous (or compact) dataset. */
   readonly chunks?: readonly number[];
   readonly token: string;
-  readonly descriptor?: Hdf5SourceDescriptor;
   /** HDF5 filters in the pipeline (`[]` when uncompressed), e.g. `[{ id: 1, name: "deflate" }]`. */
   readonly filters: readonly { readonly id: number; readonly name: string }[];
   readonly #map: DTypeMapping;
   readonly #repr: string;
   #layout: DirectLayout | null | undefined;
+  readonly #descriptor?: Hdf5SourceDescriptor;
+  #shipped: Hdf5SourceDescriptor | undefined;
 
   /** @internal Use {@link Hdf5File.get}. */
   constructor(file: Hdf5File, name: string) {
@@ -237,12 +238,39 @@ export class Hdf5Dataset<D extends DType = DType> implements ArraySource<D>, Arr
     }
     this.token = `${file.init.token}:${name}`;
     if (file.init.descriptor) {
-      this.descriptor = {
+      this.#descriptor = {
         ...file.init.descriptor,
         dataset: name,
         ...(file.init.options.int64 ? { int64: file.init.options.int64 } : {}),
       };
     }
+  }
+
+  /**
+   * How another thread reopens this dataset. From a file on disk, an uncompressed dataset whose
+   * chunks are all allocated also carries its layout (probed here on first use), so that a pool
+   * worker reads it straight from the file without loading h5wasm.
+   */
+  get descriptor(): Hdf5SourceDescriptor | undefined {
+    const base = this.#descriptor;
+    if (!base?.path || this.file.closed) return base;
+    if (this.#shipped === undefined) {
+      const layout = this.#direct();
+      const shipped = layout ? shipLayout(layout, this.shape) : undefined;
+      this.#shipped = shipped
+        ? {
+            ...base,
+            direct: {
+              shape: this.shape,
+              dtype: this.dtype,
+              ...(this.chunks ? { chunks: this.chunks } : {}),
+              token: this.token,
+              ...shipped,
+            },
+          }
+        : base;
+    }
+    return this.#shipped;
   }
 
   /** h5py's repr: `<HDF5 dataset "x": shape (100, 200), type "<f4">` (the file's type). */
