@@ -267,7 +267,17 @@ const INIT: Record<InnerOp, string> = {
   max: "-Infinity",
 };
 
-function innerSource(plan: InnerPlan, r: number, inDTypes: readonly DType[]): string[] {
+/**
+ * The lines of inner reduction `r`: what goes before the loop, "\u0000", then its body per
+ * element. Loads from streams in `still` (not moving along the segment) are made once before the
+ * loop where the reduction is unrolled.
+ */
+function innerSource(
+  plan: InnerPlan,
+  r: number,
+  inDTypes: readonly DType[],
+  still: readonly boolean[],
+): string[] {
   const src = plan.source;
   const g = new Codegen(
     inDTypes,
@@ -278,15 +288,17 @@ function innerSource(plan: InnerPlan, r: number, inDTypes: readonly DType[]): st
   const value = castSource(root.v, root.dt, src.exprDType);
   const lines: string[] = [...g.hoisted];
   const unroll = plan.count <= MAX_UNROLL;
+  const load = (u: number, e: string) =>
+    `d${plan.streams[u]}[p${plan.streams[u]} + io${r}_${u}${unroll ? `_${e}` : `[${e}]`}]`;
+  const hoist = (u: number) => unroll && still[plan.streams[u]];
   const loads = (e: string) =>
-    plan.inputs.map(
-      (j, u) =>
-        `const r${r}_x${j} = d${plan.streams[u]}[p${plan.streams[u]} + io${r}_${u}${unroll ? `_${e}` : `[${e}]`}];`,
-    );
+    plan.inputs.map((j, u) => `const r${r}_x${j} = ${hoist(u) ? `r${r}_h${u}_${e}` : load(u, e)};`);
   plan.inputs.forEach((_, u) => {
     if (unroll)
       for (let e = 0; e < plan.count; e++) lines.push(`const io${r}_${u}_${e} = IO[${r}][${u}][${e}];`);
     else lines.push(`const io${r}_${u} = IO[${r}][${u}];`);
+    if (hoist(u))
+      for (let e = 0; e < plan.count; e++) lines.push(`const r${r}_h${u}_${e} = ${load(u, String(e))};`);
   });
   const op = src.reduce;
   const acc = `a${r}`;
@@ -327,28 +339,41 @@ function innerSource(plan: InnerPlan, r: number, inDTypes: readonly DType[]): st
   return [...lines, "\u0000", ...body];
 }
 
+/**
+ * The segment function as JavaScript. Streams that do not move along the last axis (`S[m]` 0,
+ * e.g. `x[:, None]` against `x[None, :]`) are read once per segment rather than per element: the
+ * JIT sees neither that `p` stays put (`S` is data) nor that the stores to `dst` leave the inputs be.
+ */
 function compileSegment(
   loop: Loop,
   params: FusedLoopParams,
   inputs: readonly NDArray[],
   outDType: DType,
+  S: Float64Array,
 ): Segment {
   const head: string[] = [];
   const perElement: string[] = [];
+  const still = loop.streams.map((_, m) => S[m] === 0);
   loop.streams.forEach((s, m) => {
-    head.push(`const d${m} = D[${m}]; let p${m} = P[${m}] | 0; const s${m} = S[${m}] | 0;`);
+    head.push(
+      still[m]
+        ? `const d${m} = D[${m}]; const p${m} = P[${m}] | 0;`
+        : `const d${m} = D[${m}]; let p${m} = P[${m}] | 0; const s${m} = S[${m}] | 0;`,
+    );
     head.push(`// stream ${m}: ${inputs[s.input].dtype}`);
   });
   const inDTypes = inputs.map((a) => a.dtype);
   loop.plans.forEach((plan, r) => {
     if (!plan) return;
     head.push(`const r${r}_C = CS[${r + 1}];`);
-    const [hoisted, body] = splitAt(innerSource(plan, r, inDTypes), "\u0000");
+    const [hoisted, body] = splitAt(innerSource(plan, r, inDTypes, still), "\u0000");
     head.push(...hoisted);
     perElement.push(...body);
   });
   loop.direct.forEach((m, k) => {
-    if (m >= 0) perElement.unshift(`const o_x${k} = d${m}[p${m}];`);
+    if (m < 0) return;
+    if (still[m]) head.push(`const o_x${k} = d${m}[p${m}];`);
+    else perElement.unshift(`const o_x${k} = d${m}[p${m}];`);
   });
   const g = new Codegen(
     loop.sourceDTypes,
@@ -361,7 +386,7 @@ function compileSegment(
     ...g.body,
     `dst[dOff + i] = ${castSource(castSource(root.v, root.dt, params.dtype), params.dtype, outDType)};`,
   );
-  const advance = loop.streams.map((_, m) => `p${m} += s${m};`).join(" ");
+  const advance = loop.streams.flatMap((_, m) => (still[m] ? [] : [`p${m} += s${m};`])).join(" ");
   const src = `return function fusedSegment(dst, dOff, len, P, S, D, IO, CS) {
   ${head.join("\n  ")}
   for (let i = 0; i < len; i++) {
@@ -464,10 +489,10 @@ export function runFusedLoop(params: FusedLoopParams, inputs: readonly NDArray[]
   if (inputs.some((a) => is64BitInt(a.dtype))) return runUnfused(params, inputs);
   const loop = planLoop(params, inputs);
   const outDType: DType = params.reduce ? "float64" : params.dtype;
-  const segment = codegenEnabled()
-    ? compileSegment(loop, params, inputs, outDType)
-    : interpretSegment(loop, params, inputs, outDType);
   const S = Float64Array.from(loop.streams, (s) => s.strides[shape.length - 1] ?? 0);
+  const segment = codegenEnabled()
+    ? compileSegment(loop, params, inputs, outDType, S)
+    : interpretSegment(loop, params, inputs, outDType);
   const D = loop.streams.map((s) => numberStorage(inputs[s.input].dtype, inputs[s.input].data, "fused.loop"));
   const offsets = loop.streams.map((s) => inputs[s.input].offset);
   const strides = loop.streams.map((s) => s.strides);

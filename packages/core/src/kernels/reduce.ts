@@ -132,8 +132,16 @@ export function pairwiseSum(a: Float64Array, p: number, n: number): number {
   return pairwiseSum(a, p, n2) + pairwiseSum(a, p + n2, n - n2);
 }
 
-/** {@link pairwiseSum} skipping NaN (the slow path of the nan-variants, taken only when a NaN is present). */
-function pairwiseNanSum(a: Float64Array, p: number, n: number): number {
+/**
+ * {@link pairwiseSum} skipping NaN (the slow path of the nan-variants, taken only when a NaN is
+ * present): two partial sums (even and odd positions) at the leaves of at most 128 elements.
+ *
+ * @example
+ * ```ts
+ * pairwiseNanSum(new Float64Array([1, NaN, 3]), 0, 3); // 4
+ * ```
+ */
+export function pairwiseNanSum(a: Float64Array, p: number, n: number): number {
   if (n <= 128) {
     let s0 = 0;
     let s1 = 0;
@@ -402,20 +410,25 @@ let nanLeafCount = 0;
  */
 function nanLeafSum(S: ReducedSeq, t: number, n: number): number {
   const wasm = simdFor(S, n);
+  if (wasm !== null) {
+    S.gather(wasm.f64, 0, t, n);
+    const s = wasm.sum64(n);
+    if (!Number.isNaN(s)) {
+      nanLeafCount += n;
+      return s;
+    }
+    // The NaN-skipping sum where the values already are, in the same order (same bits).
+    const r = wasm.nanSum64(n);
+    nanLeafCount += wasm.nanCount[0];
+    return r;
+  }
   let a: Float64Array = scratch;
   let p = 0;
-  let s: number;
-  if (wasm !== null) {
-    a = wasm.f64;
-    S.gather(a, 0, t, n);
-    s = wasm.sum64(n);
-  } else {
-    if (S.direct) {
-      a = S.data as Float64Array;
-      p = S.start + t;
-    } else S.gather(scratch, 0, t, n);
-    s = pairwiseSum(a, p, n);
-  }
+  if (S.direct) {
+    a = S.data as Float64Array;
+    p = S.start + t;
+  } else S.gather(scratch, 0, t, n);
+  const s = pairwiseSum(a, p, n);
   if (!Number.isNaN(s)) {
     nanLeafCount += n;
     return s;

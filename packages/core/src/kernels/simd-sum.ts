@@ -1,6 +1,6 @@
 /**
  * NumPy's pairwise sum as a WebAssembly SIMD loop, for the hot float64 and float32 sums of
- * kernels/reduce.ts (and the squared deviations of var/std). The module is assembled here, byte by byte, from the instruction list below
+ * kernels/reduce.ts (the NaN-skipping sums of the nan-variants, the squared deviations of var/std). The module is assembled here, byte by byte, from the instruction list below
  * (no toolchain, no build step, no binary blob), and compiled once on first use.
  *
  * It performs exactly the float64 operations of `pairwiseSum` in reduce.ts, in the same order:
@@ -40,6 +40,13 @@ export interface SimdSum {
    * elements at positions ≡ k (mod 4), in order — `addSqDev`'s 4-lane loop in reduce.ts.
    */
   sqDev64(n: number, mean: number): void;
+  /**
+   * `pairwiseNanSum` of `f64[0..n)` in reduce.ts (NaN skipped, two accumulators at the leaves, the
+   * same split points), the number of non-NaN elements left in {@link nanCount}.
+   */
+  nanSum64(n: number): number;
+  /** `nanCount[0]`: the non-NaN elements of the last {@link nanSum64}. */
+  readonly nanCount: Float64Array;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -89,6 +96,9 @@ const I32_GE_U = 0x4f;
 const I32_GT_U = 0x4b;
 const F64_ADD = 0xa0;
 const F64_PROMOTE_F32 = 0xbb;
+const F64_NE = 0x62;
+const f64Const = (v: number) => [0x44, ...new Uint8Array(Float64Array.of(v).buffer)];
+const f64Store = (offset: number) => [0x39, 3, ...uleb(offset)];
 const f64Load = (offset: number) => [0x2b, 3, ...uleb(offset)];
 const f32Load = (offset: number) => [0x2a, 2, ...uleb(offset)];
 const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
@@ -98,6 +108,8 @@ const F64X2_ADD = simd(0xf0);
 const F64X2_SUB = simd(0xf1);
 const F64X2_MUL = simd(0xf2);
 const F64X2_SPLAT = simd(0x14);
+const F64X2_EQ = simd(0x47);
+const V128_AND = simd(0x4e);
 const v128Store = (offset: number) => simd(0x0b, 4, ...uleb(offset));
 const F64X2_PROMOTE_LOW_F32X4 = simd(0x5f);
 const extractLane = (lane: number) => simd(0x21, lane);
@@ -113,30 +125,83 @@ const call = (f: number) => [0x10, ...uleb(f)];
 const [P, N, I, E, N2, S, R01, R23, R45, R67] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 const LOCALS = [3, 3, I32, 1, F64, 4, V128]; // 3 groups: 3 i32, 1 f64, 4 v128
 
+/** Pushes the byte address of element `index` (a local) of the array at byte address `p` (a local). */
+const addressOf = (p: number, index: number, shift: number) => [
+  ...get(p),
+  ...get(index),
+  ...i32(shift),
+  I32_SHL,
+  I32_ADD,
+];
+
+/** `end = n & -multiple` (locals; `multiple` a power of two): where the vector loop stops. */
+const roundDown = (n: number, multiple: number, end: number) => [
+  ...get(n),
+  ...i32(-multiple),
+  I32_AND,
+  ...set(end),
+];
+
+/** `if (n <= limit) { body }` (`n` a local). */
+const unlessOver = (n: number, limit: number, body: number[]) => [
+  ...BLOCK,
+  ...get(n),
+  ...i32(limit),
+  I32_GT_U,
+  ...brIf(0),
+  ...body,
+  END,
+];
+
+/** `while (i < end) { body; i += step }` over locals `i` and `end`. */
+const whileBelow = (i: number, end: number, step: number, body: number[]) => [
+  ...BLOCK,
+  ...LOOP,
+  ...get(i),
+  ...get(end),
+  I32_GE_U,
+  ...brIf(1),
+  ...body,
+  ...get(i),
+  ...i32(step),
+  I32_ADD,
+  ...set(i),
+  ...br(0),
+  END,
+  END,
+];
+
+/**
+ * NumPy's split above a leaf: `n2 = (n >> 1) & ~7; return self(p, n2) + self(p + n2 elements, n - n2)`,
+ * then the function's end.
+ */
+const halves = (p: number, n: number, n2: number, self: number, shift: number) => [
+  ...get(n),
+  ...i32(1),
+  I32_SHR_U,
+  ...i32(-8),
+  I32_AND,
+  ...set(n2),
+  ...get(p),
+  ...get(n2),
+  ...call(self),
+  ...addressOf(p, n2, shift),
+  ...get(n),
+  ...get(n2),
+  I32_SUB,
+  ...call(self),
+  F64_ADD,
+  END,
+];
+
 /**
  * The body of `sum64` (`width` 8) or `sum32` (`width` 4), function index `self` (for the recursion).
  */
 function pairwiseBody(width: 8 | 4, self: number): number[] {
   const shift = width === 8 ? 3 : 2;
   /** Pushes the byte address of element `index` (a local). */
-  const address = (index: number) => [...get(P), ...get(index), ...i32(shift), I32_SHL, I32_ADD];
-  /** `while (I < E) { body; I += step }` */
-  const whileBelowEnd = (step: number, body: number[]) => [
-    ...BLOCK,
-    ...LOOP,
-    ...get(I),
-    ...get(E),
-    I32_GE_U,
-    ...brIf(1),
-    ...body,
-    ...get(I),
-    ...i32(step),
-    I32_ADD,
-    ...set(I),
-    ...br(0),
-    END,
-    END,
-  ];
+  const address = (index: number) => addressOf(P, index, shift);
+  const whileBelowEnd = (step: number, body: number[]) => whileBelow(I, E, step, body);
   /** Pushes elements k, k+1 (at byte address on the stack + k·width) as an f64x2. */
   const pair = (k: number) =>
     width === 8 ? v128Load(k * 8) : [...v128Load64Zero(k * 4), ...F64X2_PROMOTE_LOW_F32X4];
@@ -154,16 +219,7 @@ function pairwiseBody(width: 8 | 4, self: number): number[] {
     ...get(S),
     RETURN,
   ];
-  /** `if (n > limit) skip { body }` */
-  const unlessAbove = (limit: number, body: number[]) => [
-    ...BLOCK,
-    ...get(N),
-    ...i32(limit),
-    I32_GT_U,
-    ...brIf(0),
-    ...body,
-    END,
-  ];
+  const unlessAbove = (limit: number, body: number[]) => unlessOver(N, limit, body);
   const lanes = (r: number) => [...get(r), ...extractLane(0), ...get(r), ...extractLane(1), F64_ADD];
   return [
     // n < 8: s = 0 (locals start at zero), i = 0.
@@ -173,10 +229,7 @@ function pairwiseBody(width: 8 | 4, self: number): number[] {
       ...[R01, R23, R45, R67].flatMap((r, k) => [...get(P), ...pair(2 * k), ...set(r)]),
       ...i32(8),
       ...set(I),
-      ...get(N),
-      ...i32(-8),
-      I32_AND,
-      ...set(E),
+      ...roundDown(N, 8, E),
       ...whileBelowEnd(8, [
         // The address of element i, kept in N2 for the four loads.
         ...address(I),
@@ -200,23 +253,8 @@ function pairwiseBody(width: 8 | 4, self: number): number[] {
       ...set(S),
       ...tailAndReturn,
     ]),
-    // n > 128: n2 = (n >> 1) & ~7; sum(p, n2) + sum(p + n2·width, n - n2).
-    ...get(N),
-    ...i32(1),
-    I32_SHR_U,
-    ...i32(-8),
-    I32_AND,
-    ...set(N2),
-    ...get(P),
-    ...get(N2),
-    ...call(self),
-    ...address(N2),
-    ...get(N),
-    ...get(N2),
-    I32_SUB,
-    ...call(self),
-    F64_ADD,
-    END,
+    // n > 128: sum(p, n2) + sum(p + n2·width, n - n2).
+    ...halves(P, N, N2, self, shift),
   ];
 }
 
@@ -261,31 +299,13 @@ function sqDevBody(): number[] {
     ...get(mean),
     ...F64X2_SPLAT,
     ...set(m),
-    ...get(n),
-    ...i32(-4),
-    I32_AND,
-    ...set(end),
-    ...BLOCK,
-    ...LOOP,
-    ...get(i),
-    ...get(end),
-    I32_GE_U,
-    ...brIf(1),
-    ...get(p),
-    ...get(i),
-    ...i32(3),
-    I32_SHL,
-    I32_ADD,
-    ...set(at),
-    ...step(d01, s01, t01, 0),
-    ...step(d23, s23, t23, 16),
-    ...get(i),
-    ...i32(4),
-    I32_ADD,
-    ...set(i),
-    ...br(0),
-    END,
-    END,
+    ...roundDown(n, 4, end),
+    ...whileBelow(i, end, 4, [
+      ...addressOf(p, i, 3),
+      ...set(at),
+      ...step(d01, s01, t01, 0),
+      ...step(d23, s23, t23, 16),
+    ]),
     ...store(s01, 0),
     ...store(s23, 1),
     ...store(t01, 2),
@@ -294,16 +314,103 @@ function sqDevBody(): number[] {
   ];
 }
 
-/** The module: memory (1 page, exported), `sum64` and `sum32`, both `(p: i32, n: i32) -> f64`. */
+/** Byte address of {@link SimdSum.nanCount} (after the lanes). */
+const NAN_COUNT = LANES + 64;
+
+/**
+ * The body of `nansum64(p, n)`, function index `self`: `pairwiseNanSum` of reduce.ts. At a leaf
+ * (n <= 128) the accumulators s0 (even positions) and s1 (odd) are one f64x2; a NaN is masked to
+ * +0 rather than skipped, the same bits since a sum started at +0 is never -0 (x + +0 = x
+ * otherwise, NaN and infinities included). The non-NaN count is added to memory at NAN_COUNT.
+ */
+function nanSumBody(self: number): number[] {
+  const [p, n, i, end, n2, s, t, acc, cnt, x, mask, one] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+  const address = (index: number) => addressOf(p, index, 3);
+  const lane = (local: number, k: number) => [...get(local), ...extractLane(k)];
+  /** `sum += v & mask`: v where the mask is set, else +0. */
+  const addMasked = (sum: number, v: number) => [
+    ...get(sum),
+    ...get(v),
+    ...get(mask),
+    ...V128_AND,
+    ...F64X2_ADD,
+    ...set(sum),
+  ];
+  return [
+    ...[3, 3, I32, 2, F64, 5, V128],
+    // n <= 128: the leaf.
+    ...unlessOver(n, 128, [
+      ...f64Const(1),
+      ...F64X2_SPLAT,
+      ...set(one),
+      ...roundDown(n, 2, end),
+      // while (i < end): x = a[i], a[i+1]; mask = x == x; acc += x & mask; cnt += 1 & mask.
+      ...whileBelow(i, end, 2, [
+        ...address(i),
+        ...v128Load(0),
+        ...set(x),
+        ...get(x),
+        ...get(x),
+        ...F64X2_EQ,
+        ...set(mask),
+        ...addMasked(acc, x),
+        ...addMasked(cnt, one),
+      ]),
+      // s = s0; an odd n's last element goes to s0 (and to the count) unless NaN.
+      ...lane(acc, 0),
+      ...set(s),
+      ...BLOCK,
+      ...get(i),
+      ...get(n),
+      I32_GE_U,
+      ...brIf(0),
+      ...address(i),
+      ...f64Load(0),
+      ...set(t),
+      ...get(t),
+      ...get(t),
+      F64_NE,
+      ...brIf(0),
+      ...get(s),
+      ...get(t),
+      F64_ADD,
+      ...set(s),
+      ...i32(0),
+      ...i32(0),
+      ...f64Load(NAN_COUNT),
+      ...f64Const(1),
+      F64_ADD,
+      ...f64Store(NAN_COUNT),
+      END,
+      // count += cnt0 + cnt1; return s0 + s1.
+      ...i32(0),
+      ...i32(0),
+      ...f64Load(NAN_COUNT),
+      ...lane(cnt, 0),
+      ...lane(cnt, 1),
+      F64_ADD,
+      F64_ADD,
+      ...f64Store(NAN_COUNT),
+      ...get(s),
+      ...lane(acc, 1),
+      F64_ADD,
+      RETURN,
+    ]),
+    // n > 128: nansum(p, n2) + nansum(p + 8 n2, n - n2).
+    ...halves(p, n, n2, self, 3),
+  ];
+}
+
+/** The module: memory (1 page, exported), `sum64`, `sum32` and `nansum64`, `(p: i32, n: i32) -> f64`; `sqdev64`. */
 export function simdSumModuleBytes(): Uint8Array<ArrayBuffer> {
   const section = (id: number, body: number[]) => [id, ...sized(body)];
   const bytes = [
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, [2, 0x60, 2, I32, I32, 1, F64, 0x60, 3, I32, I32, F64, 0]),
-    ...section(3, [3, 0, 0, 1]),
+    ...section(3, [4, 0, 0, 1, 0]),
     ...section(5, [1, 0x00, 1]),
     ...section(7, [
-      4,
+      5,
       ...name("memory"),
       0x02,
       0,
@@ -316,12 +423,16 @@ export function simdSumModuleBytes(): Uint8Array<ArrayBuffer> {
       ...name("sqdev64"),
       0x00,
       2,
+      ...name("nansum64"),
+      0x00,
+      3,
     ]),
     ...section(10, [
-      3,
+      4,
       ...sized([...LOCALS, ...pairwiseBody(8, 0)]),
       ...sized([...LOCALS, ...pairwiseBody(4, 1)]),
       ...sized(sqDevBody()),
+      ...sized(nanSumBody(3)),
     ]),
   ];
   return new Uint8Array(bytes);
@@ -345,6 +456,8 @@ function compile(): SimdSum | null {
   const sum64 = instance.exports.sum64 as (p: number, n: number) => number;
   const sum32 = instance.exports.sum32 as (p: number, n: number) => number;
   const sqdev64 = instance.exports.sqdev64 as (p: number, n: number, mean: number) => void;
+  const nansum64 = instance.exports.nansum64 as (p: number, n: number) => number;
+  const nanCount = new Float64Array(memory.buffer, NAN_COUNT, 1);
   return {
     f64: new Float64Array(memory.buffer, 0, SIMD_SUM_CAPACITY),
     f32: new Float32Array(memory.buffer, 0, SIMD_SUM_CAPACITY),
@@ -352,6 +465,11 @@ function compile(): SimdSum | null {
     sum32: (n) => sum32(0, n),
     lanes: new Float64Array(memory.buffer, LANES, 8),
     sqDev64: (n, mean) => sqdev64(0, n, mean),
+    nanSum64: (n) => {
+      nanCount[0] = 0;
+      return nansum64(0, n);
+    },
+    nanCount,
   };
 }
 

@@ -82,6 +82,26 @@ describe("fusion across broadcasts and inner reductions", () => {
     },
   );
 
+  test.prop(
+    [
+      fc
+        .integer({ min: 2, max: 30 })
+        .chain((n) => fc.tuple(arbFloatData([n, 3]), arbFloatData([n]), arbAxisChunks(n))),
+    ],
+    { numRuns: 25 },
+  )(
+    "operands that stay put along a row (x[:, None]) give the unfused bits, inside and outside the inner sum",
+    async ([x, w, chunks]) => {
+      const c = fromArray(x, { chunks: [chunks, [3]] });
+      const cw = fromArray(w, { chunks: [chunks] });
+      // w[:, None] is read once per row; w[None, :] moves along it.
+      const e = LR.nansum(L.subtract(distances(c).mul(cw.at`:, None`), cw.at`None, :`), { axis: 1 });
+      expect(ops(e)).toContain("fused.loop");
+      const [fused, raw] = await fusedAndRaw(e);
+      assertClose(fused, raw, { rtol: 0, atol: 0 });
+    },
+  );
+
   const INNER = ["sum", "mean", "prod", "min", "max"] as const;
   const OUTER = [null, "sum", "nansum", "mean", "var", "max", "argmax"] as const;
   test.prop(

@@ -5,7 +5,14 @@
 import { fc, test } from "@fast-check/vitest";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type DType, NDArray, type ReduceOp } from "@chunked/core";
-import { pairwiseSum, reduceChunk, reduceChunkMulti, setSimdSum, simdSum } from "../../src/kernels/reduce.js";
+import {
+  pairwiseNanSum,
+  pairwiseSum,
+  reduceChunk,
+  reduceChunkMulti,
+  setSimdSum,
+  simdSum,
+} from "../../src/kernels/reduce.js";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -86,6 +93,28 @@ describe("WebAssembly SIMD sums", () => {
           { axis: [0, 1] },
         ).data[0],
       ).toBe(want);
+    }
+  });
+
+  it("skip NaN as pairwiseNanSum does, bit for bit, and count the rest, at every size up to 300", () => {
+    const wasm = simdSum();
+    if (wasm === null) throw new Error("WebAssembly SIMD is available in Node");
+    const specials = [Number.NaN, -0, 0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
+    for (let n = 0; n <= 300; n++) {
+      for (const density of [0, 0.05, 0.5, 1]) {
+        const x = values("float64", n, 7 * n + 1, false).data as Float64Array;
+        let s = n + 3;
+        for (let i = 0; i < n; i++) {
+          s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+          if (s / 2 ** 32 < density) x[i] = Number.NaN;
+          // A few negative zeros and infinities where NaN leaves the rest.
+          else if (density === 0.5 && i % 37 === 5) x[i] = specials[(s >>> 8) % specials.length];
+        }
+        wasm.f64.set(x);
+        const got = wasm.nanSum64(n);
+        expect(Object.is(got, pairwiseNanSum(x, 0, n)), `n=${n} density=${density}`).toBe(true);
+        expect(wasm.nanCount[0]).toBe(x.filter((v) => !Number.isNaN(v)).length);
+      }
     }
   });
 
