@@ -22,11 +22,11 @@
 import { FreeLists } from "../kernels/recycle.js";
 
 /**
- * Least bytes of free shared buffers the pool keeps; the cap grows to twice the most bytes that
- * results used and batches were lent at once, so a compute of the same shape makes no new buffer.
- * Free buffers over it (sizes no compute makes any more) go to GC, oldest first.
+ * Least bytes of free shared buffers the pool keeps; the cap grows to 1.25 times the most bytes
+ * that results used and batches were lent at once, so a compute of the same shape makes no new
+ * buffer. Free buffers over it (sizes no compute makes any more) go to GC, oldest first.
  */
-export const RECYCLE_CAP_BYTES = 256 * 2 ** 20;
+export const RECYCLE_CAP_BYTES = 64 * 2 ** 20;
 /**
  * Most bytes of free buffers a worker's kernels keep (kernels/recycle.ts; 128 MB in-process).
  * Measured on the tutorial W1, W2 and W3: 16 MB serves all but ~0.5% of their allocations from
@@ -133,7 +133,7 @@ export class WorkerBuffers {
 }
 
 /** Free bytes kept per byte in use at the peak (see {@link BufferLedger}'s cap). */
-const FREE_PER_IN_USE = 2;
+const FREE_PER_IN_USE = 1.25;
 
 const FREE = 0;
 const LENT = 1;
@@ -248,7 +248,10 @@ export class BufferLedger {
     let lent: Lent | undefined;
     for (const b of bytes) {
       if (!(b > 0)) continue;
-      for (const c of servingClasses(b)) {
+      // One class up first: it also serves an output a class larger or smaller than the last
+      // (a sort's partitions vary by a few %), which its own class would not.
+      const [own, up, top] = servingClasses(b);
+      for (const c of [up, own, top]) {
         const buffer = this.#free.take(c);
         if (!buffer) continue;
         const owned = this.#byBuffer.get(buffer)!;
@@ -307,10 +310,10 @@ export class BufferLedger {
     this.#liveBuffers++;
     this.#liveBytes += owned.bytes;
     if (this.#liveBytes > this.#peakLiveBytes) this.#peakLiveBytes = this.#liveBytes;
-    // Free buffers are capped at twice the most bytes in use at once (results and lent): what a
-    // compute used then fits when it is freed, with room for the buffers of the size classes it
+    // Free buffers are capped at 1.25 times the most bytes in use at once (results and lent): what
+    // a compute used then fits when it is freed, with room for the buffers of the size classes it
     // no longer needed when it made others (a rechunk's blocks, then its pieces: the 10000²
-    // rechunk made 0.99 GB for 0.84 GB in use), so the next compute of its shape makes nothing new
+    // rechunk made 0.92 GB for 0.85 GB in use), so the next compute of its shape makes nothing new
     // and drops nothing to GC.
     const inUse = this.#liveBytes + this.#lentBytes;
     if (FREE_PER_IN_USE * inUse > this.#free.cap) this.#free.cap = FREE_PER_IN_USE * inUse;
