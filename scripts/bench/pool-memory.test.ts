@@ -19,11 +19,8 @@ const ALLOWANCE_PER_WORKER_MB = 175;
 /**
  * W1: a 400 MB read-and-reduce. W3: the weather stack's mean and anomaly (31 days, 124 MB), where the
  * pool once held every partial state (4 MB each) in shared memory until GC: 2 GB at tutorial scale.
- * R1: a two-stage rechunk of 4000² float64 (128 MB), whose blocks and pieces differ in size: kept
- * per worker, freed buffers piled up where they did not fit (tutorial scale: 1.66 GB against
- * 0.95 GB in-process; executor-node's graph.test.ts checks the buffers themselves).
  */
-test.each(["W1", "W3", "R1"])(
+test.each(["W1", "W3"])(
   "%s on the pool stays within in-process peak RSS + 175 MB per worker",
   (workload) => {
     const { rows } = runBench([
