@@ -57,6 +57,23 @@ function treeGraph(chunks = 16, size = 100_000): { graph: Map<string, Task>; out
   return { graph, out: "sum/0" };
 }
 
+/** `n` tasks that each wait at one shared gate (test.gate) until the test opens it. */
+function gateGraph(n: number): {
+  gate: ReturnType<typeof makeGate>;
+  graph: Map<string, Task>;
+  outs: string[];
+} {
+  const gate = makeGate();
+  const graph = new Map<string, Task>();
+  graph.set("gate", { key: "gate", op: "core.literal", deps: [], params: { array: gate.chunk as never } });
+  const outs: string[] = [];
+  for (let i = 0; i < n; i++) {
+    graph.set(`wait/${i}`, { key: `wait/${i}`, op: "test.gate", deps: ["gate"] });
+    outs.push(`wait/${i}`);
+  }
+  return { gate, graph, outs };
+}
+
 describe("NodePool under core's scheduler", () => {
   let pool: NodePool;
   beforeAll(() => {
@@ -126,14 +143,7 @@ describe("NodePool under core's scheduler", () => {
   });
 
   it("aborts a running compute", async () => {
-    const gate = makeGate();
-    const graph = new Map<string, Task>();
-    graph.set("gate", { key: "gate", op: "core.literal", deps: [], params: { array: gate.chunk as never } });
-    const outs: string[] = [];
-    for (let i = 0; i < 40; i++) {
-      graph.set(`wait/${i}`, { key: `wait/${i}`, op: "test.gate", deps: ["gate"] });
-      outs.push(`wait/${i}`);
-    }
+    const { gate, graph, outs } = gateGraph(40);
     const ac = new AbortController();
     const running = runGraph(graph, outs, { executor: pool, signal: ac.signal }).catch((e) => e);
     await gate.until(1);
@@ -365,6 +375,68 @@ describe("shared buffers over many tasks", () => {
       // Each worker makes a buffer only when all it made before are in use: never more than the
       // chunks of one compute, however many computes run.
       expect(fresh).toBeLessThanOrEqual(pool.workers * chunks);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe("shared buffers across workers (the 10000² rechunk's memory, bench R1)", () => {
+  it("a multi-stage rechunk reuses every freed buffer on either worker: later computes make none and drop none", async () => {
+    const ca = await import("@chunked/core");
+    const pool = new NodePool({ workers: 2, inlineBelowMs: 0 });
+    try {
+      // R1's shape at 1/10: blocks of (n, 10) float64 (96 KB), pieces of another size, then
+      // blocks of (10, n). A freed block fits no piece and the other way round, and a worker's
+      // freed buffers fit the other worker's next outputs: kept per worker, buffers of one size
+      // piled up on one worker while the other made new ones, and over their cap went to GC.
+      const n = 1200;
+      const y = () =>
+        ca.sum(
+          ca.rechunk(ca.random.random([n, n], { chunks: [n, 10], seed: 3 }), [10, n], {
+            memoryLimit: 2 ** 19,
+          }),
+        );
+      const expected = await y().compute();
+      const made: number[] = [];
+      for (let run = 0; run < 3; run++) {
+        // One task at a time: the same order every run, whichever worker takes each task.
+        const got = await y().compute({ executor: pool, maxInFlight: 1 });
+        expect(got.item()).toBe(expected.item());
+        const { buffers } = pool.stats;
+        expect(buffers.liveBuffers).toBe(0);
+        expect(buffers.lentBytes).toBe(0);
+        made.push(buffers.madeBytes);
+        // Every buffer made is free again, none left to GC.
+        expect(buffers.droppedBytes).toBe(0);
+        expect(buffers.freeBytes).toBe(buffers.madeBytes);
+      }
+      expect(made[0]).toBeGreaterThan(0);
+      expect(made).toEqual([made[0], made[0], made[0]]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("a kernel not yet measured runs one task per worker, even after tiny tasks raised the concurrency", async () => {
+    const pool = new NodePool({ workers: 2, modules, inlineBelowMs: 0 });
+    try {
+      // Tiny tasks first: the adaptive concurrency goes up to batch them.
+      const { graph, out } = treeGraph(64, 10);
+      await runGraph(graph, [out], { executor: pool });
+      expect(pool.concurrency).toBeGreaterThan(2 * pool.workers);
+      // Then 40 tasks of a kernel never run: were it tiny, all would go out at once; it may be a
+      // read of 8 MB or a random block (after the bench's warm-up of tiny tasks the 10000²
+      // rechunk made all 100 of its blocks at once: 1.24 GB held against 0.84 GB).
+      const { gate, graph: g, outs } = gateGraph(40);
+      const sentBefore = pool.stats.tasks;
+      const running = runGraph(g, outs, { executor: pool });
+      await gate.until(pool.workers);
+      expect(pool.concurrency).toBe(pool.workers);
+      // The scheduler keeps twice the concurrency in flight.
+      expect(pool.stats.tasks - sentBefore).toBeLessThanOrEqual(2 * pool.workers);
+      gate.open();
+      expect((await running).size).toBe(40);
     } finally {
       await pool.close();
     }

@@ -3,7 +3,7 @@
  * runtime, and the batching {@link WorkerPool} with its {@link PoolTransport} interface.
  * @module
  */
-export { BufferLedger, RECYCLE_CAP_BYTES, sharedClassBytes, WorkerBuffers } from "./buffers.js";
+export { BufferLedger, LentBuffers, RECYCLE_CAP_BYTES, sharedClassBytes, WorkerBuffers } from "./buffers.js";
 export { serve } from "./runtime.js";
 export type { ServeOptions, WorkerScope } from "./runtime.js";
 export type { PoolTransport, PoolWorker, WorkerEvents } from "./transport.js";

@@ -11,7 +11,7 @@ import { getKernel, kernelIds } from "../kernels/registry.js";
 import { copyInto, NDArray, type NDArrayLike } from "../ndarray/ndarray.js";
 import { isThenable } from "../schedule/thenable.js";
 import { collectWarnings } from "../warnings.js";
-import { WORKER_KERNEL_CAP_BYTES, WorkerBuffers } from "./buffers.js";
+import { type LentBuffers, WORKER_KERNEL_CAP_BYTES, WorkerBuffers } from "./buffers.js";
 import {
   BATCHES_PER_WORKER,
   BIG_BYTES,
@@ -225,6 +225,7 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
     table: ChunkTableBuilder,
     transfer: Set<ArrayBuffer>,
     inArena: NDArrayLike[],
+    lent: LentBuffers,
   ): void {
     if (byteSize(out) < BIG_BYTES) {
       table.addSmall(out);
@@ -233,9 +234,9 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
       // Shared memory (a view of an input): nothing to copy. Its id lets the pool recycle it.
       table.addBig(out, buffers.idOf(out.data.buffer));
     } else if (sharing === "shared") {
-      // Copied into a recycled shared buffer here, in parallel, rather than by the pool later when
-      // the chunk is passed on to the next task.
-      const copy = compactCopy(out, true, buffers.allocateShared);
+      // Copied into a shared buffer the pool lent (else a new one) here, in parallel, rather than
+      // by the pool later when the chunk is passed on to the next task.
+      const copy = compactCopy(out, true, (bytes) => buffers.allocateShared(bytes, lent));
       table.addBig(copy, buffers.idOf(copy.data.buffer));
       recycleCopied(out);
     } else if (ownsWholeBuffer(out)) {
@@ -264,7 +265,7 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
     if (lane >= 0) lanes[lane] = id;
     setRunning(lane, id, -1);
     const loadError = await (loaded ??= loadModules());
-    if (req.recycled) buffers.recycle(req.recycledIds!, req.recycled, req.recycleCap);
+    const lent = buffers.lend(req.lentIds, req.lent);
     const ids: number[] = [];
     const chunks = readChunkTable(req.chunks, false, ids);
     // An output that is a view of an input keeps the input's buffer id.
@@ -311,7 +312,7 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
           recycleCopied(result);
           header[i] = WRITTEN;
         } else {
-          addOutput(result, table, transfer, inArena);
+          addOutput(result, table, transfer, inArena, lent);
           header[i] = OK;
         }
       } catch (e) {
@@ -352,6 +353,7 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
       sharedReused: now.sharedReused - reported.sharedReused,
     };
     reported = now;
+    const unused = lent.unused();
     const response: BatchResponse = {
       type: "done",
       id,
@@ -359,6 +361,7 @@ export function serve(scope: WorkerScope, options: ServeOptions = {}): void {
       errors,
       ...(warnings.length > 0 ? { warnings } : {}),
       allocations,
+      ...(unused.length > 0 ? { unused } : {}),
     };
     post(response, [...transfer]);
   }

@@ -64,12 +64,13 @@ export interface BatchRequest {
   readonly ops: string[];
   readonly params: unknown[];
   readonly chunks: ChunkTable;
-  /** Shared buffers this worker allocated that nothing uses any more: reuse them (pool/buffers.ts). */
-  readonly recycled?: SharedArrayBuffer[];
+  /**
+   * Free shared buffers lent to this batch for its big outputs (pool/buffers.ts): the worker copies
+   * an output into one that fits instead of allocating, and reports the rest in `unused`.
+   */
+  readonly lent?: SharedArrayBuffer[];
   /** Their ids. */
-  readonly recycledIds?: number[];
-  /** The most bytes of free shared buffers the worker keeps from now on (pool/buffers.ts). */
-  readonly recycleCap?: number;
+  readonly lentIds?: number[];
   /**
    * Per task, the chunk (index in `chunks`) its output is to be written into, or -1: a view of the
    * caller's result in shared memory (`RunOptions.into`). Absent when no task has one.
@@ -183,6 +184,8 @@ export interface BatchResponse {
   readonly warnings?: TaskWarning[];
   /** Arrays the batch's kernels allocated from the worker's free lists: made fresh, or reused. */
   readonly allocations: AllocationCounts;
+  /** Ids of the lent buffers no output took. */
+  readonly unused?: number[];
 }
 
 /**

@@ -49,6 +49,8 @@ const MAX_BATCH = 1024;
 const MAX_TASKS_PER_WORKER = 64;
 /** How often a task whose batch was lost with its worker (but that did not kill it) is retried. */
 const MAX_RETRIES = 3;
+/** Most task kinds whose output size the pool remembers (to lend each output a free buffer). */
+const MAX_OUT_KINDS = 4096;
 /** A worker that dies before it starts this many times in a row means its script cannot load. */
 const MAX_START_FAILURES = 3;
 
@@ -127,7 +129,7 @@ export interface WorkerPoolStats {
   readonly workersStuck: number;
   /** Total run time of kernels in the workers, in ms (as measured there). */
   readonly kernelMs: number;
-  /** Worker-allocated shared buffers in use by results, and how many were recycled. */
+  /** The shared buffers workers made: in use by results, free, lent to batches, dropped (pool/buffers.ts). */
   readonly buffers: BufferStats;
   /**
    * Arrays of at least 64 KiB the workers' kernels allocated (`fresh` ones cost a page fault per
@@ -151,6 +153,8 @@ interface Batch {
   readonly id: number;
   readonly slot: Slot;
   readonly entries: Entry[];
+  /** Ids of the free shared buffers lent to it (pool/buffers.ts). */
+  readonly lent: readonly number[];
   /** Entries not yet settled; at 0 the worker may skip the rest. */
   open: number;
   stuckTimer?: ReturnType<typeof setTimeout>;
@@ -168,6 +172,10 @@ interface Entry {
   readonly onWorker: ((worker: number) => void) | undefined;
   /** The task's {@link taskKind}, whose run times decide whether tasks like it run inline. */
   readonly kind: string | undefined;
+  /** Its kernel had no run time yet when it was queued (see `concurrency`). */
+  readonly unmeasured: boolean;
+  /** Its kernel and exact input bytes: the last output of the same decides the buffer lent for it. */
+  readonly outKind: string;
   settled: boolean;
   batch: Batch | undefined;
   retries: number;
@@ -230,6 +238,8 @@ export class WorkerPool implements Executor, AsyncDisposable {
   #startFailures = 0;
   #nextBatch = 0;
   #inflight = 0;
+  /** Tasks queued or running whose kernel had no run time yet when they were queued. */
+  #unmeasured = 0;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   #lastActive = 0;
   /** Run times per kernel id, as measured in the workers. */
@@ -257,6 +267,8 @@ export class WorkerPool implements Executor, AsyncDisposable {
   #readyWaiters: { resolve: () => void; reject: (err: Error) => void }[] = [];
   /** Which results use which worker buffers; frees them on the scheduler's last release. */
   readonly #buffers = new BufferLedger();
+  /** Bytes of the last output of each task kind that travelled in a shared buffer (0: none). */
+  readonly #outBytes = new Map<string, number>();
 
   constructor(transport: PoolTransport, options: WorkerPoolOptions) {
     this.#transport = transport;
@@ -309,7 +321,11 @@ export class WorkerPool implements Executor, AsyncDisposable {
   get concurrency(): number {
     if (this.#fixedConcurrency !== undefined) return this.#fixedConcurrency;
     const slowest = this.#runTimes.slowestRecent();
-    if (slowest === undefined) return this.workers;
+    // A kernel not yet measured may be slow and big (a compute's reads or random blocks after a
+    // graph of tiny tasks): one task per worker until it is. Counted as tiny, the 10000² rechunk
+    // started all 100 of its 8 MB blocks at once after a warm-up of tiny tasks (1.24 GB held,
+    // against 0.84 GB once measured).
+    if (slowest === undefined || this.#unmeasured > 0) return this.workers;
     const perWorker = Math.round(BATCH_TARGET_MS / Math.max(slowest, 1e-3));
     return this.workers * Math.max(1, Math.min(MAX_TASKS_PER_WORKER, perWorker));
   }
@@ -378,7 +394,10 @@ export class WorkerPool implements Executor, AsyncDisposable {
     // One with a place in the caller's result is not tiny: a worker copies it there.
     const kind =
       this.#inlineBelowMs > 0 && inputs.length > 0 && !into ? taskKind(task.op, inputs) : undefined;
+    const outKind = `${task.op}:${inputBytes(inputs)}`;
     if (kind !== undefined && this.#isTiny(kind)) return this.#runTiny(task, inputs, options.onWarning, kind);
+    const unmeasured = this.#runTimes.cost(task.op) === undefined;
+    if (unmeasured) this.#unmeasured++;
     return new Promise<NDArray>((resolve, reject) => {
       const entry: Entry = {
         task,
@@ -389,6 +408,8 @@ export class WorkerPool implements Executor, AsyncDisposable {
         onWarning: options.onWarning,
         onWorker: options.onWorker,
         kind,
+        outKind,
+        unmeasured,
         settled: false,
         batch: undefined,
         retries: 0,
@@ -538,8 +559,9 @@ export class WorkerPool implements Executor, AsyncDisposable {
       if (batch.stuckTimer) clearTimeout(batch.stuckTimer);
       this.#inflight--;
     }
+    // Lent buffers a stuck kernel may still write into go to GC, not to another task.
+    for (const batch of slot.batches.values()) this.#buffers.lost(batch.lent);
     slot.batches.clear();
-    this.#buffers.forget(slot);
     if (this.#slots[slot.index] === slot) this.#slots[slot.index] = undefined;
     return slot.worker.terminate();
   }
@@ -710,6 +732,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
   #settle(e: Entry): boolean {
     if (e.settled) return false;
     e.settled = true;
+    if (e.unmeasured) this.#unmeasured--;
     if (e.batch) e.batch.open--;
     if (e.signal) this.#bySignal.get(e.signal)?.delete(e);
     return true;
@@ -869,7 +892,8 @@ export class WorkerPool implements Executor, AsyncDisposable {
     // after a pool's: W4 290 -> 330 ms), as runtime.ts does for the workers' results.
     if (chunks.arena && this.#transport.sharing !== "shared") transfer.push(chunks.arena);
     const id = this.#nextBatch++;
-    const free = this.#buffers.takeFree(slot);
+    // A free buffer for each output expected to travel shared, of the size its kind's last had.
+    const lent = this.#buffers.lend(sent.map((e) => (e.into ? 0 : (this.#outBytes.get(e.outKind) ?? 0))));
     const request: BatchRequest = {
       type: "run",
       id,
@@ -877,12 +901,13 @@ export class WorkerPool implements Executor, AsyncDisposable {
       ops,
       params,
       chunks,
-      ...(free ? { recycled: free.buffers, recycledIds: free.ids, recycleCap: free.cap } : {}),
+      ...(lent ? { lent: lent.buffers, lentIds: lent.ids } : {}),
       ...(into.some((c) => c >= 0) ? { into } : {}),
     };
     try {
       slot.worker.post(request, transfer);
     } catch (err) {
+      if (lent) this.#buffers.returned(lent.ids);
       // Params that passed packParams but not structured clone (a class instance with a method,
       // say): send each task alone so only the culprit fails.
       if (sent.length === 1) this.#reject(sent[0], new TaskError(sent[0].task.key, sent[0].task.op, err));
@@ -893,7 +918,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
       }
       return;
     }
-    const batch: Batch = { id, slot, entries: sent, open: sent.length };
+    const batch: Batch = { id, slot, entries: sent, lent: lent?.ids ?? [], open: sent.length };
     for (const e of sent) e.batch = batch;
     if (slot.batches.size === 0) slot.worker.keepAlive?.(true);
     slot.batches.set(id, batch);
@@ -919,6 +944,7 @@ export class WorkerPool implements Executor, AsyncDisposable {
     this.#inflight--;
     this.#lastActive = performance.now();
     const { errors } = res;
+    if (res.unused) this.#buffers.returned(res.unused);
     const a = res.allocations;
     this.#allocations.fresh += a.fresh;
     this.#allocations.reused += a.reused;
@@ -950,7 +976,11 @@ export class WorkerPool implements Executor, AsyncDisposable {
       } else if (s === OK) {
         this.#learn(e, ms[i]);
         const out = outputs[nextOut];
-        if (!e.settled) this.#buffers.arrived(out.data.buffer, ids[nextOut], slot);
+        const made = this.#buffers.arrived(out.data.buffer, ids[nextOut]);
+        if (this.#outBytes.size >= MAX_OUT_KINDS) this.#outBytes.clear(); // many shapes: start afresh
+        this.#outBytes.set(e.outKind, made ? out.data.byteLength : 0);
+        // Nobody waits for it (aborted): its buffer is free at once.
+        if (e.settled) this.#buffers.discard(out.data.buffer);
         nextOut++;
         if (!e.settled) e.onWorker?.(slot.index);
         this.#resolve(e, out);
@@ -978,9 +1008,13 @@ export class WorkerPool implements Executor, AsyncDisposable {
  * partial results from a loop over whole blocks.
  */
 function taskKind(op: string, inputs: readonly NDArray[]): string {
+  return `${op}@${Math.ceil(Math.log2(inputBytes(inputs) + 1))}`;
+}
+
+function inputBytes(inputs: readonly NDArray[]): number {
   let bytes = 0;
   for (const a of inputs) bytes += a.data.byteLength;
-  return `${op}@${Math.ceil(Math.log2(bytes + 1))}`;
+  return bytes;
 }
 
 /** The rejection of a task whose signal aborted; `cause` is the signal's reason. */

@@ -2,65 +2,44 @@
 import { describe, expect, it } from "vitest";
 import { NDArray, pool } from "@chunked/core/internal";
 import { FreeLists } from "../../src/kernels/recycle.js";
-const { BufferLedger, RECYCLE_CAP_BYTES, sharedClassBytes, WorkerBuffers } = pool;
+const { BufferLedger, sharedClassBytes, WorkerBuffers } = pool;
 
 describe("WorkerBuffers", () => {
-  it("hands a recycled buffer out again as it is, without a pass over its memory", () => {
+  it("copies an output into a lent buffer as it is, without a pass over its memory", () => {
     const buffers = new WorkerBuffers(0);
     const first = buffers.allocateShared(64);
     new Uint8Array(first).fill(0xab);
-    buffers.recycle([buffers.idOf(first)], [first]);
-    const again = buffers.allocateShared(64);
+    const lent = buffers.lend([buffers.idOf(first)], [first]);
+    const again = buffers.allocateShared(64, lent);
     expect(again).toBe(first);
     expect([buffers.fresh, buffers.reused]).toEqual([1, 1]);
+    expect(lent.unused()).toEqual([]);
     // Not zeroed: a copy into it writes every byte anyway.
     expect(new Uint8Array(again)[63]).toBe(0xab);
   });
 
-  it("when full, the buffers freed longest ago go, not the one just freed", () => {
-    const cap = 4 * 2 ** 20;
-    const buffers = new WorkerBuffers(0, cap);
-    const quarter = cap / 4;
-    // An earlier compute's size fills the free list...
-    const stale = [0, 1, 2, 3].map(() => buffers.allocateShared(quarter));
-    buffers.recycle(
-      stale.map((b) => buffers.idOf(b)),
-      stale,
-    );
-    expect(buffers.freeBytes).toBe(cap);
-    // ...then this compute's buffers of another size class are kept, in place of the oldest stale ones.
-    const current = [0, 1].map(() => buffers.allocateShared(quarter + 8));
-    buffers.recycle(
-      current.map((b) => buffers.idOf(b)),
-      current,
-    );
-    expect(buffers.freeBytes).toBeLessThanOrEqual(cap);
-    expect(buffers.allocateShared(quarter + 8)).toBe(current[1]);
-    expect(buffers.allocateShared(quarter + 8)).toBe(current[0]);
-    expect(buffers.allocateShared(quarter)).toBe(stale[3]); // the newest stale one stayed
-    expect(buffers.allocateShared(quarter)).not.toBe(stale[0]); // the oldest went: a fresh one
-    expect(buffers.freeBytes).toBe(0);
-  });
-
-  it("serves a size from a freed buffer of another size in its class", () => {
+  it("serves a size from a lent buffer of another size in its class", () => {
     const buffers = new WorkerBuffers(0);
     // A sort's partitions: each a little different in size.
     const first = buffers.allocateShared(80_000);
     expect(first.byteLength).toBe(sharedClassBytes(80_000));
-    buffers.recycle([buffers.idOf(first)], [first]);
-    expect(buffers.allocateShared(80_696)).toBe(first);
+    const lent = buffers.lend([7], [first]);
+    expect(buffers.allocateShared(80_696, lent)).toBe(first);
+    expect(buffers.idOf(first)).toBe(7);
     expect([buffers.fresh, buffers.reused]).toEqual([1, 1]);
   });
 
-  it("serves a size from a free buffer up to two classes larger, never from a smaller one", () => {
+  it("serves a size from a lent buffer up to two classes larger, never from a smaller one", () => {
     const buffers = new WorkerBuffers(0);
     const big = buffers.allocateShared(2 ** 20 + 2 ** 18); // the class two above 2^20
     const small = buffers.allocateShared(2 ** 20);
-    buffers.recycle([buffers.idOf(big), buffers.idOf(small)], [big, small]);
-    expect(buffers.allocateShared(2 ** 20 + 1)).toBe(big); // its class is empty: one larger
-    expect(buffers.allocateShared(2 ** 20 + 1)).not.toBe(small); // too small: fresh
-    expect(buffers.allocateShared(2 ** 19 + 1)).not.toBe(small); // 3+ classes smaller: fresh
-    expect(buffers.allocateShared(2 ** 20)).toBe(small);
+    const lent = buffers.lend([1, 2], [big, small]);
+    expect(buffers.allocateShared(2 ** 20 + 1, lent)).toBe(big); // its class is empty: one larger
+    expect(buffers.allocateShared(2 ** 20 + 1, lent)).not.toBe(small); // too small: fresh
+    expect(buffers.allocateShared(2 ** 19 + 1, lent)).not.toBe(small); // 3+ classes smaller: fresh
+    expect(lent.unused()).toEqual([2]);
+    expect(buffers.allocateShared(2 ** 20, lent)).toBe(small);
+    expect(lent.unused()).toEqual([]);
   });
 
   it("size classes: 8 per doubling, at most 1/8 unused, 8-byte aligned", () => {
@@ -76,7 +55,7 @@ describe("WorkerBuffers", () => {
     expect(sharedClassBytes(2 ** 20 + 1)).toBe(2 ** 20 + 2 ** 17);
   });
 
-  it("compact copies into dirty recycled memory are exact (gap-free and dense)", () => {
+  it("compact copies into dirty lent memory are exact (gap-free and dense)", () => {
     const base = new Float64Array(48).map((_, i) => i * 1.5 - 3);
     const views = [
       new NDArray("float64", base, [6, 8], [8, 1], 0), // whole
@@ -85,10 +64,10 @@ describe("WorkerBuffers", () => {
     ];
     for (const v of views) {
       const buffers = new WorkerBuffers(0);
-      const copy = pool.compactCopy(v, true, buffers.allocateShared);
+      const copy = pool.compactCopy(v, true, (b) => buffers.allocateShared(b));
       new Uint8Array(copy.data.buffer).fill(0xff); // NaN bytes everywhere
-      buffers.recycle([buffers.idOf(copy.data.buffer)], [copy.data.buffer as SharedArrayBuffer]);
-      const again = pool.compactCopy(v, true, buffers.allocateShared);
+      const lent = buffers.lend([0], [copy.data.buffer as SharedArrayBuffer]);
+      const again = pool.compactCopy(v, true, (b) => buffers.allocateShared(b, lent));
       expect(again.data.buffer).toBe(copy.data.buffer);
       expect(NDArray.revive(again).toArray()).toEqual(v.toArray());
     }
@@ -96,65 +75,68 @@ describe("WorkerBuffers", () => {
 });
 
 describe("BufferLedger", () => {
-  it("gives every released buffer back to its worker, however many bytes", () => {
+  const mib = 2 ** 20;
+  /** A buffer made by a worker that arrived as an output the scheduler holds. */
+  const arrive = (ledger: InstanceType<typeof BufferLedger>, b: SharedArrayBuffer, id: number) => {
+    expect(ledger.arrived(b, id)).toBe(true);
+    ledger.retain(b);
+  };
+
+  it("keeps every released buffer free and lends it to whichever worker needs its size", () => {
     const ledger = new BufferLedger();
-    const worker = {};
     // 40 buffers of 2 MiB (80 MiB): one left to GC would stay resident until every thread that
     // held it collects garbage, which shared memory never triggers.
-    const made = Array.from({ length: 40 }, () => new SharedArrayBuffer(2 ** 21));
-    made.forEach((b, i) => {
-      ledger.arrived(b, 100 + i, worker);
-      ledger.retain(b);
-    });
-    expect(ledger.stats.liveBytes).toBe(40 * 2 ** 21);
+    const made = Array.from({ length: 40 }, () => new SharedArrayBuffer(2 * mib));
+    for (const [i, b] of made.entries()) arrive(ledger, b, 100 + i);
+    expect(ledger.stats.liveBytes).toBe(80 * mib);
     for (const b of made) ledger.release(b);
-    const free = ledger.takeFree(worker)!;
-    expect(free.buffers).toEqual(made);
-    expect(free.ids).toEqual(made.map((_, i) => 100 + i));
-    expect(ledger.stats.liveBuffers).toBe(0);
-    expect(ledger.takeFree(worker)).toBeUndefined();
+    expect(ledger.stats).toMatchObject({ liveBuffers: 0, freeBytes: 80 * mib, droppedBytes: 0 });
+    // A batch of three tasks, one of them with a small (arena) output: two buffers lent.
+    const lent = ledger.lend([2 * mib, 0, 2 * mib - 1000])!;
+    expect(lent.ids).toHaveLength(2);
+    expect(lent.buffers.every((b) => made.includes(b))).toBe(true);
+    expect(ledger.stats.lentBytes).toBe(4 * mib);
+    // The worker used one (it arrives as the output, under its id) and returned the other.
+    const [used, unused] = lent.ids;
+    const arrivedWrapper = new SharedArrayBuffer(2 * mib); // another thread's handle
+    expect(ledger.arrived(arrivedWrapper, used)).toBe(true);
+    ledger.returned([unused]);
+    expect(ledger.stats).toMatchObject({ liveBuffers: 1, lentBytes: 0, freeBytes: 78 * mib, recycled: 1 });
+    // A view of it passed on (an identity kernel's output) is not new memory.
+    expect(ledger.arrived(arrivedWrapper, used)).toBe(false);
+    expect(ledger.stats.madeBytes).toBe(80 * mib);
   });
 
-  it("tells each worker to keep as many free bytes as the pool held of its buffers at once", () => {
+  it("keeps up to 1.25 times the most bytes in use at once, and lets older free buffers go over that", () => {
     const ledger = new BufferLedger();
-    const [big, small] = [{}, {}];
-    // Only byte lengths matter here: 3 × 120 MiB held at once (the 10000² rechunk holds 0.85 GB).
-    const mib = 2 ** 20;
-    const made = [0, 1, 2].map(() => ({ byteLength: 120 * mib }) as ArrayBufferLike);
-    made.forEach((b, i) => {
-      ledger.arrived(b, i, big);
-      ledger.retain(b);
-    });
-    ledger.release(made[0]);
-    // Freed and not yet sent back still counts: the worker may make another meanwhile.
-    const again = { byteLength: 120 * mib } as ArrayBufferLike;
-    ledger.arrived(again, 3, big);
-    ledger.retain(again);
-    for (const b of [...made.slice(1), again]) ledger.release(b);
-    expect(ledger.takeFree(big)!.cap).toBe(4 * 120 * mib);
-    const one = new SharedArrayBuffer(64);
-    ledger.arrived(one, 10, small);
-    ledger.retain(one);
-    ledger.release(one);
-    expect(ledger.takeFree(small)!.cap).toBe(RECYCLE_CAP_BYTES);
-    // What a worker keeps never shrinks below its peak: a later, smaller compute keeps the cap.
-    ledger.arrived(made[0], 20, big);
-    ledger.retain(made[0]);
-    ledger.release(made[0]);
-    expect(ledger.takeFree(big)!.cap).toBe(4 * 120 * mib);
+    // Only byte lengths matter here: 3 × 120 MiB in use at once (the 10000² rechunk: 0.85 GB).
+    const made = [0, 1, 2].map(() => ({ byteLength: 120 * mib }) as SharedArrayBuffer);
+    for (const [i, b] of made.entries()) arrive(ledger, b, i);
+    for (const b of made) ledger.release(b);
+    expect(ledger.stats.freeBytes).toBe(360 * mib);
+    // Then 80 MiB ones, one at a time (nothing of the other size fits): one fits under 450 MiB.
+    const next = (id: number) => {
+      const b = { byteLength: 80 * mib } as SharedArrayBuffer;
+      arrive(ledger, b, id);
+      ledger.release(b);
+    };
+    next(10);
+    expect(ledger.stats).toMatchObject({ freeBytes: 440 * mib, droppedBytes: 0 });
+    // A second goes over: the oldest free buffer (120 MiB) goes to GC.
+    next(11);
+    expect(ledger.stats).toMatchObject({ freeBytes: 400 * mib, droppedBytes: 120 * mib });
+    expect(ledger.lend([120 * mib, 120 * mib, 120 * mib])!.ids).toEqual([2, 1]);
   });
-});
 
-describe("WorkerBuffers.recycle", () => {
-  it("keeps free buffers up to the cap the pool sends", () => {
-    const buffers = new WorkerBuffers(0, 2 ** 20);
-    const made = [0, 1, 2].map(() => buffers.allocateShared(2 ** 19));
-    const ids = made.map((b) => buffers.idOf(b));
-    buffers.recycle(ids, made, 2 * 2 ** 20);
-    expect(buffers.freeBytes).toBe(3 * 2 ** 19);
-    const reused = made.map(() => buffers.allocateShared(2 ** 19));
-    expect(reused.every((b) => made.includes(b))).toBe(true);
-    expect([buffers.fresh, buffers.reused]).toEqual([3, 3]);
+  it("drops the lent buffers of a worker that died; a stuck kernel may still write into them", () => {
+    const ledger = new BufferLedger();
+    const b = new SharedArrayBuffer(mib);
+    arrive(ledger, b, 1);
+    ledger.release(b);
+    const lent = ledger.lend([mib])!;
+    ledger.lost(lent.ids);
+    expect(ledger.stats).toMatchObject({ freeBytes: 0, lentBytes: 0, droppedBytes: mib });
+    expect(ledger.lend([mib])).toBeUndefined();
   });
 });
 
