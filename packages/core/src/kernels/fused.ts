@@ -478,6 +478,43 @@ function interpretSegment(
 // ---------------------------------------------------------------------------------------------
 // The kernel
 
+/** What {@link fillActive} fills from: the block of the fused loop running on this thread. */
+interface ActiveLoop {
+  readonly shape: readonly number[];
+  readonly strides: readonly (readonly number[])[];
+  readonly offsets: readonly number[];
+  readonly segment: Segment;
+  readonly S: Float64Array;
+  readonly D: readonly ArrayLike<number>[];
+  readonly IO: readonly (readonly Int32Array[])[];
+  readonly CS: readonly Float64Array[];
+  dst: Float64Array | NumberTypedArray;
+  dOff: number;
+  start: number;
+}
+
+const EMPTY = new Float64Array(0);
+let active: ActiveLoop | undefined;
+
+/**
+ * Values `start..start+len)` of the active block into `dst[dOff..)`. One function for every block
+ * (state in {@link active}), not a closure per task: the reducer's gather and pairwise tree inline
+ * their call to it, and a new closure per task deoptimised them ("wrong call target") in each
+ * worker's first tasks of a compute, with a recompile competing for the cores the workers run on.
+ */
+function fillActive(dst: Float64Array | NumberTypedArray, dOff: number, start: number, len: number): void {
+  const a = active!;
+  a.dst = dst;
+  a.dOff = dOff;
+  a.start = start;
+  walkSegments(a.shape, a.strides, a.offsets, start, len, len, visitActive);
+}
+
+function visitActive(pos: number, n: number, P: Float64Array): void {
+  const a = active!;
+  a.segment(a.dst, a.dOff + (pos - a.start), n, P, a.S, a.D, a.IO, a.CS);
+}
+
 /**
  * Runs a fused loop over one block: the block's values (`params.reduce` absent) or their
  * reduction's partial, as `reduce.<op>.chunk` would return it for the materialised block.
@@ -498,17 +535,19 @@ export function runFusedLoop(params: FusedLoopParams, inputs: readonly NDArray[]
   const strides = loop.streams.map((s) => s.strides);
   const IO = loop.plans.map((p) => (p ? p.offsets : []));
   const CS = [loop.outer.consts, ...loop.plans.map((p) => (p ? p.prepared.consts : new Float64Array(0)))];
-  const fill = (dst: Float64Array | NumberTypedArray, dOff: number, start: number, len: number) =>
-    walkSegments(shape, strides, offsets, start, len, len, (pos, n, P) =>
-      segment(dst, dOff + (pos - start), n, P, S, D, IO, CS),
-    );
+  const outer = active;
+  active = { shape, strides, offsets, segment, S, D, IO, CS, dst: EMPTY, dOff: 0, start: 0 };
   let out: NDArray;
-  if (params.reduce) {
-    const { op, ...chunkParams } = params.reduce;
-    out = reduceVirtual(op, shape, fill, chunkParams);
-  } else {
-    out = NDArray.zeros(params.dtype, shape);
-    if (out.size > 0) fill(numberStorage(out.dtype, out.data, "fused.loop"), 0, 0, out.size);
+  try {
+    if (params.reduce) {
+      const { op, ...chunkParams } = params.reduce;
+      out = reduceVirtual(op, shape, fillActive, chunkParams);
+    } else {
+      out = NDArray.zeros(params.dtype, shape);
+      if (out.size > 0) fillActive(numberStorage(out.dtype, out.data, "fused.loop"), 0, 0, out.size);
+    }
+  } finally {
+    active = outer;
   }
   if (hasNonFinite(numberStorage(out.dtype, out.data, "fused.loop")) || fusedWarnsSilently(loop, inputs))
     runUnfused(params, inputs);
