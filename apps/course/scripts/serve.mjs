@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { serveFile } from "./data-files.mjs";
 import { ISOLATION_HEADERS } from "./headers.mjs";
 
-/** Serves `root` on `port` (0: any free port); resolves with the server and its URL. */
+/** Serves `root` on `port` (0: any free port); resolves with the server and its URL, rejects if it cannot listen (EADDRINUSE). */
 export function serveStatic({ root, port = 0, isolation = true, host = "127.0.0.1" }) {
   const headers = isolation ? ISOLATION_HEADERS : {};
   const server = createServer((req, res) => {
@@ -18,8 +18,10 @@ export function serveStatic({ root, port = 0, isolation = true, host = "127.0.0.
       res.end("not found");
     }
   });
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
     server.listen(port, host, () => {
+      server.off("error", reject);
       const { port: p } = server.address();
       resolve({ server, url: `http://${host}:${p}/` });
     });

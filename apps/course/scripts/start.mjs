@@ -22,5 +22,18 @@ if (buildIsStale()) {
   console.log("Building the course site (astro build)…");
   buildSite({ quiet: true });
 }
-const { url } = await serveStatic({ root: join(APP, "dist"), port: Number(values.port), host: values.host });
-console.log(`\nThe @chunked course is at ${url}  (Ctrl+C stops it)\n`);
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`--port must be an integer from 0 to 65535. Got --port ${values.port}.`);
+  process.exit(2);
+}
+try {
+  const { url } = await serveStatic({ root: join(APP, "dist"), port, host: values.host });
+  console.log(`\nThe @chunked course is at ${url}  (Ctrl+C stops it)\n`);
+} catch (err) {
+  if (err?.code !== "EADDRINUSE") throw err;
+  console.error(
+    `Port ${port} on ${values.host} is already in use (another \`pnpm start\`?). Stop it, or serve on another port: pnpm start -- --port ${port + 1}`,
+  );
+  process.exit(1);
+}
