@@ -6,7 +6,7 @@
  *
  * argv: workload id, variant indices ("0,2"), scale, "warmup" | "cold", repeats.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import {
   type Measurement,
   RESULT_MARK,
@@ -15,7 +15,7 @@ import {
   type Scale,
   type Variant,
 } from "./types.js";
-import { statCpuMs } from "./proc-cpu.js";
+import { peakRssBytes, resetPeakRss, statCpuMs } from "./proc-cpu.js";
 import { contextFromEnv } from "./workloads/common.js";
 import { WORKLOADS } from "./workloads/index.js";
 
@@ -30,18 +30,8 @@ if (!workload || variants.some((v) => !v)) {
 
 /** Peak RSS in MB since the last reset (Linux: VmHWM), else the process's lifetime maxRSS. */
 function peakRssMB(): number {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
-    if (m) return Number(m[1]) / 1024;
-  } catch {}
-  return process.resourceUsage().maxRSS / 1024;
-}
-
-/** Resets the high-water mark to the current RSS (Linux ≥ 4.0; a no-op elsewhere). */
-function resetPeak(): void {
-  try {
-    writeFileSync("/proc/self/clear_refs", "5");
-  } catch {}
+  const bytes = peakRssBytes("self");
+  return bytes === undefined ? process.resourceUsage().maxRSS / 1024 : bytes / 2 ** 20;
 }
 
 /** CPU time of this (the main) thread in ms, from /proc (Linux; undefined elsewhere). */
@@ -68,7 +58,7 @@ async function measure(variant: Variant): Promise<Measurement> {
     for (let r = 0; r < repeats; r++) {
       last = undefined;
       gc();
-      resetPeak();
+      resetPeakRss("self");
       const startRssMB = process.memoryUsage.rss() / 2 ** 20;
       const cpu0 = process.cpuUsage();
       const main0 = mainThreadCpuMs();

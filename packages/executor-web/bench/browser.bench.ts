@@ -32,7 +32,7 @@
  * own copy), which compiles the TypeScript and bundles the worker as an app would.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -40,7 +40,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { createViteServer } from "vitest/node";
 import { chromiumLaunchOptions, clientConditions } from "../../../vitest.shared.js";
-import { statCpuMs } from "../../../scripts/bench/proc-cpu.js";
+import { peakRssBytes, resetPeakRss, statCpuMs } from "../../../scripts/bench/proc-cpu.js";
 import type { BenchOptions, BenchResult, Run, WorkloadName } from "./page.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -144,8 +144,7 @@ function chromiumMeter(browserPid: number) {
     const r: Reading = { chromium: processesCpuMs(chromium), all: 0, main: 0, workers: 0, peakRss: 0 };
     for (const pid of renderers) {
       try {
-        r.peakRss +=
-          Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) * 1024;
+        r.peakRss += peakRssBytes(pid) ?? 0;
         r.all += statCpuMs(readFileSync(`/proc/${pid}/stat`, "utf8"));
         for (const tid of readdirSync(`/proc/${pid}/task`)) {
           const task = `/proc/${pid}/task/${tid}`;
@@ -162,17 +161,11 @@ function chromiumMeter(browserPid: number) {
   return {
     /** Resets the renderers' peak RSS and reads the counters. */
     start(): Reading {
-      for (const pid of renderers) {
-        try {
-          writeFileSync(`/proc/${pid}/clear_refs`, "5");
-        } catch {
-          // The process ended meanwhile.
-        }
-      }
+      for (const pid of renderers) resetPeakRss(pid);
       return read();
     },
     read,
-    /** CPU ms used by all of Chromium over the last `ms` milliseconds. */
+    /** CPU ms used by all of Chromium over the next `ms` milliseconds. */
     async busyMs(ms: number): Promise<number> {
       const a = processesCpuMs(chromium);
       await new Promise((resolve) => setTimeout(resolve, ms));
@@ -183,7 +176,7 @@ function chromiumMeter(browserPid: number) {
 
 /**
  * The course's Zarr store over HTTP, from memory (19 MB), on its own port and in its own thread,
- * so the /proc sampler and Vite in this thread never delay an answer. Cross-origin, as a data host
+ * so the control server and Vite in this thread never delay an answer. Cross-origin, as a data host
  * would be: CORS and CORP headers let an isolated page read it.
  */
 async function startDataServer(): Promise<{ url: string; close: () => Promise<number> }> {

@@ -40,8 +40,6 @@ export type Mark = (phase: "start" | "end", run: number) => Promise<void>;
 export interface Run {
   variant: "main" | "pool";
   ms: number;
-  /** Epoch ms at the start and end (the renderer's RSS is sampled outside the page). */
-  window: [number, number];
   /** Kernel time summed over the workers (pool runs). */
   kernelMs?: number;
   /** Tasks sent to the workers (pool runs). */
@@ -140,11 +138,7 @@ async function runBench(options: BenchOptions, mark?: Mark): Promise<BenchResult
       const t0 = performance.now();
       const [out] = await ca.compute([y], variant === "pool" ? { executor: pool } : {});
       const t1 = performance.now();
-      const run: Run = {
-        variant,
-        ms: t1 - t0,
-        window: [performance.timeOrigin + t0, performance.timeOrigin + t1],
-      };
+      const run: Run = { variant, ms: t1 - t0 };
       if (variant === "pool") {
         run.kernelMs = pool.stats.kernelMs - before.kernelMs;
         run.tasks = pool.stats.tasks - before.tasks;

@@ -11,7 +11,7 @@ import { byScale, startPool, variant } from "./common.js";
 const natoms = (scale: Scale) => byScale(scale, { tiny: 300, small: 2000, tutorial: 7000 });
 
 /** `np.random.normal(0, radius, (natoms, 3)) - 0.5`, seeded. */
-function makeCluster(n: number, radius = 500, seed = 1981): ca.NDArray<"float64"> {
+export function makeCluster(n: number, radius = 500, seed = 1981): ca.NDArray<"float64"> {
   return ca.nd.subtract(ca.nd.random.normal(0, radius, [n, 3], { seed }), 0.5) as ca.NDArray<"float64">;
 }
 
@@ -30,7 +30,8 @@ function lj(r2: ca.ChunkedArray): ca.ChunkedArray {
   return ca.multiply(4, ca.subtract(sr6.mul(sr6), sr6));
 }
 
-function potentialLazy(c: ca.ChunkedArray): ca.ChunkedArray {
+/** The energy of `c` (N × 3) as a lazy graph: `nansum(lj(d²)) / 2` over the full N × N matrix. */
+export function potentialLazy(c: ca.ChunkedArray): ca.ChunkedArray {
   const diff = c.at`:, None, :`.sub(c.at`None, :, :`);
   const d2 = diff.mul(diff).sum({ axis: -1 });
   return ca.nansum(lj(d2)).div(2);

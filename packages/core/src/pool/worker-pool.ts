@@ -392,10 +392,10 @@ export class WorkerPool implements Executor, AsyncDisposable {
     const into = this.writesInto ? options.into : undefined;
     // Tasks without inputs (reads, random fills) make their data: their cost is unknown from here.
     // One with a place in the caller's result is not tiny: a worker copies it there.
-    const kind =
-      this.#inlineBelowMs > 0 && inputs.length > 0 && !into ? taskKind(task.op, inputs) : undefined;
-    const outKind = `${task.op}:${inputBytes(inputs)}`;
+    const bytes = inputBytes(inputs);
+    const kind = this.#inlineBelowMs > 0 && inputs.length > 0 && !into ? taskKind(task.op, bytes) : undefined;
     if (kind !== undefined && this.#isTiny(kind)) return this.#runTiny(task, inputs, options.onWarning, kind);
+    const outKind = `${task.op}:${bytes}`;
     const unmeasured = this.#runTimes.cost(task.op) === undefined;
     if (unmeasured) this.#unmeasured++;
     return new Promise<NDArray>((resolve, reject) => {
@@ -1007,8 +1007,8 @@ export class WorkerPool implements Executor, AsyncDisposable {
  * inputs' bytes. Fused tasks share one kernel id, so the input size is what tells a combine of
  * partial results from a loop over whole blocks.
  */
-function taskKind(op: string, inputs: readonly NDArray[]): string {
-  return `${op}@${Math.ceil(Math.log2(inputBytes(inputs) + 1))}`;
+function taskKind(op: string, bytes: number): string {
+  return `${op}@${Math.ceil(Math.log2(bytes + 1))}`;
 }
 
 function inputBytes(inputs: readonly NDArray[]): number {

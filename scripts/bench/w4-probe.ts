@@ -1,24 +1,20 @@
 /**
  * W4 probe (issue 11, item 1): one fresh process runs W4 (Lennard-Jones 7000, chunks 3500) N times,
- * on a fresh NodePool warmed like `startPool` (MODE=pool, default) or in-process (MODE=inproc),
+ * on a fresh NodePool warmed as the bench warms it (MODE=pool, default) or in-process (MODE=inproc),
  * and prints per compute its wall, the process CPU (workers included) and the pool's counters;
  * LOG=1 adds each task's worker and submit-to-settle interval. The bench times compute #1 of such
- * a process. Run from scripts/: `N=3 LOG=1 node --import ./register-tsx.mjs bench/workloads/w4-probe.ts`
+ * a process. Run from scripts/: `N=3 LOG=1 node --import ./register-tsx.mjs bench/w4-probe.ts`
  * (add `--trace-deopt` to see what V8 deoptimises in which compute).
  */
 import * as ca from "@chunked/core";
-import { NodePool } from "@chunked/executor-node";
+import type { NodePool } from "@chunked/executor-node";
+import { contextFromEnv, startPool } from "./workloads/common.js";
+import { makeCluster, potentialLazy } from "./workloads/w4-lennard-jones.js";
 
 const N = Number(process.env.N ?? 4);
 const pooled = (process.env.MODE ?? "pool") === "pool";
 const natoms = 7000;
-const cluster = ca.nd.subtract(ca.nd.random.normal(0, 500, [natoms, 3], { seed: 1981 }), 0.5);
-
-function potential(c: ca.ChunkedArray): ca.ChunkedArray {
-  const diff = c.at`:, None, :`.sub(c.at`None, :, :`);
-  const sr6 = ca.power(ca.divide(1, diff.mul(diff).sum({ axis: -1 })), 3);
-  return ca.nansum(ca.multiply(4, ca.subtract(sr6.mul(sr6), sr6))).div(2);
-}
+const cluster = makeCluster(natoms);
 
 /** The pool, with each task's worker and interval logged. */
 function logged(pool: NodePool, t0: () => number, log: string[]): ca.Executor {
@@ -47,15 +43,14 @@ function logged(pool: NodePool, t0: () => number, log: string[]): ca.Executor {
   };
 }
 
-const pool = pooled ? new NodePool({ workers: 2, idleTimeout: Number.POSITIVE_INFINITY }) : undefined;
-if (pool) await ca.ones([8], { chunks: 1 }).add(1).compute({ executor: pool });
+const pool = pooled ? await startPool({ ...contextFromEnv(), workers: 2 }) : undefined;
 for (let i = 0; i < N; i++) {
   const log: string[] = [];
   const before = pool?.stats;
   const start = performance.now();
   const cpu = process.cpuUsage();
   const executor = pool ? logged(pool, () => start, log) : undefined;
-  const e = await potential(ca.fromArray(cluster, { chunks: [3500, 3] })).compute({ executor });
+  const e = await potentialLazy(ca.fromArray(cluster, { chunks: [natoms / 2, 3] })).compute({ executor });
   const wall = performance.now() - start;
   const used = process.cpuUsage(cpu);
   const after = pool?.stats;
